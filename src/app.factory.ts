@@ -1,0 +1,13 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config';
+import type { DatabaseTarget } from './database/database-target';
+
+/** Builds the HTTP app the same way for main.ts and the tests. */
+export async function createApp(config: AppConfig, database: DatabaseTarget): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config, database), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  return app;
+}

@@ -1,0 +1,120 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+
+/**
+ * The whole environment, validated once at boot (see load-config.ts). Property names are the
+ * environment variable names so a validation error names exactly what the operator must fix.
+ * Nothing else in the code base reads process.env.
+ */
+export class AppConfig {
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer port number' })
+  @Min(0, { message: 'must be between 0 and 65535' })
+  @Max(65535, { message: 'must be between 0 and 65535' })
+  PORT = 3000;
+
+  @IsString()
+  @MinLength(1)
+  HOST = '0.0.0.0';
+
+  @IsString()
+  @MinLength(1, { message: 'must name a folder' })
+  DATA_DIR = './.data';
+
+  /** Loopback port of the embedded database's socket; 0 picks a free one (recorded in the lock file). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer port number' })
+  @Min(0, { message: 'must be between 0 and 65535' })
+  @Max(65535, { message: 'must be between 0 and 65535' })
+  EMBEDDED_DB_PORT = 0;
+
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  MIGRATIONS_RUN = true;
+
+  @IsString()
+  @MinLength(1, { message: 'must name a YAML file' })
+  CATALOG_PATH = 'config/providers.yaml';
+
+  /** `id:base64key,…`; the first key encrypts, every key decrypts. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+)*$/, {
+    message: 'must be a comma-separated list of id:base64key (32-byte keys)',
+  })
+  CREDENTIALS_KEYS?: string;
+
+  /** A single base64 key; shorthand for CREDENTIALS_KEYS=k1:<key>. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/=]+$/, { message: 'must be a base64-encoded 32-byte key' })
+  CREDENTIALS_KEY?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(10, { message: 'must be at least 10' })
+  USAGE_FLUSH_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds (0 turns the schedule off)' })
+  @Min(0, { message: 'must be 0 (off) or more' })
+  HEALTH_CHECK_INTERVAL_MS = 300_000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(1, { message: 'must be at least 1' })
+  HEALTH_TIMEOUT_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  @Max(256, { message: 'must be at most 256' })
+  HEALTH_CONCURRENCY = 8;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(1, { message: 'must be at least 1' })
+  HEALTH_DEGRADED_MS = 3000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  HEALTH_UNHEALTHY_AFTER = 2;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of days' })
+  @Min(1, { message: 'must be at least 1' })
+  HEALTH_HISTORY_DAYS = 30;
+
+  get embedded(): boolean {
+    return !this.DATABASE_URL;
+  }
+}

@@ -1,0 +1,33 @@
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, validateSync } from 'class-validator';
+import { AppConfig } from './app-config';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const KNOWN_KEYS = new Set(Object.keys(new AppConfig()).concat(['DATABASE_URL', 'CREDENTIALS_KEYS', 'CREDENTIALS_KEY']));
+
+function describe(error: ValidationError): string {
+  const rules = Object.values(error.constraints ?? {});
+  const shown = /KEY|URL/.test(error.property) ? '(value hidden)' : JSON.stringify(error.value);
+  return `${error.property} ${rules.join('; ')} (got ${shown})`;
+}
+
+/**
+ * Reads the environment once into a typed, validated AppConfig. Empty strings count as unset so
+ * `FOO=` in a .env file falls back to the default. Throws ConfigError naming every bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const plain: Record<string, string> = {};
+  for (const key of KNOWN_KEYS) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') plain[key] = value.trim();
+  }
+  const config = plainToInstance(AppConfig, plain);
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new ConfigError(`Invalid configuration: ${errors.map(describe).join('; ')}`);
+  }
+  return config;
+}

@@ -1,0 +1,15 @@
+/**
+ * What needs several real database sessions: a lock that holds across instances, and change
+ * notifications from other processes. PostgreSQL gives both (advisory locks, LISTEN/NOTIFY); the
+ * embedded database is one backend session owned by one process, so there the same promises are
+ * kept in-process. Services depend on this interface only; the choice is made in create-coordination.ts.
+ */
+export interface Coordination {
+  /** Runs fn while holding a lock named `key` that no other instance (or caller here) holds. */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** Calls handler for each notification on `channel` committed by any instance; returns an unsubscribe. */
+  subscribe(channel: string, handler: (payload: string) => void): () => void;
+  close(): Promise<void>;
+}
+
+export const COORDINATION = Symbol('Coordination');

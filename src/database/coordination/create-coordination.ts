@@ -1,0 +1,11 @@
+import type { DatabaseTarget } from '../database-target';
+import type { Coordination } from './coordination';
+import { EmbeddedCoordination } from './embedded-coordination';
+import { PostgresCoordination } from './postgres-coordination';
+
+/** The one place that picks the multi-session features for the database in use. */
+export function createCoordination(target: DatabaseTarget): Coordination {
+  return target.kind === 'postgres'
+    ? new PostgresCoordination(target.url)
+    : new EmbeddedCoordination(target.embeddedNotifications);
+}

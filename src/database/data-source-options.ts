@@ -1,0 +1,32 @@
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { PROVIDER_ENTITIES } from '../providers/entities';
+import { MIGRATIONS } from './migrations';
+
+export interface DataSourceTuning {
+  /** Connections in this process's pool. The embedded database is one backend session, so 1 there. */
+  poolSize?: number;
+  applicationName?: string;
+}
+
+/**
+ * The one description of our data source, used by the app, ormconfig.ts (TypeORM CLI) and the tests,
+ * so they can never drift apart. Schema changes only ever come from migrations.
+ */
+export function buildDataSourceOptions(url: string, tuning: DataSourceTuning = {}): PostgresDataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: PROVIDER_ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    // PGlite has no uuid-ossp; gen_random_uuid() is built into PostgreSQL 13+.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    logging: ['error'],
+    poolSize: tuning.poolSize ?? 10,
+    applicationName: tuning.applicationName ?? 'ai-provider-registry',
+  };
+}

@@ -1,0 +1,80 @@
+import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
+import type { AppConfig } from '../config/app-config';
+import { DataDirLock, DataDirLockedError } from './embedded/data-dir-lock';
+import { embeddedUrl, openEmbeddedDatabase } from './embedded/embedded-database';
+
+export const CHANGE_CHANNEL = 'ai_registry_changes';
+
+export type DatabaseKind = 'postgres' | 'embedded';
+
+/**
+ * Where this process's data lives, resolved once before Nest starts. The process that opened an
+ * embedded folder owns its lifetime (close() stops PGlite and releases the lock); everything else
+ * (a real PostgreSQL, or a CLI going through a running server's socket) has nothing to close.
+ */
+export interface DatabaseTarget {
+  kind: DatabaseKind;
+  url: string;
+  /** For the log: which database, never a password. */
+  description: string;
+  /** Notifications seen in-process on an owned embedded database; absent elsewhere (use LISTEN). */
+  embeddedNotifications?: EventEmitter;
+  /** True when this process reaches the embedded database through another process's socket. */
+  viaOwner: boolean;
+  close(): Promise<void>;
+}
+
+export type DatabaseRole =
+  /** The app server: must own an embedded folder (one instance per folder). */
+  | 'server'
+  /** A tool (TypeORM CLI, admin CLI): goes through a running server's socket, or owns the folder while it runs. */
+  | 'tool';
+
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return `PostgreSQL at ${parsed.host}${parsed.pathname}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
+export async function openDatabaseTarget(config: AppConfig, role: DatabaseRole, command: string): Promise<DatabaseTarget> {
+  if (config.DATABASE_URL) {
+    return {
+      kind: 'postgres',
+      url: config.DATABASE_URL,
+      description: redact(config.DATABASE_URL),
+      viaOwner: false,
+      close: async () => undefined,
+    };
+  }
+  const dataDir = path.resolve(config.DATA_DIR);
+  const holder = DataDirLock.liveHolder(dataDir);
+  if (holder) {
+    if (role === 'server' || holder.port === null) throw new DataDirLockedError(dataDir, holder);
+    return {
+      kind: 'embedded',
+      url: embeddedUrl(holder.port),
+      description: `embedded PostgreSQL in ${dataDir}, through process ${holder.pid} on 127.0.0.1:${holder.port}`,
+      viaOwner: true,
+      close: async () => undefined,
+    };
+  }
+  const owned = await openEmbeddedDatabase({
+    dataDir,
+    port: role === 'server' ? config.EMBEDDED_DB_PORT : 0,
+    command,
+    listenChannels: [CHANGE_CHANNEL],
+  });
+  return {
+    kind: 'embedded',
+    url: owned.url,
+    description: `embedded PostgreSQL (PGlite) in ${dataDir} on 127.0.0.1:${owned.port}`,
+    embeddedNotifications: owned.notifications,
+    viaOwner: false,
+    close: owned.close,
+  };
+}

@@ -1,0 +1,70 @@
+import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
+import { Logger } from '@nestjs/common';
+import { PGlite } from '@electric-sql/pglite';
+import { DataDirLock } from './data-dir-lock';
+import { startEmbeddedSocketServer } from './embedded-socket-server';
+
+export interface OwnedEmbeddedDatabase {
+  url: string;
+  port: number;
+  /** Every NOTIFY committed on the single backend session, whichever connection or process sent it. */
+  notifications: EventEmitter;
+  close(): Promise<void>;
+}
+
+const logger = new Logger('EmbeddedDatabase');
+
+export function embeddedUrl(port: number): string {
+  return `postgresql://postgres@127.0.0.1:${port}/postgres`;
+}
+
+/**
+ * Opens the data folder as its one owner: takes the lock, starts PGlite and serves it on a loopback
+ * socket through our grouping layer, so this process and our other processes use the normal `pg` driver.
+ */
+export async function openEmbeddedDatabase(options: {
+  dataDir: string;
+  port: number;
+  command: string;
+  listenChannels: string[];
+}): Promise<OwnedEmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const lock = DataDirLock.acquire(dataDir, options.command, (stale) =>
+    logger.warn(`Taking over a stale lock on ${dataDir} left by process ${stale.pid} (${stale.command}), which is gone`),
+  );
+  let db: PGlite | undefined;
+  try {
+    const started = Date.now();
+    db = await PGlite.create(path.join(dataDir, 'pgdata'));
+    const notifications = new EventEmitter();
+    for (const channel of options.listenChannels) await db.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+    const server = await startEmbeddedSocketServer(db, {
+      port: options.port,
+      onNotification: (channel: string, payload: string) => notifications.emit('notification', channel, payload),
+      logger,
+    });
+    lock.setPort(server.port);
+    logger.log(`Embedded PostgreSQL (PGlite) in ${dataDir} ready on 127.0.0.1:${server.port} in ${Date.now() - started} ms`);
+    const opened = db;
+    let closing: Promise<void> | undefined;
+    return {
+      url: embeddedUrl(server.port),
+      port: server.port,
+      notifications,
+      close: () =>
+        (closing ??= (async () => {
+          try {
+            await server.close();
+            await opened.close();
+          } finally {
+            lock.release();
+          }
+        })()),
+    };
+  } catch (error) {
+    await db?.close().catch(() => undefined);
+    lock.release();
+    throw error;
+  }
+}

@@ -1,0 +1,14 @@
+import { CreateAiCredentials1764000000000 } from './1764000000000-CreateAiCredentials';
+import { CreateProviderConfigs1764000001000 } from './1764000001000-CreateProviderConfigs';
+import { EnhanceAiCredentials1764000002000 } from './1764000002000-EnhanceAiCredentials';
+import { BackfillProviderConfigs1764000003000 } from './1764000003000-BackfillProviderConfigs';
+import { CreateProviderHealthChecks1764000004000 } from './1764000004000-CreateProviderHealthChecks';
+
+/** Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set. */
+export const MIGRATIONS = [
+  CreateAiCredentials1764000000000,
+  CreateProviderConfigs1764000001000,
+  EnhanceAiCredentials1764000002000,
+  BackfillProviderConfigs1764000003000,
+  CreateProviderHealthChecks1764000004000,
+];

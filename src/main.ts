@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './config/load-config';
+import { openDatabaseTarget } from './database/database-target';
+import { DataDirLockedError } from './database/embedded/data-dir-lock';
+
+const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+/** Errors an operator can act on are printed as one line; anything else is a bug and keeps its stack. */
+function failStartup(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    new Logger('Bootstrap').error(`Startup failed: ${(error as Error)?.message ?? String(error)}`);
+  }
+  process.exit(1);
+}
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabaseTarget(config, 'server', 'server (npm start)');
+  const logger = new Logger('Bootstrap');
+  let app;
+  try {
+    app = await createApp(config, database);
+    await app.listen(config.PORT, config.HOST);
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await database.close();
+    throw error;
+  }
+  logger.log(`Listening on http://${config.HOST}:${config.PORT} with ${database.description}`);
+
+  // Our own handler instead of enableShutdownHooks(): Nest's re-raises the signal after app.close(),
+  // which would kill the process before the embedded database is closed and its lock released.
+  let stopping = false;
+  for (const signal of SHUTDOWN_SIGNALS) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.log(`${signal} received: shutting down`);
+      void app
+        .close()
+        .catch((error: Error) => logger.error(`Shutdown error: ${error.message}`))
+        .finally(() => database.close().finally(() => process.exit(0)));
+    });
+  }
+}
+
+bootstrap().catch(failStartup);

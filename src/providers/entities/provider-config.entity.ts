@@ -1,0 +1,82 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { AICredential } from './ai-credential.entity';
+import type { ProviderCapabilities } from '../catalog/provider-capabilities';
+import type { HealthStatus } from '../selection/registry-snapshot';
+
+export type UiPreferences = Record<string, unknown>;
+
+/**
+ * One row per provider. Three writers own disjoint columns and never overwrite each other:
+ * people (sync, API, CLI) own identity/enabled/ui_preferences/capabilities/priority,
+ * the usage flusher owns usage_count/last_used_at, the health checker owns the health columns.
+ */
+@Entity('provider_configs')
+@Check('CHK_provider_configs_health_status', `"health_status" IN ('unknown', 'healthy', 'degraded', 'unhealthy')`)
+@Index('IDX_provider_configs_enabled_priority', ['priority', 'provider'], { where: '"enabled"' })
+@Index('IDX_provider_configs_health_status', ['healthStatus'])
+export class ProviderConfig {
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'PK_provider_configs',
+  })
+  id: string;
+
+  @Index('UQ_provider_configs_provider', { unique: true })
+  @Column({ type: 'varchar', length: 63 })
+  provider: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 255 })
+  displayName: string;
+
+  @Column({ type: 'boolean', default: true })
+  enabled: boolean;
+
+  @Column({ name: 'ui_preferences', type: 'jsonb', default: {} })
+  uiPreferences: UiPreferences;
+
+  @Column({ type: 'jsonb', default: {} })
+  capabilities: ProviderCapabilities | Record<string, never>;
+
+  @Column({ type: 'integer', default: 100 })
+  priority: number;
+
+  @Column({ name: 'usage_count', type: 'bigint', default: 0 })
+  usageCount: string;
+
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt: Date | null;
+
+  @Column({ name: 'health_status', type: 'varchar', length: 16, default: 'unknown' })
+  healthStatus: HealthStatus;
+
+  @Column({ name: 'last_health_check', type: 'timestamptz', nullable: true })
+  lastHealthCheck: Date | null;
+
+  @Column({ name: 'health_latency_ms', type: 'integer', nullable: true })
+  healthLatencyMs: number | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError: string | null;
+
+  @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
+  consecutiveFailures: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @OneToMany('AICredential', (credential: AICredential) => credential.providerConfig)
+  credentials?: AICredential[];
+}

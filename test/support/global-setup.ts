@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { TEMPLATE_SUFFIX, TEST_DATABASE_URL, assertTestDatabase, databaseNameOf, withDatabase } from './test-env';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __EMBEDDED_TEST_DB__: { close(): Promise<void>; dir: string } | undefined;
+}
+
+/**
+ * Real PostgreSQL: migrate a template database once; each test file clones it (CREATE DATABASE …
+ * TEMPLATE), so files run in parallel from a fresh schema in milliseconds.
+ * No TEST_DATABASE_URL: one embedded PGlite for the whole run (one session, so files run in band).
+ */
+export default async function globalSetup(): Promise<void> {
+  process.env.TZ = 'UTC';
+  if (TEST_DATABASE_URL) {
+    assertTestDatabase(TEST_DATABASE_URL);
+    const template = `${databaseNameOf(TEST_DATABASE_URL)}${TEMPLATE_SUFFIX}`;
+    const admin = new Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE "${template}"`);
+    } finally {
+      await admin.end();
+    }
+    const dataSource = new DataSource(buildDataSourceOptions(withDatabase(TEST_DATABASE_URL, template), { poolSize: 1 }));
+    await dataSource.initialize();
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await dataSource.destroy();
+    }
+    process.env.TEST_TEMPLATE_DATABASE = template;
+    return;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-test-pglite-'));
+  // Loaded only here so a run on a real PostgreSQL never loads PGlite.
+  const { openEmbeddedDatabase } = await import('../../src/database/embedded/embedded-database');
+  const db = await openEmbeddedDatabase({ dataDir: dir, port: 0, command: 'jest', listenChannels: [] });
+  globalThis.__EMBEDDED_TEST_DB__ = { close: db.close, dir };
+  process.env.TEST_EMBEDDED_URL = db.url;
+  process.stdout.write(`\nTEST_DATABASE_URL is not set: tests run on an embedded PGlite at ${db.url}\n`);
+}
