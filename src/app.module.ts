@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import type { DatabaseTarget } from './database/database-target';
 import { HealthzModule } from './healthz/healthz.module';
+import { ProvidersModule } from './providers/providers.module';
 
 @Module({})
 export class AppModule {
@@ -26,6 +27,7 @@ export class AppModule {
         }),
         DatabaseModule.forRoot(database),
         HealthzModule,
+        ProvidersModule,
       ],
     };
   }

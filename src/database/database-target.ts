@@ -2,9 +2,8 @@ import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import { DataDirLock, DataDirLockedError } from './embedded/data-dir-lock';
-import { embeddedUrl, openEmbeddedDatabase } from './embedded/embedded-database';
-
-export const CHANGE_CHANNEL = 'ai_registry_changes';
+import { CHANGE_CHANNEL } from './coordination/coordination';
+import { embeddedUrl } from './embedded/embedded-url';
 
 export type DatabaseKind = 'postgres' | 'embedded';
 
@@ -63,6 +62,8 @@ export async function openDatabaseTarget(config: AppConfig, role: DatabaseRole, 
       close: async () => undefined,
     };
   }
+  // Loaded only here: a process on a real PostgreSQL never loads PGlite.
+  const { openEmbeddedDatabase } = await import('./embedded/embedded-database');
   const owned = await openEmbeddedDatabase({
     dataDir,
     port: role === 'server' ? config.EMBEDDED_DB_PORT : 0,

@@ -13,3 +13,6 @@ export interface Coordination {
 }
 
 export const COORDINATION = Symbol('Coordination');
+
+/** The channel on which instances tell each other that registry state changed. */
+export const CHANGE_CHANNEL = 'ai_registry_changes';

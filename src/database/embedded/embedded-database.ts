@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
 import { DataDirLock } from './data-dir-lock';
+import { embeddedUrl } from './embedded-url';
 import { startEmbeddedSocketServer } from './embedded-socket-server';
 
 export interface OwnedEmbeddedDatabase {
@@ -14,10 +15,6 @@ export interface OwnedEmbeddedDatabase {
 }
 
 const logger = new Logger('EmbeddedDatabase');
-
-export function embeddedUrl(port: number): string {
-  return `postgresql://postgres@127.0.0.1:${port}/postgres`;
-}
 
 /**
  * Opens the data folder as its one owner: takes the lock, starts PGlite and serves it on a loopback

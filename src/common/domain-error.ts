@@ -1,0 +1,15 @@
+/**
+ * What kind of failure a domain error is, so each edge maps it once: REST to a status code, the CLI
+ * to a message and exit code. Services never throw HttpException.
+ */
+export type DomainErrorKind = 'invalid_input' | 'not_found' | 'conflict' | 'unavailable' | 'misconfigured';
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  abstract readonly kind: DomainErrorKind;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

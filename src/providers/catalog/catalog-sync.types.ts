@@ -1,0 +1,23 @@
+export interface SyncOptions {
+  /** Compute and return the diff without writing anything. */
+  dryRun?: boolean;
+  /** Disable (never delete) providers whose row is no longer in the catalog. */
+  prune?: boolean;
+}
+
+export interface FieldChange {
+  field: 'displayName' | 'capabilities' | 'priority';
+  from: unknown;
+  to: unknown;
+}
+
+export interface SyncResult {
+  dryRun: boolean;
+  created: string[];
+  updated: Array<{ provider: string; changes: FieldChange[] }>;
+  unchanged: string[];
+  /** Providers that left the catalog and were (or, in a dry run, would be) disabled. */
+  pruned: string[];
+  /** Providers that left the catalog, left as they are because prune was not asked for. */
+  notInCatalog: string[];
+}

@@ -1,0 +1,62 @@
+import type { Catalog } from './catalog.types';
+import type { FieldChange, SyncResult } from './catalog-sync.types';
+import { ProviderCapabilities, capabilitiesFromCatalog, sameCapabilities } from './provider-capabilities';
+
+export interface ExistingProviderRow {
+  provider: string;
+  display_name: string;
+  priority: number;
+  capabilities: unknown;
+  enabled: boolean;
+}
+
+export interface SyncPlan {
+  result: Omit<SyncResult, 'dryRun'>;
+  inserts: Array<{ provider: string; displayName: string; priority: number; capabilities: ProviderCapabilities }>;
+  updates: Array<{ provider: string; displayName: string; priority: number; capabilities: ProviderCapabilities }>;
+}
+
+/**
+ * What a sync would do, decided without the database: catalog fields only (display name,
+ * capabilities, priority). enabled, ui_preferences, usage and health are never in the plan.
+ */
+export function planSync(catalog: Catalog, existing: ExistingProviderRow[], prune: boolean): SyncPlan {
+  const byProvider = new Map(existing.map((row) => [row.provider, row]));
+  const plan: SyncPlan = {
+    result: { created: [], updated: [], unchanged: [], pruned: [], notInCatalog: [] },
+    inserts: [],
+    updates: [],
+  };
+  for (const entry of catalog.providers.values()) {
+    const desired = {
+      provider: entry.slug,
+      displayName: entry.displayName,
+      priority: entry.priority,
+      capabilities: capabilitiesFromCatalog(entry),
+    };
+    const row = byProvider.get(entry.slug);
+    if (!row) {
+      plan.inserts.push(desired);
+      plan.result.created.push(entry.slug);
+      continue;
+    }
+    const changes: FieldChange[] = [];
+    if (row.display_name !== desired.displayName) changes.push({ field: 'displayName', from: row.display_name, to: desired.displayName });
+    if (row.priority !== desired.priority) changes.push({ field: 'priority', from: row.priority, to: desired.priority });
+    if (!sameCapabilities(row.capabilities, desired.capabilities)) {
+      changes.push({ field: 'capabilities', from: row.capabilities, to: desired.capabilities });
+    }
+    if (changes.length > 0) {
+      plan.updates.push(desired);
+      plan.result.updated.push({ provider: entry.slug, changes });
+    } else {
+      plan.result.unchanged.push(entry.slug);
+    }
+  }
+  for (const row of existing) {
+    if (catalog.providers.has(row.provider)) continue;
+    if (prune && row.enabled) plan.result.pruned.push(row.provider);
+    else if (!prune) plan.result.notInCatalog.push(row.provider);
+  }
+  return plan;
+}

@@ -1,0 +1,55 @@
+import type { CredentialMetadata, UiMetadata } from '../entities/ai-credential.entity';
+
+export const DEFAULT_CREDENTIAL_TYPE = 'api_key';
+
+export interface StoreCredentialInput {
+  /** The secret. Optional only for providers whose catalog entry needs no API key (e.g. ollama). */
+  apiKey?: string;
+  credentialType?: string;
+  /** Per-credential override of the catalog's base URL (self-hosted endpoints, tests). */
+  baseUrl?: string | null;
+  expiresAt?: Date | null;
+  isActive?: boolean;
+  metadata?: CredentialMetadata;
+  uiMetadata?: UiMetadata;
+}
+
+/** A credential as it may be shown anywhere: the secret masked, never in plaintext. */
+export interface CredentialView {
+  id: string;
+  provider: string;
+  credentialType: string;
+  /** e.g. `sk-…abcd`; null when the stored value cannot be decrypted with the current key ring. */
+  masked: string | null;
+  /** Why `masked` is null (wrong key ring), naming the key id; never any key material. */
+  decryptError?: string;
+  keyId: string | null;
+  status: 'active' | 'inactive' | 'expired';
+  isActive: boolean;
+  expiresAt: Date | null;
+  baseUrl: string | null;
+  metadata: CredentialMetadata | null;
+  uiMetadata: UiMetadata;
+  usageCount: number;
+  inputTokens: number;
+  outputTokens: number;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The plaintext credential, for the probe or the host that calls the provider, and nothing else. */
+export interface ActiveCredential {
+  id: string;
+  provider: string;
+  credentialType: string;
+  apiKey: string;
+  baseUrl: string | null;
+  expiresAt: Date | null;
+}
+
+export interface RotationResult {
+  rotated: number;
+  alreadyCurrent: number;
+  failed: Array<{ id: string; provider: string; credentialType: string; reason: string }>;
+}

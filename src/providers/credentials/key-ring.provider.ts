@@ -1,0 +1,49 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Logger, Provider } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { DomainError } from '../../common/domain-error';
+import { KeyRing, generateKey, parseKeyRing } from './key-ring';
+
+export const KEY_RING = Symbol('KeyRing');
+
+const KEY_FILE = 'credentials.key';
+
+export class MissingCredentialsKeyError extends DomainError {
+  readonly code = 'CREDENTIALS_KEY_MISSING';
+  readonly kind = 'misconfigured';
+  constructor() {
+    super(
+      'CREDENTIALS_KEYS (or CREDENTIALS_KEY) must be set when DATABASE_URL is set: every instance must share the key ring ' +
+        `that encrypts credentials. Generate a key with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`,
+    );
+  }
+}
+
+/**
+ * On the embedded database a newcomer should not have to make a key, so one is generated once into
+ * the data folder (beside the data it protects). With a real PostgreSQL instances must share the
+ * ring, so a missing key stops the boot instead of silently making one per instance.
+ */
+export function resolveKeyRing(config: AppConfig, logger = new Logger('KeyRing')): KeyRing {
+  if (config.CREDENTIALS_KEYS || config.CREDENTIALS_KEY) {
+    return parseKeyRing({ keys: config.CREDENTIALS_KEYS, key: config.CREDENTIALS_KEY });
+  }
+  if (!config.embedded) throw new MissingCredentialsKeyError();
+  const file = path.resolve(config.DATA_DIR, KEY_FILE);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${generateKey()}\n`, { mode: 0o600, flag: 'wx' });
+    logger.warn(
+      `No CREDENTIALS_KEYS set: generated a credentials key in ${file}. Back it up with the data folder; ` +
+        'without it stored credentials cannot be decrypted. Set CREDENTIALS_KEYS to manage keys yourself.',
+    );
+  }
+  return parseKeyRing({ key: fs.readFileSync(file, 'utf8').trim() });
+}
+
+export const keyRingProvider: Provider = {
+  provide: KEY_RING,
+  inject: [AppConfig],
+  useFactory: (config: AppConfig) => resolveKeyRing(config),
+};

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { claimInterval, markFinished } from './claim-interval';
+import { HealthService } from './health.service';
+
+const JOB = 'health';
+const TIMER = 'health-sweep';
+
+/**
+ * Runs the health sweep every HEALTH_CHECK_INTERVAL_MS (0 = off). A self-rescheduling timer rather
+ * than @Interval: ticks keep a fixed rate, a tick never starts a sweep while one runs here, every
+ * instance claims the interval in the database first, and shutdown waits for a sweep in flight.
+ */
+@Injectable()
+export class HealthScheduler implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(HealthScheduler.name);
+  private readonly instance = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private running: Promise<void> | null = null;
+  private abort: AbortController | null = null;
+  private nextAt = 0;
+  private stopped = true;
+  /** Sweeps this instance ran; for operators and tests. */
+  sweeps = 0;
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly health: HealthService,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  start(): void {
+    const interval = this.config.HEALTH_CHECK_INTERVAL_MS;
+    if (interval === 0) {
+      this.logger.log('HEALTH_CHECK_INTERVAL_MS=0: scheduled health checks are off');
+      return;
+    }
+    this.stopped = false;
+    this.nextAt = Date.now();
+    this.schedule(0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.scheduler.doesExist('timeout', TIMER)) this.scheduler.deleteTimeout(TIMER);
+    if (!this.running) return;
+    // Let the sweep finish (probes are bounded by their timeout), then cut it short.
+    const grace = this.config.HEALTH_TIMEOUT_MS + 1000;
+    const finished = await Promise.race([this.running.then(() => true), sleep(grace).then(() => false)]);
+    if (!finished) {
+      this.logger.warn(`Health sweep still running after ${grace} ms at shutdown: cancelling it`);
+      this.abort?.abort();
+      await Promise.race([this.running, sleep(2000)]);
+    }
+  }
+
+  /** One tick: claim the interval, then sweep and prune. Failures are logged; the next tick runs. */
+  async tick(): Promise<boolean> {
+    if (this.running) return false;
+    const interval = this.config.HEALTH_CHECK_INTERVAL_MS;
+    const tolerance = Math.min(Math.floor(interval * 0.05), 500);
+    let claimed = false;
+    const run = (async () => {
+      try {
+        claimed = await claimInterval(this.dataSource, JOB, interval, this.instance, tolerance);
+        if (!claimed) return;
+        this.sweeps++;
+        this.abort = new AbortController();
+        const sweep = await this.health.checkAll(this.abort.signal);
+        const pruned = await this.health.pruneHistory();
+        await markFinished(this.dataSource, JOB, this.instance);
+        this.logger.log(
+          `Health sweep: ${sweep.results.length} provider(s) in ${sweep.durationMs} ms` +
+            (sweep.errors.length ? `, ${sweep.errors.length} error(s)` : '') +
+            (pruned ? `, pruned ${pruned} old check(s)` : ''),
+        );
+      } catch (error) {
+        this.logger.error(`Health sweep failed: ${(error as Error).message}`);
+      } finally {
+        this.abort = null;
+      }
+    })();
+    this.running = run;
+    await run.finally(() => (this.running = null));
+    return claimed;
+  }
+
+  private schedule(delay: number): void {
+    const timer = setTimeout(() => {
+      this.scheduler.deleteTimeout(TIMER);
+      if (this.stopped) return;
+      // Fixed rate: the next tick is due one interval after this one was, however long this one takes.
+      this.nextAt += this.config.HEALTH_CHECK_INTERVAL_MS;
+      this.schedule(Math.max(0, this.nextAt - Date.now()));
+      void this.tick();
+    }, delay);
+    timer.unref();
+    this.scheduler.addTimeout(TIMER, timer);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,184 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { runBounded } from '../../common/run-bounded';
+import { AppConfig } from '../../config/app-config';
+import { CATALOG } from '../catalog/catalog.token';
+import type { Catalog, ProbeKind } from '../catalog/catalog.types';
+import type { ProviderCapabilities } from '../catalog/provider-capabilities';
+import { CredentialsService } from '../credentials/credentials.service';
+import { UnknownProviderError } from '../providers.errors';
+import type { HealthStatus } from '../selection/registry-snapshot';
+import { RegistryStateService } from '../selection/registry-state.service';
+import { validateBaseUrl } from './base-url.policy';
+import { classifyProbe } from './classify-probe';
+import type { HealthCheckResult, ProviderHealthSummary, SweepResult } from './health.types';
+import { runProbe } from './probes/probe-registry';
+import type { ProbeOutcome } from './probes/probe.types';
+
+interface ProbeRow {
+  id: string;
+  provider: string;
+  enabled: boolean;
+  capabilities: Partial<ProviderCapabilities>;
+  consecutive_failures: number;
+}
+
+interface Verdict {
+  status: HealthStatus;
+  reason: string | null;
+  latencyMs: number | null;
+  consecutiveFailures: number;
+  listedModels: number | null;
+  missingModels: string[];
+  probed: boolean;
+}
+
+/**
+ * Probes providers and records what it saw. It owns the health columns of provider_configs and
+ * nothing else: `enabled` is the operator's and no probe result ever changes it.
+ */
+@Injectable()
+export class HealthService {
+  private readonly logger = new Logger(HealthService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CATALOG) private readonly catalog: Catalog,
+    private readonly credentials: CredentialsService,
+    private readonly state: RegistryStateService,
+  ) {}
+
+  async check(provider: string, signal?: AbortSignal): Promise<HealthCheckResult> {
+    const [row]: ProbeRow[] = await this.dataSource.query(`${PROBE_ROWS} WHERE provider = $1`, [provider]);
+    if (!row) throw new UnknownProviderError(provider);
+    const result = await this.checkRow(row, signal);
+    await this.state.changed('health');
+    return result;
+  }
+
+  /** Probes every enabled provider, at most HEALTH_CONCURRENCY at once, each bounded by HEALTH_TIMEOUT_MS. */
+  async checkAll(signal?: AbortSignal): Promise<SweepResult> {
+    const startedAt = new Date();
+    const rows: ProbeRow[] = await this.dataSource.query(`${PROBE_ROWS} WHERE enabled ORDER BY priority, provider`);
+    const settled = await runBounded(rows, this.config.HEALTH_CONCURRENCY, (row) => this.checkRow(row, signal));
+    const results: HealthCheckResult[] = [];
+    const errors: SweepResult['errors'] = [];
+    settled.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') results.push(outcome.value);
+      else errors.push({ provider: rows[i].provider, error: (outcome.reason as Error)?.message ?? String(outcome.reason) });
+    });
+    for (const { provider, error } of errors) this.logger.warn(`Health check of ${provider} failed: ${error}`);
+    if (rows.length > 0) await this.state.changed('health');
+    return { startedAt, durationMs: Date.now() - startedAt.getTime(), results, errors };
+  }
+
+  /** Deletes history older than HEALTH_HISTORY_DAYS; returns how many rows went. */
+  async pruneHistory(): Promise<number> {
+    const [, deleted] = await this.dataSource.query(
+      `DELETE FROM provider_health_checks WHERE checked_at < now() - make_interval(days => $1)`,
+      [this.config.HEALTH_HISTORY_DAYS],
+    );
+    return deleted as number;
+  }
+
+  async summary(): Promise<ProviderHealthSummary[]> {
+    const rows = await this.dataSource.query(SUMMARY_QUERY);
+    return rows.map((row: Record<string, unknown>) => ({
+      provider: row.provider as string,
+      enabled: row.enabled as boolean,
+      status: row.health_status as HealthStatus,
+      reason: row.last_error as string | null,
+      lastCheck: row.last_health_check as Date | null,
+      consecutiveFailures: row.consecutive_failures as number,
+      uptimePercent24h: row.uptime === null ? null : Math.round(Number(row.uptime) * 10) / 10,
+      p50LatencyMs24h: row.p50 === null ? null : Math.round(Number(row.p50)),
+      p95LatencyMs24h: row.p95 === null ? null : Math.round(Number(row.p95)),
+      checks24h: Number(row.checks),
+      drift: (row.drift as string[] | null) ?? [],
+    }));
+  }
+
+  private async checkRow(row: ProbeRow, signal?: AbortSignal): Promise<HealthCheckResult> {
+    const verdict = await this.probeRow(row, signal);
+    const [written] = await this.dataSource.transaction(async (manager) => {
+      // Health columns only (no updated_at: that records the operator's changes).
+      await manager.query(
+        `UPDATE provider_configs
+         SET health_status = $2, last_health_check = now(), health_latency_ms = $3, last_error = $4, consecutive_failures = $5
+         WHERE id = $1`,
+        [row.id, verdict.status, verdict.latencyMs, verdict.reason, verdict.consecutiveFailures],
+      );
+      return manager.query(
+        `INSERT INTO provider_health_checks (provider_config_id, status, latency_ms, error, listed_models, missing_models)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING checked_at`,
+        [row.id, verdict.status, verdict.latencyMs, verdict.reason, verdict.listedModels, JSON.stringify(verdict.missingModels)],
+      );
+    });
+    return { provider: row.provider, ...verdict, checkedAt: written.checked_at as Date };
+  }
+
+  private async probeRow(row: ProbeRow, signal?: AbortSignal): Promise<Verdict> {
+    const entry = this.catalog.providers.get(row.provider);
+    const kind = (row.capabilities.probe ?? entry?.probe) as ProbeKind | undefined;
+    const requiresApiKey = row.capabilities.requiresApiKey ?? entry?.requiresApiKey ?? true;
+    const notProbed = (reason: string): Verdict => ({
+      status: 'unknown',
+      reason,
+      latencyMs: null,
+      consecutiveFailures: row.consecutive_failures,
+      listedModels: null,
+      missingModels: [],
+      probed: false,
+    });
+    if (!kind) return notProbed('no probe kind: the provider is not in the catalog and its capabilities name none');
+    const credential = await this.credentials.getProbeCredential(row.provider);
+    if (requiresApiKey && !credential) return notProbed('no usable credential (missing, inactive or expired)');
+    let baseUrl: string;
+    try {
+      baseUrl = validateBaseUrl(credential?.baseUrl ?? row.capabilities.baseUrl ?? entry?.baseUrl ?? '');
+    } catch (error) {
+      return notProbed(`base URL rejected: ${(error as Error).message}`);
+    }
+    const models = [...(row.capabilities.textModels ?? []), ...(row.capabilities.embeddingModels ?? [])].map((m) => m.id);
+    const outcome: ProbeOutcome = await runProbe(
+      { provider: row.provider, kind, baseUrl, apiKey: credential?.apiKey || undefined, catalogModelIds: models },
+      { timeoutMs: this.config.HEALTH_TIMEOUT_MS, signal },
+    );
+    const next = classifyProbe(outcome, {
+      consecutiveFailures: row.consecutive_failures,
+      unhealthyAfter: this.config.HEALTH_UNHEALTHY_AFTER,
+      degradedMs: this.config.HEALTH_DEGRADED_MS,
+    });
+    return {
+      status: next.status,
+      reason: next.reason,
+      latencyMs: next.latencyMs,
+      consecutiveFailures: next.consecutiveFailures,
+      listedModels: outcome.kind === 'ok' ? outcome.listedModels : null,
+      missingModels: outcome.kind === 'ok' ? outcome.missingModels : [],
+      probed: true,
+    };
+  }
+}
+
+const PROBE_ROWS = `SELECT id, provider, enabled, capabilities, consecutive_failures FROM provider_configs`;
+
+const SUMMARY_QUERY = `
+  SELECT p.provider, p.enabled, p.health_status, p.last_error, p.last_health_check, p.consecutive_failures,
+         s.uptime, s.p50, s.p95, coalesce(s.checks, 0) AS checks, latest.missing_models AS drift
+  FROM provider_configs p
+  LEFT JOIN LATERAL (
+    SELECT 100.0 * avg(CASE WHEN h.status = 'unhealthy' THEN 0 ELSE 1 END) FILTER (WHERE h.status <> 'unknown') AS uptime,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY h.latency_ms) AS p50,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY h.latency_ms) AS p95,
+           count(*) AS checks
+    FROM provider_health_checks h
+    WHERE h.provider_config_id = p.id AND h.checked_at > now() - interval '24 hours'
+  ) s ON true
+  LEFT JOIN LATERAL (
+    SELECT h.missing_models FROM provider_health_checks h
+    WHERE h.provider_config_id = p.id ORDER BY h.checked_at DESC, h.id DESC LIMIT 1
+  ) latest ON true
+  ORDER BY p.priority, p.provider`;

@@ -1,0 +1,41 @@
+import type { HealthStatus } from '../selection/registry-snapshot';
+
+export interface HealthCheckResult {
+  provider: string;
+  status: HealthStatus;
+  /** Short and safe to show; null when healthy. Never contains a key. */
+  reason: string | null;
+  latencyMs: number | null;
+  consecutiveFailures: number;
+  /** How many models the provider lists (null when unknown or not reached). */
+  listedModels: number | null;
+  /** Catalog models the provider no longer lists (model drift). */
+  missingModels: string[];
+  /** False when the provider was not called (no usable credential). */
+  probed: boolean;
+  checkedAt: Date;
+}
+
+export interface SweepResult {
+  startedAt: Date;
+  durationMs: number;
+  results: HealthCheckResult[];
+  /** Providers whose check failed outside the probe (e.g. the database), with the reason. */
+  errors: Array<{ provider: string; error: string }>;
+}
+
+export interface ProviderHealthSummary {
+  provider: string;
+  enabled: boolean;
+  status: HealthStatus;
+  reason: string | null;
+  lastCheck: Date | null;
+  consecutiveFailures: number;
+  /** Over the last 24 h of history: share of checks that were not unhealthy, in percent; null without checks. */
+  uptimePercent24h: number | null;
+  p50LatencyMs24h: number | null;
+  p95LatencyMs24h: number | null;
+  checks24h: number;
+  /** From the latest check: catalog models the provider no longer lists. */
+  drift: string[];
+}

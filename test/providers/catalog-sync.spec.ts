@@ -1,0 +1,117 @@
+import { CatalogSyncService } from '../../src/providers/catalog/catalog-sync.service';
+import { CatalogError } from '../../src/providers/catalog/catalog.errors';
+import { CredentialsService } from '../../src/providers/credentials/credentials.service';
+import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
+import { writeCatalogVariant } from '../support/catalog-files';
+import { RegistryContext, startRegistry } from '../support/registry-app';
+import { TestDatabase, createTestDatabase } from '../support/test-database';
+
+describe(CatalogSyncService.name, () => {
+  let db: TestDatabase;
+  let registry: RegistryContext | undefined;
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterEach(async () => {
+    await registry?.close();
+    registry = undefined;
+    await db.drop();
+  });
+
+  it('creates the catalog providers at first start, and a second sync has nothing to do', async () => {
+    registry = await startRegistry(db);
+    const configs = await registry.get(ProviderConfigService).list();
+    expect(configs.map((c) => c.provider).sort()).toEqual(['anthropic', 'ollama', 'openai', 'openrouter']);
+    const openai = configs.find((c) => c.provider === 'openai')!;
+    expect(openai).toMatchObject({ displayName: 'OpenAI', enabled: true, inCatalog: true });
+    expect(openai.capabilities).toMatchObject({ probe: 'openai', requiresApiKey: true });
+
+    const again = await registry.get(CatalogSyncService).sync();
+    expect(again).toMatchObject({ created: [], updated: [], pruned: [] });
+    expect(again.unchanged.sort()).toEqual(['anthropic', 'ollama', 'openai', 'openrouter']);
+  });
+
+  it('updates catalog fields of existing rows but never enabled, ui_preferences, usage or health', async () => {
+    registry = await startRegistry(db);
+    const configs = registry.get(ProviderConfigService);
+    await configs.disable('openai');
+    await configs.updateUIPreferences('openai', { color: '#10a37f', pinned: true });
+    await registry.dataSource.query(
+      `UPDATE provider_configs SET usage_count = 42, health_status = 'degraded', consecutive_failures = 1 WHERE provider = 'openai'`,
+    );
+    await registry.close();
+
+    const changed = writeCatalogVariant((doc) => {
+      doc.providers.openai.display_name = 'OpenAI (renamed)';
+      doc.providers.openai.priority = 5;
+      doc.providers.openai.text_models.push({ id: 'gpt-new', name: 'GPT New', context_length: 1000 });
+    });
+    registry = await startRegistry(db, { CATALOG_PATH: changed });
+    const sync = registry.get(CatalogSyncService);
+
+    const dry = await sync.sync({ dryRun: true });
+    expect(dry.updated).toEqual([
+      {
+        provider: 'openai',
+        changes: expect.arrayContaining([
+          { field: 'displayName', from: 'OpenAI', to: 'OpenAI (renamed)' },
+          { field: 'priority', from: 10, to: 5 },
+          expect.objectContaining({ field: 'capabilities' }),
+        ]),
+      },
+    ]);
+    expect((await registry.get(ProviderConfigService).get('openai')).displayName).toBe('OpenAI');
+
+    const real = await sync.sync();
+    expect(real.updated.map((u) => u.provider)).toEqual(['openai']);
+    const openai = await registry.get(ProviderConfigService).get('openai');
+    expect(openai).toMatchObject({
+      displayName: 'OpenAI (renamed)',
+      priority: 5,
+      enabled: false,
+      uiPreferences: { color: '#10a37f', pinned: true },
+      usageCount: 42,
+      health: { status: 'degraded', consecutiveFailures: 1 },
+    });
+    expect((openai.capabilities as { textModels: Array<{ id: string }> }).textModels.map((m) => m.id)).toContain('gpt-new');
+    expect((await sync.sync()).updated).toEqual([]);
+  });
+
+  it('prune disables providers that left the catalog and keeps their credentials', async () => {
+    registry = await startRegistry(db);
+    await registry.get(CredentialsService).store('openrouter', { apiKey: 'sk-or-v1-abcdefghijklmnop1234' });
+    await registry.close();
+
+    const smaller = writeCatalogVariant((doc) => {
+      delete doc.providers.openrouter;
+      doc.fallback_chain.text = doc.fallback_chain.text.filter((c: { provider: string }) => c.provider !== 'openrouter');
+    });
+    registry = await startRegistry(db, { CATALOG_PATH: smaller });
+    const sync = registry.get(CatalogSyncService);
+
+    const withoutPrune = await sync.sync();
+    expect(withoutPrune).toMatchObject({ pruned: [], notInCatalog: ['openrouter'] });
+    expect((await registry.get(ProviderConfigService).get('openrouter')).enabled).toBe(true);
+
+    expect((await sync.sync({ prune: true, dryRun: true })).pruned).toEqual(['openrouter']);
+    expect((await registry.get(ProviderConfigService).get('openrouter')).enabled).toBe(true);
+
+    expect((await sync.sync({ prune: true })).pruned).toEqual(['openrouter']);
+    expect((await registry.get(ProviderConfigService).get('openrouter')).enabled).toBe(false);
+    expect(await registry.get(CredentialsService).list({ provider: 'openrouter' })).toHaveLength(1);
+    expect((await sync.sync({ prune: true })).pruned).toEqual([]);
+  });
+
+  it('refuses to start on an invalid catalog, naming the file, the path and the rule', async () => {
+    const broken = writeCatalogVariant((doc) => {
+      doc.providers.openai.text_models[1].context_length = -5;
+      doc.defaults.text = { provider: 'nobody', model: 'x' };
+    });
+    const started = startRegistry(db, { CATALOG_PATH: broken });
+    await expect(started).rejects.toThrow(CatalogError);
+    await expect(started).rejects.toThrow(`${broken}: providers.openai.text_models[1].context_length`);
+    await expect(started).rejects.toThrow(/defaults\.text\.provider/);
+  });
+});

@@ -1,0 +1,56 @@
+import { INestApplicationContext, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../../src/config/app-config';
+import { ConfigModule } from '../../src/config/config.module';
+import { loadConfig } from '../../src/config/load-config';
+import { DatabaseModule } from '../../src/database/database.module';
+import { ProvidersModule } from '../../src/providers/providers.module';
+import type { TestDatabase } from './test-database';
+
+/** Two fixed test keys (32 bytes each), so a test can rotate from one ring to another. */
+export const TEST_KEY_1 = Buffer.alloc(32, 7).fill(1, 0, 1).toString('base64');
+export const TEST_KEY_2 = Buffer.alloc(32, 9).fill(2, 0, 1).toString('base64');
+
+export interface RegistryContext {
+  app: INestApplicationContext;
+  config: AppConfig;
+  dataSource: DataSource;
+  get<T>(type: Type<T> | symbol): T;
+  close(): Promise<void>;
+}
+
+/**
+ * The registry as a host app would run it (config, database, ProvidersModule), on a test database.
+ * Defaults keep background work out of the way: no health schedule, a slow usage flusher.
+ */
+export async function startRegistry(db: TestDatabase, env: Record<string, string> = {}): Promise<RegistryContext> {
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    CREDENTIALS_KEYS: `k1:${TEST_KEY_1}`,
+    LOG_LEVEL: 'silent',
+    HEALTH_CHECK_INTERVAL_MS: '0',
+    USAGE_FLUSH_MS: '600000',
+    ...env,
+  });
+  const app = await NestFactory.createApplicationContext(
+    {
+      module: class RegistryTestModule {},
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(db.target), ProvidersModule],
+    },
+    { logger: process.env.TEST_LOGS ? ['log', 'warn', 'error'] : false, abortOnError: false },
+  );
+  await app.init();
+  let closed = false;
+  return {
+    app,
+    config,
+    dataSource: app.get(DataSource),
+    get: <T>(type: Type<T> | symbol) => app.get<T>(type as Type<T>),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await app.close();
+    },
+  };
+}
