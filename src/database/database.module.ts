@@ -29,8 +29,8 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRoot({
           ...buildDataSourceOptions(target.url, { poolSize: target.kind === 'embedded' ? 1 : 10 }),
-          retryAttempts: 3,
-          retryDelay: 1000,
+          // Fail fast: an orchestrator restarts us, and a retry loop would outlive a failed boot.
+          retryAttempts: 0,
         }),
       ],
       providers: [

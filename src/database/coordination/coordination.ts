@@ -7,8 +7,12 @@
 export interface Coordination {
   /** Runs fn while holding a lock named `key` that no other instance (or caller here) holds. */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
-  /** Calls handler for each notification on `channel` committed by any instance; returns an unsubscribe. */
-  subscribe(channel: string, handler: (payload: string) => void): () => void;
+  /**
+   * Calls handler for each notification on `channel` committed by any instance. Resolves, with an
+   * unsubscribe, once delivery is live. After a lost connection comes back the handler is called
+   * with an empty payload, since notifications sent meanwhile are gone.
+   */
+  subscribe(channel: string, handler: (payload: string) => void): Promise<() => void>;
   close(): Promise<void>;
 }
 

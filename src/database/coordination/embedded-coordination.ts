@@ -19,7 +19,7 @@ export class EmbeddedCoordination implements Coordination {
     }
   }
 
-  subscribe(channel: string, handler: (payload: string) => void): () => void {
+  async subscribe(channel: string, handler: (payload: string) => void): Promise<() => void> {
     // A tool that reaches the folder through the owner's socket sees no notifications: it is short-lived.
     if (!this.notifications) return () => undefined;
     const listener = (name: string, payload: string) => {

@@ -12,6 +12,7 @@ export class PostgresCoordination implements Coordination {
   private readonly logger = new Logger(PostgresCoordination.name);
   private readonly handlers = new Map<string, Set<(payload: string) => void>>();
   private listener: Client | null = null;
+  private everConnected = false;
   private connecting: Promise<void> | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -33,21 +34,16 @@ export class PostgresCoordination implements Coordination {
     }
   }
 
-  subscribe(channel: string, handler: (payload: string) => void): () => void {
+  async subscribe(channel: string, handler: (payload: string) => void): Promise<() => void> {
     let set = this.handlers.get(channel);
     if (!set) {
       set = new Set();
       this.handlers.set(channel, set);
-      if (this.listener) void this.listen(this.listener, channel);
+      if (this.listener) await this.listen(this.listener, channel);
     }
     set.add(handler);
-    void this.ensureListener();
+    await this.ensureListener();
     return () => set?.delete(handler);
-  }
-
-  /** Resolves once the LISTEN session is up; call before relying on delivery (e.g. in tests). */
-  ready(): Promise<void> {
-    return this.ensureListener();
   }
 
   private ensureListener(): Promise<void> {
@@ -69,6 +65,10 @@ export class PostgresCoordination implements Coordination {
       await client.connect();
       for (const channel of this.handlers.keys()) await this.listen(client, channel);
       this.listener = client;
+      if (this.everConnected) {
+        for (const set of this.handlers.values()) for (const handler of set) handler('');
+      }
+      this.everConnected = true;
     } catch (error) {
       this.logger.warn(`Change listener could not connect (${(error as Error).message}); retrying`);
       this.dropListener(client);

@@ -41,7 +41,7 @@ export class RegistryStateService implements OnModuleDestroy {
 
   /** Subscribes to other instances' changes, then loads. Called once by ProvidersBootstrap. */
   async start(): Promise<void> {
-    this.unsubscribe = this.coordination.subscribe(CHANGE_CHANNEL, (payload) => this.onNotification(payload));
+    this.unsubscribe = await this.coordination.subscribe(CHANGE_CHANNEL, (payload) => this.onNotification(payload));
     await this.refresh();
   }
 

@@ -1,0 +1,134 @@
+import { MODEL_TYPES } from '../catalog/catalog.types';
+import { ModelType, ProviderState, RegistrySnapshot } from './registry-snapshot';
+
+/*
+ * available = enabled ∧ credential usable (active and unexpired, or not required) ∧ health ≠ unhealthy
+ *             ∧ (model type given ⇒ the provider offers one) ∧ (model given ⇒ the provider offers it).
+ * Degraded and unknown health stay available: a slow provider is better than none, and a provider
+ * that was never probed must not be shut out until the first sweep.
+ */
+
+export type UnavailableReason =
+  | 'unknown_provider'
+  | 'disabled'
+  | 'no_credential'
+  | 'credential_expired'
+  | 'credential_inactive'
+  | 'unhealthy'
+  | 'no_model_of_type'
+  | 'unknown_model';
+
+export type Availability = { available: true } | { available: false; reason: UnavailableReason; detail: string };
+
+export interface AvailableModel {
+  provider: string;
+  model: string;
+  modelType: ModelType;
+}
+
+/**
+ * Reasons are checked in a fixed order (provider, intent, credential, health, model) so the reason
+ * given is the one an operator must fix first.
+ */
+export function checkAvailability(
+  snapshot: RegistrySnapshot,
+  provider: string,
+  modelType?: ModelType,
+  model?: string,
+  now: Date = new Date(),
+): Availability {
+  const state = snapshot.providers.get(provider);
+  if (!state) return unavailable('unknown_provider', `provider ${q(provider)} is not in the registry`);
+  if (!state.enabled) return unavailable('disabled', `provider ${q(provider)} is disabled`);
+
+  const credential = credentialProblem(state, now);
+  if (credential) return credential;
+
+  if (state.health === 'unhealthy') {
+    return unavailable('unhealthy', `provider ${q(provider)} is unhealthy according to its latest health checks`);
+  }
+
+  const types = modelType ? [modelType] : MODEL_TYPES;
+  if (modelType && state.models[modelType].length === 0) {
+    return unavailable('no_model_of_type', `provider ${q(provider)} offers no ${modelType} models`);
+  }
+  if (model !== undefined && !types.some((type) => state.models[type].includes(model))) {
+    const other = modelType && MODEL_TYPES.find((type) => type !== modelType && state.models[type].includes(model));
+    const hint = other ? ` (it is ${other === 'embedding' ? 'an embedding' : 'a text'} model)` : '';
+    const what = modelType ? `${modelType} model` : 'model';
+    return unavailable('unknown_model', `provider ${q(provider)} offers no ${what} ${q(model)}${hint}`);
+  }
+  return { available: true };
+}
+
+export function isAvailable(
+  snapshot: RegistrySnapshot,
+  provider: string,
+  modelType?: ModelType,
+  model?: string,
+  now: Date = new Date(),
+): boolean {
+  return checkAvailability(snapshot, provider, modelType, model, now).available;
+}
+
+/** Available providers, preferred first: by priority (lower first), then slug for a stable order. */
+export function listAvailableProviders(
+  snapshot: RegistrySnapshot,
+  modelType?: ModelType,
+  now: Date = new Date(),
+): ProviderState[] {
+  return [...snapshot.providers.values()]
+    .filter((state) => isAvailable(snapshot, state.provider, modelType, undefined, now))
+    .sort(byPriorityThenSlug);
+}
+
+/** Every model of an available provider, providers in listAvailableProviders order, models in list order. */
+export function listAvailableModels(
+  snapshot: RegistrySnapshot,
+  modelType?: ModelType,
+  now: Date = new Date(),
+): AvailableModel[] {
+  const types = modelType ? [modelType] : MODEL_TYPES;
+  return listAvailableProviders(snapshot, modelType, now).flatMap((state) =>
+    types.flatMap((type) => state.models[type].map((model) => ({ provider: state.provider, model, modelType: type }))),
+  );
+}
+
+export function byPriorityThenSlug(a: ProviderState, b: ProviderState): number {
+  return a.priority - b.priority || (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : 0);
+}
+
+function credentialProblem(state: ProviderState, now: Date): Availability | undefined {
+  const name = q(state.provider);
+  switch (state.credential) {
+    case 'not_required':
+      return undefined;
+    case 'active':
+      if (state.credentialExpiresAt && state.credentialExpiresAt.getTime() <= now.getTime()) {
+        return unavailable(
+          'credential_expired',
+          `the credential for ${name} expired at ${state.credentialExpiresAt.toISOString()}`,
+        );
+      }
+      return undefined;
+    case 'missing':
+      return unavailable('no_credential', `provider ${name} needs a credential and none is stored`);
+    case 'expired':
+      return unavailable('credential_expired', `the credential for ${name} has expired`);
+    case 'inactive':
+      return unavailable('credential_inactive', `the credential for ${name} is deactivated`);
+    default: {
+      // States come from the database via the snapshot builder: an unrecognised one must not pass as usable.
+      const unexpected: never = state.credential;
+      return unavailable('no_credential', `the credential for ${name} is in an unrecognised state ${q(String(unexpected))}`);
+    }
+  }
+}
+
+function unavailable(reason: UnavailableReason, detail: string): Availability {
+  return { available: false, reason, detail };
+}
+
+function q(value: string): string {
+  return JSON.stringify(value);
+}

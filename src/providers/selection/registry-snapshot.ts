@@ -1,0 +1,38 @@
+import { Catalog, ModelType } from '../catalog/catalog.types';
+
+export type { ModelType } from '../catalog/catalog.types';
+
+export type HealthStatus = 'unknown' | 'healthy' | 'degraded' | 'unhealthy';
+
+/**
+ * The credential as availability needs it, decided when the snapshot is built:
+ * `not_required` when the provider needs no key, `missing` when none is stored,
+ * `inactive` when `is_active` is false, `expired` when `expires_at` has passed.
+ */
+export type CredentialState = 'active' | 'not_required' | 'missing' | 'expired' | 'inactive';
+
+/** One provider as the registry sees it right now (provider_configs row + its credential). */
+export interface ProviderState {
+  provider: string;
+  displayName: string;
+  /** Operator intent. */
+  enabled: boolean;
+  /** What probes observed; `unknown` (never probed) counts as available. */
+  health: HealthStatus;
+  credential: CredentialState;
+  /**
+   * When an `active` credential stops being valid. Optional: lets availability treat a credential as
+   * expired the moment it expires, without waiting for the snapshot to be rebuilt.
+   */
+  credentialExpiresAt?: Date | null;
+  /** Lower = preferred (same convention as the catalog). */
+  priority: number;
+  /** Model ids per type, first = the provider's default for that type. */
+  models: Record<ModelType, string[]>;
+}
+
+/** Everything selection reads. Immutable by convention: a refresh builds a new snapshot. */
+export interface RegistrySnapshot {
+  providers: ReadonlyMap<string, ProviderState>;
+  catalog: Catalog;
+}

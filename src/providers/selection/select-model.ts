@@ -1,0 +1,180 @@
+import { OperationConfig, PRECEDENCE_SOURCES, PrecedenceSource, PrecedenceWeights } from '../catalog/catalog.types';
+import { checkAvailability, UnavailableReason } from './availability';
+import { ModelType, RegistrySnapshot } from './registry-snapshot';
+import { NoAvailableProviderError, UnknownOperationError } from './selection.errors';
+
+/** A caller's choice; without `model` it means "this provider's first model of the requested type". */
+export interface ModelPreference {
+  provider: string;
+  model?: string;
+}
+
+export interface SelectionRequest {
+  modelType: ModelType;
+  /** An operation declared in the catalog (e.g. `tagging`); its override applies if enabled and of this type. */
+  operation?: string;
+  commandOverride?: ModelPreference;
+  projectPreference?: ModelPreference;
+  vaultPreference?: ModelPreference;
+  /** Clock for credential expiry; defaults to now. */
+  now?: Date;
+}
+
+export type CandidateSource = PrecedenceSource;
+
+export interface Candidate {
+  provider: string;
+  /** null when a preference named no model and the provider offers none of the type (or is unknown). */
+  model: string | null;
+  source: CandidateSource;
+}
+
+export type SkipReason = UnavailableReason | 'duplicate' | 'operation_disabled' | 'operation_wrong_type';
+
+export interface SkippedCandidate {
+  candidate: Candidate;
+  reason: SkipReason;
+  detail: string;
+}
+
+export interface Selection {
+  provider: string;
+  model: string;
+  source: CandidateSource;
+  /** Candidates tried before the chosen one, in order, each with why it was passed over. */
+  skipped: SkippedCandidate[];
+}
+
+const WEIGHT_KEY: Record<PrecedenceSource, keyof PrecedenceWeights> = {
+  command_override: 'commandOverride',
+  project_preference: 'projectPreference',
+  vault_preference: 'vaultPreference',
+  operation: 'operation',
+  global_default: 'globalDefault',
+  fallback: 'fallback',
+};
+
+/** A candidate, or one known to be unusable before availability is even asked (operation switched off). */
+interface Entry {
+  candidate: Candidate;
+  skip?: { reason: SkipReason; detail: string };
+}
+
+/**
+ * Picks the provider/model for a request: walks the candidates from the highest precedence weight down
+ * and returns the first available one. Each provider+model is checked once; a later repeat is skipped
+ * as `duplicate`, so repeats and cycles between defaults and fallback chains cannot loop or re-report.
+ * Throws UnknownOperationError for an operation the catalog does not declare (checked first, so a typo
+ * is reported even when an override would have won) and NoAvailableProviderError when nothing is available.
+ */
+export function selectModel(snapshot: RegistrySnapshot, request: SelectionRequest): Selection {
+  const operation = request.operation === undefined ? undefined : findOperation(snapshot, request.operation);
+  const now = request.now ?? new Date();
+  const skipped: SkippedCandidate[] = [];
+  const firstSeenAs = new Map<string, CandidateSource>();
+
+  for (const source of precedenceOrder(snapshot.catalog.precedenceWeights)) {
+    for (const { candidate, skip } of entriesFor(source, snapshot, request, operation)) {
+      if (skip) {
+        skipped.push({ candidate, ...skip });
+        continue;
+      }
+      const key = `${candidate.provider}\u0000${candidate.model ?? ''}`;
+      const earlier = firstSeenAs.get(key);
+      if (earlier !== undefined) {
+        skipped.push({ candidate, reason: 'duplicate', detail: `${label(candidate)} was already considered as ${earlier}` });
+        continue;
+      }
+      firstSeenAs.set(key, source);
+
+      const availability = checkAvailability(
+        snapshot,
+        candidate.provider,
+        request.modelType,
+        candidate.model ?? undefined,
+        now,
+      );
+      if (!availability.available) {
+        skipped.push({ candidate, reason: availability.reason, detail: availability.detail });
+      } else if (candidate.model === null) {
+        // Unreachable while the snapshot is consistent: an available provider offers a model of the type.
+        skipped.push({ candidate, reason: 'no_model_of_type', detail: `no ${request.modelType} model to use` });
+      } else {
+        return { provider: candidate.provider, model: candidate.model, source, skipped };
+      }
+    }
+  }
+  throw new NoAvailableProviderError(request.modelType, skipped, request.operation);
+}
+
+/** Sources by weight, highest first; ties (only possible in a hand-built catalog) keep the documented order. */
+export function precedenceOrder(weights: PrecedenceWeights): PrecedenceSource[] {
+  return [...PRECEDENCE_SOURCES].sort((a, b) => weights[WEIGHT_KEY[b]] - weights[WEIGHT_KEY[a]]);
+}
+
+function entriesFor(
+  source: PrecedenceSource,
+  snapshot: RegistrySnapshot,
+  request: SelectionRequest,
+  operation: OperationConfig | undefined,
+): Entry[] {
+  const { catalog } = snapshot;
+  const { modelType } = request;
+  switch (source) {
+    case 'command_override':
+      return fromPreference(request.commandOverride, source, snapshot, modelType);
+    case 'project_preference':
+      return fromPreference(request.projectPreference, source, snapshot, modelType);
+    case 'vault_preference':
+      return fromPreference(request.vaultPreference, source, snapshot, modelType);
+    case 'operation':
+      return operation ? [fromOperation(operation, modelType)] : [];
+    case 'global_default': {
+      const ref = catalog.defaults[modelType];
+      return ref ? [{ candidate: { provider: ref.provider, model: ref.model, source } }] : [];
+    }
+    case 'fallback':
+      return (catalog.fallbackChain[modelType] ?? []).map((ref) => ({
+        candidate: { provider: ref.provider, model: ref.model, source },
+      }));
+  }
+}
+
+function fromPreference(
+  preference: ModelPreference | undefined,
+  source: PrecedenceSource,
+  snapshot: RegistrySnapshot,
+  modelType: ModelType,
+): Entry[] {
+  if (!preference) return [];
+  const model = preference.model ?? snapshot.providers.get(preference.provider)?.models[modelType][0] ?? null;
+  return [{ candidate: { provider: preference.provider, model, source } }];
+}
+
+function fromOperation(operation: OperationConfig, modelType: ModelType): Entry {
+  const candidate: Candidate = { provider: operation.provider, model: operation.model, source: 'operation' };
+  const name = JSON.stringify(operation.name);
+  if (!operation.enabled) {
+    return { candidate, skip: { reason: 'operation_disabled', detail: `operation ${name} override is disabled` } };
+  }
+  if (operation.modelType !== modelType) {
+    return {
+      candidate,
+      skip: {
+        reason: 'operation_wrong_type',
+        detail: `operation ${name} is configured for ${operation.modelType} models, the request is for ${modelType}`,
+      },
+    };
+  }
+  return { candidate };
+}
+
+function findOperation(snapshot: RegistrySnapshot, name: string): OperationConfig {
+  const operation = snapshot.catalog.operations.get(name);
+  if (!operation) throw new UnknownOperationError(name, [...snapshot.catalog.operations.keys()]);
+  return operation;
+}
+
+function label(candidate: Candidate): string {
+  return `${candidate.provider}/${candidate.model ?? '(none)'}`;
+}

@@ -1,0 +1,49 @@
+import type { ModelType } from './registry-snapshot';
+import type { SkippedCandidate } from './select-model';
+
+/** Base for selection failures; `code` is what the HTTP exception filter and CLI switch on. */
+export abstract class SelectionError extends Error {
+  abstract readonly code: string;
+}
+
+/**
+ * No candidate for the request was available. Carries every candidate considered and why it was
+ * skipped, so the caller (and the operator reading the log) sees what to switch on or fix.
+ */
+export class NoAvailableProviderError extends SelectionError {
+  override readonly name = 'NoAvailableProviderError';
+  readonly code = 'NO_AVAILABLE_PROVIDER';
+
+  constructor(
+    readonly modelType: ModelType,
+    readonly skipped: readonly SkippedCandidate[],
+    readonly operation?: string,
+  ) {
+    super(noAvailableMessage(modelType, skipped, operation));
+  }
+}
+
+/** The request named an operation the catalog does not declare (a typo must not silently fall through). */
+export class UnknownOperationError extends SelectionError {
+  override readonly name = 'UnknownOperationError';
+  readonly code = 'UNKNOWN_OPERATION';
+
+  constructor(
+    readonly operation: string,
+    readonly knownOperations: readonly string[],
+  ) {
+    super(
+      `unknown operation ${JSON.stringify(operation)} (known: ${knownOperations.length > 0 ? knownOperations.join(', ') : 'none'})`,
+    );
+  }
+}
+
+function noAvailableMessage(modelType: ModelType, skipped: readonly SkippedCandidate[], operation?: string): string {
+  const what = `no available ${modelType} model` + (operation ? ` for operation ${JSON.stringify(operation)}` : '');
+  if (skipped.length === 0) return `${what}: no candidates (no preference, operation, default or fallback applies)`;
+  const lines = skipped.map(
+    ({ candidate, reason, detail }) =>
+      `  ${candidate.source} ${candidate.provider}/${candidate.model ?? '(none)'}: ${reason} (${detail})`,
+  );
+  return `${what}; candidates tried:\n${lines.join('\n')}`;
+}
