@@ -1,0 +1,86 @@
+import { FakeProviderServer } from './fake-provider-server';
+
+/** The fake must behave like the documented APIs, or probe tests prove nothing. */
+describe(FakeProviderServer.name, () => {
+  const server = new FakeProviderServer();
+  const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers, redirect: 'manual' });
+
+  beforeAll(() => server.start());
+  afterAll(() => server.close());
+
+  it('openai: Bearer key enforced, OpenAI error body on a wrong key, list shape', async () => {
+    const fp = server.add('oa', { kind: 'openai', apiKey: 'sk-right-key-123456', models: ['gpt-4o'] });
+    const wrong = await get(`${fp.baseUrl}/models`, { authorization: 'Bearer sk-wrong-key-654321' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({
+      error: expect.objectContaining({ type: 'invalid_request_error', code: 'invalid_api_key', message: expect.stringContaining('sk-***') }),
+    });
+    const ok = await get(`${fp.baseUrl}/models`, { authorization: 'Bearer sk-right-key-123456' });
+    expect(await ok.json()).toEqual({ object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: expect.any(Number), owned_by: 'system' }] });
+    expect(fp.requests().map((r) => r.headers.authorization)).toEqual(['Bearer sk-wrong-key-654321', 'Bearer sk-right-key-123456']);
+  });
+
+  it('anthropic: x-api-key and anthropic-version required, default page of 20, aliases resolve', async () => {
+    const models = Array.from({ length: 22 }, (_, i) => `claude-${i}`);
+    const fp = server.add('an', { kind: 'anthropic', apiKey: 'k-anthropic', models, aliases: { 'claude-latest': 'claude-0' } });
+    expect((await get(`${fp.baseUrl}/v1/models`, { authorization: 'Bearer k-anthropic' })).status).toBe(401);
+    const noVersion = await get(`${fp.baseUrl}/v1/models`, { 'x-api-key': 'k-anthropic' });
+    expect(noVersion.status).toBe(400);
+    expect(await noVersion.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.any(String) } });
+
+    const headers = { 'x-api-key': 'k-anthropic', 'anthropic-version': '2023-06-01' };
+    const page = (await (await get(`${fp.baseUrl}/v1/models`, headers)).json()) as { data: unknown[]; has_more: boolean; last_id: string };
+    expect([page.data.length, page.has_more, page.last_id]).toEqual([20, true, 'claude-19']);
+    const next = (await (await get(`${fp.baseUrl}/v1/models?after_id=claude-19`, headers)).json()) as { data: unknown[]; has_more: boolean };
+    expect([next.data.length, next.has_more]).toEqual([2, false]);
+    expect(await (await get(`${fp.baseUrl}/v1/models/claude-latest`, headers)).json()).toMatchObject({ type: 'model', id: 'claude-0' });
+    expect((await get(`${fp.baseUrl}/v1/models/claude-9000`, headers)).status).toBe(404);
+  });
+
+  it('ollama: no auth, tags shape', async () => {
+    const fp = server.add('ol', { kind: 'ollama', apiKey: 'ignored', models: ['llama3.1:latest'] });
+    expect(await (await get(`${fp.baseUrl}/api/tags`)).json()).toEqual({ models: [expect.objectContaining({ name: 'llama3.1:latest', model: 'llama3.1:latest' })] });
+  });
+
+  it('openrouter: /key needs the key, /models is public', async () => {
+    const fp = server.add('or', { kind: 'openrouter', apiKey: 'sk-or-v1-right', models: ['openai/gpt-4o'] });
+    const noKey = await get(`${fp.baseUrl}/key`);
+    expect([noKey.status, await noKey.json()]).toEqual([401, { error: { message: 'No auth credentials found', code: 401 } }]);
+    const key = await get(`${fp.baseUrl}/key`, { authorization: 'Bearer sk-or-v1-right' });
+    expect(await key.json()).toEqual({ data: expect.objectContaining({ usage: 0, limit: null, limit_remaining: null }) });
+    expect((await get(`${fp.baseUrl}/models`)).status).toBe(200);
+  });
+
+  it('modes: 429 with retry-after, redirect, broken JSON, per-route override', async () => {
+    const fp = server.add('modes', { kind: 'openai', models: [] });
+    fp.setMode({ type: 'rate_limited', retryAfterSeconds: 7 });
+    const limited = await get(`${fp.baseUrl}/models`);
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '7']);
+    fp.setMode({ type: 'redirect', location: 'http://other.example:8080/v1/models' });
+    const moved = await get(`${fp.baseUrl}/models`);
+    expect([moved.status, moved.headers.get('location')]).toEqual([302, 'http://other.example:8080/v1/models']);
+    fp.setMode('broken_json', '/v1/models');
+    await expect((await get(`${fp.baseUrl}/models`)).json()).rejects.toThrow();
+  });
+
+  it('close() ends hanging and slow requests at once, so jest can exit', async () => {
+    const own = new FakeProviderServer();
+    await own.start();
+    const hang = own.add('h', { kind: 'ollama', mode: 'hang' });
+    const slow = own.add('s', { kind: 'ollama', mode: { type: 'slow', delayMs: 60_000 } });
+    const pending = [get(`${hang.baseUrl}/api/tags`), get(`${slow.baseUrl}/api/tags`)].map((p) => p.then(() => 'answered', () => 'dropped'));
+    while (own.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(own.openRequests()).toHaveLength(2);
+
+    const started = Date.now();
+    await own.close();
+    expect(await Promise.all(pending)).toEqual(['dropped', 'dropped']);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('serves many providers from one server', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => server.add(`p${i}`, { kind: 'ollama', models: [`m${i}`] }));
+    const bodies = await Promise.all(many.map(async (fp) => (await get(`${fp.baseUrl}/api/tags`)).json()));
+    expect(bodies.map((b) => (b as { models: { name: string }[] }).models[0].name)).toEqual(many.map((_, i) => `m${i}`));
+  });
+});

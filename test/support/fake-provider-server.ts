@@ -1,0 +1,381 @@
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A real HTTP server on 127.0.0.1 that answers like the documented model-listing APIs of OpenAI,
+ * Anthropic, Ollama and OpenRouter, including their auth rules and error bodies, and can be
+ * switched per provider and per route to fail in the ways real providers do.
+ *
+ * One server hosts any number of fake providers under path prefixes (`/<name>/…`), so a test of
+ * 40 targets starts one server, not 40. `close()` destroys hanging connections so jest can exit.
+ */
+
+export type FakeProviderKind = 'openai' | 'anthropic' | 'ollama' | 'openrouter';
+
+export type FakeMode =
+  | { type: 'ok' }
+  | { type: 'unauthorized' }
+  | { type: 'forbidden' }
+  | { type: 'rate_limited'; retryAfterSeconds?: number }
+  | { type: 'server_error'; status?: number }
+  | { type: 'hang' }
+  | { type: 'slow'; delayMs: number }
+  | { type: 'broken_json' }
+  | { type: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 };
+
+/** Shorthands for the modes without parameters (and defaults for the others). */
+export type FakeModeInput = FakeMode | 'ok' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'server_error' | 'hang' | 'broken_json';
+
+/** Route templates, relative to the provider's prefix, as the providers document them. */
+export const FAKE_ROUTES = {
+  openai: ['/v1/models'],
+  anthropic: ['/v1/models', '/v1/models/:id'],
+  ollama: ['/api/tags'],
+  openrouter: ['/api/v1/key', '/api/v1/models'],
+} as const satisfies Record<FakeProviderKind, readonly string[]>;
+
+export interface FakeProviderOptions {
+  kind: FakeProviderKind;
+  /** The key the fake accepts; undefined accepts any request (a local OpenAI-compatible server). Ollama ignores it. */
+  apiKey?: string;
+  /** Model ids (Ollama: names such as `llama3.1:latest`). */
+  models?: string[];
+  /** Anthropic: alias → model id, resolved by GET /v1/models/{alias} but not listed. */
+  aliases?: Record<string, string>;
+  /** Mode for every route of this provider unless `routes` overrides it. Default ok. */
+  mode?: FakeModeInput;
+  routes?: Partial<Record<string, FakeModeInput>>;
+  /** Put the presented key verbatim in 401 messages, like a careless compatible server would. */
+  echoKeyInErrors?: boolean;
+  /** OpenRouter GET /key fields. */
+  keyInfo?: { label?: string; usage?: number; limit?: number | null; limit_remaining?: number | null };
+}
+
+export interface RecordedRequest {
+  provider: string | null;
+  method: string;
+  /** Full path as received, prefix and query included. */
+  path: string;
+  /** Route template it matched (e.g. `/v1/models/:id`), or null. */
+  route: string | null;
+  headers: IncomingHttpHeaders;
+  receivedAt: number;
+  /** Set when the response ended or the client went away (a hang ends only the latter way). */
+  closedAt: number | null;
+  answered: boolean;
+}
+
+export interface FakeProvider {
+  readonly name: string;
+  readonly kind: FakeProviderKind;
+  /** The base URL a catalog would configure for this kind (OpenAI `…/v1`, OpenRouter `…/api/v1`). */
+  readonly baseUrl: string;
+  setMode(mode: FakeModeInput, route?: string): void;
+  setModels(models: string[]): void;
+  requests(): RecordedRequest[];
+}
+
+interface ProviderState {
+  name: string;
+  options: FakeProviderOptions;
+  mode: FakeMode;
+  routes: Map<string, FakeMode>;
+  models: string[];
+}
+
+export class FakeProviderServer {
+  private readonly server: Server = createServer((req, res) => this.handle(req, res));
+  private readonly providers = new Map<string, ProviderState>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly recorded: RecordedRequest[] = [];
+  private origin: string | null = null;
+
+  async start(): Promise<{ url: string; port: number }> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = this.server.address() as AddressInfo;
+    this.origin = `http://127.0.0.1:${port}`;
+    return { url: this.origin, port };
+  }
+
+  get url(): string {
+    if (!this.origin) throw new Error('FakeProviderServer not started');
+    return this.origin;
+  }
+
+  /** Registers a fake provider served under `/<name>`. */
+  add(name: string, options: FakeProviderOptions): FakeProvider {
+    if (!/^[a-z0-9_-]+$/i.test(name)) throw new Error(`fake provider name must be a path segment: ${name}`);
+    const state: ProviderState = {
+      name,
+      options,
+      mode: toMode(options.mode ?? 'ok'),
+      routes: new Map(Object.entries(options.routes ?? {}).map(([route, mode]) => [route, toMode(mode ?? 'ok')])),
+      models: [...(options.models ?? [])],
+    };
+    this.providers.set(name, state);
+    const suffix = { openai: '/v1', anthropic: '', ollama: '', openrouter: '/api/v1' }[options.kind];
+    return {
+      name,
+      kind: options.kind,
+      baseUrl: `${this.url}/${name}${suffix}`,
+      // Without a route: the mode for the whole provider, dropping earlier per-route overrides.
+      setMode: (mode, route) => {
+        if (route) {
+          state.routes.set(route, toMode(mode));
+          return;
+        }
+        state.mode = toMode(mode);
+        state.routes.clear();
+      },
+      setModels: (models) => {
+        state.models = [...models];
+      },
+      requests: () => this.recorded.filter((r) => r.provider === name),
+    };
+  }
+
+  /** Every request received, in order, including ones for unknown paths. */
+  get requests(): RecordedRequest[] {
+    return this.recorded;
+  }
+
+  /** Requests whose response is still open (hanging, or slow and not yet answered). */
+  openRequests(): RecordedRequest[] {
+    return this.recorded.filter((r) => r.closedAt === null);
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Ends keep-alive sockets and hanging requests, which server.close() alone would wait for.
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const [, name = '', ...rest] = url.pathname.split('/');
+    const state = this.providers.get(name);
+    const subPath = `/${rest.join('/')}`;
+    const match = state ? matchRoute(state.options.kind, subPath) : null;
+    const record: RecordedRequest = {
+      provider: state ? name : null,
+      method: req.method ?? '',
+      path: `${url.pathname}${url.search}`,
+      route: match?.route ?? null,
+      headers: req.headers,
+      receivedAt: Date.now(),
+      closedAt: null,
+      answered: false,
+    };
+    this.recorded.push(record);
+    res.on('close', () => {
+      record.closedAt = Date.now();
+      record.answered = res.writableFinished;
+    });
+
+    if (!state) return send(res, 404, { error: 'no such fake provider' });
+    const kind = state.options.kind;
+    if (!match || req.method !== 'GET') return send(res, 404, errorBody(kind, 404, 'not_found_error', `Unknown route ${req.method} ${subPath}`));
+
+    const mode = state.routes.get(match.route) ?? state.mode;
+    switch (mode.type) {
+      case 'hang':
+        return; // never answered; close() or the client's abort ends it
+      case 'redirect':
+        res.writeHead(mode.status ?? 302, { location: mode.location, 'content-type': 'text/plain' });
+        return void res.end(`Redirecting to ${mode.location}`);
+      case 'server_error': {
+        const status = mode.status ?? 500;
+        const type = status === 529 ? 'overloaded_error' : status === 503 ? 'service_unavailable' : 'api_error';
+        return send(res, status, errorBody(kind, status, type, status === 529 ? 'Overloaded' : 'The server had an error while processing your request.'));
+      }
+      case 'broken_json':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end('{"object":"list","data":[{"id":"gpt-4o","obj');
+      case 'unauthorized':
+        return send(res, 401, errorBody(kind, 401, 'authentication_error', 'Invalid authentication'));
+      default:
+        break;
+    }
+
+    const authError = checkAuth(state, match.route, req.headers);
+    if (authError) return send(res, authError.status, authError.body);
+
+    switch (mode.type) {
+      case 'forbidden':
+        return send(res, 403, errorBody(kind, 403, 'permission_error', 'Your API key does not have permission to use the specified resource.'));
+      case 'rate_limited':
+        return send(res, 429, errorBody(kind, 429, 'rate_limit_error', 'Rate limit reached for requests'), {
+          'retry-after': String(mode.retryAfterSeconds ?? 20),
+        });
+      case 'slow': {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          if (!res.destroyed) answer(state, match, url, res);
+        }, mode.delayMs);
+        this.timers.add(timer);
+        return;
+      }
+      default:
+        return answer(state, match, url, res);
+    }
+  }
+}
+
+interface RouteMatch {
+  route: string;
+  params: Record<string, string>;
+}
+
+function matchRoute(kind: FakeProviderKind, path: string): RouteMatch | null {
+  for (const route of FAKE_ROUTES[kind]) {
+    const want = route.split('/');
+    const got = path.split('/');
+    if (want.length !== got.length) continue;
+    const params: Record<string, string> = {};
+    const matches = want.every((part, i) => {
+      if (!part.startsWith(':')) return part === got[i];
+      params[part.slice(1)] = safeDecode(got[i]);
+      return got[i] !== '';
+    });
+    if (matches) return { route, params };
+  }
+  return null;
+}
+
+/** The documented auth rules, with each provider's own 401/400 answer. */
+function checkAuth(state: ProviderState, route: string, headers: IncomingHttpHeaders): { status: number; body: unknown } | null {
+  const { kind, apiKey, echoKeyInErrors } = state.options;
+  if (kind === 'ollama' || apiKey === undefined) return null;
+  if (kind === 'openrouter' && route === '/api/v1/models') return null; // public listing
+
+  if (kind === 'anthropic') {
+    const presented = headerValue(headers['x-api-key']);
+    if (presented !== apiKey) {
+      const message = echoKeyInErrors && presented ? `invalid x-api-key ${presented}` : 'invalid x-api-key';
+      return { status: 401, body: errorBody(kind, 401, 'authentication_error', message) };
+    }
+    if (!headers['anthropic-version']) {
+      return { status: 400, body: errorBody(kind, 400, 'invalid_request_error', 'anthropic-version: header is required') };
+    }
+    return null;
+  }
+
+  const authorization = headerValue(headers.authorization);
+  const presented = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+  if (presented === apiKey) return null;
+  if (kind === 'openrouter') {
+    return { status: 401, body: errorBody(kind, 401, 'unauthorized', presented ? 'User not found.' : 'No auth credentials found') };
+  }
+  const message = !presented
+    ? "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+    : `Incorrect API key provided: ${echoKeyInErrors ? presented : maskKey(presented)}. You can find your API key at https://platform.openai.com/account/api-keys.`;
+  return { status: 401, body: errorBody(kind, 401, 'invalid_request_error', message, 'invalid_api_key') };
+}
+
+function answer(state: ProviderState, match: RouteMatch, url: URL, res: ServerResponse): void {
+  const { kind } = state.options;
+  const created = 1_700_000_000;
+  switch (`${kind} ${match.route}`) {
+    case 'openai /v1/models':
+      return send(res, 200, { object: 'list', data: state.models.map((id) => ({ id, object: 'model', created, owned_by: 'system' })) });
+    case 'anthropic /v1/models': {
+      const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 20) || 20));
+      const afterId = url.searchParams.get('after_id');
+      const start = afterId ? state.models.indexOf(afterId) + 1 : 0;
+      const page = state.models.slice(start, start + limit).map((id) => anthropicModel(id));
+      return send(res, 200, {
+        data: page,
+        has_more: start + limit < state.models.length,
+        first_id: page[0]?.id ?? null,
+        last_id: page[page.length - 1]?.id ?? null,
+      });
+    }
+    case 'anthropic /v1/models/:id': {
+      const id = state.options.aliases?.[match.params.id] ?? match.params.id;
+      if (!state.models.includes(id)) return send(res, 404, errorBody(kind, 404, 'not_found_error', `model: ${match.params.id}`));
+      return send(res, 200, anthropicModel(id));
+    }
+    case 'ollama /api/tags':
+      return send(res, 200, {
+        models: state.models.map((name) => ({
+          name,
+          model: name,
+          modified_at: '2025-01-01T00:00:00Z',
+          size: 4_661_224_676,
+          digest: 'sha256:0000',
+          details: { format: 'gguf', family: 'llama', parameter_size: '8.0B', quantization_level: 'Q4_K_M' },
+        })),
+      });
+    case 'openrouter /api/v1/key': {
+      const info = state.options.keyInfo ?? {};
+      return send(res, 200, {
+        data: {
+          label: info.label ?? 'sk-or-v1-abc...xyz',
+          usage: info.usage ?? 0,
+          limit: info.limit ?? null,
+          is_free_tier: false,
+          limit_remaining: info.limit_remaining ?? null,
+          rate_limit: { requests: 200, interval: '10s' },
+        },
+      });
+    }
+    case 'openrouter /api/v1/models':
+      return send(res, 200, {
+        data: state.models.map((id) => ({ id, name: id, created, context_length: 128_000, pricing: { prompt: '0.000001', completion: '0.000002' } })),
+      });
+    default:
+      return send(res, 404, { error: 'unhandled fake route' });
+  }
+}
+
+function anthropicModel(id: string) {
+  return { type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' };
+}
+
+/** The error body each provider documents for a failed request. */
+function errorBody(kind: FakeProviderKind, status: number, type: string, message: string, code?: string): unknown {
+  switch (kind) {
+    case 'anthropic':
+      return { type: 'error', error: { type, message } };
+    case 'ollama':
+      return { error: message };
+    case 'openrouter':
+      return { error: { message, code: status } };
+    case 'openai':
+      return { error: { message, type, param: null, code: code ?? null } };
+  }
+}
+
+/** OpenAI shows the first few and last four characters of a wrong key. */
+function maskKey(key: string): string {
+  return key.length <= 8 ? '*'.repeat(key.length) : `${key.slice(0, 3)}${'*'.repeat(key.length - 7)}${key.slice(-4)}`;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function toMode(input: FakeModeInput): FakeMode {
+  return typeof input === 'string' ? { type: input } : input;
+}
