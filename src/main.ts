@@ -37,7 +37,8 @@ async function bootstrap(): Promise<void> {
     await database.close();
     throw error;
   }
-  logger.log(`Listening on http://${config.HOST}:${config.PORT} with ${database.description}`);
+  const { port } = app.getHttpServer().address() as { port: number };
+  logger.log(`Listening on http://${config.HOST}:${port} with ${database.description}`);
 
   // Our own handler instead of enableShutdownHooks(): Nest's re-raises the signal after app.close(),
   // which would kill the process before the embedded database is closed and its lock released.

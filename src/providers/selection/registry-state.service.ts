@@ -86,6 +86,8 @@ export class RegistryStateService implements OnModuleDestroy {
     } catch {
       // Not one of ours (someone else NOTIFYing the channel): refreshing is still the safe answer.
     }
-    this.refresh().catch((error: Error) => this.logger.warn(`Refresh after a change notification failed: ${error.message}`));
+    this.refresh()
+      .then(() => this.logger.debug(`Snapshot refreshed after a change notification`))
+      .catch((error: Error) => this.logger.warn(`Refresh after a change notification failed: ${error.message}`));
   }
 }

@@ -1,0 +1,83 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { embeddedEnv, readLock, runTs, startServer, waitFor } from '../support/server-process';
+
+/**
+ * The embedded database as a newcomer meets it: real server processes on a data folder, a second
+ * process beside them, kill -9. Independent of TEST_DATABASE_URL: these always use PGlite.
+ */
+describe('embedded database processes', () => {
+  let dataDir: string;
+  const running: Array<{ child: { kill(signal?: NodeJS.Signals): boolean }; exited: Promise<number | null> }> = [];
+
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-embedded-'));
+  });
+
+  afterAll(async () => {
+    for (const p of running) {
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('owns its folder: a second server and a kill -9 are handled, the data survives, tools go through the socket', async () => {
+    const first = await startServer(dataDir);
+    running.push(first);
+    process.stdout.write(`embedded server start-up to /healthz 200, empty data folder: ${first.startupMs} ms\n`);
+    const lock = readLock(dataDir);
+    expect(lock).toMatchObject({ pid: first.child.pid });
+    expect(lock!.port).toEqual(expect.any(Number));
+
+    // A second server on the same folder is refused with one clear line.
+    const second = runTs('src/main.ts', [], embeddedEnv(dataDir, { PORT: '0', HOST: '127.0.0.1' }));
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain(`is in use by process ${first.child.pid}`);
+    expect(second.output()).toContain('DATABASE_URL');
+    expect(second.output()).not.toMatch(/\n\s+at /); // no stack trace
+
+    // The TypeORM CLI beside the running server connects through its socket.
+    const show = runTs(path.join('node_modules', 'typeorm', 'cli.js'), ['-d', 'ormconfig.ts', 'migration:show'], embeddedEnv(dataDir));
+    expect(await show.exited).toBe(0);
+    expect(show.output()).toMatch(/\[X\] \d+ CreateAiCredentials1764000000000/);
+    expect(show.output()).not.toMatch(/\[ \]/);
+    expect(readLock(dataDir)?.pid).toBe(first.child.pid);
+
+    // A change committed through another connection reaches the server process in-process.
+    const client = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${lock!.port}/postgres` });
+    await client.connect();
+    await client.query(`UPDATE provider_configs SET ui_preferences = '{"color":"#123456"}' WHERE provider = 'openai'`);
+    await client.query(`SELECT pg_notify('ai_registry_changes', '{"kind":"provider_config","instance":"test"}')`);
+    await client.end();
+    await waitFor('the notification in the server log', () => (first.output().includes('Snapshot refreshed after a change notification') ? true : undefined));
+
+    // kill -9: the lock stays behind, naming a dead process; the next start takes it over and the data is there.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(readLock(dataDir)?.pid).toBe(first.child.pid);
+    const restarted = await startServer(dataDir);
+    running.push(restarted);
+    process.stdout.write(`embedded server start-up to /healthz 200, existing data folder after kill -9: ${restarted.startupMs} ms\n`);
+    expect(restarted.output()).toContain('stale lock');
+    const relock = readLock(dataDir)!;
+    const check = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${relock.port}/postgres` });
+    await check.connect();
+    const { rows } = await check.query(`SELECT ui_preferences FROM provider_configs WHERE provider = 'openai'`);
+    await check.end();
+    expect(rows).toEqual([{ ui_preferences: { color: '#123456' } }]);
+
+    // SIGTERM: a clean shutdown releases the lock.
+    restarted.child.kill('SIGTERM');
+    expect(await restarted.exited).toBe(0);
+    expect(readLock(dataDir)).toBeNull();
+
+    // With no server running a tool opens the folder itself, holds the lock while it runs, and releases it.
+    const alone = runTs(path.join('node_modules', 'typeorm', 'cli.js'), ['-d', 'ormconfig.ts', 'migration:show'], embeddedEnv(dataDir));
+    expect(await alone.exited).toBe(0);
+    expect(alone.output()).toMatch(/\[X\] \d+ BackfillProviderConfigs1764000003000/);
+    expect(readLock(dataDir)).toBeNull();
+  }, 180_000);
+});

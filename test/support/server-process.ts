@@ -1,0 +1,83 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The environment of our processes in these tests: embedded database in `dataDir`, nothing inherited that points elsewhere. */
+export function embeddedEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'debug', HEALTH_CHECK_INTERVAL_MS: '0', ...extra };
+  delete env.DATABASE_URL;
+  delete env.CREDENTIALS_KEYS;
+  delete env.CREDENTIALS_KEY;
+  return env;
+}
+
+export interface RunningProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** Runs a TypeScript entry point of ours (transpile-only, so no build is needed) as a real child process. */
+export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv): RunningProcess {
+  let output = '';
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry, ...args], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Starts the server on the embedded database and resolves once /healthz answers 200, with the elapsed ms. */
+export async function startServer(dataDir: string, extra: Record<string, string> = {}): Promise<RunningProcess & { port: number; startupMs: number }> {
+  const port = await freePort();
+  const started = Date.now();
+  const server = runTs('src/main.ts', [], embeddedEnv(dataDir, { PORT: String(port), HOST: '127.0.0.1', ...extra }));
+  let exitCode: number | null | undefined;
+  void server.exited.then((code) => (exitCode = code));
+  await waitFor(`the server on port ${port}`, async () => {
+    if (exitCode !== undefined) throw new Error(`server exited with ${exitCode}:\n${server.output()}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      return response.status === 200 ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  }, 60_000);
+  return { ...server, port, startupMs: Date.now() - started };
+}
+
+export function readLock(dataDir: string): { pid: number; port: number | null } | null {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dataDir, 'registry.lock'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
