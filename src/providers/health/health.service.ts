@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { DomainError } from '../../common/domain-error';
 import { runBounded } from '../../common/run-bounded';
 import { AppConfig } from '../../config/app-config';
 import { CATALOG } from '../catalog/catalog.token';
@@ -15,6 +16,15 @@ import { classifyProbe } from './classify-probe';
 import type { HealthCheckResult, ProviderHealthSummary, SweepResult } from './health.types';
 import { runProbe } from './probes/probe-registry';
 import type { ProbeOutcome } from './probes/probe.types';
+
+/** The caller cancelled (shutdown): the probe observed nothing about the provider, so nothing is recorded. */
+export class HealthCheckCancelledError extends DomainError {
+  readonly code = 'HEALTH_CHECK_CANCELLED';
+  readonly kind = 'unavailable';
+  constructor(readonly provider: string) {
+    super(`Health check of ${provider} was cancelled`);
+  }
+}
 
 interface ProbeRow {
   id: string;
@@ -65,11 +75,14 @@ export class HealthService {
     const settled = await runBounded(rows, this.config.HEALTH_CONCURRENCY, (row) => this.checkRow(row, signal));
     const results: HealthCheckResult[] = [];
     const errors: SweepResult['errors'] = [];
+    let cancelled = 0;
     settled.forEach((outcome, i) => {
       if (outcome.status === 'fulfilled') results.push(outcome.value);
+      else if (outcome.reason instanceof HealthCheckCancelledError) cancelled++;
       else errors.push({ provider: rows[i].provider, error: (outcome.reason as Error)?.message ?? String(outcome.reason) });
     });
     for (const { provider, error } of errors) this.logger.warn(`Health check of ${provider} failed: ${error}`);
+    if (cancelled > 0) this.logger.warn(`Health sweep cancelled: ${cancelled} provider(s) left unchecked, their health unchanged`);
     if (rows.length > 0) await this.state.changed('health');
     return { startedAt, durationMs: Date.now() - startedAt.getTime(), results, errors };
   }
@@ -101,7 +114,11 @@ export class HealthService {
   }
 
   private async checkRow(row: ProbeRow, signal?: AbortSignal): Promise<HealthCheckResult> {
+    if (signal?.aborted) throw new HealthCheckCancelledError(row.provider);
     const verdict = await this.probeRow(row, signal);
+    // A probe cut short by our own cancellation says nothing about the provider: recording it as a
+    // failure would degrade (and after a few restarts mark unhealthy) every provider on every instance.
+    if (signal?.aborted) throw new HealthCheckCancelledError(row.provider);
     const [written] = await this.dataSource.transaction(async (manager) => {
       // Health columns only (no updated_at: that records the operator's changes).
       await manager.query(
