@@ -7,7 +7,8 @@ import type { DatabaseTarget } from './database/database-target';
 
 /** Builds the HTTP app the same way for main.ts and the tests. */
 export async function createApp(config: AppConfig, database: DatabaseTarget): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config, database), { bufferLogs: true, abortOnError: false });
+  // No logger until ours is in place: a failed boot must end in main.ts's one line, not Nest's stack dump.
+  const app = await NestFactory.create(AppModule.forRoot(config, database), { logger: false, abortOnError: false });
   app.useLogger(app.get(Logger));
   return app;
 }

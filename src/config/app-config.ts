@@ -35,9 +35,9 @@ export class AppConfig {
   DATABASE_URL?: string;
 
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer port number' })
   @Min(0, { message: 'must be between 0 and 65535' })
   @Max(65535, { message: 'must be between 0 and 65535' })
+  @IsInt({ message: 'must be an integer port number' })
   PORT = 3000;
 
   @IsString()
@@ -50,9 +50,9 @@ export class AppConfig {
 
   /** Loopback port of the embedded database's socket; 0 picks a free one (recorded in the lock file). */
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer port number' })
   @Min(0, { message: 'must be between 0 and 65535' })
   @Max(65535, { message: 'must be between 0 and 65535' })
+  @IsInt({ message: 'must be an integer port number' })
   EMBEDDED_DB_PORT = 0;
 
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
@@ -79,39 +79,39 @@ export class AppConfig {
   CREDENTIALS_KEY?: string;
 
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(10, { message: 'must be at least 10' })
+  @IsInt({ message: 'must be an integer number of milliseconds' })
   USAGE_FLUSH_MS = 1000;
 
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of milliseconds (0 turns the schedule off)' })
   @Min(0, { message: 'must be 0 (off) or more' })
+  @IsInt({ message: 'must be an integer number of milliseconds (0 turns the schedule off)' })
   HEALTH_CHECK_INTERVAL_MS = 300_000;
 
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer number of milliseconds' })
   HEALTH_TIMEOUT_MS = 5000;
 
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer' })
   @Min(1, { message: 'must be at least 1' })
   @Max(256, { message: 'must be at most 256' })
+  @IsInt({ message: 'must be an integer' })
   HEALTH_CONCURRENCY = 8;
 
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer number of milliseconds' })
   HEALTH_DEGRADED_MS = 3000;
 
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer' })
   @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer' })
   HEALTH_UNHEALTHY_AFTER = 2;
 
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of days' })
   @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer number of days' })
   HEALTH_HISTORY_DAYS = 30;
 
   get embedded(): boolean {

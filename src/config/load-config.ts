@@ -10,8 +10,9 @@ const KNOWN_KEYS = new Set(Object.keys(new AppConfig()).concat(['DATABASE_URL', 
 
 function describe(error: ValidationError): string {
   const rules = Object.values(error.constraints ?? {});
-  const shown = /KEY|URL/.test(error.property) ? '(value hidden)' : JSON.stringify(error.value);
-  return `${error.property} ${rules.join('; ')} (got ${shown})`;
+  // URLs carry passwords and keys are secrets: name the variable, never echo its value.
+  const shown = /KEY|URL/.test(error.property) ? 'value hidden' : `got ${JSON.stringify(error.value)}`;
+  return `${error.property} ${rules.join('; ')} (${shown})`;
 }
 
 /**
@@ -25,7 +26,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (value !== undefined && value.trim() !== '') plain[key] = value.trim();
   }
   const config = plainToInstance(AppConfig, plain);
-  const errors = validateSync(config, { forbidUnknownValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration: ${errors.map(describe).join('; ')}`);
   }

@@ -1,0 +1,39 @@
+import { AppConfig } from './app-config';
+import { ConfigError, loadConfig } from './load-config';
+
+describe(loadConfig.name, () => {
+  it('gives typed defaults for an empty environment (the embedded database)', () => {
+    const config = loadConfig({});
+    expect(config).toBeInstanceOf(AppConfig);
+    expect(config).toMatchObject({ PORT: 3000, DATA_DIR: './.data', MIGRATIONS_RUN: true, HEALTH_CHECK_INTERVAL_MS: 300_000, USAGE_FLUSH_MS: 1000 });
+    expect(config.embedded).toBe(true);
+  });
+
+  it('converts numbers and booleans and treats empty values as unset', () => {
+    const config = loadConfig({ PORT: '8080', MIGRATIONS_RUN: 'false', HEALTH_CHECK_INTERVAL_MS: '0', DATABASE_URL: '  ' });
+    expect(config).toMatchObject({ PORT: 8080, MIGRATIONS_RUN: false, HEALTH_CHECK_INTERVAL_MS: 0 });
+    expect(config.embedded).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@db:5432/x' }).embedded).toBe(false);
+  });
+
+  it('names every bad variable and its rule in one message, hiding secret values', () => {
+    const attempt = () =>
+      loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', MIGRATIONS_RUN: 'maybe', DATABASE_URL: 'mysql://root:hunter2@x/y', CREDENTIALS_KEY: 'not base64!' });
+    expect(attempt).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        attempt();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toContain('PORT must be an integer port number (got "abc")');
+    expect(message).toContain('LOG_LEVEL must be one of');
+    expect(message).toContain('MIGRATIONS_RUN must be true or false');
+    expect(message).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL (value hidden)');
+    expect(message).toContain('CREDENTIALS_KEY must be a base64-encoded 32-byte key (value hidden)');
+    expect(message).not.toContain('hunter2');
+    expect(message.split('\n')).toHaveLength(1);
+  });
+});
