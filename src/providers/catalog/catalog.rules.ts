@@ -1,7 +1,7 @@
 import { childPath } from './catalog-path';
 import { CatalogIssue } from './catalog.errors';
 import { CatalogSchema, ModelRefSchema, ProviderSchema } from './catalog.schema';
-import { ModelType, SLUG_PATTERN } from './catalog.types';
+import { ModelType, PRECEDENCE_SOURCES, SLUG_PATTERN } from './catalog.types';
 
 /*
  * Rules class-validator cannot express because they span fields: map keys, uniqueness, and references
@@ -9,15 +9,6 @@ import { ModelType, SLUG_PATTERN } from './catalog.types';
  * transformed document as class-validator, even when it found problems, so one run reports everything;
  * hence every access below is defensive and a rule stays silent where class-validator already spoke.
  */
-
-const WEIGHT_KEYS = [
-  'command_override',
-  'project_preference',
-  'vault_preference',
-  'operation',
-  'global_default',
-  'fallback',
-] as const;
 
 export function crossFieldIssues(doc: CatalogSchema): CatalogIssue[] {
   const issues: CatalogIssue[] = [];
@@ -71,7 +62,7 @@ export function crossFieldIssues(doc: CatalogSchema): CatalogIssue[] {
   if (isRecord(doc.precedence_weights)) {
     const weights = doc.precedence_weights;
     const seen = new Map<number, string>();
-    for (const key of WEIGHT_KEYS) {
+    for (const key of PRECEDENCE_SOURCES) {
       const weight = weights[key];
       if (!Number.isInteger(weight)) continue;
       const other = seen.get(weight);

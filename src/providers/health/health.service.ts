@@ -34,15 +34,8 @@ interface ProbeRow {
   consecutive_failures: number;
 }
 
-interface Verdict {
-  status: HealthStatus;
-  reason: string | null;
-  latencyMs: number | null;
-  consecutiveFailures: number;
-  listedModels: number | null;
-  missingModels: string[];
-  probed: boolean;
-}
+/** What a check concluded, before it is stored. */
+type Verdict = Omit<HealthCheckResult, 'provider' | 'checkedAt'>;
 
 /**
  * Probes providers and records what it saw. It owns the health columns of provider_configs and
