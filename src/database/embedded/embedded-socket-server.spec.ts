@@ -1,0 +1,256 @@
+import { once } from 'node:events';
+import { connect as connectTcp, type Socket } from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Client } from 'pg';
+import { startEmbeddedSocketServer, type EmbeddedSocketServer } from './embedded-socket-server';
+import { MessageFramer, PROTOCOL_V3, SSL_REQUEST, CANCEL_REQUEST, type WireMessage } from './pg-wire';
+import { loadPGlite } from '../../../test/support/load-pglite';
+
+const { PGlite: PGliteClass, protocol } = loadPGlite();
+const wire = protocol.serialize;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function startupPacket(params: Record<string, string>): Buffer {
+  const body = Buffer.from(`${Object.entries(params).flat().join('\0')}\0\0`);
+  const header = Buffer.alloc(8);
+  header.writeInt32BE(8 + body.length, 0);
+  header.writeInt32BE(PROTOCOL_V3, 4);
+  return Buffer.concat([header, body]);
+}
+
+function requestPacket(code: number): Buffer {
+  const packet = Buffer.alloc(code === CANCEL_REQUEST ? 16 : 8);
+  packet.writeInt32BE(packet.length, 0);
+  packet.writeInt32BE(code, 4);
+  return packet;
+}
+
+/** The text values of a DataRow ('D'). */
+function rowValues(message: WireMessage): string[] {
+  const values: string[] = [];
+  let at = 7;
+  for (let i = message.bytes.readInt16BE(5); i > 0; i--) {
+    const length = message.bytes.readInt32BE(at);
+    values.push(message.bytes.toString('utf8', at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return values;
+}
+
+async function tcp(port: number): Promise<Socket> {
+  const socket = connectTcp(port, '127.0.0.1');
+  await once(socket, 'connect');
+  return socket;
+}
+
+/** A client that speaks the wire protocol message by message, to do what `pg` never does. */
+class RawClient {
+  private readonly framer = new MessageFramer({ startup: false });
+  private readonly inbox: WireMessage[] = [];
+  private wake = () => undefined as void;
+  readonly closed: Promise<void>;
+
+  constructor(readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.inbox.push(...this.framer.push(chunk));
+      this.wake();
+    });
+    this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
+  }
+
+  static async connect(port: number, startup = true): Promise<RawClient> {
+    const client = new RawClient(await tcp(port));
+    if (startup) {
+      client.send(startupPacket({ user: 'raw', database: 'raw' }));
+      await client.readUntil('Z');
+    }
+    return client;
+  }
+
+  send(...messages: Uint8Array[]): void {
+    this.socket.write(Buffer.concat(messages));
+  }
+
+  /** The messages received up to and including the next one of `type`. */
+  async readUntil(type: string): Promise<WireMessage[]> {
+    for (;;) {
+      const end = this.inbox.findIndex((message) => message.type === type);
+      if (end >= 0) return this.inbox.splice(0, end + 1);
+      await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), this.closed]);
+      if (this.socket.destroyed && !this.inbox.some((message) => message.type === type)) {
+        throw new Error(`connection closed before '${type}'; got ${this.inbox.map((m) => m.type).join('')}`);
+      }
+    }
+  }
+
+  /** Rows of the answer to one Parse/Bind/Execute/Sync group. */
+  async rows(): Promise<string[][]> {
+    return (await this.readUntil('Z')).filter((message) => message.type === 'D').map(rowValues);
+  }
+}
+
+async function pgClient(port: number, options: { user?: string; password?: string; database?: string } = {}): Promise<Client> {
+  const client = new Client({ host: '127.0.0.1', port, ...options });
+  await client.connect();
+  return client;
+}
+
+describe('embedded socket server', () => {
+  let db: PGlite;
+  let server: EmbeddedSocketServer;
+  const warnings: string[] = [];
+  const fatal: Error[] = [];
+  const logger = { log: () => undefined, warn: (msg: string) => warnings.push(msg), error: (msg: string) => warnings.push(msg) };
+
+  beforeAll(async () => {
+    db = new PGliteClass();
+    await db.exec('CREATE TABLE items (name text NOT NULL)');
+    server = await startEmbeddedSocketServer(db, { port: 0, logger, onFatal: (error) => fatal.push(error) });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await db?.close();
+  });
+
+  afterEach(async () => {
+    expect(fatal).toEqual([]);
+    await db.exec('DELETE FROM items');
+  });
+
+  it('listens on a free port of 127.0.0.1', () => {
+    expect(server.host).toBe('127.0.0.1');
+    expect(server.port).toBeGreaterThan(0);
+  });
+
+  it('lets any user, password and database in, after answering an SSLRequest with N', async () => {
+    const socket = await tcp(server.port);
+    socket.write(requestPacket(SSL_REQUEST));
+    const [answer] = (await once(socket, 'data')) as [Buffer];
+    expect(answer.toString()).toBe('N');
+    const raw = new RawClient(socket);
+    raw.send(startupPacket({ user: 'whoever', database: 'nowhere', application_name: 'spec' }));
+    const messages = await raw.readUntil('Z');
+    expect(messages[0].type).toBe('R');
+    expect(messages[0].bytes.readInt32BE(5)).toBe(0); // AuthenticationOk
+    expect(messages.map((m) => m.type)).toEqual(expect.arrayContaining(['S', 'K']));
+    expect(messages.at(-1)!.bytes.toString('latin1', 5)).toBe('I');
+    raw.socket.destroy();
+
+    const client = await pgClient(server.port, { user: 'someone', password: 'secret', database: 'elsewhere' });
+    expect((await client.query('SELECT 1 + 1 AS two')).rows).toEqual([{ two: 2 }]);
+    expect(server.stats().connections).toBe(1);
+    await client.end();
+  });
+
+  it('refuses a message PGlite cannot take with a FATAL error, and ignores a CancelRequest, staying up', async () => {
+    const raw = await RawClient.connect(server.port);
+    raw.send(Buffer.from([0x70, 0, 0, 0, 5, 0x30])); // a PasswordMessage nobody asked for
+    const [error] = await raw.readUntil('E');
+    expect(error.bytes.toString()).toContain("invalid frontend message type 'p'");
+    await raw.closed;
+
+    const cancel = await RawClient.connect(server.port, false);
+    cancel.send(requestPacket(CANCEL_REQUEST));
+    await cancel.closed;
+
+    const client = await pgClient(server.port);
+    expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await client.end();
+    expect(warnings.some((w) => w.includes("invalid frontend message type 'p'"))).toBe(true);
+  });
+
+  it("runs a client's Parse only with the rest of its group, where pglite-socket lets another client's statement in (pglite #1046)", async () => {
+    const interleave = async (port: number, parseAnswered: boolean) => {
+      const a = await RawClient.connect(port);
+      const b = await RawClient.connect(port);
+      a.send(wire.parse({ text: "SELECT 'a' AS v" }));
+      if (parseAnswered) await a.readUntil('1');
+      else await sleep(50); // ours answers nothing before the Sync
+      b.send(wire.parse({ text: "SELECT 'b' AS v" }), wire.bind({}), wire.execute({}), wire.sync());
+      const bRows = await b.rows();
+      a.send(wire.bind({}), wire.execute({}), wire.sync());
+      const aRows = await a.rows();
+      a.socket.destroy();
+      b.socket.destroy();
+      return { a: aRows, b: bRows };
+    };
+
+    expect(await interleave(server.port, false)).toEqual({ a: [['a']], b: [['b']] });
+
+    const upstream = new PGLiteSocketServer({ db, port: 0, maxConnections: 10 });
+    await upstream.start();
+    try {
+      const port = Number(upstream.getServerConn().split(':').pop());
+      // Plain pglite-socket 0.2.17: client a silently gets b's row.
+      expect(await interleave(port, true)).toEqual({ a: [['b']], b: [['b']] });
+    } finally {
+      await upstream.stop();
+    }
+  });
+
+  it('keeps the session for a client whose portal is open at a Flush, until its Sync', async () => {
+    const cursor = await RawClient.connect(server.port);
+    cursor.send(
+      wire.parse({ text: 'SELECT g FROM generate_series(1, 3) AS g' }),
+      wire.bind({}),
+      wire.execute({ rows: 1 }),
+      wire.flush(),
+    );
+    expect((await cursor.readUntil('s')).filter((m) => m.type === 'D').map(rowValues)).toEqual([['1']]);
+
+    const other = await pgClient(server.port);
+    let answered = false;
+    const otherQuery = other.query("SELECT 'other' AS v").then((result) => ((answered = true), result.rows));
+    await sleep(100);
+    expect(answered).toBe(false);
+
+    cursor.send(wire.execute({ rows: 1 }), wire.flush());
+    expect((await cursor.readUntil('s')).filter((m) => m.type === 'D').map(rowValues)).toEqual([['2']]);
+    cursor.send(wire.sync());
+    await cursor.readUntil('Z');
+    expect(await otherQuery).toEqual([{ v: 'other' }]);
+    cursor.socket.destroy();
+    await other.end();
+  });
+
+  it("makes this process's db.query() and db.transaction() take turns with a client's transaction", async () => {
+    const client = await pgClient(server.port);
+    await client.query('BEGIN');
+    await client.query(`INSERT INTO items VALUES ('client')`);
+    let counted: number | undefined;
+    const count = db.query<{ n: number }>('SELECT count(*)::int AS n FROM items').then((r) => (counted = r.rows[0].n));
+    await sleep(100);
+    expect(counted).toBeUndefined(); // not run inside the client's transaction
+    await client.query('ROLLBACK');
+    await count;
+    expect(counted).toBe(0);
+
+    let clientSaw: number | undefined;
+    await db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO items VALUES ('in-process')`);
+      void client.query<{ n: number }>('SELECT count(*)::int AS n FROM items').then((r) => (clientSaw = r.rows[0].n));
+      await sleep(100);
+      expect(clientSaw).toBeUndefined(); // not run inside the in-process transaction
+      await tx.rollback();
+    });
+    for (let i = 0; i < 50 && clientSaw === undefined; i++) await sleep(10);
+    expect(clientSaw).toBe(0);
+    await client.end();
+  });
+
+  it('closes with a client inside a transaction: rolled back, and PGlite free for the next server', async () => {
+    const other = await startEmbeddedSocketServer(db, { port: 0, logger, onFatal: (error) => fatal.push(error) });
+    const client = new Client({ host: '127.0.0.1', port: other.port });
+    client.on('error', () => undefined);
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query(`INSERT INTO items VALUES ('left open')`);
+    await other.close();
+    expect(other.stats().connections).toBe(0);
+    expect(db.isInTransaction()).toBe(false);
+    expect((await db.query('SELECT count(*)::int AS n FROM items')).rows).toEqual([{ n: 0 }]);
+  });
+});
