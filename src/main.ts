@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { DomainError } from './common/domain-error';
-import { ConfigError, loadConfig } from './config/load-config';
+import { ConfigError, loadConfig, loadDotEnv } from './config/load-config';
 import { openDatabaseTarget } from './database/database-target';
 import { DataDirLockedError } from './database/embedded/data-dir-lock';
 import { CatalogError } from './providers/catalog/catalog.errors';
@@ -25,6 +25,7 @@ function failStartup(error: unknown): never {
 }
 
 async function bootstrap(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
   const database = await openDatabaseTarget(config, 'server', 'server (npm start)');
   const logger = new Logger('Bootstrap');
@@ -48,8 +49,9 @@ async function bootstrap(): Promise<void> {
       if (stopping) return;
       stopping = true;
       logger.log(`${signal} received: shutting down`);
-      void app
-        .close()
+      // Stop taking requests first, so nothing records usage after the final flush.
+      void new Promise<void>((resolve) => app.getHttpServer().close(() => resolve()))
+        .then(() => app.close())
         .catch((error: Error) => logger.error(`Shutdown error: ${error.message}`))
         .finally(() => database.close().finally(() => process.exit(0)));
     });

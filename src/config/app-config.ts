@@ -13,6 +13,8 @@ import {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/** Node clamps longer timers to 1 ms, which would turn a long interval into a busy loop. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -79,16 +81,19 @@ export class AppConfig {
   CREDENTIALS_KEY?: string;
 
   @Transform(toInt)
+  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
   @Min(10, { message: 'must be at least 10' })
   @IsInt({ message: 'must be an integer number of milliseconds' })
   USAGE_FLUSH_MS = 1000;
 
   @Transform(toInt)
+  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
   @Min(0, { message: 'must be 0 (off) or more' })
   @IsInt({ message: 'must be an integer number of milliseconds (0 turns the schedule off)' })
   HEALTH_CHECK_INTERVAL_MS = 300_000;
 
   @Transform(toInt)
+  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
   @Min(1, { message: 'must be at least 1' })
   @IsInt({ message: 'must be an integer number of milliseconds' })
   HEALTH_TIMEOUT_MS = 5000;
@@ -100,6 +105,7 @@ export class AppConfig {
   HEALTH_CONCURRENCY = 8;
 
   @Transform(toInt)
+  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
   @Min(1, { message: 'must be at least 1' })
   @IsInt({ message: 'must be an integer number of milliseconds' })
   HEALTH_DEGRADED_MS = 3000;

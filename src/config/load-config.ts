@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { AppConfig } from './app-config';
@@ -31,4 +32,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration: ${errors.map(describe).join('; ')}`);
   }
   return config;
+}
+
+/** Loads `.env` from the working directory into process.env, if there is one (values already set win). */
+export function loadDotEnv(file = '.env'): void {
+  if (fs.existsSync(file)) process.loadEnvFile(file);
 }

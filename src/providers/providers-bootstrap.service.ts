@@ -4,8 +4,8 @@ import { HealthScheduler } from './health/health-scheduler.service';
 import { RegistryStateService } from './selection/registry-state.service';
 
 /**
- * Start-up in the order it must happen (after the migrations ran in onModuleInit): a first start
- * syncs the catalog, the snapshot loads, then the health schedule begins.
+ * Start-up in the order it must happen (after the migrations ran in onModuleInit): an install missing
+ * catalog providers syncs the catalog, the snapshot loads, then the health schedule begins.
  */
 @Injectable()
 export class ProvidersBootstrap implements OnApplicationBootstrap {
@@ -18,8 +18,10 @@ export class ProvidersBootstrap implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const synced = await this.catalogSync.syncIfFirstStart();
-    if (synced) this.logger.log(`First start: catalog synced (${synced.created.length} provider(s) created)`);
+    const synced = await this.catalogSync.syncIfIncomplete();
+    if (synced) {
+      this.logger.log(`Catalog synced at start: ${synced.created.length} provider(s) created, ${synced.updated.length} updated`);
+    }
     await this.state.start();
     this.healthScheduler.start();
   }

@@ -1,3 +1,4 @@
+import { CreateAiCredentials1764000000000 } from '../../src/database/migrations/1764000000000-CreateAiCredentials';
 import { CatalogSyncService } from '../../src/providers/catalog/catalog-sync.service';
 import { CatalogError } from '../../src/providers/catalog/catalog.errors';
 import { CredentialsService } from '../../src/providers/credentials/credentials.service';
@@ -31,6 +32,26 @@ describe(CatalogSyncService.name, () => {
     const again = await registry.get(CatalogSyncService).sync();
     expect(again).toMatchObject({ created: [], updated: [], pruned: [] });
     expect(again.unchanged.sort()).toEqual(['anthropic', 'ollama', 'openai', 'openrouter']);
+  });
+
+  it('gives an upgraded install (configs backfilled from old credentials) the whole catalog at start', async () => {
+    await db.drop();
+    db = await createTestDatabase({ migrated: false });
+    const baseline = await db.dataSource();
+    await baseline.query(`CREATE TABLE IF NOT EXISTS migrations (id SERIAL PRIMARY KEY, "timestamp" bigint NOT NULL, name varchar NOT NULL)`);
+    const runner = baseline.createQueryRunner();
+    await new CreateAiCredentials1764000000000().up(runner).finally(() => runner.release());
+    await baseline.query(`INSERT INTO migrations ("timestamp", name) VALUES (1764000000000, 'CreateAiCredentials1764000000000')`);
+    await baseline.query(`INSERT INTO ai_credentials (provider, encrypted_credentials) VALUES ('openai', 'legacy-ciphertext')`);
+
+    registry = await startRegistry(db);
+    const configs = await registry.get(ProviderConfigService).list();
+    expect(configs.map((c) => c.provider).sort()).toEqual(['anthropic', 'ollama', 'openai', 'openrouter']);
+    const openai = configs.find((c) => c.provider === 'openai')!;
+    expect(openai.displayName).toBe('OpenAI');
+    expect(openai.capabilities).toMatchObject({ probe: 'openai' });
+    const [{ n }] = await registry.dataSource.query(`SELECT count(*)::int AS n FROM ai_credentials WHERE provider_config_id = $1`, [openai.id]);
+    expect(n).toBe(1);
   });
 
   it('updates catalog fields of existing rows but never enabled, ui_preferences, usage or health', async () => {

@@ -21,16 +21,18 @@ export class PostgresCoordination implements Coordination {
 
   async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const client = new Client({ connectionString: this.url, application_name: 'ai-provider-registry:lock' });
-    await client.connect();
+    // A lost session while fn() runs must not crash the process; the lock goes with the session anyway.
+    client.on('error', (error) => this.logger.warn(`Lock session for ${key} lost: ${error.message}`));
     try {
+      await client.connect();
       await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
       try {
         return await fn();
       } finally {
-        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
       }
     } finally {
-      await client.end();
+      await client.end().catch(() => undefined);
     }
   }
 

@@ -23,6 +23,7 @@ export class DataDirLockedError extends Error {
 }
 
 const LOCK_FILE = 'registry.lock';
+const UNREADABLE_GRACE_MS = 5000;
 
 function isAlive(pid: number): boolean {
   if (pid === process.pid) return false; // a previous incarnation of this pid (e.g. pid 1 in a container)
@@ -61,21 +62,38 @@ export class DataDirLock {
     const holder: LockHolder = { pid: process.pid, port: null, startedAt: new Date().toISOString(), command };
     const file = DataDirLock.lockPath(dataDir);
     for (let attempt = 0; attempt < 2; attempt++) {
+      // Written whole to a temp file, then linked into place: the lock never exists half-written.
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(holder));
       try {
-        fs.writeFileSync(file, JSON.stringify(holder), { flag: 'wx' });
+        fs.linkSync(tmp, file);
         // Two processes taking over one stale lock could both unlink and create; the re-read settles it.
         const written = DataDirLock.read(dataDir);
         if (written?.pid !== process.pid) throw new DataDirLockedError(dataDir, written ?? holder);
         return new DataDirLock(dataDir, holder);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (!DataDirLock.read(dataDir) && Date.now() - DataDirLock.mtime(dataDir) < UNREADABLE_GRACE_MS) {
+          // A lock we cannot read is only taken over once it is old: it may belong to a live process.
+          throw new DataDirLockedError(dataDir, { pid: 0, port: null, startedAt: 'just now', command: 'unknown' });
+        }
         const current = DataDirLock.read(dataDir);
         if (current && isAlive(current.pid)) throw new DataDirLockedError(dataDir, current);
         if (current) onStale(current);
         fs.rmSync(file, { force: true });
+      } finally {
+        fs.rmSync(tmp, { force: true });
       }
     }
     throw new DataDirLockedError(dataDir, DataDirLock.read(dataDir) ?? holder);
+  }
+
+  private static mtime(dataDir: string): number {
+    try {
+      return fs.statSync(DataDirLock.lockPath(dataDir)).mtimeMs;
+    } catch {
+      return 0;
+    }
   }
 
   private static read(dataDir: string): LockHolder | null {

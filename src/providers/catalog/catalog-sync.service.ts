@@ -75,11 +75,16 @@ export class CatalogSyncService {
     return result;
   }
 
-  /** A new install lists the catalog's providers: sync once when provider_configs has none of them. */
-  async syncIfFirstStart(): Promise<SyncResult | null> {
-    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM provider_configs WHERE provider = ANY($1)`, [
-      [...this.catalog.providers.keys()],
-    ]);
-    return n === 0 ? this.sync() : null;
+  /**
+   * A new install lists the catalog's providers, and an upgraded one gets the providers the backfill
+   * migration could not know (and capabilities for the ones it created): sync when a catalog provider
+   * is missing or has no capabilities yet. Otherwise syncing stays the operator's call.
+   */
+  async syncIfIncomplete(): Promise<SyncResult | null> {
+    const [{ n }] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM provider_configs WHERE provider = ANY($1) AND capabilities <> '{}'::jsonb`,
+      [[...this.catalog.providers.keys()]],
+    );
+    return n < this.catalog.providers.size ? this.sync() : null;
   }
 }

@@ -108,36 +108,49 @@ export class HealthService {
 
   private async checkRow(row: ProbeRow, signal?: AbortSignal): Promise<HealthCheckResult> {
     if (signal?.aborted) throw new HealthCheckCancelledError(row.provider);
-    const verdict = await this.probeRow(row, signal);
+    const verdictFor = await this.probeRow(row, signal);
     // A probe cut short by our own cancellation says nothing about the provider: recording it as a
     // failure would degrade (and after a few restarts mark unhealthy) every provider on every instance.
     if (signal?.aborted) throw new HealthCheckCancelledError(row.provider);
-    const [written] = await this.dataSource.transaction(async (manager) => {
-      // Health columns only (no updated_at: that records the operator's changes).
-      await manager.query(
-        `UPDATE provider_configs
-         SET health_status = $2, last_health_check = now(), health_latency_ms = $3, last_error = $4, consecutive_failures = $5
-         WHERE id = $1`,
-        [row.id, verdict.status, verdict.latencyMs, verdict.reason, verdict.consecutiveFailures],
-      );
-      return manager.query(
-        `INSERT INTO provider_health_checks (provider_config_id, status, latency_ms, error, listed_models, missing_models)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING checked_at`,
-        [row.id, verdict.status, verdict.latencyMs, verdict.reason, verdict.listedModels, JSON.stringify(verdict.missingModels)],
-      );
-    });
-    return { provider: row.provider, ...verdict, checkedAt: written.checked_at as Date };
+    // The streak is compare-and-set: a check or another instance's sweep that wrote it while this
+    // probe ran makes us re-classify the same outcome on the new streak, never overwrite it.
+    let streak = row.consecutive_failures;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const verdict = verdictFor(streak);
+      const written = await this.dataSource.transaction(async (manager) => {
+        // Health columns only (no updated_at: that records the operator's changes).
+        const [updated] = await manager.query(
+          `UPDATE provider_configs
+           SET health_status = $2, last_health_check = now(), health_latency_ms = $3, last_error = $4, consecutive_failures = $5
+           WHERE id = $1 AND consecutive_failures = $6 RETURNING id`,
+          [row.id, verdict.status, verdict.latencyMs, verdict.reason, verdict.consecutiveFailures, streak],
+        );
+        if (updated.length === 0) return null;
+        const [inserted] = await manager.query(
+          `INSERT INTO provider_health_checks (provider_config_id, status, latency_ms, error, listed_models, missing_models)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING checked_at`,
+          [row.id, verdict.status, verdict.latencyMs, verdict.reason, verdict.listedModels, JSON.stringify(verdict.missingModels)],
+        );
+        return inserted.checked_at as Date;
+      });
+      if (written) return { provider: row.provider, ...verdict, checkedAt: written };
+      const [current] = await this.dataSource.query(`SELECT consecutive_failures FROM provider_configs WHERE id = $1`, [row.id]);
+      if (!current) throw new UnknownProviderError(row.provider);
+      streak = current.consecutive_failures;
+    }
+    throw new Error(`Health of ${row.provider} kept changing under concurrent checks; this result was not recorded`);
   }
 
-  private async probeRow(row: ProbeRow, signal?: AbortSignal): Promise<Verdict> {
+  /** Probes once; the verdict depends on the failure streak, which is only final at write time. */
+  private async probeRow(row: ProbeRow, signal?: AbortSignal): Promise<(streak: number) => Verdict> {
     const entry = this.catalog.providers.get(row.provider);
     const kind = (row.capabilities.probe ?? entry?.probe) as ProbeKind | undefined;
     const requiresApiKey = row.capabilities.requiresApiKey ?? entry?.requiresApiKey ?? true;
-    const notProbed = (reason: string): Verdict => ({
+    const notProbed = (reason: string) => (streak: number): Verdict => ({
       status: 'unknown',
       reason,
       latencyMs: null,
-      consecutiveFailures: row.consecutive_failures,
+      consecutiveFailures: streak,
       listedModels: null,
       missingModels: [],
       probed: false,
@@ -156,19 +169,21 @@ export class HealthService {
       { provider: row.provider, kind, baseUrl, apiKey: credential?.apiKey || undefined, catalogModelIds: models },
       { timeoutMs: this.config.HEALTH_TIMEOUT_MS, signal },
     );
-    const next = classifyProbe(outcome, {
-      consecutiveFailures: row.consecutive_failures,
-      unhealthyAfter: this.config.HEALTH_UNHEALTHY_AFTER,
-      degradedMs: this.config.HEALTH_DEGRADED_MS,
-    });
-    return {
-      status: next.status,
-      reason: next.reason,
-      latencyMs: next.latencyMs,
-      consecutiveFailures: next.consecutiveFailures,
-      listedModels: outcome.kind === 'ok' ? outcome.listedModels : null,
-      missingModels: outcome.kind === 'ok' ? outcome.missingModels : [],
-      probed: true,
+    return (streak) => {
+      const next = classifyProbe(outcome, {
+        consecutiveFailures: streak,
+        unhealthyAfter: this.config.HEALTH_UNHEALTHY_AFTER,
+        degradedMs: this.config.HEALTH_DEGRADED_MS,
+      });
+      return {
+        status: next.status,
+        reason: next.reason,
+        latencyMs: next.latencyMs,
+        consecutiveFailures: next.consecutiveFailures,
+        listedModels: outcome.kind === 'ok' ? outcome.listedModels : null,
+        missingModels: outcome.kind === 'ok' ? outcome.missingModels : [],
+        probed: true,
+      };
     };
   }
 }

@@ -24,6 +24,12 @@ export interface ProviderUsage {
 
 const FLUSH_INTERVAL = 'usage-flush';
 
+/** Rows are updated (and locked) in key order, so two instances flushing the same rows cannot deadlock. */
+function sortedEntries(tally: Map<string, UsageAmounts>): [string[], UsageAmounts[]] {
+  const entries = [...tally.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [entries.map(([key]) => key), entries.map(([, amounts]) => amounts)];
+}
+
 function count(field: string, value: number | undefined, fallback: number): number {
   const n = value ?? fallback;
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidInputError(field, 'must be a non-negative integer');
@@ -103,7 +109,7 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
       // One transaction: a failure restores both tallies, so nothing is counted twice or lost.
       await this.dataSource.transaction(async (manager) => {
         if (providers.size > 0) {
-          const [keys, amounts] = [[...providers.keys()], [...providers.values()]];
+          const [keys, amounts] = sortedEntries(providers);
           await manager.query(
             `UPDATE provider_configs p
              SET usage_count = p.usage_count + d.requests,
@@ -114,7 +120,7 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
           );
         }
         if (credentials.size > 0) {
-          const [keys, amounts] = [[...credentials.keys()], [...credentials.values()]];
+          const [keys, amounts] = sortedEntries(credentials);
           await manager.query(
             `UPDATE ai_credentials c
              SET usage_count = c.usage_count + d.requests,
