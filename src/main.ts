@@ -2,21 +2,14 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { DomainError } from './common/domain-error';
-import { ConfigError, loadConfig, loadDotEnv } from './config/load-config';
+import { loadConfig, loadDotEnv } from './config/load-config';
 import { openDatabaseTarget } from './database/database-target';
-import { DataDirLockedError } from './database/embedded/data-dir-lock';
-import { CatalogError } from './providers/catalog/catalog.errors';
 
 const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
 /** Errors an operator can act on are printed as one line; anything else is a bug and keeps its stack. */
 function failStartup(error: unknown): never {
-  if (
-    error instanceof ConfigError ||
-    error instanceof DataDirLockedError ||
-    error instanceof CatalogError ||
-    error instanceof DomainError
-  ) {
+  if (error instanceof DomainError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     new Logger('Bootstrap').error(`Startup failed: ${(error as Error)?.message ?? String(error)}`);

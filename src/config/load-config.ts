@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
+import { DomainError } from '../common/domain-error';
 import { AppConfig } from './app-config';
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+export class ConfigError extends DomainError {
+  readonly code = 'INVALID_CONFIG';
+  readonly kind = 'misconfigured';
 }
 
 const KNOWN_KEYS = new Set(Object.keys(new AppConfig()).concat(['DATABASE_URL', 'CREDENTIALS_KEYS', 'CREDENTIALS_KEY']));

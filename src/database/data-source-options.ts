@@ -3,7 +3,9 @@ import { PROVIDER_ENTITIES } from '../providers/entities';
 import { MIGRATIONS } from './migrations';
 
 export interface DataSourceTuning {
-  /** Connections in this process's pool. The embedded database is one backend session, so 1 there. */
+  /** The embedded database is one backend session: more connections would only queue behind each other. */
+  embedded?: boolean;
+  /** Connections in this process's pool on a real PostgreSQL (always 1 on the embedded database). */
   poolSize?: number;
   applicationName?: string;
 }
@@ -26,7 +28,7 @@ export function buildDataSourceOptions(url: string, tuning: DataSourceTuning = {
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     logging: ['error'],
-    poolSize: tuning.poolSize ?? 10,
+    poolSize: tuning.embedded ? 1 : (tuning.poolSize ?? 10),
     applicationName: tuning.applicationName ?? 'ai-provider-registry',
   };
 }

@@ -28,7 +28,7 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...buildDataSourceOptions(target.url, { poolSize: target.kind === 'embedded' ? 1 : 10 }),
+          ...buildDataSourceOptions(target.url, { embedded: target.kind === 'embedded' }),
           // Fail fast: an orchestrator restarts us, and a retry loop would outlive a failed boot.
           retryAttempts: 0,
         }),

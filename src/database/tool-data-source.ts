@@ -27,5 +27,5 @@ class TargetDataSource extends DataSource {
  */
 export async function openToolDataSource(config: AppConfig, command: string): Promise<DataSource> {
   const target = await openDatabaseTarget(config, 'tool', command);
-  return new TargetDataSource(target, buildDataSourceOptions(target.url, { poolSize: target.kind === 'embedded' ? 1 : 4 }));
+  return new TargetDataSource(target, buildDataSourceOptions(target.url, { embedded: target.kind === 'embedded', poolSize: 4 }));
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CatalogSyncService } from './catalog/catalog-sync.service';
 import { HealthScheduler } from './health/health-scheduler.service';
 import { RegistryStateService } from './selection/registry-state.service';
@@ -9,8 +9,6 @@ import { RegistryStateService } from './selection/registry-state.service';
  */
 @Injectable()
 export class ProvidersBootstrap implements OnApplicationBootstrap {
-  private readonly logger = new Logger(ProvidersBootstrap.name);
-
   constructor(
     private readonly catalogSync: CatalogSyncService,
     private readonly state: RegistryStateService,
@@ -18,10 +16,7 @@ export class ProvidersBootstrap implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const synced = await this.catalogSync.syncIfIncomplete();
-    if (synced) {
-      this.logger.log(`Catalog synced at start: ${synced.created.length} provider(s) created, ${synced.updated.length} updated`);
-    }
+    await this.catalogSync.syncIfIncomplete(); // logs its own diff
     await this.state.start();
     this.healthScheduler.start();
   }

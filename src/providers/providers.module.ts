@@ -15,6 +15,18 @@ import { ModelSelectionService } from './selection/model-selection.service';
 import { RegistryStateService } from './selection/registry-state.service';
 import { UsageService } from './usage/usage.service';
 
+/** What the edges (REST, CLI) and a host app call. */
+const SERVICES = [
+  ProviderConfigService,
+  CredentialsService,
+  CatalogSyncService,
+  AvailabilityService,
+  ModelSelectionService,
+  UsageService,
+  HealthService,
+  HealthScheduler,
+];
+
 /**
  * The one place that knows which providers exist, which are enabled, whose credentials are valid,
  * which are healthy, how much each is used, and which provider/model a request should use.
@@ -26,26 +38,9 @@ import { UsageService } from './usage/usage.service';
     { provide: CATALOG, inject: [AppConfig], useFactory: (config: AppConfig) => loadCatalog(config.CATALOG_PATH) },
     keyRingProvider,
     RegistryStateService,
-    ProviderConfigService,
-    CredentialsService,
-    CatalogSyncService,
-    AvailabilityService,
-    ModelSelectionService,
-    UsageService,
-    HealthService,
-    HealthScheduler,
+    ...SERVICES,
     ProvidersBootstrap,
   ],
-  exports: [
-    CATALOG,
-    ProviderConfigService,
-    CredentialsService,
-    CatalogSyncService,
-    AvailabilityService,
-    ModelSelectionService,
-    UsageService,
-    HealthService,
-    HealthScheduler,
-  ],
+  exports: [CATALOG, ...SERVICES],
 })
 export class ProvidersModule {}

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DomainError } from '../../common/domain-error';
 
 export interface LockHolder {
   pid: number;
@@ -9,8 +10,9 @@ export interface LockHolder {
   command: string;
 }
 
-export class DataDirLockedError extends Error {
+export class DataDirLockedError extends DomainError {
   readonly code = 'DATA_DIR_LOCKED';
+  readonly kind = 'conflict';
   constructor(
     readonly dataDir: string,
     readonly holder: LockHolder,
@@ -73,11 +75,11 @@ export class DataDirLock {
         return new DataDirLock(dataDir, holder);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (!DataDirLock.read(dataDir) && Date.now() - DataDirLock.mtime(dataDir) < UNREADABLE_GRACE_MS) {
+        const current = DataDirLock.read(dataDir);
+        if (!current && Date.now() - DataDirLock.mtime(dataDir) < UNREADABLE_GRACE_MS) {
           // A lock we cannot read is only taken over once it is old: it may belong to a live process.
           throw new DataDirLockedError(dataDir, { pid: 0, port: null, startedAt: 'just now', command: 'unknown' });
         }
-        const current = DataDirLock.read(dataDir);
         if (current && isAlive(current.pid)) throw new DataDirLockedError(dataDir, current);
         if (current) onStale(current);
         fs.rmSync(file, { force: true });

@@ -1,3 +1,5 @@
+import { DomainError } from '../../common/domain-error';
+
 /** One broken rule: where in the file (`providers.openai.text_models[2].context_length`) and what rule. */
 export interface CatalogIssue {
   /** Dotted path inside the YAML document; `line L, column C` for syntax errors; '' for the file as a whole. */
@@ -9,9 +11,9 @@ export interface CatalogIssue {
  * The catalog cannot be used. Carries every issue found, not just the first, so an operator fixes the
  * file in one pass. Each message line reads `<file>: <path>: <rule>`, and the app refuses to start.
  */
-export class CatalogError extends Error {
-  override readonly name = 'CatalogError';
+export class CatalogError extends DomainError {
   readonly code = 'INVALID_CATALOG';
+  readonly kind = 'misconfigured';
 
   constructor(
     readonly file: string,

@@ -5,7 +5,7 @@ import { assertSafeUiJson } from '../../common/json-guard/validate-ui-json';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
 import type { CredentialMetadata, UiMetadata } from '../entities/ai-credential.entity';
-import { InvalidBaseUrlError, validateBaseUrl } from '../health/base-url.policy';
+import { validateBaseUrlField } from '../health/base-url.policy';
 import { CredentialNotFoundError, InvalidInputError } from '../providers.errors';
 import { ProviderConfigService } from '../provider-configs/provider-config.service';
 import { RegistryStateService } from '../selection/registry-state.service';
@@ -77,9 +77,9 @@ export class CredentialsService {
     assertSafeUiJson(uiMetadata, 'ui_metadata');
 
     const encrypted = this.keyRing.encrypt(apiKey, credentialAad(provider, credentialType));
-    const id = await this.dataSource.transaction(async (manager) => {
+    const row = await this.dataSource.transaction(async (manager): Promise<CredentialRow> => {
       const configId = await this.providerConfigs.ensure(provider, manager);
-      const [row] = await manager.query(
+      const [upserted] = await manager.query(
         `INSERT INTO ai_credentials
            (provider, credential_type, encrypted_credentials, metadata, expires_at, is_active, ui_metadata, provider_config_id)
          VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8)
@@ -91,7 +91,7 @@ export class CredentialsService {
            ui_metadata = EXCLUDED.ui_metadata,
            provider_config_id = EXCLUDED.provider_config_id,
            updated_at = now()
-         RETURNING id`,
+         RETURNING *`,
         [
           provider,
           credentialType,
@@ -103,11 +103,11 @@ export class CredentialsService {
           configId,
         ],
       );
-      return row.id as string;
+      return upserted;
     });
     await this.state.changed('credential');
-    this.logger.log(`Stored ${credentialType} credential ${id} for provider ${provider}`);
-    return this.viewById(id);
+    this.logger.log(`Stored ${credentialType} credential ${row.id} for provider ${provider}`);
+    return this.toView(row);
   }
 
   /**
@@ -234,10 +234,6 @@ export class CredentialsService {
     };
   }
 
-  private async viewById(id: string): Promise<CredentialView> {
-    const [row]: CredentialRow[] = await this.dataSource.query(`SELECT * FROM ai_credentials WHERE id = $1`, [id]);
-    return this.toView(row);
-  }
 
   private async updateOwned(provider: string, credentialType: string, assignment: string, values: unknown[]): Promise<void> {
     const [rows] = await this.dataSource.query(
@@ -298,12 +294,7 @@ export class CredentialsService {
   private metadataWithBaseUrl(metadata: CredentialMetadata | undefined, baseUrl: string | null | undefined): CredentialMetadata | null {
     if (metadata !== undefined) assertSafeUiJson(metadata, 'metadata');
     if (baseUrl === undefined || baseUrl === null) return metadata ?? null;
-    try {
-      return { ...(metadata ?? {}), baseUrl: validateBaseUrl(baseUrl) };
-    } catch (error) {
-      if (error instanceof InvalidBaseUrlError) throw new InvalidInputError('baseUrl', error.message);
-      throw error;
-    }
+    return { ...(metadata ?? {}), baseUrl: validateBaseUrlField('baseUrl', baseUrl) };
   }
 }
 

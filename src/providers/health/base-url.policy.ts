@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { InvalidInputError } from '../providers.errors';
 import { DomainError } from '../../common/domain-error';
 
 /** A configured provider base URL breaks one of the rules below; the message names the rule. */
@@ -92,4 +93,14 @@ function expandIPv6(ip: string): number[] {
   const right = tail ? tail.split(':') : [];
   const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
   return [...left, ...zeros, ...right].map((g) => parseInt(g, 16));
+}
+
+/** validateBaseUrl for a field of some input: the error names the field, like every invalid input. */
+export function validateBaseUrlField(field: string, input: string): string {
+  try {
+    return validateBaseUrl(input);
+  } catch (error) {
+    if (error instanceof InvalidBaseUrlError) throw new InvalidInputError(field, error.message);
+    throw error;
+  }
 }

@@ -16,10 +16,11 @@ export async function claimInterval(
   instance: string,
   toleranceMs: number,
 ): Promise<boolean> {
-  await dataSource.query(`INSERT INTO scheduler_runs (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [job]);
-  const [rows] = await dataSource.query(
-    `UPDATE scheduler_runs SET last_started_at = now(), started_by = $3
-     WHERE name = $1 AND (last_started_at IS NULL OR last_started_at <= now() - make_interval(secs => $2::double precision / 1000))
+  // One statement: the first run creates the job's row, every later one claims it only when due.
+  const rows = await dataSource.query(
+    `INSERT INTO scheduler_runs AS r (name, last_started_at, started_by) VALUES ($1, now(), $3)
+     ON CONFLICT (name) DO UPDATE SET last_started_at = now(), started_by = EXCLUDED.started_by
+     WHERE r.last_started_at IS NULL OR r.last_started_at <= now() - make_interval(secs => $2::double precision / 1000)
      RETURNING name`,
     [job, Math.max(0, intervalMs - toleranceMs), instance],
   );

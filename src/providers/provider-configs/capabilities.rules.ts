@@ -1,5 +1,5 @@
-import { validateBaseUrl } from '../health/base-url.policy';
-import { PROBE_KINDS } from '../catalog/catalog.types';
+import { validateBaseUrlField } from '../health/base-url.policy';
+import { CONFIG_KEY_PATTERN, PROBE_KINDS } from '../catalog/catalog.types';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
 import { InvalidInputError } from '../providers.errors';
 
@@ -28,13 +28,9 @@ export function assertCapabilities(value: ProviderCapabilities): void {
     throw new InvalidInputError('capabilities.probe', `must be one of ${PROBE_KINDS.join(', ')}`);
   }
   if (typeof value.baseUrl !== 'string') throw new InvalidInputError('capabilities.baseUrl', 'must be a URL');
-  try {
-    validateBaseUrl(value.baseUrl);
-  } catch (error) {
-    throw new InvalidInputError('capabilities.baseUrl', (error as Error).message);
-  }
+  validateBaseUrlField('capabilities.baseUrl', value.baseUrl);
   if (typeof value.requiresApiKey !== 'boolean') throw new InvalidInputError('capabilities.requiresApiKey', 'must be a boolean');
-  if (!Array.isArray(value.requiredConfig) || !value.requiredConfig.every((k) => typeof k === 'string' && /^[A-Z][A-Z0-9_]*$/.test(k))) {
+  if (!Array.isArray(value.requiredConfig) || !value.requiredConfig.every((k) => typeof k === 'string' && CONFIG_KEY_PATTERN.test(k))) {
     throw new InvalidInputError('capabilities.requiredConfig', 'must be a list of UPPER_SNAKE_CASE keys');
   }
   assertModels(value.textModels, 'capabilities.textModels', 'contextLength');

@@ -1,18 +1,17 @@
+import { DomainError } from '../../common/domain-error';
 import type { ModelType } from './registry-snapshot';
 import type { SkippedCandidate } from './select-model';
 
-/** Base for selection failures; `code` is what the HTTP exception filter and CLI switch on. */
-export abstract class SelectionError extends Error {
-  abstract readonly code: string;
-}
+/** Base for selection failures; `code` and `kind` are what the HTTP exception filter and CLI switch on. */
+export abstract class SelectionError extends DomainError {}
 
 /**
  * No candidate for the request was available. Carries every candidate considered and why it was
  * skipped, so the caller (and the operator reading the log) sees what to switch on or fix.
  */
 export class NoAvailableProviderError extends SelectionError {
-  override readonly name = 'NoAvailableProviderError';
   readonly code = 'NO_AVAILABLE_PROVIDER';
+  readonly kind = 'unavailable';
 
   constructor(
     readonly modelType: ModelType,
@@ -25,8 +24,8 @@ export class NoAvailableProviderError extends SelectionError {
 
 /** The request named an operation the catalog does not declare (a typo must not silently fall through). */
 export class UnknownOperationError extends SelectionError {
-  override readonly name = 'UnknownOperationError';
   readonly code = 'UNKNOWN_OPERATION';
+  readonly kind = 'invalid_input';
 
   constructor(
     readonly operation: string,
