@@ -1,8 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
-import { loadConfig } from '../../src/config/load-config';
-import { TEST_KEY_1 } from '../support/registry-app';
+import { testConfig } from '../support/registry-app';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 
 describe('app boot', () => {
@@ -19,13 +18,7 @@ describe('app boot', () => {
   });
 
   it('runs the migrations at start, answers /healthz with the database status and shuts down cleanly', async () => {
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      CREDENTIALS_KEYS: `k1:${TEST_KEY_1}`,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      HEALTH_CHECK_INTERVAL_MS: '0',
-    });
+    const config = testConfig(db, { PORT: '0' });
     app = await createApp(config, db.target);
     await app.init();
 

@@ -9,7 +9,7 @@ import { ModelSelectionService } from '../../src/providers/selection/model-selec
 import { writeCatalogVariant } from '../support/catalog-files';
 import { FakeProvider, FakeProviderOptions, FakeProviderServer } from '../support/fake-provider-server';
 import { captureLogs } from '../support/log-capture';
-import { RegistryContext, startRegistry } from '../support/registry-app';
+import { RegistryContext, freshRegistryEachTest, startRegistry } from '../support/registry-app';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 
 /** Test keys: long, distinctive, and each with a middle part that must not leak either. */
@@ -89,14 +89,14 @@ function percentileCont(values: number[], p: number): number {
 }
 
 describe(HealthService.name, () => {
-  let db: TestDatabase;
+  const perTest = freshRegistryEachTest();
   let registry: RegistryContext | undefined;
   let health: HealthService;
   let credentials: CredentialsService;
   let configs: ProviderConfigService;
 
   async function boot(env: Record<string, string> = {}): Promise<RegistryContext> {
-    registry = await startRegistry(db, {
+    registry = await perTest.start({
       CATALOG_PATH: catalogPath,
       HEALTH_UNHEALTHY_AFTER: '2',
       HEALTH_TIMEOUT_MS: '2000',
@@ -125,16 +125,6 @@ describe(HealthService.name, () => {
     if (!found) throw new Error(`no summary for ${provider}`);
     return found;
   }
-
-  beforeEach(async () => {
-    db = await createTestDatabase();
-  });
-
-  afterEach(async () => {
-    await registry?.close();
-    registry = undefined;
-    await db.drop();
-  });
 
   it('probes every provider kind through the service: healthy, latency, listed count and drift in summary()', async () => {
     await boot();

@@ -4,25 +4,14 @@ import { CatalogError } from '../../src/providers/catalog/catalog.errors';
 import { CredentialsService } from '../../src/providers/credentials/credentials.service';
 import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
 import { writeCatalogVariant } from '../support/catalog-files';
-import { RegistryContext, startRegistry } from '../support/registry-app';
-import { TestDatabase, createTestDatabase } from '../support/test-database';
+import { RegistryContext, freshRegistryEachTest } from '../support/registry-app';
 
 describe(CatalogSyncService.name, () => {
-  let db: TestDatabase;
-  let registry: RegistryContext | undefined;
-
-  beforeEach(async () => {
-    db = await createTestDatabase();
-  });
-
-  afterEach(async () => {
-    await registry?.close();
-    registry = undefined;
-    await db.drop();
-  });
+  const perTest = freshRegistryEachTest();
+  let registry: RegistryContext;
 
   it('creates the catalog providers at first start, and a second sync has nothing to do', async () => {
-    registry = await startRegistry(db);
+    registry = await perTest.start();
     const configs = await registry.get(ProviderConfigService).list();
     expect(configs.map((c) => c.provider).sort()).toEqual(['anthropic', 'ollama', 'openai', 'openrouter']);
     const openai = configs.find((c) => c.provider === 'openai')!;
@@ -35,16 +24,14 @@ describe(CatalogSyncService.name, () => {
   });
 
   it('gives an upgraded install (configs backfilled from old credentials) the whole catalog at start', async () => {
-    await db.drop();
-    db = await createTestDatabase({ migrated: false });
-    const baseline = await db.dataSource();
+    const baseline = await (await perTest.recreate({ migrated: false })).dataSource();
     await baseline.query(`CREATE TABLE IF NOT EXISTS migrations (id SERIAL PRIMARY KEY, "timestamp" bigint NOT NULL, name varchar NOT NULL)`);
     const runner = baseline.createQueryRunner();
     await new CreateAiCredentials1764000000000().up(runner).finally(() => runner.release());
     await baseline.query(`INSERT INTO migrations ("timestamp", name) VALUES (1764000000000, 'CreateAiCredentials1764000000000')`);
     await baseline.query(`INSERT INTO ai_credentials (provider, encrypted_credentials) VALUES ('openai', 'legacy-ciphertext')`);
 
-    registry = await startRegistry(db);
+    registry = await perTest.start();
     const configs = await registry.get(ProviderConfigService).list();
     expect(configs.map((c) => c.provider).sort()).toEqual(['anthropic', 'ollama', 'openai', 'openrouter']);
     const openai = configs.find((c) => c.provider === 'openai')!;
@@ -55,7 +42,7 @@ describe(CatalogSyncService.name, () => {
   });
 
   it('updates catalog fields of existing rows but never enabled, ui_preferences, usage or health', async () => {
-    registry = await startRegistry(db);
+    registry = await perTest.start();
     const configs = registry.get(ProviderConfigService);
     await configs.disable('openai');
     await configs.updateUIPreferences('openai', { color: '#10a37f', pinned: true });
@@ -69,7 +56,7 @@ describe(CatalogSyncService.name, () => {
       doc.providers.openai.priority = 5;
       doc.providers.openai.text_models.push({ id: 'gpt-new', name: 'GPT New', context_length: 1000 });
     });
-    registry = await startRegistry(db, { CATALOG_PATH: changed });
+    registry = await perTest.start({ CATALOG_PATH: changed });
     const sync = registry.get(CatalogSyncService);
 
     const dry = await sync.sync({ dryRun: true });
@@ -101,7 +88,7 @@ describe(CatalogSyncService.name, () => {
   });
 
   it('prune disables providers that left the catalog and keeps their credentials', async () => {
-    registry = await startRegistry(db);
+    registry = await perTest.start();
     await registry.get(CredentialsService).store('openrouter', { apiKey: 'sk-or-v1-abcdefghijklmnop1234' });
     await registry.close();
 
@@ -109,7 +96,7 @@ describe(CatalogSyncService.name, () => {
       delete doc.providers.openrouter;
       doc.fallback_chain.text = doc.fallback_chain.text.filter((c: { provider: string }) => c.provider !== 'openrouter');
     });
-    registry = await startRegistry(db, { CATALOG_PATH: smaller });
+    registry = await perTest.start({ CATALOG_PATH: smaller });
     const sync = registry.get(CatalogSyncService);
 
     const withoutPrune = await sync.sync();
@@ -130,7 +117,7 @@ describe(CatalogSyncService.name, () => {
       doc.providers.openai.text_models[1].context_length = -5;
       doc.defaults.text = { provider: 'nobody', model: 'x' };
     });
-    const started = startRegistry(db, { CATALOG_PATH: broken });
+    const started = perTest.start({ CATALOG_PATH: broken });
     await expect(started).rejects.toThrow(CatalogError);
     await expect(started).rejects.toThrow(`${broken}: providers.openai.text_models[1].context_length`);
     await expect(started).rejects.toThrow(/defaults\.text\.provider/);

@@ -4,32 +4,21 @@ import { KeyRingError, UnknownKeyError } from '../../src/providers/credentials/k
 import { MissingCredentialsKeyError } from '../../src/providers/credentials/key-ring.provider';
 import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
 import { InvalidInputError, UnknownProviderError } from '../../src/providers/providers.errors';
-import { RegistryContext, TEST_KEY_1, TEST_KEY_2, startRegistry } from '../support/registry-app';
-import { TestDatabase, createTestDatabase } from '../support/test-database';
+import { RegistryContext, TEST_KEY_1, TEST_KEY_2, freshRegistryEachTest } from '../support/registry-app';
 
 const OPENAI_KEY = 'sk-proj-Zx81KqLmNoPq2RsTuVwXyZaBcDeF9876';
 const ANTHROPIC_KEY = 'sk-ant-api03-QwErTyUiOpAsDfGhJkLzXcVbNm1234';
 
 describe(CredentialsService.name, () => {
-  let db: TestDatabase;
-  let registry: RegistryContext | undefined;
-
-  beforeEach(async () => {
-    db = await createTestDatabase();
-  });
-
-  afterEach(async () => {
-    await registry?.close();
-    registry = undefined;
-    await db.drop();
-  });
+  const perTest = freshRegistryEachTest();
+  let registry: RegistryContext;
 
   async function rawRows() {
     return registry!.dataSource.query(`SELECT to_jsonb(c)::text AS row FROM ai_credentials c ORDER BY id`);
   }
 
   it('encrypts at rest, decrypts for the caller that needs it and shows only a masked value elsewhere', async () => {
-    registry = await startRegistry(db);
+    registry = await perTest.start();
     const credentials = registry.get(CredentialsService);
     const view = await credentials.store('openai', { apiKey: OPENAI_KEY, uiMetadata: { label: 'Production' } });
     expect(view).toMatchObject({ provider: 'openai', credentialType: 'api_key', masked: 'sk-proj-…9876', keyId: 'k1', status: 'active' });
@@ -54,7 +43,7 @@ describe(CredentialsService.name, () => {
   });
 
   it('links the provider config, creating it from the catalog when missing, and rejects unknown providers', async () => {
-    registry = await startRegistry(db);
+    registry = await perTest.start();
     await registry.dataSource.query(`DELETE FROM provider_configs WHERE provider = 'anthropic'`);
     const credentials = registry.get(CredentialsService);
     await credentials.store('anthropic', { apiKey: ANTHROPIC_KEY });
@@ -68,7 +57,7 @@ describe(CredentialsService.name, () => {
   });
 
   it('honours enabled status, the active flag and expiry in getActiveCredential', async () => {
-    registry = await startRegistry(db);
+    registry = await perTest.start();
     const credentials = registry.get(CredentialsService);
     await credentials.store('openai', { apiKey: OPENAI_KEY });
     await registry.get(ProviderConfigService).disable('openai');
@@ -87,13 +76,13 @@ describe(CredentialsService.name, () => {
   });
 
   it('rotates every row to the active key in batches, and old rows decrypt meanwhile', async () => {
-    registry = await startRegistry(db, { CREDENTIALS_KEYS: `k1:${TEST_KEY_1}` });
+    registry = await perTest.start({ CREDENTIALS_KEYS: `k1:${TEST_KEY_1}` });
     for (const provider of ['openai', 'anthropic', 'openrouter']) {
       await registry.get(CredentialsService).store(provider, { apiKey: `sk-${provider}-0123456789abcdefghij` });
     }
     await registry.close();
 
-    registry = await startRegistry(db, { CREDENTIALS_KEYS: `k2:${TEST_KEY_2},k1:${TEST_KEY_1}` });
+    registry = await perTest.start({ CREDENTIALS_KEYS: `k2:${TEST_KEY_2},k1:${TEST_KEY_1}` });
     const credentials = registry.get(CredentialsService);
     expect((await credentials.getActiveCredential('anthropic'))?.apiKey).toBe('sk-anthropic-0123456789abcdefghij');
     expect((await credentials.list()).map((c) => c.keyId)).toEqual(['k1', 'k1', 'k1']);
@@ -104,16 +93,16 @@ describe(CredentialsService.name, () => {
     await registry.close();
 
     // The old key can now be dropped.
-    registry = await startRegistry(db, { CREDENTIALS_KEYS: `k2:${TEST_KEY_2}` });
+    registry = await perTest.start({ CREDENTIALS_KEYS: `k2:${TEST_KEY_2}` });
     expect((await registry.get(CredentialsService).getActiveCredential('openrouter'))?.apiKey).toBe('sk-openrouter-0123456789abcdefghij');
   });
 
   it('gives a clear error naming the credential and key id when the key ring cannot decrypt', async () => {
-    registry = await startRegistry(db, { CREDENTIALS_KEYS: `k1:${TEST_KEY_1}` });
+    registry = await perTest.start({ CREDENTIALS_KEYS: `k1:${TEST_KEY_1}` });
     const stored = await registry.get(CredentialsService).store('openai', { apiKey: OPENAI_KEY });
     await registry.close();
 
-    registry = await startRegistry(db, { CREDENTIALS_KEYS: `k9:${TEST_KEY_2}` });
+    registry = await perTest.start({ CREDENTIALS_KEYS: `k9:${TEST_KEY_2}` });
     const credentials = registry.get(CredentialsService);
     const attempt = credentials.getActiveCredential('openai');
     await expect(attempt).rejects.toThrow(UnknownKeyError);
@@ -125,12 +114,12 @@ describe(CredentialsService.name, () => {
 
     // Same key id, different key material: authentication fails, never garbage.
     await registry.close();
-    registry = await startRegistry(db, { CREDENTIALS_KEYS: `k1:${TEST_KEY_2}` });
+    registry = await perTest.start({ CREDENTIALS_KEYS: `k1:${TEST_KEY_2}` });
     await expect(registry.get(CredentialsService).getActiveCredential('openai')).rejects.toThrow(/credential .*openai/);
   });
 
   it('rejects bad input with the field and rule, and changes nothing', async () => {
-    registry = await startRegistry(db);
+    registry = await perTest.start();
     const credentials = registry.get(CredentialsService);
     await expect(credentials.store('openai', { apiKey: '' })).rejects.toThrow(InvalidInputError);
     await expect(credentials.store('openai', { apiKey: OPENAI_KEY, baseUrl: 'http://169.254.169.254/v1' })).rejects.toThrow(/baseUrl/);
@@ -156,8 +145,8 @@ describe(CredentialsService.name, () => {
   });
 
   it('refuses to boot on a real PostgreSQL without a key ring, and on a malformed one', async () => {
-    await expect(startRegistry(db, { CREDENTIALS_KEYS: '' })).rejects.toThrow(MissingCredentialsKeyError);
-    const malformed = startRegistry(db, { CREDENTIALS_KEYS: 'k1:c2hvcnQ=' });
+    await expect(perTest.start({ CREDENTIALS_KEYS: '' })).rejects.toThrow(MissingCredentialsKeyError);
+    const malformed = perTest.start({ CREDENTIALS_KEYS: 'k1:c2hvcnQ=' });
     await expect(malformed).rejects.toThrow(KeyRingError);
     await expect(malformed).rejects.toThrow(/32 bytes/);
   });

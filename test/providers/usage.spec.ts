@@ -3,8 +3,8 @@ import { HealthService } from '../../src/providers/health/health.service';
 import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
 import { InvalidInputError, UnknownProviderError } from '../../src/providers/providers.errors';
 import { UsageService } from '../../src/providers/usage/usage.service';
-import { RegistryContext, startRegistry } from '../support/registry-app';
-import { TestDatabase, createTestDatabase, onRealPostgres } from '../support/test-database';
+import { RegistryContext, freshRegistryEachTest } from '../support/registry-app';
+import { onRealPostgres } from '../support/test-database';
 
 async function counters(registry: RegistryContext, provider: string) {
   const [row] = await registry.dataSource.query(
@@ -17,21 +17,11 @@ async function counters(registry: RegistryContext, provider: string) {
 }
 
 describe(UsageService.name, () => {
-  let db: TestDatabase;
-  let registry: RegistryContext | undefined;
-
-  beforeEach(async () => {
-    db = await createTestDatabase();
-  });
-
-  afterEach(async () => {
-    await registry?.close();
-    registry = undefined;
-    await db.drop();
-  });
+  const perTest = freshRegistryEachTest();
+  let registry: RegistryContext;
 
   it('adds 10,000 concurrent records up exactly, per provider and per credential', async () => {
-    registry = await startRegistry(db, { USAGE_FLUSH_MS: '20' });
+    registry = await perTest.start({ USAGE_FLUSH_MS: '20' });
     const credential = await registry.get(CredentialsService).store('openai', { apiKey: 'sk-proj-0123456789abcdefghijklmn' });
     const usage = registry.get(UsageService);
     // Records arrive from many async callers while the 20 ms flusher keeps draining the tally.
@@ -52,18 +42,18 @@ describe(UsageService.name, () => {
   });
 
   it('flushes what is pending when the app closes', async () => {
-    registry = await startRegistry(db);
+    registry = await perTest.start();
     const usage = registry.get(UsageService);
     for (let i = 0; i < 7; i++) usage.record('ollama', { requests: 3 });
     expect((await usage.getUsage()).find((u) => u.provider === 'ollama')).toMatchObject({ usageCount: 0, pending: 21 });
     await registry.close();
-    const check = await db.dataSource();
+    const check = await perTest.db.dataSource();
     const [{ n }] = await check.query(`SELECT usage_count::int AS n FROM provider_configs WHERE provider = 'ollama'`);
     expect(n).toBe(21);
   });
 
   it('rejects an unknown provider and bad amounts instead of dropping them', async () => {
-    registry = await startRegistry(db);
+    registry = await perTest.start();
     const usage = registry.get(UsageService);
     expect(() => usage.record('nobody')).toThrow(UnknownProviderError);
     expect(() => usage.record('openai', { requests: -1 })).toThrow(InvalidInputError);
@@ -75,8 +65,8 @@ describe(UsageService.name, () => {
 
   it('never loses an update when enable/disable, usage flushes and health writes hit one row at once', async () => {
     // Two instances on a real server (own pools); on the embedded database one instance, still concurrent callers.
-    registry = await startRegistry(db);
-    const other = onRealPostgres ? await startRegistry(db) : registry;
+    registry = await perTest.start();
+    const other = onRealPostgres ? await perTest.start() : registry;
     try {
       const rounds = 40;
       const writers: Promise<unknown>[] = [];

@@ -6,7 +6,7 @@ import { ConfigModule } from '../../src/config/config.module';
 import { loadConfig } from '../../src/config/load-config';
 import { DatabaseModule } from '../../src/database/database.module';
 import { ProvidersModule } from '../../src/providers/providers.module';
-import type { TestDatabase } from './test-database';
+import { TestDatabase, createTestDatabase } from './test-database';
 
 /** Two fixed test keys (32 bytes each), so a test can rotate from one ring to another. */
 export const TEST_KEY_1 = Buffer.alloc(32, 7).fill(1, 0, 1).toString('base64');
@@ -20,12 +20,9 @@ export interface RegistryContext {
   close(): Promise<void>;
 }
 
-/**
- * The registry as a host app would run it (config, database, ProvidersModule), on a test database.
- * Defaults keep background work out of the way: no health schedule, a slow usage flusher.
- */
-export async function startRegistry(db: TestDatabase, env: Record<string, string> = {}): Promise<RegistryContext> {
-  const config = loadConfig({
+/** The config of a test instance on `db`: background work kept out of the way unless `env` asks for it. */
+export function testConfig(db: TestDatabase, env: Record<string, string> = {}): AppConfig {
+  return loadConfig({
     DATABASE_URL: db.url,
     CREDENTIALS_KEYS: `k1:${TEST_KEY_1}`,
     LOG_LEVEL: 'silent',
@@ -33,6 +30,14 @@ export async function startRegistry(db: TestDatabase, env: Record<string, string
     USAGE_FLUSH_MS: '600000',
     ...env,
   });
+}
+
+/**
+ * The registry as a host app would run it (config, database, ProvidersModule), on a test database.
+ * Defaults keep background work out of the way: no health schedule, a slow usage flusher.
+ */
+export async function startRegistry(db: TestDatabase, env: Record<string, string> = {}): Promise<RegistryContext> {
+  const config = testConfig(db, env);
   const app = await NestFactory.createApplicationContext(
     {
       module: class RegistryTestModule {},
@@ -51,6 +56,45 @@ export async function startRegistry(db: TestDatabase, env: Record<string, string
       if (closed) return;
       closed = true;
       await app.close();
+    },
+  };
+}
+
+export interface FreshRegistry {
+  /** This test's own migrated database. */
+  readonly db: TestDatabase;
+  /** Boots a registry on it; every registry started this way is closed after the test. */
+  start(env?: Record<string, string>): Promise<RegistryContext>;
+  /** Swaps this test's database for a new one (e.g. an empty one for an upgrade test). */
+  recreate(options: { migrated?: boolean }): Promise<TestDatabase>;
+}
+
+/** Call inside a describe(): a fresh database for each test, and its registries closed after it. */
+export function freshRegistryEachTest(): FreshRegistry {
+  let db: TestDatabase | undefined;
+  const started: RegistryContext[] = [];
+  beforeEach(async () => {
+    db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    for (const registry of started.splice(0)) await registry.close();
+    await db?.drop();
+    db = undefined;
+  });
+  return {
+    get db() {
+      if (!db) throw new Error('freshRegistryEachTest: the database exists only while a test runs');
+      return db;
+    },
+    async start(env) {
+      const registry = await startRegistry(this.db, env);
+      started.push(registry);
+      return registry;
+    },
+    async recreate(options) {
+      await db?.drop();
+      db = await createTestDatabase(options);
+      return db;
     },
   };
 }

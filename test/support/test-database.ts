@@ -66,7 +66,7 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
     target: { kind, url, description: `test database (${kind})`, viaOwner: false, close: async () => undefined },
     async dataSource() {
       if (!opened) {
-        opened = new DataSource(buildDataSourceOptions(url, { poolSize: kind === 'embedded' ? 1 : 10 }));
+        opened = new DataSource(buildDataSourceOptions(url, { embedded: kind === 'embedded' }));
         await opened.initialize();
       }
       return opened;
