@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,7 +22,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.TZ = 'UTC';
   if (TEST_DATABASE_URL) {
     assertTestDatabase(TEST_DATABASE_URL);
-    const template = `${databaseNameOf(TEST_DATABASE_URL)}${TEMPLATE_SUFFIX}`;
+    // Unique per run: several runs (CI, a developer, another checkout) may share one PostgreSQL.
+    const template = `${databaseNameOf(TEST_DATABASE_URL)}_${process.pid}_${randomBytes(3).toString('hex')}${TEMPLATE_SUFFIX}`;
     const admin = new Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     try {
