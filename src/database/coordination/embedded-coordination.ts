@@ -4,12 +4,14 @@ import type { Coordination } from './coordination';
 /** The embedded database has one owner process, so an in-process lock is a global one. */
 export class EmbeddedCoordination implements Coordination {
   private readonly tails = new Map<string, Promise<unknown>>();
+  /** An in-process lock cannot be lost while its holder runs, so this never aborts. */
+  private readonly held = new AbortController().signal;
 
   constructor(private readonly notifications: EventEmitter | undefined) {}
 
-  async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  async withLock<T>(key: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(fn);
+    const run = previous.catch(() => undefined).then(() => fn(this.held));
     const tail = run.catch(() => undefined);
     this.tails.set(key, tail);
     try {
