@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { providersOptionsFromConfig } from './config/providers-options';
+import { COORDINATION, Coordination } from './database/coordination/coordination';
 import { DatabaseModule } from './database/database.module';
 import type { DatabaseTarget } from './database/database-target';
 import { HealthzModule } from './healthz/healthz.module';
@@ -27,7 +29,10 @@ export class AppModule {
         }),
         DatabaseModule.forRoot(database),
         HealthzModule,
-        ProvidersModule,
+        ProvidersModule.forRootAsync({
+          inject: [AppConfig, COORDINATION],
+          useFactory: (appConfig: AppConfig, coordination: Coordination) => providersOptionsFromConfig(appConfig, coordination),
+        }),
       ],
     };
   }

@@ -120,6 +120,13 @@ export class AppConfig {
   @IsInt({ message: 'must be an integer number of days' })
   HEALTH_HISTORY_DAYS = 30;
 
+  /** Full reload of the in-memory registry snapshot, repairing missed change notifications; 0 = off. */
+  @Transform(toInt)
+  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
+  @Min(0, { message: 'must be 0 (off) or more' })
+  @IsInt({ message: 'must be an integer number of milliseconds (0 turns the resync off)' })
+  REGISTRY_RESYNC_MS = 60_000;
+
   get embedded(): boolean {
     return !this.DATABASE_URL;
   }

@@ -1,19 +1,33 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { AppConfig } from '../config/app-config';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { CatalogSyncService } from './catalog/catalog-sync.service';
 import { CATALOG } from './catalog/catalog.token';
 import { loadCatalog } from './catalog/load-catalog';
 import { CredentialsService } from './credentials/credentials.service';
-import { keyRingProvider } from './credentials/key-ring.provider';
+import { KeyRing, parseKeyRing } from './credentials/key-ring';
+import { KEY_RING } from './credentials/key-ring.provider';
+import { PROVIDER_ENTITIES } from './entities';
 import { HealthScheduler } from './health/health-scheduler.service';
 import { HealthService } from './health/health.service';
 import { ProviderConfigService } from './provider-configs/provider-config.service';
 import { ProvidersBootstrap } from './providers-bootstrap.service';
+import {
+  PROVIDERS_OPTIONS,
+  ProvidersModuleAsyncOptions,
+  ProvidersModuleOptions,
+  ProvidersModuleSyncOptions,
+  REGISTRY_COORDINATION,
+  REGISTRY_DATA_SOURCE,
+  REGISTRY_SETTINGS,
+  resolveRegistrySettings,
+} from './providers.options';
+import { REPOSITORIES } from './repositories';
 import { AvailabilityService } from './selection/availability.service';
 import { ModelSelectionService } from './selection/model-selection.service';
 import { RegistryStateService } from './selection/registry-state.service';
 import { UsageService } from './usage/usage.service';
+import { RegistryCoordination } from './registry-coordination';
 
 /** What the edges (REST, CLI) and a host app call. */
 const SERVICES = [
@@ -30,17 +44,54 @@ const SERVICES = [
 /**
  * The one place that knows which providers exist, which are enabled, whose credentials are valid,
  * which are healthy, how much each is used, and which provider/model a request should use.
- * Needs from its host: AppConfig, a TypeORM DataSource and COORDINATION (DatabaseModule).
+ *
+ * A host app imports it with its own configuration and TypeORM data source:
+ * `ProvidersModule.forRoot({ catalog, keyRing })` or `forRootAsync({ inject, useFactory })`, and runs
+ * PROVIDER_MIGRATIONS (exported with PROVIDER_ENTITIES from the package's index) with its own.
  */
-@Module({
-  imports: [ScheduleModule.forRoot()],
-  providers: [
-    { provide: CATALOG, inject: [AppConfig], useFactory: (config: AppConfig) => loadCatalog(config.CATALOG_PATH) },
-    keyRingProvider,
-    RegistryStateService,
-    ...SERVICES,
-    ProvidersBootstrap,
-  ],
-  exports: [CATALOG, ...SERVICES],
-})
-export class ProvidersModule {}
+@Module({})
+export class ProvidersModule {
+  static forRoot(options: ProvidersModuleSyncOptions): DynamicModule {
+    const { dataSource, ...rest } = options;
+    return ProvidersModule.forRootAsync({ dataSource, useFactory: () => rest });
+  }
+
+  static forRootAsync(options: ProvidersModuleAsyncOptions): DynamicModule {
+    const dataSourceToken = getDataSourceToken(options.dataSource);
+    const providers: Provider[] = [
+      { provide: PROVIDERS_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
+      { provide: REGISTRY_DATA_SOURCE, useExisting: dataSourceToken },
+      {
+        provide: REGISTRY_SETTINGS,
+        inject: [PROVIDERS_OPTIONS],
+        useFactory: (resolved: ProvidersModuleOptions) => resolveRegistrySettings(resolved),
+      },
+      {
+        provide: CATALOG,
+        inject: [PROVIDERS_OPTIONS],
+        useFactory: ({ catalog }: ProvidersModuleOptions) => (typeof catalog === 'string' ? loadCatalog(catalog) : catalog),
+      },
+      {
+        provide: KEY_RING,
+        inject: [PROVIDERS_OPTIONS],
+        useFactory: ({ keyRing }: ProvidersModuleOptions) => (keyRing instanceof KeyRing ? keyRing : parseKeyRing(keyRing)),
+      },
+      RegistryCoordination,
+      { provide: REGISTRY_COORDINATION, inject: [RegistryCoordination], useFactory: (owned: RegistryCoordination) => owned.coordination },
+      ...REPOSITORIES,
+      RegistryStateService,
+      ...SERVICES,
+      ProvidersBootstrap,
+    ];
+    return {
+      module: ProvidersModule,
+      imports: [
+        ScheduleModule.forRoot(),
+        TypeOrmModule.forFeature(PROVIDER_ENTITIES, options.dataSource),
+        ...(options.imports ?? []),
+      ],
+      providers,
+      exports: [CATALOG, ...SERVICES],
+    };
+  }
+}

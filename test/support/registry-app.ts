@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
 import { loadConfig } from '../../src/config/load-config';
+import { providersOptionsFromConfig } from '../../src/config/providers-options';
+import { COORDINATION, Coordination } from '../../src/database/coordination/coordination';
 import { DatabaseModule } from '../../src/database/database.module';
 import { ProvidersModule } from '../../src/providers/providers.module';
 import { TestDatabase, createTestDatabase } from './test-database';
@@ -41,7 +43,14 @@ export async function startRegistry(db: TestDatabase, env: Record<string, string
   const app = await NestFactory.createApplicationContext(
     {
       module: class RegistryTestModule {},
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(db.target), ProvidersModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(db.target),
+        ProvidersModule.forRootAsync({
+          inject: [COORDINATION],
+          useFactory: (coordination: Coordination) => providersOptionsFromConfig(config, coordination),
+        }),
+      ],
     },
     { logger: process.env.TEST_LOGS ? ['log', 'warn', 'error'] : false, abortOnError: false },
   );

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { REGISTRY_COORDINATION, REGISTRY_DATA_SOURCE } from '../providers.options';
 import { DataSource } from 'typeorm';
-import { COORDINATION, Coordination } from '../../database/coordination/coordination';
+import { Coordination } from '../../database/coordination/coordination';
 import { RegistryStateService } from '../selection/registry-state.service';
 import { CATALOG } from './catalog.token';
 import type { Catalog } from './catalog.types';
@@ -14,9 +14,9 @@ export class CatalogSyncService {
   private readonly logger = new Logger(CatalogSyncService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CATALOG) private readonly catalog: Catalog,
-    @Inject(COORDINATION) private readonly coordination: Coordination,
+    @Inject(REGISTRY_COORDINATION) private readonly coordination: Coordination,
     private readonly state: RegistryStateService,
   ) {}
 

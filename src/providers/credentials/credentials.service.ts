@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { REGISTRY_DATA_SOURCE } from '../providers.options';
 import { DataSource } from 'typeorm';
 import { assertSafeUiJson } from '../../common/json-guard/validate-ui-json';
 import { CATALOG } from '../catalog/catalog.token';
@@ -50,7 +50,7 @@ export class CredentialsService {
   private readonly logger = new Logger(CredentialsService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(KEY_RING) private readonly keyRing: KeyRing,
     @Inject(CATALOG) private readonly catalog: Catalog,
     private readonly providerConfigs: ProviderConfigService,

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Logger, Provider } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { DomainError } from '../../common/domain-error';
 import { KeyRing, generateKey, parseKeyRing } from './key-ring';
@@ -41,9 +41,3 @@ export function resolveKeyRing(config: AppConfig, logger = new Logger('KeyRing')
   }
   return parseKeyRing({ key: fs.readFileSync(file, 'utf8').trim() });
 }
-
-export const keyRingProvider: Provider = {
-  provide: KEY_RING,
-  inject: [AppConfig],
-  useFactory: (config: AppConfig) => resolveKeyRing(config),
-};

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../config/app-config';
+import { REGISTRY_DATA_SOURCE, REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
 import { claimInterval, markFinished } from './claim-interval';
 import { HealthService } from './health.service';
 
@@ -28,14 +27,14 @@ export class HealthScheduler implements BeforeApplicationShutdown {
   sweeps = 0;
 
   constructor(
-    private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
+    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly health: HealthService,
     private readonly scheduler: SchedulerRegistry,
   ) {}
 
   start(): void {
-    const interval = this.config.HEALTH_CHECK_INTERVAL_MS;
+    const interval = this.settings.healthCheckIntervalMs;
     if (interval === 0) {
       this.logger.log('HEALTH_CHECK_INTERVAL_MS=0: scheduled health checks are off');
       return;
@@ -50,7 +49,7 @@ export class HealthScheduler implements BeforeApplicationShutdown {
     if (this.scheduler.doesExist('timeout', TIMER)) this.scheduler.deleteTimeout(TIMER);
     if (!this.running) return;
     // Let the sweep finish (probes are bounded by their timeout), then cut it short.
-    const grace = this.config.HEALTH_TIMEOUT_MS + 1000;
+    const grace = this.settings.healthTimeoutMs + 1000;
     const finished = await Promise.race([this.running.then(() => true), sleep(grace).then(() => false)]);
     if (!finished) {
       this.logger.warn(`Health sweep still running after ${grace} ms at shutdown: cancelling it`);
@@ -62,7 +61,7 @@ export class HealthScheduler implements BeforeApplicationShutdown {
   /** One tick: claim the interval, then sweep and prune. Failures are logged; the next tick runs. */
   async tick(): Promise<boolean> {
     if (this.running) return false;
-    const interval = this.config.HEALTH_CHECK_INTERVAL_MS;
+    const interval = this.settings.healthCheckIntervalMs;
     const tolerance = Math.min(Math.floor(interval * 0.05), 500);
     let claimed = false;
     const run = (async () => {
@@ -95,7 +94,7 @@ export class HealthScheduler implements BeforeApplicationShutdown {
       this.scheduler.deleteTimeout(TIMER);
       if (this.stopped) return;
       // Fixed rate: the next tick is due one interval after this one was, however long this one takes.
-      this.nextAt += this.config.HEALTH_CHECK_INTERVAL_MS;
+      this.nextAt += this.settings.healthCheckIntervalMs;
       this.schedule(Math.max(0, this.nextAt - Date.now()));
       void this.tick();
     }, delay);

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/domain-error';
 import { runBounded } from '../../common/run-bounded';
-import { AppConfig } from '../../config/app-config';
+import { REGISTRY_DATA_SOURCE, REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog, ProbeKind } from '../catalog/catalog.types';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
@@ -46,8 +45,8 @@ export class HealthService {
   private readonly logger = new Logger(HealthService.name);
 
   constructor(
-    private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
+    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CATALOG) private readonly catalog: Catalog,
     private readonly credentials: CredentialsService,
     private readonly state: RegistryStateService,
@@ -65,7 +64,7 @@ export class HealthService {
   async checkAll(signal?: AbortSignal): Promise<SweepResult> {
     const startedAt = new Date();
     const rows: ProbeRow[] = await this.dataSource.query(`${PROBE_ROWS} WHERE enabled ORDER BY priority, provider`);
-    const settled = await runBounded(rows, this.config.HEALTH_CONCURRENCY, (row) => this.checkRow(row, signal));
+    const settled = await runBounded(rows, this.settings.healthConcurrency, (row) => this.checkRow(row, signal));
     const results: HealthCheckResult[] = [];
     const errors: SweepResult['errors'] = [];
     let cancelled = 0;
@@ -84,7 +83,7 @@ export class HealthService {
   async pruneHistory(): Promise<number> {
     const [, deleted] = await this.dataSource.query(
       `DELETE FROM provider_health_checks WHERE checked_at < now() - make_interval(days => $1)`,
-      [this.config.HEALTH_HISTORY_DAYS],
+      [this.settings.healthHistoryDays],
     );
     return deleted as number;
   }
@@ -167,13 +166,13 @@ export class HealthService {
     const models = [...(row.capabilities.textModels ?? []), ...(row.capabilities.embeddingModels ?? [])].map((m) => m.id);
     const outcome: ProbeOutcome = await runProbe(
       { provider: row.provider, kind, baseUrl, apiKey: credential?.apiKey || undefined, catalogModelIds: models },
-      { timeoutMs: this.config.HEALTH_TIMEOUT_MS, signal },
+      { timeoutMs: this.settings.healthTimeoutMs, signal },
     );
     return (streak) => {
       const next = classifyProbe(outcome, {
         consecutiveFailures: streak,
-        unhealthyAfter: this.config.HEALTH_UNHEALTHY_AFTER,
-        degradedMs: this.config.HEALTH_DEGRADED_MS,
+        unhealthyAfter: this.settings.healthUnhealthyAfter,
+        degradedMs: this.settings.healthDegradedMs,
       });
       return {
         status: next.status,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { REGISTRY_DATA_SOURCE } from '../providers.options';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertSafeUiJson } from '../../common/json-guard/validate-ui-json';
 import { CATALOG } from '../catalog/catalog.token';
@@ -37,7 +37,7 @@ interface ProviderConfigRow {
 @Injectable()
 export class ProviderConfigService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CATALOG) private readonly catalog: Catalog,
     private readonly state: RegistryStateService,
   ) {}

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { REGISTRY_COORDINATION, REGISTRY_DATA_SOURCE } from '../providers.options';
 import { DataSource } from 'typeorm';
-import { CHANGE_CHANNEL, COORDINATION, Coordination } from '../../database/coordination/coordination';
+import { CHANGE_CHANNEL, Coordination } from '../../database/coordination/coordination';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
 import { ProviderStateRow, buildSnapshot } from './build-snapshot';
@@ -32,9 +32,9 @@ export class RegistryStateService implements OnModuleDestroy {
   private unsubscribe: (() => void) | null = null;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CATALOG) private readonly catalog: Catalog,
-    @Inject(COORDINATION) private readonly coordination: Coordination,
+    @Inject(REGISTRY_COORDINATION) private readonly coordination: Coordination,
   ) {
     this.snapshot = buildSnapshot([], catalog, Date.now());
   }

@@ -1,8 +1,7 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../config/app-config';
+import { REGISTRY_DATA_SOURCE, REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
 import { InvalidInputError, UnknownProviderError } from '../providers.errors';
 import { RegistryStateService } from '../selection/registry-state.service';
 import { UsageAmounts, UsageTally } from './usage-tally';
@@ -48,8 +47,8 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
+    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly state: RegistryStateService,
     private readonly scheduler: SchedulerRegistry,
   ) {}
@@ -57,7 +56,7 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
   onApplicationBootstrap(): void {
     const timer = setInterval(() => {
       this.flush().catch((error: Error) => this.logger.warn(`Usage flush failed, will retry: ${error.message}`));
-    }, this.config.USAGE_FLUSH_MS);
+    }, this.settings.usageFlushMs);
     timer.unref();
     this.scheduler.addInterval(FLUSH_INTERVAL, timer);
   }

@@ -1,0 +1,21 @@
+import type { Coordination } from '../database/coordination/coordination';
+import { resolveKeyRing } from '../providers/credentials/key-ring.provider';
+import type { ProvidersModuleOptions } from '../providers/providers.options';
+import type { AppConfig } from './app-config';
+
+/** Our server as one user of ProvidersModule: its environment mapped onto the module's options. */
+export function providersOptionsFromConfig(config: AppConfig, coordination: Coordination): ProvidersModuleOptions {
+  return {
+    catalog: config.CATALOG_PATH,
+    keyRing: resolveKeyRing(config),
+    coordination,
+    usageFlushMs: config.USAGE_FLUSH_MS,
+    healthCheckIntervalMs: config.HEALTH_CHECK_INTERVAL_MS,
+    healthTimeoutMs: config.HEALTH_TIMEOUT_MS,
+    healthConcurrency: config.HEALTH_CONCURRENCY,
+    healthDegradedMs: config.HEALTH_DEGRADED_MS,
+    healthUnhealthyAfter: config.HEALTH_UNHEALTHY_AFTER,
+    healthHistoryDays: config.HEALTH_HISTORY_DAYS,
+    resyncIntervalMs: config.REGISTRY_RESYNC_MS,
+  };
+}

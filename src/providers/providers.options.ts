@@ -1,0 +1,100 @@
+import { DomainError } from '../common/domain-error';
+import type { Coordination } from '../database/coordination/coordination';
+import type { Catalog } from './catalog/catalog.types';
+import type { KeyRing, KeyRingSpec } from './credentials/key-ring';
+
+/**
+ * The tunables of the registry's background work. A host app sets any of them in
+ * ProvidersModule.forRoot(); our server maps its environment variables onto them (app.module.ts).
+ */
+export interface RegistrySettings {
+  /** Usage counters are written at this interval and at shutdown. */
+  usageFlushMs: number;
+  /** Health sweep interval; 0 turns the schedule off. */
+  healthCheckIntervalMs: number;
+  healthTimeoutMs: number;
+  healthConcurrency: number;
+  /** A successful probe slower than this is `degraded`. */
+  healthDegradedMs: number;
+  /** Transient probe failures in a row before `unhealthy`. */
+  healthUnhealthyAfter: number;
+  healthHistoryDays: number;
+  /** Full reload of the in-memory snapshot, repairing any missed change notification; 0 turns it off. */
+  resyncIntervalMs: number;
+}
+
+export const DEFAULT_REGISTRY_SETTINGS: Readonly<RegistrySettings> = Object.freeze({
+  usageFlushMs: 1000,
+  healthCheckIntervalMs: 300_000,
+  healthTimeoutMs: 5000,
+  healthConcurrency: 8,
+  healthDegradedMs: 3000,
+  healthUnhealthyAfter: 2,
+  healthHistoryDays: 30,
+  resyncIntervalMs: 60_000,
+});
+
+export interface ProvidersModuleOptions extends Partial<RegistrySettings> {
+  /** The catalog: a YAML file's path, or a catalog already loaded (loadCatalog / parseCatalog). */
+  catalog: string | Catalog;
+  /** The key ring that encrypts credentials: a KeyRing, or `{ keys: 'id:base64,…' }` / `{ key: 'base64' }`. */
+  keyRing: KeyRing | KeyRingSpec;
+  /**
+   * Locks across instances and change notifications. Default: PostgreSQL advisory locks and LISTEN
+   * on connections of their own, to `directUrl` or else to the data source's own connection settings.
+   */
+  coordination?: Coordination;
+  /** A direct (unpooled) PostgreSQL URL for LISTEN and advisory locks, when the data source goes through a pooler. */
+  directUrl?: string;
+}
+
+export interface ProvidersModuleAsyncOptions {
+  /** Name of the TypeORM data source to use (TypeOrmModule.forRoot({ name })); the default one when absent. */
+  dataSource?: string;
+  imports?: any[];
+  inject?: any[];
+  useFactory: (...args: any[]) => ProvidersModuleOptions | Promise<ProvidersModuleOptions>;
+}
+
+export type ProvidersModuleSyncOptions = ProvidersModuleOptions & { dataSource?: string };
+
+/** Injection tokens of what forRoot() resolves once. */
+export const PROVIDERS_OPTIONS = Symbol('ProvidersModuleOptions');
+export const REGISTRY_SETTINGS = Symbol('RegistrySettings');
+export const REGISTRY_DATA_SOURCE = Symbol('RegistryDataSource');
+/** The module's own handle: a host's COORDINATION token (if it has one) is only an input to the options. */
+export const REGISTRY_COORDINATION = Symbol('RegistryCoordination');
+
+export class InvalidModuleOptionError extends DomainError {
+  readonly code = 'INVALID_MODULE_OPTION';
+  readonly kind = 'misconfigured';
+  constructor(option: string, rule: string) {
+    super(`ProvidersModule option ${option} ${rule}`);
+  }
+}
+
+const MAX_TIMER_MS = 2_147_483_647;
+const RULES: Record<keyof RegistrySettings, { min: number; max: number; zeroOff?: boolean }> = {
+  usageFlushMs: { min: 10, max: MAX_TIMER_MS },
+  healthCheckIntervalMs: { min: 1000, max: MAX_TIMER_MS, zeroOff: true },
+  healthTimeoutMs: { min: 1, max: MAX_TIMER_MS },
+  healthConcurrency: { min: 1, max: 256 },
+  healthDegradedMs: { min: 1, max: MAX_TIMER_MS },
+  healthUnhealthyAfter: { min: 1, max: 1000 },
+  healthHistoryDays: { min: 1, max: 36_500 },
+  resyncIntervalMs: { min: 1000, max: MAX_TIMER_MS, zeroOff: true },
+};
+
+/** Host-given settings are checked like our environment is: one error naming the option and the rule. */
+export function resolveRegistrySettings(options: Partial<RegistrySettings>): RegistrySettings {
+  const settings = { ...DEFAULT_REGISTRY_SETTINGS };
+  for (const key of Object.keys(RULES) as (keyof RegistrySettings)[]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    const { min, max, zeroOff } = RULES[key];
+    const ok = Number.isSafeInteger(value) && ((zeroOff && value === 0) || (value >= min && value <= max));
+    if (!ok) throw new InvalidModuleOptionError(key, `must be an integer between ${min} and ${max}${zeroOff ? ' (or 0 for off)' : ''}`);
+    settings[key] = value;
+  }
+  return settings;
+}

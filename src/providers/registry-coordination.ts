@@ -1,0 +1,25 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Coordination } from '../database/coordination/coordination';
+import { connectionUrlOf } from '../database/connection-url';
+import { PostgresCoordination } from '../database/coordination/postgres-coordination';
+import { PROVIDERS_OPTIONS, ProvidersModuleOptions, REGISTRY_DATA_SOURCE } from './providers.options';
+
+/**
+ * The module's locks and notifications: the host's own (our server passes the one that fits its
+ * database kind), or PostgreSQL sessions of the module's own, which it then also closes.
+ */
+@Injectable()
+export class RegistryCoordination implements OnApplicationShutdown {
+  readonly coordination: Coordination;
+  private readonly owned: boolean;
+
+  constructor(@Inject(PROVIDERS_OPTIONS) options: ProvidersModuleOptions, @Inject(REGISTRY_DATA_SOURCE) dataSource: DataSource) {
+    this.owned = !options.coordination;
+    this.coordination = options.coordination ?? new PostgresCoordination(options.directUrl ?? connectionUrlOf(dataSource.options));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.owned) await this.coordination.close();
+  }
+}
