@@ -27,22 +27,30 @@ export function embeddedEnv(dataDir: string, extra: Record<string, string> = {})
 
 export interface RunningProcess {
   child: ChildProcess;
+  /** stdout and stderr as they interleaved. */
   output(): string;
+  /** stderr alone (where start-up failures go). */
+  stderr(): string;
   exited: Promise<number | null>;
 }
 
 /** Runs a TypeScript entry point of ours (transpile-only, so no build is needed) as a real child process. */
 export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv): RunningProcess {
   let output = '';
+  let stderr = '';
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry, ...args], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  child.stderr!.on('data', (chunk) => {
+    output += chunk;
+    stderr += chunk;
+  });
+  // 'close', not 'exit': by then both pipes are drained, so the output is complete.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, output: () => output, stderr: () => stderr, exited };
 }
 
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
@@ -74,10 +82,14 @@ export async function startServer(dataDir: string, extra: Record<string, string>
   return { ...server, port, startupMs: Date.now() - started };
 }
 
+/** The record of the newest lock generation in dataDir; null when there is none or it was released. */
 export function readLock(dataDir: string): { pid: number; port: number | null } | null {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dataDir, 'registry.lock'), 'utf8'));
-  } catch {
-    return null;
-  }
+  const generations = fs
+    .readdirSync(dataDir)
+    .map((name) => /^registry\.lock\.(\d+)$/.exec(name)?.[1])
+    .filter((generation): generation is string => generation !== undefined)
+    .map(Number);
+  if (generations.length === 0) return null;
+  const record = JSON.parse(fs.readFileSync(path.join(dataDir, `registry.lock.${Math.max(...generations)}`), 'utf8'));
+  return 'released' in record ? null : record;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DomainError } from '../../common/domain-error';
@@ -24,8 +25,21 @@ export class DataDirLockedError extends DomainError {
   }
 }
 
-const LOCK_FILE = 'registry.lock';
-const UNREADABLE_GRACE_MS = 5000;
+/** `registry.lock.<generation>`; the `registry.lock` of earlier versions counts as generation 0. */
+const GENERATION_FILE = /^registry\.lock(?:\.(\d{1,15}))?$/;
+const TMP_FILE = /^registry\.lock-tmp-(\d+)-[0-9a-f]+$/;
+/** Each retry means another process made progress; this many in a row is a folder being fought over. */
+const MAX_ATTEMPTS = 100;
+
+type LockRecord = LockHolder | { released: true; pid: number; releasedAt: string };
+
+type LockState =
+  /** The newest generation belongs to a live process. */
+  | { kind: 'held'; holder: LockHolder }
+  /** Free to take: never locked, released, or its holder is gone (stale: the holder, null when unreadable). */
+  | { kind: 'free'; stale?: LockHolder | null }
+  /** The file went away between listing and reading: look again. */
+  | { kind: 'vanished' };
 
 function isAlive(pid: number): boolean {
   if (pid === process.pid) return false; // a previous incarnation of this pid (e.g. pid 1 in a container)
@@ -38,87 +52,140 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * An exclusive lock file in the data folder: PGlite has no protection of its own, and two
- * processes on one folder corrupt it. Created with O_EXCL; a holder whose pid is gone is stale.
+ * One owner per data folder: PGlite has no protection of its own, and two processes on one folder
+ * corrupt it.
+ *
+ * Ownership is a numbered generation: a process that finds the newest generation N free (released,
+ * or its holder gone) claims N + 1 by hard-linking a complete file to `registry.lock.<N+1>`, which
+ * succeeds for exactly one process. Nothing ever removes or replaces another process's claim, so a
+ * stale lock is taken over without the unlink-then-create window in which two processes could both
+ * win (one deleting the other's fresh lock). Files are only ever removed below the newest
+ * generation, and a release keeps its file, so the newest generation number never goes down: a
+ * claim is kept only if no higher generation exists once it is made. That covers a process paused
+ * for a long time between reading and claiming, which can only re-create a number already cleaned up.
  */
 export class DataDirLock {
   private released = false;
 
   private constructor(
     readonly dataDir: string,
+    private readonly file: string,
     private holder: LockHolder,
   ) {}
 
-  static lockPath(dataDir: string): string {
-    return path.join(dataDir, LOCK_FILE);
-  }
-
   /** The live holder of the folder, or null when it is free or the holder is gone. */
   static liveHolder(dataDir: string): LockHolder | null {
-    const holder = DataDirLock.read(dataDir);
-    return holder && isAlive(holder.pid) ? holder : null;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const state = DataDirLock.state(dataDir);
+      if (state.kind === 'held') return state.holder;
+      if (state.kind === 'free') return null;
+    }
+    return null;
   }
 
-  static acquire(dataDir: string, command: string, onStale: (holder: LockHolder) => void): DataDirLock {
-    fs.mkdirSync(dataDir, { recursive: true });
+  static acquire(dataDir: string, command: string, onStale: (holder: LockHolder | null) => void): DataDirLock {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const holder: LockHolder = { pid: process.pid, port: null, startedAt: new Date().toISOString(), command };
-    const file = DataDirLock.lockPath(dataDir);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      // Written whole to a temp file, then linked into place: the lock never exists half-written.
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(holder));
-      try {
-        fs.linkSync(tmp, file);
-        // Two processes taking over one stale lock could both unlink and create; the re-read settles it.
-        const written = DataDirLock.read(dataDir);
-        if (written?.pid !== process.pid) throw new DataDirLockedError(dataDir, written ?? holder);
-        return new DataDirLock(dataDir, holder);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const current = DataDirLock.read(dataDir);
-        if (!current && Date.now() - DataDirLock.mtime(dataDir) < UNREADABLE_GRACE_MS) {
-          // A lock we cannot read is only taken over once it is old: it may belong to a live process.
-          throw new DataDirLockedError(dataDir, { pid: 0, port: null, startedAt: 'just now', command: 'unknown' });
-        }
-        if (current && isAlive(current.pid)) throw new DataDirLockedError(dataDir, current);
-        if (current) onStale(current);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const newest = newestGeneration(dataDir);
+      const state = DataDirLock.state(dataDir, newest);
+      if (state.kind === 'vanished') continue;
+      if (state.kind === 'held') throw new DataDirLockedError(dataDir, state.holder);
+      const generation = Math.max(newest, 0) + 1;
+      const file = generationFile(dataDir, generation);
+      if (!createExclusive(dataDir, file, holder)) continue; // another process claimed it first
+      if (newestGeneration(dataDir) !== generation) {
+        // Claimed a number that had been cleaned up, while a newer generation exists.
         fs.rmSync(file, { force: true });
-      } finally {
-        fs.rmSync(tmp, { force: true });
+        continue;
       }
+      if (state.stale !== undefined) onStale(state.stale);
+      removeBelow(dataDir, generation);
+      return new DataDirLock(dataDir, file, holder);
     }
-    throw new DataDirLockedError(dataDir, DataDirLock.read(dataDir) ?? holder);
+    throw new DataDirLockedError(dataDir, DataDirLock.liveHolder(dataDir) ?? { pid: 0, port: null, startedAt: 'now', command: 'several processes starting at once' });
   }
 
-  private static mtime(dataDir: string): number {
+  private static state(dataDir: string, generation = newestGeneration(dataDir)): LockState {
+    if (generation < 0) return { kind: 'free' };
+    let text: string;
     try {
-      return fs.statSync(DataDirLock.lockPath(dataDir)).mtimeMs;
-    } catch {
-      return 0;
+      text = fs.readFileSync(generationFile(dataDir, generation), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'vanished' };
+      throw error;
     }
-  }
-
-  private static read(dataDir: string): LockHolder | null {
+    let record: LockRecord;
     try {
-      return JSON.parse(fs.readFileSync(DataDirLock.lockPath(dataDir), 'utf8')) as LockHolder;
+      record = JSON.parse(text) as LockRecord;
     } catch {
-      // Missing, or half-written by a process that died mid-write: either way nobody holds it.
-      return null;
+      // Files are linked or renamed into place whole, so only a crash of the machine leaves one unreadable.
+      return { kind: 'free', stale: null };
     }
+    if ('released' in record) return { kind: 'free' };
+    return isAlive(record.pid) ? { kind: 'held', holder: record } : { kind: 'free', stale: record };
   }
 
   /** Publishes the socket port so our other processes connect through it instead of opening the folder. */
   setPort(port: number): void {
     this.holder = { ...this.holder, port };
-    const file = DataDirLock.lockPath(this.dataDir);
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.holder));
-    fs.renameSync(tmp, file);
+    replace(this.dataDir, this.file, this.holder);
   }
 
+  /** Marks the generation released; its file stays, so the generation number never goes down. */
   release(): void {
     if (this.released) return;
     this.released = true;
-    if (DataDirLock.read(this.dataDir)?.pid === process.pid) fs.rmSync(DataDirLock.lockPath(this.dataDir), { force: true });
+    replace(this.dataDir, this.file, { released: true, pid: process.pid, releasedAt: new Date().toISOString() });
+  }
+}
+
+function generationFile(dataDir: string, generation: number): string {
+  return path.join(dataDir, generation === 0 ? 'registry.lock' : `registry.lock.${generation}`);
+}
+
+/** The newest generation in the folder, -1 when there is none. */
+function newestGeneration(dataDir: string): number {
+  let newest = -1;
+  for (const name of fs.readdirSync(dataDir)) {
+    const match = GENERATION_FILE.exec(name);
+    if (match) newest = Math.max(newest, Number(match[1] ?? 0));
+  }
+  return newest;
+}
+
+function writeTmp(dataDir: string, record: LockRecord): string {
+  const tmp = path.join(dataDir, `registry.lock-tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  fs.writeFileSync(tmp, JSON.stringify(record), { mode: 0o600 });
+  return tmp;
+}
+
+/** Creates file with the whole record in it, or returns false if it exists. */
+function createExclusive(dataDir: string, file: string, record: LockRecord): boolean {
+  const tmp = writeTmp(dataDir, record);
+  try {
+    fs.linkSync(tmp, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/** Rewrites our own generation file in one step: readers see the old record or the new one. */
+function replace(dataDir: string, file: string, record: LockRecord): void {
+  fs.renameSync(writeTmp(dataDir, record), file);
+}
+
+/** Older generations, and temp files of processes that died between writing and linking them. */
+function removeBelow(dataDir: string, generation: number): void {
+  for (const name of fs.readdirSync(dataDir)) {
+    const lock = GENERATION_FILE.exec(name);
+    const tmp = TMP_FILE.exec(name);
+    if ((lock && Number(lock[1] ?? 0) < generation) || (tmp && !isAlive(Number(tmp[1])) && Number(tmp[1]) !== process.pid)) {
+      fs.rmSync(path.join(dataDir, name), { force: true });
+    }
   }
 }

@@ -28,7 +28,11 @@ export async function openEmbeddedDatabase(options: {
 }): Promise<OwnedEmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const lock = DataDirLock.acquire(dataDir, options.command, (stale) =>
-    logger.warn(`Taking over a stale lock on ${dataDir} left by process ${stale.pid} (${stale.command}), which is gone`),
+    logger.warn(
+      stale
+        ? `Taking over a stale lock on ${dataDir} left by process ${stale.pid} (${stale.command}), which is gone`
+        : `Taking over an unreadable lock file in ${dataDir}`,
+    ),
   );
   let db: PGlite | undefined;
   try {
