@@ -4,6 +4,7 @@ export type UiJsonRule =
   | 'not-object'
   | 'unsupported-type'
   | 'non-finite-number'
+  | 'unstorable-text'
   | 'too-deep'
   | 'too-large'
   | 'forbidden-key'

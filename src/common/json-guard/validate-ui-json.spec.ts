@@ -39,6 +39,8 @@ describe(assertSafeUiJson.name, () => {
     ['depth exactly 4', { a: { b: { c: { d: 1 } } } }],
     ['arrays count as levels, exactly 4', { a: [[[1, 'x']]] }],
     ['a size just under the limit', { text: 'x'.repeat(UI_JSON_LIMITS.maxBytes - 20) }],
+    ['paired surrogates (emoji) in keys and values', { '😀': 'thumbs 👍', flags: ['🇫🇷'] }],
+    ['newlines, tabs and other controls jsonb stores', { note: 'line 1\nline 2\tend\u0001' }],
   ])('accepts %s', (_, value) => {
     expect(() => assertSafeUiJson(value, 'ui_metadata')).not.toThrow();
   });
@@ -77,6 +79,14 @@ describe(assertSafeUiJson.name, () => {
     ['a PEM value', { pem: '-----BEGIN RSA PRIVATE KEY-----\nMIIB' }, 'secret-value', 'ui_metadata.pem'],
     ['a URL with a secret parameter', { link: 'https://x.example/a?token=abc' }, 'secret-value', 'ui_metadata.link'],
     ['a random hex key', { k2: '0123456789abcdef0123456789abcdef' }, 'secret-value', 'ui_metadata.k2'],
+    ['a NUL in a string', { display: { name: 'Open\u0000AI' } }, 'unstorable-text', 'ui_metadata.display.name'],
+    ['a NUL in an array item', { badges: ['ok', '\u0000'] }, 'unstorable-text', 'ui_metadata.badges[1]'],
+    ['a NUL in a key', { display: { 'na\u0000me': 'x' } }, 'unstorable-text', 'ui_metadata.display["na\\u0000me"]'],
+    ['a lone high surrogate', { label: 'x\uD83D' }, 'unstorable-text', 'ui_metadata.label'],
+    ['a lone low surrogate', { label: '\uDE00x' }, 'unstorable-text', 'ui_metadata.label'],
+    ['reversed surrogates', { label: '\uDE00\uD83D' }, 'unstorable-text', 'ui_metadata.label'],
+    ['a lone surrogate in a key', { ['a\uD800']: 1 }, 'unstorable-text', 'ui_metadata["a\\ud800"]'],
+    ['a secret-looking key with a NUL, path redacted', { [`${secret}\u0000`]: 1 }, 'secret-key', 'ui_metadata[<redacted key>]'],
   ];
   it.each(rejected)('rejects %s', (_, value, rule, path) => {
     const error = rejection(value);
@@ -96,6 +106,20 @@ describe(assertSafeUiJson.name, () => {
 
   it('says what kind of secret a value looks like, to make false positives understandable', () => {
     expect(rejection({ t: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlMTIz' }).message).toContain('looks like a JWT');
+  });
+
+  it('names the index and code point of a character PostgreSQL cannot store', () => {
+    expect(rejection({ a: 'abc\u0000' }).message).toBe(
+      'ui_metadata rejected at ui_metadata.a: the string contains a NUL character (U+0000) at index 3, which PostgreSQL cannot store (rule unstorable-text)',
+    );
+    expect(rejection({ a: 'ab\uDC00' }).message).toContain('unpaired UTF-16 surrogate (U+DC00) at index 2');
+  });
+
+  it('quotes a long bad key in the path cut to 64 characters, with escapes instead of raw control characters', () => {
+    const key = `${'k'.repeat(100)}\n\u0000`;
+    const error = rejection({ [key]: 1 });
+    expect(error.path).toBe(`ui_metadata["${'k'.repeat(64)}"…]`);
+    expect(error.message).not.toMatch(/[\u0000\n]/);
   });
 
   it('stops at the depth limit on cyclic input instead of recursing forever', () => {

@@ -1,4 +1,5 @@
 import { looksLikeSecretKey, SECRET_VALUE_DESCRIPTIONS, secretValueKind } from './secret-like';
+import { quoteInput, storableTextProblem } from './text-rules';
 import { UiJsonRule, UnsafeUiJsonError } from './unsafe-ui-json.error';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -48,6 +49,8 @@ function walk(node: unknown, path: string, depth: number, fail: Fail): void {
       if (!Number.isFinite(node)) throw fail(path, 'non-finite-number', 'numbers must be finite (JSON has no NaN or Infinity)');
       return;
     case 'string': {
+      const problem = storableTextProblem(node);
+      if (problem) throw fail(path, 'unstorable-text', `the string ${problem}`);
       const kind = secretValueKind(node);
       if (kind) throw fail(path, 'secret-value', `the string looks like ${SECRET_VALUE_DESCRIPTIONS[kind]}; ${SECRET_ADVICE}`);
       return;
@@ -79,6 +82,8 @@ function walk(node: unknown, path: string, depth: number, fail: Fail): void {
       throw fail(`${path}[<redacted key>]`, 'secret-key', `an object key looks like a secret; ${SECRET_ADVICE}`);
     }
     const childPath = joinPath(path, key);
+    const problem = storableTextProblem(key);
+    if (problem) throw fail(childPath, 'unstorable-text', `the key ${problem}`);
     if (FORBIDDEN_KEYS.has(key)) throw fail(childPath, 'forbidden-key', 'this key name is reserved');
     if (looksLikeSecretKey(key)) {
       throw fail(childPath, 'secret-key', `the key name suggests a secret; ${SECRET_ADVICE}`);
@@ -101,6 +106,7 @@ function describeType(value: unknown): string {
   return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
 }
 
+/** Keys that are not plain words are quoted (escapes for control characters) and cut short, as caller input. */
 function joinPath(path: string, key: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+  return /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(key) ? `${path}.${key}` : `${path}[${quoteInput(key)}]`;
 }
