@@ -1,4 +1,4 @@
-import { codePoint, displayTextProblem, quoteInput, storableTextProblem } from './text-rules';
+import { codePoint, displayTextProblem, quoteInput, storableTextProblem, truncateInput } from './text-rules';
 
 describe(storableTextProblem.name, () => {
   it.each(['', 'OpenAI', 'line 1\nline 2\t\u0001\u007f', 'é ü 中文', '😀 👍🏽 🇫🇷', '\uFFFD'])('accepts %j', (text) => {
@@ -56,5 +56,13 @@ describe(codePoint.name, () => {
     expect(codePoint('\u200b')).toBe('U+200B');
     expect(codePoint('\u0000')).toBe('U+0000');
     expect(codePoint('😀')).toBe('U+1F600');
+  });
+});
+
+describe(truncateInput.name, () => {
+  it('keeps input of up to 64 characters as it is and cuts longer input to 64 + …', () => {
+    expect(truncateInput('openai')).toBe('openai');
+    expect(truncateInput('😀'.repeat(64))).toBe('😀'.repeat(64));
+    expect(truncateInput('x'.repeat(65))).toBe(`${'x'.repeat(64)}…`);
   });
 });

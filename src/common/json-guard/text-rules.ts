@@ -48,7 +48,13 @@ export const QUOTED_INPUT_MAX_CHARS = 64;
  * QUOTED_INPUT_MAX_CHARS characters (code points) + `…`, so 10 KB of input cannot flood a log.
  */
 export function quoteInput(text: string): string {
+  const cut = truncateInput(text);
+  return cut === text ? JSON.stringify(text) : `${JSON.stringify(cut.slice(0, -1))}…`;
+}
+
+/** The first QUOTED_INPUT_MAX_CHARS characters (code points) of caller input, + `…` when cut. */
+export function truncateInput(text: string): string {
+  if (text.length <= QUOTED_INPUT_MAX_CHARS) return text;
   const chars = Array.from(text);
-  if (chars.length <= QUOTED_INPUT_MAX_CHARS) return JSON.stringify(text);
-  return `${JSON.stringify(chars.slice(0, QUOTED_INPUT_MAX_CHARS).join(''))}…`;
+  return chars.length <= QUOTED_INPUT_MAX_CHARS ? text : `${chars.slice(0, QUOTED_INPUT_MAX_CHARS).join('')}…`;
 }
