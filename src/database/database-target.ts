@@ -56,7 +56,7 @@ export async function openDatabaseTarget(config: AppConfig, role: DatabaseRole, 
     if (role === 'server' || holder.port === null) throw new DataDirLockedError(dataDir, holder);
     return {
       kind: 'embedded',
-      url: embeddedUrl(holder.port),
+      url: embeddedUrl(holder.port, holder.secret),
       description: `embedded PostgreSQL in ${dataDir}, through process ${holder.pid} on 127.0.0.1:${holder.port}`,
       viaOwner: true,
       close: async () => undefined,

@@ -56,7 +56,7 @@ function lockFiles(dataDir: string): string[] {
   return fs.readdirSync(dataDir).filter((name) => name.startsWith('registry.lock')).sort();
 }
 
-function holder(pid: number): LockHolder {
+function legacyHolder(pid: number): Omit<LockHolder, 'secret'> {
   return { pid, port: null, startedAt: new Date().toISOString(), command: 'an earlier version' };
 }
 
@@ -112,6 +112,7 @@ describe(DataDirLock.name, () => {
 
     const stale: Array<LockHolder | null> = [];
     expect(() => DataDirLock.acquire(dataDir, 'test', (h) => stale.push(h))).toThrow(DataDirLockedError);
+    expect(fs.statSync(path.join(dataDir, 'registry.lock.1')).mode & 0o777).toBe(0o600); // it will hold the socket's password
     expect(() => DataDirLock.acquire(dataDir, 'test', () => undefined)).toThrow(`is in use by process ${owner.pid} (racer ${owner.pid}`);
     expect(DataDirLock.liveHolder(dataDir)).toMatchObject({ pid: owner.pid, command: `racer ${owner.pid}` });
 
@@ -127,11 +128,11 @@ describe(DataDirLock.name, () => {
   it("respects the lock file of an earlier version's live process, and takes over a dead one's", async () => {
     const owner = await startRacer(dataDir);
     racers.push(owner);
-    fs.writeFileSync(path.join(dataDir, 'registry.lock'), JSON.stringify(holder(owner.pid)));
+    fs.writeFileSync(path.join(dataDir, 'registry.lock'), JSON.stringify(legacyHolder(owner.pid)));
     expect(() => DataDirLock.acquire(dataDir, 'test', () => undefined)).toThrow(`is in use by process ${owner.pid}`);
 
     const gone = deadPid();
-    fs.writeFileSync(path.join(dataDir, 'registry.lock'), JSON.stringify(holder(gone)));
+    fs.writeFileSync(path.join(dataDir, 'registry.lock'), JSON.stringify(legacyHolder(gone)));
     const stale: Array<LockHolder | null> = [];
     const lock = DataDirLock.acquire(dataDir, 'test', (h) => stale.push(h));
     expect(stale).toEqual([expect.objectContaining({ pid: gone })]);

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { embeddedEnv, readLock, runTs, startServer, waitFor } from '../support/server-process';
+import { embeddedUrl } from '../../src/database/embedded/embedded-url';
+import { embeddedEnv, newestLockFile, readLock, runTs, startServer, waitFor } from '../support/server-process';
 
 /**
  * The embedded database as a newcomer meets it: real server processes on a data folder, a second
@@ -32,6 +33,11 @@ describe('embedded database processes', () => {
     expect(lock).toMatchObject({ pid: first.child.pid });
     expect(lock!.port).toEqual(expect.any(Number));
 
+    // The socket wants this start's password, which only the owner of the folder can read.
+    expect(fs.statSync(newestLockFile(dataDir)!).mode & 0o777).toBe(0o600);
+    const intruder = new Client({ connectionString: `postgresql://intruder:nopassword@127.0.0.1:${lock!.port}/postgres` });
+    await expect(intruder.connect()).rejects.toThrow('password authentication failed for user "intruder"');
+
     // A second server on the same folder is refused with one clear line.
     const second = runTs('src/main.ts', [], embeddedEnv(dataDir, { PORT: '0', HOST: '127.0.0.1' }));
     expect(await second.exited).toBe(1);
@@ -47,7 +53,7 @@ describe('embedded database processes', () => {
     expect(readLock(dataDir)?.pid).toBe(first.child.pid);
 
     // A change committed through another connection reaches the server process in-process.
-    const client = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${lock!.port}/postgres` });
+    const client = new Client({ connectionString: embeddedUrl(lock!.port!, lock!.secret) });
     await client.connect();
     await client.query(`UPDATE provider_configs SET ui_preferences = '{"color":"#123456"}' WHERE provider = 'openai'`);
     await client.query(`SELECT pg_notify('ai_registry_changes', '{"kind":"provider_config","instance":"test"}')`);
@@ -63,7 +69,8 @@ describe('embedded database processes', () => {
     process.stdout.write(`embedded server start-up to /healthz 200, existing data folder after kill -9: ${restarted.startupMs} ms\n`);
     expect(restarted.output()).toContain('stale lock');
     const relock = readLock(dataDir)!;
-    const check = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${relock.port}/postgres` });
+    const check = new Client({ connectionString: embeddedUrl(relock.port!, relock.secret) });
+    expect(relock.secret).not.toBe(lock!.secret); // one per start
     await check.connect();
     const { rows } = await check.query(`SELECT ui_preferences FROM provider_configs WHERE provider = 'openai'`);
     await check.end();

@@ -73,6 +73,7 @@ describe('embedded socket server under load', () => {
     db = new PGliteClass();
     server = await startEmbeddedSocketServer(db, {
       port: 0,
+      password: null,
       logger,
       onFatal: (error) => fatal.push(error),
       onNotification: (channel, payload) => notifications.push([channel, payload]),
@@ -225,7 +226,7 @@ describe('embedded socket server watchdog', () => {
     const logger = quietLogger();
     let reportFatal: (error: Error) => void = () => undefined;
     const fatal = new Promise<Error>((resolve) => (reportFatal = resolve));
-    const server = await startEmbeddedSocketServer(db, { port: 0, watchdogMs, logger, onFatal: (error) => reportFatal(error) });
+    const server = await startEmbeddedSocketServer(db, { port: 0, password: null, watchdogMs, logger, onFatal: (error) => reportFatal(error) });
     return { server, fatal, logger };
   }
 

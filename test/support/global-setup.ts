@@ -48,5 +48,5 @@ export default async function globalSetup(): Promise<void> {
   const db = await openEmbeddedDatabase({ dataDir: dir, port: 0, command: 'jest', listenChannels: [] });
   globalThis.__EMBEDDED_TEST_DB__ = { close: db.close, dir };
   process.env.TEST_EMBEDDED_URL = db.url;
-  process.stdout.write(`\nTEST_DATABASE_URL is not set: tests run on an embedded PGlite at ${db.url}\n`);
+  process.stdout.write(`\nTEST_DATABASE_URL is not set: tests run on an embedded PGlite on 127.0.0.1:${db.port}\n`);
 }

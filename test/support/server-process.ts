@@ -82,14 +82,20 @@ export async function startServer(dataDir: string, extra: Record<string, string>
   return { ...server, port, startupMs: Date.now() - started };
 }
 
-/** The record of the newest lock generation in dataDir; null when there is none or it was released. */
-export function readLock(dataDir: string): { pid: number; port: number | null } | null {
+/** The newest lock generation file in dataDir, or null. */
+export function newestLockFile(dataDir: string): string | null {
   const generations = fs
     .readdirSync(dataDir)
     .map((name) => /^registry\.lock\.(\d+)$/.exec(name)?.[1])
     .filter((generation): generation is string => generation !== undefined)
     .map(Number);
-  if (generations.length === 0) return null;
-  const record = JSON.parse(fs.readFileSync(path.join(dataDir, `registry.lock.${Math.max(...generations)}`), 'utf8'));
+  return generations.length === 0 ? null : path.join(dataDir, `registry.lock.${Math.max(...generations)}`);
+}
+
+/** The record of the newest lock generation in dataDir; null when there is none or it was released. */
+export function readLock(dataDir: string): { pid: number; port: number | null; secret: string | null } | null {
+  const file = newestLockFile(dataDir);
+  if (!file) return null;
+  const record = JSON.parse(fs.readFileSync(file, 'utf8'));
   return 'released' in record ? null : record;
 }

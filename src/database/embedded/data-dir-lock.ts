@@ -7,6 +7,11 @@ export interface LockHolder {
   pid: number;
   /** Loopback port of the holder's database socket, once it serves one. */
   port: number | null;
+  /**
+   * The socket's password for this start (null until it serves one). Lock files are created
+   * readable by the folder's owner only, so whoever else can reach the port cannot use it.
+   */
+  secret: string | null;
   startedAt: string;
   command: string;
 }
@@ -14,14 +19,17 @@ export interface LockHolder {
 export class DataDirLockedError extends DomainError {
   readonly code = 'DATA_DIR_LOCKED';
   readonly kind = 'conflict';
+  /** Without the secret: errors get logged. */
+  readonly holder: Omit<LockHolder, 'secret'>;
   constructor(
     readonly dataDir: string,
-    readonly holder: LockHolder,
+    holder: LockHolder,
   ) {
     super(
       `The embedded database in ${dataDir} is in use by process ${holder.pid} (${holder.command}, since ${holder.startedAt}). ` +
         `Stop that process first, or run several instances against PostgreSQL by setting DATABASE_URL.`,
     );
+    this.holder = { pid: holder.pid, port: holder.port, startedAt: holder.startedAt, command: holder.command };
   }
 }
 
@@ -85,7 +93,7 @@ export class DataDirLock {
 
   static acquire(dataDir: string, command: string, onStale: (holder: LockHolder | null) => void): DataDirLock {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const holder: LockHolder = { pid: process.pid, port: null, startedAt: new Date().toISOString(), command };
+    const holder: LockHolder = { pid: process.pid, port: null, secret: null, startedAt: new Date().toISOString(), command };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const newest = newestGeneration(dataDir);
       const state = DataDirLock.state(dataDir, newest);
@@ -103,7 +111,7 @@ export class DataDirLock {
       removeBelow(dataDir, generation);
       return new DataDirLock(dataDir, file, holder);
     }
-    throw new DataDirLockedError(dataDir, DataDirLock.liveHolder(dataDir) ?? { pid: 0, port: null, startedAt: 'now', command: 'several processes starting at once' });
+    throw new DataDirLockedError(dataDir, DataDirLock.liveHolder(dataDir) ?? { pid: 0, port: null, secret: null, startedAt: 'now', command: 'several processes starting at once' });
   }
 
   private static state(dataDir: string, generation = newestGeneration(dataDir)): LockState {
@@ -123,12 +131,14 @@ export class DataDirLock {
       return { kind: 'free', stale: null };
     }
     if ('released' in record) return { kind: 'free' };
-    return isAlive(record.pid) ? { kind: 'held', holder: record } : { kind: 'free', stale: record };
+    // An earlier version's lock has no secret: its socket asks for none.
+    const holder = { ...record, secret: record.secret ?? null };
+    return isAlive(holder.pid) ? { kind: 'held', holder } : { kind: 'free', stale: holder };
   }
 
-  /** Publishes the socket port so our other processes connect through it instead of opening the folder. */
-  setPort(port: number): void {
-    this.holder = { ...this.holder, port };
+  /** Publishes the socket and its password so our other processes connect through it instead of opening the folder. */
+  publish(port: number, secret: string): void {
+    this.holder = { ...this.holder, port, secret };
     replace(this.dataDir, this.file, this.holder);
   }
 

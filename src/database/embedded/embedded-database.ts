@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -19,6 +20,8 @@ const logger = new Logger('EmbeddedDatabase');
 /**
  * Opens the data folder as its one owner: takes the lock, starts PGlite and serves it on a loopback
  * socket through our grouping layer, so this process and our other processes use the normal `pg` driver.
+ * The socket asks for a password made for this start, which only the lock file (readable by the
+ * folder's owner alone) and the returned url hold.
  */
 export async function openEmbeddedDatabase(options: {
   dataDir: string;
@@ -40,17 +43,19 @@ export async function openEmbeddedDatabase(options: {
     db = await PGlite.create(path.join(dataDir, 'pgdata'));
     const notifications = new EventEmitter();
     for (const channel of options.listenChannels) await db.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+    const secret = randomBytes(32).toString('base64url');
     const server = await startEmbeddedSocketServer(db, {
       port: options.port,
+      password: secret,
       onNotification: (channel: string, payload: string) => notifications.emit('notification', channel, payload),
       logger,
     });
-    lock.setPort(server.port);
+    lock.publish(server.port, secret);
     logger.log(`Embedded PostgreSQL (PGlite) in ${dataDir} ready on 127.0.0.1:${server.port} in ${Date.now() - started} ms`);
     const opened = db;
     let closing: Promise<void> | undefined;
     return {
-      url: embeddedUrl(server.port),
+      url: embeddedUrl(server.port, secret),
       port: server.port,
       notifications,
       close: () =>

@@ -107,7 +107,7 @@ describe('embedded socket server', () => {
   beforeAll(async () => {
     db = new PGliteClass();
     await db.exec('CREATE TABLE items (name text NOT NULL)');
-    server = await startEmbeddedSocketServer(db, { port: 0, logger, onFatal: (error) => fatal.push(error) });
+    server = await startEmbeddedSocketServer(db, { port: 0, password: null, logger, onFatal: (error) => fatal.push(error) });
   });
 
   afterAll(async () => {
@@ -125,7 +125,7 @@ describe('embedded socket server', () => {
     expect(server.port).toBeGreaterThan(0);
   });
 
-  it('lets any user, password and database in, after answering an SSLRequest with N', async () => {
+  it('without a password, lets any user, password and database in, after answering an SSLRequest with N', async () => {
     const socket = await tcp(server.port);
     socket.write(requestPacket(SSL_REQUEST));
     const [answer] = (await once(socket, 'data')) as [Buffer];
@@ -143,6 +143,35 @@ describe('embedded socket server', () => {
     expect((await client.query('SELECT 1 + 1 AS two')).rows).toEqual([{ two: 2 }]);
     expect(server.stats().connections).toBe(1);
     await client.end();
+  });
+
+  it('with a password, lets in any user who sends it and refuses everyone else before anything reaches PGlite', async () => {
+    const guarded = await startEmbeddedSocketServer(db, { port: 0, password: 'per-start secret', logger, onFatal: (error) => fatal.push(error) });
+    try {
+      await expect(pgClient(guarded.port, { user: 'intruder', password: 'nopassword' })).rejects.toMatchObject({
+        code: '28P01',
+        message: 'password authentication failed for user "intruder"',
+      });
+      await expect(pgClient(guarded.port, { user: 'intruder' })).rejects.toMatchObject({ code: '28P01' });
+
+      // A client that skips the password is refused, and what it sent never runs.
+      const raw = await RawClient.connect(guarded.port, false);
+      raw.send(startupPacket({ user: 'raw', database: 'raw' }));
+      const [request] = await raw.readUntil('R');
+      expect(request.bytes.readInt32BE(5)).toBe(3); // AuthenticationCleartextPassword
+      raw.send(wire.query(`INSERT INTO items VALUES ('intruder')`));
+      const [refusal] = await raw.readUntil('E');
+      expect(refusal.bytes.toString()).toContain('a message came before the password');
+      await raw.closed;
+      expect(guarded.stats().groups).toBe(0);
+
+      const client = await pgClient(guarded.port, { user: 'anyone', password: 'per-start secret', database: 'anything' });
+      expect((await client.query('SELECT count(*)::int AS n FROM items')).rows).toEqual([{ n: 0 }]);
+      await client.end();
+      expect(warnings).toContain('embedded database connection #1 refused: password authentication failed for user "intruder"');
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('refuses a message PGlite cannot take with a FATAL error, and ignores a CancelRequest, staying up', async () => {
@@ -242,7 +271,7 @@ describe('embedded socket server', () => {
   });
 
   it('closes with a client inside a transaction: rolled back, and PGlite free for the next server', async () => {
-    const other = await startEmbeddedSocketServer(db, { port: 0, logger, onFatal: (error) => fatal.push(error) });
+    const other = await startEmbeddedSocketServer(db, { port: 0, password: null, logger, onFatal: (error) => fatal.push(error) });
     const client = new Client({ host: '127.0.0.1', port: other.port });
     client.on('error', () => undefined);
     await client.connect();

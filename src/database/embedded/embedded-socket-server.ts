@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { PGlite } from '@electric-sql/pglite';
@@ -8,10 +9,14 @@ import {
   PROTOCOL_V3,
   ProtocolError,
   SSL_REQUEST,
+  cleartextPasswordRequest,
   fatalError,
   parseNotification,
+  passwordOf,
   readyForQueryStatus,
+  startupParameters,
   wireMessage,
+  type WireMessage,
 } from './pg-wire';
 
 /**
@@ -30,7 +35,9 @@ import {
  *  - a client that goes away holding the session is rolled back and the session passed on;
  *  - a watchdog turns a stall into a loud failure (onFatal) instead of a silent hang;
  *  - clients' startup packets never reach PGlite (see STARTUP_PACKET) and messages PGlite cannot
- *    take are refused, since both can break the one session for everybody.
+ *    take are refused, since both can break the one session for everybody;
+ *  - with a password, a client reaches PGlite only after sending it (cleartext: the socket is on
+ *    loopback, and the password is a random one for this start, not a user's).
  *
  * The session is still shared: SET, temporary tables, named prepared statements, LISTEN and advisory
  * locks are not per connection.
@@ -41,6 +48,8 @@ export interface EmbeddedSocketServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port: number;
+  /** The password every client must send before anything reaches PGlite (any user name); null lets every client in. */
+  password: string | null;
   /** Default 30000: a message group that runs longer, or a client that keeps others waiting while it holds the session and says nothing for longer, is a stall: logged, then onFatal. */
   watchdogMs?: number;
   /**
@@ -99,6 +108,9 @@ const ROLLBACK = Buffer.concat([wireMessage('S', ''), wireMessage('Q', 'ROLLBACK
 
 class Connection {
   readonly framer = new MessageFramer({ startup: true });
+  /** The user name of its StartupMessage, printable characters only (it goes into logs). */
+  user = '';
+  authenticated = false;
   /** Messages of the group being received. */
   parts: Buffer[] = [];
   /** This connection's groups, run one after another. */
@@ -145,6 +157,7 @@ class SessionServer implements EmbeddedSocketServer {
   private running?: { conn: Connection; bytes: Buffer; since: number };
   private watchdog?: NodeJS.Timeout;
   private startupReply = Buffer.alloc(0);
+  private readonly passwordDigest?: Buffer;
   private stopNotifications?: () => void;
   private failed = false;
 
@@ -155,6 +168,7 @@ class SessionServer implements EmbeddedSocketServer {
     this.host = options.host ?? '127.0.0.1';
     this.watchdogMs = options.watchdogMs ?? 30_000;
     this.logger = options.logger ?? new Logger('EmbeddedSocketServer');
+    if (options.password !== null) this.passwordDigest = digest(Buffer.from(options.password, 'utf8'));
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -214,12 +228,15 @@ class SessionServer implements EmbeddedSocketServer {
     }
     for (const message of messages) {
       if (message.type === '') {
-        if (message.code === PROTOCOL_V3) conn.send(this.startupReply);
+        if (message.code === PROTOCOL_V3) this.startup(conn, message);
         // No encryption on a loopback socket: 'N' and the client goes on in plain text.
         else if (message.code === SSL_REQUEST || message.code === GSSENC_REQUEST) conn.send(Buffer.from('N'));
         // A query cannot be interrupted: PGlite runs it synchronously on this thread.
         else if (message.code === CANCEL_REQUEST) conn.socket.destroy();
         else return this.refuse(conn, '0A000', `unsupported frontend protocol ${message.code}`);
+      } else if (!conn.authenticated) {
+        if (message.type !== 'p') return this.refuse(conn, '28000', `password authentication failed for user "${conn.user}": a message came before the password`);
+        if (!this.authenticate(conn, message)) return;
       } else if (message.type === 'X') {
         conn.tail = conn.tail.then(() => void conn.socket.end());
       } else if (GROUP_PARTS.has(message.type) || GROUP_ENDS.has(message.type)) {
@@ -232,6 +249,24 @@ class SessionServer implements EmbeddedSocketServer {
         return this.refuse(conn, '08P01', `invalid frontend message type '${message.type}'`);
       }
     }
+  }
+
+  private startup(conn: Connection, message: WireMessage): void {
+    conn.user = (startupParameters(message).user ?? '').replace(/[^\x20-\x7e]/g, '?').slice(0, 63);
+    if (this.passwordDigest) return conn.send(cleartextPasswordRequest());
+    conn.authenticated = true;
+    conn.send(this.startupReply);
+  }
+
+  private authenticate(conn: Connection, message: WireMessage): boolean {
+    // Compared as digests: equal lengths for timingSafeEqual, and no timing hint about the length.
+    if (!timingSafeEqual(digest(passwordOf(message)), this.passwordDigest!)) {
+      this.refuse(conn, '28P01', `password authentication failed for user "${conn.user}"`);
+      return false;
+    }
+    conn.authenticated = true;
+    conn.send(this.startupReply);
+    return true;
   }
 
   private refuse(conn: Connection, sqlState: string, text: string): void {
@@ -391,6 +426,10 @@ class SessionServer implements EmbeddedSocketServer {
     for (const conn of this.connections) conn.socket.destroy();
     (this.options.onFatal ?? (() => process.exit(1)))(error);
   }
+}
+
+function digest(bytes: Buffer): Buffer {
+  return createHash('sha256').update(bytes).digest();
 }
 
 /**

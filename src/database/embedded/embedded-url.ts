@@ -1,4 +1,8 @@
-/** How our processes reach an embedded database served on a loopback port (any user/password work). */
-export function embeddedUrl(port: number): string {
-  return `postgresql://postgres@127.0.0.1:${port}/postgres`;
+/**
+ * How our processes reach an embedded database served on a loopback port: any user name, and the
+ * password of that start (null: a server of an earlier version, which asks for none).
+ */
+export function embeddedUrl(port: number, secret: string | null): string {
+  const password = secret === null ? '' : `:${encodeURIComponent(secret)}`;
+  return `postgresql://postgres${password}@127.0.0.1:${port}/postgres`;
 }

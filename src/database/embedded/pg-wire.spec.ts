@@ -3,9 +3,12 @@ import {
   PROTOCOL_V3,
   ProtocolError,
   SSL_REQUEST,
+  cleartextPasswordRequest,
   fatalError,
   parseNotification,
+  passwordOf,
   readyForQueryStatus,
+  startupParameters,
   wireMessage,
 } from './pg-wire';
 
@@ -87,6 +90,19 @@ describe('MessageFramer', () => {
     expect(() => new MessageFramer({ startup: false }).push(badTyped)).toThrow(ProtocolError);
     const hugeStartup = Buffer.from([0, 1, 0, 0, 0, 3, 0, 0]);
     expect(() => new MessageFramer({ startup: true }).push(hugeStartup)).toThrow(ProtocolError);
+  });
+});
+
+describe('authentication messages', () => {
+  it('reads the parameters of a StartupMessage and the text of a PasswordMessage', () => {
+    const [message] = new MessageFramer({ startup: true }).push(startup);
+    expect(startupParameters(message)).toEqual({ user: 'app', database: 'db' });
+    const [password] = new MessageFramer({ startup: false }).push(wireMessage('p', 'pä ss\0'));
+    expect(passwordOf(password).toString('utf8')).toBe('pä ss');
+  });
+
+  it('asks for a cleartext password', () => {
+    expect(cleartextPasswordRequest()).toEqual(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3]));
   });
 });
 

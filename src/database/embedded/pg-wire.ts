@@ -98,6 +98,28 @@ export function parseNotification(message: WireMessage): { channel: string; payl
   };
 }
 
+/** The parameters of a StartupMessage (`user`, `database`, …). */
+export function startupParameters(message: WireMessage): Record<string, string> {
+  const fields = message.bytes.toString('utf8', 8, message.bytes.length - 1).split('\0');
+  const parameters: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) parameters[fields[i]] = fields[i + 1];
+  return parameters;
+}
+
+/** The text of a PasswordMessage ('p'), as bytes. */
+export function passwordOf(message: WireMessage): Buffer {
+  const body = message.bytes.subarray(5);
+  const end = body.indexOf(0);
+  return body.subarray(0, end < 0 ? body.length : end);
+}
+
+/** AuthenticationCleartextPassword: asks the client for its password. */
+export function cleartextPasswordRequest(): Buffer {
+  const code = Buffer.alloc(4);
+  code.writeInt32BE(3);
+  return wireMessage('R', code);
+}
+
 /** A typed message from its type and body. */
 export function wireMessage(type: string, body: string | Buffer): Buffer {
   const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
