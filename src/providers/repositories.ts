@@ -1,2 +1,6 @@
-/** One repository per table, each the only place holding that table's SQL. */
-export const REPOSITORIES = [];
+import { CredentialRepository } from './credentials/credential.repository';
+import { HealthRepository } from './health/health.repository';
+import { ProviderConfigRepository } from './provider-configs/provider-config.repository';
+
+/** One repository per table (or per owner of a table's columns), each the only place holding that SQL. */
+export const REPOSITORIES = [ProviderConfigRepository, CredentialRepository, HealthRepository];

@@ -343,14 +343,20 @@ describe(HealthService.name, () => {
     expect(await countRows()).toBe(1);
     expect(await credentials.getProbeCredential('openai')).toMatchObject({ apiKey: KEYS.openai, baseUrl: good.baseUrl });
 
-    // A bad URL that got into the database some other way is refused at probe time, not called.
+    // A URL that got into the database some other way no longer matches what the key is bound to:
+    // the key cannot be decrypted for it, so nothing is sent anywhere, and availability says why.
     await registry!.dataSource.query(
       `UPDATE ai_credentials SET metadata = jsonb_set(coalesce(metadata, '{}'), '{baseUrl}', '"http://169.254.169.254/v1"') WHERE provider = 'openai'`,
     );
     const refused = await health.check('openai');
     expect(refused).toMatchObject({ status: 'unknown', probed: false });
-    expect(refused.reason).toMatch(/base URL rejected: .*169\.254\.169\.254/);
+    expect(refused.reason).toMatch(/could not be decrypted/);
+    expect(refused.reason).not.toContain(KEYS.openai);
     expect(good.requests()).toHaveLength(0);
+    expect(registry!.get(AvailabilityService).isProviderAvailable('openai')).toMatchObject({
+      available: false,
+      reason: 'credential_undecryptable',
+    });
   });
 
   it('never changes enabled: a provider disabled while its probe is in flight stays disabled', async () => {
@@ -490,7 +496,7 @@ describe(HealthService.name, () => {
       openrouter.setMode('server_error');
       catalogCompat.setMode('rate_limited');
       expect(await scheduler.tick()).toBe(true); // sweep 2: 500 and 429
-      // sweep 3: a credential that cannot be decrypted makes that provider's check throw (logged as a warning).
+      // sweep 3: a credential that cannot be decrypted is not sent anywhere; the check says why.
       await registry!.dataSource.query(`UPDATE ai_credentials SET encrypted_credentials = 'v1:k1:AAAA' WHERE provider = 'openrouter'`);
       expect(await scheduler.tick()).toBe(true);
       catalogCompat.setMode('ok');
@@ -507,9 +513,9 @@ describe(HealthService.name, () => {
       // The capture works and saw the sweeps, the stored credentials and the failed check.
       const sweepLines = logs.lines.filter((l) => /Health sweep: \d+ provider\(s\)/.test(l));
       expect(sweepLines).toHaveLength(3);
-      expect(sweepLines[2]).toMatch(/4 provider\(s\) in \d+ ms, 1 error\(s\)/);
+      expect(sweepLines[2]).toMatch(/5 provider\(s\) in \d+ ms$/);
       expect(logs.lines.some((l) => /Stored api_key credential .* for provider openai/.test(l))).toBe(true);
-      expect(logs.lines.some((l) => /Health check of openrouter failed/.test(l))).toBe(true);
+      expect(summary.find((s) => s.provider === 'openrouter')?.reason).toMatch(/could not be decrypted/);
       expect(summary.find((s) => s.provider === 'openai')?.reason).toMatch(/auth failed.*401/);
       expect(summary.find((s) => s.provider === 'anthropic')?.reason).toMatch(/auth failed.*401/);
       expect(openai.requests().some((r) => r.headers.authorization === `Bearer ${KEYS.wrong}`)).toBe(true);

@@ -3,6 +3,8 @@ import { CreateProviderConfigs1764000001000 } from './1764000001000-CreateProvid
 import { EnhanceAiCredentials1764000002000 } from './1764000002000-EnhanceAiCredentials';
 import { BackfillProviderConfigs1764000003000 } from './1764000003000-BackfillProviderConfigs';
 import { CreateProviderHealthChecks1764000004000 } from './1764000004000-CreateProviderHealthChecks';
+import { SeparateOperatorOverrides1764000004500 } from './1764000004500-SeparateOperatorOverrides';
+import { PropagateRegistryChanges1764000005000 } from './1764000005000-PropagateRegistryChanges';
 
 /** Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set. */
 export const MIGRATIONS = [
@@ -11,4 +13,6 @@ export const MIGRATIONS = [
   EnhanceAiCredentials1764000002000,
   BackfillProviderConfigs1764000003000,
   CreateProviderHealthChecks1764000004000,
+  SeparateOperatorOverrides1764000004500,
+  PropagateRegistryChanges1764000005000,
 ];

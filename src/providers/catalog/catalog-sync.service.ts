@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { REGISTRY_COORDINATION, REGISTRY_DATA_SOURCE } from '../providers.options';
-import { DataSource } from 'typeorm';
-import { Coordination } from '../../database/coordination/coordination';
+import type { Coordination } from '../../database/coordination/coordination';
+import { REGISTRY_COORDINATION } from '../providers.options';
+import { ProviderConfigRepository } from '../provider-configs/provider-config.repository';
 import { RegistryStateService } from '../selection/registry-state.service';
 import { CATALOG } from './catalog.token';
 import type { Catalog } from './catalog.types';
 import type { SyncOptions, SyncResult } from './catalog-sync.types';
-import { ExistingProviderRow, planSync } from './plan-sync';
+import { planSync } from './plan-sync';
 
 /** Writes the catalog file into provider_configs; the plan itself is the pure planSync(). */
 @Injectable()
@@ -14,7 +14,7 @@ export class CatalogSyncService {
   private readonly logger = new Logger(CatalogSyncService.name);
 
   constructor(
-    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly configs: ProviderConfigRepository,
     @Inject(CATALOG) private readonly catalog: Catalog,
     @Inject(REGISTRY_COORDINATION) private readonly coordination: Coordination,
     private readonly state: RegistryStateService,
@@ -23,54 +23,16 @@ export class CatalogSyncService {
   async sync(options: SyncOptions = {}): Promise<SyncResult> {
     const dryRun = options.dryRun ?? false;
     // One sync at a time across instances, so two first starts do not both plan the same inserts.
-    const result = await this.coordination.withLock('ai-registry:catalog-sync', () =>
-      this.dataSource.transaction(async (manager) => {
-        const existing: ExistingProviderRow[] = await manager.query(
-          `SELECT provider, display_name, priority, capabilities, enabled FROM provider_configs ORDER BY provider FOR UPDATE`,
-        );
-        const plan = planSync(this.catalog, existing, options.prune ?? false);
-        if (!dryRun) {
-          if (plan.inserts.length > 0) {
-            await manager.query(
-              `INSERT INTO provider_configs (provider, display_name, priority, capabilities)
-               SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::jsonb[])
-               ON CONFLICT (provider) DO NOTHING`,
-              [
-                plan.inserts.map((p) => p.provider),
-                plan.inserts.map((p) => p.displayName),
-                plan.inserts.map((p) => p.priority),
-                plan.inserts.map((p) => JSON.stringify(p.capabilities)),
-              ],
-            );
-          }
-          if (plan.updates.length > 0) {
-            await manager.query(
-              `UPDATE provider_configs p
-               SET display_name = d.display_name, priority = d.priority, capabilities = d.capabilities, updated_at = now()
-               FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::jsonb[]) AS d(provider, display_name, priority, capabilities)
-               WHERE p.provider = d.provider`,
-              [
-                plan.updates.map((p) => p.provider),
-                plan.updates.map((p) => p.displayName),
-                plan.updates.map((p) => p.priority),
-                plan.updates.map((p) => JSON.stringify(p.capabilities)),
-              ],
-            );
-          }
-          if (plan.result.pruned.length > 0) {
-            await manager.query(`UPDATE provider_configs SET enabled = false, updated_at = now() WHERE provider = ANY($1)`, [
-              plan.result.pruned,
-            ]);
-          }
-        }
-        return { dryRun, ...plan.result };
-      }),
+    const plan = await this.coordination.withLock('ai-registry:catalog-sync', () =>
+      this.configs.syncCatalog(dryRun, (existing) => planSync(this.catalog, existing, options.prune ?? false)),
     );
-    const wrote = !dryRun && result.created.length + result.updated.length + result.pruned.length > 0;
-    if (wrote) await this.state.changed('catalog_sync');
+    const result: SyncResult = { dryRun, ...plan.result };
+    const touched = [...result.created, ...result.updated.map((u) => u.provider), ...result.pruned];
+    if (!dryRun && touched.length > 0) await this.state.reload(touched);
     this.logger.log(
       `Catalog sync${dryRun ? ' (dry run)' : ''} from ${this.catalog.source}: ${result.created.length} created, ` +
-        `${result.updated.length} updated, ${result.unchanged.length} unchanged, ${result.pruned.length} pruned`,
+        `${result.updated.length} updated, ${result.unchanged.length} unchanged, ${result.pruned.length} pruned` +
+        (result.overridden.length > 0 ? `, ${result.overridden.length} operator override(s) kept` : ''),
     );
     return result;
   }
@@ -81,10 +43,8 @@ export class CatalogSyncService {
    * is missing or has no capabilities yet. Otherwise syncing stays the operator's call.
    */
   async syncIfIncomplete(): Promise<SyncResult | null> {
-    const [{ n }] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM provider_configs WHERE provider = ANY($1) AND capabilities <> '{}'::jsonb`,
-      [[...this.catalog.providers.keys()]],
-    );
-    return n < this.catalog.providers.size ? this.sync() : null;
+    const slugs = [...this.catalog.providers.keys()];
+    const complete = await this.configs.countWithCapabilities(slugs);
+    return complete < slugs.length ? this.sync() : null;
   }
 }

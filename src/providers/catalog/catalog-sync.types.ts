@@ -20,4 +20,6 @@ export interface SyncResult {
   pruned: string[];
   /** Providers that left the catalog, left as they are because prune was not asked for. */
   notInCatalog: string[];
+  /** Operator overrides that stay in force over what the catalog says (the sync never writes them). */
+  overridden: Array<{ provider: string; field: 'priority' | 'capabilities'; catalog: unknown; operator: unknown }>;
 }

@@ -1,14 +1,12 @@
+import type { ProviderConfig } from '../entities/provider-config.entity';
 import type { Catalog } from './catalog.types';
 import type { FieldChange, SyncResult } from './catalog-sync.types';
 import { ProviderCapabilities, capabilitiesFromCatalog, sameCapabilities } from './provider-capabilities';
 
-export interface ExistingProviderRow {
-  provider: string;
-  display_name: string;
-  priority: number;
-  capabilities: unknown;
-  enabled: boolean;
-}
+export type ExistingProviderRow = Pick<
+  ProviderConfig,
+  'provider' | 'displayName' | 'priority' | 'priorityOverride' | 'capabilities' | 'capabilitiesOverride' | 'enabled'
+>;
 
 export interface SyncPlan {
   result: Omit<SyncResult, 'dryRun'>;
@@ -18,12 +16,13 @@ export interface SyncPlan {
 
 /**
  * What a sync would do, decided without the database: catalog fields only (display name,
- * capabilities, priority). enabled, ui_preferences, usage and health are never in the plan.
+ * capabilities, priority). enabled, ui_preferences, operator overrides, usage and health are never
+ * in the plan; overrides that keep winning over the catalog are reported, so both are visible.
  */
 export function planSync(catalog: Catalog, existing: ExistingProviderRow[], prune: boolean): SyncPlan {
   const byProvider = new Map(existing.map((row) => [row.provider, row]));
   const plan: SyncPlan = {
-    result: { created: [], updated: [], unchanged: [], pruned: [], notInCatalog: [] },
+    result: { created: [], updated: [], unchanged: [], pruned: [], notInCatalog: [], overridden: [] },
     inserts: [],
     updates: [],
   };
@@ -41,10 +40,16 @@ export function planSync(catalog: Catalog, existing: ExistingProviderRow[], prun
       continue;
     }
     const changes: FieldChange[] = [];
-    if (row.display_name !== desired.displayName) changes.push({ field: 'displayName', from: row.display_name, to: desired.displayName });
+    if (row.displayName !== desired.displayName) changes.push({ field: 'displayName', from: row.displayName, to: desired.displayName });
     if (row.priority !== desired.priority) changes.push({ field: 'priority', from: row.priority, to: desired.priority });
     if (!sameCapabilities(row.capabilities, desired.capabilities)) {
       changes.push({ field: 'capabilities', from: row.capabilities, to: desired.capabilities });
+    }
+    if (row.priorityOverride !== null && row.priorityOverride !== undefined) {
+      plan.result.overridden.push({ provider: entry.slug, field: 'priority', catalog: desired.priority, operator: row.priorityOverride });
+    }
+    if (row.capabilitiesOverride !== null && row.capabilitiesOverride !== undefined) {
+      plan.result.overridden.push({ provider: entry.slug, field: 'capabilities', catalog: desired.capabilities, operator: row.capabilitiesOverride });
     }
     if (changes.length > 0) {
       plan.updates.push(desired);

@@ -24,8 +24,11 @@ export interface CredentialView {
   /** Why `masked` is null (wrong key ring), naming the key id; never any key material. */
   decryptError?: string;
   keyId: string | null;
-  status: 'active' | 'inactive' | 'expired';
+  /** `undecryptable`: the key ring cannot read it (see decryptError); availability treats it as no credential. */
+  status: 'active' | 'inactive' | 'expired' | 'undecryptable';
   isActive: boolean;
+  /** Whether the credential's provider is enabled (operator intent), when listed with it. */
+  providerEnabled?: boolean;
   expiresAt: Date | null;
   baseUrl: string | null;
   metadata: CredentialMetadata | null;
@@ -52,4 +55,13 @@ export interface RotationResult {
   rotated: number;
   alreadyCurrent: number;
   failed: Array<{ id: string; provider: string; credentialType: string; reason: string }>;
+}
+
+/** What the start-up check found: how many stored credentials the key ring can read, and why not the rest. */
+export interface KeyRingCheck {
+  total: number;
+  readable: number;
+  /** Key ids stored rows were encrypted with that the ring does not hold. */
+  missingKeyIds: string[];
+  failing: RotationResult['failed'];
 }

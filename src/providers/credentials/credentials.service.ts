@@ -1,42 +1,27 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { REGISTRY_DATA_SOURCE } from '../providers.options';
-import { DataSource } from 'typeorm';
 import { assertSafeUiJson } from '../../common/json-guard/validate-ui-json';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
-import type { CredentialMetadata, UiMetadata } from '../entities/ai-credential.entity';
+import { capabilitiesFromCatalog } from '../catalog/provider-capabilities';
+import type { AICredential, CredentialMetadata, UiMetadata } from '../entities/ai-credential.entity';
 import { validateBaseUrlField } from '../health/base-url.policy';
-import { CredentialNotFoundError, InvalidInputError } from '../providers.errors';
-import { ProviderConfigService } from '../provider-configs/provider-config.service';
+import { ProviderConfigRepository } from '../provider-configs/provider-config.repository';
+import { CredentialNotFoundError, InvalidInputError, UnknownProviderError } from '../providers.errors';
 import { RegistryStateService } from '../selection/registry-state.service';
-import { credentialAad } from './credential-aad';
+import { credentialAad, destinationOf } from './credential-aad';
+import { CredentialRepository } from './credential.repository';
 import {
   ActiveCredential,
   CredentialView,
   DEFAULT_CREDENTIAL_TYPE,
+  KeyRingCheck,
   RotationResult,
   StoreCredentialInput,
 } from './credential.types';
 import { KEY_RING } from './key-ring.provider';
 import { KeyRing } from './key-ring';
+import { CredentialDecryptError, UnknownKeyError } from './key-ring.errors';
 import { maskSecret } from './mask-secret';
-
-interface CredentialRow {
-  id: string;
-  provider: string;
-  credential_type: string;
-  encrypted_credentials: string;
-  metadata: CredentialMetadata | null;
-  expires_at: Date | null;
-  is_active: boolean;
-  created_at: Date;
-  updated_at: Date;
-  ui_metadata: UiMetadata;
-  usage_count: string;
-  input_tokens: string;
-  output_tokens: string;
-  last_used_at: Date | null;
-}
 
 const MAX_SECRET_LENGTH = 8192;
 const CREDENTIAL_TYPE_PATTERN = /^[a-z][a-z0-9_]{0,49}$/;
@@ -50,19 +35,19 @@ export class CredentialsService {
   private readonly logger = new Logger(CredentialsService.name);
 
   constructor(
-    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly credentials: CredentialRepository,
+    private readonly configs: ProviderConfigRepository,
     @Inject(KEY_RING) private readonly keyRing: KeyRing,
     @Inject(CATALOG) private readonly catalog: Catalog,
-    private readonly providerConfigs: ProviderConfigService,
     private readonly state: RegistryStateService,
   ) {}
 
   /** Creates or replaces the provider's credential of that type (one per provider and type). */
   async store(provider: string, input: StoreCredentialInput): Promise<CredentialView> {
     const credentialType = this.credentialType(input.credentialType);
-    const requiresApiKey =
-      this.catalog.providers.get(provider)?.requiresApiKey ??
-      (this.state.current().providers.get(provider)?.credential !== 'not_required');
+    const entry = this.catalog.providers.get(provider);
+    const known = this.state.current().providers.get(provider);
+    const requiresApiKey = entry?.requiresApiKey ?? known?.credential !== 'not_required';
     const apiKey = input.apiKey ?? '';
     if (typeof apiKey !== 'string') throw new InvalidInputError('apiKey', 'must be a string');
     if (requiresApiKey && apiKey.trim() === '') throw new InvalidInputError('apiKey', `is required for provider "${provider}"`);
@@ -75,39 +60,30 @@ export class CredentialsService {
     const metadata = this.metadataWithBaseUrl(input.metadata, input.baseUrl);
     const uiMetadata = input.uiMetadata ?? {};
     assertSafeUiJson(uiMetadata, 'ui_metadata');
+    if (!entry && !known && !(await this.configs.findBySlugWithCredentials(provider))) throw new UnknownProviderError(provider);
 
-    const encrypted = this.keyRing.encrypt(apiKey, credentialAad(provider, credentialType));
-    const row = await this.dataSource.transaction(async (manager): Promise<CredentialRow> => {
-      const configId = await this.providerConfigs.ensure(provider, manager);
-      const [upserted] = await manager.query(
-        `INSERT INTO ai_credentials
-           (provider, credential_type, encrypted_credentials, metadata, expires_at, is_active, ui_metadata, provider_config_id)
-         VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8)
-         ON CONFLICT (provider, credential_type) DO UPDATE SET
-           encrypted_credentials = EXCLUDED.encrypted_credentials,
-           metadata = EXCLUDED.metadata,
-           expires_at = EXCLUDED.expires_at,
-           is_active = EXCLUDED.is_active,
-           ui_metadata = EXCLUDED.ui_metadata,
-           provider_config_id = EXCLUDED.provider_config_id,
-           updated_at = now()
-         RETURNING *`,
-        [
+    // The config row first (from the catalog, for a provider stored before any sync): the database
+    // links the credential to it, and would otherwise create a bare one named after the slug.
+    const configXid = !known && entry
+      ? await this.configs.insertIfMissing({
           provider,
-          credentialType,
-          encrypted,
-          metadata === null ? null : JSON.stringify(metadata),
-          expiresAt,
-          input.isActive ?? true,
-          JSON.stringify(uiMetadata),
-          configId,
-        ],
-      );
-      return upserted;
+          displayName: entry.displayName,
+          priority: entry.priority,
+          capabilities: capabilitiesFromCatalog(entry),
+        })
+      : null;
+    const { row, xid } = await this.credentials.upsert({
+      provider,
+      credentialType,
+      encryptedCredentials: this.keyRing.encrypt(apiKey, credentialAad(provider, credentialType, destinationOf(metadata))),
+      metadata,
+      expiresAt,
+      isActive: input.isActive ?? true,
+      uiMetadata,
     });
-    await this.state.changed('credential');
+    await this.state.wrote([provider], [configXid, xid]);
     this.logger.log(`Stored ${credentialType} credential ${row.id} for provider ${provider}`);
-    return this.toView(row);
+    return this.toView(row, undefined);
   }
 
   /**
@@ -123,50 +99,43 @@ export class CredentialsService {
     return this.findUsable(provider, credentialType, false);
   }
 
-  /** Every credential, masked. `enabledOnly` keeps those whose provider is enabled. */
+  /** Every credential, masked, with whether its provider is enabled. `enabledOnly` keeps those whose provider is. */
   async list(options: { provider?: string; enabledOnly?: boolean } = {}): Promise<CredentialView[]> {
-    const rows: CredentialRow[] = await this.dataSource.query(
-      `SELECT c.* FROM ai_credentials c
-       LEFT JOIN provider_configs p ON p.id = c.provider_config_id
-       WHERE ($1::text IS NULL OR c.provider = $1) AND (NOT $2 OR p.enabled)
-       ORDER BY c.provider, c.credential_type`,
-      [options.provider ?? null, options.enabledOnly ?? false],
-    );
-    return rows.map((row) => this.toView(row));
+    const rows = await this.credentials.listWithProvider(options);
+    return rows.map((row) => this.toView(row, row.providerConfig?.enabled));
   }
 
   async remove(provider: string, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<void> {
-    const [rows] = await this.dataSource.query(
-      `DELETE FROM ai_credentials WHERE provider = $1 AND credential_type = $2 RETURNING id`,
-      [provider, credentialType],
-    );
-    if (rows.length === 0) throw new CredentialNotFoundError(provider, credentialType);
-    await this.state.changed('credential');
+    const xid = await this.credentials.deleteByNaturalKey(provider, credentialType);
+    if (xid === null) throw new CredentialNotFoundError(provider, credentialType);
+    await this.state.wrote([provider], [xid]);
   }
 
   async setActive(provider: string, active: boolean, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<void> {
-    await this.updateOwned(provider, credentialType, 'is_active = $3', [active]);
-    await this.state.changed('credential');
+    const xid = await this.credentials.setActive(provider, credentialType, active);
+    if (xid === null) throw new CredentialNotFoundError(provider, credentialType);
+    await this.state.wrote([provider], [xid]);
   }
 
   async getUIMetadata(provider: string, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<UiMetadata> {
-    const [row] = await this.dataSource.query(
-      `SELECT ui_metadata FROM ai_credentials WHERE provider = $1 AND credential_type = $2`,
-      [provider, credentialType],
-    );
-    if (!row) throw new CredentialNotFoundError(provider, credentialType);
-    return row.ui_metadata as UiMetadata;
+    const uiMetadata = await this.credentials.findUiMetadata(provider, credentialType);
+    if (uiMetadata === null) throw new CredentialNotFoundError(provider, credentialType);
+    return uiMetadata;
   }
 
   async updateUIMetadata(provider: string, uiMetadata: UiMetadata, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<void> {
     assertSafeUiJson(uiMetadata, 'ui_metadata');
-    await this.updateOwned(provider, credentialType, 'ui_metadata = $3::jsonb', [JSON.stringify(uiMetadata)]);
+    // ui_metadata is for the frontend only: the snapshot does not hold it, so there is nothing to reload.
+    if ((await this.credentials.updateUiMetadata(provider, credentialType, uiMetadata)) === null) {
+      throw new CredentialNotFoundError(provider, credentialType);
+    }
   }
 
   /**
    * Re-encrypts every credential not under the active key, in batches of `batchSize`, each batch
-   * one transaction holding its rows' locks. Keyset pagination so a row that cannot be decrypted is
-   * reported once and skipped, not retried forever.
+   * one transaction holding its rows' locks. Every row is decrypted first, so a row the ring cannot
+   * read (unknown key, wrong key under a known id, not an envelope at all) is reported as failed and
+   * passed over, never counted as current and never a reason to stop.
    */
   async rotate(options: { batchSize?: number } = {}): Promise<RotationResult> {
     const batchSize = options.batchSize ?? 100;
@@ -174,112 +143,114 @@ export class CredentialsService {
       throw new InvalidInputError('batchSize', 'must be an integer between 1 and 10000');
     }
     const result: RotationResult = { rotated: 0, alreadyCurrent: 0, failed: [] };
+    const touched = new Set<string>();
     let afterId = '0';
     for (;;) {
-      const batch = await this.dataSource.transaction(async (manager) => {
-        const rows: CredentialRow[] = await manager.query(
-          `SELECT * FROM ai_credentials WHERE id > $1 ORDER BY id LIMIT $2 FOR UPDATE`,
-          [afterId, batchSize],
-        );
-        const ids: string[] = [];
-        const envelopes: string[] = [];
-        for (const row of rows) {
-          if (!this.keyRing.needsRotation(row.encrypted_credentials)) {
-            result.alreadyCurrent++;
-            continue;
-          }
+      const batch = await this.credentials.rotateBatch(afterId, batchSize, (rows) =>
+        rows.flatMap((row) => {
           try {
-            const aad = credentialAad(row.provider, row.credential_type);
-            envelopes.push(this.keyRing.encrypt(this.decrypt(row), aad));
-            ids.push(row.id);
+            const plaintext = this.decrypt(row);
+            if (!this.keyRing.needsRotation(row.encryptedCredentials)) {
+              result.alreadyCurrent++;
+              return [];
+            }
+            touched.add(row.provider);
+            result.rotated++;
+            return [{ id: row.id, envelope: this.keyRing.encrypt(plaintext, this.aadOf(row)) }];
           } catch (error) {
-            result.failed.push({ id: row.id, provider: row.provider, credentialType: row.credential_type, reason: (error as Error).message });
+            result.failed.push({ id: row.id, provider: row.provider, credentialType: row.credentialType, reason: (error as Error).message });
+            return [];
           }
-        }
-        if (ids.length > 0) {
-          await manager.query(
-            `UPDATE ai_credentials c SET encrypted_credentials = d.envelope, updated_at = now()
-             FROM unnest($1::bigint[], $2::text[]) AS d(id, envelope) WHERE c.id = d.id`,
-            [ids, envelopes],
-          );
-        }
-        result.rotated += ids.length;
-        return rows;
-      });
+        }),
+      );
       if (batch.length === 0) break;
       afterId = batch[batch.length - 1].id;
     }
+    if (touched.size > 0) await this.state.reload([...touched]);
     this.logger.log(
       `Key rotation to ${this.keyRing.activeKeyId}: ${result.rotated} re-encrypted, ${result.alreadyCurrent} already current, ${result.failed.length} failed`,
     );
     return result;
   }
 
+  /**
+   * Whether the configured key ring can read what is stored: the start-up check, so a missing or
+   * wrong key is named at boot rather than discovered by the first request.
+   */
+  async checkKeyRing(): Promise<KeyRingCheck> {
+    const rows = await this.credentials.listWithProvider({});
+    const check: KeyRingCheck = { total: rows.length, readable: 0, missingKeyIds: [], failing: [] };
+    const missing = new Set<string>();
+    for (const row of rows) {
+      try {
+        this.decrypt(row);
+        check.readable++;
+      } catch (error) {
+        if (error instanceof UnknownKeyError) missing.add(error.keyId);
+        const reason = error instanceof CredentialDecryptError || error instanceof UnknownKeyError ? error.message : String(error);
+        check.failing.push({ id: row.id, provider: row.provider, credentialType: row.credentialType, reason });
+      }
+    }
+    check.missingKeyIds = [...missing].sort();
+    return check;
+  }
+
   private async findUsable(provider: string, credentialType: string, requireEnabled: boolean): Promise<ActiveCredential | null> {
-    const [row]: CredentialRow[] = await this.dataSource.query(
-      `SELECT c.* FROM ai_credentials c
-       JOIN provider_configs p ON p.id = c.provider_config_id
-       WHERE c.provider = $1 AND c.credential_type = $2 AND c.is_active
-         AND (c.expires_at IS NULL OR c.expires_at > now()) AND (p.enabled OR NOT $3)`,
-      [provider, credentialType, requireEnabled],
-    );
+    const row = await this.credentials.findUsable(provider, credentialType, requireEnabled);
     if (!row) return null;
     return {
       id: row.id,
       provider: row.provider,
-      credentialType: row.credential_type,
+      credentialType: row.credentialType,
       apiKey: this.decrypt(row),
-      baseUrl: typeof row.metadata?.baseUrl === 'string' ? row.metadata.baseUrl : null,
-      expiresAt: row.expires_at,
+      // Only a destination the ciphertext is bound to: decrypt() above fails if it was changed.
+      baseUrl: destinationOf(row.metadata),
+      expiresAt: row.expiresAt,
     };
   }
 
-
-  private async updateOwned(provider: string, credentialType: string, assignment: string, values: unknown[]): Promise<void> {
-    const [rows] = await this.dataSource.query(
-      `UPDATE ai_credentials SET ${assignment}, updated_at = now() WHERE provider = $1 AND credential_type = $2 RETURNING id`,
-      [provider, credentialType, ...values],
-    );
-    if (rows.length === 0) throw new CredentialNotFoundError(provider, credentialType);
+  private aadOf(row: AICredential): string {
+    return credentialAad(row.provider, row.credentialType, destinationOf(row.metadata));
   }
 
-  private decrypt(row: CredentialRow): string {
-    return this.keyRing.decrypt(row.encrypted_credentials, {
-      aad: credentialAad(row.provider, row.credential_type),
-      label: `credential ${row.id} (${row.provider}/${row.credential_type})`,
+  private decrypt(row: AICredential): string {
+    return this.keyRing.decrypt(row.encryptedCredentials, {
+      aad: this.aadOf(row),
+      label: `credential ${row.id} (${row.provider}/${row.credentialType})`,
     });
   }
 
-  private toView(row: CredentialRow): CredentialView {
+  private toView(row: AICredential, providerEnabled: boolean | undefined): CredentialView {
     let masked: string | null = null;
     let decryptError: string | undefined;
     let keyId: string | null = null;
     try {
-      keyId = this.keyRing.keyIdOf(row.encrypted_credentials);
+      keyId = this.keyRing.keyIdOf(row.encryptedCredentials);
       masked = maskSecret(this.decrypt(row));
     } catch (error) {
       decryptError = (error as Error).message;
     }
-    const expired = row.expires_at !== null && row.expires_at.getTime() <= Date.now();
+    const expired = row.expiresAt !== null && row.expiresAt.getTime() <= Date.now();
     return {
       id: row.id,
       provider: row.provider,
-      credentialType: row.credential_type,
+      credentialType: row.credentialType,
       masked,
       ...(decryptError ? { decryptError } : {}),
       keyId,
-      status: !row.is_active ? 'inactive' : expired ? 'expired' : 'active',
-      isActive: row.is_active,
-      expiresAt: row.expires_at,
-      baseUrl: typeof row.metadata?.baseUrl === 'string' ? row.metadata.baseUrl : null,
+      status: decryptError ? 'undecryptable' : !row.isActive ? 'inactive' : expired ? 'expired' : 'active',
+      isActive: row.isActive,
+      ...(providerEnabled !== undefined ? { providerEnabled } : {}),
+      expiresAt: row.expiresAt,
+      baseUrl: destinationOf(row.metadata),
       metadata: row.metadata,
-      uiMetadata: row.ui_metadata,
-      usageCount: Number(row.usage_count),
-      inputTokens: Number(row.input_tokens),
-      outputTokens: Number(row.output_tokens),
-      lastUsedAt: row.last_used_at,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
+      uiMetadata: row.uiMetadata,
+      usageCount: Number(row.usageCount),
+      inputTokens: Number(row.inputTokens),
+      outputTokens: Number(row.outputTokens),
+      lastUsedAt: row.lastUsedAt,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
     };
   }
 
@@ -291,10 +262,18 @@ export class CredentialsService {
     return type;
   }
 
+  /**
+   * Every URL that can become a key's destination is validated where it enters: the top-level
+   * `baseUrl` and a `baseUrl` inside `metadata` alike (the top-level one wins).
+   */
   private metadataWithBaseUrl(metadata: CredentialMetadata | undefined, baseUrl: string | null | undefined): CredentialMetadata | null {
     if (metadata !== undefined) assertSafeUiJson(metadata, 'metadata');
-    if (baseUrl === undefined || baseUrl === null) return metadata ?? null;
-    return { ...(metadata ?? {}), baseUrl: validateBaseUrlField('baseUrl', baseUrl) };
+    const merged: CredentialMetadata = { ...(metadata ?? {}) };
+    if (baseUrl !== undefined && baseUrl !== null) merged.baseUrl = validateBaseUrlField('baseUrl', baseUrl);
+    else if (merged.baseUrl !== undefined && merged.baseUrl !== null) {
+      if (typeof merged.baseUrl !== 'string') throw new InvalidInputError('metadata.baseUrl', 'must be a string URL');
+      merged.baseUrl = validateBaseUrlField('metadata.baseUrl', merged.baseUrl);
+    } else delete merged.baseUrl;
+    return metadata === undefined && merged.baseUrl === undefined ? null : merged;
   }
 }
-

@@ -16,7 +16,7 @@ export type UiPreferences = Record<string, unknown>;
 
 /**
  * One row per provider. Three writers own disjoint columns and never overwrite each other:
- * people (sync, API, CLI) own identity/enabled/ui_preferences/capabilities/priority,
+ * people own identity/enabled/ui_preferences and the overrides (the catalog sync owns priority/capabilities),
  * the usage flusher owns usage_count/last_used_at, the health checker owns the health columns.
  */
 @Entity('provider_configs')
@@ -44,11 +44,21 @@ export class ProviderConfig {
   @Column({ name: 'ui_preferences', type: 'jsonb', default: {} })
   uiPreferences: UiPreferences;
 
+  /** What the catalog says; written by the catalog sync only. */
   @Column({ type: 'jsonb', default: {} })
   capabilities: ProviderCapabilities | Record<string, never>;
 
+  /** An operator's capabilities (updateCapabilities), which the sync never touches; when set it wins. */
+  @Column({ name: 'capabilities_override', type: 'jsonb', nullable: true })
+  capabilitiesOverride: ProviderCapabilities | null;
+
+  /** What the catalog says; written by the catalog sync only. */
   @Column({ type: 'integer', default: 100 })
   priority: number;
+
+  /** An operator's choice, which the sync never touches; when set it wins over `priority`. */
+  @Column({ name: 'priority_override', type: 'integer', nullable: true })
+  priorityOverride: number | null;
 
   @Column({ name: 'usage_count', type: 'bigint', default: 0 })
   usageCount: string;

@@ -1,54 +1,37 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { REGISTRY_DATA_SOURCE } from '../providers.options';
-import { DataSource, EntityManager } from 'typeorm';
 import { assertSafeUiJson } from '../../common/json-guard/validate-ui-json';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
-import { ProviderCapabilities, capabilitiesFromCatalog } from '../catalog/provider-capabilities';
-import type { UiPreferences } from '../entities/provider-config.entity';
+import type { ProviderCapabilities } from '../catalog/provider-capabilities';
+import type { ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
 import { InvalidInputError, UnknownProviderError } from '../providers.errors';
+import { effectiveCapabilities, effectivePriority } from '../selection/build-snapshot';
 import { RegistryStateService } from '../selection/registry-state.service';
 import { assertCapabilities } from './capabilities.rules';
+import { OperatorColumns, ProviderConfigRepository } from './provider-config.repository';
 import type { ProviderConfigView } from './provider-config.types';
-
-interface ProviderConfigRow {
-  id: string;
-  provider: string;
-  display_name: string;
-  enabled: boolean;
-  priority: number;
-  capabilities: ProviderCapabilities | Record<string, never>;
-  ui_preferences: UiPreferences;
-  usage_count: string;
-  last_used_at: Date | null;
-  health_status: ProviderConfigView['health']['status'];
-  last_health_check: Date | null;
-  health_latency_ms: number | null;
-  last_error: string | null;
-  consecutive_failures: number;
-  created_at: Date;
-  updated_at: Date;
-}
 
 /**
  * Operator-owned columns of provider_configs. Every write is a targeted UPDATE of the columns it
- * owns, so it can never overwrite the usage flusher's counters or the health checker's columns.
+ * owns, so it can never overwrite the usage flusher's counters, the health checker's columns or
+ * what the catalog sync writes; and it returns once this process's snapshot shows it.
  */
 @Injectable()
 export class ProviderConfigService {
   constructor(
-    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly configs: ProviderConfigRepository,
     @Inject(CATALOG) private readonly catalog: Catalog,
     private readonly state: RegistryStateService,
   ) {}
 
-  async list(): Promise<ProviderConfigView[]> {
-    const rows: ProviderConfigRow[] = await this.dataSource.query(`SELECT * FROM provider_configs ORDER BY priority, provider`);
-    return rows.map((row) => this.toView(row));
+  /** Every provider with its credentials (masked views are the credentials service's job), preferred first. */
+  async list(options: { enabledOnly?: boolean } = {}): Promise<ProviderConfigView[]> {
+    const rows = await this.configs.findAllWithCredentials(options);
+    return rows.map((row) => this.toView(row)).sort((a, b) => a.priority - b.priority || (a.provider < b.provider ? -1 : 1));
   }
 
   async get(provider: string): Promise<ProviderConfigView> {
-    const [row]: ProviderConfigRow[] = await this.dataSource.query(`SELECT * FROM provider_configs WHERE provider = $1`, [provider]);
+    const row = await this.configs.findBySlugWithCredentials(provider);
     if (!row) throw new UnknownProviderError(provider);
     return this.toView(row);
   }
@@ -61,16 +44,17 @@ export class ProviderConfigService {
   }
 
   enable(provider: string): Promise<void> {
-    return this.setEnabled(provider, true);
+    return this.update(provider, { enabled: true });
   }
 
   disable(provider: string): Promise<void> {
-    return this.setEnabled(provider, false);
+    return this.update(provider, { enabled: false });
   }
 
-  async updateCapabilities(provider: string, capabilities: ProviderCapabilities): Promise<void> {
-    assertCapabilities(capabilities);
-    await this.updateOwned(provider, `capabilities = $2::jsonb`, [JSON.stringify(capabilities)]);
+  /** The operator's capabilities, in force over the catalog's until cleared with `null`; a sync keeps them. */
+  async updateCapabilities(provider: string, capabilities: ProviderCapabilities | null): Promise<void> {
+    if (capabilities !== null) assertCapabilities(capabilities);
+    await this.update(provider, { capabilitiesOverride: capabilities });
   }
 
   async getUIPreferences(provider: string): Promise<UiPreferences> {
@@ -79,69 +63,49 @@ export class ProviderConfigService {
 
   async updateUIPreferences(provider: string, preferences: UiPreferences): Promise<void> {
     assertSafeUiJson(preferences, 'ui_preferences');
-    await this.updateOwned(provider, `ui_preferences = $2::jsonb`, [JSON.stringify(preferences)]);
+    await this.update(provider, { uiPreferences: preferences });
   }
 
-  async setPriority(provider: string, priority: number): Promise<void> {
-    if (!Number.isSafeInteger(priority) || priority < 0 || priority > 1_000_000) {
-      throw new InvalidInputError('priority', 'must be an integer between 0 and 1000000');
+  /** The operator's priority, in force over the catalog's until cleared with `null`; a sync keeps it. */
+  async setPriority(provider: string, priority: number | null): Promise<void> {
+    if (priority !== null && (!Number.isSafeInteger(priority) || priority < 0 || priority > 1_000_000)) {
+      throw new InvalidInputError('priority', 'must be an integer between 0 and 1000000, or null to use the catalog priority');
     }
-    await this.updateOwned(provider, `priority = $2`, [priority]);
+    await this.update(provider, { priorityOverride: priority });
   }
 
-  /**
-   * The id of the provider's config row, creating it from the catalog when missing (a credential
-   * stored for a catalog provider before any sync). Unknown to both → UnknownProviderError.
-   */
-  async ensure(provider: string, manager: EntityManager): Promise<string> {
-    const [existing] = await manager.query(`SELECT id FROM provider_configs WHERE provider = $1`, [provider]);
-    if (existing) return existing.id as string;
-    const entry = this.catalog.providers.get(provider);
-    if (!entry) throw new UnknownProviderError(provider);
-    const [created] = await manager.query(
-      `INSERT INTO provider_configs (provider, display_name, priority, capabilities)
-       VALUES ($1, $2, $3, $4::jsonb)
-       ON CONFLICT (provider) DO UPDATE SET provider = EXCLUDED.provider
-       RETURNING id`,
-      [provider, entry.displayName, entry.priority, JSON.stringify(capabilitiesFromCatalog(entry))],
-    );
-    return created.id as string;
+  private async update(provider: string, values: OperatorColumns): Promise<void> {
+    const xid = await this.configs.updateOperatorColumns(provider, values);
+    if (xid === null) throw new UnknownProviderError(provider);
+    await this.state.wrote([provider], [xid]);
   }
 
-  private async setEnabled(provider: string, enabled: boolean): Promise<void> {
-    await this.updateOwned(provider, `enabled = $2`, [enabled]);
-  }
-
-  private async updateOwned(provider: string, assignment: string, values: unknown[]): Promise<void> {
-    const result = await this.dataSource.query(
-      `UPDATE provider_configs SET ${assignment}, updated_at = now() WHERE provider = $1 RETURNING id`,
-      [provider, ...values],
-    );
-    if (result[0].length === 0) throw new UnknownProviderError(provider);
-    await this.state.changed('provider_config');
-  }
-
-  private toView(row: ProviderConfigRow): ProviderConfigView {
+  private toView(row: ProviderConfig): ProviderConfigView {
     return {
       id: row.id,
       provider: row.provider,
-      displayName: row.display_name,
+      displayName: row.displayName,
       enabled: row.enabled,
-      priority: row.priority,
+      priority: effectivePriority(row),
+      catalogPriority: row.priority,
+      priorityOverride: row.priorityOverride,
       inCatalog: this.catalog.providers.has(row.provider),
-      capabilities: row.capabilities,
-      uiPreferences: row.ui_preferences,
-      usageCount: Number(row.usage_count),
-      lastUsedAt: row.last_used_at,
+      capabilities: effectiveCapabilities(row) as ProviderConfigView['capabilities'],
+      catalogCapabilities: row.capabilities,
+      capabilitiesOverride: row.capabilitiesOverride,
+      uiPreferences: row.uiPreferences,
+      usageCount: Number(row.usageCount),
+      lastUsedAt: row.lastUsedAt,
+      credentialTypes: (row.credentials ?? []).map((c) => c.credentialType),
       health: {
-        status: row.health_status,
-        lastCheck: row.last_health_check,
-        latencyMs: row.health_latency_ms,
-        lastError: row.last_error,
-        consecutiveFailures: row.consecutive_failures,
+        status: row.healthStatus,
+        lastCheck: row.lastHealthCheck,
+        latencyMs: row.healthLatencyMs,
+        lastError: row.lastError,
+        consecutiveFailures: row.consecutiveFailures,
       },
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
     };
   }
 }

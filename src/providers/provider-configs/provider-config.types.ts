@@ -7,10 +7,18 @@ export interface ProviderConfigView {
   provider: string;
   displayName: string;
   enabled: boolean;
+  /** The priority in force: the operator's override when set, else the catalog's. */
   priority: number;
+  catalogPriority: number;
+  priorityOverride: number | null;
   inCatalog: boolean;
+  /** The capabilities in force: the operator's override when set, else what the catalog sync wrote. */
   capabilities: ProviderCapabilities | Record<string, never>;
+  catalogCapabilities: ProviderCapabilities | Record<string, never>;
+  capabilitiesOverride: ProviderCapabilities | null;
   uiPreferences: UiPreferences;
+  /** Which credential types are stored for it (the credentials themselves are listed masked by CredentialsService). */
+  credentialTypes: string[];
   usageCount: number;
   lastUsedAt: Date | null;
   health: {

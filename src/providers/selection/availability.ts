@@ -14,6 +14,7 @@ export type UnavailableReason =
   | 'no_credential'
   | 'credential_expired'
   | 'credential_inactive'
+  | 'credential_undecryptable'
   | 'unhealthy'
   | 'no_model_of_type'
   | 'unknown_model';
@@ -117,6 +118,11 @@ function credentialProblem(state: ProviderState, now: Date): Availability | unde
       return unavailable('credential_expired', `the credential for ${name} has expired`);
     case 'inactive':
       return unavailable('credential_inactive', `the credential for ${name} is deactivated`);
+    case 'undecryptable':
+      return unavailable(
+        'credential_undecryptable',
+        `the credential for ${name} cannot be decrypted with the configured key ring (missing or wrong key, or changed outside the registry)`,
+      );
     default: {
       // States come from the database via the snapshot builder: an unrecognised one must not pass as usable.
       const unexpected: never = state.credential;

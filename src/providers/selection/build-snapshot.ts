@@ -1,53 +1,70 @@
 import type { Catalog } from '../catalog/catalog.types';
 import { ProviderCapabilities, modelsFromCapabilities } from '../catalog/provider-capabilities';
-import type { CredentialState, HealthStatus, ProviderState, RegistrySnapshot } from './registry-snapshot';
+import type { AICredential } from '../entities/ai-credential.entity';
+import type { ProviderConfig } from '../entities/provider-config.entity';
+import type { CredentialState, ProviderState, RegistrySnapshot } from './registry-snapshot';
 
-/** One provider_configs row joined with its api_key credential, as the state query returns it. */
-export interface ProviderStateRow {
-  provider: string;
-  display_name: string;
-  enabled: boolean;
-  health_status: HealthStatus;
-  priority: number;
-  capabilities: Partial<ProviderCapabilities>;
-  credential_id: string | null;
-  credential_active: boolean | null;
-  credential_expires_at: Date | null;
+/** Whether the key ring can decrypt a stored credential (wrong key, unknown key id, or not our envelope). */
+export type DecryptCheck = (credential: AICredential) => boolean;
+
+/** The capabilities in force: the operator's override when set, else what the catalog sync wrote. */
+export function effectiveCapabilities(row: Pick<ProviderConfig, 'capabilities' | 'capabilitiesOverride'>): Partial<ProviderCapabilities> {
+  return (row.capabilitiesOverride ?? row.capabilities) as Partial<ProviderCapabilities>;
 }
 
-function credentialState(row: ProviderStateRow, requiresApiKey: boolean, now: number): CredentialState {
-  if (row.credential_id === null) return requiresApiKey ? 'missing' : 'not_required';
-  if (!row.credential_active) return 'inactive';
-  if (row.credential_expires_at && row.credential_expires_at.getTime() <= now) return 'expired';
+export function effectivePriority(row: Pick<ProviderConfig, 'priority' | 'priorityOverride'>): number {
+  return row.priorityOverride ?? row.priority;
+}
+
+function credentialState(credential: AICredential | undefined, requiresApiKey: boolean, decryptable: DecryptCheck, now: number): CredentialState {
+  if (!credential) return requiresApiKey ? 'missing' : 'not_required';
+  if (!credential.isActive) return 'inactive';
+  if (credential.expiresAt && credential.expiresAt.getTime() <= now) return 'expired';
+  if (!decryptable(credential)) return 'undecryptable';
   return 'active';
 }
 
 /**
- * The snapshot selection answers from. Capabilities come from the row (what sync wrote, or an
- * operator's update), falling back to the catalog entry for rows synced before capabilities existed.
+ * One provider as selection sees it, from its provider_configs row and its api_key credential
+ * (the snapshot query loads only that one). Capabilities come from the row, falling back to the
+ * catalog entry for rows synced before capabilities existed.
  */
-export function buildSnapshot(rows: ProviderStateRow[], catalog: Catalog, now: number): RegistrySnapshot {
+export function toProviderState(row: ProviderConfig, catalog: Catalog, decryptable: DecryptCheck, now: number): ProviderState {
+  const entry = catalog.providers.get(row.provider);
+  const capabilities = effectiveCapabilities(row);
+  const hasModels = Array.isArray(capabilities.textModels) && Array.isArray(capabilities.embeddingModels);
+  const requiresApiKey = capabilities.requiresApiKey ?? entry?.requiresApiKey ?? true;
+  const credential = row.credentials?.[0];
+  return {
+    provider: row.provider,
+    displayName: row.displayName,
+    enabled: row.enabled,
+    health: row.healthStatus,
+    credential: credentialState(credential, requiresApiKey, decryptable, now),
+    credentialExpiresAt: credential?.expiresAt ?? null,
+    priority: effectivePriority(row),
+    models: hasModels
+      ? modelsFromCapabilities(capabilities as ProviderCapabilities)
+      : {
+          text: entry?.textModels.map((m) => m.id) ?? [],
+          embedding: entry?.embeddingModels.map((m) => m.id) ?? [],
+        },
+  };
+}
+
+export function buildSnapshot(states: Iterable<ProviderState>, catalog: Catalog): RegistrySnapshot {
   const providers = new Map<string, ProviderState>();
-  for (const row of rows) {
-    const entry = catalog.providers.get(row.provider);
-    const capabilities = row.capabilities as ProviderCapabilities;
-    const hasModels = Array.isArray(capabilities.textModels) && Array.isArray(capabilities.embeddingModels);
-    const requiresApiKey = capabilities.requiresApiKey ?? entry?.requiresApiKey ?? true;
-    providers.set(row.provider, {
-      provider: row.provider,
-      displayName: row.display_name,
-      enabled: row.enabled,
-      health: row.health_status,
-      credential: credentialState(row, requiresApiKey, now),
-      credentialExpiresAt: row.credential_expires_at,
-      priority: row.priority,
-      models: hasModels
-        ? modelsFromCapabilities(capabilities)
-        : {
-            text: entry?.textModels.map((m) => m.id) ?? [],
-            embedding: entry?.embeddingModels.map((m) => m.id) ?? [],
-          },
-    });
-  }
+  for (const state of states) providers.set(state.provider, state);
   return { providers, catalog };
+}
+
+/**
+ * A new snapshot with `changed` providers replaced (or added) and `removed` ones gone. The old
+ * snapshot is left as it was: a selection running on it finishes on a consistent view.
+ */
+export function applyChanges(snapshot: RegistrySnapshot, changed: readonly ProviderState[], removed: Iterable<string>): RegistrySnapshot {
+  const providers = new Map(snapshot.providers);
+  for (const slug of removed) providers.delete(slug);
+  for (const state of changed) providers.set(state.provider, state);
+  return { providers, catalog: snapshot.catalog };
 }

@@ -7,9 +7,11 @@ export type HealthStatus = 'unknown' | 'healthy' | 'degraded' | 'unhealthy';
 /**
  * The credential as availability needs it, decided when the snapshot is built:
  * `not_required` when the provider needs no key, `missing` when none is stored,
- * `inactive` when `is_active` is false, `expired` when `expires_at` has passed.
+ * `inactive` when `is_active` is false, `expired` when `expires_at` has passed, `undecryptable` when
+ * the key ring cannot decrypt it (a key missing from the ring, a wrong key under the same id, or a
+ * row whose bound destination was changed behind the registry's back).
  */
-export type CredentialState = 'active' | 'not_required' | 'missing' | 'expired' | 'inactive';
+export type CredentialState = 'active' | 'not_required' | 'missing' | 'expired' | 'inactive' | 'undecryptable';
 
 /** One provider as the registry sees it right now (provider_configs row + its credential). */
 export interface ProviderState {

@@ -1,93 +1,164 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { REGISTRY_COORDINATION, REGISTRY_DATA_SOURCE } from '../providers.options';
-import { DataSource } from 'typeorm';
 import { CHANGE_CHANNEL, Coordination } from '../../database/coordination/coordination';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
-import { ProviderStateRow, buildSnapshot } from './build-snapshot';
-import type { RegistrySnapshot } from './registry-snapshot';
+import { credentialAad, destinationOf } from '../credentials/credential-aad';
+import { KeyRing } from '../credentials/key-ring';
+import { KEY_RING } from '../credentials/key-ring.provider';
+import type { AICredential } from '../entities/ai-credential.entity';
+import { ProviderConfigRepository } from '../provider-configs/provider-config.repository';
+import { REGISTRY_COORDINATION, REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
+import { applyChanges, buildSnapshot, toProviderState } from './build-snapshot';
+import { parseChangeNotification } from './change-notification';
+import type { ProviderState, RegistrySnapshot } from './registry-snapshot';
 
-const STATE_QUERY = `
-  SELECT p.provider, p.display_name, p.enabled, p.health_status, p.priority, p.capabilities,
-         c.id AS credential_id, c.is_active AS credential_active, c.expires_at AS credential_expires_at
-  FROM provider_configs p
-  LEFT JOIN ai_credentials c ON c.provider_config_id = p.id AND c.credential_type = 'api_key'
-  ORDER BY p.priority, p.provider`;
+/** Rows per query of a full resync: keeps each step (and the event-loop time it costs) short. */
+const RESYNC_PAGE = 500;
+/** How long this process remembers its own writes' transaction ids to skip their echoes. */
+const OWN_XID_TTL_MS = 60_000;
 
-/** Which part of the registry changed; the payload other instances receive. */
-export type ChangeKind = 'provider_config' | 'credential' | 'health' | 'catalog_sync';
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
 
 /**
  * The in-memory snapshot every availability and selection answer comes from, so they cost no query.
- * Rebuilt after each write made through this module and on a NOTIFY from another instance or process.
+ *
+ * Kept current incrementally: the database's triggers announce every committed change to
+ * provider_configs/ai_credentials with the providers it touched; only those are reloaded (one
+ * indexed query for however many arrived meanwhile) and the snapshot is swapped atomically. A
+ * periodic full resync repairs anything missed (a dropped listener, a notification lost to a crash).
+ *
+ * Read-your-writes: a writer in this process awaits reload() of what it wrote. Requests arriving
+ * while a load runs join the next one, so a writer waits for at most the load in flight plus its
+ * own, however many writes stream in: no starvation, no unbounded loop.
  */
 @Injectable()
 export class RegistryStateService implements OnModuleDestroy {
   private readonly logger = new Logger(RegistryStateService.name);
-  private readonly instanceId = randomUUID();
   private snapshot: RegistrySnapshot;
-  private refreshing: Promise<void> | null = null;
-  private refreshAgain = false;
+  private pending = new Set<string>();
+  private pendingFull = false;
+  private waiters: Waiter[] = [];
+  private loading: Promise<void> | null = null;
+  private readonly ownXids = new Map<string, number>();
   private unsubscribe: (() => void) | null = null;
+  private resyncTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly configs: ProviderConfigRepository,
     @Inject(CATALOG) private readonly catalog: Catalog,
     @Inject(REGISTRY_COORDINATION) private readonly coordination: Coordination,
+    @Inject(KEY_RING) private readonly keyRing: KeyRing,
+    @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
   ) {
-    this.snapshot = buildSnapshot([], catalog, Date.now());
+    this.snapshot = buildSnapshot([], catalog);
   }
 
-  /** Subscribes to other instances' changes, then loads. Called once by ProvidersBootstrap. */
+  /** Subscribes to change notifications, then loads everything. Called once by ProvidersBootstrap. */
   async start(): Promise<void> {
     this.unsubscribe = await this.coordination.subscribe(CHANGE_CHANNEL, (payload) => this.onNotification(payload));
-    await this.refresh();
+    await this.reload('all');
+    if (this.settings.resyncIntervalMs > 0) {
+      this.resyncTimer = setInterval(() => {
+        this.reload('all').catch((error: Error) => this.logger.warn(`Periodic snapshot resync failed: ${error.message}`));
+      }, this.settings.resyncIntervalMs);
+      this.resyncTimer.unref();
+    }
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
   }
 
-  /** Expiry needs no rebuild: availability compares each credential's expires_at with the clock. */
+  /** Expiry needs no reload: availability compares each credential's expires_at with the clock. */
   current(): RegistrySnapshot {
     return this.snapshot;
   }
 
-  /** Reloads from the database. Concurrent calls coalesce: at most one reload runs, one more follows. */
-  refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      try {
-        do {
-          this.refreshAgain = false;
-          const rows: ProviderStateRow[] = await this.dataSource.query(STATE_QUERY);
-          this.snapshot = buildSnapshot(rows, this.catalog, Date.now());
-        } while (this.refreshAgain);
-      } finally {
-        this.refreshing = null;
-      }
-    })();
-    return this.refreshing;
+  /** Resolves once the named providers (or all) are loaded as the database has them now. */
+  reload(providers: readonly string[] | 'all'): Promise<void> {
+    if (providers === 'all') this.pendingFull = true;
+    else if (providers.length === 0) return Promise.resolve();
+    else for (const provider of providers) this.pending.add(provider);
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.loading ??= this.drain();
+    return done;
   }
 
-  /** Call after a committed write: refreshes this instance and tells the others. */
-  async changed(kind: ChangeKind): Promise<void> {
-    await this.dataSource.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, JSON.stringify({ kind, instance: this.instanceId })]);
-    await this.refresh();
+  /**
+   * After a committed write of this process: makes it visible here before returning (read-your-
+   * writes) and remembers its transaction ids, so the triggers' echo of it is not loaded twice.
+   */
+  async wrote(providers: readonly string[], xids: ReadonlyArray<string | null>): Promise<void> {
+    const now = Date.now();
+    for (const xid of xids) if (xid) this.ownXids.set(xid, now);
+    if (this.ownXids.size > 1000) {
+      for (const [xid, at] of this.ownXids) if (now - at > OWN_XID_TTL_MS) this.ownXids.delete(xid);
+    }
+    await this.reload(providers);
   }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pendingFull || this.pending.size > 0) {
+        const full = this.pendingFull;
+        const providers = [...this.pending];
+        const waiters = this.waiters;
+        this.pendingFull = false;
+        this.pending = new Set();
+        this.waiters = [];
+        try {
+          if (full) await this.loadAll();
+          else await this.loadSome(providers);
+          for (const waiter of waiters) waiter.resolve();
+        } catch (error) {
+          for (const waiter of waiters) waiter.reject(error);
+          this.logger.warn(`Snapshot reload failed (${(error as Error).message}); the next resync repairs it`);
+        }
+      }
+    } finally {
+      this.loading = null;
+    }
+  }
+
+  private async loadSome(providers: string[]): Promise<void> {
+    const rows = await this.configs.findSnapshotRows(providers);
+    const now = Date.now();
+    const states = rows.map((row) => toProviderState(row, this.catalog, this.decryptable, now));
+    const found = new Set(states.map((state) => state.provider));
+    this.snapshot = applyChanges(this.snapshot, states, providers.filter((provider) => !found.has(provider)));
+  }
+
+  private async loadAll(): Promise<void> {
+    const states: ProviderState[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const rows = await this.configs.findSnapshotPage(after, RESYNC_PAGE);
+      const now = Date.now();
+      for (const row of rows) states.push(toProviderState(row, this.catalog, this.decryptable, now));
+      if (rows.length < RESYNC_PAGE) break;
+      after = rows[rows.length - 1].provider;
+    }
+    this.snapshot = buildSnapshot(states, this.catalog);
+  }
+
+  private readonly decryptable = (credential: AICredential): boolean => {
+    try {
+      this.keyRing.decrypt(credential.encryptedCredentials, {
+        aad: credentialAad(credential.provider, credential.credentialType, destinationOf(credential.metadata)),
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
   private onNotification(payload: string): void {
-    try {
-      if ((JSON.parse(payload) as { instance?: string }).instance === this.instanceId) return;
-    } catch {
-      // Not one of ours (someone else NOTIFYing the channel): refreshing is still the safe answer.
-    }
-    this.refresh()
-      .then(() => this.logger.debug(`Snapshot refreshed after a change notification`))
-      .catch((error: Error) => this.logger.warn(`Refresh after a change notification failed: ${error.message}`));
+    const change = parseChangeNotification(payload);
+    if (change.kind === 'providers' && change.xid !== null && this.ownXids.delete(change.xid)) return;
+    this.reload(change.kind === 'providers' ? change.providers : 'all').catch(() => undefined); // logged in drain()
   }
 }

@@ -1,0 +1,136 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The database itself tells every instance what changed, so any writer (our services, another
+ * instance, the TypeORM CLI, psql, an application that wrote ai_credentials before the registry)
+ * reaches every instance, and a rolled-back write tells no one (NOTIFY is delivered at COMMIT).
+ *
+ * - Statement-level AFTER triggers with transition tables: a bulk statement sends one notification
+ *   naming every provider it touched, not one per row. Updates that change no column the in-memory
+ *   snapshot holds (usage counters, last check time, UI JSON) send nothing, so the usage flusher
+ *   and unchanged health checks cost no instance a reload.
+ * - The payload carries the writing transaction's id, so the instance that made the write (and has
+ *   already reloaded it) can skip its own echo, and the providers, so receivers reload only those.
+ *   Past NOTIFY's 8000-byte limit it says "all" instead.
+ * - A credential written without provider_config_id (or with one that disagrees with its provider
+ *   slug) is linked to its provider's config here, creating the config the way the backfill did.
+ *
+ * The channel name is CHANGE_CHANNEL in src/database/coordination/coordination.ts.
+ */
+export class PropagateRegistryChanges1764000005000 implements MigrationInterface {
+  name = 'PropagateRegistryChanges1764000005000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE FUNCTION "ai_registry_notify"(changed text[]) RETURNS void LANGUAGE plpgsql AS $$
+      DECLARE
+        payload text;
+      BEGIN
+        IF changed IS NULL OR cardinality(changed) = 0 THEN
+          RETURN;
+        END IF;
+        payload := json_build_object('xid', pg_current_xact_id()::text, 'providers', changed)::text;
+        IF octet_length(payload) > 7900 THEN
+          payload := json_build_object('xid', pg_current_xact_id()::text, 'all', true)::text;
+        END IF;
+        PERFORM pg_notify('ai_registry_changes', payload);
+      END
+      $$`);
+
+    await queryRunner.query(`
+      CREATE FUNCTION "ai_registry_provider_configs_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        changed text[];
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          SELECT array_agg(DISTINCT provider) INTO changed FROM new_rows;
+        ELSIF TG_OP = 'DELETE' THEN
+          SELECT array_agg(DISTINCT provider) INTO changed FROM old_rows;
+        ELSE
+          SELECT array_agg(DISTINCT s.provider) INTO changed FROM (
+            SELECT n.provider, o.provider AS old_provider FROM new_rows n JOIN old_rows o ON o.id = n.id
+            WHERE (n.provider, n.display_name, n.enabled, n.priority, n.priority_override, n.capabilities,
+                   n.capabilities_override, n.health_status)
+                  IS DISTINCT FROM
+                  (o.provider, o.display_name, o.enabled, o.priority, o.priority_override, o.capabilities,
+                   o.capabilities_override, o.health_status)
+          ) d CROSS JOIN LATERAL (VALUES (d.provider), (d.old_provider)) AS s(provider);
+        END IF;
+        PERFORM ai_registry_notify(changed);
+        RETURN NULL;
+      END
+      $$`);
+
+    await queryRunner.query(`
+      CREATE FUNCTION "ai_registry_ai_credentials_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        changed text[];
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          SELECT array_agg(DISTINCT provider) INTO changed FROM new_rows;
+        ELSIF TG_OP = 'DELETE' THEN
+          SELECT array_agg(DISTINCT provider) INTO changed FROM old_rows;
+        ELSE
+          SELECT array_agg(DISTINCT s.provider) INTO changed FROM (
+            SELECT n.provider, o.provider AS old_provider FROM new_rows n JOIN old_rows o ON o.id = n.id
+            WHERE (n.provider, n.credential_type, n.provider_config_id, n.is_active, n.expires_at,
+                   n.encrypted_credentials, n.metadata)
+                  IS DISTINCT FROM
+                  (o.provider, o.credential_type, o.provider_config_id, o.is_active, o.expires_at,
+                   o.encrypted_credentials, o.metadata)
+          ) d CROSS JOIN LATERAL (VALUES (d.provider), (d.old_provider)) AS s(provider);
+        END IF;
+        PERFORM ai_registry_notify(changed);
+        RETURN NULL;
+      END
+      $$`);
+
+    for (const table of ['provider_configs', 'ai_credentials']) {
+      const fn = `ai_registry_${table}_changed`;
+      await queryRunner.query(
+        `CREATE TRIGGER "${fn}_insert" AFTER INSERT ON "${table}" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "${fn}"()`,
+      );
+      await queryRunner.query(
+        `CREATE TRIGGER "${fn}_update" AFTER UPDATE ON "${table}" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "${fn}"()`,
+      );
+      await queryRunner.query(
+        `CREATE TRIGGER "${fn}_delete" AFTER DELETE ON "${table}" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "${fn}"()`,
+      );
+    }
+
+    await queryRunner.query(`
+      CREATE FUNCTION "ai_registry_link_credential"() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        config_id bigint;
+      BEGIN
+        SELECT id INTO config_id FROM provider_configs WHERE provider = NEW.provider;
+        IF config_id IS NULL THEN
+          INSERT INTO provider_configs (provider, display_name) VALUES (NEW.provider, NEW.provider)
+          ON CONFLICT (provider) DO UPDATE SET provider = EXCLUDED.provider
+          RETURNING id INTO config_id;
+        END IF;
+        NEW.provider_config_id := config_id;
+        RETURN NEW;
+      END
+      $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER "ai_registry_link_credential" BEFORE INSERT OR UPDATE OF provider, provider_config_id ON "ai_credentials"
+      FOR EACH ROW EXECUTE FUNCTION "ai_registry_link_credential"()`);
+    // Rows a legacy writer added between the backfill and this migration.
+    await queryRunner.query(`
+      UPDATE "ai_credentials" c SET "provider_config_id" = p."id"
+      FROM "provider_configs" p
+      WHERE p."provider" = c."provider" AND c."provider_config_id" IS DISTINCT FROM p."id"`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TRIGGER "ai_registry_link_credential" ON "ai_credentials"`);
+    await queryRunner.query(`DROP FUNCTION "ai_registry_link_credential"()`);
+    for (const table of ['provider_configs', 'ai_credentials']) {
+      const fn = `ai_registry_${table}_changed`;
+      for (const op of ['insert', 'update', 'delete']) await queryRunner.query(`DROP TRIGGER "${fn}_${op}" ON "${table}"`);
+      await queryRunner.query(`DROP FUNCTION "${fn}"()`);
+    }
+    await queryRunner.query(`DROP FUNCTION "ai_registry_notify"(text[])`);
+  }
+}

@@ -1,0 +1,36 @@
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+type Runner = DataSource | EntityManager;
+
+/**
+ * The rows of a hand-written statement. TypeORM's postgres driver answers UPDATE/DELETE with
+ * `[rows, affectedCount]` and SELECT/INSERT with `rows`; this reads both the same way.
+ */
+export async function rowsOf<T = Record<string, unknown>>(runner: Runner, sql: string, params: unknown[] = []): Promise<T[]> {
+  const result: unknown = await runner.query(sql, params);
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+    return result[0] as T[];
+  }
+  return result as T[];
+}
+
+/**
+ * A raw row (database column names) as the entity it is a row of, converted by TypeORM's own column
+ * metadata, so hand-written SQL returns the same typed objects as the Repository does.
+ */
+export function hydrate<T extends ObjectLiteral>(runner: Runner, target: EntityTarget<T>, raw: Record<string, unknown>): T {
+  const dataSource = 'manager' in runner && 'driver' in runner ? runner : runner.connection;
+  const metadata = dataSource.getMetadata(target);
+  const entity = metadata.create() as T;
+  for (const column of metadata.columns) {
+    if (column.relationMetadata) {
+      // The foreign key column itself (e.g. provider_config_id) still comes through as its own property.
+      if (column.databaseName in raw) (entity as Record<string, unknown>)[column.propertyName] = raw[column.databaseName];
+      continue;
+    }
+    if (column.databaseName in raw) {
+      (entity as Record<string, unknown>)[column.propertyName] = dataSource.driver.prepareHydratedValue(raw[column.databaseName], column);
+    }
+  }
+  return entity;
+}

@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { rowsOf } from '../../database/raw-rows';
+import { ProviderConfig } from '../entities/provider-config.entity';
+import { ProviderHealthCheck } from '../entities/provider-health-check.entity';
+import { REGISTRY_DATA_SOURCE } from '../providers.options';
+import type { HealthStatus } from '../selection/registry-snapshot';
+
+/** What a probe needs of a provider's row. */
+export type ProbeTarget = Pick<ProviderConfig, 'id' | 'provider' | 'enabled' | 'capabilities' | 'capabilitiesOverride' | 'consecutiveFailures'>;
+
+export interface ProbeRecord {
+  status: HealthStatus;
+  latencyMs: number | null;
+  reason: string | null;
+  consecutiveFailures: number;
+  listedModels: number | null;
+  missingModels: string[];
+}
+
+export interface HealthSummaryRow {
+  provider: string;
+  enabled: boolean;
+  healthStatus: HealthStatus;
+  lastError: string | null;
+  lastHealthCheck: Date | null;
+  consecutiveFailures: number;
+  uptime: number | null;
+  p50: number | null;
+  p95: number | null;
+  checks: number;
+  drift: string[] | null;
+}
+
+/**
+ * All SQL of `provider_health_checks` and of the health columns of `provider_configs`, which the
+ * health checker owns (status, last check, latency, last error, failure streak) and nothing else writes.
+ */
+@Injectable()
+export class HealthRepository {
+  private readonly configs: Repository<ProviderConfig>;
+
+  constructor(@Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource) {
+    this.configs = dataSource.getRepository(ProviderConfig);
+  }
+
+  findProbeTarget(provider: string): Promise<ProbeTarget | null> {
+    return this.probeTargets().where('p.provider = :provider', { provider }).getOne();
+  }
+
+  /** Enabled providers, preferred first: the sweep's order. */
+  findEnabledProbeTargets(): Promise<ProbeTarget[]> {
+    return this.probeTargets().where('p.enabled').orderBy('COALESCE(p.priority_override, p.priority)').addOrderBy('p.provider').getMany();
+  }
+
+  /**
+   * Writes a probe's verdict and its history row in one transaction, only if the failure streak is
+   * still `expectedStreak` (compare-and-set): null when another check got there first, so the
+   * caller re-classifies on the new streak instead of overwriting it.
+   */
+  recordProbe(configId: string, expectedStreak: number, record: ProbeRecord): Promise<{ checkedAt: Date; xid: string } | null> {
+    return this.dataSource.transaction(async (manager) => {
+      // Health columns only (no updated_at: that records the operator's changes).
+      const [updated] = await rowsOf<{ xid: string }>(
+        manager,
+        `UPDATE provider_configs
+         SET health_status = $2, last_health_check = now(), health_latency_ms = $3, last_error = $4, consecutive_failures = $5
+         WHERE id = $1 AND consecutive_failures = $6 RETURNING pg_current_xact_id()::text AS xid`,
+        [configId, record.status, record.latencyMs, record.reason, record.consecutiveFailures, expectedStreak],
+      );
+      if (!updated) return null;
+      const [inserted] = await rowsOf<{ checked_at: Date }>(
+        manager,
+        `INSERT INTO provider_health_checks (provider_config_id, status, latency_ms, error, listed_models, missing_models)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING checked_at`,
+        [configId, record.status, record.latencyMs, record.reason, record.listedModels, JSON.stringify(record.missingModels)],
+      );
+      return { checkedAt: inserted.checked_at, xid: updated.xid };
+    });
+  }
+
+  async currentStreak(configId: string): Promise<number | null> {
+    const row = await this.configs.findOne({ select: { id: true, consecutiveFailures: true }, where: { id: configId } });
+    return row?.consecutiveFailures ?? null;
+  }
+
+  /** Deletes history older than `days`; returns how many rows went. */
+  async pruneOlderThan(days: number): Promise<number> {
+    const result = await this.dataSource
+      .getRepository(ProviderHealthCheck)
+      .createQueryBuilder()
+      .delete()
+      .where('checked_at < now() - make_interval(days => :days)', { days })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  /** Per provider: its health columns, 24 h uptime and latency percentiles, and the latest drift. */
+  summaries(): Promise<HealthSummaryRow[]> {
+    return rowsOf<HealthSummaryRow>(
+      this.dataSource,
+      `SELECT p.provider, p.enabled, p.health_status AS "healthStatus", p.last_error AS "lastError",
+              p.last_health_check AS "lastHealthCheck", p.consecutive_failures AS "consecutiveFailures",
+              s.uptime::float8 AS uptime, s.p50::float8 AS p50, s.p95::float8 AS p95,
+              coalesce(s.checks, 0)::int AS checks, latest.missing_models AS drift
+       FROM provider_configs p
+       LEFT JOIN LATERAL (
+         SELECT 100.0 * avg(CASE WHEN h.status = 'unhealthy' THEN 0 ELSE 1 END) FILTER (WHERE h.status <> 'unknown') AS uptime,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY h.latency_ms) AS p50,
+                percentile_cont(0.95) WITHIN GROUP (ORDER BY h.latency_ms) AS p95,
+                count(*) AS checks
+         FROM provider_health_checks h
+         WHERE h.provider_config_id = p.id AND h.checked_at > now() - interval '24 hours'
+       ) s ON true
+       LEFT JOIN LATERAL (
+         SELECT h.missing_models FROM provider_health_checks h
+         WHERE h.provider_config_id = p.id ORDER BY h.checked_at DESC, h.id DESC LIMIT 1
+       ) latest ON true
+       ORDER BY COALESCE(p.priority_override, p.priority), p.provider`,
+    );
+  }
+
+  private probeTargets() {
+    return this.configs
+      .createQueryBuilder('p')
+      .select(['p.id', 'p.provider', 'p.enabled', 'p.capabilities', 'p.capabilitiesOverride', 'p.consecutiveFailures']);
+  }
+}

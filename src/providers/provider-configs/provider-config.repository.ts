@@ -1,0 +1,172 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { rowsOf } from '../../database/raw-rows';
+import type { ProviderCapabilities } from '../catalog/provider-capabilities';
+import type { ExistingProviderRow, SyncPlan } from '../catalog/plan-sync';
+import { DEFAULT_CREDENTIAL_TYPE } from '../credentials/credential.types';
+import { ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
+import { REGISTRY_DATA_SOURCE } from '../providers.options';
+
+/** The operator-owned columns, the only ones the API/CLI edges write. */
+export interface OperatorColumns {
+  enabled?: boolean;
+  priorityOverride?: number | null;
+  capabilitiesOverride?: ProviderCapabilities | null;
+  uiPreferences?: UiPreferences;
+}
+
+const OPERATOR_COLUMNS: Record<keyof OperatorColumns, { column: string; cast: string; json: boolean }> = {
+  enabled: { column: 'enabled', cast: 'boolean', json: false },
+  priorityOverride: { column: 'priority_override', cast: 'integer', json: false },
+  capabilitiesOverride: { column: 'capabilities_override', cast: 'jsonb', json: true },
+  uiPreferences: { column: 'ui_preferences', cast: 'jsonb', json: true },
+};
+
+export interface CatalogRow {
+  provider: string;
+  displayName: string;
+  priority: number;
+  capabilities: ProviderCapabilities;
+}
+
+/**
+ * All SQL of `provider_configs` except the columns other writers own (usage: UsageRepository,
+ * health: HealthRepository). Every write is a targeted UPDATE of its own columns.
+ */
+@Injectable()
+export class ProviderConfigRepository {
+  private readonly repo: Repository<ProviderConfig>;
+
+  constructor(@Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource) {
+    this.repo = dataSource.getRepository(ProviderConfig);
+  }
+
+  /** Providers with their credentials loaded through the relation; `enabledOnly` is the enabled scope. */
+  findAllWithCredentials(options: { enabledOnly?: boolean } = {}): Promise<ProviderConfig[]> {
+    return this.repo.find({
+      relations: { credentials: true },
+      where: options.enabledOnly ? { enabled: true } : {},
+      order: { provider: 'ASC', credentials: { credentialType: 'ASC' } },
+    });
+  }
+
+  findBySlugWithCredentials(provider: string): Promise<ProviderConfig | null> {
+    return this.repo.findOne({ where: { provider }, relations: { credentials: true }, order: { credentials: { credentialType: 'ASC' } } });
+  }
+
+  /** What the in-memory snapshot holds of the named providers: one indexed query. */
+  findSnapshotRows(providers: readonly string[]): Promise<ProviderConfig[]> {
+    return this.snapshotQuery().where('p.provider = ANY(:providers)', { providers }).getMany();
+  }
+
+  /** The same, a page at a time in slug order, for the full resync (keeps each step short). */
+  findSnapshotPage(afterProvider: string | null, limit: number): Promise<ProviderConfig[]> {
+    const query = this.snapshotQuery().orderBy('p.provider').limit(limit);
+    if (afterProvider !== null) query.where('p.provider > :afterProvider', { afterProvider });
+    return query.getMany();
+  }
+
+  /** Updates the given operator columns; null when there is no such provider. */
+  async updateOperatorColumns(provider: string, values: OperatorColumns): Promise<string | null> {
+    const keys = (Object.keys(values) as (keyof OperatorColumns)[]).filter((key) => values[key] !== undefined);
+    const assignments = keys.map((key, i) => `${OPERATOR_COLUMNS[key].column} = $${i + 2}::${OPERATOR_COLUMNS[key].cast}`);
+    const params = keys.map((key) => {
+      const value = values[key];
+      return OPERATOR_COLUMNS[key].json && value !== null ? JSON.stringify(value) : value;
+    });
+    const [row] = await rowsOf<{ xid: string }>(
+      this.dataSource,
+      `UPDATE provider_configs SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE provider = $1
+       RETURNING pg_current_xact_id()::text AS xid`,
+      [provider, ...params],
+    );
+    return row?.xid ?? null;
+  }
+
+  /** Creates the provider's row from its catalog entry when missing (a credential stored before any sync). */
+  async insertIfMissing(row: CatalogRow): Promise<string | null> {
+    const [inserted] = await rowsOf<{ xid: string }>(
+      this.dataSource,
+      `INSERT INTO provider_configs (provider, display_name, priority, capabilities) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (provider) DO NOTHING RETURNING pg_current_xact_id()::text AS xid`,
+      [row.provider, row.displayName, row.priority, JSON.stringify(row.capabilities)],
+    );
+    return inserted?.xid ?? null;
+  }
+
+  /** How many of these providers have a row with capabilities (the first-start sync check). */
+  async countWithCapabilities(providers: readonly string[]): Promise<number> {
+    return this.repo
+      .createQueryBuilder('p')
+      .where('p.provider = ANY(:providers)', { providers })
+      .andWhere(`p.capabilities <> '{}'::jsonb`)
+      .getCount();
+  }
+
+  /**
+   * A catalog sync in one transaction: locks every row, lets `plan` decide from what is there, and
+   * (unless dryRun) writes the catalog-owned columns set-based. Never enabled, overrides, usage or health,
+   * except that pruning disables providers that left the catalog.
+   */
+  syncCatalog(dryRun: boolean, plan: (existing: ExistingProviderRow[]) => SyncPlan): Promise<SyncPlan> {
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await manager
+        .getRepository(ProviderConfig)
+        .createQueryBuilder('p')
+        .select(['p.id', 'p.provider', 'p.displayName', 'p.priority', 'p.priorityOverride', 'p.capabilities', 'p.capabilitiesOverride', 'p.enabled'])
+        .orderBy('p.provider')
+        .setLock('pessimistic_write')
+        .getMany();
+      const decided = plan(existing);
+      if (!dryRun) await this.applySyncPlan(manager, decided);
+      return decided;
+    });
+  }
+
+  private async applySyncPlan(manager: EntityManager, plan: SyncPlan): Promise<void> {
+    const columns = (rows: CatalogRow[]) => [
+      rows.map((r) => r.provider),
+      rows.map((r) => r.displayName),
+      rows.map((r) => r.priority),
+      rows.map((r) => JSON.stringify(r.capabilities)),
+    ];
+    if (plan.inserts.length > 0) {
+      await manager.query(
+        `INSERT INTO provider_configs (provider, display_name, priority, capabilities)
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::jsonb[])
+         ON CONFLICT (provider) DO NOTHING`,
+        columns(plan.inserts),
+      );
+    }
+    if (plan.updates.length > 0) {
+      await manager.query(
+        `UPDATE provider_configs p
+         SET display_name = d.display_name, priority = d.priority, capabilities = d.capabilities, updated_at = now()
+         FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::jsonb[]) AS d(provider, display_name, priority, capabilities)
+         WHERE p.provider = d.provider`,
+        columns(plan.updates),
+      );
+    }
+    if (plan.result.pruned.length > 0) {
+      await manager.query(`UPDATE provider_configs SET enabled = false, updated_at = now() WHERE provider = ANY($1)`, [plan.result.pruned]);
+    }
+  }
+
+  private snapshotQuery(): SelectQueryBuilder<ProviderConfig> {
+    return this.repo
+      .createQueryBuilder('p')
+      .select([
+        'p.id',
+        'p.provider',
+        'p.displayName',
+        'p.enabled',
+        'p.healthStatus',
+        'p.priority',
+        'p.priorityOverride',
+        'p.capabilities',
+        'p.capabilitiesOverride',
+      ])
+      .leftJoin('p.credentials', 'c', 'c.credentialType = :credentialType', { credentialType: DEFAULT_CREDENTIAL_TYPE })
+      .addSelect(['c.id', 'c.provider', 'c.credentialType', 'c.isActive', 'c.expiresAt', 'c.encryptedCredentials', 'c.metadata']);
+  }
+}
