@@ -1,3 +1,4 @@
+import { validateBaseUrl } from '../health/base-url.policy';
 import { CatalogSchema, ModelRefSchema, ProviderSchema } from './catalog.schema';
 import { Catalog, CatalogProvider, ModelRef, ModelType, OperationConfig, ProbeKind } from './catalog.types';
 
@@ -47,8 +48,9 @@ function toProvider(slug: string, p: ProviderSchema): CatalogProvider {
     slug,
     displayName: p.display_name,
     probe: p.probe as ProbeKind,
-    // One spelling of the URL, so capabilities compare equal whether or not the file had a trailing slash.
-    baseUrl: p.base_url.replace(/\/+$/, ''),
+    // The policy's normal form (no trailing slash, no empty `?`/`#`): one spelling, so capabilities
+    // compare equal however the file wrote it, and probes can append `/models`.
+    baseUrl: validateBaseUrl(p.base_url),
     requiresApiKey: p.requires_api_key,
     requiredConfig: [...(p.required_config ?? [])],
     priority: p.priority,

@@ -1,7 +1,8 @@
 import { childPath } from './catalog-path';
 import { CatalogIssue } from './catalog.errors';
 import { CatalogSchema, ModelRefSchema, ProviderSchema } from './catalog.schema';
-import { ModelType, PRECEDENCE_SOURCES, SLUG_PATTERN } from './catalog.types';
+import { slugProblem } from './catalog-values';
+import { ModelType, PRECEDENCE_SOURCES } from './catalog.types';
 
 /*
  * Rules class-validator cannot express because they span fields: map keys, uniqueness, and references
@@ -17,9 +18,8 @@ export function crossFieldIssues(doc: CatalogSchema): CatalogIssue[] {
 
   for (const [slug, provider] of providers ?? []) {
     const path = childPath('providers', slug);
-    if (!SLUG_PATTERN.test(slug)) {
-      issues.push({ path, rule: `provider slug must match ${SLUG_PATTERN.source}` });
-    }
+    const badSlug = slugProblem(slug);
+    if (badSlug) issues.push({ path, rule: `provider slug ${badSlug}` });
     if (!isRecord(provider)) continue;
     issues.push(...duplicateIds(provider.text_models, childPath(path, 'text_models')));
     issues.push(...duplicateIds(provider.embedding_models, childPath(path, 'embedding_models')));
@@ -50,9 +50,8 @@ export function crossFieldIssues(doc: CatalogSchema): CatalogIssue[] {
   if (doc.operations instanceof Map) {
     for (const [name, operation] of doc.operations) {
       const path = childPath('operations', name);
-      if (!SLUG_PATTERN.test(name)) {
-        issues.push({ path, rule: `operation name must match ${SLUG_PATTERN.source}` });
-      }
+      const badName = slugProblem(name);
+      if (badName) issues.push({ path, rule: `operation name ${badName}` });
       if (!isRecord(operation)) continue;
       const type = operation.model_type ?? 'text';
       if (type === 'text' || type === 'embedding') checkRef(operation, type, path);

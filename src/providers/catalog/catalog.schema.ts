@@ -11,12 +11,18 @@ import {
   IsOptional,
   IsString,
   Matches,
-  Min,
   MinLength,
   ValidateBy,
   ValidateNested,
-  ValidationOptions,
 } from 'class-validator';
+import { validateBaseUrl } from '../health/base-url.policy';
+import {
+  modelIdProblem,
+  modelSizeProblem,
+  nameProblem,
+  priorityProblem,
+  VALUE_LIMITS,
+} from './catalog-values';
 import { CONFIG_KEY_PATTERN, MODEL_TYPES, PROBE_KINDS } from './catalog.types';
 
 /*
@@ -27,71 +33,73 @@ import { CONFIG_KEY_PATTERN, MODEL_TYPES, PROBE_KINDS } from './catalog.types';
  */
 
 const NON_EMPTY = { message: 'must be a non-empty string' };
-const POSITIVE_INT = { message: 'must be a positive integer' };
 const MAPPING = (what: string) => ({ message: `must be a mapping (${what})` });
 const LIST = (what: string) => ({ message: `must be a list of ${what}` });
 
-/** `new URL` rather than validator.js isURL: it accepts what fetch accepts (localhost, docker hostnames, ports). */
-function IsHttpUrl(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isHttpUrl',
-      validator: {
-        validate(value: unknown): boolean {
-          if (typeof value !== 'string') return false;
-          let url: URL;
-          try {
-            url = new URL(value);
-          } catch {
-            return false;
-          }
-          // Credentials in a base URL would be copied into capabilities jsonb, which is not secret storage.
-          return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
-        },
-        defaultMessage: () => 'must be an http:// or https:// URL without credentials in it',
-      },
+/**
+ * A rule shared with the capabilities checks (catalog-values.ts): the reason it gives for a value is
+ * the message, so the operator reads the same rule in both places.
+ */
+function Satisfies(name: string, problem: (value: unknown) => string | undefined): PropertyDecorator {
+  return ValidateBy({
+    name,
+    validator: {
+      validate: (value: unknown) => problem(value) === undefined,
+      defaultMessage: (args) => problem(args?.value) ?? '',
     },
-    options,
-  );
+  });
+}
+
+/** A bound on a list's length that stays silent when the value is not a list (@IsArray says so). */
+function MaxItems(max: number, what: string): PropertyDecorator {
+  return Satisfies('maxItems', (value) => (Array.isArray(value) && value.length > max ? `must list at most ${max} ${what}` : undefined));
+}
+
+/**
+ * The same policy as every other base URL (scheme, no credentials, query or fragment, no metadata
+ * address): probes send the provider's key there.
+ */
+export function baseUrlProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be an http:// or https:// URL';
+  if (value.length > VALUE_LIMITS.baseUrlChars) return `must be at most ${VALUE_LIMITS.baseUrlChars} characters`;
+  try {
+    validateBaseUrl(value);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 export class TextModelSchema {
-  @IsString(NON_EMPTY)
-  @MinLength(1, NON_EMPTY)
+  @Satisfies('isModelId', modelIdProblem)
   id: string;
 
-  @IsString(NON_EMPTY)
-  @MinLength(1, NON_EMPTY)
+  @Satisfies('isModelName', (v) => nameProblem(v, VALUE_LIMITS.modelNameChars))
   name: string;
 
-  @IsInt(POSITIVE_INT)
-  @Min(1, POSITIVE_INT)
+  @Satisfies('isModelSize', modelSizeProblem)
   context_length: number;
 }
 
 export class EmbeddingModelSchema {
-  @IsString(NON_EMPTY)
-  @MinLength(1, NON_EMPTY)
+  @Satisfies('isModelId', modelIdProblem)
   id: string;
 
-  @IsString(NON_EMPTY)
-  @MinLength(1, NON_EMPTY)
+  @Satisfies('isModelName', (v) => nameProblem(v, VALUE_LIMITS.modelNameChars))
   name: string;
 
-  @IsInt(POSITIVE_INT)
-  @Min(1, POSITIVE_INT)
+  @Satisfies('isModelSize', modelSizeProblem)
   dimensions: number;
 }
 
 export class ProviderSchema {
-  @IsString(NON_EMPTY)
-  @MinLength(1, NON_EMPTY)
+  @Satisfies('isDisplayName', (v) => nameProblem(v, VALUE_LIMITS.displayNameChars))
   display_name: string;
 
   @IsIn(PROBE_KINDS, { message: `must be one of ${PROBE_KINDS.join(', ')}` })
   probe: string;
 
-  @IsHttpUrl()
+  @Satisfies('isBaseUrl', baseUrlProblem)
   base_url: string;
 
   @IsBoolean({ message: 'must be true or false' })
@@ -105,20 +113,22 @@ export class ProviderSchema {
       `every entry must match ${CONFIG_KEY_PATTERN.source}` + badEntries(value, (v) => CONFIG_KEY_PATTERN.test(v)),
   })
   @ArrayUnique({ message: 'must not list a key twice' })
+  @MaxItems(VALUE_LIMITS.requiredConfigKeys, 'keys')
   required_config?: string[];
 
-  @IsInt({ message: 'must be an integer (lower = preferred)' })
-  @Min(0, { message: 'must be 0 or more (lower = preferred)' })
+  @Satisfies('isPriority', priorityProblem)
   priority: number;
 
   @IsOptional()
   @IsArray(LIST('text models'))
+  @MaxItems(VALUE_LIMITS.modelsPerType, 'text models')
   @ValidateNested({ each: true, message: 'must be a mapping with id, name, context_length' })
   @Type(() => TextModelSchema)
   text_models?: TextModelSchema[];
 
   @IsOptional()
   @IsArray(LIST('embedding models'))
+  @MaxItems(VALUE_LIMITS.modelsPerType, 'embedding models')
   @ValidateNested({ each: true, message: 'must be a mapping with id, name, dimensions' })
   @Type(() => EmbeddingModelSchema)
   embedding_models?: EmbeddingModelSchema[];

@@ -90,6 +90,18 @@ export interface Catalog {
   readonly precedenceWeights: PrecedenceWeights;
 }
 
-/** Same rule for provider slugs and operation names: they end up in URLs, CLI args and SQL. */
+/**
+ * Same rule for provider slugs and operation names: they end up in URLs, CLI args and SQL; 63
+ * characters is `provider_configs.provider` (varchar(63)).
+ */
 export const SLUG_PATTERN = /^[a-z][a-z0-9_-]{1,62}$/;
-export const CONFIG_KEY_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+/**
+ * Slugs that match the pattern but name JavaScript object internals: a host or the admin console
+ * keying a plain object by slug (`prefs[slug]`) would read Object.prototype, and the UI-JSON guard
+ * refuses them as keys. (`__proto__` already fails the pattern.)
+ */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set(['constructor', 'prototype']);
+export const CONFIG_KEY_PATTERN = /^[A-Z][A-Z0-9_]{0,99}$/;
+
+/** Lower = preferred; the bound `setPriority` enforces too (priority is an integer column). */
+export const PRIORITY_MAX = 1_000_000;

@@ -64,6 +64,13 @@ function issuesOf(text: string): { path: string; rule: string }[] {
   throw new Error('expected the catalog to be rejected');
 }
 
+/** A fresh valid document with one change applied. */
+function issuesDoc(change: (doc: any) => void): any {
+  const doc = validDoc();
+  change(doc);
+  return doc;
+}
+
 function issuesAfter(change: (doc: any) => void): { path: string; rule: string }[] {
   const doc = validDoc();
   change(doc);
@@ -287,15 +294,16 @@ describe('parseCatalog', () => {
 
   it.each<[string, (d: any) => void, string, string]>([
     ['probe', (d) => (d.providers.openai.probe = 'gemini'), 'providers.openai.probe', 'must be one of openai, anthropic, ollama, openrouter, openai_compatible'],
-    ['base_url scheme', (d) => (d.providers.openai.base_url = 'ftp://api.openai.com'), 'providers.openai.base_url', 'must be an http:// or https:// URL without credentials in it'],
-    ['base_url credentials', (d) => (d.providers.openai.base_url = 'https://user:secret@api.openai.com'), 'providers.openai.base_url', 'must be an http:// or https:// URL without credentials in it'],
-    ['base_url garbage', (d) => (d.providers.openai.base_url = 'not a url'), 'providers.openai.base_url', 'must be an http:// or https:// URL without credentials in it'],
+    ['base_url scheme', (d) => (d.providers.openai.base_url = 'ftp://api.openai.com'), 'providers.openai.base_url', 'base URL must use http or https, not ftp'],
+    ['base_url credentials', (d) => (d.providers.openai.base_url = 'https://user:secret@api.openai.com'), 'providers.openai.base_url', 'base URL must not contain a user name or password'],
+    ['base_url garbage', (d) => (d.providers.openai.base_url = 'not a url'), 'providers.openai.base_url', 'base URL must be an absolute http(s) URL'],
+    ['base_url type', (d) => (d.providers.openai.base_url = 443), 'providers.openai.base_url', 'must be an http:// or https:// URL'],
     ['requires_api_key', (d) => (d.providers.openai.requires_api_key = 'yes'), 'providers.openai.requires_api_key', 'must be true or false'],
-    ['required_config', (d) => (d.providers.openai.required_config = ['OPENAI_API_KEY', 'openai_org']), 'providers.openai.required_config', 'every entry must match ^[A-Z][A-Z0-9_]*$ (bad: "openai_org")'],
+    ['required_config', (d) => (d.providers.openai.required_config = ['OPENAI_API_KEY', 'openai_org']), 'providers.openai.required_config', 'every entry must match ^[A-Z][A-Z0-9_]{0,99}$ (bad: "openai_org")'],
     ['required_config repeat', (d) => (d.providers.openai.required_config = ['A', 'A']), 'providers.openai.required_config', 'must not list a key twice'],
-    ['priority', (d) => (d.providers.openai.priority = -1), 'providers.openai.priority', 'must be 0 or more (lower = preferred)'],
+    ['priority', (d) => (d.providers.openai.priority = -1), 'providers.openai.priority', 'must be an integer from 0 to 1000000 (lower = preferred)'],
     ['display_name', (d) => (d.providers.openai.display_name = ''), 'providers.openai.display_name', 'must be a non-empty string'],
-    ['model id', (d) => delete d.providers.openai.text_models[0].id, 'providers.openai.text_models[0].id', 'must be a non-empty string'],
+    ['model id', (d) => delete d.providers.openai.text_models[0].id, 'providers.openai.text_models[0].id', 'must be 1-200 characters of A-Z a-z 0-9 and . _ : / @ + ~ -'],
     ['model entry', (d) => (d.providers.openai.text_models[1] = 'gpt-4o-mini'), 'providers.openai.text_models[1]', 'must be a mapping with id, name, context_length'],
     ['model list', (d) => (d.providers.anthropic.text_models = 'claude'), 'providers.anthropic.text_models', 'must be a list of text models'],
     ['missing defaults', (d) => delete d.defaults, 'defaults', 'must be a mapping (text and embedding defaults)'],
@@ -307,6 +315,209 @@ describe('parseCatalog', () => {
     ['unknown top-level key', (d) => (d.fallbacks = []), 'fallbacks', 'is not a known property'],
   ])('rejects a bad %s with its path and rule', (_label, change, path, rule) => {
     expect(issuesAfter(change)).toEqual([{ path, rule }]);
+  });
+
+  describe('provider slugs that name object internals', () => {
+    // Each of these was dropped without a word: class-transformer skips keys naming Map.prototype members.
+    it.each(['keys', 'values', 'entries', 'get', 'set', 'has', 'delete', 'clear', 'size', 'for_each'])(
+      'keeps a provider called %s and lets defaults and operations refer to it',
+      (slug) => {
+        const doc = validDoc();
+        doc.providers[slug] = doc.providers.anthropic;
+        doc.defaults.text.provider = slug;
+        doc.defaults.text.model = 'claude-haiku-4-5';
+        doc.operations[slug] = { provider: slug, model: 'claude-haiku-4-5', enabled: true };
+        const catalog = parseCatalog(stringify(doc), FILE);
+        expect([...catalog.providers.keys()]).toEqual(['openai', 'anthropic', slug]);
+        expect(catalog.providers.get(slug)).toMatchObject({ slug, displayName: 'Anthropic', priority: 20 });
+        expect(catalog.defaults.text).toEqual({ provider: slug, model: 'claude-haiku-4-5' });
+        expect(catalog.operations.get(slug)).toMatchObject({ name: slug, provider: slug });
+      },
+    );
+
+    it.each(['constructor', 'prototype'])('rejects the reserved slug %s with a catalog error naming it', (slug) => {
+      const doc = validDoc();
+      doc.providers[slug] = doc.providers.anthropic;
+      doc.operations[slug] = doc.operations.tagging;
+      expect(() => parseCatalog(stringify(doc), FILE)).toThrow(
+        [
+          `${FILE}: providers.${slug}: provider slug "${slug}" is reserved: it names a JavaScript object internal`,
+          `${FILE}: operations.${slug}: operation name "${slug}" is reserved: it names a JavaScript object internal`,
+        ].join('\n'),
+      );
+    });
+
+    it.each(['__proto__', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__'])(
+      'reports %s as a bad slug instead of dropping it',
+      (slug) => {
+        const text = stringify(validDoc()).replace(/^providers:\n/, `providers:\n  ${slug}:\n    display_name: X\n`);
+        const issues = issuesOf(text);
+        expect(issues).toContainEqual({ path: `providers.${slug}`, rule: 'provider slug must match ^[a-z][a-z0-9_-]{1,62}$' });
+      },
+    );
+  });
+
+  describe('priority', () => {
+    it.each([0, 1, 1_000_000])('accepts %d', (priority) => {
+      const doc = validDoc();
+      doc.providers.openai.priority = priority;
+      expect(parseCatalog(stringify(doc), FILE).providers.get('openai')!.priority).toBe(priority);
+    });
+
+    it.each([1_000_001, 1_000_000_000_000, 2 ** 31, -1, 1.5, '10', null])(
+      'rejects %p (boot used to fail later with a raw "out of range")',
+      (priority) => {
+        expect(() => parseCatalog(stringify(issuesDoc((d) => (d.providers.openai.priority = priority))), FILE)).toThrow(
+          `${FILE}: providers.openai.priority: must be an integer from 0 to 1000000 (lower = preferred)`,
+        );
+      },
+    );
+  });
+
+  describe('base_url', () => {
+    it.each([
+      ['a query string', 'https://api.openai.com/v1?api-version=2024-10-21', /query string or fragment/],
+      ['a fragment', 'https://api.openai.com/v1#models', /query string or fragment/],
+      ['credentials', 'https://sk-abc@api.openai.com/v1', /user name or password/],
+      ['the link-local metadata address', 'http://169.254.169.254/latest', /not allowed/],
+      ['the metadata address in hex', 'http://0xa9fea9fe/', /not allowed/],
+      ['the metadata address inside IPv6', 'http://[::ffff:169.254.169.254]/', /not allowed/],
+      ['the GCP metadata host', 'http://metadata.google.internal/computeMetadata/v1', /not allowed/],
+      ['a javascript: URL', 'javascript:alert(1)', /http or https/],
+      ['a file: URL', 'file:///etc/passwd', /http or https/],
+      ['a URL over 2048 characters', `https://example.com/${'a'.repeat(2048)}`, /at most 2048 characters/],
+    ])('rejects %s at load, naming the path', (_label, url, rule) => {
+      const issues = issuesAfter((d) => (d.providers.openai.base_url = url));
+      expect(issues).toHaveLength(1);
+      expect(issues[0].path).toBe('providers.openai.base_url');
+      expect(issues[0].rule).toMatch(rule);
+    });
+
+    it.each([
+      ['http://localhost:11434', 'http://localhost:11434'],
+      ['http://10.0.0.5:8000/v1', 'http://10.0.0.5:8000/v1'],
+      ['http://ollama:11434/', 'http://ollama:11434'],
+      ['https://API.OpenAI.com:443/v1//', 'https://api.openai.com/v1'],
+      // An empty query or fragment is no query, but kept verbatim it would swallow the `/models` probes append.
+      ['https://api.openai.com/v1?', 'https://api.openai.com/v1'],
+      ['https://api.openai.com/v1#', 'https://api.openai.com/v1'],
+    ])('accepts %s as %s (self-hosted servers on private addresses stay possible)', (url, baseUrl) => {
+      const doc = validDoc();
+      doc.providers.openai.base_url = url;
+      expect(parseCatalog(stringify(doc), FILE).providers.get('openai')!.baseUrl).toBe(baseUrl);
+    });
+  });
+
+  describe('model ids, names and sizes', () => {
+    it.each([
+      'gpt-4o-mini-2024-07-18',
+      'openai/gpt-4o:free',
+      'llama3.2:3b-instruct-q4_K_M',
+      'claude-3-5-sonnet@20240620',
+      'us.anthropic.claude-3-7-sonnet-20250219-v1:0',
+      'accounts/fireworks/models/llama-v3p1-70b-instruct',
+      '/models/llama',
+      '~anthropic/claude-sonnet-latest',
+      'x',
+      'm'.repeat(200),
+    ])('accepts the model id %s', (id) => {
+      const doc = validDoc();
+      doc.providers.anthropic.text_models[0].id = id;
+      doc.fallback_chain.text[0].model = id;
+      doc.operations.tagging.model = id;
+      expect(parseCatalog(stringify(doc), FILE).providers.get('anthropic')!.textModels[0].id).toBe(id);
+    });
+
+    const ID_RULE = 'must be 1-200 characters of A-Z a-z 0-9 and . _ : / @ + ~ -';
+    it.each<[string, unknown, string]>([
+      ['empty', '', ID_RULE],
+      ['201 characters', 'm'.repeat(201), ID_RULE],
+      ['a megabyte', 'm'.repeat(1 << 20), ID_RULE],
+      ['a space', 'gpt 4o', ID_RULE],
+      ['a NUL', 'gpt-4o\u0000', ID_RULE],
+      ['a newline', 'gpt-4o\nINFO forged', ID_RULE],
+      ['an emoji', 'gpt-😀', ID_RULE],
+      ['a quote', 'gpt-"4o"', ID_RULE],
+      ['a number', 42, ID_RULE],
+      ['a pasted key', 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx', 'looks like an API key (known vendor prefix); secrets belong in the credentials API'],
+    ])('rejects a model id with %s', (_label, id, rule) => {
+      expect(issuesAfter((d) => (d.providers.openai.embedding_models[0].id = id))).toContainEqual({
+        path: 'providers.openai.embedding_models[0].id',
+        rule,
+      });
+    });
+
+    it.each<[string, string, string]>([
+      ['a NUL', 'GPT\u00004o', 'contains a control character (U+0000) at index 3'],
+      ['a newline', 'GPT-4o\n', 'contains a control character (U+000A) at index 6'],
+      ['a lone surrogate', 'GPT \uD83D', 'contains an unpaired UTF-16 surrogate (U+D83D) at index 4, which is not valid Unicode'],
+      ['201 characters', 'n'.repeat(201), 'must be at most 200 characters'],
+      ['only spaces', '   ', 'must be a non-empty string'],
+      ['a bearer token', 'Bearer abc123def456ghi789jkl', 'looks like a bearer token; secrets belong in the credentials API'],
+    ])('rejects a model name with %s', (_label, name, rule) => {
+      expect(issuesAfter((d) => (d.providers.openai.text_models[0].name = name))).toEqual([
+        { path: 'providers.openai.text_models[0].name', rule },
+      ]);
+    });
+
+    it('accepts a model name with non-ASCII letters and emoji', () => {
+      const doc = validDoc();
+      doc.providers.openai.text_models[0].name = 'GPT-4o — 通义 😀';
+      expect(parseCatalog(stringify(doc), FILE).providers.get('openai')!.textModels[0].name).toBe('GPT-4o — 通义 😀');
+    });
+
+    it.each<[string, string, string]>([
+      ['a NUL written as a YAML escape', '"Open\\0AI"', 'contains a control character (U+0000) at index 4'],
+      ['a newline written as a YAML escape', '"Open\\nAI"', 'contains a control character (U+000A) at index 4'],
+      ['a lone surrogate written as a YAML escape', '"Open\\uD800AI"', 'contains an unpaired UTF-16 surrogate (U+D800) at index 4, which is not valid Unicode'],
+      ['256 characters', 'd'.repeat(256), 'must be at most 255 characters'],
+    ])('rejects a display_name with %s', (_label, yamlValue, rule) => {
+      const text = stringify(validDoc()).replace('display_name: OpenAI', `display_name: ${yamlValue}`);
+      expect(issuesOf(text)).toEqual([{ path: 'providers.openai.display_name', rule }]);
+    });
+
+    it('accepts a 255-character display name', () => {
+      const doc = validDoc();
+      doc.providers.openai.display_name = 'd'.repeat(255);
+      expect(parseCatalog(stringify(doc), FILE).providers.get('openai')!.displayName).toHaveLength(255);
+    });
+
+    it('bounds context lengths and dimensions to a 32-bit integer', () => {
+      expect(
+        issuesAfter((d) => {
+          d.providers.openai.text_models[0].context_length = 2 ** 31;
+          d.providers.openai.embedding_models[0].dimensions = 1e21;
+        }),
+      ).toEqual([
+        { path: 'providers.openai.text_models[0].context_length', rule: 'must be at most 2147483647' },
+        { path: 'providers.openai.embedding_models[0].dimensions', rule: 'must be at most 2147483647' },
+      ]);
+      const doc = validDoc();
+      doc.providers.openai.text_models[0].context_length = 2 ** 31 - 1;
+      expect(parseCatalog(stringify(doc), FILE).providers.get('openai')!.textModels[0].contextLength).toBe(2 ** 31 - 1);
+    });
+  });
+
+  it('bounds the lengths of model lists and required_config', () => {
+    const models = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `m${i}`, name: `M ${i}`, context_length: 1 }));
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `KEY_${i}`);
+    expect(
+      issuesAfter((d) => {
+        d.providers.anthropic.text_models = models(501);
+        d.providers.anthropic.text_models[0].id = 'claude-haiku-4-5';
+        d.providers.openai.required_config = keys(51);
+      }),
+    ).toEqual([
+      { path: 'providers.openai.required_config', rule: 'must list at most 50 keys' },
+      { path: 'providers.anthropic.text_models', rule: 'must list at most 500 text models' },
+    ]);
+    const doc = validDoc();
+    doc.providers.anthropic.text_models = models(500);
+    doc.providers.anthropic.text_models[0].id = 'claude-haiku-4-5';
+    doc.providers.openai.required_config = keys(50);
+    const catalog = parseCatalog(stringify(doc), FILE);
+    expect(catalog.providers.get('anthropic')!.textModels).toHaveLength(500);
+    expect(catalog.providers.get('openai')!.requiredConfig).toHaveLength(50);
   });
 
   it('reports an empty provider entry once, without calling references to it unknown', () => {
