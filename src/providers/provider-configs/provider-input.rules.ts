@@ -1,0 +1,22 @@
+import { priorityProblem, slugProblem } from '../catalog/catalog-values';
+import { InvalidInputError } from '../providers.errors';
+
+/**
+ * A provider slug given to a service (`provider` of every method that takes one): the catalog's slug
+ * rule, which also keeps it within `provider_configs.provider` (varchar(63)). Checked before any query,
+ * so a NUL, a newline or 10 KB of junk is a clear error, not a raw SQL error or a forged log line.
+ */
+export function assertProviderSlug(value: unknown, field = 'provider'): string {
+  if (typeof value !== 'string') throw new InvalidInputError(field, 'must be a string');
+  const problem = slugProblem(value);
+  if (problem) throw new InvalidInputError(field, `must be a provider slug: ${problem}`);
+  return value;
+}
+
+/** An operator's priority, or null to fall back to the catalog's: the same 0..PRIORITY_MAX as the catalog. */
+export function assertPriorityOverride(value: unknown): number | null {
+  if (value === null) return null;
+  const problem = priorityProblem(value);
+  if (problem) throw new InvalidInputError('priority', `${problem}, or null to use the catalog priority`);
+  return value as number;
+}
