@@ -1,5 +1,6 @@
 import { displayTextProblem } from '../../common/json-guard/text-rules';
 import { secretValueKind, SECRET_VALUE_DESCRIPTIONS } from '../../common/json-guard/secret-like';
+import { InvalidBaseUrlError, validateBaseUrl } from '../health/base-url.policy';
 import { PRIORITY_MAX, RESERVED_SLUGS, SLUG_PATTERN } from './catalog.types';
 
 /*
@@ -53,6 +54,22 @@ export function nameProblem(name: unknown, maxChars: number): string | undefined
 export function secretProblem(text: string): string | undefined {
   const kind = secretValueKind(text);
   return kind ? `looks like ${SECRET_VALUE_DESCRIPTIONS[kind]}; secrets belong in the credentials API` : undefined;
+}
+
+/**
+ * The same policy as every other base URL (scheme, no credentials, query or fragment, no metadata
+ * address): probes send the provider's key there.
+ */
+export function baseUrlProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be an http:// or https:// URL';
+  if (value.length > VALUE_LIMITS.baseUrlChars) return `must be at most ${VALUE_LIMITS.baseUrlChars} characters`;
+  try {
+    validateBaseUrl(value);
+    return undefined;
+  } catch (error) {
+    if (error instanceof InvalidBaseUrlError) return error.message;
+    throw error;
+  }
 }
 
 export function modelSizeProblem(size: unknown): string | undefined {

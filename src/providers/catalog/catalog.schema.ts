@@ -15,8 +15,8 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { validateBaseUrl } from '../health/base-url.policy';
 import {
+  baseUrlProblem,
   modelIdProblem,
   modelSizeProblem,
   nameProblem,
@@ -53,21 +53,6 @@ function Satisfies(name: string, problem: (value: unknown) => string | undefined
 /** A bound on a list's length that stays silent when the value is not a list (@IsArray says so). */
 function MaxItems(max: number, what: string): PropertyDecorator {
   return Satisfies('maxItems', (value) => (Array.isArray(value) && value.length > max ? `must list at most ${max} ${what}` : undefined));
-}
-
-/**
- * The same policy as every other base URL (scheme, no credentials, query or fragment, no metadata
- * address): probes send the provider's key there.
- */
-export function baseUrlProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string') return 'must be an http:// or https:// URL';
-  if (value.length > VALUE_LIMITS.baseUrlChars) return `must be at most ${VALUE_LIMITS.baseUrlChars} characters`;
-  try {
-    validateBaseUrl(value);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
 }
 
 export class TextModelSchema {

@@ -1,38 +1,128 @@
-import { validateBaseUrlField } from '../health/base-url.policy';
-import { CONFIG_KEY_PATTERN, PROBE_KINDS } from '../catalog/catalog.types';
+import { quoteInput } from '../../common/json-guard/text-rules';
+import { secretValueKind } from '../../common/json-guard/secret-like';
+import {
+  baseUrlProblem,
+  modelIdProblem,
+  modelSizeProblem,
+  nameProblem,
+  secretProblem,
+  VALUE_LIMITS,
+} from '../catalog/catalog-values';
+import { CONFIG_KEY_PATTERN, EmbeddingModel, PROBE_KINDS, ProbeKind, TextModel } from '../catalog/catalog.types';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
+import { validateBaseUrl } from '../health/base-url.policy';
 import { InvalidInputError } from '../providers.errors';
 
-const isPositiveInt = (n: unknown) => Number.isSafeInteger(n) && (n as number) > 0;
+/*
+ * An operator's capabilities override must have exactly the shape the catalog sync writes and obey
+ * the catalog's value rules (catalog-values.ts): selection reads it as if the catalog had said it, and
+ * it is stored in clear, so nothing unknown (an `apiKey: sk-…` next to the real fields) gets in.
+ */
 
-function assertModels(list: unknown, field: string, sizeKey: 'contextLength' | 'dimensions'): void {
-  if (!Array.isArray(list)) throw new InvalidInputError(field, 'must be an array');
+const CAPABILITY_KEYS = ['probe', 'baseUrl', 'requiresApiKey', 'requiredConfig', 'textModels', 'embeddingModels'] as const;
+
+/**
+ * Validates an operator's capabilities and returns them rebuilt from the checked fields alone, with
+ * the base URL in the policy's normal form: store the returned object, not the input.
+ * @throws InvalidInputError naming the path (`capabilities.textModels[2].id`) and the rule, never a value.
+ */
+export function assertCapabilities(value: unknown): ProviderCapabilities {
+  const input = plainObject(value, 'capabilities', CAPABILITY_KEYS);
+
+  if (!PROBE_KINDS.includes(input.probe as ProbeKind)) {
+    throw new InvalidInputError('capabilities.probe', `must be one of ${PROBE_KINDS.join(', ')}`);
+  }
+  const urlProblem = baseUrlProblem(input.baseUrl) ?? secretProblem(input.baseUrl as string);
+  if (urlProblem) throw new InvalidInputError('capabilities.baseUrl', urlProblem);
+  if (typeof input.requiresApiKey !== 'boolean') {
+    throw new InvalidInputError('capabilities.requiresApiKey', 'must be true or false');
+  }
+  const requiredConfig = configKeys(input.requiredConfig, 'capabilities.requiredConfig');
+  const textModels = models(input.textModels, 'capabilities.textModels', 'contextLength').map(
+    ({ id, name, size }): TextModel => ({ id, name, contextLength: size }),
+  );
+  const embeddingModels = models(input.embeddingModels, 'capabilities.embeddingModels', 'dimensions').map(
+    ({ id, name, size }): EmbeddingModel => ({ id, name, dimensions: size }),
+  );
+  if (textModels.length + embeddingModels.length === 0) {
+    throw new InvalidInputError('capabilities', 'must offer at least one text or embedding model');
+  }
+
+  return {
+    probe: input.probe as ProbeKind,
+    // The policy's normal form, as the catalog stores it (no trailing slash, no empty `?` or `#`).
+    baseUrl: validateBaseUrl(input.baseUrl as string),
+    requiresApiKey: input.requiresApiKey,
+    requiredConfig,
+    textModels,
+    embeddingModels,
+  };
+}
+
+function configKeys(list: unknown, field: string): string[] {
+  const items = boundedList(list, field, VALUE_LIMITS.requiredConfigKeys, 'keys');
   const seen = new Set<string>();
-  list.forEach((model: Record<string, unknown>, i) => {
+  items.forEach((key, i) => {
+    if (typeof key !== 'string' || !CONFIG_KEY_PATTERN.test(key)) {
+      throw new InvalidInputError(`${field}[${i}]`, `must match ${CONFIG_KEY_PATTERN.source}`);
+    }
+    if (seen.has(key)) throw new InvalidInputError(`${field}[${i}]`, 'repeats an earlier key');
+    seen.add(key);
+  });
+  // A set, kept sorted like capabilitiesFromCatalog, so the same keys always compare equal.
+  return [...(items as string[])].sort();
+}
+
+function models(
+  list: unknown,
+  field: string,
+  sizeKey: 'contextLength' | 'dimensions',
+): Array<{ id: string; name: string; size: number }> {
+  const what = sizeKey === 'contextLength' ? 'text models' : 'embedding models';
+  const items = boundedList(list, field, VALUE_LIMITS.modelsPerType, what);
+  const firstIndexOf = new Map<string, number>();
+  return items.map((item, i) => {
     const at = `${field}[${i}]`;
-    if (typeof model !== 'object' || model === null) throw new InvalidInputError(at, 'must be an object');
-    if (typeof model.id !== 'string' || model.id.trim() === '') throw new InvalidInputError(`${at}.id`, 'must be a non-empty string');
-    if (seen.has(model.id)) throw new InvalidInputError(`${at}.id`, `duplicate model id "${model.id}"`);
-    seen.add(model.id);
-    if (typeof model.name !== 'string' || model.name.trim() === '') throw new InvalidInputError(`${at}.name`, 'must be a non-empty string');
-    if (!isPositiveInt(model[sizeKey])) throw new InvalidInputError(`${at}.${sizeKey}`, 'must be a positive integer');
+    const model = plainObject(item, at, ['id', 'name', sizeKey]);
+    const idProblem = modelIdProblem(model.id);
+    if (idProblem) throw new InvalidInputError(`${at}.id`, idProblem);
+    const id = model.id as string;
+    const earlier = firstIndexOf.get(id);
+    if (earlier !== undefined) throw new InvalidInputError(`${at}.id`, `repeats the id of ${field}[${earlier}]`);
+    firstIndexOf.set(id, i);
+    const badName = nameProblem(model.name, VALUE_LIMITS.modelNameChars);
+    if (badName) throw new InvalidInputError(`${at}.name`, badName);
+    const badSize = modelSizeProblem(model[sizeKey]);
+    if (badSize) throw new InvalidInputError(`${at}.${sizeKey}`, badSize);
+    return { id, name: model.name as string, size: model[sizeKey] as number };
   });
 }
 
-/** An operator's capabilities update must have the shape sync writes, or selection would misread it. */
-export function assertCapabilities(value: ProviderCapabilities): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidInputError('capabilities', 'must be an object');
+function boundedList(list: unknown, field: string, max: number, what: string): unknown[] {
+  if (!Array.isArray(list)) throw new InvalidInputError(field, `must be a list of ${what}`);
+  if (list.length > max) throw new InvalidInputError(field, `must list at most ${max} ${what}`);
+  // Array.from turns holes into undefined, which the item rules then refuse.
+  return Array.from(list as unknown[]);
+}
+
+/** A plain JSON object holding no key but `allowed`; the first unknown key is named (or redacted). */
+function plainObject<K extends string>(value: unknown, field: string, allowed: readonly K[]): Record<K, unknown> {
+  const prototype: unknown = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
+  if (Array.isArray(value) || (prototype !== Object.prototype && prototype !== null)) {
+    throw new InvalidInputError(field, 'must be an object');
   }
-  if (!PROBE_KINDS.includes(value.probe)) {
-    throw new InvalidInputError('capabilities.probe', `must be one of ${PROBE_KINDS.join(', ')}`);
+  const object = value as Record<string, unknown>;
+  if (Object.getOwnPropertySymbols(object).length > 0) throw new InvalidInputError(field, 'must not have symbol keys');
+  for (const key of Object.keys(object)) {
+    if (!(allowed as readonly string[]).includes(key)) {
+      throw new InvalidInputError(keyPath(field, key), `is not a known property (known: ${allowed.join(', ')})`);
+    }
   }
-  if (typeof value.baseUrl !== 'string') throw new InvalidInputError('capabilities.baseUrl', 'must be a URL');
-  validateBaseUrlField('capabilities.baseUrl', value.baseUrl);
-  if (typeof value.requiresApiKey !== 'boolean') throw new InvalidInputError('capabilities.requiresApiKey', 'must be a boolean');
-  if (!Array.isArray(value.requiredConfig) || !value.requiredConfig.every((k) => typeof k === 'string' && CONFIG_KEY_PATTERN.test(k))) {
-    throw new InvalidInputError('capabilities.requiredConfig', 'must be a list of UPPER_SNAKE_CASE keys');
-  }
-  assertModels(value.textModels, 'capabilities.textModels', 'contextLength');
-  assertModels(value.embeddingModels, 'capabilities.embeddingModels', 'dimensions');
+  return object as Record<K, unknown>;
+}
+
+/** Where an unknown key sits, without echoing a key that looks like a secret or is long or odd. */
+function keyPath(field: string, key: string): string {
+  if (secretValueKind(key)) return `${field}[<redacted key>]`;
+  return /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(key) ? `${field}.${key}` : `${field}[${quoteInput(key)}]`;
 }
