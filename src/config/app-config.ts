@@ -57,6 +57,20 @@ export class AppConfig {
   @IsInt({ message: 'must be an integer port number' })
   EMBEDDED_DB_PORT = 0;
 
+  /** A statement on the embedded database (one session: everyone waits) running longer than this is logged; 0 turns it off. */
+  @Transform(toInt)
+  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
+  @Min(0, { message: 'must be 0 (off) or more' })
+  @IsInt({ message: 'must be an integer number of milliseconds (0 turns the warning off)' })
+  EMBEDDED_DB_SLOW_WARN_MS = 5000;
+
+  /** A connection idle inside a transaction on the embedded database for longer than this while another waits is rolled back and disconnected; 0 never. */
+  @Transform(toInt)
+  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
+  @Min(0, { message: 'must be 0 (off) or more' })
+  @IsInt({ message: 'must be an integer number of milliseconds (0 turns the limit off)' })
+  EMBEDDED_DB_IDLE_IN_TRANSACTION_MS = 30_000;
+
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 

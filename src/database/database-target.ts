@@ -69,6 +69,8 @@ export async function openDatabaseTarget(config: AppConfig, role: DatabaseRole, 
     port: role === 'server' ? config.EMBEDDED_DB_PORT : 0,
     command,
     listenChannels: [CHANGE_CHANNEL],
+    slowGroupWarnMs: config.EMBEDDED_DB_SLOW_WARN_MS,
+    idleInTransactionMs: config.EMBEDDED_DB_IDLE_IN_TRANSACTION_MS,
   });
   return {
     kind: 'embedded',

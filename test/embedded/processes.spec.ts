@@ -26,7 +26,7 @@ describe('embedded database processes', () => {
   });
 
   it('owns its folder: a second server and a kill -9 are handled, the data survives, tools go through the socket', async () => {
-    const first = await startServer(dataDir);
+    const first = await startServer(dataDir, { EMBEDDED_DB_IDLE_IN_TRANSACTION_MS: '300', EMBEDDED_DB_SLOW_WARN_MS: '100' });
     running.push(first);
     process.stdout.write(`embedded server start-up to /healthz 200, empty data folder: ${first.startupMs} ms\n`);
     const lock = readLock(dataDir);
@@ -59,6 +59,30 @@ describe('embedded database processes', () => {
     await client.query(`SELECT pg_notify('ai_registry_changes', '{"kind":"provider_config","instance":"test"}')`);
     await client.end();
     await waitFor('the notification in the server log', () => (first.output().includes('Snapshot refreshed after a change notification') ? true : undefined));
+
+    // What used to make the server exit: a COPY FROM STDIN, a slow statement, a client idle in its
+    // transaction while another waits. The server answers, warns, disconnects the idle one, and stays up.
+    const copying = new Client({ connectionString: embeddedUrl(lock!.port!, lock!.secret) });
+    await copying.connect();
+    await expect(copying.query('COPY provider_configs FROM STDIN')).rejects.toThrow('COPY FROM STDIN is not supported by the embedded database');
+    await copying.end();
+    const idle = new Client({ connectionString: embeddedUrl(lock!.port!, lock!.secret) });
+    const idleErrors: Error[] = [];
+    idle.on('error', (error) => idleErrors.push(error));
+    await idle.connect();
+    await idle.query('BEGIN');
+    await idle.query('SELECT count(*) FROM provider_configs');
+    const waiting = new Client({ connectionString: embeddedUrl(lock!.port!, lock!.secret) });
+    await waiting.connect();
+    expect((await waiting.query(`SELECT pg_sleep(0.2)::text AS slept`)).rows).toEqual([{ slept: '' }]);
+    await waiting.end();
+    await waitFor('the idle client disconnected', () => (idleErrors.length > 0 ? true : undefined));
+    expect(idleErrors[0].message).toContain('terminating connection due to idle-in-transaction timeout (300 ms)');
+    await idle.end().catch(() => undefined);
+    await waitFor('the disconnection in the server log', () => (first.output().includes('disconnecting it (EMBEDDED_DB_IDLE_IN_TRANSACTION_MS=300)') ? true : undefined));
+    const slowWarning = /SELECT pg_sleep\(0\.2\)::text AS slept took \d+ ms, and every other connection waited for it \(warning above EMBEDDED_DB_SLOW_WARN_MS=100\)/;
+    await waitFor('the slow statement in the server log', () => (slowWarning.test(first.output()) ? true : undefined));
+    expect((await fetch(`http://127.0.0.1:${first.port}/healthz`)).status).toBe(200);
 
     // kill -9: the lock stays behind, naming a dead process; the next start takes it over and the data is there.
     first.child.kill('SIGKILL');

@@ -28,6 +28,9 @@ export async function openEmbeddedDatabase(options: {
   port: number;
   command: string;
   listenChannels: string[];
+  /** See EmbeddedSocketServerOptions. */
+  slowGroupWarnMs?: number;
+  idleInTransactionMs?: number;
 }): Promise<OwnedEmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const lock = DataDirLock.acquire(dataDir, options.command, (stale) =>
@@ -47,6 +50,8 @@ export async function openEmbeddedDatabase(options: {
     const server = await startEmbeddedSocketServer(db, {
       port: options.port,
       password: secret,
+      slowGroupWarnMs: options.slowGroupWarnMs,
+      idleInTransactionMs: options.idleInTransactionMs,
       onNotification: (channel: string, payload: string) => notifications.emit('notification', channel, payload),
       logger,
     });

@@ -191,6 +191,48 @@ describe('embedded socket server', () => {
     expect(warnings.some((w) => w.includes("invalid frontend message type 'p'"))).toBe(true);
   });
 
+  it('refuses COPY FROM STDIN with an error, keeping the session, in and out of a transaction', async () => {
+    const client = await pgClient(server.port);
+    await expect(client.query('COPY items FROM STDIN')).rejects.toMatchObject({
+      code: '57014',
+      message: 'COPY from stdin failed: COPY FROM STDIN is not supported by the embedded database (use INSERT, or PostgreSQL through DATABASE_URL)',
+    });
+    expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+
+    // Extended protocol, inside a transaction: the transaction fails, as on PostgreSQL.
+    await client.query('BEGIN');
+    await client.query(`INSERT INTO items VALUES ('before the copy')`);
+    await expect(client.query({ name: 'copy-in', text: 'COPY items FROM STDIN' })).rejects.toMatchObject({ code: '57014' });
+    await expect(client.query('SELECT 1')).rejects.toThrow('current transaction is aborted');
+    await client.query('ROLLBACK');
+    expect((await client.query('SELECT count(*)::int AS n FROM items')).rows).toEqual([{ n: 0 }]);
+    await client.end();
+
+    // A client that streams its data anyway: CopyData and CopyDone are ignored, as PostgreSQL does outside a COPY.
+    const raw = await RawClient.connect(server.port);
+    raw.send(wire.query('COPY items FROM STDIN'));
+    expect((await raw.readUntil('Z')).map((message) => message.type)).toEqual(['E', 'Z']);
+    raw.send(wire.copyData(new TextEncoder().encode('a row\n').buffer), wire.copyDone(), wire.query(`SELECT count(*) AS n FROM items`));
+    expect((await raw.readUntil('Z')).filter((message) => message.type === 'D').map(rowValues)).toEqual([['0']]);
+    raw.socket.destroy();
+  });
+
+  it('fails (onFatal) once PGlite ends its session: after SET exit_on_error = on, an error is FATAL', async () => {
+    const own = new PGliteClass();
+    const failures: Error[] = [];
+    const failing = await startEmbeddedSocketServer(own, { port: 0, password: null, logger, onFatal: (error) => failures.push(error) });
+    const client = await pgClient(failing.port);
+    client.on('error', () => undefined);
+    await client.query('SET exit_on_error = on');
+    await expect(client.query('SELECT 1 / 0 AS boom')).rejects.toThrow('division by zero');
+    expect(failures.map((error) => error.message)).toEqual([
+      expect.stringMatching(/^embedded database connection #1: PGlite failed on a group starting with Query: SELECT 1 \/ 0 AS boom: PGlite ended its session: FATAL: division by zero$/),
+    ]);
+    await expect(pgClient(failing.port)).rejects.toThrow(); // no longer served
+    await failing.close();
+    await own.close();
+  });
+
   it("runs a client's Parse only with the rest of its group, where pglite-socket lets another client's statement in (pglite #1046)", async () => {
     const interleave = async (port: number, parseAnswered: boolean) => {
       const a = await RawClient.connect(port);

@@ -10,6 +10,7 @@ import {
   ProtocolError,
   SSL_REQUEST,
   cleartextPasswordRequest,
+  errorFields,
   fatalError,
   parseNotification,
   passwordOf,
@@ -32,10 +33,13 @@ import {
  *    failed transaction, a portal left open at a Flush): other clients queue in FIFO order;
  *  - while a client has the session we also hold PGlite's own locks, so db.query()/db.transaction()
  *    in this process wait for it too instead of running inside its transaction;
- *  - a client that goes away holding the session is rolled back and the session passed on;
- *  - a watchdog turns a stall into a loud failure (onFatal) instead of a silent hang;
- *  - clients' startup packets never reach PGlite (see STARTUP_PACKET) and messages PGlite cannot
- *    take are refused, since both can break the one session for everybody;
+ *  - a client that goes away holding the session is rolled back and the session passed on, and so
+ *    is one that keeps others waiting while it holds the session and says nothing (idleInTransactionMs);
+ *  - clients' startup packets never reach PGlite (see STARTUP_PACKET), COPY FROM STDIN is refused
+ *    (see REFUSE_COPY_IN) and messages PGlite cannot take are refused, since all of them can break
+ *    the one session for everybody;
+ *  - what is left fatal (onFatal) is a session nothing more can run on: PGlite throwing, or
+ *    reporting FATAL (e.g. after a client's SET exit_on_error = on and an error).
  *  - with a password, a client reaches PGlite only after sending it (cleartext: the socket is on
  *    loopback, and the password is a random one for this start, not a user's).
  *
@@ -50,8 +54,18 @@ export interface EmbeddedSocketServerOptions {
   port: number;
   /** The password every client must send before anything reaches PGlite (any user name); null lets every client in. */
   password: string | null;
-  /** Default 30000: a message group that runs longer, or a client that keeps others waiting while it holds the session and says nothing for longer, is a stall: logged, then onFatal. */
-  watchdogMs?: number;
+  /**
+   * Default 5000: a message group that runs longer is logged as slow. It is not stopped: PGlite
+   * runs it synchronously on this thread and cannot interrupt it. 0: never.
+   */
+  slowGroupWarnMs?: number;
+  /**
+   * Default 30000: a connection that holds the session (open transaction, portal left open at a
+   * Flush) and has said nothing for longer, while another connection has waited for longer, is
+   * rolled back and disconnected (as PostgreSQL's idle_in_transaction_session_timeout does); the
+   * waiting connections go on. 0: never.
+   */
+  idleInTransactionMs?: number;
   /**
    * Every NOTIFY delivered to the session, whichever client (or this process) sent it. The session
    * must LISTEN on the channel first (once, from any client or db.query): PostgreSQL only reports
@@ -59,7 +73,7 @@ export interface EmbeddedSocketServerOptions {
    * its own: the NotificationResponse goes out (also) to the client whose group sent the NOTIFY.
    */
   onNotification?: (channel: string, payload: string) => void;
-  /** Default: process.exit(1) (the error has been logged already). */
+  /** PGlite's session is unusable (see above). Default: process.exit(1) (the error has been logged already). */
   onFatal?: (error: Error) => void;
   logger?: { log(msg: string): void; warn(msg: string): void; error(msg: string): void };
 }
@@ -80,16 +94,26 @@ export async function startEmbeddedSocketServer(db: PGlite, options: EmbeddedSoc
 }
 
 /** Messages a client waits on: each ends a group. */
-const GROUP_ENDS = new Set(['S', 'Q', 'H', 'F', 'c', 'f']);
+const GROUP_ENDS = new Set(['S', 'Q', 'H', 'F']);
 /**
  * The other messages a client may send once started. Anything else is refused here: PGlite 0.5
  * answers e.g. a stray PasswordMessage by looping forever inside a synchronous call.
  */
-const GROUP_PARTS = new Set(['P', 'B', 'D', 'E', 'C', 'd']);
+const GROUP_PARTS = new Set(['P', 'B', 'D', 'E', 'C']);
+/** CopyData, CopyDone, CopyFail: ignored, as PostgreSQL does outside a COPY FROM STDIN (none runs here). */
+const COPY_FROM_CLIENT = new Set(['d', 'c', 'f']);
 const MESSAGE_NAMES: Record<string, string> = {
-  S: 'Sync', Q: 'Query', H: 'Flush', F: 'FunctionCall', c: 'CopyDone', f: 'CopyFail',
-  P: 'Parse', B: 'Bind', D: 'Describe', E: 'Execute', C: 'Close', d: 'CopyData',
+  S: 'Sync', Q: 'Query', H: 'Flush', F: 'FunctionCall', P: 'Parse', B: 'Bind', D: 'Describe', E: 'Execute', C: 'Close',
 };
+/**
+ * Sent to PGlite right after every Query and Execute. PGlite 0.5.14 runs a COPY FROM STDIN only
+ * if its data arrives in the same call; otherwise it exits its main loop and hangs on the next
+ * query. Data never arrives that way here (a Query ends a group), so a CopyFail follows: a COPY
+ * FROM STDIN ends with this error (57014) and the session carries on, and after any other
+ * statement PostgreSQL ignores it. The CopyInResponse ('G') is not passed on: the client sees a
+ * plain error.
+ */
+const REFUSE_COPY_IN = wireMessage('f', 'COPY FROM STDIN is not supported by the embedded database (use INSERT, or PostgreSQL through DATABASE_URL)\0');
 /**
  * Each client's StartupMessage is answered with PGlite's answer to this one (AuthenticationOk,
  * ParameterStatus…, BackendKeyData, ReadyForQuery), taken once at start: PGlite ignores user,
@@ -146,7 +170,8 @@ class SessionServer implements EmbeddedSocketServer {
   port = 0;
   private readonly server: Server;
   private readonly logger: NonNullable<EmbeddedSocketServerOptions['logger']>;
-  private readonly watchdogMs: number;
+  private readonly slowGroupWarnMs: number;
+  private readonly idleInTransactionMs: number;
   private readonly connections = new Set<Connection>();
   private nextId = 1;
   private groups = 0;
@@ -155,7 +180,7 @@ class SessionServer implements EmbeddedSocketServer {
   private readonly waiters: Waiter[] = [];
   private unlockPglite?: () => void;
   private running?: { conn: Connection; bytes: Buffer; since: number };
-  private watchdog?: NodeJS.Timeout;
+  private idleCheck?: NodeJS.Timeout;
   private startupReply = Buffer.alloc(0);
   private readonly passwordDigest?: Buffer;
   private stopNotifications?: () => void;
@@ -166,7 +191,8 @@ class SessionServer implements EmbeddedSocketServer {
     private readonly options: EmbeddedSocketServerOptions,
   ) {
     this.host = options.host ?? '127.0.0.1';
-    this.watchdogMs = options.watchdogMs ?? 30_000;
+    this.slowGroupWarnMs = options.slowGroupWarnMs ?? 5_000;
+    this.idleInTransactionMs = options.idleInTransactionMs ?? 30_000;
     this.logger = options.logger ?? new Logger('EmbeddedSocketServer');
     if (options.password !== null) this.passwordDigest = digest(Buffer.from(options.password, 'utf8'));
     this.server = createServer((socket) => this.accept(socket));
@@ -174,7 +200,9 @@ class SessionServer implements EmbeddedSocketServer {
 
   async listen(port: number): Promise<void> {
     await this.db.waitReady;
-    this.startupReply = await this.db.runExclusive(async () => Buffer.concat((await this.execute(STARTUP_PACKET)).output));
+    const reply: Buffer[] = [];
+    await this.db.runExclusive(() => this.execute(STARTUP_PACKET, (output) => reply.push(output)));
+    this.startupReply = Buffer.concat(reply);
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, this.host, () => {
@@ -184,7 +212,7 @@ class SessionServer implements EmbeddedSocketServer {
     });
     this.server.on('error', (error) => this.logger.error(`embedded database server: ${error.message}`));
     this.port = (this.server.address() as AddressInfo).port;
-    this.watchdog = setInterval(() => this.checkStalls(), Math.max(10, this.watchdogMs / 4)).unref();
+    if (this.idleInTransactionMs > 0) this.idleCheck = setInterval(() => this.checkIdle(), Math.max(10, this.idleInTransactionMs / 4)).unref();
     // Output of db.query()/db.exec() in this process goes through PGlite's own parser, not ours:
     // NOTIFYs sent that way reach us here (and only here, so nothing arrives twice).
     const { onNotification } = this.options;
@@ -196,12 +224,12 @@ class SessionServer implements EmbeddedSocketServer {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.watchdog);
+    clearInterval(this.idleCheck);
     this.stopNotifications?.();
     const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
     const connections = [...this.connections];
     for (const conn of connections) conn.socket.destroy();
-    // After a failure a group may be stuck for good (that is what the watchdog reported): do not wait for it.
+    // After a failure PGlite may never finish the group it failed on: do not wait for it.
     await Promise.all([stopped, ...(this.failed ? [] : connections.map((conn) => conn.done))]);
   }
 
@@ -239,8 +267,11 @@ class SessionServer implements EmbeddedSocketServer {
         if (!this.authenticate(conn, message)) return;
       } else if (message.type === 'X') {
         conn.tail = conn.tail.then(() => void conn.socket.end());
+      } else if (COPY_FROM_CLIENT.has(message.type)) {
+        continue;
       } else if (GROUP_PARTS.has(message.type) || GROUP_ENDS.has(message.type)) {
         conn.parts.push(message.bytes);
+        if (message.type === 'Q' || message.type === 'E') conn.parts.push(REFUSE_COPY_IN);
         if (GROUP_ENDS.has(message.type)) {
           this.submit(conn, conn.parts.length === 1 ? conn.parts[0] : Buffer.concat(conn.parts));
           conn.parts = [];
@@ -285,18 +316,20 @@ class SessionServer implements EmbeddedSocketServer {
     this.running = { conn, bytes, since };
     try {
       this.unlockPglite ??= await holdPgliteLocks(this.db);
-      const { status } = await this.execute(bytes, (output) => conn.send(output));
+      const { status, fatal } = await this.execute(bytes, (output) => conn.send(output));
+      if (fatal !== undefined) throw new Error(`PGlite ended its session: FATAL: ${fatal}`);
       this.groups += 1;
       conn.idle = status === 'I';
       conn.lastHeard = Date.now();
-      // PGlite runs a group synchronously, so a timer cannot fire during a long one: check after it.
       const elapsed = Date.now() - since;
-      if (elapsed > this.watchdogMs) {
-        this.stall(`embedded database connection #${conn.id}: ${describeGroup(bytes)} took ${elapsed} ms (watchdog ${this.watchdogMs} ms)`);
+      if (this.slowGroupWarnMs > 0 && elapsed > this.slowGroupWarnMs) {
+        this.logger.warn(
+          `embedded database connection #${conn.id}: ${describeGroup(bytes)} took ${elapsed} ms, ` +
+            `and every other connection waited for it (warning above EMBEDDED_DB_SLOW_WARN_MS=${this.slowGroupWarnMs})`,
+        );
       }
     } catch (error) {
-      // The session is in an unknown state (after a COPY FROM STDIN, PGlite 0.5.14 even hangs on
-      // the next query): nothing more may run on it.
+      // The session is in an unknown state (PGlite 0.5.14 may hang on the next query): nothing more may run on it.
       const message = error instanceof Error ? error.message : String(error);
       this.fail(new Error(`embedded database connection #${conn.id}: PGlite failed on ${describeGroup(bytes)}: ${message}`));
     } finally {
@@ -306,42 +339,51 @@ class SessionServer implements EmbeddedSocketServer {
   }
 
   /**
-   * Runs bytes on the session and forwards the output. `status` is that of the closing
-   * ReadyForQuery, undefined when the output does not end with one (a Flush, a COPY).
+   * Runs bytes on the session and forwards its output, whole messages at a time. `status` is that
+   * of the closing ReadyForQuery, undefined when the output does not end with one (a Flush);
+   * `fatal` the text of a FATAL or PANIC error, after which the session is unusable.
    */
-  private async execute(bytes: Buffer, forward: (output: Buffer) => void = () => undefined): Promise<{ status?: string; output: Buffer[] }> {
-    const output: Buffer[] = [];
+  private async execute(bytes: Buffer, forward: (output: Buffer) => void): Promise<{ status?: string; fatal?: string }> {
+    const framer = new MessageFramer({ startup: false });
+    const notifications: Array<{ channel: string; payload: string }> = [];
+    let status: string | undefined;
+    let fatal: string | undefined;
+    let unreadable: unknown;
     let open = true;
     await this.db.execProtocolRawStream(bytes, {
       // PGlite keeps this callback installed until another call replaces it: after this group it
       // must not take output that belongs to someone else. The data is a view of WASM memory that
       // the next call overwrites, hence the copy. Nothing here may throw into PGlite.
       onRawData: (data) => {
-        if (!open) return;
-        const copy = Buffer.from(data);
-        output.push(copy);
-        forward(copy);
+        if (!open || unreadable !== undefined) return;
+        let messages: WireMessage[];
+        try {
+          messages = framer.push(Buffer.from(data)).filter((message) => message.type !== 'G');
+        } catch (error) {
+          unreadable = error;
+          return;
+        }
+        for (const message of messages) {
+          status = message.type === 'Z' ? readyForQueryStatus(message) : undefined;
+          // NOTIFY on the single session: PostgreSQL delivers a NotificationResponse to its own
+          // session when the notifying transaction commits, so it arrives in the output of the group
+          // that ran the NOTIFY / pg_notify() (or the COMMIT), just before its ReadyForQuery, when
+          // the session LISTENs on the channel. execProtocolRawStream bypasses PGlite's parser, so
+          // db.listen()/onNotification callbacks never see these (checked on PGlite 0.5.14).
+          if (message.type === 'A') notifications.push(parseNotification(message));
+          if (message.type === 'E') {
+            const fields = errorFields(message);
+            if (['FATAL', 'PANIC'].includes(fields.V ?? fields.S)) fatal ??= fields.M ?? '';
+          }
+        }
+        if (messages.length > 0) forward(messages.length === 1 ? messages[0].bytes : Buffer.concat(messages.map((message) => message.bytes)));
       },
     });
     open = false;
-    // Scanned after the call, so a notification callback runs outside PGlite.
-    const framer = new MessageFramer({ startup: false });
-    let status: string | undefined;
-    for (const chunk of output) {
-      for (const message of framer.push(chunk)) {
-        status = message.type === 'Z' ? readyForQueryStatus(message) : undefined;
-        // NOTIFY on the single session: PostgreSQL delivers a NotificationResponse to its own
-        // session when the notifying transaction commits, so it arrives in the output of the group
-        // that ran the NOTIFY / pg_notify() (or the COMMIT), just before its ReadyForQuery, when
-        // the session LISTENs on the channel. execProtocolRawStream bypasses PGlite's parser, so
-        // db.listen()/onNotification callbacks never see these (checked on PGlite 0.5.14).
-        if (message.type === 'A') {
-          const { channel, payload } = parseNotification(message);
-          this.notify(channel, payload);
-        }
-      }
-    }
-    return { status, output };
+    if (unreadable !== undefined) throw unreadable;
+    // Delivered after the call, so a notification callback runs outside PGlite.
+    for (const { channel, payload } of notifications) this.notify(channel, payload);
+    return { status, fatal };
   }
 
   private notify(channel: string, payload: string): void {
@@ -373,6 +415,7 @@ class SessionServer implements EmbeddedSocketServer {
   }
 
   private disconnect(conn: Connection): void {
+    if (conn.closed) return;
     conn.closed = true;
     this.connections.delete(conn);
     const waiting = this.waiters.findIndex((waiter) => waiter.conn === conn);
@@ -385,7 +428,8 @@ class SessionServer implements EmbeddedSocketServer {
     if (this.owner !== conn) return;
     if (!conn.idle && !this.failed && this.unlockPglite) {
       try {
-        await this.execute(ROLLBACK);
+        const { fatal } = await this.execute(ROLLBACK, () => undefined);
+        if (fatal !== undefined) throw new Error(`FATAL: ${fatal}`);
         this.logger.warn(`embedded database connection #${conn.id} closed inside a transaction: rolled back`);
       } catch (error) {
         this.fail(new Error(`embedded database: rollback after connection #${conn.id} closed failed: ${String(error)}`));
@@ -394,26 +438,26 @@ class SessionServer implements EmbeddedSocketServer {
     this.releaseSession(conn);
   }
 
-  private checkStalls(): void {
-    const now = Date.now();
-    const running = this.running;
-    if (running && now - running.since > this.watchdogMs) {
-      return this.stall(
-        `embedded database connection #${running.conn.id}: ${describeGroup(running.bytes)} has run for ${now - running.since} ms (watchdog ${this.watchdogMs} ms)`,
-      );
-    }
-    const [waiter] = this.waiters;
+  /** Disconnects a session owner that keeps others waiting in silence; its transaction is rolled back as it goes. */
+  private checkIdle(): void {
     const owner = this.owner;
-    if (waiter && owner && !running && now - waiter.since > this.watchdogMs && now - owner.lastHeard > this.watchdogMs) {
-      this.stall(
-        `embedded database connection #${waiter.conn.id} has waited ${now - waiter.since} ms for connection #${owner.id}, ` +
-          `which holds the session (open transaction or portal) and has been silent for ${now - owner.lastHeard} ms (watchdog ${this.watchdogMs} ms)`,
-      );
-    }
-  }
-
-  private stall(message: string): void {
-    this.fail(new Error(`stall: ${message}`));
+    const [waiter] = this.waiters;
+    if (!owner || !waiter || this.running || owner.closed) return;
+    const now = Date.now();
+    const silent = now - owner.lastHeard;
+    if (silent <= this.idleInTransactionMs || now - waiter.since <= this.idleInTransactionMs) return;
+    this.logger.warn(
+      `embedded database connection #${owner.id} held the session (open transaction or portal) in silence for ${silent} ms ` +
+        `while connection #${waiter.conn.id} waited: disconnecting it (EMBEDDED_DB_IDLE_IN_TRANSACTION_MS=${this.idleInTransactionMs})`,
+    );
+    owner.socket.end(
+      fatalError(
+        '25P03',
+        `terminating connection due to idle-in-transaction timeout (${this.idleInTransactionMs} ms): ` +
+          `another connection was waiting for the embedded database's single session`,
+      ),
+    );
+    this.disconnect(owner);
   }
 
   /** Stops serving (clients are disconnected rather than left hanging) and reports once. */
@@ -421,7 +465,7 @@ class SessionServer implements EmbeddedSocketServer {
     if (this.failed) return;
     this.failed = true;
     this.logger.error(error.message);
-    clearInterval(this.watchdog);
+    clearInterval(this.idleCheck);
     for (const waiter of this.waiters.splice(0)) waiter.resolve(false);
     for (const conn of this.connections) conn.socket.destroy();
     (this.options.onFatal ?? (() => process.exit(1)))(error);

@@ -120,6 +120,19 @@ export function cleartextPasswordRequest(): Buffer {
   return wireMessage('R', code);
 }
 
+/** The fields of an ErrorResponse ('E') or NoticeResponse ('N') by their code: S/V severity, C SQLSTATE, M message, … */
+export function errorFields(message: WireMessage): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const body = message.bytes.subarray(5);
+  for (let at = 0; at < body.length && body[at] !== 0; ) {
+    const end = body.indexOf(0, at + 1);
+    if (end < 0) break;
+    fields[String.fromCharCode(body[at])] = body.toString('utf8', at + 1, end);
+    at = end + 1;
+  }
+  return fields;
+}
+
 /** A typed message from its type and body. */
 export function wireMessage(type: string, body: string | Buffer): Buffer {
   const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
