@@ -1,4 +1,4 @@
-import { OperationConfig, PRECEDENCE_SOURCES, PrecedenceSource, PrecedenceWeights } from '../catalog/catalog.types';
+import { Catalog, MODEL_TYPES, OperationConfig, PRECEDENCE_SOURCES, PrecedenceSource, PrecedenceWeights } from '../catalog/catalog.types';
 import { checkAvailability, UnavailableReason } from './availability';
 import { ModelType, RegistrySnapshot } from './registry-snapshot';
 import { NoAvailableProviderError, UnknownOperationError } from './selection.errors';
@@ -72,9 +72,10 @@ export function selectModel(snapshot: RegistrySnapshot, request: SelectionReques
   const now = request.now ?? new Date();
   const skipped: SkippedCandidate[] = [];
   const firstSeenAs = new Map<string, CandidateSource>();
+  const plan = planFor(snapshot.catalog);
 
-  for (const source of precedenceOrder(snapshot.catalog.precedenceWeights)) {
-    for (const { candidate, skip } of entriesFor(source, snapshot, request, operation)) {
+  for (const source of plan.order) {
+    for (const { candidate, skip } of entriesFor(source, plan, snapshot, request, operation)) {
       if (skip) {
         skipped.push({ candidate, ...skip });
         continue;
@@ -107,6 +108,40 @@ export function selectModel(snapshot: RegistrySnapshot, request: SelectionReques
   throw new NoAvailableProviderError(request.modelType, skipped, request.operation);
 }
 
+/**
+ * What does not change per call, worked out once per catalog (catalogs are frozen): the precedence
+ * order, and the candidates of the catalog's own sources per model type. Sorting the order on every
+ * selection was ~40 % of its time.
+ */
+interface CatalogPlan {
+  order: readonly PrecedenceSource[];
+  globalDefault: Record<ModelType, readonly Entry[]>;
+  fallback: Record<ModelType, readonly Entry[]>;
+  operations: Map<string, Record<ModelType, readonly Entry[]>>;
+}
+
+const PLANS = new WeakMap<Catalog, CatalogPlan>();
+
+function planFor(catalog: Catalog): CatalogPlan {
+  let plan = PLANS.get(catalog);
+  if (plan) return plan;
+  const perType = (make: (type: ModelType) => Entry[]) =>
+    Object.fromEntries(MODEL_TYPES.map((type) => [type, Object.freeze(make(type))])) as Record<ModelType, readonly Entry[]>;
+  plan = {
+    order: Object.freeze(precedenceOrder(catalog.precedenceWeights)),
+    globalDefault: perType((type) => {
+      const ref = catalog.defaults[type];
+      return ref ? [{ candidate: { provider: ref.provider, model: ref.model, source: 'global_default' } }] : [];
+    }),
+    fallback: perType((type) =>
+      (catalog.fallbackChain[type] ?? []).map((ref) => ({ candidate: { provider: ref.provider, model: ref.model, source: 'fallback' } })),
+    ),
+    operations: new Map([...catalog.operations.values()].map((op) => [op.name, perType((type) => [fromOperation(op, type)])])),
+  };
+  PLANS.set(catalog, plan);
+  return plan;
+}
+
 /** Sources by weight, highest first; ties (only possible in a hand-built catalog) keep the documented order. */
 export function precedenceOrder(weights: PrecedenceWeights): PrecedenceSource[] {
   return [...PRECEDENCE_SOURCES].sort((a, b) => weights[WEIGHT_KEY[b]] - weights[WEIGHT_KEY[a]]);
@@ -114,11 +149,11 @@ export function precedenceOrder(weights: PrecedenceWeights): PrecedenceSource[] 
 
 function entriesFor(
   source: PrecedenceSource,
+  plan: CatalogPlan,
   snapshot: RegistrySnapshot,
   request: SelectionRequest,
   operation: OperationConfig | undefined,
-): Entry[] {
-  const { catalog } = snapshot;
+): readonly Entry[] {
   const { modelType } = request;
   switch (source) {
     case 'command_override':
@@ -128,15 +163,11 @@ function entriesFor(
     case 'vault_preference':
       return fromPreference(request.vaultPreference, source, snapshot, modelType);
     case 'operation':
-      return operation ? [fromOperation(operation, modelType)] : [];
-    case 'global_default': {
-      const ref = catalog.defaults[modelType];
-      return ref ? [{ candidate: { provider: ref.provider, model: ref.model, source } }] : [];
-    }
+      return operation ? (plan.operations.get(operation.name)?.[modelType] ?? [fromOperation(operation, modelType)]) : [];
+    case 'global_default':
+      return plan.globalDefault[modelType];
     case 'fallback':
-      return (catalog.fallbackChain[modelType] ?? []).map((ref) => ({
-        candidate: { provider: ref.provider, model: ref.model, source },
-      }));
+      return plan.fallback[modelType];
   }
 }
 
