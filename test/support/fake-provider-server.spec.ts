@@ -1,4 +1,4 @@
-import { FakeProviderServer } from './fake-provider-server';
+import { FakeProviderServer, keyLeaks } from './fake-provider-server';
 
 /** The fake must behave like the documented APIs, or probe tests prove nothing. */
 describe(FakeProviderServer.name, () => {
@@ -82,5 +82,39 @@ describe(FakeProviderServer.name, () => {
     const many = Array.from({ length: 40 }, (_, i) => server.add(`p${i}`, { kind: 'ollama', models: [`m${i}`] }));
     const bodies = await Promise.all(many.map(async (fp) => (await get(`${fp.baseUrl}/api/tags`)).json()));
     expect(bodies.map((b) => (b as { models: { name: string }[] }).models[0].name)).toEqual(many.map((_, i) => `m${i}`));
+  });
+
+  it('authErrorBody answers a wrong key with the body built from what was presented; a 5xx can carry a body of its own', async () => {
+    const fp = server.add('echoing', { kind: 'anthropic', apiKey: 'right-key', authErrorBody: (presented) => `no such key: ${presented.slice(-4)}` });
+    const wrong = await get(`${fp.baseUrl}/v1/models`, { 'x-api-key': 'wrong-key-1234', 'anthropic-version': '2023-06-01' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('content-type')).toBe('text/plain');
+    expect(await wrong.text()).toBe('no such key: 1234');
+    expect((await get(`${fp.baseUrl}/v1/models`, { 'x-api-key': 'right-key', 'anthropic-version': '2023-06-01' })).status).toBe(200);
+
+    const json = server.add('echoing-json', { kind: 'openai', apiKey: 'right-key', authErrorBody: (presented) => ({ error: { code: presented } }) });
+    expect(await (await get(`${json.baseUrl}/models`, { authorization: 'Bearer abc' })).json()).toEqual({ error: { code: 'abc' } });
+
+    const broken = server.add('broken-body', { kind: 'openai', mode: { type: 'server_error', status: 502, body: 'upstream said no' } });
+    const reply = await get(`${broken.baseUrl}/models`);
+    expect([reply.status, await reply.text()]).toEqual([502, 'upstream said no']);
+  });
+
+  it('counts TCP connections', async () => {
+    const own = new FakeProviderServer();
+    await own.start();
+    const fp = own.add('c', { kind: 'ollama' });
+    expect(own.connectionCount).toBe(0);
+    await (await fetch(`${fp.baseUrl}/api/tags`, { headers: { connection: 'close' } })).text();
+    expect(own.connectionCount).toBe(1);
+    await own.close();
+  });
+
+  it('keyLeaks finds any 8-character run of a key piece in its encodings, and nothing in clean text', () => {
+    const key = 'Zq7Xw2Lm9PzR4tVb8Nc1Wd6Yf3';
+    expect(keyLeaks(`x ${key.slice(3, 11).toUpperCase()} y`, key)).toEqual([key.slice(3, 11).toLowerCase()]);
+    expect(keyLeaks(Buffer.from(`u:${key}`).toString('base64'), key).length).toBeGreaterThan(0);
+    expect(keyLeaks(Buffer.from(key.slice(2, 14)).toString('hex'), key).length).toBeGreaterThan(0);
+    expect(keyLeaks(`HTTP 401 (invalid_api_key) ${key.slice(0, 7)}`, key)).toEqual([]);
   });
 });

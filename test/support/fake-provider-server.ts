@@ -17,7 +17,8 @@ export type FakeMode =
   | { type: 'unauthorized' }
   | { type: 'forbidden' }
   | { type: 'rate_limited'; retryAfterSeconds?: number }
-  | { type: 'server_error'; status?: number }
+  /** `body` replaces the provider's documented error body (a string is sent as text/plain). */
+  | { type: 'server_error'; status?: number; body?: string | object }
   | { type: 'hang' }
   | { type: 'slow'; delayMs: number }
   | { type: 'broken_json' }
@@ -47,6 +48,11 @@ export interface FakeProviderOptions {
   routes?: Partial<Record<string, FakeModeInput>>;
   /** Put the presented key verbatim in 401 messages, like a careless compatible server would. */
   echoKeyInErrors?: boolean;
+  /**
+   * The whole 401 answer to a wrong key, built from the key presented (empty when none): to echo
+   * pieces of it in the message, the error type or code, or as plain text (a string is sent as text/plain).
+   */
+  authErrorBody?: (presentedKey: string) => string | object;
   /** OpenRouter GET /key fields. */
   keyInfo?: { label?: string; usage?: number; limit?: number | null; limit_remaining?: number | null };
 }
@@ -90,7 +96,15 @@ export class FakeProviderServer {
   private readonly recorded: RecordedRequest[] = [];
   private origin: string | null = null;
 
+  private connections = 0;
+
+  /** TCP connections accepted so far: zero proves a client sent nothing at all. */
+  get connectionCount(): number {
+    return this.connections;
+  }
+
   async start(): Promise<{ url: string; port: number }> {
+    this.server.on('connection', () => this.connections++);
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(0, '127.0.0.1', () => resolve());
@@ -193,6 +207,7 @@ export class FakeProviderServer {
       case 'server_error': {
         const status = mode.status ?? 500;
         const type = status === 529 ? 'overloaded_error' : status === 503 ? 'service_unavailable' : 'api_error';
+        if (mode.body !== undefined) return send(res, status, mode.body);
         return send(res, status, errorBody(kind, status, type, status === 529 ? 'Overloaded' : 'The server had an error while processing your request.'));
       }
       case 'broken_json':
@@ -251,9 +266,14 @@ function matchRoute(kind: FakeProviderKind, path: string): RouteMatch | null {
 
 /** The documented auth rules, with each provider's own 401/400 answer. */
 function checkAuth(state: ProviderState, route: string, headers: IncomingHttpHeaders): { status: number; body: unknown } | null {
-  const { kind, apiKey, echoKeyInErrors } = state.options;
+  const { kind, apiKey, echoKeyInErrors, authErrorBody } = state.options;
   if (kind === 'ollama' || apiKey === undefined) return null;
   if (kind === 'openrouter' && route === '/api/v1/models') return null; // public listing
+
+  if (authErrorBody) {
+    const presented = kind === 'anthropic' ? headerValue(headers['x-api-key']) : /^Bearer (.+)$/.exec(headerValue(headers.authorization) ?? '')?.[1];
+    return presented === apiKey ? null : { status: 401, body: authErrorBody(presented ?? '') };
+  }
 
   if (kind === 'anthropic') {
     const presented = headerValue(headers['x-api-key']);
@@ -370,12 +390,75 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** JSON, or a string body as it is (text/plain): the fake's own bodies are never strings. */
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const type = typeof body === 'string' ? 'text/plain' : 'application/json';
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
 function toMode(input: FakeModeInput): FakeMode {
   return typeof input === 'string' ? { type: input } : input;
+}
+
+/** The shortest piece of a key that must not survive in stored text (as removeKeyFragments promises). */
+export const KEY_PIECE = 8;
+
+/** Each way servers echo a piece of the key they were sent. */
+export const KEY_ECHO_ENCODINGS: Readonly<Record<string, (piece: string) => string>> = {
+  plain: (p) => p,
+  upper: (p) => p.toUpperCase(),
+  lower: (p) => p.toLowerCase(),
+  base64: (p) => Buffer.from(p).toString('base64'),
+  base64Upper: (p) => Buffer.from(p.toUpperCase()).toString('base64'),
+  base64url: (p) => Buffer.from(p).toString('base64url'),
+  basic: (p) => Buffer.from(`someone:${p}`).toString('base64'),
+  basicShifted: (p) => Buffer.from(`ab:${p}`).toString('base64'),
+  url: (p) => encodeURIComponent(p),
+  urlBase64: (p) => encodeURIComponent(Buffer.from(p).toString('base64')),
+  hex: (p) => Buffer.from(p).toString('hex'),
+  hexUpper: (p) => Buffer.from(p).toString('hex').toUpperCase(),
+};
+
+/** Every piece of `key` of KEY_PIECE characters or more, in every encoding: [encoding, echoed text]. */
+export function* keyEchoes(key: string): Generator<[string, string]> {
+  for (let start = 0; start < key.length; start++) {
+    for (let end = start + KEY_PIECE; end <= key.length; end++) {
+      for (const [name, encode] of Object.entries(KEY_ECHO_ENCODINGS)) yield [name, encode(key.slice(start, end))];
+    }
+  }
+}
+
+/**
+ * The part of an echo made of the key alone. base64 encodes 3 bytes per 4 characters: the groups
+ * that also hold the user name (Basic) or the padding are not key material on their own.
+ */
+function keyPartOf(encoding: string, echoed: string): string {
+  if (!/base64|basic/i.test(encoding)) return echoed;
+  const prefix = encoding === 'basic' ? 'someone:'.length : encoding === 'basicShifted' ? 'ab:'.length : 0;
+  const body = decodeURIComponent(echoed).replace(/=+$/, '');
+  return body.slice(Math.ceil(prefix / 3) * 4, body.length - (body.length % 4));
+}
+
+const forbiddenRunsCache = new Map<string, Set<string>>();
+
+/**
+ * The brute-force check for stored text: every KEY_PIECE-long run of every encoding of every piece of
+ * the key, compared case-insensitively; returns the runs found in `text` (empty when it is clean).
+ */
+export function keyLeaks(text: string, key: string): string[] {
+  let runs = forbiddenRunsCache.get(key);
+  if (!runs) {
+    runs = new Set<string>();
+    for (const [encoding, echoed] of keyEchoes(key)) {
+      const body = keyPartOf(encoding, echoed).toLowerCase();
+      for (let i = 0; i + KEY_PIECE <= body.length; i++) runs.add(body.slice(i, i + KEY_PIECE));
+    }
+    forbiddenRunsCache.set(key, runs);
+  }
+  const lower = text.toLowerCase();
+  const found: string[] = [];
+  for (let i = 0; i + KEY_PIECE <= lower.length; i++) if (runs.has(lower.slice(i, i + KEY_PIECE))) found.push(lower.slice(i, i + KEY_PIECE));
+  return found;
 }

@@ -1,4 +1,5 @@
 import { InvalidBaseUrlError, validateBaseUrl } from './base-url.policy';
+import { EgressPolicy } from './egress-policy';
 
 describe(validateBaseUrl.name, () => {
   it.each([
@@ -47,6 +48,15 @@ describe(validateBaseUrl.name, () => {
     ['http://metadata.google.internal/computeMetadata/v1', /cloud metadata service/],
     ['http://METADATA.GOOGLE.INTERNAL./', /cloud metadata service/],
     ['http://100.100.100.200/', /cloud metadata/],
+    ['http://metadata/computeMetadata/v1', /cloud metadata service/],
+    ['http://instance-data/latest/meta-data', /cloud metadata service/],
+    ['http://instance-data.ec2.internal/', /cloud metadata service/],
+    ['http://192.0.0.192/opc/v2/instance', /cloud metadata address/],
+    ['http://168.63.129.16/machine', /cloud platform address/],
+    ['http://[2002:a9fe:a9fe::]/', /169\.254\.169\.254 inside IPv6/],
+    ['http://[64:ff9b:1::a9fe:a9fe]/', /169\.254\.169\.254 inside IPv6/],
+    ['http://[::ffff:0:a9fe:a9fe]/', /169\.254\.169\.254 inside IPv6/],
+    ['http://[64:ff9b::a9fe:a9fe]/', /inside IPv6/],
   ])('rejects %s', (input, rule) => {
     let error: unknown;
     try {
@@ -57,5 +67,25 @@ describe(validateBaseUrl.name, () => {
     expect(error).toBeInstanceOf(InvalidBaseUrlError);
     expect(error).toMatchObject({ name: 'InvalidBaseUrlError', code: 'INVALID_BASE_URL', kind: 'invalid_input' });
     expect((error as Error).message).toMatch(rule);
+  });
+});
+
+describe(`${validateBaseUrl.name} with a configured policy`, () => {
+  const policy = EgressPolicy.from({ blockedRanges: ['10.0.0.0/8', '::1/128'], allowedRanges: ['169.254.10.0/24'] });
+
+  it('refuses literals in the configured ranges, IPv4 inside IPv6 included', () => {
+    expect(() => validateBaseUrl('http://10.1.2.3:8000/v1', policy)).toThrow(/10\.1\.2\.3 is not allowed: in a blocked range \(10\.0\.0\.0\/8\)/);
+    expect(() => validateBaseUrl('http://[::ffff:10.1.2.3]/v1', policy)).toThrow(/inside IPv6/);
+    expect(() => validateBaseUrl('http://[::1]:11434', policy)).toThrow(/in a blocked range/);
+  });
+
+  it('allows what the exceptions name, and what is blocked only by configuration elsewhere', () => {
+    expect(validateBaseUrl('http://169.254.10.7:11434', policy)).toBe('http://169.254.10.7:11434');
+    expect(validateBaseUrl('http://127.0.0.1:11434', policy)).toBe('http://127.0.0.1:11434');
+    expect(() => validateBaseUrl('http://169.254.169.254/', policy)).toThrow(/link-local/);
+  });
+
+  it('is not used unless given: the default still allows private addresses', () => {
+    expect(validateBaseUrl('http://10.1.2.3:8000/v1')).toBe('http://10.1.2.3:8000/v1');
   });
 });

@@ -7,27 +7,32 @@ export type ProbeBody = (target: ProbeTarget, baseUrl: string, deadline: ProbeDe
 
 /**
  * Wraps a provider-specific probe body with what every probe must guarantee: the base URL passes
- * validateBaseUrl before any request (no key is ever sent to a metadata or link-local address),
- * one deadline covers all its requests and is always disposed, and it never rejects. A bug that
- * throws still becomes a `transient` outcome, scrubbed of the key, instead of killing a health run.
+ * validateBaseUrl against the egress policy before any request (no key is ever sent to a metadata or
+ * link-local address; names are checked again when they resolve), one deadline covers all its
+ * requests and is always disposed, and it never rejects. A bug that throws still becomes a
+ * `transient` outcome instead of killing a health run. Whatever detail leaves here has been through
+ * tidy() with the key: the last of the scrubbing, whichever path produced it.
  */
 export function defineProbe(body: ProbeBody): Probe {
   return {
     async probe(target, opts) {
+      const secrets = secretsOf(target);
       let baseUrl: string;
       try {
-        baseUrl = validateBaseUrl(target.baseUrl);
+        baseUrl = validateBaseUrl(target.baseUrl, opts.egress?.policy);
       } catch (error) {
-        return { kind: 'transient', latencyMs: 0, detail: tidy(messageOf(error), secretsOf(target)) };
+        return { kind: 'transient', latencyMs: 0, detail: tidy(messageOf(error), secrets) };
       }
       const deadline = ProbeDeadline.start(opts);
+      let outcome: ProbeOutcome;
       try {
-        return await body(target, baseUrl, deadline);
+        outcome = await body(target, baseUrl, deadline);
       } catch (error) {
-        return { kind: 'transient', latencyMs: deadline.elapsedMs(), detail: tidy(`probe error: ${messageOf(error)}`, secretsOf(target)) };
+        outcome = { kind: 'transient', latencyMs: deadline.elapsedMs(), detail: `probe error: ${messageOf(error)}` };
       } finally {
         deadline.dispose();
       }
+      return outcome.kind === 'ok' ? outcome : { ...outcome, detail: tidy(outcome.detail, secrets) };
     },
   };
 }

@@ -1,4 +1,5 @@
-import { describeNetworkError, providerErrorMessage, redact, retryAfterSeconds, tidy } from './probe-detail';
+import { EgressBlockedError } from '../probe-egress';
+import { describeNetworkError, providerErrorFields, redact, retryAfterSeconds, tidy } from './probe-detail';
 
 describe('probe-detail', () => {
   describe(redact.name, () => {
@@ -10,6 +11,13 @@ describe('probe-detail', () => {
       expect(redact('Incorrect API key provided: sk-proj-****************abcd.')).toBe('Incorrect API key provided: [redacted].');
       expect(redact('got sk-ant-api03-abcdefgh and sk-or-v1-0123456789')).toBe('got [redacted] and [redacted]');
       expect(redact('header was Bearer abc.def.ghi')).toBe('header was [redacted]');
+    });
+
+    it('removes pieces of a given secret in other cases and encodings', () => {
+      const key = 'sk-live-Abcdefghijklmnopqrstuvwxyz0123';
+      const text = `got ${key.slice(-20).toUpperCase()} and ${Buffer.from(`user:${key}`).toString('base64')}`;
+      // The Basic form keeps only what encodes the user name (`user:` and the key's first character) and the padding.
+      expect(redact(text, [key])).toBe('got [redacted] and dXNlcjpz[redacted]==');
     });
 
     it('leaves ordinary text and very short secrets alone', () => {
@@ -26,19 +34,23 @@ describe('probe-detail', () => {
     });
   });
 
-  describe(providerErrorMessage.name, () => {
+  describe(providerErrorFields.name, () => {
     it.each([
-      ['openai', '{"error":{"message":"Incorrect API key","type":"invalid_request_error","code":"invalid_api_key"}}', 'Incorrect API key'],
-      ['anthropic', '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}', 'invalid x-api-key'],
-      ['openrouter', '{"error":{"message":"User not found.","code":401}}', 'User not found.'],
-      ['ollama', '{"error":"model not found"}', 'model not found'],
-      ['top-level message', '{"message":"Forbidden"}', 'Forbidden'],
-      ['unknown JSON', '{"detail":"x"}', ''],
-      ['plain text', 'Bad Gateway', 'Bad Gateway'],
-      ['HTML page', '<!DOCTYPE html><html><body>502</body></html>', ''],
-      ['empty', '  ', ''],
-    ])('%s', (_, body, expected) => {
-      expect(providerErrorMessage(body)).toBe(expected);
+      ['openai', 401, '{"error":{"message":"Incorrect API key","type":"invalid_request_error","code":"invalid_api_key"}}', ['invalid_request_error', 'invalid_api_key']],
+      ['anthropic', 401, '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}', ['authentication_error']],
+      ['openrouter (code is the status)', 401, '{"error":{"message":"User not found.","code":401}}', []],
+      ['google-style status', 403, '{"error":{"code":403,"message":"denied","status":"PERMISSION_DENIED"}}', ['PERMISSION_DENIED']],
+      ['top-level fields', 400, '{"type":"bad_request","code":"E42","message":"x"}', ['bad_request', 'E42']],
+      ['ollama (a message only)', 500, '{"error":"model not found"}', []],
+      ['a sentence in a field', 401, '{"error":{"type":"invalid key sk-abc given","code":"x y"}}', []],
+      ['a huge field', 401, `{"error":{"type":"${'a'.repeat(65)}"}}`, []],
+      ['unknown JSON', 500, '{"detail":"x"}', []],
+      ['plain text', 502, 'Bad Gateway', []],
+      ['HTML page', 502, '<!DOCTYPE html><html><body>502</body></html>', []],
+      ['JSON that is not an object', 500, '"oops"', []],
+      ['empty', 500, '  ', []],
+    ])('%s', (_, status, body, expected) => {
+      expect(providerErrorFields(body, status)).toEqual(expected);
     });
   });
 
@@ -65,6 +77,13 @@ describe('probe-detail', () => {
       [{ message: 'bad port' }, 'network error: bad port'],
     ])('%j → %s', (cause, expected) => {
       expect(describeNetworkError(fetchFailed(cause))).toBe(expected);
+    });
+
+    it('reports a name resolved to a blocked address with the policy reason', () => {
+      const blocked = new EgressBlockedError('evil.example', '169.254.169.254', 'link-local / cloud metadata address');
+      expect(describeNetworkError(fetchFailed(blocked))).toBe(
+        'base URL host evil.example resolves to 169.254.169.254, which is not allowed: link-local / cloud metadata address',
+      );
     });
 
     it('scrubs secrets from unknown messages', () => {

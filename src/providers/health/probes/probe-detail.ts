@@ -1,8 +1,11 @@
+import { EGRESS_BLOCKED } from '../probe-egress';
+import { removeKeyFragments } from './key-fragments';
+
 /**
  * Builds the short, human `detail` strings of probe outcomes. They are stored in the database and
- * shown in the UI, so they are scrubbed of secrets here, in one place: the exact key values sent,
- * plus anything shaped like an API key or bearer token (some servers echo a masked or even a full
- * key back in their 401 message).
+ * shown in the UI, so they are scrubbed of secrets here, in one place: the key values sent, every
+ * piece of them in their common encodings (key-fragments.ts), plus anything shaped like an API key
+ * or bearer token. Text a provider wrote (an error message) is never used: it is where keys come back.
  */
 
 const MAX_DETAIL = 200;
@@ -17,6 +20,7 @@ export function redact(text: string, secrets: readonly string[] = []): string {
     // Very short "keys" (tests, local servers) would redact ordinary words; they are not secrets worth that.
     if (secret.length >= 4) out = out.split(secret).join('[redacted]');
   }
+  out = removeKeyFragments(out, secrets);
   for (const shape of KEY_SHAPES) out = out.replace(shape, '[redacted]');
   return out;
 }
@@ -28,24 +32,30 @@ export function tidy(text: string, secrets: readonly string[] = []): string {
   return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL - 1)}…` : line;
 }
 
+/** What a provider's error field may look like to be kept: an identifier, never a sentence. */
+const ERROR_FIELD = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 /**
- * The provider's own error message from an error body, when it has one of the documented shapes:
- * OpenAI/OpenRouter `{ error: { message } }`, Anthropic `{ type: 'error', error: { type, message } }`,
- * Ollama `{ error: '…' }`. Plain-text bodies are used as they are (HTML pages are dropped).
+ * The machine-readable fields of an error body, for the stored reason: OpenAI `{ error: { type, code } }`,
+ * Anthropic `{ type: 'error', error: { type } }`, OpenRouter `{ error: { code } }`, Google-style
+ * `{ error: { status } }`, or the same fields at the top level. Identifier-shaped values only, once
+ * each, and not the HTTP status repeated; messages and plain-text bodies are left out on purpose.
  */
-export function providerErrorMessage(bodyText: string): string {
-  const text = bodyText.trim();
-  if (text === '') return '';
+export function providerErrorFields(bodyText: string, status: number): string[] {
+  let body: unknown;
   try {
-    const body = JSON.parse(text) as unknown;
-    const error = isObject(body) ? body.error : undefined;
-    if (typeof error === 'string') return error;
-    if (isObject(error) && typeof error.message === 'string') return error.message;
-    if (isObject(body) && typeof body.message === 'string') return body.message;
-    return '';
+    body = JSON.parse(bodyText);
   } catch {
-    return /^<|<html/i.test(text) ? '' : text;
+    return [];
   }
+  if (!isObject(body)) return [];
+  const error = isObject(body.error) ? body.error : {};
+  const candidates = [error.type, error.code, error.status, body.type === 'error' ? undefined : body.type, body.code];
+  const fields = candidates
+    .filter((value): value is string | number => typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value)))
+    .map(String)
+    .filter((value) => ERROR_FIELD.test(value) && value !== String(status));
+  return [...new Set(fields)];
 }
 
 /** Seconds from a Retry-After header (delta-seconds or HTTP date), or null when absent/unreadable. */
@@ -77,6 +87,7 @@ export function describeNetworkError(error: unknown, secrets: readonly string[] 
   const code = typeof cause.code === 'string' ? cause.code : '';
   const message = typeof cause.message === 'string' ? cause.message : String(error);
   if (NETWORK_CODES[code]) return NETWORK_CODES[code];
+  if (code === EGRESS_BLOCKED) return tidy(message, secrets);
   if (/CERT|SSL|TLS/i.test(code) || /certificate|ssl|tls/i.test(message)) {
     return tidy(`TLS error: ${code || message.split('\n')[0]}`, secrets);
   }

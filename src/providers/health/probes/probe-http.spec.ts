@@ -1,4 +1,4 @@
-import { createServer, Server } from 'node:http';
+import { createServer, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { failureForStatus, ProbeDeadline, probeGetJson } from './probe-http';
 
@@ -14,14 +14,20 @@ describe(failureForStatus.name, () => {
     [502, 'transient'],
     [529, 'transient'],
   ])('%i → %s', (status, kind) => {
-    expect(failureForStatus(status, '', null, 5).kind).toBe(kind);
+    expect(failureForStatus(status, [], null, 5).kind).toBe(kind);
   });
 
-  it('writes short reasons with the provider message, retry-after and hints', () => {
-    expect(failureForStatus(401, 'invalid x-api-key', null, 5)).toEqual({ kind: 'auth_failed', latencyMs: 5, status: 401, detail: 'HTTP 401: invalid x-api-key' });
-    expect(failureForStatus(429, 'slow down', '12', 5).detail).toBe('HTTP 429: slow down (retry after 12s)');
-    expect(failureForStatus(429, '', null, 5).detail).toBe('HTTP 429');
-    expect(failureForStatus(404, '', null, 5).detail).toBe('HTTP 404 (check the base URL)');
+  it('writes short reasons from the status, the error fields, retry-after and hints', () => {
+    expect(failureForStatus(401, ['authentication_error'], null, 5)).toEqual({
+      kind: 'auth_failed',
+      latencyMs: 5,
+      status: 401,
+      detail: 'HTTP 401 (authentication_error)',
+    });
+    expect(failureForStatus(429, ['rate_limit_error'], '12', 5).detail).toBe('HTTP 429 (rate_limit_error) (retry after 12s)');
+    expect(failureForStatus(429, [], null, 5).detail).toBe('HTTP 429');
+    expect(failureForStatus(404, [], null, 5).detail).toBe('HTTP 404 (check the base URL)');
+    expect(failureForStatus(401, ['invalid_request_error', 'invalid_api_key'], null, 5).detail).toBe('HTTP 401 (invalid_request_error, invalid_api_key)');
   });
 });
 
@@ -59,17 +65,32 @@ describe(ProbeDeadline.name, () => {
 describe(probeGetJson.name, () => {
   let server: Server;
   let base: string;
+  /** Path → bytes the server had written when the client went away, and the body's full length. */
+  const sent = new Map<string, { written: number; total: number }>();
+
+  /** A JSON string body of `total` bytes, written only as fast as the client reads it. */
+  function streamJsonString(path: string, res: ServerResponse, total: number, announceLength: boolean): void {
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let written = 1;
+    res.on('close', () => sent.set(path, { written, total }));
+    res.writeHead(200, { 'content-type': 'application/json', ...(announceLength ? { 'content-length': total } : {}) });
+    res.write('"');
+    const write = (): void => {
+      while (written < total - 1) {
+        const piece = chunk.subarray(0, Math.min(chunk.length, total - 1 - written));
+        written += piece.length;
+        if (!res.write(piece)) return void res.once('drain', write);
+      }
+      res.end('"');
+      written = total;
+    };
+    write();
+  }
 
   beforeAll(async () => {
     server = createServer((req, res) => {
-      if (req.url === '/huge') {
-        // 9 MB of a JSON string, sent in chunks: over the cap.
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.write('"');
-        const chunk = 'x'.repeat(1024 * 1024);
-        for (let i = 0; i < 9; i++) res.write(chunk);
-        return void res.end('"');
-      }
+      if (req.url === '/huge') return streamJsonString(req.url, res, 9 * 1024 * 1024, false); // over the cap, chunked
+      if (req.url === '/sized') return streamJsonString(req.url, res, 8 * 1024 * 1024, true); // over the cap, announced
       if (req.url === '/echo-auth') {
         res.writeHead(500, { 'content-type': 'text/plain' });
         return void res.end(`boom, you sent ${req.headers.authorization}`);
@@ -100,8 +121,22 @@ describe(probeGetJson.name, () => {
     expect(await get('/ok')).toEqual({ kind: 'json', status: 200, latencyMs: expect.any(Number), body: { ok: true } });
   });
 
-  it('refuses a body over the size cap', async () => {
-    expect(await get('/huge')).toMatchObject({ kind: 'failed', status: 200, outcome: { kind: 'transient', detail: 'response body larger than 8 MB' } });
+  it('stops reading a body at the size cap, and the rest is never sent', async () => {
+    expect(await get('/huge')).toMatchObject({ kind: 'failed', status: 200, outcome: { kind: 'transient', detail: 'response too large: body over 2 MB not read' } });
+    await waitFor(() => sent.has('/huge'));
+    expect(sent.get('/huge')!.written).toBeLessThan(sent.get('/huge')!.total);
+  });
+
+  it('refuses an announced length over the cap before reading, and honours a larger cap', async () => {
+    expect(await get('/sized')).toMatchObject({ kind: 'failed', status: 200, outcome: { detail: 'response too large: body over 2 MB not read' } });
+    await waitFor(() => sent.has('/sized'));
+    expect(sent.get('/sized')!.written).toBeLessThan(sent.get('/sized')!.total);
+    const deadline = new ProbeDeadline(5000);
+    try {
+      expect(await probeGetJson({ url: `${base}/sized`, maxBytes: 16 * 1024 * 1024 }, deadline)).toMatchObject({ kind: 'json', status: 200 });
+    } finally {
+      deadline.dispose();
+    }
   });
 
   it('scrubs the credentials it sent from a plain-text error body', async () => {
@@ -114,3 +149,7 @@ describe(probeGetJson.name, () => {
     expect(await get('/drop')).toMatchObject({ kind: 'failed', status: null, outcome: { kind: 'transient', detail: 'connection closed by server' } });
   });
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}

@@ -1,8 +1,15 @@
-import { describeNetworkError, providerErrorMessage, retryAfterSeconds, tidy } from './probe-detail';
+import { fetch, type Response } from 'undici';
+import { defaultProbeEgress, type ProbeEgress } from '../probe-egress';
+import { describeNetworkError, providerErrorFields, retryAfterSeconds, tidy } from './probe-detail';
 import type { ProbeFailure, ProbeOptions } from './probe.types';
 
-/** Model lists are large (OpenRouter's is ~1 MB); anything far beyond that is not a model list. */
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/**
+ * The most a probe reads of a 2xx body. Every byte read is held until the body is parsed, so a sweep
+ * holds up to this × HEALTH_CONCURRENCY (plus the parsed objects); model lists of OpenAI, Anthropic
+ * and Ollama are a few KB to a few hundred KB. OpenRouter's public list is larger (~1 MB and
+ * growing) and asks for more with ProbeRequest.maxBytes.
+ */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** Enough for any provider's error JSON; the rest of an error page is not read. */
 const MAX_ERROR_BYTES = 16 * 1024;
 /** Header values that carry credentials; their values are scrubbed from every detail. */
@@ -10,7 +17,8 @@ const SECRET_HEADERS = ['authorization', 'x-api-key', 'api-key'];
 
 /**
  * One time budget shared by every request a probe makes (body reads included), chained to the
- * caller's signal. Aborting a fetch destroys its socket, so a hung server does not keep it.
+ * caller's signal, and the egress (connect-time address check) those requests go through. Aborting
+ * a fetch destroys its socket, so a hung server does not keep it.
  */
 export class ProbeDeadline {
   readonly signal: AbortSignal;
@@ -23,6 +31,7 @@ export class ProbeDeadline {
   constructor(
     readonly timeoutMs: number,
     private readonly parent?: AbortSignal,
+    readonly egress: ProbeEgress = defaultProbeEgress(),
   ) {
     this.signal = this.controller.signal;
     this.timer = setTimeout(() => {
@@ -34,7 +43,7 @@ export class ProbeDeadline {
   }
 
   static start(opts: ProbeOptions): ProbeDeadline {
-    return new ProbeDeadline(opts.timeoutMs, opts.signal);
+    return new ProbeDeadline(opts.timeoutMs, opts.signal, opts.egress);
   }
 
   get timedOut(): boolean {
@@ -62,6 +71,8 @@ export class ProbeDeadline {
 export interface ProbeRequest {
   url: string;
   headers?: Record<string, string>;
+  /** Cap on a 2xx body (default MAX_BODY_BYTES); a longer one is not read and fails the request. */
+  maxBytes?: number;
 }
 
 export type HttpReply =
@@ -88,7 +99,13 @@ export async function probeGetJson(request: ProbeRequest, deadline: ProbeDeadlin
 
   let response: Response;
   try {
-    response = await fetch(request.url, { method: 'GET', headers, redirect: 'manual', signal: deadline.signal });
+    response = await fetch(request.url, {
+      method: 'GET',
+      headers,
+      redirect: 'manual',
+      signal: deadline.signal,
+      dispatcher: deadline.egress.dispatcher,
+    });
   } catch (error) {
     return transient(null, deadline.abortReason() ?? describeNetworkError(error, secrets));
   }
@@ -96,8 +113,9 @@ export async function probeGetJson(request: ProbeRequest, deadline: ProbeDeadlin
   const status = response.status;
   try {
     if (status >= 200 && status < 300) {
-      const { text, complete } = await readCapped(response, MAX_BODY_BYTES);
-      if (!complete) return transient(status, `response body larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+      const maxBytes = request.maxBytes ?? MAX_BODY_BYTES;
+      const { text, complete } = await readCapped(response, maxBytes);
+      if (!complete) return transient(status, `response too large: body over ${formatBytes(maxBytes)} not read`);
       try {
         return { kind: 'json', status, latencyMs: latency(), body: JSON.parse(text) as unknown };
       } catch {
@@ -109,7 +127,7 @@ export async function probeGetJson(request: ProbeRequest, deadline: ProbeDeadlin
       return transient(status, redirectDetail(status, response.headers.get('location'), request.url));
     }
     const { text } = await readCapped(response, MAX_ERROR_BYTES);
-    const failure = failureForStatus(status, providerErrorMessage(text), response.headers.get('retry-after'), latency());
+    const failure = failureForStatus(status, providerErrorFields(text, status), response.headers.get('retry-after'), latency());
     return { kind: 'failed', status, outcome: { ...failure, detail: tidy(failure.detail, secrets) } };
   } catch (error) {
     // The body stream failed: deadline hit mid-body or the server dropped the connection.
@@ -122,14 +140,16 @@ export async function probeGetJson(request: ProbeRequest, deadline: ProbeDeadlin
  * Non-2xx, non-3xx status → failure kind. 401/403 are auth failures (a wrong, revoked or
  * unauthorised key does not heal by retrying); 429 is rate limiting; everything else, including
  * 404 from a wrong base URL, is "transient" so it counts toward unhealthy rather than flipping at once.
+ * The detail is the status and the provider's error type/code fields (providerErrorFields), never
+ * its message: messages are where servers echo the key they were sent.
  */
 export function failureForStatus(
   status: number,
-  providerMessage: string,
+  errorFields: readonly string[],
   retryAfter: string | null,
   latencyMs: number,
 ): ProbeFailure {
-  const said = providerMessage ? `: ${providerMessage}` : '';
+  const said = errorFields.length > 0 ? ` (${errorFields.join(', ')})` : '';
   if (status === 401 || status === 403) return { kind: 'auth_failed', latencyMs, status, detail: `HTTP ${status}${said}` };
   if (status === 429) {
     const seconds = retryAfterSeconds(retryAfter);
@@ -153,12 +173,22 @@ function redirectDetail(status: number, location: string | null, from: string): 
 function secretsOf(headers: Record<string, string>): string[] {
   return Object.entries(headers)
     .filter(([name]) => SECRET_HEADERS.includes(name.toLowerCase()))
-    .flatMap(([, value]) => [value, value.replace(/^Bearer\s+/i, '')]);
+    .map(([, value]) => value.replace(/^Bearer\s+/i, ''));
 }
 
-/** Reads at most maxBytes; a longer body is cancelled (releasing the socket) and reported incomplete. */
+/**
+ * Reads at most maxBytes (decoded: a small compressed body can inflate to far more); a longer body is
+ * cancelled, which releases the socket, and reported incomplete. An uncompressed body that announces
+ * a larger length is refused before its first byte is read.
+ */
 async function readCapped(response: Response, maxBytes: number): Promise<{ text: string; complete: boolean }> {
   if (!response.body) return { text: '', complete: true };
+  const length = Number(response.headers.get('content-length'));
+  const encoding = response.headers.get('content-encoding');
+  if ((encoding === null || encoding === 'identity') && length > maxBytes) {
+    await response.body.cancel().catch(() => undefined);
+    return { text: '', complete: false };
+  }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -173,6 +203,10 @@ async function readCapped(response: Response, maxBytes: number): Promise<{ text:
     chunks.push(value);
   }
   return { text: Buffer.concat(chunks).toString('utf8'), complete: true };
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
 /** A 2xx JSON body that is not the documented shape: wrong endpoint, proxy page, or an API change. */

@@ -5,6 +5,7 @@
  */
 
 import type { ProbeKind } from '../../catalog/catalog.types';
+import type { ProbeEgress } from '../probe-egress';
 
 /**
  * 'openai' | 'anthropic' | 'ollama' | 'openrouter' | 'openai_compatible', defined once by the catalog;
@@ -16,7 +17,7 @@ export interface ProbeTarget {
   /** Catalog name of the provider; used only for the caller's bookkeeping, never sent. */
   provider: string;
   kind: ProbeKind;
-  /** As configured; validated with validateBaseUrl before any request (the key must not go anywhere odd). */
+  /** As configured; validated with validateBaseUrl (against the egress policy) before any request. */
   baseUrl: string;
   apiKey?: string;
   /** Model ids the catalog promises for this provider; those the provider no longer lists are "missing". */
@@ -28,6 +29,11 @@ export interface ProbeOptions {
   timeoutMs: number;
   /** Caller cancellation (e.g. shutdown); the probe then resolves as `transient` "cancelled". */
   signal?: AbortSignal;
+  /**
+   * Where the probe may connect: the configured policy (both for the base URL as written and for
+   * every address a name resolves to). Default: the built-in policy.
+   */
+  egress?: ProbeEgress;
 }
 
 export type ProbeOutcome =
