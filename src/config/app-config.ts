@@ -9,7 +9,9 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
 } from 'class-validator';
+import { firstInvalidRange } from '../providers/health/egress-policy';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -25,6 +27,22 @@ const toBool = ({ value }: { value: unknown }) => {
   if (['false', '0', 'no', 'off'].includes(v)) return false;
   return value;
 };
+
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '') : value;
+
+function IsIpRangeList(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isIpRangeList',
+    validator: {
+      validate: (value: unknown) => Array.isArray(value) && firstInvalidRange(value) === null,
+      defaultMessage: (args) => {
+        const bad = Array.isArray(args?.value) ? firstInvalidRange(args.value) : null;
+        return `must be a comma-separated list of IP addresses or CIDR ranges (e.g. 10.0.0.0/8,fd00::/8)${bad === null ? '' : `; ${JSON.stringify(bad)} is not one`}`;
+      },
+    },
+  });
+}
 
 /**
  * The whole environment, validated once at boot (see load-config.ts). Property names are the
@@ -133,6 +151,16 @@ export class AppConfig {
   @Min(1, { message: 'must be at least 1' })
   @IsInt({ message: 'must be an integer number of days' })
   HEALTH_HISTORY_DAYS = 30;
+
+  /** Comma-separated IPs / CIDR ranges probes must never connect to, besides the built-in metadata ones. */
+  @Transform(toList)
+  @IsIpRangeList()
+  EGRESS_BLOCKED_RANGES: string[] = [];
+
+  /** Comma-separated exceptions inside blocked ranges (the built-in ones included). */
+  @Transform(toList)
+  @IsIpRangeList()
+  EGRESS_ALLOWED_RANGES: string[] = [];
 
   /** Full reload of the in-memory registry snapshot, repairing missed change notifications; 0 = off. */
   @Transform(toInt)

@@ -17,5 +17,6 @@ export function providersOptionsFromConfig(config: AppConfig, coordination: Coor
     healthUnhealthyAfter: config.HEALTH_UNHEALTHY_AFTER,
     healthHistoryDays: config.HEALTH_HISTORY_DAYS,
     resyncIntervalMs: config.REGISTRY_RESYNC_MS,
+    egress: { blockedRanges: config.EGRESS_BLOCKED_RANGES, allowedRanges: config.EGRESS_ALLOWED_RANGES },
   };
 }

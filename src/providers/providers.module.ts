@@ -10,6 +10,8 @@ import { KEY_RING } from './credentials/key-ring.provider';
 import { PROVIDER_ENTITIES } from './entities';
 import { HealthScheduler } from './health/health-scheduler.service';
 import { HealthService } from './health/health.service';
+import { EgressPolicy } from './health/egress-policy';
+import { PROBE_EGRESS, ProbeEgress } from './health/probe-egress';
 import { ProviderConfigService } from './provider-configs/provider-config.service';
 import { ProvidersBootstrap } from './providers-bootstrap.service';
 import {
@@ -75,6 +77,11 @@ export class ProvidersModule {
         provide: KEY_RING,
         inject: [PROVIDERS_OPTIONS],
         useFactory: ({ keyRing }: ProvidersModuleOptions) => (keyRing instanceof KeyRing ? keyRing : parseKeyRing(keyRing)),
+      },
+      {
+        provide: PROBE_EGRESS,
+        inject: [PROVIDERS_OPTIONS],
+        useFactory: ({ egress }: ProvidersModuleOptions) => new ProbeEgress(EgressPolicy.from(egress)),
       },
       RegistryCoordination,
       { provide: REGISTRY_COORDINATION, inject: [RegistryCoordination], useFactory: (owned: RegistryCoordination) => owned.coordination },

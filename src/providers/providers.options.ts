@@ -2,6 +2,7 @@ import { DomainError } from '../common/domain-error';
 import type { Coordination } from '../database/coordination/coordination';
 import type { Catalog } from './catalog/catalog.types';
 import type { KeyRing, KeyRingSpec } from './credentials/key-ring';
+import type { EgressOptions } from './health/egress-policy';
 
 /**
  * The tunables of the registry's background work. A host app sets any of them in
@@ -46,6 +47,12 @@ export interface ProvidersModuleOptions extends Partial<RegistrySettings> {
   coordination?: Coordination;
   /** A direct (unpooled) PostgreSQL URL for LISTEN and advisory locks, when the data source goes through a pooler. */
   directUrl?: string;
+  /**
+   * Where health probes (which send API keys) may connect, checked on every resolved address. Built in:
+   * link-local and cloud metadata addresses are refused; loopback and private ranges are allowed
+   * (self-hosted Ollama). `blockedRanges` adds ranges, `allowedRanges` makes exceptions.
+   */
+  egress?: EgressOptions;
 }
 
 export interface ProvidersModuleAsyncOptions {

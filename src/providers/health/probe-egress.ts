@@ -56,8 +56,8 @@ export class ProbeEgress {
     await this.dispatcher.close();
   }
 
-  /** Nest calls this on the module's instance at shutdown. */
-  async onModuleDestroy(): Promise<void> {
+  /** Nest calls this on the module's instance last at shutdown, after the scheduler has stopped its sweep. */
+  async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
 }
