@@ -154,9 +154,10 @@ function generationFile(dataDir: string, generation: number): string {
   return path.join(dataDir, generation === 0 ? 'registry.lock' : `registry.lock.${generation}`);
 }
 
-/** The newest generation in the folder, -1 when there is none. */
+/** The newest generation in the folder, -1 when there is none (or no folder yet: a first start). */
 function newestGeneration(dataDir: string): number {
   let newest = -1;
+  if (!fs.existsSync(dataDir)) return newest;
   for (const name of fs.readdirSync(dataDir)) {
     const match = GENERATION_FILE.exec(name);
     if (match) newest = Math.max(newest, Number(match[1] ?? 0));
