@@ -2,13 +2,15 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { createAppLogger } from './common/logging/app-logger';
 import type { AppConfig } from './config/app-config';
 import type { DatabaseTarget } from './database/database-target';
 
 /** Builds the HTTP app the same way for main.ts and the tests. */
 export async function createApp(config: AppConfig, database: DatabaseTarget): Promise<INestApplication> {
-  // No logger until ours is in place: a failed boot must end in main.ts's one line, not Nest's stack dump.
-  const app = await NestFactory.create(AppModule.forRoot(config, database), { logger: false, abortOnError: false });
+  // Our format and level from the first line on, so what the boot logs (the key ring's generated-key
+  // warning) is seen; abortOnError: false hands a failed boot to the caller instead of process.abort().
+  const app = await NestFactory.create(AppModule.forRoot(config, database), { logger: createAppLogger(config.LOG_LEVEL), abortOnError: false });
   app.useLogger(app.get(Logger));
   return app;
 }

@@ -1,34 +1,57 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { createApp } from './app.factory';
-import { DomainError } from './common/domain-error';
+import { exitWithError } from './common/exit-with-error';
+import { explainListenError } from './common/listen-errors';
+import { createAppLogger } from './common/logging/app-logger';
+import type { AppConfig } from './config/app-config';
 import { loadConfig, loadDotEnv } from './config/load-config';
-import { openDatabaseTarget } from './database/database-target';
+import { explainConnectError, explainDataDirError } from './database/database-errors';
+import { DatabaseTarget, openDatabaseTarget } from './database/database-target';
 
 const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
-/** Errors an operator can act on are printed as one line; anything else is a bug and keeps its stack. */
-function failStartup(error: unknown): never {
-  if (error instanceof DomainError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    new Logger('Bootstrap').error(`Startup failed: ${(error as Error)?.message ?? String(error)}`);
+async function openDatabase(config: AppConfig): Promise<DatabaseTarget> {
+  try {
+    return await openDatabaseTarget(config, 'server', 'server (npm start)');
+  } catch (error) {
+    throw explainDataDirError(error, config.DATA_DIR) ?? explainListenError(error, 'EMBEDDED_DB_PORT', '127.0.0.1', config.EMBEDDED_DB_PORT) ?? error;
   }
-  process.exit(1);
+}
+
+function explainConnect(error: unknown, database: DatabaseTarget) {
+  return explainConnectError(error, database.url, database.kind === 'postgres' ? 'DATABASE_URL' : 'the embedded database');
+}
+
+async function startApp(config: AppConfig, database: DatabaseTarget): Promise<INestApplication> {
+  let app: INestApplication | undefined;
+  try {
+    app = await createApp(config, database);
+  } catch (error) {
+    throw explainConnect(error, database) ?? error;
+  }
+  try {
+    await app.listen(config.PORT, config.HOST);
+    return app;
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw explainListenError(error, 'PORT', config.HOST, config.PORT) ?? explainConnect(error, database) ?? error;
+  }
 }
 
 async function bootstrap(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
-  const database = await openDatabaseTarget(config, 'server', 'server (npm start)');
+  // Everything from here on (the embedded database's start included) logs in our one format and level.
+  Logger.overrideLogger(createAppLogger(config.LOG_LEVEL));
+  const database = await openDatabase(config);
   const logger = new Logger('Bootstrap');
-  let app;
+  let app: INestApplication;
   try {
-    app = await createApp(config, database);
-    await app.listen(config.PORT, config.HOST);
+    app = await startApp(config, database);
   } catch (error) {
-    await app?.close().catch(() => undefined);
-    await database.close();
+    await database.close().catch(() => undefined);
     throw error;
   }
   const { port } = app.getHttpServer().address() as { port: number };
@@ -51,4 +74,4 @@ async function bootstrap(): Promise<void> {
   }
 }
 
-bootstrap().catch(failStartup);
+bootstrap().catch(exitWithError);

@@ -1,5 +1,5 @@
 import { AppConfig } from './app-config';
-import { ConfigError, loadConfig } from './load-config';
+import { ConfigError, TOOL_VARIABLES, loadConfig } from './load-config';
 
 describe(loadConfig.name, () => {
   it('gives typed defaults for an empty environment (the embedded database)', () => {
@@ -35,5 +35,15 @@ describe(loadConfig.name, () => {
     expect(message).toContain('CREDENTIALS_KEY must be a base64-encoded 32-byte key (value hidden)');
     expect(message).not.toContain('hunter2');
     expect(message.split('\n')).toHaveLength(1);
+  });
+
+  it('with `only` (the tools), reads and validates just those variables: a bad server-only one does not stop them', () => {
+    const env = { PORT: 'abc', HEALTH_CHECK_INTERVAL_MS: '1', USAGE_FLUSH_MS: 'soon', DATABASE_URL: 'postgresql://u:p@db:5432/x', DATA_DIR: '/srv/data', LOG_LEVEL: 'warn' };
+    expect(() => loadConfig(env)).toThrow(/PORT must be an integer port number/);
+    const config = loadConfig(env, { only: TOOL_VARIABLES });
+    expect(config).toMatchObject({ DATABASE_URL: 'postgresql://u:p@db:5432/x', DATA_DIR: '/srv/data', LOG_LEVEL: 'warn', PORT: 3000, USAGE_FLUSH_MS: 1000 });
+    // What the tools do use is still checked, naming the variable.
+    expect(() => loadConfig({ ...env, DATABASE_URL: 'mysql://x' }, { only: TOOL_VARIABLES })).toThrow(/^Invalid configuration: DATABASE_URL must be a postgres/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud', PORT: 'abc' }, { only: TOOL_VARIABLES })).toThrow(/^Invalid configuration: LOG_LEVEL must be one of [^;]*$/);
   });
 });

@@ -19,12 +19,20 @@ function describe(error: ValidationError): string {
 }
 
 /**
+ * What our command-line tools (the TypeORM migration commands) use: where the database is and how
+ * to log. A server-only variable (PORT, HEALTH_*…) set wrong must not stop a migration.
+ */
+export const TOOL_VARIABLES = ['DATABASE_URL', 'DATA_DIR', 'LOG_LEVEL'] as const satisfies readonly (keyof AppConfig)[];
+
+/**
  * Reads the environment once into a typed, validated AppConfig. Empty strings count as unset so
  * `FOO=` in a .env file falls back to the default. Throws ConfigError naming every bad variable.
+ * With `only`, just those variables are read and validated; every other one keeps its default.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { only?: readonly (keyof AppConfig)[] } = {}): AppConfig {
+  const keys = options.only ? [...KNOWN_KEYS].filter((key) => (options.only as readonly string[]).includes(key)) : KNOWN_KEYS;
   const plain: Record<string, string> = {};
-  for (const key of KNOWN_KEYS) {
+  for (const key of keys) {
     const value = env[key];
     if (value !== undefined && value.trim() !== '') plain[key] = value.trim();
   }

@@ -29,8 +29,10 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRoot({
           ...buildDataSourceOptions(target.url, { embedded: target.kind === 'embedded' }),
-          // Fail fast: an orchestrator restarts us, and a retry loop would outlive a failed boot.
+          // Fail fast: an orchestrator restarts us, and a retry loop would outlive a failed boot. No retry
+          // also means no "Retrying (1)..." log with a stack: main.ts reports the failure as one line.
           retryAttempts: 0,
+          toRetry: () => false,
         }),
       ],
       providers: [
