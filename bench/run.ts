@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { createOpenAI } from '@ai-sdk/openai';
+import { createProviderRegistry } from 'ai';
 import { performance } from 'node:perf_hooks';
 import { runBounded } from '../src/common/run-bounded';
 import { loadCatalog } from '../src/providers/catalog/load-catalog';
@@ -7,24 +9,27 @@ import { KeyRing, generateKey, parseKeyRing } from '../src/providers/credentials
 import { runProbe } from '../src/providers/health/probes/probe-registry';
 import type { ProbeTarget } from '../src/providers/health/probes/probe.types';
 import type { ProviderState, RegistrySnapshot } from '../src/providers/selection/registry-snapshot';
+import { standingOf } from '../src/providers/selection/availability';
 import { selectModel } from '../src/providers/selection/select-model';
 import { UsageTally } from '../src/providers/usage/usage-tally';
 import { FakeProviderServer } from '../test/support/fake-provider-server';
+import { writePathBench } from './write-path';
 
 /** Runs fn `n` times and prints throughput; numbers, not assertions (speed is not tested). */
-function measure(name: string, n: number, fn: (i: number) => void): void {
+function measure(name: string, n: number, fn: (i: number) => void): number {
   for (let i = 0; i < Math.min(n, 1000); i++) fn(i); // warm-up
   const start = performance.now();
   for (let i = 0; i < n; i++) fn(i);
   const ms = performance.now() - start;
   console.log(`${name.padEnd(52)} ${n.toLocaleString('en-US').padStart(10)} ops  ${ms.toFixed(0).padStart(6)} ms  ${Math.round((n / ms) * 1000).toLocaleString('en-US').padStart(12)} ops/s`);
+  return (n / ms) * 1000;
 }
 
 function snapshot(disabled: string[]): RegistrySnapshot {
   const catalog = loadCatalog('config/providers.yaml');
   const providers = new Map<string, ProviderState>();
   for (const entry of catalog.providers.values()) {
-    providers.set(entry.slug, {
+    const state: ProviderState = {
       provider: entry.slug,
       displayName: entry.displayName,
       enabled: !disabled.includes(entry.slug),
@@ -32,7 +37,10 @@ function snapshot(disabled: string[]): RegistrySnapshot {
       credential: entry.requiresApiKey ? 'active' : 'not_required',
       priority: entry.priority,
       models: modelsFromCapabilities(capabilitiesFromCatalog(entry)),
-    });
+    };
+    // As the registry's snapshot builder does: the request-independent verdict decided once.
+    state.standing = standingOf(state);
+    providers.set(entry.slug, state);
   }
   return { providers, catalog };
 }
@@ -61,12 +69,16 @@ async function sweepBench(): Promise<void> {
 async function main(): Promise<void> {
   console.log(`Node ${process.version}, ${new Date().toISOString()}\n`);
 
+  // The floor: the Vercel AI SDK's bare registry lookup (no availability, no fallback), in the same run.
+  const sdk = createProviderRegistry({ openai: createOpenAI({ apiKey: 'sk-bench' }) });
+  const floor = measure('AI SDK createProviderRegistry().languageModel()', 200_000, () => sdk.languageModel('openai:gpt-4o'));
   const healthy = snapshot([]);
-  measure('selectModel: global default (first candidate)', 200_000, () => selectModel(healthy, { modelType: 'text' }));
+  const first = measure('selectModel: global default (first candidate)', 200_000, () => selectModel(healthy, { modelType: 'text' }));
   const degraded = snapshot(['openai', 'anthropic', 'openrouter']);
-  measure('selectModel: walk to the end of the fallback chain', 200_000, () =>
+  const walk = measure('selectModel: fallback walk to the fourth candidate', 200_000, () =>
     selectModel(degraded, { modelType: 'text', operation: 'enrichment', commandOverride: { provider: 'openai' } }),
   );
+  console.log(`  time vs the SDK lookup: default ${(floor / first).toFixed(1)}x, fallback walk ${(floor / walk).toFixed(1)}x`);
 
   const tally = new UsageTally();
   const now = new Date();
@@ -82,6 +94,9 @@ async function main(): Promise<void> {
 
   console.log('');
   await sweepBench();
+
+  console.log('');
+  await writePathBench();
 }
 
 main().catch((error) => {

@@ -290,7 +290,8 @@ describe(HealthService.name, () => {
     // Inactive, then expired: still not called.
     await credentials.store('anthropic', { apiKey: KEYS.anthropic, isActive: false });
     expect(await health.check('anthropic')).toMatchObject({ status: 'unknown', probed: false });
-    await credentials.store('anthropic', { apiKey: KEYS.anthropic, expiresAt: new Date(Date.now() - 60_000) });
+    await credentials.store('anthropic', { apiKey: KEYS.anthropic, expiresAt: new Date(Date.now() + 60_000) });
+    await registry!.dataSource.query(`UPDATE ai_credentials SET expires_at = now() - interval '1 minute' WHERE provider = 'anthropic'`);
     expect(await health.check('anthropic')).toMatchObject({ status: 'unknown', probed: false });
     // A sweep skips it the same way.
     const sweep = await health.checkAll();

@@ -75,7 +75,13 @@ describe(CredentialsService.name, () => {
     expect(await credentials.getActiveCredential('openai')).toBeNull();
     expect((await credentials.list())[0].status).toBe('inactive');
 
-    await credentials.store('openai', { apiKey: OPENAI_KEY, expiresAt: new Date(Date.now() - 1000) });
+    // An expired key cannot be stored (it would replace a working one); it expires in place.
+    await expect(credentials.store('openai', { apiKey: OPENAI_KEY, expiresAt: new Date(Date.now() - 1000) })).rejects.toMatchObject({
+      field: 'expiresAt',
+    });
+    expect((await credentials.list())[0].status).toBe('inactive'); // unchanged by the refused store
+    await credentials.store('openai', { apiKey: OPENAI_KEY, expiresAt: new Date(Date.now() + 60_000) });
+    await registry.dataSource.query(`UPDATE ai_credentials SET expires_at = now() - interval '1 second' WHERE provider = 'openai'`);
     expect(await credentials.getActiveCredential('openai')).toBeNull();
     expect((await credentials.list())[0].status).toBe('expired');
   });

@@ -8,7 +8,9 @@ import { validateBaseUrlField } from '../health/base-url.policy';
 import { ProviderConfigRepository } from '../provider-configs/provider-config.repository';
 import { CredentialNotFoundError, InvalidInputError, UnknownProviderError } from '../providers.errors';
 import { RegistryStateService } from '../selection/registry-state.service';
+import { assertProviderName, assertProviderSlug } from '../provider-configs/provider-input.rules';
 import { credentialAad, destinationOf } from './credential-aad';
+import { assertApiKey, assertCredentialType, assertExpiresAt } from './credential-input.rules';
 import { CredentialRepository } from './credential.repository';
 import {
   ActiveCredential,
@@ -22,9 +24,6 @@ import { KEY_RING } from './key-ring.provider';
 import { KeyRing } from './key-ring';
 import { CredentialDecryptError, UnknownKeyError } from './key-ring.errors';
 import { maskSecret } from './mask-secret';
-
-const MAX_SECRET_LENGTH = 8192;
-const CREDENTIAL_TYPE_PATTERN = /^[a-z][a-z0-9_]{0,49}$/;
 
 /**
  * Encrypted credentials. Plaintext exists only inside store() and in what getActiveCredential()
@@ -44,19 +43,13 @@ export class CredentialsService {
 
   /** Creates or replaces the provider's credential of that type (one per provider and type). */
   async store(provider: string, input: StoreCredentialInput): Promise<CredentialView> {
-    const credentialType = this.credentialType(input.credentialType);
+    assertProviderSlug(provider);
+    const credentialType = assertCredentialType(input.credentialType);
     const entry = this.catalog.providers.get(provider);
     const known = this.state.current().providers.get(provider);
     const requiresApiKey = entry?.requiresApiKey ?? known?.credential !== 'not_required';
-    const apiKey = input.apiKey ?? '';
-    if (typeof apiKey !== 'string') throw new InvalidInputError('apiKey', 'must be a string');
-    if (requiresApiKey && apiKey.trim() === '') throw new InvalidInputError('apiKey', `is required for provider "${provider}"`);
-    if (apiKey.length > MAX_SECRET_LENGTH) throw new InvalidInputError('apiKey', `must be at most ${MAX_SECRET_LENGTH} characters`);
-    if (/\s/.test(apiKey.trim()) || apiKey !== apiKey.trim()) throw new InvalidInputError('apiKey', 'must not contain whitespace');
-    const expiresAt = input.expiresAt ?? null;
-    if (expiresAt !== null && !(expiresAt instanceof Date && !Number.isNaN(expiresAt.getTime()))) {
-      throw new InvalidInputError('expiresAt', 'must be a valid date');
-    }
+    const apiKey = assertApiKey(input.apiKey, requiresApiKey);
+    const expiresAt = assertExpiresAt(input.expiresAt, new Date());
     const metadata = this.metadataWithBaseUrl(input.metadata, input.baseUrl);
     const uiMetadata = input.uiMetadata ?? {};
     assertSafeUiJson(uiMetadata, 'ui_metadata');
@@ -91,39 +84,49 @@ export class CredentialsService {
    * enabled. Null when there is none; a credential the key ring cannot decrypt is an error.
    */
   getActiveCredential(provider: string, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<ActiveCredential | null> {
-    return this.findUsable(provider, credentialType, true);
+    return this.findUsable(assertProviderName(provider), assertCredentialType(credentialType), true);
   }
 
   /** For the health probe: active and unexpired, whether or not the operator has the provider enabled. */
   getProbeCredential(provider: string, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<ActiveCredential | null> {
-    return this.findUsable(provider, credentialType, false);
+    return this.findUsable(assertProviderName(provider), assertCredentialType(credentialType), false);
   }
 
   /** Every credential, masked, with whether its provider is enabled. `enabledOnly` keeps those whose provider is. */
   async list(options: { provider?: string; enabledOnly?: boolean } = {}): Promise<CredentialView[]> {
+    if (options.provider !== undefined) assertProviderName(options.provider);
     const rows = await this.credentials.listWithProvider(options);
     return rows.map((row) => this.toView(row, row.providerConfig?.enabled));
   }
 
   async remove(provider: string, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<void> {
+    assertProviderName(provider);
+    assertCredentialType(credentialType);
     const xid = await this.credentials.deleteByNaturalKey(provider, credentialType);
     if (xid === null) throw new CredentialNotFoundError(provider, credentialType);
     await this.state.wrote([provider], [xid]);
   }
 
   async setActive(provider: string, active: boolean, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<void> {
+    assertProviderName(provider);
+    assertCredentialType(credentialType);
+    if (typeof active !== 'boolean') throw new InvalidInputError('isActive', 'must be true or false');
     const xid = await this.credentials.setActive(provider, credentialType, active);
     if (xid === null) throw new CredentialNotFoundError(provider, credentialType);
     await this.state.wrote([provider], [xid]);
   }
 
   async getUIMetadata(provider: string, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<UiMetadata> {
+    assertProviderName(provider);
+    assertCredentialType(credentialType);
     const uiMetadata = await this.credentials.findUiMetadata(provider, credentialType);
     if (uiMetadata === null) throw new CredentialNotFoundError(provider, credentialType);
     return uiMetadata;
   }
 
   async updateUIMetadata(provider: string, uiMetadata: UiMetadata, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<void> {
+    assertProviderName(provider);
+    assertCredentialType(credentialType);
     assertSafeUiJson(uiMetadata, 'ui_metadata');
     // ui_metadata is for the frontend only: the snapshot does not hold it, so there is nothing to reload.
     if ((await this.credentials.updateUiMetadata(provider, credentialType, uiMetadata)) === null) {
@@ -252,14 +255,6 @@ export class CredentialsService {
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     };
-  }
-
-  private credentialType(value: string | undefined): string {
-    const type = value ?? DEFAULT_CREDENTIAL_TYPE;
-    if (!CREDENTIAL_TYPE_PATTERN.test(type)) {
-      throw new InvalidInputError('credentialType', 'must be lower_snake_case, 1-50 characters');
-    }
-    return type;
   }
 
   /**

@@ -4,6 +4,7 @@ import { runBounded } from '../../common/run-bounded';
 import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
 import { effectiveCapabilities } from '../selection/build-snapshot';
 import { HealthRepository, ProbeTarget } from './health.repository';
+import { assertProviderName } from '../provider-configs/provider-input.rules';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog, ProbeKind } from '../catalog/catalog.types';
 import type { ActiveCredential } from '../credentials/credential.types';
@@ -46,7 +47,7 @@ export class HealthService {
   ) {}
 
   async check(provider: string, signal?: AbortSignal): Promise<HealthCheckResult> {
-    const row = await this.health.findProbeTarget(provider);
+    const row = await this.health.findProbeTarget(assertProviderName(provider));
     if (!row) throw new UnknownProviderError(provider);
     const { result, xid } = await this.checkRow(row, signal);
     await this.state.wrote([provider], [xid]);

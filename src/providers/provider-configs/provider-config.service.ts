@@ -4,11 +4,12 @@ import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
 import type { ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
-import { InvalidInputError, UnknownProviderError } from '../providers.errors';
+import { UnknownProviderError } from '../providers.errors';
 import { effectiveCapabilities, effectivePriority } from '../selection/build-snapshot';
 import { RegistryStateService } from '../selection/registry-state.service';
 import { assertCapabilities } from './capabilities.rules';
 import { OperatorColumns, ProviderConfigRepository } from './provider-config.repository';
+import { assertPriorityOverride, assertProviderName } from './provider-input.rules';
 import type { ProviderConfigView } from './provider-config.types';
 
 /**
@@ -31,13 +32,14 @@ export class ProviderConfigService {
   }
 
   async get(provider: string): Promise<ProviderConfigView> {
-    const row = await this.configs.findBySlugWithCredentials(provider);
+    const row = await this.configs.findBySlugWithCredentials(assertProviderName(provider));
     if (!row) throw new UnknownProviderError(provider);
     return this.toView(row);
   }
 
   /** From the in-memory snapshot: no query. */
   isEnabled(provider: string): boolean {
+    assertProviderName(provider);
     const state = this.state.current().providers.get(provider);
     if (!state) throw new UnknownProviderError(provider);
     return state.enabled;
@@ -53,8 +55,8 @@ export class ProviderConfigService {
 
   /** The operator's capabilities, in force over the catalog's until cleared with `null`; a sync keeps them. */
   async updateCapabilities(provider: string, capabilities: ProviderCapabilities | null): Promise<void> {
-    if (capabilities !== null) assertCapabilities(capabilities);
-    await this.update(provider, { capabilitiesOverride: capabilities });
+    // Stored as rebuilt by the rule (known fields only, normalised), never as given.
+    await this.update(provider, { capabilitiesOverride: capabilities === null ? null : assertCapabilities(capabilities) });
   }
 
   async getUIPreferences(provider: string): Promise<UiPreferences> {
@@ -62,19 +64,18 @@ export class ProviderConfigService {
   }
 
   async updateUIPreferences(provider: string, preferences: UiPreferences): Promise<void> {
+    assertProviderName(provider);
     assertSafeUiJson(preferences, 'ui_preferences');
     await this.update(provider, { uiPreferences: preferences });
   }
 
   /** The operator's priority, in force over the catalog's until cleared with `null`; a sync keeps it. */
   async setPriority(provider: string, priority: number | null): Promise<void> {
-    if (priority !== null && (!Number.isSafeInteger(priority) || priority < 0 || priority > 1_000_000)) {
-      throw new InvalidInputError('priority', 'must be an integer between 0 and 1000000, or null to use the catalog priority');
-    }
-    await this.update(provider, { priorityOverride: priority });
+    await this.update(provider, { priorityOverride: assertPriorityOverride(priority) });
   }
 
   private async update(provider: string, values: OperatorColumns): Promise<void> {
+    assertProviderName(provider);
     const xid = await this.configs.updateOperatorColumns(provider, values);
     if (xid === null) throw new UnknownProviderError(provider);
     await this.state.wrote([provider], [xid]);

@@ -1,4 +1,5 @@
 import { priorityProblem, slugProblem } from '../catalog/catalog-values';
+import { displayTextProblem } from '../../common/json-guard/text-rules';
 import { InvalidInputError } from '../providers.errors';
 
 /**
@@ -19,4 +20,20 @@ export function assertPriorityOverride(value: unknown): number | null {
   const problem = priorityProblem(value);
   if (problem) throw new InvalidInputError('priority', `${problem}, or null to use the catalog priority`);
   return value as number;
+}
+
+/** ai_credentials.provider is varchar(255): a slug written before the registry can be that long. */
+const STORED_SLUG_MAX = 255;
+
+/**
+ * A provider named to look up, change or remove what already exists. Looser than assertProviderSlug:
+ * rows written before the registry (backfilled as they were, e.g. `OpenAI`) must stay reachable, so
+ * only what can never match a stored row (non-text, empty, too long, unstorable characters) is refused.
+ */
+export function assertProviderName(value: unknown, field = 'provider'): string {
+  if (typeof value !== 'string') throw new InvalidInputError(field, 'must be a string');
+  if (value.length === 0 || value.length > STORED_SLUG_MAX) throw new InvalidInputError(field, `must be 1-${STORED_SLUG_MAX} characters`);
+  const problem = displayTextProblem(value);
+  if (problem) throw new InvalidInputError(field, problem);
+  return value;
 }

@@ -1,3 +1,4 @@
+import { quoteInput } from '../../common/json-guard/text-rules';
 import { MODEL_TYPES } from '../catalog/catalog.types';
 import { ModelType, ProviderState, RegistrySnapshot } from './registry-snapshot';
 
@@ -27,6 +28,24 @@ export interface AvailableModel {
   modelType: ModelType;
 }
 
+const AVAILABLE: Availability = Object.freeze({ available: true });
+
+/**
+ * What does not depend on the request or the clock: intent, the stored credential's state, health.
+ * The snapshot decides it once per provider state (ProviderState.standing), so a selection walking
+ * past an unavailable candidate does not build its reason again on every call.
+ */
+export function standingOf(state: ProviderState): Availability {
+  const name = q(state.provider);
+  if (!state.enabled) return unavailable('disabled', `provider ${name} is disabled`);
+  const credential = storedCredentialProblem(state);
+  if (credential) return credential;
+  if (state.health === 'unhealthy') {
+    return unavailable('unhealthy', `provider ${name} is unhealthy according to its latest health checks`);
+  }
+  return AVAILABLE;
+}
+
 /**
  * Reasons are checked in a fixed order (provider, intent, credential, health, model) so the reason
  * given is the one an operator must fix first.
@@ -36,30 +55,28 @@ export function checkAvailability(
   provider: string,
   modelType?: ModelType,
   model?: string,
-  now: Date = new Date(),
+  now: Date | number = Date.now(),
 ): Availability {
   const state = snapshot.providers.get(provider);
   if (!state) return unavailable('unknown_provider', `provider ${q(provider)} is not in the registry`);
-  if (!state.enabled) return unavailable('disabled', `provider ${q(provider)} is disabled`);
-
-  const credential = credentialProblem(state, now);
-  if (credential) return credential;
-
-  if (state.health === 'unhealthy') {
-    return unavailable('unhealthy', `provider ${q(provider)} is unhealthy according to its latest health checks`);
+  const standing = state.standing ?? standingOf(state);
+  const expiresAt = state.credential === 'active' ? state.credentialExpiresAt : null;
+  const expiredNow = expiresAt != null && expiresAt.getTime() <= (typeof now === 'number' ? now : now.getTime());
+  // A credential that expired since the snapshot was built outranks only health in the order above.
+  if (!standing.available && !(expiredNow && standing.reason === 'unhealthy')) return standing;
+  if (expiredNow) {
+    return unavailable('credential_expired', `the credential for ${q(provider)} expired at ${expiresAt.toISOString()}`);
   }
-
-  const types = modelType ? [modelType] : MODEL_TYPES;
   if (modelType && state.models[modelType].length === 0) {
     return unavailable('no_model_of_type', `provider ${q(provider)} offers no ${modelType} models`);
   }
-  if (model !== undefined && !types.some((type) => state.models[type].includes(model))) {
+  if (model !== undefined && !(modelType ? state.models[modelType].includes(model) : MODEL_TYPES.some((type) => state.models[type].includes(model)))) {
     const other = modelType && MODEL_TYPES.find((type) => type !== modelType && state.models[type].includes(model));
     const hint = other ? ` (it is ${other === 'embedding' ? 'an embedding' : 'a text'} model)` : '';
     const what = modelType ? `${modelType} model` : 'model';
     return unavailable('unknown_model', `provider ${q(provider)} offers no ${what} ${q(model)}${hint}`);
   }
-  return { available: true };
+  return AVAILABLE;
 }
 
 export function isAvailable(
@@ -67,7 +84,7 @@ export function isAvailable(
   provider: string,
   modelType?: ModelType,
   model?: string,
-  now: Date = new Date(),
+  now: Date | number = Date.now(),
 ): boolean {
   return checkAvailability(snapshot, provider, modelType, model, now).available;
 }
@@ -76,7 +93,7 @@ export function isAvailable(
 export function listAvailableProviders(
   snapshot: RegistrySnapshot,
   modelType?: ModelType,
-  now: Date = new Date(),
+  now: Date | number = Date.now(),
 ): ProviderState[] {
   return [...snapshot.providers.values()]
     .filter((state) => isAvailable(snapshot, state.provider, modelType, undefined, now))
@@ -87,7 +104,7 @@ export function listAvailableProviders(
 export function listAvailableModels(
   snapshot: RegistrySnapshot,
   modelType?: ModelType,
-  now: Date = new Date(),
+  now: Date | number = Date.now(),
 ): AvailableModel[] {
   const types = modelType ? [modelType] : MODEL_TYPES;
   return listAvailableProviders(snapshot, modelType, now).flatMap((state) =>
@@ -99,18 +116,11 @@ export function byPriorityThenSlug(a: ProviderState, b: ProviderState): number {
   return a.priority - b.priority || (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : 0);
 }
 
-function credentialProblem(state: ProviderState, now: Date): Availability | undefined {
+function storedCredentialProblem(state: ProviderState): Availability | undefined {
   const name = q(state.provider);
   switch (state.credential) {
     case 'not_required':
-      return undefined;
     case 'active':
-      if (state.credentialExpiresAt && state.credentialExpiresAt.getTime() <= now.getTime()) {
-        return unavailable(
-          'credential_expired',
-          `the credential for ${name} expired at ${state.credentialExpiresAt.toISOString()}`,
-        );
-      }
       return undefined;
     case 'missing':
       return unavailable('no_credential', `provider ${name} needs a credential and none is stored`);
@@ -132,9 +142,10 @@ function credentialProblem(state: ProviderState, now: Date): Availability | unde
 }
 
 function unavailable(reason: UnavailableReason, detail: string): Availability {
-  return { available: false, reason, detail };
+  return Object.freeze({ available: false, reason, detail });
 }
 
+/** Caller-given names (preferences) end up in these details: quoted and cut, never a forged line. */
 function q(value: string): string {
-  return JSON.stringify(value);
+  return quoteInput(value);
 }

@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog.types';
 import { ProviderCapabilities, modelsFromCapabilities } from '../catalog/provider-capabilities';
 import type { AICredential } from '../entities/ai-credential.entity';
 import type { ProviderConfig } from '../entities/provider-config.entity';
+import { standingOf } from './availability';
 import type { CredentialState, ProviderState, RegistrySnapshot } from './registry-snapshot';
 
 /** Whether the key ring can decrypt a stored credential (wrong key, unknown key id, or not our envelope). */
@@ -35,7 +36,7 @@ export function toProviderState(row: ProviderConfig, catalog: Catalog, decryptab
   const hasModels = Array.isArray(capabilities.textModels) && Array.isArray(capabilities.embeddingModels);
   const requiresApiKey = capabilities.requiresApiKey ?? entry?.requiresApiKey ?? true;
   const credential = row.credentials?.[0];
-  return {
+  const state: ProviderState = {
     provider: row.provider,
     displayName: row.displayName,
     enabled: row.enabled,
@@ -50,6 +51,8 @@ export function toProviderState(row: ProviderConfig, catalog: Catalog, decryptab
           embedding: entry?.embeddingModels.map((m) => m.id) ?? [],
         },
   };
+  state.standing = standingOf(state);
+  return state;
 }
 
 export function buildSnapshot(states: Iterable<ProviderState>, catalog: Catalog): RegistrySnapshot {

@@ -1,4 +1,5 @@
 import { Catalog, ModelType } from '../catalog/catalog.types';
+import type { Availability } from './availability';
 
 export type { ModelType } from '../catalog/catalog.types';
 
@@ -31,6 +32,11 @@ export interface ProviderState {
   priority: number;
   /** Model ids per type, first = the provider's default for that type. */
   models: Record<ModelType, string[]>;
+  /**
+   * standingOf(this state), decided when the snapshot is built; absent in hand-built states, where
+   * availability works it out on each call.
+   */
+  standing?: Availability;
 }
 
 /** Everything selection reads. Immutable by convention: a refresh builds a new snapshot. */

@@ -69,9 +69,9 @@ interface Entry {
  */
 export function selectModel(snapshot: RegistrySnapshot, request: SelectionRequest): Selection {
   const operation = request.operation === undefined ? undefined : findOperation(snapshot, request.operation);
-  const now = request.now ?? new Date();
+  const now = request.now?.getTime() ?? Date.now();
   const skipped: SkippedCandidate[] = [];
-  const firstSeenAs = new Map<string, CandidateSource>();
+  const seen: Candidate[] = [];
   const plan = planFor(snapshot.catalog);
 
   for (const source of plan.order) {
@@ -80,13 +80,13 @@ export function selectModel(snapshot: RegistrySnapshot, request: SelectionReques
         skipped.push({ candidate, ...skip });
         continue;
       }
-      const key = `${candidate.provider}\u0000${candidate.model ?? ''}`;
-      const earlier = firstSeenAs.get(key);
+      // A handful of candidates at most: a scan costs less than building a key for a Map.
+      const earlier = seen.find((c) => c.provider === candidate.provider && c.model === candidate.model);
       if (earlier !== undefined) {
-        skipped.push({ candidate, reason: 'duplicate', detail: `${label(candidate)} was already considered as ${earlier}` });
+        skipped.push({ candidate, reason: 'duplicate', detail: `${label(candidate)} was already considered as ${earlier.source}` });
         continue;
       }
-      firstSeenAs.set(key, source);
+      seen.push(candidate);
 
       const availability = checkAvailability(
         snapshot,

@@ -1,4 +1,5 @@
 import { DomainError } from '../../common/domain-error';
+import { quoteInput, truncateInput } from '../../common/json-guard/text-rules';
 import type { ModelType } from './registry-snapshot';
 import type { SkippedCandidate } from './select-model';
 
@@ -32,17 +33,17 @@ export class UnknownOperationError extends SelectionError {
     readonly knownOperations: readonly string[],
   ) {
     super(
-      `unknown operation ${JSON.stringify(operation)} (known: ${knownOperations.length > 0 ? knownOperations.join(', ') : 'none'})`,
+      `unknown operation ${quoteInput(operation)} (known: ${knownOperations.length > 0 ? knownOperations.join(', ') : 'none'})`,
     );
   }
 }
 
 function noAvailableMessage(modelType: ModelType, skipped: readonly SkippedCandidate[], operation?: string): string {
-  const what = `no available ${modelType} model` + (operation ? ` for operation ${JSON.stringify(operation)}` : '');
+  const what = `no available ${modelType} model` + (operation ? ` for operation ${quoteInput(operation)}` : '');
   if (skipped.length === 0) return `${what}: no candidates (no preference, operation, default or fallback applies)`;
   const lines = skipped.map(
     ({ candidate, reason, detail }) =>
-      `  ${candidate.source} ${candidate.provider}/${candidate.model ?? '(none)'}: ${reason} (${detail})`,
+      `  ${candidate.source} ${truncateInput(JSON.stringify(candidate.provider).slice(1, -1))}/${candidate.model === null ? '(none)' : truncateInput(JSON.stringify(candidate.model).slice(1, -1))}: ${reason} (${detail})`,
   );
   return `${what}; candidates tried:\n${lines.join('\n')}`;
 }
