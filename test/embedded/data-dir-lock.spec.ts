@@ -140,6 +140,15 @@ describe(DataDirLock.name, () => {
     lock.release();
   });
 
+  it('creates a missing folder, readable by its owner only', () => {
+    const folder = path.join(dataDir, 'new', '.data');
+    expect(DataDirLock.liveHolder(folder)).toBeNull();
+    const lock = DataDirLock.acquire(folder, 'test', () => undefined);
+    expect(fs.statSync(folder).mode & 0o777).toBe(0o700);
+    expect(lockFiles(folder)).toEqual(['registry.lock.1']);
+    lock.release();
+  });
+
   it('takes over an unreadable lock file with a warning', () => {
     fs.writeFileSync(path.join(dataDir, 'registry.lock.7'), '{"pid": 12');
     const stale: Array<LockHolder | null> = [];
