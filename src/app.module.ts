@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { httpLogOptions } from './common/logging/http-log-options';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { providersOptionsFromConfig } from './config/providers-options';
@@ -16,17 +17,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            // Provider keys travel in these headers; they must never reach a log line.
-            redact: {
-              paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
-              censor: '[redacted]',
-            },
-            autoLogging: { ignore: (req) => req.url === '/healthz' },
-          },
-        }),
+        // Keys travel in headers and query parameters; httpLogOptions masks them by name.
+        LoggerModule.forRoot({ pinoHttp: httpLogOptions(config.LOG_LEVEL) }),
         DatabaseModule.forRoot(database),
         HealthzModule,
         ProvidersModule.forRootAsync({

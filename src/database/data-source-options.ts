@@ -1,4 +1,5 @@
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { TypeOrmLogger } from '../common/logging/typeorm-logger';
 import { PROVIDER_ENTITIES } from '../providers/entities';
 import { MIGRATIONS } from './migrations';
 
@@ -15,7 +16,7 @@ export interface DataSourceTuning {
  * so they can never drift apart. Schema changes only ever come from migrations.
  */
 export function buildDataSourceOptions(url: string, tuning: DataSourceTuning = {}): PostgresDataSourceOptions {
-  return {
+  const options: PostgresDataSourceOptions = {
     type: 'postgres',
     url,
     entities: PROVIDER_ENTITIES,
@@ -27,8 +28,12 @@ export function buildDataSourceOptions(url: string, tuning: DataSourceTuning = {
     // PGlite has no uuid-ossp; gen_random_uuid() is built into PostgreSQL 13+.
     uuidExtension: 'pgcrypto',
     installExtensions: false,
-    logging: ['error'],
+    // Through our logger, without parameters; failed queries are always logged, the other categories
+    // only when enabled here or by the TypeORM CLI (it sets them on this very object).
+    logging: ['warn'],
+    logger: new TypeOrmLogger(() => options.logging),
     poolSize: tuning.embedded ? 1 : (tuning.poolSize ?? 10),
     applicationName: tuning.applicationName ?? 'ai-provider-registry',
   };
+  return options;
 }

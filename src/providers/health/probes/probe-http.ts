@@ -1,4 +1,5 @@
 import { fetch, type Response } from 'undici';
+import { isSecretHeader } from '../../../common/logging/redaction';
 import { defaultProbeEgress, type ProbeEgress } from '../probe-egress';
 import { describeNetworkError, providerErrorFields, retryAfterSeconds, tidy } from './probe-detail';
 import type { ProbeFailure, ProbeOptions } from './probe.types';
@@ -12,8 +13,6 @@ import type { ProbeFailure, ProbeOptions } from './probe.types';
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** Enough for any provider's error JSON; the rest of an error page is not read. */
 const MAX_ERROR_BYTES = 16 * 1024;
-/** Header values that carry credentials; their values are scrubbed from every detail. */
-const SECRET_HEADERS = ['authorization', 'x-api-key', 'api-key'];
 
 /**
  * One time budget shared by every request a probe makes (body reads included), chained to the
@@ -172,7 +171,7 @@ function redirectDetail(status: number, location: string | null, from: string): 
 
 function secretsOf(headers: Record<string, string>): string[] {
   return Object.entries(headers)
-    .filter(([name]) => SECRET_HEADERS.includes(name.toLowerCase()))
+    .filter(([name]) => isSecretHeader(name))
     .map(([, value]) => value.replace(/^Bearer\s+/i, ''));
 }
 

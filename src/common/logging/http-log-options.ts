@@ -1,0 +1,31 @@
+import type { Options } from 'pino-http';
+import type { LogLevel } from '../../config/app-config';
+import { maskHeaders, maskQuery, maskUrl } from './redaction';
+
+interface LoggedMessage {
+  url?: string;
+  query?: Record<string, unknown>;
+  headers?: Record<string, unknown>;
+}
+
+/**
+ * The request log (pino-http, through nestjs-pino). Its serializers receive the already serialized
+ * request/response (pino-http wraps them), so they only mask: header values by name, and the values
+ * of secret query parameters in both the URL and the parsed query. They run for every line logged
+ * inside a request too, since those carry the request as a binding.
+ */
+export function httpLogOptions(level: LogLevel): Options {
+  return {
+    level,
+    serializers: {
+      req: (req: LoggedMessage) =>
+        Object.assign(req, {
+          url: typeof req.url === 'string' ? maskUrl(req.url) : req.url,
+          query: req.query && maskQuery(req.query),
+          headers: req.headers && maskHeaders(req.headers),
+        }),
+      res: (res: LoggedMessage) => Object.assign(res, { headers: res.headers && maskHeaders(res.headers) }),
+    },
+    autoLogging: { ignore: (req) => req.url === '/healthz' },
+  };
+}
