@@ -37,6 +37,14 @@ describe(loadConfig.name, () => {
     expect(message.split('\n')).toHaveLength(1);
   });
 
+  it('HEALTH_CHECK_INTERVAL_MS is 0 (off) or at least 1000: a 1 ms schedule would only hammer providers and the database', () => {
+    expect(() => loadConfig({ HEALTH_CHECK_INTERVAL_MS: '1' })).toThrow('Invalid configuration: HEALTH_CHECK_INTERVAL_MS must be 0 (off) or at least 1000 (got 1)');
+    expect(() => loadConfig({ HEALTH_CHECK_INTERVAL_MS: '999' })).toThrow(/must be 0 \(off\) or at least 1000/);
+    expect(() => loadConfig({ HEALTH_CHECK_INTERVAL_MS: 'soon' })).toThrow(/HEALTH_CHECK_INTERVAL_MS must be an integer number of milliseconds/);
+    expect(loadConfig({ HEALTH_CHECK_INTERVAL_MS: '0' }).HEALTH_CHECK_INTERVAL_MS).toBe(0);
+    expect(loadConfig({ HEALTH_CHECK_INTERVAL_MS: '1000' }).HEALTH_CHECK_INTERVAL_MS).toBe(1000);
+  });
+
   it('with `only` (the tools), reads and validates just those variables: a bad server-only one does not stop them', () => {
     const env = { PORT: 'abc', HEALTH_CHECK_INTERVAL_MS: '1', USAGE_FLUSH_MS: 'soon', DATABASE_URL: 'postgresql://u:p@db:5432/x', DATA_DIR: '/srv/data', LOG_LEVEL: 'warn' };
     expect(() => loadConfig(env)).toThrow(/PORT must be an integer port number/);

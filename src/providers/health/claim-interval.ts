@@ -21,7 +21,7 @@ export async function claimInterval(
     `INSERT INTO scheduler_runs AS r (name, last_started_at, started_by) VALUES ($1, now(), $3)
      ON CONFLICT (name) DO UPDATE SET last_started_at = now(), started_by = EXCLUDED.started_by
      WHERE r.last_started_at IS NULL OR r.last_started_at <= now() - make_interval(secs => $2::double precision / 1000)
-     RETURNING name`,
+     RETURNING name, last_started_at`,
     [job, Math.max(0, intervalMs - toleranceMs), instance],
   );
   return rows.length === 1;

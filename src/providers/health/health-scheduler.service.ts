@@ -14,6 +14,10 @@ const TIMER = 'health-sweep';
  * Runs the health sweep every HEALTH_CHECK_INTERVAL_MS (0 = off). A self-rescheduling timer rather
  * than @Interval: ticks keep a fixed rate, a tick never starts a sweep while one runs here, every
  * instance claims the interval in the database first, and shutdown waits for a sweep in flight.
+ *
+ * Ticks are planned on the monotonic clock (performance.now): a wall-clock step (NTP, a VM resumed,
+ * an operator) neither stalls the schedule nor makes it catch up. Which instance sweeps is decided
+ * on the database clock (claimInterval), the one clock all instances share.
  */
 @Injectable()
 export class HealthScheduler implements BeforeApplicationShutdown {
@@ -40,7 +44,7 @@ export class HealthScheduler implements BeforeApplicationShutdown {
       return;
     }
     this.stopped = false;
-    this.nextAt = Date.now();
+    this.nextAt = performance.now();
     this.schedule(0);
   }
 
@@ -93,14 +97,24 @@ export class HealthScheduler implements BeforeApplicationShutdown {
     const timer = setTimeout(() => {
       this.scheduler.deleteTimeout(TIMER);
       if (this.stopped) return;
-      // Fixed rate: the next tick is due one interval after this one was, however long this one takes.
-      this.nextAt += this.settings.healthCheckIntervalMs;
-      this.schedule(Math.max(0, this.nextAt - Date.now()));
+      const now = performance.now();
+      this.nextAt = nextTickAt(this.nextAt, this.settings.healthCheckIntervalMs, now);
+      this.schedule(this.nextAt - now);
       void this.tick();
     }, delay);
     timer.unref();
     this.scheduler.addTimeout(TIMER, timer);
   }
+}
+
+/**
+ * Fixed rate: the next tick is due one interval after this one was, however long this one took. A
+ * tick that fired more than an interval late (the event loop or the process was stalled) skips the
+ * ticks it missed instead of running them back to back: one sweep per interval is all that is wanted.
+ */
+function nextTickAt(dueAt: number, interval: number, now: number): number {
+  const missed = Math.max(0, Math.floor((now - dueAt) / interval));
+  return dueAt + (missed + 1) * interval;
 }
 
 function sleep(ms: number): Promise<void> {
