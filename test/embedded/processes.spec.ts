@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { embeddedUrl } from '../../src/database/embedded/embedded-url';
-import { embeddedEnv, newestLockFile, readLock, runTs, startServer, waitFor } from '../support/server-process';
+import { embeddedEnv, memoryOf, newestLockFile, readLock, runTs, startServer, waitFor } from '../support/server-process';
 
 /**
  * The embedded database as a newcomer meets it: real server processes on a data folder, a second
@@ -15,6 +15,11 @@ describe('embedded database processes', () => {
 
   beforeAll(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-embedded-'));
+    // What a first start killed half-way by earlier versions (a pgdata without PG_VERSION) or by
+    // this one (its temporary initdb folder) leaves behind.
+    fs.mkdirSync(path.join(dataDir, 'pgdata'));
+    fs.writeFileSync(path.join(dataDir, 'pgdata', 'postgresql.conf'), '# half-made\n');
+    fs.mkdirSync(path.join(dataDir, 'pgdata.init-0dead'));
   });
 
   afterAll(async () => {
@@ -28,7 +33,11 @@ describe('embedded database processes', () => {
   it('owns its folder: a second server and a kill -9 are handled, the data survives, tools go through the socket', async () => {
     const first = await startServer(dataDir, { EMBEDDED_DB_IDLE_IN_TRANSACTION_MS: '300', EMBEDDED_DB_SLOW_WARN_MS: '100' });
     running.push(first);
-    process.stdout.write(`embedded server start-up to /healthz 200, empty data folder: ${first.startupMs} ms\n`);
+    process.stdout.write(`embedded server start-up to /healthz 200, empty data folder: ${first.startupMs} ms, ${memoryOf(first.child.pid!)}\n`);
+    const leftovers = fs.readdirSync(dataDir).filter((name) => name.startsWith('pgdata'));
+    expect(leftovers).toEqual(expect.arrayContaining(['pgdata', expect.stringMatching(/^pgdata\.incomplete-\d+$/)]));
+    expect(leftovers).toHaveLength(2);
+    expect(first.output()).toMatch(/held no database \(no PG_VERSION\): moved it to .*pgdata\.incomplete-\d+/);
     const lock = readLock(dataDir);
     expect(lock).toMatchObject({ pid: first.child.pid });
     expect(lock!.port).toEqual(expect.any(Number));
@@ -55,10 +64,13 @@ describe('embedded database processes', () => {
     // A change committed through another connection reaches the server process in-process.
     const client = new Client({ connectionString: embeddedUrl(lock!.port!, lock!.secret) });
     await client.connect();
+    // PGlite's memory: 16 MB of shared buffers instead of PostgreSQL's 128 MB, on a new folder and (below) an existing one.
+    expect((await client.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
     await client.query(`UPDATE provider_configs SET ui_preferences = '{"color":"#123456"}' WHERE provider = 'openai'`);
     await client.query(`SELECT pg_notify('ai_registry_changes', '{"kind":"provider_config","instance":"test"}')`);
     await client.end();
-    await waitFor('the notification in the server log', () => (first.output().includes('Snapshot refreshed after a change notification') ? true : undefined));
+    const delivered = 'Notification on \\"ai_registry_changes\\" (44 characters) delivered in-process';
+    await waitFor('the notification in the server log', () => (first.output().includes(delivered) ? true : undefined));
 
     // What used to make the server exit: a COPY FROM STDIN, a slow statement, a client idle in its
     // transaction while another waits. The server answers, warns, disconnects the idle one, and stays up.
@@ -90,12 +102,13 @@ describe('embedded database processes', () => {
     expect(readLock(dataDir)?.pid).toBe(first.child.pid);
     const restarted = await startServer(dataDir);
     running.push(restarted);
-    process.stdout.write(`embedded server start-up to /healthz 200, existing data folder after kill -9: ${restarted.startupMs} ms\n`);
+    process.stdout.write(`embedded server start-up to /healthz 200, existing data folder after kill -9: ${restarted.startupMs} ms, ${memoryOf(restarted.child.pid!)}\n`);
     expect(restarted.output()).toContain('stale lock');
     const relock = readLock(dataDir)!;
     const check = new Client({ connectionString: embeddedUrl(relock.port!, relock.secret) });
     expect(relock.secret).not.toBe(lock!.secret); // one per start
     await check.connect();
+    expect((await check.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
     const { rows } = await check.query(`SELECT ui_preferences FROM provider_configs WHERE provider = 'openai'`);
     await check.end();
     expect(rows).toEqual([{ ui_preferences: { color: '#123456' } }]);

@@ -82,6 +82,17 @@ export async function startServer(dataDir: string, extra: Record<string, string>
   return { ...server, port, startupMs: Date.now() - started };
 }
 
+/** Resident and peak memory of a process, in MiB, where /proc tells (Linux); for the log, never for assertions. */
+export function memoryOf(pid: number): string {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const mib = (field: string) => Math.round(Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) / 1024);
+    return `RSS ${mib('VmRSS')} MiB, peak ${mib('VmHWM')} MiB`;
+  } catch {
+    return 'memory not available here';
+  }
+}
+
 /** The newest lock generation file in dataDir, or null. */
 export function newestLockFile(dataDir: string): string | null {
   const generations = fs

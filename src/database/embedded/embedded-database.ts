@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { DataDirLock } from './data-dir-lock';
 import { embeddedUrl } from './embedded-url';
+import { openPGliteFolder } from './pglite-data-folder';
 import { startEmbeddedSocketServer } from './embedded-socket-server';
 
 export interface OwnedEmbeddedDatabase {
@@ -43,7 +44,7 @@ export async function openEmbeddedDatabase(options: {
   let db: PGlite | undefined;
   try {
     const started = Date.now();
-    db = await PGlite.create(path.join(dataDir, 'pgdata'));
+    db = await openPGliteFolder(dataDir, logger);
     const notifications = new EventEmitter();
     for (const channel of options.listenChannels) await db.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
     const secret = randomBytes(32).toString('base64url');
@@ -52,7 +53,10 @@ export async function openEmbeddedDatabase(options: {
       password: secret,
       slowGroupWarnMs: options.slowGroupWarnMs,
       idleInTransactionMs: options.idleInTransactionMs,
-      onNotification: (channel: string, payload: string) => notifications.emit('notification', channel, payload),
+      onNotification: (channel: string, payload: string) => {
+        logger.debug(`Notification on "${channel}" (${payload.length} characters) delivered in-process`);
+        notifications.emit('notification', channel, payload);
+      },
       logger,
     });
     lock.publish(server.port, secret);
