@@ -37,6 +37,7 @@ describe('embedded database processes', () => {
     const leftovers = fs.readdirSync(dataDir).filter((name) => name.startsWith('pgdata'));
     expect(leftovers).toEqual(expect.arrayContaining(['pgdata', expect.stringMatching(/^pgdata\.incomplete-\d+$/)]));
     expect(leftovers).toHaveLength(2);
+    expect(fs.statSync(path.join(dataDir, 'pgdata')).mode & 0o777).toBe(0o700);
     expect(first.output()).toMatch(/held no database \(no PG_VERSION\): moved it to .*pgdata\.incomplete-\d+/);
     const lock = readLock(dataDir);
     expect(lock).toMatchObject({ pid: first.child.pid });

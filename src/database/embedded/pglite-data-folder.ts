@@ -48,6 +48,8 @@ async function initialize(dataDir: string, pgdata: string, logger: { log(message
   const tmp = `${pgdata}.init-${randomBytes(4).toString('hex')}`;
   const started = Date.now();
   try {
+    // Made here so the database files are private even in a DATA_DIR that other users can read (PGlite would make it 0755).
+    fs.mkdirSync(tmp, { mode: 0o700 });
     await runInitdb(tmp);
     fs.renameSync(tmp, pgdata);
   } finally {
