@@ -9,6 +9,7 @@ import type { AppConfig } from './config/app-config';
 import { loadConfig, loadDotEnv } from './config/load-config';
 import { explainConnectError, explainDataDirError } from './database/database-errors';
 import { DatabaseTarget, openDatabaseTarget } from './database/database-target';
+import { UsageService } from './providers/usage/usage.service';
 
 const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
@@ -65,13 +66,45 @@ async function bootstrap(): Promise<void> {
       if (stopping) return;
       stopping = true;
       logger.log(`${signal} received: shutting down`);
-      // Stop taking requests first, so nothing records usage after the final flush.
-      void new Promise<void>((resolve) => app.getHttpServer().close(() => resolve()))
-        .then(() => app.close())
-        .catch((error: Error) => logger.error(`Shutdown error: ${error.message}`))
-        .finally(() => database.close().finally(() => process.exit(0)));
+      const usage = app.get(UsageService);
+      // A step that hangs (a database that stopped answering, a client that never lets go) must not keep us up.
+      const deadline = setTimeout(() => {
+        const { entries, requests } = usage.pendingUsage();
+        logger.error(
+          `Shutdown did not finish within SHUTDOWN_TIMEOUT_MS=${config.SHUTDOWN_TIMEOUT_MS} ms` +
+            `${entries > 0 ? `; usage of ${requests} request(s) is not known to be written` : ''}: exiting`,
+        );
+        process.exit(1);
+      }, config.SHUTDOWN_TIMEOUT_MS);
+      void shutDown(app, database, usage, logger).then((clean) => {
+        clearTimeout(deadline);
+        process.exit(clean ? 0 : 1);
+      });
     });
   }
+}
+
+/** Every step runs even if one before it failed; any failure, or usage left unwritten, makes the exit code non-zero. */
+async function shutDown(app: INestApplication, database: DatabaseTarget, usage: UsageService, logger: Logger): Promise<boolean> {
+  let clean = true;
+  const step = async (what: string, run: () => Promise<unknown>) => {
+    try {
+      await run();
+    } catch (error) {
+      clean = false;
+      logger.error(`Shutdown: ${what} failed: ${(error as Error).message}`);
+    }
+  };
+  // Stop taking requests first, so nothing records usage after the final flush.
+  await step('closing the HTTP server', () => new Promise<void>((resolve) => app.getHttpServer().close(() => resolve())));
+  await step('closing the app', () => app.close());
+  const { entries, requests } = usage.pendingUsage();
+  if (entries > 0) {
+    clean = false;
+    logger.error(`Shutdown: usage of ${requests} request(s) is not known to be written to the database`);
+  }
+  await step('closing the database', () => database.close());
+  return clean;
 }
 
 bootstrap().catch(exitWithError);

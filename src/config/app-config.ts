@@ -119,6 +119,13 @@ export class AppConfig {
   @IsInt({ message: 'must be an integer number of milliseconds' })
   USAGE_FLUSH_MS = 1000;
 
+  /** How long a shutdown may take (the final usage flush included) before the server exits non-zero without waiting further. */
+  @Transform(toInt)
+  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
+  @Min(100, { message: 'must be at least 100' })
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
   /** A shorter interval would only hammer the providers and the database (1 ms ran 594 sweeps in 5 s). */
   @Transform(toInt)
   @ValidateIf((config: AppConfig) => config.HEALTH_CHECK_INTERVAL_MS !== 0)

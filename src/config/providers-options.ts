@@ -10,6 +10,7 @@ export function providersOptionsFromConfig(config: AppConfig, coordination: Coor
     keyRing: resolveKeyRing(config),
     coordination,
     usageFlushMs: config.USAGE_FLUSH_MS,
+    shutdownFlushTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     healthCheckIntervalMs: config.HEALTH_CHECK_INTERVAL_MS,
     healthTimeoutMs: config.HEALTH_TIMEOUT_MS,
     healthConcurrency: config.HEALTH_CONCURRENCY,

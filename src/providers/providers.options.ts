@@ -11,6 +11,8 @@ import type { EgressOptions } from './health/egress-policy';
 export interface RegistrySettings {
   /** Usage counters are written at this interval and at shutdown. */
   usageFlushMs: number;
+  /** How long the final usage flush at shutdown keeps retrying before it gives up (and says so). */
+  shutdownFlushTimeoutMs: number;
   /** Health sweep interval; 0 turns the schedule off. */
   healthCheckIntervalMs: number;
   healthTimeoutMs: number;
@@ -26,6 +28,7 @@ export interface RegistrySettings {
 
 export const DEFAULT_REGISTRY_SETTINGS: Readonly<RegistrySettings> = Object.freeze({
   usageFlushMs: 1000,
+  shutdownFlushTimeoutMs: 10_000,
   healthCheckIntervalMs: 300_000,
   healthTimeoutMs: 5000,
   healthConcurrency: 8,
@@ -83,6 +86,7 @@ export class InvalidModuleOptionError extends DomainError {
 const MAX_TIMER_MS = 2_147_483_647;
 const RULES: Record<keyof RegistrySettings, { min: number; max: number; zeroOff?: boolean }> = {
   usageFlushMs: { min: 10, max: MAX_TIMER_MS },
+  shutdownFlushTimeoutMs: { min: 100, max: MAX_TIMER_MS },
   healthCheckIntervalMs: { min: 1000, max: MAX_TIMER_MS, zeroOff: true },
   healthTimeoutMs: { min: 1, max: MAX_TIMER_MS },
   healthConcurrency: { min: 1, max: 256 },

@@ -1,6 +1,7 @@
 import { CredentialRepository } from './credentials/credential.repository';
 import { HealthRepository } from './health/health.repository';
 import { ProviderConfigRepository } from './provider-configs/provider-config.repository';
+import { UsageRepository } from './usage/usage.repository';
 
 /** One repository per table (or per owner of a table's columns), each the only place holding that SQL. */
-export const REPOSITORIES = [ProviderConfigRepository, CredentialRepository, HealthRepository];
+export const REPOSITORIES = [ProviderConfigRepository, CredentialRepository, HealthRepository, UsageRepository];

@@ -5,6 +5,7 @@ import { BackfillProviderConfigs1764000003000 } from './1764000003000-BackfillPr
 import { CreateProviderHealthChecks1764000004000 } from './1764000004000-CreateProviderHealthChecks';
 import { SeparateOperatorOverrides1764000004500 } from './1764000004500-SeparateOperatorOverrides';
 import { PropagateRegistryChanges1764000005000 } from './1764000005000-PropagateRegistryChanges';
+import { CreateUsageFlushes1764000007000 } from './1764000007000-CreateUsageFlushes';
 
 /** Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateProviderHealthChecks1764000004000,
   SeparateOperatorOverrides1764000004500,
   PropagateRegistryChanges1764000005000,
+  CreateUsageFlushes1764000007000,
 ];

@@ -1,3 +1,4 @@
+/** What one record() adds: small integers, checked by the caller (at most MAX_RECORD_AMOUNT each). */
 export interface UsageAmounts {
   requests: number;
   inputTokens: number;
@@ -5,36 +6,51 @@ export interface UsageAmounts {
   lastUsedAt: Date;
 }
 
+/**
+ * What a key has added up to. BigInt because the columns are bigint: a number stops being exact
+ * past 2^53, and a sum that is not exact is as wrong as a lost one.
+ */
+export interface UsageSums {
+  requests: bigint;
+  inputTokens: bigint;
+  outputTokens: bigint;
+  lastUsedAt: Date;
+}
+
 /** Usage added up in memory between flushes, keyed by provider slug or credential id. */
 export class UsageTally {
-  private entries = new Map<string, UsageAmounts>();
+  private entries = new Map<string, UsageSums>();
 
   add(key: string, amounts: UsageAmounts): void {
     const current = this.entries.get(key);
     if (!current) {
-      this.entries.set(key, { ...amounts });
+      this.entries.set(key, {
+        requests: BigInt(amounts.requests),
+        inputTokens: BigInt(amounts.inputTokens),
+        outputTokens: BigInt(amounts.outputTokens),
+        lastUsedAt: amounts.lastUsedAt,
+      });
       return;
     }
-    current.requests += amounts.requests;
-    current.inputTokens += amounts.inputTokens;
-    current.outputTokens += amounts.outputTokens;
+    current.requests += BigInt(amounts.requests);
+    current.inputTokens += BigInt(amounts.inputTokens);
+    current.outputTokens += BigInt(amounts.outputTokens);
     if (amounts.lastUsedAt > current.lastUsedAt) current.lastUsedAt = amounts.lastUsedAt;
   }
 
   /** Hands over everything tallied so far and starts afresh, so records made during a flush are kept. */
-  drain(): Map<string, UsageAmounts> {
+  drain(): Map<string, UsageSums> {
     const drained = this.entries;
     this.entries = new Map();
     return drained;
   }
 
-  /** Puts back what a failed flush could not write, so nothing is lost. */
-  restore(drained: Map<string, UsageAmounts>): void {
-    for (const [key, amounts] of drained) this.add(key, amounts);
+  get(key: string): UsageSums | undefined {
+    return this.entries.get(key);
   }
 
-  get(key: string): UsageAmounts | undefined {
-    return this.entries.get(key);
+  values(): IterableIterator<UsageSums> {
+    return this.entries.values();
   }
 
   get size(): number {

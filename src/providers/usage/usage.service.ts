@@ -1,10 +1,12 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { DataSource } from 'typeorm';
-import { REGISTRY_DATA_SOURCE, REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
 import { InvalidInputError, UnknownProviderError } from '../providers.errors';
 import { RegistryStateService } from '../selection/registry-state.service';
-import { UsageAmounts, UsageTally } from './usage-tally';
+import { retryDelayMs } from './retry-delay';
+import { DroppedUsage, UsageDelta, UsageRepository } from './usage.repository';
+import { UsageAmounts, UsageSums, UsageTally } from './usage-tally';
 
 export interface UsageRecord {
   requests?: number;
@@ -15,134 +17,228 @@ export interface UsageRecord {
 
 export interface ProviderUsage {
   provider: string;
-  usageCount: number;
+  /** A decimal string: the bigint column outgrows a JavaScript number past 2^53. */
+  usageCount: string;
   lastUsedAt: Date | null;
-  /** Recorded here but not yet flushed to the database. */
-  pending: number;
+  /** Requests recorded here but not yet written to the database (decimal string). */
+  pending: string;
 }
 
-const FLUSH_INTERVAL = 'usage-flush';
+/** What is recorded in this process but not (known to be) in the database. */
+export interface PendingUsage {
+  /** Tallied entries (per provider and per credential) waiting to be written; 0 means everything is written. */
+  entries: number;
+  requests: bigint;
+}
+
+/**
+ * The most one record() may add to each of its counts: far above any real request (the largest
+ * context windows hold ~10^7 tokens), low enough that a junk value cannot poison a sum: 2^32 records
+ * of it still fit a bigint column.
+ */
+export const MAX_RECORD_AMOUNT = 2_147_483_647;
+const MAX_CREDENTIAL_ID = 9_223_372_036_854_775_807n;
+
+/** A ledger row must outlive every retry of its flush; a retry after a longer outage could count twice. */
+const LEDGER_RETENTION_MS = 24 * 3_600_000;
+const PRUNE_EVERY_MS = 3_600_000;
+/** Scheduled flushes back off up to this (or the flush interval, if longer) while the database fails. */
+const RETRY_CAP_MS = 60_000;
+/** At shutdown there is one chance left: retry often until the deadline. */
+const SHUTDOWN_RETRY_BASE_MS = 50;
+const SHUTDOWN_RETRY_CAP_MS = 1000;
+
+interface FlushBatch {
+  id: string;
+  providers: Map<string, UsageSums>;
+  credentials: Map<string, UsageSums>;
+}
 
 /** Rows are updated (and locked) in key order, so two instances flushing the same rows cannot deadlock. */
-function sortedEntries(tally: Map<string, UsageAmounts>): [string[], UsageAmounts[]] {
-  const entries = [...tally.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return [entries.map(([key]) => key), entries.map(([, amounts]) => amounts)];
+function sortedDeltas(tally: Map<string, UsageSums>): UsageDelta[] {
+  return [...tally.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, sums]) => ({ key, ...sums }));
 }
 
-function count(field: string, value: number | undefined, fallback: number): number {
+function amount(field: string, value: number | undefined, fallback: number): number {
   const n = value ?? fallback;
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidInputError(field, 'must be a non-negative integer');
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_RECORD_AMOUNT) {
+    throw new InvalidInputError(field, `must be an integer from 0 to ${MAX_RECORD_AMOUNT}`);
+  }
   return n;
 }
 
 /**
+ * The canonical id is the tally key: '007' and '7' are one row, and one UPDATE … FROM given two
+ * deltas for the same row applies only one of them.
+ */
+function credentialKey(id: unknown): string {
+  // Up to 18 digits without a leading zero is already canonical and below 2^63: the common case parses nothing.
+  if (typeof id === 'string' && /^[1-9]\d{0,17}$/.test(id)) return id;
+  const value = typeof id === 'string' && /^\d{1,19}$/.test(id) ? BigInt(id) : 0n;
+  if (value < 1n || value > MAX_CREDENTIAL_ID) {
+    throw new InvalidInputError('credentialId', `must be a credential id (an integer from 1 to ${MAX_CREDENTIAL_ID})`);
+  }
+  return value.toString();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`it did not finish within ${ms} ms`)), Math.max(0, ms));
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
  * record() is an in-memory add so callers on the request path pay nothing; the flusher turns the
- * tallies into `n = n + $delta` UPDATEs, which add up exactly whatever the number of instances.
+ * tallies into `n = n + $delta` UPDATEs, which add up exactly whatever the number of instances, and
+ * each flush carries an id recorded in the same transaction, so a retry never counts it twice.
  */
 @Injectable()
 export class UsageService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(UsageService.name);
   private readonly byProvider = new UsageTally();
   private readonly byCredential = new UsageTally();
+  /** Drained and sent, but not known to be in the database: it goes again unchanged, under its own id. */
+  private held: FlushBatch | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private scheduledFailures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private lastPruneAt = -Infinity;
 
   constructor(
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
-    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly repository: UsageRepository,
     private readonly state: RegistryStateService,
-    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
-    const timer = setInterval(() => {
-      this.flush().catch((error: Error) => this.logger.warn(`Usage flush failed, will retry: ${error.message}`));
-    }, this.settings.usageFlushMs);
-    timer.unref();
-    this.scheduler.addInterval(FLUSH_INTERVAL, timer);
+    this.scheduleFlush();
   }
 
+  /**
+   * Never throws: a rejected shutdown hook would make Nest skip the hooks after it. What could not be
+   * written is logged and stays visible in pendingUsage(), which the host checks for its exit code.
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.scheduler.doesExist('interval', FLUSH_INTERVAL)) this.scheduler.deleteInterval(FLUSH_INTERVAL);
-    await this.flush();
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const budget = this.settings.shutdownFlushTimeoutMs;
+    const started = performance.now();
+    for (let failures = 1; ; failures++) {
+      try {
+        await withinMs(this.flush(), budget - (performance.now() - started));
+        return;
+      } catch (error) {
+        const wait = retryDelayMs(failures, SHUTDOWN_RETRY_BASE_MS, SHUTDOWN_RETRY_CAP_MS);
+        if (performance.now() - started + wait >= budget) {
+          const { requests } = this.pendingUsage();
+          this.logger.error(
+            `Final usage flush failed after ${failures} attempt(s) within ${budget} ms: usage of ${requests} request(s) is not known to be written (${(error as Error).message})`,
+          );
+          return;
+        }
+        this.logger.warn(`Final usage flush failed, retrying in ${wait} ms: ${(error as Error).message}`);
+        await sleep(wait);
+      }
+    }
   }
 
   record(provider: string, usage: UsageRecord = {}): void {
     if (!this.state.current().providers.has(provider)) throw new UnknownProviderError(provider);
-    if (usage.credentialId !== undefined && !/^\d{1,19}$/.test(usage.credentialId)) {
-      throw new InvalidInputError('credentialId', 'must be a credential id (digits)');
-    }
+    const credentialId = usage.credentialId === undefined ? undefined : credentialKey(usage.credentialId);
     const amounts: UsageAmounts = {
-      requests: count('requests', usage.requests, 1),
-      inputTokens: count('inputTokens', usage.inputTokens, 0),
-      outputTokens: count('outputTokens', usage.outputTokens, 0),
+      requests: amount('requests', usage.requests, 1),
+      inputTokens: amount('inputTokens', usage.inputTokens, 0),
+      outputTokens: amount('outputTokens', usage.outputTokens, 0),
       lastUsedAt: new Date(),
     };
     this.byProvider.add(provider, amounts);
-    if (usage.credentialId !== undefined) this.byCredential.add(usage.credentialId, amounts);
+    if (credentialId !== undefined) this.byCredential.add(credentialId, amounts);
   }
 
   /** Writes everything recorded so far. Flushes run one after another, never two at once. */
   flush(): Promise<void> {
-    const run = this.flushing.catch(() => undefined).then(() => this.writeTallies());
+    const run = this.flushing.catch(() => undefined).then(() => this.writePending());
     this.flushing = run;
     return run;
   }
 
+  pendingUsage(): PendingUsage {
+    let requests = 0n;
+    for (const sums of [...(this.held?.providers.values() ?? []), ...this.byProvider.values()]) requests += sums.requests;
+    const entries = (this.held ? this.held.providers.size + this.held.credentials.size : 0) + this.byProvider.size + this.byCredential.size;
+    return { entries, requests };
+  }
+
   async getUsage(): Promise<ProviderUsage[]> {
-    const rows: Array<{ provider: string; usage_count: string; last_used_at: Date | null }> = await this.dataSource.query(
-      `SELECT provider, usage_count, last_used_at FROM provider_configs ORDER BY provider`,
-    );
+    const rows = await this.repository.findProviderUsage();
     return rows.map((row) => ({
       provider: row.provider,
-      usageCount: Number(row.usage_count),
-      lastUsedAt: row.last_used_at,
-      pending: this.byProvider.get(row.provider)?.requests ?? 0,
+      usageCount: row.usageCount,
+      lastUsedAt: row.lastUsedAt,
+      pending: ((this.held?.providers.get(row.provider)?.requests ?? 0n) + (this.byProvider.get(row.provider)?.requests ?? 0n)).toString(),
     }));
   }
 
-  private async writeTallies(): Promise<void> {
-    const providers = this.byProvider.drain();
-    const credentials = this.byCredential.drain();
-    if (providers.size === 0 && credentials.size === 0) return;
+  private scheduleFlush(): void {
+    const base = this.settings.usageFlushMs;
+    this.timer = setTimeout(() => void this.flushOnSchedule(), retryDelayMs(this.scheduledFailures, base, Math.max(base, RETRY_CAP_MS)));
+    this.timer.unref();
+  }
+
+  private async flushOnSchedule(): Promise<void> {
     try {
-      // One transaction: a failure restores both tallies, so nothing is counted twice or lost.
-      await this.dataSource.transaction(async (manager) => {
-        if (providers.size > 0) {
-          const [keys, amounts] = sortedEntries(providers);
-          await manager.query(
-            `UPDATE provider_configs p
-             SET usage_count = p.usage_count + d.requests,
-                 last_used_at = GREATEST(p.last_used_at, d.last_used_at)
-             FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS d(provider, requests, last_used_at)
-             WHERE p.provider = d.provider`,
-            [keys, amounts.map((a) => a.requests), amounts.map((a) => a.lastUsedAt)],
-          );
-        }
-        if (credentials.size > 0) {
-          const [keys, amounts] = sortedEntries(credentials);
-          await manager.query(
-            `UPDATE ai_credentials c
-             SET usage_count = c.usage_count + d.requests,
-                 input_tokens = c.input_tokens + d.input_tokens,
-                 output_tokens = c.output_tokens + d.output_tokens,
-                 last_used_at = GREATEST(c.last_used_at, d.last_used_at)
-             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::timestamptz[])
-               AS d(id, requests, input_tokens, output_tokens, last_used_at)
-             WHERE c.id = d.id`,
-            [
-              keys,
-              amounts.map((a) => a.requests),
-              amounts.map((a) => a.inputTokens),
-              amounts.map((a) => a.outputTokens),
-              amounts.map((a) => a.lastUsedAt),
-            ],
-          );
-        }
-      });
+      await this.flush();
+      this.scheduledFailures = 0;
     } catch (error) {
-      this.byProvider.restore(providers);
-      this.byCredential.restore(credentials);
-      throw error;
+      this.scheduledFailures++;
+      this.logger.warn(`Usage flush failed (${this.scheduledFailures} in a row), will retry: ${(error as Error).message}`);
+    }
+    if (!this.stopped) this.scheduleFlush();
+  }
+
+  private async writePending(): Promise<void> {
+    // Never merged with newer records: the ledger can answer only for exactly what that id carried.
+    if (this.held) await this.write(this.held);
+    if (this.byProvider.size === 0 && this.byCredential.size === 0) return;
+    this.held = { id: randomUUID(), providers: this.byProvider.drain(), credentials: this.byCredential.drain() };
+    await this.write(this.held);
+  }
+
+  private async write(batch: FlushBatch): Promise<void> {
+    const outcome = await this.repository.applyFlush(batch.id, sortedDeltas(batch.providers), sortedDeltas(batch.credentials));
+    this.held = undefined;
+    if (!outcome.applied) this.logger.log(`Usage flush ${batch.id} had already committed (its reply was lost): not adding it again`);
+    if (outcome.dropped.length > 0) this.logDropped(batch, outcome.dropped);
+    await this.pruneIfDue();
+  }
+
+  private logDropped(batch: FlushBatch, dropped: DroppedUsage[]): void {
+    const providers = dropped.filter((d) => d.table === 'provider_configs').length;
+    const shown = dropped.slice(0, 10).map(
+      ({ table, delta, reason }) =>
+        `${table} ${delta.key} (+${delta.requests} requests, +${delta.inputTokens} input and +${delta.outputTokens} output tokens): ${reason}`,
+    );
+    this.logger.error(
+      `Usage flush ${batch.id} left out ${providers} of ${batch.providers.size} provider entries and ${dropped.length - providers} of ` +
+        `${batch.credentials.size} credential entries that the database refuses for good; the rest was written. ` +
+        `Left out: ${shown.join('; ')}${dropped.length > shown.length ? `; and ${dropped.length - shown.length} more` : ''}`,
+    );
+  }
+
+  private async pruneIfDue(): Promise<void> {
+    if (performance.now() - this.lastPruneAt < PRUNE_EVERY_MS) return;
+    this.lastPruneAt = performance.now();
+    try {
+      await this.repository.pruneFlushes(LEDGER_RETENTION_MS);
+    } catch (error) {
+      this.logger.warn(`Pruning the usage flush ledger failed, will retry in an hour: ${(error as Error).message}`);
     }
   }
 }

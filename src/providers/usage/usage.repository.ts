@@ -1,0 +1,141 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DatabaseError } from 'pg';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { ProviderConfig } from '../entities/provider-config.entity';
+import { REGISTRY_DATA_SOURCE } from '../providers.options';
+import type { UsageSums } from './usage-tally';
+
+/** Usage to add to one row: `key` is the provider slug (provider_configs) or the credential id (ai_credentials). */
+export interface UsageDelta extends UsageSums {
+  key: string;
+}
+
+export type UsageTable = 'provider_configs' | 'ai_credentials';
+
+/** A delta the database refused for good (e.g. its sum is out of bigint range), left out so the rest is written. */
+export interface DroppedUsage {
+  table: UsageTable;
+  delta: UsageDelta;
+  /** The SQLSTATE and PostgreSQL's message (about numbers and ids only: these statements carry nothing else). */
+  reason: string;
+}
+
+export interface FlushOutcome {
+  /** False when this flush id had already committed (an earlier attempt whose reply was lost): nothing was added again. */
+  applied: boolean;
+  dropped: DroppedUsage[];
+}
+
+export type ProviderUsageRow = Pick<ProviderConfig, 'provider' | 'usageCount' | 'lastUsedAt'>;
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): the same values fail the same way every time. */
+export function isPermanentDataError(error: unknown): boolean {
+  return /^2[23]/.test(sqlStateOf(error) ?? '');
+}
+
+/** The SQLSTATE of an error PostgreSQL reported; undefined for everything else (a lost connection has none). */
+export function sqlStateOf(error: unknown): string | undefined {
+  const driverError: unknown = error instanceof QueryFailedError ? error.driverError : error;
+  return driverError instanceof DatabaseError ? driverError.code : undefined;
+}
+
+type Write = (manager: EntityManager, deltas: UsageDelta[]) => Promise<unknown>;
+
+/** Only the usage columns: the change-notification triggers ignore them, and no other writer owns them. */
+const addProviderUsage: Write = (manager, deltas) =>
+  manager.query(
+    `UPDATE provider_configs p
+     SET usage_count = p.usage_count + d.requests,
+         last_used_at = GREATEST(p.last_used_at, d.last_used_at)
+     FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS d(provider, requests, last_used_at)
+     WHERE p.provider = d.provider`,
+    [deltas.map((d) => d.key), deltas.map((d) => d.requests.toString()), deltas.map((d) => d.lastUsedAt)],
+  );
+
+const addCredentialUsage: Write = (manager, deltas) =>
+  manager.query(
+    `UPDATE ai_credentials c
+     SET usage_count = c.usage_count + d.requests,
+         input_tokens = c.input_tokens + d.input_tokens,
+         output_tokens = c.output_tokens + d.output_tokens,
+         last_used_at = GREATEST(c.last_used_at, d.last_used_at)
+     FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::timestamptz[])
+       AS d(id, requests, input_tokens, output_tokens, last_used_at)
+     WHERE c.id = d.id`,
+    [
+      deltas.map((d) => d.key),
+      deltas.map((d) => d.requests.toString()),
+      deltas.map((d) => d.inputTokens.toString()),
+      deltas.map((d) => d.outputTokens.toString()),
+      deltas.map((d) => d.lastUsedAt),
+    ],
+  );
+
+/**
+ * The usage counters of provider_configs and ai_credentials (owned by the usage flusher alone) and
+ * the flush ledger (usage_flushes) that makes each flush count exactly once.
+ */
+@Injectable()
+export class UsageRepository {
+  constructor(@Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  /**
+   * Adds one flush's deltas in one transaction with its ledger row. Deltas must be sorted by key, so
+   * that two instances lock shared rows in the same order and cannot deadlock.
+   */
+  applyFlush(flushId: string, providers: UsageDelta[], credentials: UsageDelta[]): Promise<FlushOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      // The ledger row is the arbiter. A committed earlier attempt with this id makes the insert a
+      // no-op; one still in flight (its COMMIT sent, its reply lost) makes the insert wait on the
+      // primary key until it ends. A plain "SELECT … WHERE id" would read past the in-flight one and count twice.
+      const claimed: unknown[] = await manager.query(
+        `INSERT INTO usage_flushes (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [flushId],
+      );
+      if (claimed.length === 0) return { applied: false, dropped: [] };
+      const dropped: DroppedUsage[] = [];
+      await addIsolating(manager, 'provider_configs', addProviderUsage, providers, dropped);
+      await addIsolating(manager, 'ai_credentials', addCredentialUsage, credentials, dropped);
+      return { applied: true, dropped };
+    });
+  }
+
+  /** Ledger rows are needed only while a retry of their flush may come; the index on flushed_at keeps this a range scan. */
+  async pruneFlushes(olderThanMs: number): Promise<void> {
+    await this.dataSource.query(`DELETE FROM usage_flushes WHERE flushed_at < now() - $1::bigint * interval '1 millisecond'`, [
+      olderThanMs,
+    ]);
+  }
+
+  findProviderUsage(): Promise<ProviderUsageRow[]> {
+    return this.dataSource.getRepository(ProviderConfig).find({
+      select: { provider: true, usageCount: true, lastUsedAt: true },
+      order: { provider: 'ASC' },
+    });
+  }
+}
+
+/**
+ * Writes `deltas` inside a savepoint; when the database refuses them for good, halves the set until
+ * the refused deltas stand alone, so one bad entry costs O(log n) statements and blocks nothing else.
+ */
+async function addIsolating(manager: EntityManager, table: UsageTable, write: Write, deltas: UsageDelta[], dropped: DroppedUsage[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await manager.query('SAVEPOINT usage_part');
+  try {
+    await write(manager, deltas);
+    await manager.query('RELEASE SAVEPOINT usage_part');
+    return;
+  } catch (error) {
+    if (!isPermanentDataError(error)) throw error;
+    await manager.query('ROLLBACK TO SAVEPOINT usage_part');
+    await manager.query('RELEASE SAVEPOINT usage_part');
+    if (deltas.length === 1) {
+      dropped.push({ table, delta: deltas[0], reason: `${sqlStateOf(error)} ${(error as Error).message}` });
+      return;
+    }
+  }
+  const half = Math.ceil(deltas.length / 2);
+  await addIsolating(manager, table, write, deltas.slice(0, half), dropped);
+  await addIsolating(manager, table, write, deltas.slice(half), dropped);
+}
