@@ -7,6 +7,8 @@ const config: Config = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   rootDir: '.',
   roots: ['<rootDir>/src', '<rootDir>/test'],
+  // The example host app imports the package by name, as a real host would.
+  moduleNameMapper: { '^ai-provider-registry$': '<rootDir>/src/index.ts' },
   testRegex: '.*\\.spec\\.ts$',
   transform: { '^.+\\.ts$': 'ts-jest' },
   testEnvironment: 'node',

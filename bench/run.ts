@@ -66,9 +66,18 @@ async function sweepBench(): Promise<void> {
   }
 }
 
+/** `npm run bench` runs every section; `npm run bench -- write` (or `selection`, `sweep`) only those named. */
+const only = process.argv.slice(2);
+const wanted = (section: string) => only.length === 0 || only.includes(section);
+
 async function main(): Promise<void> {
   console.log(`Node ${process.version}, ${new Date().toISOString()}\n`);
+  if (wanted('selection')) inMemory();
+  if (wanted('sweep')) await sweepBench();
+  if (wanted('write')) await writePathBench();
+}
 
+function inMemory(): void {
   // The floor: the Vercel AI SDK's bare registry lookup (no availability, no fallback), in the same run.
   const sdk = createProviderRegistry({ openai: createOpenAI({ apiKey: 'sk-bench' }) });
   const floor = measure('AI SDK createProviderRegistry().languageModel()', 200_000, () => sdk.languageModel('openai:gpt-4o'));
@@ -91,12 +100,7 @@ async function main(): Promise<void> {
   const envelope = ring.encrypt(secret, 'ai_credentials:openai:api_key');
   measure('credential encrypt (AES-256-GCM)', 50_000, () => ring.encrypt(secret, 'ai_credentials:openai:api_key'));
   measure('credential decrypt (AES-256-GCM)', 50_000, () => ring.decrypt(envelope, { aad: 'ai_credentials:openai:api_key' }));
-
   console.log('');
-  await sweepBench();
-
-  console.log('');
-  await writePathBench();
 }
 
 main().catch((error) => {

@@ -3,6 +3,9 @@ import { DataSource, Repository } from 'typeorm';
 import { hydrate, rowsOf } from '../../database/raw-rows';
 import { AICredential, CredentialMetadata, UiMetadata } from '../entities/ai-credential.entity';
 import { REGISTRY_DATA_SOURCE } from '../providers.options';
+import { snapshotConfigJson, snapshotRowFromJson } from '../provider-configs/snapshot-row.sql';
+import type { RegistryWrite } from '../selection/registry-write';
+import { DEFAULT_CREDENTIAL_TYPE } from './credential.types';
 
 export interface CredentialUpsert {
   provider: string;
@@ -12,12 +15,6 @@ export interface CredentialUpsert {
   expiresAt: Date | null;
   isActive: boolean;
   uiMetadata: UiMetadata;
-}
-
-/** A write and the id of the transaction that made it (see RegistryStateService: own echoes are skipped). */
-export interface Written<T> {
-  row: T;
-  xid: string;
 }
 
 /**
@@ -32,11 +29,14 @@ export class CredentialRepository {
     this.repo = dataSource.getRepository(AICredential);
   }
 
-  /** Creates or replaces the provider's credential of that type (the table's natural key). */
-  async upsert(values: CredentialUpsert): Promise<Written<AICredential>> {
+  /**
+   * Creates or replaces the provider's credential of that type (the table's natural key), handing
+   * back the provider's snapshot row as it is after the write (see RegistryWrite).
+   */
+  async upsert(values: CredentialUpsert): Promise<RegistryWrite & { row: AICredential }> {
     const [raw] = await rowsOf(
       this.dataSource,
-      `INSERT INTO ai_credentials (provider, credential_type, encrypted_credentials, metadata, expires_at, is_active, ui_metadata)
+      `INSERT INTO ai_credentials AS c (provider, credential_type, encrypted_credentials, metadata, expires_at, is_active, ui_metadata)
        VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb)
        ON CONFLICT (provider, credential_type) DO UPDATE SET
          encrypted_credentials = EXCLUDED.encrypted_credentials,
@@ -45,7 +45,7 @@ export class CredentialRepository {
          is_active = EXCLUDED.is_active,
          ui_metadata = EXCLUDED.ui_metadata,
          updated_at = now()
-       RETURNING *, pg_current_xact_id()::text AS xid`,
+       RETURNING c.*, pg_current_xact_id()::text AS xid, ${snapshotConfigJson('c.provider')} AS snapshot_config`,
       [
         values.provider,
         values.credentialType,
@@ -56,7 +56,8 @@ export class CredentialRepository {
         JSON.stringify(values.uiMetadata),
       ],
     );
-    return { row: hydrate(this.dataSource, AICredential, raw), xid: raw.xid as string };
+    const row = hydrate(this.dataSource, AICredential, raw);
+    return { row, ...this.written(raw, row) };
   }
 
   /** Active and unexpired on the database clock; with `enabledOnly`, only if its provider is enabled. */
@@ -82,17 +83,24 @@ export class CredentialRepository {
     });
   }
 
-  async deleteByNaturalKey(provider: string, credentialType: string): Promise<string | null> {
-    const [row] = await rowsOf<{ xid: string }>(
+  async deleteByNaturalKey(provider: string, credentialType: string): Promise<RegistryWrite | null> {
+    const [raw] = await rowsOf(
       this.dataSource,
-      `DELETE FROM ai_credentials WHERE provider = $1 AND credential_type = $2 RETURNING pg_current_xact_id()::text AS xid`,
+      `DELETE FROM ai_credentials c WHERE c.provider = $1 AND c.credential_type = $2
+       RETURNING pg_current_xact_id()::text AS xid, c.credential_type, ${snapshotConfigJson('c.provider')} AS snapshot_config`,
       [provider, credentialType],
     );
-    return row?.xid ?? null;
+    return raw ? this.written(raw, null) : null;
   }
 
-  async setActive(provider: string, credentialType: string, active: boolean): Promise<string | null> {
-    return this.updateOne(provider, credentialType, 'is_active = $3', [active]);
+  async setActive(provider: string, credentialType: string, active: boolean): Promise<RegistryWrite | null> {
+    const [raw] = await rowsOf(
+      this.dataSource,
+      `UPDATE ai_credentials c SET is_active = $3, updated_at = now() WHERE c.provider = $1 AND c.credential_type = $2
+       RETURNING c.*, pg_current_xact_id()::text AS xid, ${snapshotConfigJson('c.provider')} AS snapshot_config`,
+      [provider, credentialType, active],
+    );
+    return raw ? this.written(raw, hydrate(this.dataSource, AICredential, raw)) : null;
   }
 
   async findUiMetadata(provider: string, credentialType: string): Promise<UiMetadata | null> {
@@ -100,8 +108,15 @@ export class CredentialRepository {
     return row?.uiMetadata ?? null;
   }
 
-  async updateUiMetadata(provider: string, credentialType: string, uiMetadata: UiMetadata): Promise<string | null> {
-    return this.updateOne(provider, credentialType, 'ui_metadata = $3::jsonb', [JSON.stringify(uiMetadata)]);
+  /** ui_metadata is for the frontend only: the snapshot does not hold it. */
+  async updateUiMetadata(provider: string, credentialType: string, uiMetadata: UiMetadata): Promise<RegistryWrite | null> {
+    const [raw] = await rowsOf<{ xid: string }>(
+      this.dataSource,
+      `UPDATE ai_credentials SET ui_metadata = $3::jsonb, updated_at = now() WHERE provider = $1 AND credential_type = $2
+       RETURNING pg_current_xact_id()::text AS xid`,
+      [provider, credentialType, JSON.stringify(uiMetadata)],
+    );
+    return raw ? { xids: [raw.xid], rows: [] } : null;
   }
 
   /**
@@ -135,13 +150,17 @@ export class CredentialRepository {
     });
   }
 
-  private async updateOne(provider: string, credentialType: string, assignment: string, values: unknown[]): Promise<string | null> {
-    const [row] = await rowsOf<{ xid: string }>(
-      this.dataSource,
-      `UPDATE ai_credentials SET ${assignment}, updated_at = now() WHERE provider = $1 AND credential_type = $2
-       RETURNING pg_current_xact_id()::text AS xid`,
-      [provider, credentialType, ...values],
-    );
-    return row?.xid ?? null;
+  /**
+   * The snapshot row after a write of `credential` (null: deleted): only the api_key credential is in
+   * the snapshot, so a write of another type hands back nothing to apply.
+   */
+  private written(raw: Record<string, unknown>, credential: AICredential | null): RegistryWrite {
+    const xids = [raw.xid as string];
+    if (raw.credential_type !== DEFAULT_CREDENTIAL_TYPE) return { xids, rows: [] };
+    const config = raw.snapshot_config as Record<string, unknown> | null;
+    if (config === null) return { xids, rows: [] }; // created by the link trigger in this statement: reloaded instead
+    const state = snapshotRowFromJson(this.dataSource, config, null);
+    state!.credentials = credential ? [credential] : [];
+    return { xids, rows: [state!] };
   }
 }

@@ -65,16 +65,19 @@ export class CredentialsService {
           capabilities: capabilitiesFromCatalog(entry),
         })
       : null;
-    const { row, xid } = await this.credentials.upsert({
-      provider,
-      credentialType,
-      encryptedCredentials: this.keyRing.encrypt(apiKey, credentialAad(provider, credentialType, destinationOf(metadata))),
-      metadata,
-      expiresAt,
-      isActive: input.isActive ?? true,
-      uiMetadata,
+    const encryptedCredentials = this.keyRing.encrypt(apiKey, credentialAad(provider, credentialType, destinationOf(metadata)));
+    const { row } = await this.state.write(this.snapshotProviders(provider, credentialType, configXid !== null), async () => {
+      const written = await this.credentials.upsert({
+        provider,
+        credentialType,
+        encryptedCredentials,
+        metadata,
+        expiresAt,
+        isActive: input.isActive ?? true,
+        uiMetadata,
+      });
+      return { ...written, xids: [configXid, ...written.xids] };
     });
-    await this.state.wrote([provider], [configXid, xid]);
     this.logger.log(`Stored ${credentialType} credential ${row.id} for provider ${provider}`);
     return this.toView(row, undefined);
   }
@@ -102,18 +105,20 @@ export class CredentialsService {
   async remove(provider: string, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<void> {
     assertProviderName(provider);
     assertCredentialType(credentialType);
-    const xid = await this.credentials.deleteByNaturalKey(provider, credentialType);
-    if (xid === null) throw new CredentialNotFoundError(provider, credentialType);
-    await this.state.wrote([provider], [xid]);
+    const written = await this.state.write(this.snapshotProviders(provider, credentialType), () =>
+      this.credentials.deleteByNaturalKey(provider, credentialType),
+    );
+    if (written === null) throw new CredentialNotFoundError(provider, credentialType);
   }
 
   async setActive(provider: string, active: boolean, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<void> {
     assertProviderName(provider);
     assertCredentialType(credentialType);
     if (typeof active !== 'boolean') throw new InvalidInputError('isActive', 'must be true or false');
-    const xid = await this.credentials.setActive(provider, credentialType, active);
-    if (xid === null) throw new CredentialNotFoundError(provider, credentialType);
-    await this.state.wrote([provider], [xid]);
+    const written = await this.state.write(this.snapshotProviders(provider, credentialType), () =>
+      this.credentials.setActive(provider, credentialType, active),
+    );
+    if (written === null) throw new CredentialNotFoundError(provider, credentialType);
   }
 
   async getUIMetadata(provider: string, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<UiMetadata> {
@@ -129,7 +134,7 @@ export class CredentialsService {
     assertCredentialType(credentialType);
     assertSafeUiJson(uiMetadata, 'ui_metadata');
     // ui_metadata is for the frontend only: the snapshot does not hold it, so there is nothing to reload.
-    if ((await this.credentials.updateUiMetadata(provider, credentialType, uiMetadata)) === null) {
+    if ((await this.state.write([], () => this.credentials.updateUiMetadata(provider, credentialType, uiMetadata))) === null) {
       throw new CredentialNotFoundError(provider, credentialType);
     }
   }
@@ -196,6 +201,11 @@ export class CredentialsService {
     }
     check.missingKeyIds = [...missing].sort();
     return check;
+  }
+
+  /** The snapshot holds only a provider's api_key credential: writes of other types change nothing in it. */
+  private snapshotProviders(provider: string, credentialType: string, configCreated = false): string[] {
+    return credentialType === DEFAULT_CREDENTIAL_TYPE || configCreated ? [provider] : [];
   }
 
   private async findUsable(provider: string, credentialType: string, requireEnabled: boolean): Promise<ActiveCredential | null> {

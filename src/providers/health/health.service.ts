@@ -4,6 +4,7 @@ import { runBounded } from '../../common/run-bounded';
 import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
 import { effectiveCapabilities } from '../selection/build-snapshot';
 import { HealthRepository, ProbeTarget } from './health.repository';
+import { PROBE_EGRESS, ProbeEgress } from './probe-egress';
 import { assertProviderName } from '../provider-configs/provider-input.rules';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog, ProbeKind } from '../catalog/catalog.types';
@@ -41,6 +42,7 @@ export class HealthService {
   constructor(
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
     private readonly health: HealthRepository,
+    @Inject(PROBE_EGRESS) private readonly egress: ProbeEgress,
     @Inject(CATALOG) private readonly catalog: Catalog,
     private readonly credentials: CredentialsService,
     private readonly state: RegistryStateService,
@@ -154,14 +156,14 @@ export class HealthService {
     }
     let baseUrl: string;
     try {
-      baseUrl = validateBaseUrl(destination);
+      baseUrl = validateBaseUrl(destination, this.egress.policy);
     } catch (error) {
       return notProbed(`base URL rejected: ${(error as Error).message}`);
     }
     const models = [...(capabilities.textModels ?? []), ...(capabilities.embeddingModels ?? [])].map((m) => m.id);
     const outcome: ProbeOutcome = await runProbe(
       { provider: row.provider, kind, baseUrl, apiKey: credential?.apiKey || undefined, catalogModelIds: models },
-      { timeoutMs: this.settings.healthTimeoutMs, signal },
+      { timeoutMs: this.settings.healthTimeoutMs, signal, egress: this.egress },
     );
     return (streak) => {
       const next = classifyProbe(outcome, {

@@ -7,6 +7,8 @@ import { DEFAULT_CREDENTIAL_TYPE } from '../credentials/credential.types';
 import { AICredential } from '../entities/ai-credential.entity';
 import { ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
 import { REGISTRY_DATA_SOURCE } from '../providers.options';
+import type { RegistryWrite } from '../selection/registry-write';
+import { snapshotCredentialJson, snapshotRowFromJson } from './snapshot-row.sql';
 
 /** The operator-owned columns, the only ones the API/CLI edges write. */
 export interface OperatorColumns {
@@ -66,20 +68,26 @@ export class ProviderConfigRepository {
   }
 
   /** Updates the given operator columns; null when there is no such provider. */
-  async updateOperatorColumns(provider: string, values: OperatorColumns): Promise<string | null> {
+  async updateOperatorColumns(provider: string, values: OperatorColumns): Promise<RegistryWrite | null> {
     const keys = (Object.keys(values) as (keyof OperatorColumns)[]).filter((key) => values[key] !== undefined);
     const assignments = keys.map((key, i) => `${OPERATOR_COLUMNS[key].column} = $${i + 2}::${OPERATOR_COLUMNS[key].cast}`);
     const params = keys.map((key) => {
       const value = values[key];
       return OPERATOR_COLUMNS[key].json && value !== null ? JSON.stringify(value) : value;
     });
-    const [row] = await rowsOf<{ xid: string }>(
+    const [row] = await rowsOf<{ xid: string; config: Record<string, unknown>; credential: Record<string, unknown> | null }>(
       this.dataSource,
-      `UPDATE provider_configs SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE provider = $1
-       RETURNING pg_current_xact_id()::text AS xid`,
+      `UPDATE provider_configs p SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE p.provider = $1
+       RETURNING pg_current_xact_id()::text AS xid,
+         jsonb_build_object('id', p.id::text, 'provider', p.provider, 'display_name', p.display_name, 'enabled', p.enabled,
+           'health_status', p.health_status, 'priority', p.priority, 'priority_override', p.priority_override,
+           'capabilities', p.capabilities, 'capabilities_override', p.capabilities_override) AS config,
+         ${snapshotCredentialJson('p.provider')} AS credential`,
       [provider, ...params],
     );
-    return row?.xid ?? null;
+    if (!row) return null;
+    const state = snapshotRowFromJson(this.dataSource, row.config, row.credential);
+    return { xids: [row.xid], rows: state ? [state] : [] };
   }
 
   /** Creates the provider's row from its catalog entry when missing (a credential stored before any sync). */

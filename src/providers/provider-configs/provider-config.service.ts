@@ -76,9 +76,8 @@ export class ProviderConfigService {
 
   private async update(provider: string, values: OperatorColumns): Promise<void> {
     assertProviderName(provider);
-    const xid = await this.configs.updateOperatorColumns(provider, values);
-    if (xid === null) throw new UnknownProviderError(provider);
-    await this.state.wrote([provider], [xid]);
+    const written = await this.state.write([provider], () => this.configs.updateOperatorColumns(provider, values));
+    if (written === null) throw new UnknownProviderError(provider);
   }
 
   private toView(row: ProviderConfig): ProviderConfigView {

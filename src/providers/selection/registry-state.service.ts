@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CHANGE_CHANNEL, Coordination } from '../../database/coordination/coordination';
 import { CATALOG } from '../catalog/catalog.token';
@@ -6,16 +7,24 @@ import { credentialAad, destinationOf } from '../credentials/credential-aad';
 import { KeyRing } from '../credentials/key-ring';
 import { KEY_RING } from '../credentials/key-ring.provider';
 import type { AICredential } from '../entities/ai-credential.entity';
+import type { ProviderConfig } from '../entities/provider-config.entity';
 import { ProviderConfigRepository } from '../provider-configs/provider-config.repository';
 import { REGISTRY_COORDINATION, REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
 import { applyChanges, buildSnapshot, toProviderState } from './build-snapshot';
 import { parseChangeNotification } from './change-notification';
 import type { ProviderState, RegistrySnapshot } from './registry-snapshot';
+import type { RegistryWrite } from './registry-write';
 
 /** Rows per query of a full resync: keeps each step (and the event-loop time it costs) short. */
 const RESYNC_PAGE = 500;
 /** How long this process remembers its own writes' transaction ids to skip their echoes. */
 const OWN_XID_TTL_MS = 60_000;
+
+interface WriteTicket {
+  sentAt: number;
+  /** Another write of one of these providers ran at the same time: which committed last is unknown. */
+  overlapped: boolean;
+}
 
 interface Waiter {
   resolve(): void;
@@ -30,9 +39,9 @@ interface Waiter {
  * indexed query for however many arrived meanwhile) and the snapshot is swapped atomically. A
  * periodic full resync repairs anything missed (a dropped listener, a notification lost to a crash).
  *
- * Read-your-writes: a writer in this process awaits reload() of what it wrote. Requests arriving
- * while a load runs join the next one, so a writer waits for at most the load in flight plus its
- * own, however many writes stream in: no starvation, no unbounded loop.
+ * Read-your-writes: a writer in this process goes through write(), which returns once the write is
+ * in the snapshot. Requests arriving while a load runs join the next one, so a writer waits for at
+ * most the load in flight plus its own, however many writes stream in: no starvation, no unbounded loop.
  */
 @Injectable()
 export class RegistryStateService implements OnModuleDestroy {
@@ -43,6 +52,10 @@ export class RegistryStateService implements OnModuleDestroy {
   private waiters: Waiter[] = [];
   private loading: Promise<void> | null = null;
   private readonly ownXids = new Map<string, number>();
+  private applies = new Map<string, { row: ProviderConfig; sentAt: number }>();
+  private readonly writing = new Map<string, Set<WriteTicket>>();
+  private readonly loadStartedAt = new Map<string, number>();
+  private fullLoadStartedAt = -Infinity;
   private unsubscribe: (() => void) | null = null;
   private resyncTimer: NodeJS.Timeout | null = null;
 
@@ -83,36 +96,96 @@ export class RegistryStateService implements OnModuleDestroy {
     if (providers === 'all') this.pendingFull = true;
     else if (providers.length === 0) return Promise.resolve();
     else for (const provider of providers) this.pending.add(provider);
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    this.loading ??= this.drain();
-    return done;
+    return this.enqueue();
   }
 
   /**
-   * After a committed write of this process: makes it visible here before returning (read-your-
-   * writes) and remembers its transaction ids, so the triggers' echo of it is not loaded twice.
+   * Runs a write of this process and makes it visible here before returning (read-your-writes).
+   * When the write hands back the providers' rows as they are after it (RETURNING), they go into
+   * the snapshot as they are, with no second query, unless a load or another write of the same
+   * provider overlapped it (then that provider is reloaded instead, so an older state can never
+   * replace a newer one). Its transaction id is remembered, so the triggers' echo is not loaded twice.
+   * `providers` are those whose snapshot state the write can change ([] for columns it does not hold).
    */
-  async wrote(providers: readonly string[], xids: ReadonlyArray<string | null>): Promise<void> {
-    const now = Date.now();
-    for (const xid of xids) if (xid) this.ownXids.set(xid, now);
-    if (this.ownXids.size > 1000) {
-      for (const [xid, at] of this.ownXids) if (now - at > OWN_XID_TTL_MS) this.ownXids.delete(xid);
+  async write<T extends RegistryWrite | null>(providers: readonly string[], run: () => Promise<T>): Promise<T> {
+    const ticket: WriteTicket = { sentAt: performance.now(), overlapped: false };
+    for (const provider of providers) {
+      const others = this.writing.get(provider) ?? new Set<WriteTicket>();
+      for (const other of others) other.overlapped = ticket.overlapped = true;
+      others.add(ticket);
+      this.writing.set(provider, others);
     }
-    await this.reload(providers);
+    let result: T;
+    try {
+      result = await run();
+    } finally {
+      for (const provider of providers) {
+        const others = this.writing.get(provider);
+        others?.delete(ticket);
+        if (others?.size === 0) this.writing.delete(provider);
+      }
+    }
+    if (result === null) return result;
+    for (const xid of result.xids) this.rememberOwn(xid);
+    if (providers.length === 0) return result;
+    const rows = new Map(result.rows.map((row) => [row.provider, row]));
+    for (const provider of providers) {
+      const row = ticket.overlapped ? undefined : rows.get(provider);
+      if (row) this.applies.set(provider, { row, sentAt: ticket.sentAt });
+      else this.pending.add(provider);
+    }
+    await this.enqueue();
+    return result;
+  }
+
+  /** A committed write that hands back no rows (health checks): remembers its ids and reloads its providers. */
+  async wrote(providers: readonly string[], xids: ReadonlyArray<string | null>): Promise<void> {
+    await this.write(providers, async () => ({ xids: [...xids], rows: [] }));
+  }
+
+  private rememberOwn(xid: string | null): void {
+    if (!xid) return;
+    const now = Date.now();
+    this.ownXids.set(xid, now);
+    if (this.ownXids.size > 1000) {
+      for (const [old, at] of this.ownXids) if (now - at > OWN_XID_TTL_MS) this.ownXids.delete(old);
+    }
+  }
+
+  private enqueue(): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    // Started on a later tick, never inline: a drain with nothing to await would otherwise finish
+    // (and clear `loading`) before the assignment, leaving a settled promise that blocks every later one.
+    this.loading ??= Promise.resolve().then(() => this.drain());
+    return done;
   }
 
   private async drain(): Promise<void> {
     try {
-      while (this.pendingFull || this.pending.size > 0) {
+      while (this.pendingFull || this.pending.size > 0 || this.applies.size > 0) {
         const full = this.pendingFull;
-        const providers = [...this.pending];
+        const providers = new Set(this.pending);
+        const applies = this.applies;
         const waiters = this.waiters;
         this.pendingFull = false;
         this.pending = new Set();
+        this.applies = new Map();
         this.waiters = [];
         try {
+          // A full load reads after every queued write committed: it supersedes their rows.
           if (full) await this.loadAll();
-          else await this.loadSome(providers);
+          else {
+            const direct: ProviderState[] = [];
+            const now = Date.now();
+            for (const [provider, { row, sentAt }] of applies) {
+              const loadedSince = Math.max(this.loadStartedAt.get(provider) ?? -Infinity, this.fullLoadStartedAt);
+              // A load that began after the write was sent may have read before it: reload, to be sure.
+              if (providers.has(provider) || loadedSince > sentAt) providers.add(provider);
+              else direct.push(toProviderState(row, this.catalog, this.decryptable, now));
+            }
+            if (direct.length > 0) this.snapshot = applyChanges(this.snapshot, direct, []);
+            if (providers.size > 0) await this.loadSome([...providers]);
+          }
           for (const waiter of waiters) waiter.resolve();
         } catch (error) {
           for (const waiter of waiters) waiter.reject(error);
@@ -125,6 +198,9 @@ export class RegistryStateService implements OnModuleDestroy {
   }
 
   private async loadSome(providers: string[]): Promise<void> {
+    const startedAt = performance.now();
+    for (const provider of providers) this.loadStartedAt.set(provider, startedAt);
+    if (this.loadStartedAt.size > 10_000) this.loadStartedAt.clear(); // only comparisons with in-flight writes matter
     const rows = await this.configs.findSnapshotRows(providers);
     const now = Date.now();
     const states = rows.map((row) => toProviderState(row, this.catalog, this.decryptable, now));
@@ -133,6 +209,7 @@ export class RegistryStateService implements OnModuleDestroy {
   }
 
   private async loadAll(): Promise<void> {
+    this.fullLoadStartedAt = performance.now();
     const states: ProviderState[] = [];
     let after: string | null = null;
     for (;;) {

@@ -1,0 +1,38 @@
+import type { DataSource } from 'typeorm';
+import { hydrate } from '../../database/raw-rows';
+import { DEFAULT_CREDENTIAL_TYPE } from '../credentials/credential.types';
+import { AICredential } from '../entities/ai-credential.entity';
+import { ProviderConfig } from '../entities/provider-config.entity';
+
+/*
+ * What the in-memory snapshot holds of a provider, as SQL a write can put in its RETURNING clause:
+ * the write then hands back the provider's state after itself, so the writer makes it visible in
+ * this process (read-your-writes) without a second round trip. Used by the repositories of both
+ * tables the snapshot reads.
+ */
+
+/** The provider_configs row of slug `slugSql`, as jsonb (ids as text: jsonb has no bigint). */
+export function snapshotConfigJson(slugSql: string): string {
+  return `(SELECT to_jsonb(s) FROM (
+    SELECT id::text AS id, provider, display_name, enabled, health_status, priority, priority_override, capabilities, capabilities_override
+    FROM provider_configs WHERE provider = ${slugSql}) s)`;
+}
+
+/** The api_key credential of slug `slugSql` (the one the snapshot holds), as jsonb, or null. */
+export function snapshotCredentialJson(slugSql: string): string {
+  return `(SELECT to_jsonb(s) FROM (
+    SELECT id::text AS id, provider, credential_type, is_active, expires_at, encrypted_credentials, metadata
+    FROM ai_credentials WHERE provider = ${slugSql} AND credential_type = '${DEFAULT_CREDENTIAL_TYPE}') s)`;
+}
+
+/** A snapshot row from those two jsonb values; null when the config is not visible to the statement. */
+export function snapshotRowFromJson(
+  dataSource: DataSource,
+  config: Record<string, unknown> | null,
+  credential: Record<string, unknown> | null,
+): ProviderConfig | null {
+  if (config === null) return null;
+  const row = hydrate(dataSource, ProviderConfig, config);
+  row.credentials = credential === null ? [] : [hydrate(dataSource, AICredential, credential)];
+  return row;
+}
