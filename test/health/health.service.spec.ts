@@ -156,7 +156,6 @@ describe(HealthService.name, () => {
       expect(result).toMatchObject({ status: 'healthy', reason: null, consecutiveFailures: 0, probed: true, ...want });
       expect(result.latencyMs).toEqual(expect.any(Number));
       expect(result.latencyMs!).toBeGreaterThanOrEqual(0);
-      expect(result.latencyMs!).toBeLessThan(2000);
 
       const summary = await summaryOf(provider);
       expect(summary).toMatchObject({
@@ -536,6 +535,7 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
   const CONCURRENCY = 8;
   let db: TestDatabase;
   let registry: RegistryContext;
+  let catalogPath40: string;
   const compat: FakeProvider[] = [];
 
   beforeAll(async () => {
@@ -543,7 +543,7 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
     for (let i = 0; i < 40; i++) {
       compat.push(fake.add(`sweep40-${String(i).padStart(2, '0')}`, { kind: 'openai', models: [`model-${i}`], mode: i % 4 === 0 ? 'hang' : 'ok' }));
     }
-    const path = writeCatalogVariant((doc) => {
+    catalogPath40 = writeCatalogVariant((doc) => {
       compat.forEach((fp, i) => {
         doc.providers[`bulk_${String(i).padStart(2, '0')}`] = {
           display_name: `Bulk ${i}`,
@@ -556,7 +556,7 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
       });
     });
     db = await createTestDatabase();
-    registry = await startRegistry(db, { CATALOG_PATH: path, HEALTH_TIMEOUT_MS: String(TIMEOUT_MS), HEALTH_CONCURRENCY: String(CONCURRENCY) });
+    registry = await startRegistry(db, { CATALOG_PATH: catalogPath40, HEALTH_TIMEOUT_MS: String(TIMEOUT_MS), HEALTH_CONCURRENCY: String(CONCURRENCY) });
     const configs = registry.get(ProviderConfigService);
     for (const provider of ['openai', 'anthropic', 'openrouter', 'ollama']) await configs.disable(provider); // exactly the 40
   });
@@ -583,22 +583,44 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
     return max;
   }
 
+  /**
+   * The requests since `from` that were never answered (the probe timed out) as the fake saw them,
+   * in waves: a request's wave is one more than the latest wave of any such request that had closed
+   * before it started. N waves means some slot waited for N timeouts back to back.
+   */
+  function hangingWaves(from: number): { waves: number; mostAtOnce: number } {
+    const names = new Set(compat.map((fp) => fp.name));
+    const requests = fake.requests
+      .slice(from)
+      .filter((r) => r.provider && names.has(r.provider) && !r.answered)
+      .sort((a, b) => a.receivedAt - b.receivedAt);
+    const wave = new Map<(typeof requests)[number], number>();
+    let mostAtOnce = 0;
+    for (const r of requests) {
+      const before = requests.filter((q) => q !== r && q.closedAt !== null && q.closedAt <= r.receivedAt);
+      wave.set(r, 1 + Math.max(0, ...before.map((q) => wave.get(q) ?? 0)));
+      // Hanging requests open when r started (r included; a close in the same ms counts as first).
+      mostAtOnce = Math.max(mostAtOnce, requests.filter((q) => q.receivedAt <= r.receivedAt && (q.closedAt === null || q.closedAt > r.receivedAt)).length);
+    }
+    return { waves: Math.max(0, ...wave.values()), mostAtOnce };
+  }
+
   async function sweep() {
     const from = fake.requests.length;
     const started = performance.now();
     const result = await registry.get(HealthService).checkAll();
     const measuredMs = Math.round(performance.now() - started);
     const sequentialMs = result.results.reduce((sum, r) => sum + (r.latencyMs ?? 0), 0);
-    return { result, measuredMs, sequentialMs, inFlight: maxInFlight(from) };
+    return { result, measuredMs, sequentialMs, inFlight: maxInFlight(from), ...hangingWaves(from) };
   }
 
   it(`10 of 40 hanging, HEALTH_TIMEOUT_MS=${TIMEOUT_MS}, HEALTH_CONCURRENCY=${CONCURRENCY}: two timeout waves, not ten`, async () => {
-    // 10 hanging probes on 8 slots: some slot must run two of them back to back, so no correct
-    // sweep can finish under 2 × timeout. Bound asserted: 2 × 1000 ms + 500 ms overhead = 2500 ms.
-    const { result, measuredMs, sequentialMs, inFlight } = await sweep();
+    // 10 hanging probes on 8 slots: some slot must run two of them back to back (two timeout waves),
+    // and a correct pool never makes any slot wait for a third. Timings are printed, not asserted.
+    const { result, measuredMs, sequentialMs, inFlight, waves, mostAtOnce } = await sweep();
     console.log(
       `40-provider sweep, 10 hanging: measured ${measuredMs} ms (checkAll says ${result.durationMs} ms); ` +
-        `sequential estimate ${sequentialMs} ms (sum of probe latencies); max in flight ${inFlight}`,
+        `sequential estimate ${sequentialMs} ms (sum of probe latencies); max in flight ${inFlight}; ${waves} timeout waves, ${mostAtOnce} hanging at once`,
     );
     expect(result.results).toHaveLength(40);
     expect(result.errors).toEqual([]);
@@ -607,32 +629,38 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
     expect(hung.every((r) => /timed out after 1000ms/.test(r.reason ?? ''))).toBe(true);
     expect(result.results.filter((r) => r.status === 'healthy')).toHaveLength(30);
     expect(inFlight).toBe(CONCURRENCY);
+    // Every slot held a hanging probe at once (the first wave), the other two came after a timeout.
+    expect(mostAtOnce).toBe(CONCURRENCY);
+    expect(waves).toBe(2);
     // The timed-out requests were abandoned: the fake sees every hung socket closed.
-    await waitFor(() => fake.openRequests().every((r) => !r.provider?.startsWith('sweep40-')), 500, 'the hung sockets to close');
+    await waitFor(() => fake.openRequests().every((r) => !r.provider?.startsWith('sweep40-')), 10_000, 'the hung sockets to close');
     expect(sequentialMs).toBeGreaterThanOrEqual(10 * TIMEOUT_MS);
-    expect(measuredMs).toBeGreaterThanOrEqual(2 * TIMEOUT_MS - 20);
-    expect(measuredMs).toBeLessThan(2 * TIMEOUT_MS + 500);
+    expect(measuredMs).toBeGreaterThanOrEqual(2 * TIMEOUT_MS - 20); // two timeouts back to back cannot take less
   });
 
-  it(`8 of 40 hanging (one per slot): the sweep ends within 1.5 × HEALTH_TIMEOUT_MS`, async () => {
+  it(`8 of 40 hanging (one per slot): a single timeout wave`, async () => {
     compat[0].setMode('ok');
     compat[4].setMode('ok');
-    // Bound asserted: 1.5 × 1000 ms = 1500 ms, overhead included.
-    const { result, measuredMs, sequentialMs, inFlight } = await sweep();
+    const { result, measuredMs, sequentialMs, inFlight, waves, mostAtOnce } = await sweep();
     console.log(
       `40-provider sweep, 8 hanging: measured ${measuredMs} ms (checkAll says ${result.durationMs} ms); ` +
-        `sequential estimate ${sequentialMs} ms (sum of probe latencies); max in flight ${inFlight}`,
+        `sequential estimate ${sequentialMs} ms (sum of probe latencies); max in flight ${inFlight}; ${waves} timeout wave(s), ${mostAtOnce} hanging at once`,
     );
     expect(result.results.filter((r) => r.status === 'healthy')).toHaveLength(32);
     // The 8 that hang again now count a second failure in a row: unhealthy (HEALTH_UNHEALTHY_AFTER defaults to 2).
     expect(result.results.filter((r) => r.status === 'unhealthy')).toHaveLength(8);
     expect(inFlight).toBeLessThanOrEqual(CONCURRENCY);
+    // All 8 hung at the same time and none waited behind another's timeout.
+    expect(mostAtOnce).toBe(8);
+    expect(waves).toBe(1);
     expect(sequentialMs).toBeGreaterThanOrEqual(8 * TIMEOUT_MS);
     expect(measuredMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
-    expect(measuredMs).toBeLessThan(1.5 * TIMEOUT_MS);
   });
 
   it('a sweep cancelled mid-way (shutdown) records nothing for the probes it cut short or never started', async () => {
+    // A timeout no hanging probe can reach while the test waits, so what ends them is the cancel alone.
+    await registry.close();
+    registry = await startRegistry(db, { CATALOG_PATH: catalogPath40, HEALTH_TIMEOUT_MS: '600000', HEALTH_CONCURRENCY: String(CONCURRENCY) });
     const dataSource = registry.dataSource;
     const snapshot = async (): Promise<Record<string, { health_status: string; consecutive_failures: number; last_error: string | null; rows: number }>> =>
       Object.fromEntries(
@@ -648,15 +676,17 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
     const hanging = ['bulk_08', 'bulk_12', 'bulk_16', 'bulk_20', 'bulk_24', 'bulk_28', 'bulk_32', 'bulk_36'];
     expect(hanging.map((p) => before[p].health_status)).toEqual(Array(8).fill('unhealthy'));
 
-    // Cancel (as shutdown does) once all 8 slots hold a hanging probe, long before their 1000 ms timeout.
+    // Cancel (as shutdown does) once all 8 slots hold a hanging probe.
     const controller = new AbortController();
     const from = fake.requests.length;
-    const started = performance.now();
     const pending = registry.get(HealthService).checkAll(controller.signal);
-    await waitFor(() => fake.requests.slice(from).filter((r) => r.closedAt === null && /sweep40-(08|12|16|20|24|28|32|36)/.test(r.path)).length === 8, 900, 'the hanging probes to fill every slot');
+    const hangingOpen = () => fake.requests.slice(from).filter((r) => r.closedAt === null && /sweep40-(08|12|16|20|24|28|32|36)/.test(r.path));
+    await waitFor(() => hangingOpen().length === 8, 30_000, 'the hanging probes to fill every slot');
     controller.abort();
     const result = await pending;
-    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS);
+    // The cancel, not a timeout, ended them: the fake saw each of them closed by the client unanswered.
+    await waitFor(() => hangingOpen().length === 0, 10_000, 'the cancelled probes to close');
+    expect(fake.requests.slice(from).filter((r) => /sweep40-(08|12|16|20|24|28|32|36)/.test(r.path)).every((r) => !r.answered)).toBe(true);
 
     const after = await snapshot();
     const recorded = new Set(result.results.map((r) => r.provider));
