@@ -172,6 +172,23 @@ describeOnRealPostgres(
     await arrival('a notification on the new connection', () => !availability.isProviderAvailable('anthropic').available);
   });
 
+  it('converges to the database when this instance and another writer change the same provider at once', async () => {
+    await boot();
+    const configs = registry.get(ProviderConfigService);
+    const availability = registry.get(AvailabilityService);
+    const snapshotPriority = () => registry.get(AvailabilityService).getAvailableProviders().find((p) => p.provider === 'openai')?.priority;
+    for (let i = 0; i < 100; i++) {
+      await Promise.all([
+        configs.setPriority('openai', i),
+        psql.query(`UPDATE provider_configs SET priority_override = $1 WHERE provider = 'openai'`, [1000 + i]),
+        i % 10 === 0 ? psql.query(`UPDATE provider_configs SET enabled = NOT enabled WHERE provider = 'openai'`) : Promise.resolve(),
+      ]);
+    }
+    await psql.query(`UPDATE provider_configs SET enabled = true WHERE provider = 'openai'`);
+    const [truth] = (await psql.query(`SELECT priority_override FROM provider_configs WHERE provider = 'openai'`)).rows;
+    await arrival('the snapshot to match the database', () => availability.isProviderAvailable('openai').available && snapshotPriority() === truth.priority_override);
+  });
+
   it('read-your-writes: after disable() returns, selection never picks that provider, while 100 other writes stream in', async () => {
     await boot();
     const configs = registry.get(ProviderConfigService);

@@ -54,6 +54,7 @@ export class RegistryStateService implements OnModuleDestroy {
   private readonly ownXids = new Map<string, number>();
   private applies = new Map<string, { row: ProviderConfig; sentAt: number }>();
   private readonly writing = new Map<string, Set<WriteTicket>>();
+  private readonly deferred = new Map<string, string[]>();
   private readonly loadStartedAt = new Map<string, number>();
   private fullLoadStartedAt = -Infinity;
   private unsubscribe: (() => void) | null = null;
@@ -115,7 +116,7 @@ export class RegistryStateService implements OnModuleDestroy {
       others.add(ticket);
       this.writing.set(provider, others);
     }
-    let result: T;
+    let result: T | undefined;
     try {
       result = await run();
     } finally {
@@ -124,10 +125,19 @@ export class RegistryStateService implements OnModuleDestroy {
         others?.delete(ticket);
         if (others?.size === 0) this.writing.delete(provider);
       }
+      for (const xid of result?.xids ?? []) {
+        // Its echo may have come in before the reply: then it waits in `deferred`, and is dropped here.
+        if (xid && !this.deferred.delete(xid)) this.rememberOwn(xid);
+      }
+      this.releaseDeferred();
+      // The write failed: what the released notifications name is still loaded, nobody waits for it.
+      if (result === undefined && this.pending.size > 0) this.enqueue().catch(() => undefined);
     }
-    if (result === null) return result;
-    for (const xid of result.xids) this.rememberOwn(xid);
-    if (providers.length === 0) return result;
+    result = result as T;
+    if (result === null || providers.length === 0) {
+      if (this.pending.size > 0) await this.enqueue();
+      return result;
+    }
     const rows = new Map(result.rows.map((row) => [row.provider, row]));
     for (const provider of providers) {
       const row = ticket.overlapped ? undefined : rows.get(provider);
@@ -141,6 +151,19 @@ export class RegistryStateService implements OnModuleDestroy {
   /** A committed write that hands back no rows (health checks): remembers its ids and reloads its providers. */
   async wrote(providers: readonly string[], xids: ReadonlyArray<string | null>): Promise<void> {
     await this.write(providers, async () => ({ xids: [...xids], rows: [] }));
+  }
+
+  /**
+   * Notifications that arrived while this process had a write of the same providers in flight wait
+   * until those writes return: each is either that write's own echo (dropped) or someone else's
+   * change (reloaded, which also makes the write reload rather than apply its possibly older rows).
+   */
+  private releaseDeferred(): void {
+    for (const [xid, providers] of this.deferred) {
+      if (providers.some((provider) => this.writing.has(provider))) continue;
+      this.deferred.delete(xid);
+      for (const provider of providers) this.pending.add(provider);
+    }
   }
 
   private rememberOwn(xid: string | null): void {
@@ -235,7 +258,13 @@ export class RegistryStateService implements OnModuleDestroy {
 
   private onNotification(payload: string): void {
     const change = parseChangeNotification(payload);
-    if (change.kind === 'providers' && change.xid !== null && this.ownXids.delete(change.xid)) return;
+    if (change.kind === 'providers' && change.xid !== null) {
+      if (this.ownXids.delete(change.xid)) return;
+      if (change.providers.some((provider) => this.writing.has(provider))) {
+        this.deferred.set(change.xid, change.providers);
+        return;
+      }
+    }
     this.reload(change.kind === 'providers' ? change.providers : 'all').catch(() => undefined); // logged in drain()
   }
 }
