@@ -49,14 +49,19 @@ describe(runBounded.name, () => {
   });
 
   it('starts a new call as soon as a slot frees up, not per batch', async () => {
-    const started: Record<number, number> = {};
-    const t0 = Date.now();
-    await runBounded([200, 10, 10, 10], 2, async (ms, i) => {
-      started[i] = Date.now() - t0;
-      await sleep(ms);
+    const events: string[] = [];
+    let releaseFirst!: () => void;
+    const first = new Promise<void>((resolve) => (releaseFirst = resolve));
+    await runBounded([0, 1, 2, 3], 2, async (item) => {
+      events.push(`start ${item}`);
+      if (item === 0) await first;
+      else await sleep(1);
+      events.push(`end ${item}`);
+      // Item 0 holds its slot until the last item has run in the other one.
+      if (item === 3) releaseFirst();
     });
-    // Items 2 and 3 run in the second slot while item 0 is still sleeping.
-    expect(started[3]).toBeLessThan(150);
+    // Items 2 and 3 ran in the second slot while item 0 still held the first.
+    expect(events).toEqual(['start 0', 'start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3', 'end 0']);
   });
 
   it('handles an empty list and a limit larger than the list', async () => {
