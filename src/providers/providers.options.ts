@@ -1,3 +1,4 @@
+import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import type { Coordination } from '../database/coordination/coordination';
 import type { Catalog } from './catalog/catalog.types';
@@ -61,8 +62,10 @@ export interface ProvidersModuleOptions extends Partial<RegistrySettings> {
 export interface ProvidersModuleAsyncOptions {
   /** Name of the TypeORM data source to use (TypeOrmModule.forRoot({ name })); the default one when absent. */
   dataSource?: string;
-  imports?: any[];
-  inject?: any[];
+  imports?: ModuleMetadata['imports'];
+  inject?: FactoryProvider['inject'];
+  // Nest calls it with whatever `inject` resolves to, so its parameters cannot be typed here (as in TypeOrmModule's own).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   useFactory: (...args: any[]) => ProvidersModuleOptions | Promise<ProvidersModuleOptions>;
 }
 

@@ -5,7 +5,6 @@ import { parse, stringify } from 'yaml';
 
 export const SHIPPED_CATALOG = path.resolve(__dirname, '../../config/providers.yaml');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type CatalogDocument = any;
 
 /** Writes a variant of the shipped catalog to a temp file and returns its path. */

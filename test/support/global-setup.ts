@@ -9,7 +9,6 @@ import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { TEMPLATE_SUFFIX, TEST_DATABASE_URL, assertTestDatabase, databaseNameOf, withDatabase } from './test-env';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __EMBEDDED_TEST_DB__: { close(): Promise<void>; dir: string } | undefined;
 }
 

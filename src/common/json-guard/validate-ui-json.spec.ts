@@ -58,6 +58,7 @@ describe(assertSafeUiJson.name, () => {
     ['undefined inside', { a: undefined }, 'unsupported-type', 'ui_metadata.a'],
     ['a function inside', { list: [1, () => 1] }, 'unsupported-type', 'ui_metadata.list[1]'],
     ['a bigint inside', { n: 1n }, 'unsupported-type', 'ui_metadata.n'],
+    // eslint-disable-next-line no-sparse-arrays -- a hole is the input under test
     ['an array hole', { list: [1, , 3] }, 'unsupported-type', 'ui_metadata.list[1]'],
     ['a symbol key', { [Symbol('s')]: 1 }, 'unsupported-type', 'ui_metadata'],
     ['NaN', { score: NaN }, 'non-finite-number', 'ui_metadata.score'],
@@ -119,6 +120,7 @@ describe(assertSafeUiJson.name, () => {
     const key = `${'k'.repeat(100)}\n\u0000`;
     const error = rejection({ [key]: 1 });
     expect(error.path).toBe(`ui_metadata["${'k'.repeat(64)}"…]`);
+    // eslint-disable-next-line no-control-regex -- a NUL must not reach the message
     expect(error.message).not.toMatch(/[\u0000\n]/);
   });
 

@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { DomainError } from '../../common/domain-error';
 import { KeyRing, generateKey, parseKeyRing } from './key-ring';
+import { decodeBase64Strict } from './strict-base64';
 
 export const KEY_RING = Symbol('KeyRing');
 
@@ -26,11 +27,21 @@ export class MissingCredentialsKeyError extends DomainError {
  * ring, so a missing key stops the boot instead of silently making one per instance.
  */
 export function resolveKeyRing(config: AppConfig, logger = new Logger('KeyRing')): KeyRing {
+  const file = path.resolve(config.DATA_DIR, KEY_FILE);
   if (config.CREDENTIALS_KEYS || config.CREDENTIALS_KEY) {
-    return parseKeyRing({ keys: config.CREDENTIALS_KEYS, key: config.CREDENTIALS_KEY });
+    const ring = parseKeyRing({ keys: config.CREDENTIALS_KEYS, key: config.CREDENTIALS_KEY });
+    // An embedded folder whose credentials were encrypted with its generated key: a ring without
+    // that key cannot read them. Said now, not found out by the first request.
+    const generated = config.embedded && fs.existsSync(file) ? decodeBase64Strict(fs.readFileSync(file, 'utf8').trim()) : undefined;
+    if (generated && !ring.holds(generated)) {
+      logger.warn(
+        `CREDENTIALS_KEYS does not include the key generated in ${file}: credentials stored with it cannot be decrypted. ` +
+          'Add it to the ring (e.g. CREDENTIALS_KEYS=k2:<new>,k1:<that key>) and rotate.',
+      );
+    }
+    return ring;
   }
   if (!config.embedded) throw new MissingCredentialsKeyError();
-  const file = path.resolve(config.DATA_DIR, KEY_FILE);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${generateKey()}\n`, { mode: 0o600, flag: 'wx' });

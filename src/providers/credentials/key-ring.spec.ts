@@ -213,3 +213,14 @@ describe(generateKey.name, () => {
     expect(ring.decrypt(ring.encrypt('secret'))).toBe('secret');
   });
 });
+
+describe('KeyRing.holds', () => {
+  it('finds a key by its bytes under any id, and nothing else', () => {
+    const a = generateKey();
+    const b = generateKey();
+    const ring = parseKeyRing({ keys: `k2:${b},k7:${a}` });
+    expect(ring.holds(Buffer.from(a, 'base64'))).toBe(true);
+    expect(ring.holds(Buffer.from(generateKey(), 'base64'))).toBe(false);
+    expect(ring.holds(Buffer.alloc(16, 1))).toBe(false);
+  });
+});

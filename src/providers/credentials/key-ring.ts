@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ENVELOPE_VERSION, formatEnvelope, IV_BYTES, KEY_ID_PATTERN, parseEnvelope, TAG_BYTES } from './envelope';
 import { CredentialDecryptError, KeyRingError, UnknownKeyError } from './key-ring.errors';
 import { decodeBase64Strict } from './strict-base64';
@@ -110,6 +110,15 @@ export class KeyRing {
     const text = plaintext.toString('utf8');
     plaintext.fill(0);
     return text;
+  }
+
+  /** Whether `key` (its raw bytes) is one of this ring's keys, under whatever id. */
+  holds(key: Uint8Array): boolean {
+    for (const own of this.#keys.values()) {
+      const raw = own.export();
+      if (raw.length === key.length && timingSafeEqual(raw, key)) return true;
+    }
+    return false;
   }
 
   /** The id of the key that encrypted `envelope`. @throws CredentialDecryptError when malformed */

@@ -86,6 +86,7 @@ describe(assertCapabilities.name, () => {
     ['501 embedding models', (c) => (c.embeddingModels = Array.from({ length: 501 }, (_, i) => ({ id: `e${i}`, name: 'E', dimensions: 1 }))), 'capabilities.embeddingModels', 'must list at most 500 embedding models'],
     ['a model that is a string', (c) => (c.textModels[0] = 'gpt-4o'), 'capabilities.textModels[0]', 'must be an object'],
     ['a model that is an array', (c) => (c.textModels[0] = ['gpt-4o']), 'capabilities.textModels[0]', 'must be an object'],
+    // eslint-disable-next-line no-sparse-arrays -- a hole is the input under test
     ['a hole in a model list', (c) => (c.textModels = [, c.textModels[1]]), 'capabilities.textModels[0]', 'must be an object'],
     ['a model that is a class instance', (c) => (c.textModels[0] = new (class Model { id = 'x'; name = 'x'; contextLength = 1 })()), 'capabilities.textModels[0]', 'must be an object'],
     ['no models at all', (c) => ((c.textModels = []), (c.embeddingModels = [])), 'capabilities', 'must offer at least one text or embedding model'],

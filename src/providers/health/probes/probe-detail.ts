@@ -11,7 +11,7 @@ import { removeKeyFragments } from './key-fragments';
 const MAX_DETAIL = 200;
 const KEY_SHAPES = [
   /\bBearer\s+\S+/gi,
-  /\b(?:sk|rk|pk)-[A-Za-z0-9_*.\-]{5,}[A-Za-z0-9_*]/g, // OpenAI, Anthropic (sk-ant-…), OpenRouter (sk-or-…), masked forms
+  /\b(?:sk|rk|pk)-[A-Za-z0-9_*.-]{5,}[A-Za-z0-9_*]/g, // OpenAI, Anthropic (sk-ant-…), OpenRouter (sk-or-…), masked forms
 ];
 
 export function redact(text: string, secrets: readonly string[] = []): string {
