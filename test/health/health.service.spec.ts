@@ -359,6 +359,23 @@ describe(HealthService.name, () => {
     });
   });
 
+  it('applies the configured egress ranges when probing: a name resolving into a blocked range is never connected to', async () => {
+    await boot({ EGRESS_BLOCKED_RANGES: '127.0.0.0/8,::1' });
+    const openai = fresh({ kind: 'openai', apiKey: KEYS.openai, models: OPENAI_LISTED });
+    // Stored while allowed (the store-time check uses the built-in policy), probed under the configured one.
+    await credentials.store('openai', { apiKey: KEYS.openai, baseUrl: openai.baseUrl.replace('127.0.0.1', 'localhost') });
+    const connectionsBefore = fake.connectionCount;
+    const refused = await health.check('openai');
+    expect(refused.reason).toMatch(/localhost resolves to .* in a blocked range/);
+    expect(fake.connectionCount).toBe(connectionsBefore);
+    expect(openai.requests()).toHaveLength(0);
+    await credentials.store('openai', { apiKey: KEYS.openai, baseUrl: openai.baseUrl });
+    const literal = await health.check('openai');
+    expect(literal).toMatchObject({ status: 'unknown', probed: false });
+    expect(literal.reason).toMatch(/base URL rejected: .*blocked range/);
+    expect(fake.connectionCount).toBe(connectionsBefore);
+  });
+
   it('never changes enabled: a provider disabled while its probe is in flight stays disabled', async () => {
     await boot();
     const availability = registry!.get(AvailabilityService);
