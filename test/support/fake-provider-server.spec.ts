@@ -72,10 +72,9 @@ describe(FakeProviderServer.name, () => {
     while (own.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(own.openRequests()).toHaveLength(2);
 
-    const started = Date.now();
+    // A 60 s hang that close() did not cut would end this test by its timeout, not by a clock check.
     await own.close();
     expect(await Promise.all(pending)).toEqual(['dropped', 'dropped']);
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('serves many providers from one server', async () => {

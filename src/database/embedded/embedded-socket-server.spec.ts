@@ -273,16 +273,19 @@ describe('embedded socket server', () => {
     expect((await cursor.readUntil('s')).filter((m) => m.type === 'D').map(rowValues)).toEqual([['1']]);
 
     const other = await pgClient(server.port);
-    let answered = false;
-    const otherQuery = other.query("SELECT 'other' AS v").then((result) => ((answered = true), result.rows));
-    await sleep(100);
-    expect(answered).toBe(false);
+    // The order of events proves the wait, whatever the machine's speed: the other client's answer
+    // comes only after the portal's owner has read its next row and let go of the session.
+    const events: string[] = [];
+    const otherQuery = other.query("SELECT 'other' AS v").then((result) => (events.push('other answered'), result.rows));
 
     cursor.send(wire.execute({ rows: 1 }), wire.flush());
     expect((await cursor.readUntil('s')).filter((m) => m.type === 'D').map(rowValues)).toEqual([['2']]);
+    events.push('portal row 2');
     cursor.send(wire.sync());
     await cursor.readUntil('Z');
+    events.push('portal closed');
     expect(await otherQuery).toEqual([{ v: 'other' }]);
+    expect(events).toEqual(['portal row 2', 'portal closed', 'other answered']);
     cursor.socket.destroy();
     await other.end();
   });
@@ -293,21 +296,19 @@ describe('embedded socket server', () => {
     await client.query(`INSERT INTO items VALUES ('client')`);
     let counted: number | undefined;
     const count = db.query<{ n: number }>('SELECT count(*)::int AS n FROM items').then((r) => (counted = r.rows[0].n));
-    await sleep(100);
-    expect(counted).toBeUndefined(); // not run inside the client's transaction
     await client.query('ROLLBACK');
     await count;
+    // One session: run inside the client's transaction it would have counted the client's row (1).
     expect(counted).toBe(0);
 
     let clientSaw: number | undefined;
     await db.transaction(async (tx) => {
       await tx.query(`INSERT INTO items VALUES ('in-process')`);
       void client.query<{ n: number }>('SELECT count(*)::int AS n FROM items').then((r) => (clientSaw = r.rows[0].n));
-      await sleep(100);
-      expect(clientSaw).toBeUndefined(); // not run inside the in-process transaction
       await tx.rollback();
     });
-    for (let i = 0; i < 50 && clientSaw === undefined; i++) await sleep(10);
+    for (let i = 0; i < 500 && clientSaw === undefined; i++) await sleep(10);
+    // Run inside the in-process transaction it would have counted that row (1).
     expect(clientSaw).toBe(0);
     await client.end();
   });
