@@ -21,7 +21,11 @@ function measure(name: string, n: number, fn: (i: number) => void): number {
   const start = performance.now();
   for (let i = 0; i < n; i++) fn(i);
   const ms = performance.now() - start;
-  console.log(`${name.padEnd(52)} ${n.toLocaleString('en-US').padStart(10)} ops  ${ms.toFixed(0).padStart(6)} ms  ${Math.round((n / ms) * 1000).toLocaleString('en-US').padStart(12)} ops/s`);
+  console.log(
+    `${name.padEnd(52)} ${n.toLocaleString('en-US').padStart(10)} ops  ${ms.toFixed(0).padStart(6)} ms  ${Math.round((n / ms) * 1000)
+      .toLocaleString('en-US')
+      .padStart(12)} ops/s`,
+  );
   return (n / ms) * 1000;
 }
 
@@ -50,8 +54,19 @@ async function sweepBench(): Promise<void> {
   await server.start();
   const timeoutMs = 1000;
   const targets: ProbeTarget[] = Array.from({ length: 40 }, (_, i) => {
-    const fake = server.add(`p${i}`, { kind: 'openai', apiKey: `sk-bench-${i}-0123456789abcdef`, models: ['m1', 'm2'], mode: i % 4 === 0 ? 'hang' : 'ok' });
-    return { provider: `p${i}`, kind: 'openai', baseUrl: fake.baseUrl, apiKey: `sk-bench-${i}-0123456789abcdef`, catalogModelIds: ['m1', 'm2'] };
+    const fake = server.add(`p${i}`, {
+      kind: 'openai',
+      apiKey: `sk-bench-${i}-0123456789abcdef`,
+      models: ['m1', 'm2'],
+      mode: i % 4 === 0 ? 'hang' : 'ok',
+    });
+    return {
+      provider: `p${i}`,
+      kind: 'openai',
+      baseUrl: fake.baseUrl,
+      apiKey: `sk-bench-${i}-0123456789abcdef`,
+      catalogModelIds: ['m1', 'm2'],
+    };
   });
   try {
     for (const concurrency of [16, 8, 1]) {
@@ -59,7 +74,10 @@ async function sweepBench(): Promise<void> {
       const settled = await runBounded(targets, concurrency, (t) => runProbe(t, { timeoutMs }));
       const ms = performance.now() - start;
       const hung = settled.filter((s) => s.status === 'fulfilled' && s.value.kind === 'transient').length;
-      console.log(`health sweep: 40 providers, ${hung} hanging, timeout ${timeoutMs} ms, concurrency ${concurrency}`.padEnd(75) + `${ms.toFixed(0).padStart(6)} ms`);
+      console.log(
+        `health sweep: 40 providers, ${hung} hanging, timeout ${timeoutMs} ms, concurrency ${concurrency}`.padEnd(75) +
+          `${ms.toFixed(0).padStart(6)} ms`,
+      );
     }
   } finally {
     await server.close();

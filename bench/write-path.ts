@@ -74,7 +74,9 @@ async function seed(name: string, providers: number): Promise<string> {
      SELECT s, s, 100, $2::jsonb FROM unnest($1::text[]) AS s`,
     [slugs, CAPABILITIES],
   );
-  const rows = slugs.flatMap((slug) => CREDENTIAL_TYPES.map((type) => [slug, type, ring.encrypt(`sk-bench-${slug}-${type}-0123456789`, credentialAad(slug, type))]));
+  const rows = slugs.flatMap((slug) =>
+    CREDENTIAL_TYPES.map((type) => [slug, type, ring.encrypt(`sk-bench-${slug}-${type}-0123456789`, credentialAad(slug, type))]),
+  );
   await ds.query(
     `INSERT INTO ai_credentials (provider, credential_type, encrypted_credentials)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
@@ -170,7 +172,9 @@ async function bulkImport(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   await app.close();
   await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  console.log(`${pad('bulk import: 10,000 credentials via store()', 40)} at 2,000 providers, ${concurrency} in flight: ${seconds.toFixed(1)} s (${num(10_000 / seconds)} stores/s)`);
+  console.log(
+    `${pad('bulk import: 10,000 credentials via store()', 40)} at 2,000 providers, ${concurrency} in flight: ${seconds.toFixed(1)} s (${num(10_000 / seconds)} stores/s)`,
+  );
 }
 
 async function openLoopStream(): Promise<void> {

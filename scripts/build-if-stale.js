@@ -28,6 +28,13 @@ const built = newest(output);
 const changed = Math.max(...inputs.map((input) => newest(path.join(root, input))));
 if (built > 0 && built >= changed) process.exit(0);
 
-process.stderr.write(built === 0 ? 'No build yet: building dist/ (npm run build)\n' : 'Sources changed since the last build: rebuilding dist/ (npm run build)\n');
-const result = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js', { paths: [root] }), 'build'], { cwd: root, stdio: 'inherit' });
+process.stderr.write(
+  built === 0
+    ? 'No build yet: building dist/ (npm run build)\n'
+    : 'Sources changed since the last build: rebuilding dist/ (npm run build)\n',
+);
+const result = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js', { paths: [root] }), 'build'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

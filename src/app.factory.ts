@@ -10,7 +10,10 @@ import type { DatabaseTarget } from './database/database-target';
 export async function createApp(config: AppConfig, database: DatabaseTarget): Promise<INestApplication> {
   // Our format and level from the first line on, so what the boot logs (the key ring's generated-key
   // warning) is seen; abortOnError: false hands a failed boot to the caller instead of process.abort().
-  const app = await NestFactory.create(AppModule.forRoot(config, database), { logger: createAppLogger(config.LOG_LEVEL), abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot(config, database), {
+    logger: createAppLogger(config.LOG_LEVEL),
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   return app;
 }

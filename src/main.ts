@@ -17,7 +17,11 @@ async function openDatabase(config: AppConfig): Promise<DatabaseTarget> {
   try {
     return await openDatabaseTarget(config, 'server', 'server (npm start)');
   } catch (error) {
-    throw explainDataDirError(error, config.DATA_DIR) ?? explainListenError(error, 'EMBEDDED_DB_PORT', '127.0.0.1', config.EMBEDDED_DB_PORT) ?? error;
+    throw (
+      explainDataDirError(error, config.DATA_DIR) ??
+      explainListenError(error, 'EMBEDDED_DB_PORT', '127.0.0.1', config.EMBEDDED_DB_PORT) ??
+      error
+    );
   }
 }
 

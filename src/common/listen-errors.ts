@@ -15,7 +15,9 @@ export function explainListenError(error: unknown, variable: string, host: strin
   const where = `${host}:${port}`;
   switch (code) {
     case 'EADDRINUSE':
-      return new ListenError(`${variable}=${port} is already in use on ${host}: stop what listens on ${where} or choose another ${variable}`);
+      return new ListenError(
+        `${variable}=${port} is already in use on ${host}: stop what listens on ${where} or choose another ${variable}`,
+      );
     case 'EACCES':
       return new ListenError(`${variable}=${port} cannot be opened on ${host}: permission denied (ports below 1024 need privileges)`);
     case 'EADDRNOTAVAIL':

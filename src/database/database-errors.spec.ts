@@ -2,7 +2,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DomainError } from '../common/domain-error';
-import { DataDirUnusableError, DatabaseUnavailableError, describeDatabaseUrl, explainConnectError, explainDataDirError } from './database-errors';
+import {
+  DataDirUnusableError,
+  DatabaseUnavailableError,
+  describeDatabaseUrl,
+  explainConnectError,
+  explainDataDirError,
+} from './database-errors';
 
 /** An error shaped like the ones pg and Node raise while connecting. */
 function failure(message: string, fields: Record<string, unknown>): Error {
@@ -14,7 +20,10 @@ const URL_WITH_SECRET = 'postgresql://app:S3cr%40tPw@db.internal:6543/registry';
 describe(explainConnectError.name, () => {
   it('names host, port, database and user with the cause, never the password', () => {
     const cases: Array<[Error, RegExp]> = [
-      [failure('password authentication failed for user "app"', { code: '28P01', severity: 'FATAL' }), /password authentication failed for user "app"$/],
+      [
+        failure('password authentication failed for user "app"', { code: '28P01', severity: 'FATAL' }),
+        /password authentication failed for user "app"$/,
+      ],
       [failure('role "app" does not exist', { code: '28000' }), /role "app" does not exist$/],
       [failure('database "registry" does not exist', { code: '3D000' }), /database "registry" does not exist$/],
       [failure('connect ECONNREFUSED 10.0.0.5:6543', { code: 'ECONNREFUSED' }), /connection refused/],
@@ -29,7 +38,9 @@ describe(explainConnectError.name, () => {
       const explained = explainConnectError(error, URL_WITH_SECRET);
       expect(explained).toBeInstanceOf(DatabaseUnavailableError);
       expect(explained).toBeInstanceOf(DomainError);
-      expect(explained!.message).toMatch(/^Cannot connect to DATABASE_URL \(PostgreSQL at db\.internal:6543, database "registry", user "app"\): /);
+      expect(explained!.message).toMatch(
+        /^Cannot connect to DATABASE_URL \(PostgreSQL at db\.internal:6543, database "registry", user "app"\): /,
+      );
       expect(explained!.message).toMatch(cause);
       expect(explained!.message).not.toMatch(/S3cr/);
       expect(explained!.message.split('\n')).toHaveLength(1);
@@ -73,7 +84,9 @@ describe(explainDataDirError.name, () => {
   });
 
   it('names a permission problem and ignores everything else', () => {
-    expect(explainDataDirError(failure('EACCES', { code: 'EACCES', path: '/srv/data' }), '/srv/data')?.message).toMatch(/permission denied on \/srv\/data/);
+    expect(explainDataDirError(failure('EACCES', { code: 'EACCES', path: '/srv/data' }), '/srv/data')?.message).toMatch(
+      /permission denied on \/srv\/data/,
+    );
     expect(explainDataDirError(failure('EEXIST', { code: 'EEXIST' }), dir)).toBeNull(); // a real folder: not this problem
     expect(explainDataDirError(new Error('other'), dir)).toBeNull();
   });

@@ -104,7 +104,9 @@ export function explainDataDirError(error: unknown, dataDir: string): DataDirUnu
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     const at = (error as ErrorLike).path ?? resolved;
-    return new DataDirUnusableError(`DATA_DIR cannot be used by the embedded database: ${code === 'EROFS' ? 'read-only file system' : 'permission denied'} on ${at} (DATA_DIR=${resolved})`);
+    return new DataDirUnusableError(
+      `DATA_DIR cannot be used by the embedded database: ${code === 'EROFS' ? 'read-only file system' : 'permission denied'} on ${at} (DATA_DIR=${resolved})`,
+    );
   }
   return null;
 }

@@ -24,9 +24,7 @@ export class MigrationsRunner implements OnModuleInit {
       this.dataSource.runMigrations({ transaction: 'each' }),
     );
     this.logger.log(
-      applied.length > 0
-        ? `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`
-        : 'Schema is up to date',
+      applied.length > 0 ? `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}` : 'Schema is up to date',
     );
   }
 }

@@ -27,7 +27,8 @@ class TargetDataSource extends DataSource {
       return await super.initialize();
     } catch (error) {
       await this.target.close().catch(() => undefined);
-      const explained = explainConnectError(error, this.target.url, this.target.kind === 'postgres' ? 'DATABASE_URL' : 'the embedded database') ?? error;
+      const explained =
+        explainConnectError(error, this.target.url, this.target.kind === 'postgres' ? 'DATABASE_URL' : 'the embedded database') ?? error;
       if (this.tool.onInitializeError) this.tool.onInitializeError(explained);
       throw explained;
     }

@@ -92,11 +92,7 @@ export class ProvidersModule {
     ];
     return {
       module: ProvidersModule,
-      imports: [
-        ScheduleModule.forRoot(),
-        TypeOrmModule.forFeature(PROVIDER_ENTITIES, options.dataSource),
-        ...(options.imports ?? []),
-      ],
+      imports: [ScheduleModule.forRoot(), TypeOrmModule.forFeature(PROVIDER_ENTITIES, options.dataSource), ...(options.imports ?? [])],
       providers,
       exports: [CATALOG, ...SERVICES],
     };

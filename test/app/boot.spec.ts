@@ -45,7 +45,10 @@ const TOOL = path.join('node_modules', 'typeorm', 'cli.js');
 /** What a failed start must look like: exit 1, exactly one line on stderr, no stack, no password. */
 async function expectOneLineFailure(run: RunningProcess): Promise<string> {
   expect(await run.exited).toBe(1);
-  const lines = run.stderr().split('\n').filter((line) => line.trim() !== '');
+  const lines = run
+    .stderr()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   expect(lines).toHaveLength(1);
   expect(run.output()).not.toMatch(/\n\s+at /);
   expect(run.output()).not.toContain(PASSWORD);
@@ -92,7 +95,14 @@ describe('start-up errors (real processes)', () => {
 
   /** A process of ours against a PostgreSQL URL; keys set so only the database can be what is wrong. */
   function onPostgres(url: string): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, CREDENTIALS_KEY: TEST_KEY_1, PORT: '0', LOG_LEVEL: 'info', HEALTH_CHECK_INTERVAL_MS: '0' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: url,
+      CREDENTIALS_KEY: TEST_KEY_1,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      HEALTH_CHECK_INTERVAL_MS: '0',
+    };
     delete env.CREDENTIALS_KEYS;
     return env;
   }
@@ -102,8 +112,18 @@ describe('start-up errors (real processes)', () => {
   }
 
   it.each([
-    ['a closed port', () => `postgresql://postgres:${PASSWORD}@127.0.0.1:${closedPort}/registry`, () => `127.0.0.1:${closedPort}, database "registry"`, /connection refused/],
-    ['an unknown host', () => `postgresql://postgres:${PASSWORD}@no-such-host.invalid:5432/registry`, () => 'no-such-host.invalid:5432', /unknown host "no-such-host\.invalid"|could not be resolved/],
+    [
+      'a closed port',
+      () => `postgresql://postgres:${PASSWORD}@127.0.0.1:${closedPort}/registry`,
+      () => `127.0.0.1:${closedPort}, database "registry"`,
+      /connection refused/,
+    ],
+    [
+      'an unknown host',
+      () => `postgresql://postgres:${PASSWORD}@no-such-host.invalid:5432/registry`,
+      () => 'no-such-host.invalid:5432',
+      /unknown host "no-such-host\.invalid"|could not be resolved/,
+    ],
   ])('DATABASE_URL with %s: one line naming host and database and the cause', async (_, url, names, cause) => {
     const line = await expectOneLineFailure(serverOn(url()));
     expect(line).toContain('Cannot connect to DATABASE_URL (PostgreSQL at ');
@@ -111,7 +131,7 @@ describe('start-up errors (real processes)', () => {
     expect(line).toMatch(cause);
   });
 
-  it('DATABASE_URL naming a database or role that does not exist, on the real server: one line with the server\'s reason', async () => {
+  it("DATABASE_URL naming a database or role that does not exist, on the real server: one line with the server's reason", async () => {
     // Only a reachable PostgreSQL can say these; without one the test has nothing to reach.
     const server = process.env.TEST_DATABASE_URL;
     if (!server) return;
@@ -122,11 +142,16 @@ describe('start-up errors (real processes)', () => {
     const missingRole = new URL(server);
     missingRole.username = 'no_such_role';
     missingRole.password = PASSWORD;
-    const [dbLine, roleLine] = await Promise.all([expectOneLineFailure(serverOn(missingDb.toString())), expectOneLineFailure(serverOn(missingRole.toString()))]);
+    const [dbLine, roleLine] = await Promise.all([
+      expectOneLineFailure(serverOn(missingDb.toString())),
+      expectOneLineFailure(serverOn(missingRole.toString())),
+    ]);
     expect(dbLine).toBe(
       `Cannot connect to DATABASE_URL (PostgreSQL at ${base.hostname}:${base.port || 5432}, database "no_such_database_test", user "${base.username}"): database "no_such_database_test" does not exist`,
     );
-    expect(roleLine).toMatch(/user "no_such_role"\): (role "no_such_role" does not exist|password authentication failed for user "no_such_role")$/);
+    expect(roleLine).toMatch(
+      /user "no_such_role"\): (role "no_such_role" does not exist|password authentication failed for user "no_such_role")$/,
+    );
   });
 
   it('DATA_DIR that is a file: one line saying so', async () => {
@@ -140,8 +165,12 @@ describe('start-up errors (real processes)', () => {
     const taken = await occupy('127.0.0.1');
     try {
       const dataDir = path.join(work, 'port-taken');
-      const line = await expectOneLineFailure(run('src/main.ts', [], embeddedEnv(dataDir, { PORT: String(taken.port), HOST: '127.0.0.1' })));
-      expect(line).toBe(`PORT=${taken.port} is already in use on 127.0.0.1: stop what listens on 127.0.0.1:${taken.port} or choose another PORT`);
+      const line = await expectOneLineFailure(
+        run('src/main.ts', [], embeddedEnv(dataDir, { PORT: String(taken.port), HOST: '127.0.0.1' })),
+      );
+      expect(line).toBe(
+        `PORT=${taken.port} is already in use on 127.0.0.1: stop what listens on 127.0.0.1:${taken.port} or choose another PORT`,
+      );
       expect(readLock(dataDir)).toBeNull();
     } finally {
       await taken.close();
@@ -166,7 +195,10 @@ describe('start-up errors (real processes)', () => {
     started.push(first);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
-    const lines = first.output().split('\n').filter((line) => line !== '');
+    const lines = first
+      .output()
+      .split('\n')
+      .filter((line) => line !== '');
     // Every line is pino JSON: no coloured Nest text mixed in, the embedded database's line included.
     const notJson = lines.filter((line) => {
       try {
@@ -177,7 +209,10 @@ describe('start-up errors (real processes)', () => {
     });
     expect(notJson).toEqual([]);
     const records = lines.map((line) => JSON.parse(line) as { level: number; context?: string; msg: string });
-    expect(records.find((r) => r.context === 'KeyRing')).toMatchObject({ level: 40, msg: expect.stringContaining('generated a credentials key in') });
+    expect(records.find((r) => r.context === 'KeyRing')).toMatchObject({
+      level: 40,
+      msg: expect.stringContaining('generated a credentials key in'),
+    });
     expect(records.some((r) => r.context === 'EmbeddedDatabase' && /ready on/.test(r.msg))).toBe(true);
     expect(records.some((r) => r.context === 'Bootstrap' && /^Listening on/.test(r.msg))).toBe(true);
 
@@ -190,7 +225,11 @@ describe('start-up errors (real processes)', () => {
 
   describe('migration commands (TypeORM CLI over ormconfig.ts)', () => {
     it('run over a bad server-only variable: tools read only what they use', async () => {
-      const show = run(TOOL, ['-d', 'ormconfig.ts', 'migration:show'], embeddedEnv(path.join(work, 'tool-bad-port'), { PORT: 'abc', HEALTH_CHECK_INTERVAL_MS: '1', LOG_LEVEL: 'warn' }));
+      const show = run(
+        TOOL,
+        ['-d', 'ormconfig.ts', 'migration:show'],
+        embeddedEnv(path.join(work, 'tool-bad-port'), { PORT: 'abc', HEALTH_CHECK_INTERVAL_MS: '1', LOG_LEVEL: 'warn' }),
+      );
       expect(await show.exited).toBe(0);
       expect(show.output()).toMatch(/\[ \] CreateAiCredentials1764000000000/);
       expect(show.stderr()).toBe('');
@@ -201,7 +240,11 @@ describe('start-up errors (real processes)', () => {
       fs.writeFileSync(file, '');
       const [unreachable, notAFolder, badLevel] = await Promise.all([
         expectOneLineFailure(
-          run(TOOL, ['-d', 'ormconfig.ts', 'migration:show'], onPostgres(`postgresql://postgres:${PASSWORD}@127.0.0.1:${closedPort}/registry`)),
+          run(
+            TOOL,
+            ['-d', 'ormconfig.ts', 'migration:show'],
+            onPostgres(`postgresql://postgres:${PASSWORD}@127.0.0.1:${closedPort}/registry`),
+          ),
         ),
         expectOneLineFailure(run(TOOL, ['-d', 'ormconfig.ts', 'migration:run'], embeddedEnv(file))),
         expectOneLineFailure(run(TOOL, ['-d', 'ormconfig.ts', 'migration:show'], embeddedEnv(work, { LOG_LEVEL: 'loud' }))),

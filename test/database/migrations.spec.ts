@@ -94,7 +94,9 @@ describe('migrations', () => {
       process.stdout.write(`upgrade of 10,000 credentials (${db.kind}): ${upgradeMs.toFixed(0)} ms\n`);
 
       expect(await dataSource.query(fingerprint)).toEqual([before]);
-      const [configs] = await dataSource.query(`SELECT count(*)::int AS n, count(DISTINCT provider)::int AS distinct_n FROM provider_configs`);
+      const [configs] = await dataSource.query(
+        `SELECT count(*)::int AS n, count(DISTINCT provider)::int AS distinct_n FROM provider_configs`,
+      );
       expect(configs).toEqual({ n: 20, distinct_n: 20 });
       const [links] = await dataSource.query(`
         SELECT count(*) FILTER (WHERE c.provider_config_id IS NULL)::int AS unlinked,
@@ -109,7 +111,15 @@ describe('migrations', () => {
         `SELECT column_name FROM information_schema.columns WHERE table_name = 'ai_credentials' ORDER BY ordinal_position`,
       );
       expect(columns.map((c: { column_name: string }) => c.column_name)).toEqual([
-        'id', 'provider', 'credential_type', 'encrypted_credentials', 'metadata', 'expires_at', 'is_active', 'created_at', 'updated_at',
+        'id',
+        'provider',
+        'credential_type',
+        'encrypted_credentials',
+        'metadata',
+        'expires_at',
+        'is_active',
+        'created_at',
+        'updated_at',
       ]);
     } finally {
       await dataSource.destroy();

@@ -36,14 +36,18 @@ describeOnRealPostgres(
 
     /** Until one of our lock sessions holds an advisory lock (so terminating it cuts a held lock). */
     async function waitForHeldLock(): Promise<void> {
-      await waitFor('a held advisory lock', async () => {
-        const { rows } = await admin.query(
-          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid
+      await waitFor(
+        'a held advisory lock',
+        async () => {
+          const { rows } = await admin.query(
+            `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid
            WHERE l.locktype = 'advisory' AND l.granted AND s.application_name = 'ai-provider-registry:lock' AND s.datname = $1`,
-          [dbName],
-        );
-        return rows[0].n === 1 ? true : undefined;
-      }, 5000);
+            [dbName],
+          );
+          return rows[0].n === 1 ? true : undefined;
+        },
+        5000,
+      );
     }
 
     async function notify(channel: string, payload: string): Promise<void> {
@@ -144,7 +148,10 @@ describeOnRealPostgres(
           await allowConnections(false);
           expect(await terminate('ai-provider-registry:listen')).toBe(1);
           // A ref'd reconnect timer would retry forever and this would time out.
-          const code = await Promise.race([child.exited, new Promise<'alive'>((resolve) => setTimeout(() => resolve('alive'), 15_000).unref())]);
+          const code = await Promise.race([
+            child.exited,
+            new Promise<'alive'>((resolve) => setTimeout(() => resolve('alive'), 15_000).unref()),
+          ]);
           expect(code).toBe(0);
         } finally {
           child.child.kill('SIGKILL');
@@ -170,13 +177,17 @@ describeOnRealPostgres(
           return 'b';
         });
         // b is queued on the advisory lock (its session shows as waiting), not running.
-        await waitFor('b to wait for the lock', async () => {
-          const { rows } = await admin.query(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND application_name = 'ai-provider-registry:lock'`,
-            [dbName],
-          );
-          return rows[0].n === 1 ? true : undefined;
-        }, 5000);
+        await waitFor(
+          'b to wait for the lock',
+          async () => {
+            const { rows } = await admin.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND application_name = 'ai-provider-registry:lock'`,
+              [dbName],
+            );
+            return rows[0].n === 1 ? true : undefined;
+          },
+          5000,
+        );
         expect(order).toEqual(['a start']);
         releaseA();
         expect(await first).toBe('a');
@@ -210,7 +221,10 @@ describeOnRealPostgres(
 
       it('a callback that fails because it saw the lock go reports LockLostError with its own error as cause', async () => {
         const a = coordination();
-        const holding = a.withLock('k3', (signal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped early')))));
+        const holding = a.withLock(
+          'k3',
+          (signal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped early')))),
+        );
         await waitForHeldLock();
         expect(await terminate('ai-provider-registry:lock')).toBe(1);
         const error = await holding.catch((e: unknown) => e);

@@ -34,7 +34,11 @@ async function startRacer(dataDir: string): Promise<Racer> {
     pid: child.pid!,
     send: (command) => child.stdin!.write(`${JSON.stringify(command)}\n`),
     async next() {
-      while (lines.length === 0) await Promise.race([new Promise<void>((resolve) => (wake = resolve)), exited.then(() => Promise.reject(new Error('racer exited')))]);
+      while (lines.length === 0)
+        await Promise.race([
+          new Promise<void>((resolve) => (wake = resolve)),
+          exited.then(() => Promise.reject(new Error('racer exited'))),
+        ]);
       return JSON.parse(lines.shift()!) as Record<string, unknown>;
     },
     exited,
@@ -53,7 +57,10 @@ function deadPid(): number {
 }
 
 function lockFiles(dataDir: string): string[] {
-  return fs.readdirSync(dataDir).filter((name) => name.startsWith('registry.lock')).sort();
+  return fs
+    .readdirSync(dataDir)
+    .filter((name) => name.startsWith('registry.lock'))
+    .sort();
 }
 
 function legacyHolder(pid: number): Omit<LockHolder, 'secret'> {
@@ -91,7 +98,9 @@ describe(DataDirLock.name, () => {
       // Every loser was told who holds the folder, and only the winner warned about the dead holder.
       const consistent =
         winners.length === 1 &&
-        replies.every((reply, i) => (racers[i] === winner ? reply.staleSeen === deadHolder : reply.won === false && reply.holder === winner.pid));
+        replies.every((reply, i) =>
+          racers[i] === winner ? reply.staleSeen === deadHolder : reply.won === false && reply.holder === winner.pid,
+        );
       outcomes.push(consistent ? 'one owner' : `${winners.length} owners: ${JSON.stringify(replies)}`);
       if (!winner) break;
       // The winner crashes: its lock is the stale one of the next trial.

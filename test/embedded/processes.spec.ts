@@ -33,7 +33,9 @@ describe('embedded database processes', () => {
   it('owns its folder: a second server and a kill -9 are handled, the data survives, tools go through the socket', async () => {
     const first = await startServer(dataDir, { EMBEDDED_DB_IDLE_IN_TRANSACTION_MS: '300', EMBEDDED_DB_SLOW_WARN_MS: '100' });
     running.push(first);
-    process.stdout.write(`embedded server start-up to /healthz 200, empty data folder: ${first.startupMs} ms, ${memoryOf(first.child.pid!)}\n`);
+    process.stdout.write(
+      `embedded server start-up to /healthz 200, empty data folder: ${first.startupMs} ms, ${memoryOf(first.child.pid!)}\n`,
+    );
     const leftovers = fs.readdirSync(dataDir).filter((name) => name.startsWith('pgdata'));
     expect(leftovers).toEqual(expect.arrayContaining(['pgdata', expect.stringMatching(/^pgdata\.incomplete-\d+$/)]));
     expect(leftovers).toHaveLength(2);
@@ -77,7 +79,9 @@ describe('embedded database processes', () => {
     // transaction while another waits. The server answers, warns, disconnects the idle one, and stays up.
     const copying = new Client({ connectionString: embeddedUrl(lock!.port!, lock!.secret) });
     await copying.connect();
-    await expect(copying.query('COPY provider_configs FROM STDIN')).rejects.toThrow('COPY FROM STDIN is not supported by the embedded database');
+    await expect(copying.query('COPY provider_configs FROM STDIN')).rejects.toThrow(
+      'COPY FROM STDIN is not supported by the embedded database',
+    );
     await copying.end();
     const idle = new Client({ connectionString: embeddedUrl(lock!.port!, lock!.secret) });
     const idleErrors: Error[] = [];
@@ -92,8 +96,11 @@ describe('embedded database processes', () => {
     await waitFor('the idle client disconnected', () => (idleErrors.length > 0 ? true : undefined));
     expect(idleErrors[0].message).toContain('terminating connection due to idle-in-transaction timeout (300 ms)');
     await idle.end().catch(() => undefined);
-    await waitFor('the disconnection in the server log', () => (first.output().includes('disconnecting it (EMBEDDED_DB_IDLE_IN_TRANSACTION_MS=300)') ? true : undefined));
-    const slowWarning = /SELECT pg_sleep\(0\.2\)::text AS slept took \d+ ms, and every other connection waited for it \(warning above EMBEDDED_DB_SLOW_WARN_MS=100\)/;
+    await waitFor('the disconnection in the server log', () =>
+      first.output().includes('disconnecting it (EMBEDDED_DB_IDLE_IN_TRANSACTION_MS=300)') ? true : undefined,
+    );
+    const slowWarning =
+      /SELECT pg_sleep\(0\.2\)::text AS slept took \d+ ms, and every other connection waited for it \(warning above EMBEDDED_DB_SLOW_WARN_MS=100\)/;
     await waitFor('the slow statement in the server log', () => (slowWarning.test(first.output()) ? true : undefined));
     expect((await fetch(`http://127.0.0.1:${first.port}/healthz`)).status).toBe(200);
 
@@ -103,7 +110,9 @@ describe('embedded database processes', () => {
     expect(readLock(dataDir)?.pid).toBe(first.child.pid);
     const restarted = await startServer(dataDir);
     running.push(restarted);
-    process.stdout.write(`embedded server start-up to /healthz 200, existing data folder after kill -9: ${restarted.startupMs} ms, ${memoryOf(restarted.child.pid!)}\n`);
+    process.stdout.write(
+      `embedded server start-up to /healthz 200, existing data folder after kill -9: ${restarted.startupMs} ms, ${memoryOf(restarted.child.pid!)}\n`,
+    );
     expect(restarted.output()).toContain('stale lock');
     const relock = readLock(dataDir)!;
     const check = new Client({ connectionString: embeddedUrl(relock.port!, relock.secret) });

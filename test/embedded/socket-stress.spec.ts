@@ -53,7 +53,12 @@ async function checkedQuery(client: Client, c: number, i: number): Promise<boole
       // ~200 KB parameters now and then: they cross many TCP chunks in both directions.
       const text = i % 25 === 3 ? `${tag}:${'y'.repeat(BIG)}` : tag;
       const { rows } = await client.query('SELECT length($1::text) AS len, md5($1::text) AS h, $1::text AS echo', [text]);
-      return rows.length === 1 && rows[0].len === text.length && rows[0].h === createHash('md5').update(text).digest('hex') && rows[0].echo === text;
+      return (
+        rows.length === 1 &&
+        rows[0].len === text.length &&
+        rows[0].h === createHash('md5').update(text).digest('hex') &&
+        rows[0].echo === text
+      );
     }
     default: {
       const { rows } = await client.query(`SELECT '${tag}' AS lit, $1::text AS p`, [tag.toUpperCase()]);
@@ -225,7 +230,13 @@ describe('embedded socket server limits', () => {
   async function serverWith(limits: { slowGroupWarnMs?: number; idleInTransactionMs?: number }) {
     const logger = quietLogger();
     const fatal: Error[] = [];
-    const server = await startEmbeddedSocketServer(db, { port: 0, password: null, logger, onFatal: (error) => fatal.push(error), ...limits });
+    const server = await startEmbeddedSocketServer(db, {
+      port: 0,
+      password: null,
+      logger,
+      onFatal: (error) => fatal.push(error),
+      ...limits,
+    });
     return { server, fatal, logger };
   }
 
@@ -261,7 +272,9 @@ describe('embedded socket server limits', () => {
     ]);
     await expect(idle.query('SELECT 1')).rejects.toThrow();
     expect(logger.lines).toContainEqual(
-      expect.stringMatching(/^warn: embedded database connection #1 held the session \(open transaction or portal\) in silence for \d+ ms while connection #2 waited: disconnecting it/),
+      expect.stringMatching(
+        /^warn: embedded database connection #1 held the session \(open transaction or portal\) in silence for \d+ ms while connection #2 waited: disconnecting it/,
+      ),
     );
     expect(logger.lines).toContain('warn: embedded database connection #1 closed inside a transaction: rolled back');
 

@@ -31,7 +31,9 @@ describeOnRealPostgres('example host app (examples/host-app)', 'the host brings 
     );
     const dataSource = app.get<DataSource>(getDataSourceToken(HOST_DATA_SOURCE));
     const applied = (await dataSource.query(`SELECT name FROM migrations ORDER BY id`)).map((m: { name: string }) => m.name);
-    expect(applied).toEqual(expect.arrayContaining(['CreateAiCredentials1764000000000', 'PropagateRegistryChanges1764000005000', 'CreateHostNotes1765000000000']));
+    expect(applied).toEqual(
+      expect.arrayContaining(['CreateAiCredentials1764000000000', 'PropagateRegistryChanges1764000005000', 'CreateHostNotes1765000000000']),
+    );
     await dataSource.getRepository(Note).save({ text: 'the host keeps its own tables' });
 
     await app.get(CredentialsService).store('openai', { apiKey: 'sk-proj-Zx81KqLmNoPq2RsTuVwXyZaBcDeF9876' });

@@ -9,7 +9,10 @@ describe('egress configuration', () => {
   it('reads comma-separated ranges into the module options', () => {
     const config = loadConfig({ EGRESS_BLOCKED_RANGES: ' 10.0.0.0/8, ::1 ,', EGRESS_ALLOWED_RANGES: '10.9.0.0/16' });
     expect(config.EGRESS_BLOCKED_RANGES).toEqual(['10.0.0.0/8', '::1']);
-    expect(providersOptionsFromConfig(config, new EmbeddedCoordination(undefined)).egress).toEqual({ blockedRanges: ['10.0.0.0/8', '::1'], allowedRanges: ['10.9.0.0/16'] });
+    expect(providersOptionsFromConfig(config, new EmbeddedCoordination(undefined)).egress).toEqual({
+      blockedRanges: ['10.0.0.0/8', '::1'],
+      allowedRanges: ['10.9.0.0/16'],
+    });
     expect(loadConfig({}).EGRESS_BLOCKED_RANGES).toEqual([]);
   });
 
@@ -30,7 +33,9 @@ describe('egress configuration', () => {
     });
 
     it('the configured ranges', async () => {
-      const egress = (await registry.start({ EGRESS_BLOCKED_RANGES: '10.0.0.0/8', EGRESS_ALLOWED_RANGES: '10.9.0.0/16' })).get<ProbeEgress>(PROBE_EGRESS);
+      const egress = (await registry.start({ EGRESS_BLOCKED_RANGES: '10.0.0.0/8', EGRESS_ALLOWED_RANGES: '10.9.0.0/16' })).get<ProbeEgress>(
+        PROBE_EGRESS,
+      );
       expect(egress.policy.addressReason('10.1.2.3')).toBe('in a blocked range (10.0.0.0/8)');
       expect(egress.policy.addressReason('10.9.1.1')).toBeNull();
     });

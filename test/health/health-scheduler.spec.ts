@@ -40,7 +40,12 @@ describe(`${HealthScheduler.name} timing, on a fake clock`, () => {
       }),
     } as unknown as DataSource;
     const health = { checkAll: jest.fn(async () => EMPTY_SWEEP), pruneHistory: jest.fn(async () => 0) } as unknown as HealthService;
-    return new HealthScheduler({ ...DEFAULT_REGISTRY_SETTINGS, healthCheckIntervalMs: INTERVAL }, dataSource, health, new SchedulerRegistry());
+    return new HealthScheduler(
+      { ...DEFAULT_REGISTRY_SETTINGS, healthCheckIntervalMs: INTERVAL },
+      dataSource,
+      health,
+      new SchedulerRegistry(),
+    );
   }
 
   beforeEach(() => {
@@ -122,7 +127,10 @@ describeOnRealPostgres(
     beforeAll(async () => {
       await fake.start();
       // The only provider probed (no key needed); the keyed ones have no credential and are skipped as unknown.
-      ollama = fake.add('ollama', { kind: 'ollama', models: ['llama3.1:latest', 'qwen2.5:latest', 'nomic-embed-text:latest', 'mxbai-embed-large:latest'] });
+      ollama = fake.add('ollama', {
+        kind: 'ollama',
+        models: ['llama3.1:latest', 'qwen2.5:latest', 'nomic-embed-text:latest', 'mxbai-embed-large:latest'],
+      });
       catalogPath = writeCatalogVariant((doc) => {
         doc.providers.ollama.base_url = ollama.baseUrl;
       });
@@ -153,7 +161,13 @@ describeOnRealPostgres(
       }
       const scheduler = registry.get(HealthScheduler);
       const tick = jest.spyOn(scheduler, 'tick'); // calls through; counts the timer's ticks
-      const instance: Instance = { registry, scheduler, health: registry.get(HealthService), ticks: () => tick.mock.calls.length, claims: { sent: 0, won: [] } };
+      const instance: Instance = {
+        registry,
+        scheduler,
+        health: registry.get(HealthService),
+        ticks: () => tick.mock.calls.length,
+        claims: { sent: 0, won: [] },
+      };
       // Calls through too, recording each claim and when (on the database clock) a won one started.
       const dataSource = registry.dataSource;
       const query = dataSource.query.bind(dataSource);
@@ -171,7 +185,9 @@ describeOnRealPostgres(
     }
 
     async function checkTimes(): Promise<number[]> {
-      const rows: Array<{ t: Date }> = await (await db.dataSource()).query(
+      const rows: Array<{ t: Date }> = await (
+        await db.dataSource()
+      ).query(
         `SELECT h.checked_at AS t FROM provider_health_checks h JOIN provider_configs p ON p.id = h.provider_config_id
          WHERE p.provider = 'ollama' ORDER BY h.checked_at`,
       );
@@ -266,7 +282,11 @@ describeOnRealPostgres(
         console.log(`close() of an instance with a stuck sweep took ${Math.round(closeMs)} ms (grace 1300 ms)`);
         expect(aborted).toBe(true);
         expect(closeMs).toBeGreaterThanOrEqual(1300 - 20); // it did wait the grace period first
-        expect(logs.lines.filter((l) => l.startsWith('warn:') && l.includes('Health sweep still running after 1300 ms at shutdown: cancelling it'))).toHaveLength(1);
+        expect(
+          logs.lines.filter(
+            (l) => l.startsWith('warn:') && l.includes('Health sweep still running after 1300 ms at shutdown: cancelling it'),
+          ),
+        ).toHaveLength(1);
       } finally {
         logs.restore();
       }
@@ -301,7 +321,9 @@ describeOnRealPostgres(
         expect(one.ticks()).toBeGreaterThanOrEqual(4);
         expect(one.claims.sent).toBeGreaterThanOrEqual(4);
         // The sweeps after the failures probed and recorded the failing provider.
-        const rows: Array<{ status: string }> = await (await db.dataSource()).query(
+        const rows: Array<{ status: string }> = await (
+          await db.dataSource()
+        ).query(
           `SELECT h.status FROM provider_health_checks h JOIN provider_configs p ON p.id = h.provider_config_id
            WHERE p.provider = 'ollama' ORDER BY h.id`,
         );

@@ -30,7 +30,9 @@ describe('health failure streak under concurrent checks', () => {
     // Both read a streak of 0 before either writes; without compare-and-set both would write 1.
     const [a, b] = await Promise.all([health.check('openai'), health.check('openai')]);
     expect([a.consecutiveFailures, b.consecutiveFailures].sort()).toEqual([1, 2]);
-    const [row] = await registry.dataSource.query(`SELECT health_status, consecutive_failures FROM provider_configs WHERE provider = 'openai'`);
+    const [row] = await registry.dataSource.query(
+      `SELECT health_status, consecutive_failures FROM provider_configs WHERE provider = 'openai'`,
+    );
     expect(row).toEqual({ health_status: 'unhealthy', consecutive_failures: 2 });
     const [{ n }] = await registry.dataSource.query(`SELECT count(*)::int AS n FROM provider_health_checks`);
     expect(n).toBe(2);

@@ -44,7 +44,12 @@ const OPENROUTER_LISTED = ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4.5', 
 beforeAll(async () => {
   await fake.start();
   await elsewhere.start();
-  catalogAnthropic = fake.add('catalog-anthropic', { kind: 'anthropic', apiKey: KEYS.anthropic, models: ANTHROPIC_LISTED, aliases: ANTHROPIC_ALIASES });
+  catalogAnthropic = fake.add('catalog-anthropic', {
+    kind: 'anthropic',
+    apiKey: KEYS.anthropic,
+    models: ANTHROPIC_LISTED,
+    aliases: ANTHROPIC_ALIASES,
+  });
   catalogOllama = fake.add('catalog-ollama', { kind: 'ollama', models: ['llama3.1:latest', 'nomic-embed-text:latest', 'phi3:mini'] });
   catalogCompat = fake.add('catalog-compat', { kind: 'openai', apiKey: KEYS.compat, models: ['corp-chat', 'corp-embed'] });
   catalogPath = writeCatalogVariant((doc) => {
@@ -110,13 +115,18 @@ describe(HealthService.name, () => {
   }
 
   async function history(provider: string) {
-    const rows: Array<{ status: string; latency_ms: number | null; error: string | null; listed_models: number | null; missing_models: string[] }> =
-      await registry!.dataSource.query(
-        `SELECT h.status, h.latency_ms, h.error, h.listed_models, h.missing_models
+    const rows: Array<{
+      status: string;
+      latency_ms: number | null;
+      error: string | null;
+      listed_models: number | null;
+      missing_models: string[];
+    }> = await registry!.dataSource.query(
+      `SELECT h.status, h.latency_ms, h.error, h.listed_models, h.missing_models
          FROM provider_health_checks h JOIN provider_configs p ON p.id = h.provider_config_id
          WHERE p.provider = $1 ORDER BY h.id`,
-        [provider],
-      );
+      [provider],
+    );
     return rows;
   }
 
@@ -172,19 +182,34 @@ describe(HealthService.name, () => {
       });
       expect(summary.lastCheck).toBeInstanceOf(Date);
       const [row] = await history(provider);
-      expect(row).toMatchObject({ status: 'healthy', latency_ms: result.latencyMs, error: null, listed_models: want.listedModels, missing_models: want.missingModels });
+      expect(row).toMatchObject({
+        status: 'healthy',
+        latency_ms: result.latencyMs,
+        error: null,
+        listed_models: want.listedModels,
+        missing_models: want.missingModels,
+      });
     }
 
     // Each kind spoke its own API with its own auth.
-    expect(openai.requests().map((r) => [r.path, r.headers.authorization])).toEqual([[`/${openai.name}/v1/models`, `Bearer ${KEYS.openai}`]]);
+    expect(openai.requests().map((r) => [r.path, r.headers.authorization])).toEqual([
+      [`/${openai.name}/v1/models`, `Bearer ${KEYS.openai}`],
+    ]);
     const anthropicPaths = anthropic.requests().map((r) => r.path);
     expect(anthropicPaths[0]).toBe(`/${anthropic.name}/v1/models?limit=1000`);
     expect(anthropicPaths.slice(1).sort()).toEqual(
       ['claude-haiku-4-5', 'claude-opus-4-1', 'claude-sonnet-4-5'].map((id) => `/${anthropic.name}/v1/models/${id}`),
     );
-    expect(anthropic.requests().every((r) => r.headers['x-api-key'] === KEYS.anthropic && r.headers['anthropic-version'] === '2023-06-01')).toBe(true);
+    expect(
+      anthropic.requests().every((r) => r.headers['x-api-key'] === KEYS.anthropic && r.headers['anthropic-version'] === '2023-06-01'),
+    ).toBe(true);
     const orRequests = openrouter.requests().map((r) => [r.route, r.headers.authorization]);
-    expect(orRequests).toEqual(expect.arrayContaining([['/api/v1/key', `Bearer ${KEYS.openrouter}`], ['/api/v1/models', undefined]]));
+    expect(orRequests).toEqual(
+      expect.arrayContaining([
+        ['/api/v1/key', `Bearer ${KEYS.openrouter}`],
+        ['/api/v1/models', undefined],
+      ]),
+    );
     expect(orRequests).toHaveLength(2);
     const ollamaRequests = catalogOllama.requests().slice(ollamaBefore);
     expect(ollamaRequests.map((r) => [r.path, r.headers.authorization])).toEqual([['/catalog-ollama/api/tags', undefined]]);
@@ -197,7 +222,12 @@ describe(HealthService.name, () => {
     const availability = registry!.get(AvailabilityService);
     const openai = fresh({ kind: 'openai', apiKey: KEYS.openai, models: OPENAI_LISTED });
     const anthropic = fresh({ kind: 'anthropic', apiKey: KEYS.anthropic, models: ANTHROPIC_LISTED, mode: 'forbidden' });
-    const openrouter = fresh({ kind: 'openrouter', apiKey: KEYS.openrouter, models: OPENROUTER_LISTED, mode: { type: 'rate_limited', retryAfterSeconds: 20 } });
+    const openrouter = fresh({
+      kind: 'openrouter',
+      apiKey: KEYS.openrouter,
+      models: OPENROUTER_LISTED,
+      mode: { type: 'rate_limited', retryAfterSeconds: 20 },
+    });
     await credentials.store('openai', { apiKey: KEYS.wrong, baseUrl: openai.baseUrl }); // the fake answers 401
     await credentials.store('anthropic', { apiKey: KEYS.anthropic, baseUrl: anthropic.baseUrl });
     await credentials.store('openrouter', { apiKey: KEYS.openrouter, baseUrl: openrouter.baseUrl });
@@ -235,7 +265,12 @@ describe(HealthService.name, () => {
     await credentials.store('anthropic', { apiKey: KEYS.anthropic, baseUrl: anthropic.baseUrl });
 
     expect(await health.check('openai')).toMatchObject({ status: 'healthy', consecutiveFailures: 0 });
-    expect(selection.select({ modelType: 'text' })).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', source: 'global_default', skipped: [] });
+    expect(selection.select({ modelType: 'text' })).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      source: 'global_default',
+      skipped: [],
+    });
 
     openai.setMode('server_error');
     const first = await health.check('openai');
@@ -251,7 +286,11 @@ describe(HealthService.name, () => {
     const fallback = selection.select({ modelType: 'text' });
     expect(fallback).toMatchObject({ provider: 'anthropic', model: 'claude-haiku-4-5', source: 'fallback' });
     expect(fallback.skipped).toEqual([
-      { candidate: { provider: 'openai', model: 'gpt-4o-mini', source: 'global_default' }, reason: 'unhealthy', detail: expect.any(String) },
+      {
+        candidate: { provider: 'openai', model: 'gpt-4o-mini', source: 'global_default' },
+        reason: 'unhealthy',
+        detail: expect.any(String),
+      },
     ]);
     expect((await configs.get('openai')).enabled).toBe(true);
 
@@ -309,7 +348,12 @@ describe(HealthService.name, () => {
   it('does not follow a redirect: the key never reaches the other host', async () => {
     await boot();
     const target = elsewhere.add('thief', { kind: 'openai', models: ['gpt-4o'] });
-    const openai = fresh({ kind: 'openai', apiKey: KEYS.openai, models: OPENAI_LISTED, mode: { type: 'redirect', location: `${target.baseUrl}/models`, status: 307 } });
+    const openai = fresh({
+      kind: 'openai',
+      apiKey: KEYS.openai,
+      models: OPENAI_LISTED,
+      mode: { type: 'redirect', location: `${target.baseUrl}/models`, status: 307 },
+    });
     await credentials.store('openai', { apiKey: KEYS.openai, baseUrl: openai.baseUrl });
 
     const first = await health.check('openai');
@@ -325,7 +369,12 @@ describe(HealthService.name, () => {
   it('rejects unsafe base URLs when the credential is written, and writes nothing', async () => {
     await boot();
     const countRows = async () => (await registry!.dataSource.query(`SELECT count(*)::int AS n FROM ai_credentials`))[0].n as number;
-    const bad = ['http://169.254.169.254', 'http://169.254.169.254/latest/meta-data', 'ftp://example.com/v1', 'http://user:pw@example.com/v1'];
+    const bad = [
+      'http://169.254.169.254',
+      'http://169.254.169.254/latest/meta-data',
+      'ftp://example.com/v1',
+      'http://user:pw@example.com/v1',
+    ];
     for (const baseUrl of bad) {
       const attempt = credentials.store('openai', { apiKey: KEYS.openai, baseUrl });
       await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
@@ -339,7 +388,9 @@ describe(HealthService.name, () => {
     // An existing credential is not touched by a rejected replacement either.
     const good = fresh({ kind: 'openai', apiKey: KEYS.openai, models: OPENAI_LISTED });
     await credentials.store('openai', { apiKey: KEYS.openai, baseUrl: good.baseUrl });
-    await expect(credentials.store('openai', { apiKey: KEYS.wrong, baseUrl: 'http://169.254.169.254' })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(credentials.store('openai', { apiKey: KEYS.wrong, baseUrl: 'http://169.254.169.254' })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
     expect(await countRows()).toBe(1);
     expect(await credentials.getProbeCredential('openai')).toMatchObject({ apiKey: KEYS.openai, baseUrl: good.baseUrl });
 
@@ -498,7 +549,13 @@ describe(HealthService.name, () => {
       const scheduler = registry!.get(HealthScheduler);
       // openai: a careless server that echoes the wrong key verbatim in its 401 body.
       const openai = fresh({ kind: 'openai', apiKey: KEYS.openai, models: OPENAI_LISTED, echoKeyInErrors: true });
-      const anthropic = fresh({ kind: 'anthropic', apiKey: KEYS.anthropic, models: ANTHROPIC_LISTED, aliases: ANTHROPIC_ALIASES, echoKeyInErrors: true });
+      const anthropic = fresh({
+        kind: 'anthropic',
+        apiKey: KEYS.anthropic,
+        models: ANTHROPIC_LISTED,
+        aliases: ANTHROPIC_ALIASES,
+        echoKeyInErrors: true,
+      });
       const openrouter = fresh({ kind: 'openrouter', apiKey: KEYS.openrouter, models: OPENROUTER_LISTED });
       await credentials.store('openai', { apiKey: KEYS.wrong, baseUrl: openai.baseUrl });
       await credentials.store('anthropic', { apiKey: KEYS.openai, baseUrl: anthropic.baseUrl }); // wrong key, echoed too
@@ -558,7 +615,9 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
   beforeAll(async () => {
     // Spread the hanging ones over the order: every fourth provider hangs.
     for (let i = 0; i < 40; i++) {
-      compat.push(fake.add(`sweep40-${String(i).padStart(2, '0')}`, { kind: 'openai', models: [`model-${i}`], mode: i % 4 === 0 ? 'hang' : 'ok' }));
+      compat.push(
+        fake.add(`sweep40-${String(i).padStart(2, '0')}`, { kind: 'openai', models: [`model-${i}`], mode: i % 4 === 0 ? 'hang' : 'ok' }),
+      );
     }
     catalogPath40 = writeCatalogVariant((doc) => {
       compat.forEach((fp, i) => {
@@ -573,7 +632,11 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
       });
     });
     db = await createTestDatabase();
-    registry = await startRegistry(db, { CATALOG_PATH: catalogPath40, HEALTH_TIMEOUT_MS: String(TIMEOUT_MS), HEALTH_CONCURRENCY: String(CONCURRENCY) });
+    registry = await startRegistry(db, {
+      CATALOG_PATH: catalogPath40,
+      HEALTH_TIMEOUT_MS: String(TIMEOUT_MS),
+      HEALTH_CONCURRENCY: String(CONCURRENCY),
+    });
     const configs = registry.get(ProviderConfigService);
     for (const provider of ['openai', 'anthropic', 'openrouter', 'ollama']) await configs.disable(provider); // exactly the 40
   });
@@ -617,7 +680,10 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
       const before = requests.filter((q) => q !== r && q.closedAt !== null && q.closedAt <= r.receivedAt);
       wave.set(r, 1 + Math.max(0, ...before.map((q) => wave.get(q) ?? 0)));
       // Hanging requests open when r started (r included; a close in the same ms counts as first).
-      mostAtOnce = Math.max(mostAtOnce, requests.filter((q) => q.receivedAt <= r.receivedAt && (q.closedAt === null || q.closedAt > r.receivedAt)).length);
+      mostAtOnce = Math.max(
+        mostAtOnce,
+        requests.filter((q) => q.receivedAt <= r.receivedAt && (q.closedAt === null || q.closedAt > r.receivedAt)).length,
+      );
     }
     return { waves: Math.max(0, ...wave.values()), mostAtOnce };
   }
@@ -642,7 +708,9 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
     expect(result.results).toHaveLength(40);
     expect(result.errors).toEqual([]);
     const hung = result.results.filter((r) => r.status === 'degraded');
-    expect(hung.map((r) => r.provider).sort()).toEqual(compat.map((_, i) => `bulk_${String(i).padStart(2, '0')}`).filter((_, i) => i % 4 === 0));
+    expect(hung.map((r) => r.provider).sort()).toEqual(
+      compat.map((_, i) => `bulk_${String(i).padStart(2, '0')}`).filter((_, i) => i % 4 === 0),
+    );
     expect(hung.every((r) => /timed out after 1000ms/.test(r.reason ?? ''))).toBe(true);
     expect(result.results.filter((r) => r.status === 'healthy')).toHaveLength(30);
     expect(inFlight).toBe(CONCURRENCY);
@@ -677,9 +745,15 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
   it('a sweep cancelled mid-way (shutdown) records nothing for the probes it cut short or never started', async () => {
     // A timeout no hanging probe can reach while the test waits, so what ends them is the cancel alone.
     await registry.close();
-    registry = await startRegistry(db, { CATALOG_PATH: catalogPath40, HEALTH_TIMEOUT_MS: '600000', HEALTH_CONCURRENCY: String(CONCURRENCY) });
+    registry = await startRegistry(db, {
+      CATALOG_PATH: catalogPath40,
+      HEALTH_TIMEOUT_MS: '600000',
+      HEALTH_CONCURRENCY: String(CONCURRENCY),
+    });
     const dataSource = registry.dataSource;
-    const snapshot = async (): Promise<Record<string, { health_status: string; consecutive_failures: number; last_error: string | null; rows: number }>> =>
+    const snapshot = async (): Promise<
+      Record<string, { health_status: string; consecutive_failures: number; last_error: string | null; rows: number }>
+    > =>
       Object.fromEntries(
         (
           await dataSource.query(
@@ -697,13 +771,19 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
     const controller = new AbortController();
     const from = fake.requests.length;
     const pending = registry.get(HealthService).checkAll(controller.signal);
-    const hangingOpen = () => fake.requests.slice(from).filter((r) => r.closedAt === null && /sweep40-(08|12|16|20|24|28|32|36)/.test(r.path));
+    const hangingOpen = () =>
+      fake.requests.slice(from).filter((r) => r.closedAt === null && /sweep40-(08|12|16|20|24|28|32|36)/.test(r.path));
     await waitFor(() => hangingOpen().length === 8, 30_000, 'the hanging probes to fill every slot');
     controller.abort();
     const result = await pending;
     // The cancel, not a timeout, ended them: the fake saw each of them closed by the client unanswered.
     await waitFor(() => hangingOpen().length === 0, 10_000, 'the cancelled probes to close');
-    expect(fake.requests.slice(from).filter((r) => /sweep40-(08|12|16|20|24|28|32|36)/.test(r.path)).every((r) => !r.answered)).toBe(true);
+    expect(
+      fake.requests
+        .slice(from)
+        .filter((r) => /sweep40-(08|12|16|20|24|28|32|36)/.test(r.path))
+        .every((r) => !r.answered),
+    ).toBe(true);
 
     const after = await snapshot();
     const recorded = new Set(result.results.map((r) => r.provider));

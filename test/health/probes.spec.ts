@@ -31,7 +31,11 @@ async function probe(target: ProbeTarget, timeoutMs = 2000, signal?: AbortSignal
 
 /** A fresh fake provider of a kind (keyed, default models) and a matching probe target. */
 function provider(kind: FakeProviderKind, opts: { models?: string[]; catalog?: string[]; probeKind?: ProbeKind } = {}) {
-  const fp = fake.add(`${kind}-${++seq}`, { kind, apiKey: kind === 'ollama' ? undefined : KEYS[kind], models: opts.models ?? ['m-1', 'm-2'] });
+  const fp = fake.add(`${kind}-${++seq}`, {
+    kind,
+    apiKey: kind === 'ollama' ? undefined : KEYS[kind],
+    models: opts.models ?? ['m-1', 'm-2'],
+  });
   const target: ProbeTarget = {
     provider: fp.name,
     kind: opts.probeKind ?? kind,
@@ -68,7 +72,10 @@ describe('health probes against the fake provider server', () => {
 
   describe('ok: model count and drift, with the documented request', () => {
     it('openai: GET {base}/models with a Bearer key', async () => {
-      const { fp, target } = provider('openai', { models: ['gpt-4o', 'gpt-4o-mini', 'o3'], catalog: ['gpt-4o', 'gpt-4.5-preview', 'gpt-4o'] });
+      const { fp, target } = provider('openai', {
+        models: ['gpt-4o', 'gpt-4o-mini', 'o3'],
+        catalog: ['gpt-4o', 'gpt-4.5-preview', 'gpt-4o'],
+      });
       const outcome = await probe(target);
       expect(outcome).toEqual({ kind: 'ok', latencyMs: expect.any(Number), listedModels: 3, missingModels: ['gpt-4.5-preview'] });
       const [request] = fp.requests();
@@ -78,7 +85,12 @@ describe('health probes against the fake provider server', () => {
 
     it('openai_compatible without a key: same endpoint, no Authorization header', async () => {
       const fp = fake.add(`compat-${++seq}`, { kind: 'openai', models: ['Qwen/Qwen2.5-7B-Instruct'] });
-      const outcome = await probe({ provider: 'vllm', kind: 'openai_compatible', baseUrl: fp.baseUrl, catalogModelIds: ['Qwen/Qwen2.5-7B-Instruct'] });
+      const outcome = await probe({
+        provider: 'vllm',
+        kind: 'openai_compatible',
+        baseUrl: fp.baseUrl,
+        catalogModelIds: ['Qwen/Qwen2.5-7B-Instruct'],
+      });
       expect(outcome).toMatchObject({ kind: 'ok', listedModels: 1, missingModels: [] });
       expect(fp.requests()[0].headers.authorization).toBeUndefined();
     });
@@ -86,7 +98,12 @@ describe('health probes against the fake provider server', () => {
     it('anthropic: GET /v1/models?limit=1000 with x-api-key and anthropic-version; aliases resolved, not reported', async () => {
       // 25 models: more than Anthropic's default page of 20, so the last one is only seen with a larger limit.
       const models = Array.from({ length: 25 }, (_, i) => `claude-model-${i}`);
-      const fp = fake.add(`anthropic-${++seq}`, { kind: 'anthropic', apiKey: KEYS.anthropic, models, aliases: { 'claude-latest': 'claude-model-3' } });
+      const fp = fake.add(`anthropic-${++seq}`, {
+        kind: 'anthropic',
+        apiKey: KEYS.anthropic,
+        models,
+        aliases: { 'claude-latest': 'claude-model-3' },
+      });
       const outcome = await probe({
         provider: 'anthropic',
         kind: 'anthropic',
@@ -149,7 +166,13 @@ describe('health probes against the fake provider server', () => {
         apiKey: KEYS.openrouter,
         keyInfo: { usage: 10, limit: 10, limit_remaining: 0 },
       });
-      const outcome = await probe({ provider: 'or', kind: 'openrouter', baseUrl: fp.baseUrl, apiKey: KEYS.openrouter, catalogModelIds: [] });
+      const outcome = await probe({
+        provider: 'or',
+        kind: 'openrouter',
+        baseUrl: fp.baseUrl,
+        apiKey: KEYS.openrouter,
+        catalogModelIds: [],
+      });
       expect(outcome).toMatchObject({ kind: 'auth_failed', status: 402, detail: 'key credit limit reached (usage 10 of limit 10)' });
     });
   });
@@ -174,7 +197,7 @@ describe('health probes against the fake provider server', () => {
     });
   });
 
-  it('a wrong key is reported by status and the provider\'s error fields, never its message', async () => {
+  it("a wrong key is reported by status and the provider's error fields, never its message", async () => {
     const details: Record<string, string> = {};
     for (const kind of ['openai', 'anthropic', 'openrouter'] as const) {
       const { target } = provider(kind);
@@ -216,7 +239,9 @@ describe('health probes against the fake provider server', () => {
       topLevelCode: (piece) => ({ code: piece, message: piece }),
       plainText: (piece) => `Unauthorized: key ${piece} is not valid`,
     };
-    const cases = Object.entries(PIECES).flatMap(([piece, cut]) => Object.entries(PLACES).map(([place, body]) => [piece, place, cut, body] as const));
+    const cases = Object.entries(PIECES).flatMap(([piece, cut]) =>
+      Object.entries(PLACES).map(([place, body]) => [piece, place, cut, body] as const),
+    );
 
     it.each(cases)('%s in the %s', async (_piece, _place, cut, body) => {
       const reasons: string[] = [];
@@ -231,9 +256,21 @@ describe('health probes against the fake provider server', () => {
 
     it('also in a 5xx body, a redirect location and a TLS or network message', async () => {
       const reasons: string[] = [];
-      const target = (fp: { baseUrl: string }): ProbeTarget => ({ provider: 'p', kind: 'openai', baseUrl: fp.baseUrl, apiKey: ECHOED_KEY, catalogModelIds: [] });
-      const five = fake.add(`pieces-${++seq}`, { kind: 'openai', mode: { type: 'server_error', status: 500, body: `crash near ${ECHOED_KEY.slice(-20)}` } });
-      const moved = fake.add(`pieces-${++seq}`, { kind: 'openai', mode: { type: 'redirect', location: `http://${ECHOED_KEY.slice(0, 24).toLowerCase()}.example/`, status: 302 } });
+      const target = (fp: { baseUrl: string }): ProbeTarget => ({
+        provider: 'p',
+        kind: 'openai',
+        baseUrl: fp.baseUrl,
+        apiKey: ECHOED_KEY,
+        catalogModelIds: [],
+      });
+      const five = fake.add(`pieces-${++seq}`, {
+        kind: 'openai',
+        mode: { type: 'server_error', status: 500, body: `crash near ${ECHOED_KEY.slice(-20)}` },
+      });
+      const moved = fake.add(`pieces-${++seq}`, {
+        kind: 'openai',
+        mode: { type: 'redirect', location: `http://${ECHOED_KEY.slice(0, 24).toLowerCase()}.example/`, status: 302 },
+      });
       for (const fp of [five, moved]) {
         const outcome = await probe(target(fp));
         expect(outcome.kind).toBe('transient');
@@ -320,7 +357,13 @@ describe('health probes against the fake provider server', () => {
 
   it('connection refused → transient', async () => {
     const port = await closedPort();
-    const outcome = await probe({ provider: 'x', kind: 'openai', baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: KEYS.openai, catalogModelIds: [] });
+    const outcome = await probe({
+      provider: 'x',
+      kind: 'openai',
+      baseUrl: `http://127.0.0.1:${port}/v1`,
+      apiKey: KEYS.openai,
+      catalogModelIds: [],
+    });
     expect(outcome).toMatchObject({ kind: 'transient', detail: 'connection refused' });
   });
 
@@ -341,7 +384,13 @@ describe('health probes against the fake provider server', () => {
   });
 
   it('a metadata base URL is refused before any request', async () => {
-    const outcome = await probe({ provider: 'x', kind: 'openai', baseUrl: 'http://169.254.169.254/v1', apiKey: KEYS.openai, catalogModelIds: [] });
+    const outcome = await probe({
+      provider: 'x',
+      kind: 'openai',
+      baseUrl: 'http://169.254.169.254/v1',
+      apiKey: KEYS.openai,
+      catalogModelIds: [],
+    });
     expect(outcome).toMatchObject({ kind: 'transient', latencyMs: 0, detail: expect.stringContaining('is not allowed: link-local') });
   });
 
@@ -374,7 +423,8 @@ describe('health probes against the fake provider server', () => {
     // Every hung connection is dropped by the client side; the close reaches the server a tick later.
     await waitFor(() => fake.openRequests().length === 0);
     // Never more than `concurrency` providers in flight, as the server saw it (OpenRouter makes two requests).
-    const inFlight = (at: number) => new Set(timeline.filter((r) => r.receivedAt <= at && (r.closedAt ?? Infinity) > at).map((r) => r.provider)).size;
+    const inFlight = (at: number) =>
+      new Set(timeline.filter((r) => r.receivedAt <= at && (r.closedAt ?? Infinity) > at).map((r) => r.provider)).size;
     expect(Math.max(...timeline.map((r) => inFlight(r.receivedAt)))).toBeLessThanOrEqual(concurrency);
     const releasedAfter = Date.now() - started - elapsed;
     console.log(
@@ -398,7 +448,10 @@ describe('health probes against the fake provider server', () => {
       lookups.push(hostname);
       const addresses = answers[hostname];
       if (!addresses) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
-      callback(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+      callback(
+        null,
+        addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+      );
     };
     const byDefault = new ProbeEgress(EgressPolicy.DEFAULT, resolver);
     const noLoopback = new ProbeEgress(EgressPolicy.from({ blockedRanges: ['127.0.0.0/8', '::1'] }), resolver);
@@ -416,7 +469,12 @@ describe('health probes against the fake provider server', () => {
       await guarded.close();
     });
 
-    const at = (host: string) => ({ provider: 'o', kind: 'ollama' as const, baseUrl: ollama.baseUrl.replace('127.0.0.1', host), catalogModelIds: [] });
+    const at = (host: string) => ({
+      provider: 'o',
+      kind: 'ollama' as const,
+      baseUrl: ollama.baseUrl.replace('127.0.0.1', host),
+      catalogModelIds: [],
+    });
 
     it('a private address stays usable by default: the name is looked up by our resolver and reached', async () => {
       expect(await runProbe(at('ollama.lan.test'), { timeoutMs: 2000, egress: byDefault })).toMatchObject({ kind: 'ok', listedModels: 1 });
@@ -430,27 +488,41 @@ describe('health probes against the fake provider server', () => {
       ['mixed.test', '169.254.169.254', 'link-local / cloud metadata address'],
     ])('%s (→ %s) is refused with the reason', async (host, address, reason) => {
       const outcome = await runProbe({ ...at(host), apiKey: KEYS.ollama }, { timeoutMs: 2000, egress: byDefault });
-      expect(outcome).toEqual({ kind: 'transient', latencyMs: expect.any(Number), detail: `base URL host ${host} resolves to ${address}, which is not allowed: ${reason}` });
+      expect(outcome).toEqual({
+        kind: 'transient',
+        latencyMs: expect.any(Number),
+        detail: `base URL host ${host} resolves to ${address}, which is not allowed: ${reason}`,
+      });
     });
 
     it('a name resolving into a configured blocked range is refused before any byte is sent', async () => {
       const before = guarded.connectionCount;
       const outcome = await runProbe({ ...at('ollama.lan.test'), apiKey: KEYS.ollama }, { timeoutMs: 2000, egress: noLoopback });
-      expect(outcome).toMatchObject({ kind: 'transient', detail: 'base URL host ollama.lan.test resolves to 127.0.0.1, which is not allowed: in a blocked range (127.0.0.0/8)' });
+      expect(outcome).toMatchObject({
+        kind: 'transient',
+        detail: 'base URL host ollama.lan.test resolves to 127.0.0.1, which is not allowed: in a blocked range (127.0.0.0/8)',
+      });
       expect(guarded.connectionCount).toBe(before);
     });
 
     it('the system resolver is checked the same way (localhost, from /etc/hosts)', async () => {
       const before = guarded.connectionCount;
       const outcome = await runProbe(at('localhost'), { timeoutMs: 2000, egress: realDns });
-      expect(outcome).toMatchObject({ kind: 'transient', detail: expect.stringMatching(/^base URL host localhost resolves to (127\.0\.0\.1|::1), which is not allowed: in a blocked range/) });
+      expect(outcome).toMatchObject({
+        kind: 'transient',
+        detail: expect.stringMatching(/^base URL host localhost resolves to (127\.0\.0\.1|::1), which is not allowed: in a blocked range/),
+      });
       expect(guarded.connectionCount).toBe(before);
     });
 
     it('an IP literal is never looked up, so the text check refuses it, also before connecting', async () => {
       const before = guarded.connectionCount;
       const outcome = await runProbe(at('127.0.0.1'), { timeoutMs: 2000, egress: noLoopback });
-      expect(outcome).toEqual({ kind: 'transient', latencyMs: 0, detail: 'base URL host 127.0.0.1 is not allowed: in a blocked range (127.0.0.0/8)' });
+      expect(outcome).toEqual({
+        kind: 'transient',
+        latencyMs: 0,
+        detail: 'base URL host 127.0.0.1 is not allowed: in a blocked range (127.0.0.0/8)',
+      });
       expect(guarded.connectionCount).toBe(before);
     });
 

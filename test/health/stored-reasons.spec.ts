@@ -8,7 +8,9 @@ const KEY = 'Zq7Xw2Lm9PzR4tVb8Nc1Wd6Yf3Hg5Jk0Ls-Tu9eQ4';
 
 /** How servers were seen echoing a wrong key, and where in their answer. */
 const ECHOES: Record<string, (presented: string) => string | object> = {
-  last20InMessage: (k) => ({ error: { message: `Incorrect API key provided: ...${k.slice(-20)}`, type: 'invalid_request_error', code: 'invalid_api_key' } }),
+  last20InMessage: (k) => ({
+    error: { message: `Incorrect API key provided: ...${k.slice(-20)}`, type: 'invalid_request_error', code: 'invalid_api_key' },
+  }),
   middle24UpperInMessage: (k) => ({ error: { message: `key ${k.slice(8, 32).toUpperCase()} unknown` } }),
   base64InType: (k) => ({ error: { type: Buffer.from(k.slice(-20)).toString('base64'), code: 'bad_key' } }),
   basicInCode: (k) => ({ error: { code: Buffer.from(`apikey:${k}`).toString('base64') } }),

@@ -73,7 +73,10 @@ describe('secrets never reach the logs', () => {
       });
       expect(response.status).toBe(404);
       const line = await waitFor('the request log line', () =>
-        server.output().split('\n').find((l) => l.includes('no-such-route') && l.includes('request completed')),
+        server
+          .output()
+          .split('\n')
+          .find((l) => l.includes('no-such-route') && l.includes('request completed')),
       );
       const record = JSON.parse(line);
       expect(record.req.url).toBe('/api/no-such-route?api_key=[redacted]&keep=visible&KEY=[redacted]&Access_Token=[redacted]');
@@ -109,7 +112,11 @@ describe('secrets never reach the logs', () => {
       const logs = captureLogs();
       try {
         await expect(
-          dataSource.query(`INSERT INTO ai_credentials (provider, credential_type, encrypted_credentials) VALUES ($1, $2, $3)`, ['p'.repeat(300), 'api_key', ciphertext]),
+          dataSource.query(`INSERT INTO ai_credentials (provider, credential_type, encrypted_credentials) VALUES ($1, $2, $3)`, [
+            'p'.repeat(300),
+            'api_key',
+            ciphertext,
+          ]),
         ).rejects.toThrow(/value too long/);
         // A driver message that quotes the value it could not use.
         await expect(dataSource.query(`SELECT $1::uuid`, [ciphertext])).rejects.toThrow(/invalid input syntax for type uuid/);
@@ -119,7 +126,9 @@ describe('secrets never reach the logs', () => {
       expect(logs.linesContaining([ciphertext])).toEqual([]);
       const errors = logs.lines.filter((line) => line.startsWith('error: Query failed'));
       expect(errors).toEqual([
-        expect.stringContaining('value too long for type character varying(255) — INSERT INTO ai_credentials (provider, credential_type, encrypted_credentials) VALUES ($1, $2, $3)'),
+        expect.stringContaining(
+          'value too long for type character varying(255) — INSERT INTO ai_credentials (provider, credential_type, encrypted_credentials) VALUES ($1, $2, $3)',
+        ),
         expect.stringContaining('invalid input syntax for type uuid: "[redacted]" — SELECT $1::uuid'),
       ]);
       // Nothing of TypeORM's own console logger.

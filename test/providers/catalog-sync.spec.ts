@@ -25,7 +25,9 @@ describe(CatalogSyncService.name, () => {
 
   it('gives an upgraded install (configs backfilled from old credentials) the whole catalog at start', async () => {
     const baseline = await (await perTest.recreate({ migrated: false })).dataSource();
-    await baseline.query(`CREATE TABLE IF NOT EXISTS migrations (id SERIAL PRIMARY KEY, "timestamp" bigint NOT NULL, name varchar NOT NULL)`);
+    await baseline.query(
+      `CREATE TABLE IF NOT EXISTS migrations (id SERIAL PRIMARY KEY, "timestamp" bigint NOT NULL, name varchar NOT NULL)`,
+    );
     const runner = baseline.createQueryRunner();
     await new CreateAiCredentials1764000000000().up(runner).finally(() => runner.release());
     await baseline.query(`INSERT INTO migrations ("timestamp", name) VALUES (1764000000000, 'CreateAiCredentials1764000000000')`);
@@ -37,7 +39,9 @@ describe(CatalogSyncService.name, () => {
     const openai = configs.find((c) => c.provider === 'openai')!;
     expect(openai.displayName).toBe('OpenAI');
     expect(openai.capabilities).toMatchObject({ probe: 'openai' });
-    const [{ n }] = await registry.dataSource.query(`SELECT count(*)::int AS n FROM ai_credentials WHERE provider_config_id = $1`, [openai.id]);
+    const [{ n }] = await registry.dataSource.query(`SELECT count(*)::int AS n FROM ai_credentials WHERE provider_config_id = $1`, [
+      openai.id,
+    ]);
     expect(n).toBe(1);
   });
 

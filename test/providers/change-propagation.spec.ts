@@ -39,184 +39,200 @@ describeOnRealPostgres(
   'changes propagated by the database',
   'this process reaches the shared embedded test database through its owner, which alone sees notifications (the next block covers the embedded database)',
   () => {
-  const perTest = freshRegistryEachTest();
-  let registry: RegistryContext;
-  let psql: Client;
+    const perTest = freshRegistryEachTest();
+    let registry: RegistryContext;
+    let psql: Client;
 
-  afterEach(async () => {
-    await psql?.end().catch(() => undefined);
-  });
-
-  async function boot(): Promise<void> {
-    registry = await perTest.start(NO_RESYNC);
-    await registry.get(CredentialsService).store('openai', { apiKey: OPENAI_KEY });
-    await registry.get(CredentialsService).store('anthropic', { apiKey: ANTHROPIC_KEY });
-    psql = await outsider(perTest.db.url);
-  }
-
-  it('a write from psql to enabled, is_active or expires_at reaches the running app', async () => {
-    await boot();
-    const selection = registry.get(ModelSelectionService);
-    const availability = registry.get(AvailabilityService);
-    expect(selection.select({ modelType: 'text' }).provider).toBe('openai');
-
-    await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'openai'`);
-    const disabled = await arrival('the disable', () => selection.select({ modelType: 'text' }).provider !== 'openai');
-    expect(availability.isProviderAvailable('openai')).toMatchObject({ available: false, reason: 'disabled' });
-
-    await psql.query(`UPDATE provider_configs SET enabled = true WHERE provider = 'openai'`);
-    await arrival('the enable', () => availability.isProviderAvailable('openai').available);
-
-    await psql.query(`UPDATE ai_credentials SET is_active = false WHERE provider = 'openai'`);
-    const inactive = await arrival('the deactivation', () => !availability.isProviderAvailable('openai').available);
-    expect(availability.isProviderAvailable('openai')).toMatchObject({ reason: 'credential_inactive' });
-
-    await psql.query(`UPDATE ai_credentials SET is_active = true, expires_at = now() + interval '1 hour' WHERE provider = 'openai'`);
-    await arrival('the reactivation', () => availability.isProviderAvailable('openai').available);
-    await psql.query(`UPDATE ai_credentials SET expires_at = now() - interval '1 minute' WHERE provider = 'openai'`);
-    const expired = await arrival('the expiry', () => !availability.isProviderAvailable('openai').available);
-    expect(availability.isProviderAvailable('openai')).toMatchObject({ reason: 'credential_expired' });
-    process.stdout.write(`psql write → selection (${perTest.db.kind}): disable ${disabled} ms, deactivate ${inactive} ms, expire ${expired} ms\n`);
-  });
-
-  it('links a credential inserted the pre-registry way (no provider_config_id, or a wrong one) and makes it usable at once', async () => {
-    await boot();
-    await psql.query(`DELETE FROM ai_credentials WHERE provider = 'anthropic'`);
-    const availability = registry.get(AvailabilityService);
-    await arrival('the delete', () => !availability.isProviderAvailable('anthropic').available);
-
-    // What an application written before the registry does: encrypt with the shared key ring, insert.
-    const envelope = parseKeyRing({ keys: `k1:${TEST_KEY_1}` }).encrypt(ANTHROPIC_KEY, credentialAad('anthropic', 'api_key'));
-    const [openaiConfig] = (await psql.query(`SELECT id FROM provider_configs WHERE provider = 'openai'`)).rows;
-    await psql.query(`INSERT INTO ai_credentials (provider, credential_type, encrypted_credentials, provider_config_id) VALUES ('anthropic', 'api_key', $1, $2)`, [
-      envelope,
-      openaiConfig.id, // disagrees with its provider: the database corrects it
-    ]);
-    const linked = await arrival('the legacy insert', () => availability.isProviderAvailable('anthropic').available);
-    const [row] = (
-      await psql.query(
-        `SELECT c.provider_config_id = p.id AS linked FROM ai_credentials c JOIN provider_configs p ON p.provider = c.provider WHERE c.provider = 'anthropic'`,
-      )
-    ).rows;
-    expect(row.linked).toBe(true);
-    expect(await registry.get(CredentialsService).getActiveCredential('anthropic')).toMatchObject({ apiKey: ANTHROPIC_KEY });
-
-    // A provider nobody configured yet: the database creates its config the way the backfill did.
-    await psql.query(`INSERT INTO ai_credentials (provider, encrypted_credentials) VALUES ('legacy_llm', 'v1:k1:AAAA')`);
-    await arrival('the new provider', () => {
-      const answer = availability.isProviderAvailable('legacy_llm');
-      return answer.available || answer.reason !== 'unknown_provider';
+    afterEach(async () => {
+      await psql?.end().catch(() => undefined);
     });
-    // Its envelope is not readable by this key ring: listed, but not available, and says why.
-    expect(availability.isProviderAvailable('legacy_llm')).toMatchObject({ available: false, reason: 'credential_undecryptable' });
-    expect((await psql.query(`SELECT display_name FROM provider_configs WHERE provider = 'legacy_llm'`)).rows).toEqual([{ display_name: 'legacy_llm' }]);
-    process.stdout.write(`legacy insert → available: ${linked} ms\n`);
-  });
 
-  it('a rolled-back write notifies no one, and writes the snapshot does not hold (usage, UI JSON) send nothing', async () => {
-    await boot();
-    const listener = await outsider(perTest.db.url);
-    const seen: string[] = [];
-    listener.on('notification', (n: Notification) => seen.push(n.payload ?? ''));
-    await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
-    try {
-      await psql.query('BEGIN');
-      await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'openai'`);
-      await psql.query(`UPDATE ai_credentials SET is_active = false WHERE provider = 'openai'`);
-      await psql.query('ROLLBACK');
-      await psql.query(`UPDATE provider_configs SET usage_count = usage_count + 5, last_used_at = now(), ui_preferences = '{"a":1}' WHERE provider = 'openai'`);
-      await psql.query(`UPDATE provider_configs SET last_health_check = now(), health_latency_ms = 12 WHERE provider = 'openai'`);
-      await psql.query(`UPDATE ai_credentials SET usage_count = usage_count + 5, ui_metadata = '{"b":2}' WHERE provider = 'openai'`);
-      // Notifications arrive in commit order: once this marker is here, anything before it would be too.
-      await psql.query(`UPDATE provider_configs SET priority = priority + 1 WHERE provider = 'anthropic'`);
-      await waitFor('the marker notification', () => (seen.length > 0 ? true : undefined), 10_000);
-      expect(seen).toHaveLength(1);
-      expect(JSON.parse(seen[0])).toMatchObject({ providers: ['anthropic'] });
-      expect(registry.get(AvailabilityService).isProviderAvailable('openai').available).toBe(true);
-    } finally {
-      await listener.end();
+    async function boot(): Promise<void> {
+      registry = await perTest.start(NO_RESYNC);
+      await registry.get(CredentialsService).store('openai', { apiKey: OPENAI_KEY });
+      await registry.get(CredentialsService).store('anthropic', { apiKey: ANTHROPIC_KEY });
+      psql = await outsider(perTest.db.url);
     }
-  });
 
-  it('names every provider a bulk statement touched in one notification', async () => {
-    await boot();
-    const listener = await outsider(perTest.db.url);
-    const seen: string[] = [];
-    listener.on('notification', (n: Notification) => seen.push(n.payload ?? ''));
-    await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
-    try {
-      await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider IN ('openai', 'anthropic')`);
-      await waitFor('the notification', () => (seen.length > 0 ? true : undefined), 10_000);
-      expect(JSON.parse(seen[0]).providers.sort()).toEqual(['anthropic', 'openai']);
-      await psql.query(`UPDATE provider_configs SET provider = 'openai_renamed' WHERE provider = 'openai'`);
-      await waitFor('the rename', () => (seen.length > 1 ? true : undefined), 10_000);
-      expect(JSON.parse(seen[1]).providers.sort()).toEqual(['openai', 'openai_renamed']);
-    } finally {
-      await listener.end();
-    }
-  });
-
-  it('re-establishes a killed listener connection and resynchronises what changed while it was down', async () => {
-    await boot();
-    if (perTest.db.kind !== 'postgres') return; // the embedded database has no listener connection to kill
-    const availability = registry.get(AvailabilityService);
-    const killed = await psql.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`,
-    );
-    expect(killed.rowCount).toBeGreaterThan(0);
-    // Written while the listener is down (or reconnecting): its notification is lost to this instance.
-    await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'openai'`);
-    await arrival('the resync after reconnecting', () => !availability.isProviderAvailable('openai').available);
-    // And the re-established listener delivers again.
-    await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'anthropic'`);
-    await arrival('a notification on the new connection', () => !availability.isProviderAvailable('anthropic').available);
-  });
-
-  it('converges to the database when this instance and another writer change the same provider at once', async () => {
-    await boot();
-    const configs = registry.get(ProviderConfigService);
-    const availability = registry.get(AvailabilityService);
-    const snapshotPriority = () => registry.get(AvailabilityService).getAvailableProviders().find((p) => p.provider === 'openai')?.priority;
-    for (let i = 0; i < 100; i++) {
-      await Promise.all([
-        configs.setPriority('openai', i),
-        psql.query(`UPDATE provider_configs SET priority_override = $1 WHERE provider = 'openai'`, [1000 + i]),
-        i % 10 === 0 ? psql.query(`UPDATE provider_configs SET enabled = NOT enabled WHERE provider = 'openai'`) : Promise.resolve(),
-      ]);
-    }
-    await psql.query(`UPDATE provider_configs SET enabled = true WHERE provider = 'openai'`);
-    const [truth] = (await psql.query(`SELECT priority_override FROM provider_configs WHERE provider = 'openai'`)).rows;
-    await arrival('the snapshot to match the database', () => availability.isProviderAvailable('openai').available && snapshotPriority() === truth.priority_override);
-  });
-
-  it('read-your-writes: after disable() returns, selection never picks that provider, while 100 other writes stream in', async () => {
-    await boot();
-    const configs = registry.get(ProviderConfigService);
-    const selection = registry.get(ModelSelectionService);
-    const availability = registry.get(AvailabilityService);
-    let stop = false;
-    const stream = (async () => {
-      let n = 0;
-      while (!stop || n < 100) {
-        // Writes of other providers, from this instance and from outside, each announced by the triggers.
-        await Promise.all([
-          configs.setPriority('openrouter', n % 7),
-          psql.query(`UPDATE provider_configs SET priority = $1 WHERE provider = 'ollama'`, [n % 5]),
-        ]);
-        n += 2;
-      }
-      return n;
-    })();
-    for (let round = 0; round < 20; round++) {
-      await configs.disable('openai');
-      expect(selection.select({ modelType: 'text' }).provider).not.toBe('openai');
-      expect(availability.isProviderAvailable('openai')).toMatchObject({ available: false, reason: 'disabled' });
-      await configs.enable('openai');
+    it('a write from psql to enabled, is_active or expires_at reaches the running app', async () => {
+      await boot();
+      const selection = registry.get(ModelSelectionService);
+      const availability = registry.get(AvailabilityService);
       expect(selection.select({ modelType: 'text' }).provider).toBe('openai');
-    }
-    stop = true;
-    expect(await stream).toBeGreaterThanOrEqual(100);
-  });
+
+      await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'openai'`);
+      const disabled = await arrival('the disable', () => selection.select({ modelType: 'text' }).provider !== 'openai');
+      expect(availability.isProviderAvailable('openai')).toMatchObject({ available: false, reason: 'disabled' });
+
+      await psql.query(`UPDATE provider_configs SET enabled = true WHERE provider = 'openai'`);
+      await arrival('the enable', () => availability.isProviderAvailable('openai').available);
+
+      await psql.query(`UPDATE ai_credentials SET is_active = false WHERE provider = 'openai'`);
+      const inactive = await arrival('the deactivation', () => !availability.isProviderAvailable('openai').available);
+      expect(availability.isProviderAvailable('openai')).toMatchObject({ reason: 'credential_inactive' });
+
+      await psql.query(`UPDATE ai_credentials SET is_active = true, expires_at = now() + interval '1 hour' WHERE provider = 'openai'`);
+      await arrival('the reactivation', () => availability.isProviderAvailable('openai').available);
+      await psql.query(`UPDATE ai_credentials SET expires_at = now() - interval '1 minute' WHERE provider = 'openai'`);
+      const expired = await arrival('the expiry', () => !availability.isProviderAvailable('openai').available);
+      expect(availability.isProviderAvailable('openai')).toMatchObject({ reason: 'credential_expired' });
+      process.stdout.write(
+        `psql write → selection (${perTest.db.kind}): disable ${disabled} ms, deactivate ${inactive} ms, expire ${expired} ms\n`,
+      );
+    });
+
+    it('links a credential inserted the pre-registry way (no provider_config_id, or a wrong one) and makes it usable at once', async () => {
+      await boot();
+      await psql.query(`DELETE FROM ai_credentials WHERE provider = 'anthropic'`);
+      const availability = registry.get(AvailabilityService);
+      await arrival('the delete', () => !availability.isProviderAvailable('anthropic').available);
+
+      // What an application written before the registry does: encrypt with the shared key ring, insert.
+      const envelope = parseKeyRing({ keys: `k1:${TEST_KEY_1}` }).encrypt(ANTHROPIC_KEY, credentialAad('anthropic', 'api_key'));
+      const [openaiConfig] = (await psql.query(`SELECT id FROM provider_configs WHERE provider = 'openai'`)).rows;
+      await psql.query(
+        `INSERT INTO ai_credentials (provider, credential_type, encrypted_credentials, provider_config_id) VALUES ('anthropic', 'api_key', $1, $2)`,
+        [
+          envelope,
+          openaiConfig.id, // disagrees with its provider: the database corrects it
+        ],
+      );
+      const linked = await arrival('the legacy insert', () => availability.isProviderAvailable('anthropic').available);
+      const [row] = (
+        await psql.query(
+          `SELECT c.provider_config_id = p.id AS linked FROM ai_credentials c JOIN provider_configs p ON p.provider = c.provider WHERE c.provider = 'anthropic'`,
+        )
+      ).rows;
+      expect(row.linked).toBe(true);
+      expect(await registry.get(CredentialsService).getActiveCredential('anthropic')).toMatchObject({ apiKey: ANTHROPIC_KEY });
+
+      // A provider nobody configured yet: the database creates its config the way the backfill did.
+      await psql.query(`INSERT INTO ai_credentials (provider, encrypted_credentials) VALUES ('legacy_llm', 'v1:k1:AAAA')`);
+      await arrival('the new provider', () => {
+        const answer = availability.isProviderAvailable('legacy_llm');
+        return answer.available || answer.reason !== 'unknown_provider';
+      });
+      // Its envelope is not readable by this key ring: listed, but not available, and says why.
+      expect(availability.isProviderAvailable('legacy_llm')).toMatchObject({ available: false, reason: 'credential_undecryptable' });
+      expect((await psql.query(`SELECT display_name FROM provider_configs WHERE provider = 'legacy_llm'`)).rows).toEqual([
+        { display_name: 'legacy_llm' },
+      ]);
+      process.stdout.write(`legacy insert → available: ${linked} ms\n`);
+    });
+
+    it('a rolled-back write notifies no one, and writes the snapshot does not hold (usage, UI JSON) send nothing', async () => {
+      await boot();
+      const listener = await outsider(perTest.db.url);
+      const seen: string[] = [];
+      listener.on('notification', (n: Notification) => seen.push(n.payload ?? ''));
+      await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
+      try {
+        await psql.query('BEGIN');
+        await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'openai'`);
+        await psql.query(`UPDATE ai_credentials SET is_active = false WHERE provider = 'openai'`);
+        await psql.query('ROLLBACK');
+        await psql.query(
+          `UPDATE provider_configs SET usage_count = usage_count + 5, last_used_at = now(), ui_preferences = '{"a":1}' WHERE provider = 'openai'`,
+        );
+        await psql.query(`UPDATE provider_configs SET last_health_check = now(), health_latency_ms = 12 WHERE provider = 'openai'`);
+        await psql.query(`UPDATE ai_credentials SET usage_count = usage_count + 5, ui_metadata = '{"b":2}' WHERE provider = 'openai'`);
+        // Notifications arrive in commit order: once this marker is here, anything before it would be too.
+        await psql.query(`UPDATE provider_configs SET priority = priority + 1 WHERE provider = 'anthropic'`);
+        await waitFor('the marker notification', () => (seen.length > 0 ? true : undefined), 10_000);
+        expect(seen).toHaveLength(1);
+        expect(JSON.parse(seen[0])).toMatchObject({ providers: ['anthropic'] });
+        expect(registry.get(AvailabilityService).isProviderAvailable('openai').available).toBe(true);
+      } finally {
+        await listener.end();
+      }
+    });
+
+    it('names every provider a bulk statement touched in one notification', async () => {
+      await boot();
+      const listener = await outsider(perTest.db.url);
+      const seen: string[] = [];
+      listener.on('notification', (n: Notification) => seen.push(n.payload ?? ''));
+      await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
+      try {
+        await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider IN ('openai', 'anthropic')`);
+        await waitFor('the notification', () => (seen.length > 0 ? true : undefined), 10_000);
+        expect(JSON.parse(seen[0]).providers.sort()).toEqual(['anthropic', 'openai']);
+        await psql.query(`UPDATE provider_configs SET provider = 'openai_renamed' WHERE provider = 'openai'`);
+        await waitFor('the rename', () => (seen.length > 1 ? true : undefined), 10_000);
+        expect(JSON.parse(seen[1]).providers.sort()).toEqual(['openai', 'openai_renamed']);
+      } finally {
+        await listener.end();
+      }
+    });
+
+    it('re-establishes a killed listener connection and resynchronises what changed while it was down', async () => {
+      await boot();
+      if (perTest.db.kind !== 'postgres') return; // the embedded database has no listener connection to kill
+      const availability = registry.get(AvailabilityService);
+      const killed = await psql.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`,
+      );
+      expect(killed.rowCount).toBeGreaterThan(0);
+      // Written while the listener is down (or reconnecting): its notification is lost to this instance.
+      await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'openai'`);
+      await arrival('the resync after reconnecting', () => !availability.isProviderAvailable('openai').available);
+      // And the re-established listener delivers again.
+      await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'anthropic'`);
+      await arrival('a notification on the new connection', () => !availability.isProviderAvailable('anthropic').available);
+    });
+
+    it('converges to the database when this instance and another writer change the same provider at once', async () => {
+      await boot();
+      const configs = registry.get(ProviderConfigService);
+      const availability = registry.get(AvailabilityService);
+      const snapshotPriority = () =>
+        registry
+          .get(AvailabilityService)
+          .getAvailableProviders()
+          .find((p) => p.provider === 'openai')?.priority;
+      for (let i = 0; i < 100; i++) {
+        await Promise.all([
+          configs.setPriority('openai', i),
+          psql.query(`UPDATE provider_configs SET priority_override = $1 WHERE provider = 'openai'`, [1000 + i]),
+          i % 10 === 0 ? psql.query(`UPDATE provider_configs SET enabled = NOT enabled WHERE provider = 'openai'`) : Promise.resolve(),
+        ]);
+      }
+      await psql.query(`UPDATE provider_configs SET enabled = true WHERE provider = 'openai'`);
+      const [truth] = (await psql.query(`SELECT priority_override FROM provider_configs WHERE provider = 'openai'`)).rows;
+      await arrival(
+        'the snapshot to match the database',
+        () => availability.isProviderAvailable('openai').available && snapshotPriority() === truth.priority_override,
+      );
+    });
+
+    it('read-your-writes: after disable() returns, selection never picks that provider, while 100 other writes stream in', async () => {
+      await boot();
+      const configs = registry.get(ProviderConfigService);
+      const selection = registry.get(ModelSelectionService);
+      const availability = registry.get(AvailabilityService);
+      let stop = false;
+      const stream = (async () => {
+        let n = 0;
+        while (!stop || n < 100) {
+          // Writes of other providers, from this instance and from outside, each announced by the triggers.
+          await Promise.all([
+            configs.setPriority('openrouter', n % 7),
+            psql.query(`UPDATE provider_configs SET priority = $1 WHERE provider = 'ollama'`, [n % 5]),
+          ]);
+          n += 2;
+        }
+        return n;
+      })();
+      for (let round = 0; round < 20; round++) {
+        await configs.disable('openai');
+        expect(selection.select({ modelType: 'text' }).provider).not.toBe('openai');
+        expect(availability.isProviderAvailable('openai')).toMatchObject({ available: false, reason: 'disabled' });
+        await configs.enable('openai');
+        expect(selection.select({ modelType: 'text' }).provider).toBe('openai');
+      }
+      stop = true;
+      expect(await stream).toBeGreaterThanOrEqual(100);
+    });
   },
 );
 
@@ -237,7 +253,11 @@ describe('changes propagated on the embedded database, through its socket', () =
   });
 
   it('a write by another client of the socket (not the owner process) reaches the owner’s selection', async () => {
-    owner = runTs('test/support/embedded-owner-registry.ts', ['openai', OPENAI_KEY], embeddedEnv(dir, { ...NO_RESYNC, LOG_LEVEL: 'silent' }));
+    owner = runTs(
+      'test/support/embedded-owner-registry.ts',
+      ['openai', OPENAI_KEY],
+      embeddedEnv(dir, { ...NO_RESYNC, LOG_LEVEL: 'silent' }),
+    );
     await waitFor('the owner to report openai available', () => (owner!.output().includes('openai=available') ? true : undefined), 60_000);
     const lock = readLock(dir);
     const client = await outsider(embeddedUrl(lock!.port!, lock!.secret));
@@ -248,7 +268,11 @@ describe('changes propagated on the embedded database, through its socket', () =
       const ms = Math.round(performance.now() - started);
       await client.query(`UPDATE ai_credentials SET is_active = false WHERE provider = 'openai'`);
       await client.query(`UPDATE provider_configs SET enabled = true WHERE provider = 'openai'`);
-      await waitFor('the owner to see the deactivation', () => (owner!.output().includes('openai=credential_inactive') ? true : undefined), 10_000);
+      await waitFor(
+        'the owner to see the deactivation',
+        () => (owner!.output().includes('openai=credential_inactive') ? true : undefined),
+        10_000,
+      );
       process.stdout.write(`embedded socket write → owner's selection: ${ms} ms\n`);
     } finally {
       await client.end();

@@ -53,7 +53,9 @@ describe(CredentialsService.name, () => {
     const credentials = registry.get(CredentialsService);
     await credentials.store('anthropic', { apiKey: ANTHROPIC_KEY });
     const config = await registry.get(ProviderConfigService).get('anthropic');
-    const [{ provider_config_id }] = await registry.dataSource.query(`SELECT provider_config_id FROM ai_credentials WHERE provider = 'anthropic'`);
+    const [{ provider_config_id }] = await registry.dataSource.query(
+      `SELECT provider_config_id FROM ai_credentials WHERE provider = 'anthropic'`,
+    );
     expect(provider_config_id).toBe(config.id);
     expect(config.displayName).toBe('Anthropic');
 

@@ -101,11 +101,18 @@ describe('operator overrides and the catalog sync', () => {
     const view = await configs.get('anthropic');
     expect(view).toMatchObject({ priority: 1, catalogPriority: entry.priority, priorityOverride: 1 });
     expect(view.capabilities).toMatchObject({ textModels: [{ id: 'claude-custom' }] });
-    expect(view.catalogCapabilities).toMatchObject({ textModels: expect.arrayContaining([expect.objectContaining({ id: entry.textModels[0].id })]) });
+    expect(view.catalogCapabilities).toMatchObject({
+      textModels: expect.arrayContaining([expect.objectContaining({ id: entry.textModels[0].id })]),
+    });
     const availability = registry.get(AvailabilityService);
     expect(availability.getAvailableModels('text').some((m) => m.model === 'claude-custom')).toBe(false); // no credential yet
     await registry.get(CredentialsService).store('anthropic', { apiKey: ANTHROPIC_KEY });
-    expect(availability.getAvailableModels('text').filter((m) => m.provider === 'anthropic').map((m) => m.model)).toEqual(['claude-custom']);
+    expect(
+      availability
+        .getAvailableModels('text')
+        .filter((m) => m.provider === 'anthropic')
+        .map((m) => m.model),
+    ).toEqual(['claude-custom']);
 
     // Cleared overrides fall back to what the catalog says.
     await configs.setPriority('anthropic', null);
@@ -125,7 +132,9 @@ describe('keys sent only where they belong', () => {
         field: 'metadata.baseUrl',
       });
     }
-    await expect(credentials.store('openai', { apiKey: OPENAI_KEY, metadata: { baseUrl: 42 } as never })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(credentials.store('openai', { apiKey: OPENAI_KEY, metadata: { baseUrl: 42 } as never })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
     expect(await credentials.list()).toEqual([]);
   });
 

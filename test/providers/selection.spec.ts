@@ -38,7 +38,12 @@ describe(ModelSelectionService.name, () => {
 
   it('walks precedence then the fallback chain, skipping disabled and unhealthy providers, without a query', async () => {
     const selection = registry.get(ModelSelectionService);
-    expect(selection.select({ modelType: 'text' })).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', source: 'global_default', skipped: [] });
+    expect(selection.select({ modelType: 'text' })).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      source: 'global_default',
+      skipped: [],
+    });
     expect(selection.select({ modelType: 'text', operation: 'tagging' })).toMatchObject({ provider: 'anthropic', source: 'operation' });
     expect(
       selection.select({ modelType: 'text', commandOverride: { provider: 'openrouter' }, projectPreference: { provider: 'anthropic' } }),

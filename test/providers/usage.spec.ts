@@ -87,17 +87,28 @@ describe(UsageService.name, () => {
     const usage = registry.get(UsageService);
     // Records arrive from many async callers while the 20 ms flusher keeps draining the tally.
     await Promise.all(
-      Array.from({ length: 10_000 }, (_, i) =>
-        new Promise<void>((resolve) =>
-          setImmediate(() => {
-            usage.record(i % 2 ? 'openai' : 'anthropic', { inputTokens: 3, outputTokens: 1, ...(i % 2 ? { credentialId: credential.id } : {}) });
-            resolve();
-          }),
-        ),
+      Array.from(
+        { length: 10_000 },
+        (_, i) =>
+          new Promise<void>((resolve) =>
+            setImmediate(() => {
+              usage.record(i % 2 ? 'openai' : 'anthropic', {
+                inputTokens: 3,
+                outputTokens: 1,
+                ...(i % 2 ? { credentialId: credential.id } : {}),
+              });
+              resolve();
+            }),
+          ),
       ),
     );
     await usage.flush();
-    expect(await counters(registry.dataSource, 'openai')).toMatchObject({ provider_count: 5000, credential_count: 5000, input_tokens: 15000, output_tokens: 5000 });
+    expect(await counters(registry.dataSource, 'openai')).toMatchObject({
+      provider_count: 5000,
+      credential_count: 5000,
+      input_tokens: 15000,
+      output_tokens: 5000,
+    });
     expect(await counters(registry.dataSource, 'anthropic')).toMatchObject({ provider_count: 5000 });
     expect((await counters(registry.dataSource, 'openai')).last_used_at).toBeInstanceOf(Date);
   });
@@ -121,7 +132,9 @@ describe(UsageService.name, () => {
     expect(() => usage.record('nobody')).toThrow(UnknownProviderError);
     expect(() => usage.record('openai', { requests: -1 })).toThrow(InvalidInputError);
     expect(() => usage.record('openai', { inputTokens: 1.5 })).toThrow(/inputTokens/);
-    expect(() => usage.record('openai', { outputTokens: MAX_RECORD_AMOUNT + 1 })).toThrow(/outputTokens: must be an integer from 0 to 2147483647/);
+    expect(() => usage.record('openai', { outputTokens: MAX_RECORD_AMOUNT + 1 })).toThrow(
+      /outputTokens: must be an integer from 0 to 2147483647/,
+    );
     expect(() => usage.record('openai', { requests: Number.MAX_SAFE_INTEGER })).toThrow(/requests/);
     expect(() => usage.record('openai', { credentialId: 'x' })).toThrow(/credentialId/);
     expect(() => usage.record('openai', { credentialId: '0' })).toThrow(/credentialId/);
@@ -191,7 +204,10 @@ describe(UsageService.name, () => {
     expect(anthropic.n).toBe('9223372036854775000');
     await registry.dataSource.query(`UPDATE provider_configs SET usage_count = 0 WHERE provider = 'anthropic'`);
     expect(await providerCounts(registry.dataSource)).toEqual({ ollama: 10, openai: 5, openrouter: 5 });
-    const [cred] = await registry.dataSource.query(`SELECT usage_count::int AS n, input_tokens::text AS tokens FROM ai_credentials WHERE id = $1`, [credential.id]);
+    const [cred] = await registry.dataSource.query(
+      `SELECT usage_count::int AS n, input_tokens::text AS tokens FROM ai_credentials WHERE id = $1`,
+      [credential.id],
+    );
     expect(cred).toEqual({ n: 0, tokens: '9223372036854775000' });
     const dropped = logs.lines.filter((line) => /left out/.test(line));
     expect(dropped).toHaveLength(1);
@@ -221,31 +237,36 @@ describe(UsageService.name, () => {
 
   // Two instances with pools of their own, so their writes are concurrent transactions on one row. The
   // embedded database is one session where no two statements overlap: the races this is about cannot happen there.
-  (onRealPostgres ? it : it.skip)('never loses an update when two instances\' enable/disable, usage flushes and health writes hit one row at once', async () => {
-    registry = await perTest.start();
-    const other = await perTest.start();
-    try {
-      const rounds = 40;
-      const writers: Promise<unknown>[] = [];
-      for (let i = 0; i < rounds; i++) {
-        const instance = i % 2 ? other : registry;
-        instance.get(UsageService).record('openai', { requests: 2 });
-        writers.push(instance.get(UsageService).flush());
-        writers.push(i % 2 ? instance.get(ProviderConfigService).disable('openai') : instance.get(ProviderConfigService).enable('openai'));
-        writers.push(instance.get(HealthService).check('openai')); // no credential: writes health 'unknown' only
+  (onRealPostgres ? it : it.skip)(
+    "never loses an update when two instances' enable/disable, usage flushes and health writes hit one row at once",
+    async () => {
+      registry = await perTest.start();
+      const other = await perTest.start();
+      try {
+        const rounds = 40;
+        const writers: Promise<unknown>[] = [];
+        for (let i = 0; i < rounds; i++) {
+          const instance = i % 2 ? other : registry;
+          instance.get(UsageService).record('openai', { requests: 2 });
+          writers.push(instance.get(UsageService).flush());
+          writers.push(
+            i % 2 ? instance.get(ProviderConfigService).disable('openai') : instance.get(ProviderConfigService).enable('openai'),
+          );
+          writers.push(instance.get(HealthService).check('openai')); // no credential: writes health 'unknown' only
+        }
+        await Promise.all(writers);
+        await registry.get(ProviderConfigService).disable('openai');
+        await Promise.all([registry.get(UsageService).flush(), other.get(UsageService).flush()]);
+        const row = await counters(registry.dataSource, 'openai');
+        expect(row.provider_count).toBe(rounds * 2);
+        expect(row.enabled).toBe(false);
+        const [health] = await registry.dataSource.query(`SELECT health_status FROM provider_configs WHERE provider = 'openai'`);
+        expect(health.health_status).toBe('unknown');
+      } finally {
+        await other.close();
       }
-      await Promise.all(writers);
-      await registry.get(ProviderConfigService).disable('openai');
-      await Promise.all([registry.get(UsageService).flush(), other.get(UsageService).flush()]);
-      const row = await counters(registry.dataSource, 'openai');
-      expect(row.provider_count).toBe(rounds * 2);
-      expect(row.enabled).toBe(false);
-      const [health] = await registry.dataSource.query(`SELECT health_status FROM provider_configs WHERE provider = 'openai'`);
-      expect(health.health_status).toBe('unknown');
-    } finally {
-      await other.close();
-    }
-  });
+    },
+  );
 });
 
 describeOnRealPostgres(`${UsageService.name} when connections break`, 'the proxy breaks TCP connections to a PostgreSQL server', () => {
@@ -361,7 +382,9 @@ describeOnRealPostgres(`${UsageService.name} when connections break`, 'the proxy
       expect(gaps[4]).toBeGreaterThanOrEqual(640 - 5);
       expect(await providerCounts(check)).toEqual({});
       proxy.refuse(false);
-      await waitFor('the scheduled flusher to write everything', async () => ((await providerCounts(check)).ollama === 200 ? true : undefined));
+      await waitFor('the scheduled flusher to write everything', async () =>
+        (await providerCounts(check)).ollama === 200 ? true : undefined,
+      );
       await usage.flush();
       expect(await providerCounts(check)).toEqual({ anthropic: 200, ollama: 200, openai: 200 });
       expect(usage.pendingUsage().entries).toBe(0);
@@ -382,7 +405,13 @@ describeOnRealPostgres(`${UsageService.name} when connections break`, 'the proxy
       logs.restore();
     }
     expect(usage.pendingUsage()).toEqual({ entries: 1, requests: 40n });
-    expect(logs.lines.filter((line) => /^error: Final usage flush failed after \d+ attempt\(s\) within 600 ms: usage of 40 request\(s\) is not known to be written/.test(line))).toHaveLength(1);
+    expect(
+      logs.lines.filter((line) =>
+        /^error: Final usage flush failed after \d+ attempt\(s\) within 600 ms: usage of 40 request\(s\) is not known to be written/.test(
+          line,
+        ),
+      ),
+    ).toHaveLength(1);
     // A rethrowing hook would have stopped app.close() before TypeORM's own shutdown.
     expect(registry.dataSource.isInitialized).toBe(false);
     expect(await providerCounts(check)).toEqual({});

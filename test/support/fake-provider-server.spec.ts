@@ -13,10 +13,17 @@ describe(FakeProviderServer.name, () => {
     const wrong = await get(`${fp.baseUrl}/models`, { authorization: 'Bearer sk-wrong-key-654321' });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toEqual({
-      error: expect.objectContaining({ type: 'invalid_request_error', code: 'invalid_api_key', message: expect.stringContaining('sk-***') }),
+      error: expect.objectContaining({
+        type: 'invalid_request_error',
+        code: 'invalid_api_key',
+        message: expect.stringContaining('sk-***'),
+      }),
     });
     const ok = await get(`${fp.baseUrl}/models`, { authorization: 'Bearer sk-right-key-123456' });
-    expect(await ok.json()).toEqual({ object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: expect.any(Number), owned_by: 'system' }] });
+    expect(await ok.json()).toEqual({
+      object: 'list',
+      data: [{ id: 'gpt-4o', object: 'model', created: expect.any(Number), owned_by: 'system' }],
+    });
     expect(fp.requests().map((r) => r.headers.authorization)).toEqual(['Bearer sk-wrong-key-654321', 'Bearer sk-right-key-123456']);
   });
 
@@ -31,7 +38,10 @@ describe(FakeProviderServer.name, () => {
     const headers = { 'x-api-key': 'k-anthropic', 'anthropic-version': '2023-06-01' };
     const page = (await (await get(`${fp.baseUrl}/v1/models`, headers)).json()) as { data: unknown[]; has_more: boolean; last_id: string };
     expect([page.data.length, page.has_more, page.last_id]).toEqual([20, true, 'claude-19']);
-    const next = (await (await get(`${fp.baseUrl}/v1/models?after_id=claude-19`, headers)).json()) as { data: unknown[]; has_more: boolean };
+    const next = (await (await get(`${fp.baseUrl}/v1/models?after_id=claude-19`, headers)).json()) as {
+      data: unknown[];
+      has_more: boolean;
+    };
     expect([next.data.length, next.has_more]).toEqual([2, false]);
     expect(await (await get(`${fp.baseUrl}/v1/models/claude-latest`, headers)).json()).toMatchObject({ type: 'model', id: 'claude-0' });
     expect((await get(`${fp.baseUrl}/v1/models/claude-9000`, headers)).status).toBe(404);
@@ -39,7 +49,9 @@ describe(FakeProviderServer.name, () => {
 
   it('ollama: no auth, tags shape', async () => {
     const fp = server.add('ol', { kind: 'ollama', apiKey: 'ignored', models: ['llama3.1:latest'] });
-    expect(await (await get(`${fp.baseUrl}/api/tags`)).json()).toEqual({ models: [expect.objectContaining({ name: 'llama3.1:latest', model: 'llama3.1:latest' })] });
+    expect(await (await get(`${fp.baseUrl}/api/tags`)).json()).toEqual({
+      models: [expect.objectContaining({ name: 'llama3.1:latest', model: 'llama3.1:latest' })],
+    });
   });
 
   it('openrouter: /key needs the key, /models is public', async () => {
@@ -68,7 +80,12 @@ describe(FakeProviderServer.name, () => {
     await own.start();
     const hang = own.add('h', { kind: 'ollama', mode: 'hang' });
     const slow = own.add('s', { kind: 'ollama', mode: { type: 'slow', delayMs: 60_000 } });
-    const pending = [get(`${hang.baseUrl}/api/tags`), get(`${slow.baseUrl}/api/tags`)].map((p) => p.then(() => 'answered', () => 'dropped'));
+    const pending = [get(`${hang.baseUrl}/api/tags`), get(`${slow.baseUrl}/api/tags`)].map((p) =>
+      p.then(
+        () => 'answered',
+        () => 'dropped',
+      ),
+    );
     while (own.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(own.openRequests()).toHaveLength(2);
 
@@ -84,14 +101,22 @@ describe(FakeProviderServer.name, () => {
   });
 
   it('authErrorBody answers a wrong key with the body built from what was presented; a 5xx can carry a body of its own', async () => {
-    const fp = server.add('echoing', { kind: 'anthropic', apiKey: 'right-key', authErrorBody: (presented) => `no such key: ${presented.slice(-4)}` });
+    const fp = server.add('echoing', {
+      kind: 'anthropic',
+      apiKey: 'right-key',
+      authErrorBody: (presented) => `no such key: ${presented.slice(-4)}`,
+    });
     const wrong = await get(`${fp.baseUrl}/v1/models`, { 'x-api-key': 'wrong-key-1234', 'anthropic-version': '2023-06-01' });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('content-type')).toBe('text/plain');
     expect(await wrong.text()).toBe('no such key: 1234');
     expect((await get(`${fp.baseUrl}/v1/models`, { 'x-api-key': 'right-key', 'anthropic-version': '2023-06-01' })).status).toBe(200);
 
-    const json = server.add('echoing-json', { kind: 'openai', apiKey: 'right-key', authErrorBody: (presented) => ({ error: { code: presented } }) });
+    const json = server.add('echoing-json', {
+      kind: 'openai',
+      apiKey: 'right-key',
+      authErrorBody: (presented) => ({ error: { code: presented } }),
+    });
     expect(await (await get(`${json.baseUrl}/models`, { authorization: 'Bearer abc' })).json()).toEqual({ error: { code: 'abc' } });
 
     const broken = server.add('broken-body', { kind: 'openai', mode: { type: 'server_error', status: 502, body: 'upstream said no' } });

@@ -195,7 +195,8 @@ export class FakeProviderServer {
 
     if (!state) return send(res, 404, { error: 'no such fake provider' });
     const kind = state.options.kind;
-    if (!match || req.method !== 'GET') return send(res, 404, errorBody(kind, 404, 'not_found_error', `Unknown route ${req.method} ${subPath}`));
+    if (!match || req.method !== 'GET')
+      return send(res, 404, errorBody(kind, 404, 'not_found_error', `Unknown route ${req.method} ${subPath}`));
 
     const mode = state.routes.get(match.route) ?? state.mode;
     switch (mode.type) {
@@ -208,7 +209,11 @@ export class FakeProviderServer {
         const status = mode.status ?? 500;
         const type = status === 529 ? 'overloaded_error' : status === 503 ? 'service_unavailable' : 'api_error';
         if (mode.body !== undefined) return send(res, status, mode.body);
-        return send(res, status, errorBody(kind, status, type, status === 529 ? 'Overloaded' : 'The server had an error while processing your request.'));
+        return send(
+          res,
+          status,
+          errorBody(kind, status, type, status === 529 ? 'Overloaded' : 'The server had an error while processing your request.'),
+        );
       }
       case 'broken_json':
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -224,7 +229,11 @@ export class FakeProviderServer {
 
     switch (mode.type) {
       case 'forbidden':
-        return send(res, 403, errorBody(kind, 403, 'permission_error', 'Your API key does not have permission to use the specified resource.'));
+        return send(
+          res,
+          403,
+          errorBody(kind, 403, 'permission_error', 'Your API key does not have permission to use the specified resource.'),
+        );
       case 'rate_limited':
         return send(res, 429, errorBody(kind, 429, 'rate_limit_error', 'Rate limit reached for requests'), {
           'retry-after': String(mode.retryAfterSeconds ?? 20),
@@ -271,7 +280,8 @@ function checkAuth(state: ProviderState, route: string, headers: IncomingHttpHea
   if (kind === 'openrouter' && route === '/api/v1/models') return null; // public listing
 
   if (authErrorBody) {
-    const presented = kind === 'anthropic' ? headerValue(headers['x-api-key']) : /^Bearer (.+)$/.exec(headerValue(headers.authorization) ?? '')?.[1];
+    const presented =
+      kind === 'anthropic' ? headerValue(headers['x-api-key']) : /^Bearer (.+)$/.exec(headerValue(headers.authorization) ?? '')?.[1];
     return presented === apiKey ? null : { status: 401, body: authErrorBody(presented ?? '') };
   }
 
@@ -348,7 +358,13 @@ function answer(state: ProviderState, match: RouteMatch, url: URL, res: ServerRe
     }
     case 'openrouter /api/v1/models':
       return send(res, 200, {
-        data: state.models.map((id) => ({ id, name: id, created, context_length: 128_000, pricing: { prompt: '0.000001', completion: '0.000002' } })),
+        data: state.models.map((id) => ({
+          id,
+          name: id,
+          created,
+          context_length: 128_000,
+          pricing: { prompt: '0.000001', completion: '0.000002' },
+        })),
       });
     default:
       return send(res, 404, { error: 'unhandled fake route' });
@@ -459,6 +475,7 @@ export function keyLeaks(text: string, key: string): string[] {
   }
   const lower = text.toLowerCase();
   const found: string[] = [];
-  for (let i = 0; i + KEY_PIECE <= lower.length; i++) if (runs.has(lower.slice(i, i + KEY_PIECE))) found.push(lower.slice(i, i + KEY_PIECE));
+  for (let i = 0; i + KEY_PIECE <= lower.length; i++)
+    if (runs.has(lower.slice(i, i + KEY_PIECE))) found.push(lower.slice(i, i + KEY_PIECE));
   return found;
 }

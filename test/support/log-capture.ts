@@ -20,7 +20,9 @@ export interface LogCapture {
 export function captureLogs(): LogCapture {
   const lines: string[] = [];
   const record = (level: string, args: unknown[]) =>
-    lines.push(`${level}: ${args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack ?? ''}` : typeof a === 'string' ? a : format('%o', a))).join(' ')}`);
+    lines.push(
+      `${level}: ${args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack ?? ''}` : typeof a === 'string' ? a : format('%o', a))).join(' ')}`,
+    );
   const spies: jest.SpyInstance[] = [];
 
   for (const level of LEVELS) {

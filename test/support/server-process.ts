@@ -64,21 +64,28 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 }
 
 /** Starts the server on the embedded database and resolves once /healthz answers 200, with the elapsed ms. */
-export async function startServer(dataDir: string, extra: Record<string, string> = {}): Promise<RunningProcess & { port: number; startupMs: number }> {
+export async function startServer(
+  dataDir: string,
+  extra: Record<string, string> = {},
+): Promise<RunningProcess & { port: number; startupMs: number }> {
   const port = await freePort();
   const started = Date.now();
   const server = runTs('src/main.ts', [], embeddedEnv(dataDir, { PORT: String(port), HOST: '127.0.0.1', ...extra }));
   let exitCode: number | null | undefined;
   void server.exited.then((code) => (exitCode = code));
-  await waitFor(`the server on port ${port}`, async () => {
-    if (exitCode !== undefined) throw new Error(`server exited with ${exitCode}:\n${server.output()}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-      return response.status === 200 ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  }, 60_000);
+  await waitFor(
+    `the server on port ${port}`,
+    async () => {
+      if (exitCode !== undefined) throw new Error(`server exited with ${exitCode}:\n${server.output()}`);
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+        return response.status === 200 ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    60_000,
+  );
   return { ...server, port, startupMs: Date.now() - started };
 }
 

@@ -15,7 +15,11 @@ export const HOST_DATA_SOURCE = 'host';
 @Module({})
 export class HostAppModule {
   static forRoot(settings: HostSettings): DynamicModule {
-    const settingsModule = { module: class HostSettingsModule {}, providers: [{ provide: HOST_SETTINGS, useValue: settings }], exports: [HOST_SETTINGS] };
+    const settingsModule = {
+      module: class HostSettingsModule {},
+      providers: [{ provide: HOST_SETTINGS, useValue: settings }],
+      exports: [HOST_SETTINGS],
+    };
     return {
       module: HostAppModule,
       imports: [

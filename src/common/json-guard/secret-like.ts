@@ -35,9 +35,40 @@ const SECRET_STEMS = [
  * Default-deny: an unknown qualifier is more likely a provider name than a UI concept.
  */
 const HARMLESS_KEY_QUALIFIERS = new Set([
-  'cache', 'column', 'data', 'dict', 'field', 'foreign', 'group', 'hot', 'i18n', 'item', 'label', 'legend',
-  'list', 'locale', 'lookup', 'map', 'menu', 'message', 'name', 'partition', 'primary', 'query', 'react',
-  'route', 'row', 'section', 'series', 'shortcut', 'sort', 'storage', 'tab', 'title', 'translation', 'unique',
+  'cache',
+  'column',
+  'data',
+  'dict',
+  'field',
+  'foreign',
+  'group',
+  'hot',
+  'i18n',
+  'item',
+  'label',
+  'legend',
+  'list',
+  'locale',
+  'lookup',
+  'map',
+  'menu',
+  'message',
+  'name',
+  'partition',
+  'primary',
+  'query',
+  'react',
+  'route',
+  'row',
+  'section',
+  'series',
+  'shortcut',
+  'sort',
+  'storage',
+  'tab',
+  'title',
+  'translation',
+  'unique',
 ]);
 
 /** Splits `apiKey`, `API_KEY`, `x-api-key`, `i18nKey` into lower-case words. */
@@ -71,13 +102,7 @@ export function looksLikeSecretKey(key: string): boolean {
 // ---- values ---------------------------------------------------------------------------------
 
 export type SecretValueKind =
-  | 'vendor-key'
-  | 'bearer-token'
-  | 'jwt'
-  | 'pem-block'
-  | 'url-credentials'
-  | 'url-secret-parameter'
-  | 'high-entropy';
+  'vendor-key' | 'bearer-token' | 'jwt' | 'pem-block' | 'url-credentials' | 'url-secret-parameter' | 'high-entropy';
 
 export const SECRET_VALUE_DESCRIPTIONS: Record<SecretValueKind, string> = {
   'vendor-key': 'an API key (known vendor prefix)',

@@ -60,7 +60,11 @@ function walk(node: unknown, path: string, depth: number, fail: Fail): void {
 
   const isArray = Array.isArray(node);
   if (!isArray && !isPlainObject(node)) {
-    throw fail(path, 'unsupported-type', `only strings, numbers, booleans, null, arrays and plain objects are allowed, got ${describeType(node)}`);
+    throw fail(
+      path,
+      'unsupported-type',
+      `only strings, numbers, booleans, null, arrays and plain objects are allowed, got ${describeType(node)}`,
+    );
   }
   if (depth > UI_JSON_LIMITS.maxDepth) {
     throw fail(path, 'too-deep', `objects and arrays may nest at most ${UI_JSON_LIMITS.maxDepth} levels`);

@@ -7,7 +7,10 @@ describe(maskUrl.name, () => {
     ['/api/x?keep=1', '/api/x?keep=1'],
     ['/api/x?api_key=s3cret&keep=1', '/api/x?api_key=[redacted]&keep=1'],
     ['/v1/models?key=AIzaSy-secret', '/v1/models?key=[redacted]'],
-    ['/x?KEY=a&Api-Key=b&apikey=c&access_token=d&token=e', '/x?KEY=[redacted]&Api-Key=[redacted]&apikey=[redacted]&access_token=[redacted]&token=[redacted]'],
+    [
+      '/x?KEY=a&Api-Key=b&apikey=c&access_token=d&token=e',
+      '/x?KEY=[redacted]&Api-Key=[redacted]&apikey=[redacted]&access_token=[redacted]&token=[redacted]',
+    ],
     ['/x?api%5Fkey=a&api_key%5B%5D=b&key[0]=c', '/x?api%5Fkey=[redacted]&api_key%5B%5D=[redacted]&key[0]=[redacted]'],
     ['/x?key', '/x?key=[redacted]'],
     ['/x?monkey=1&keys=2&key_id=3', '/x?monkey=1&keys=2&key_id=3'],

@@ -13,7 +13,9 @@ describe(TypeOrmLogger.name, () => {
     calls.length = 0;
     categories = ['warn'];
     for (const level of ['error', 'warn', 'log', 'debug'] as const) {
-      spies.push(jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void calls.push(`${level}: ${String(args[0])}`)));
+      spies.push(
+        jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void calls.push(`${level}: ${String(args[0])}`)),
+      );
     }
     spies.push(jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => calls.push(`stdout: ${String(chunk)}`) > 0));
   });
@@ -22,7 +24,11 @@ describe(TypeOrmLogger.name, () => {
 
   it('logs a failed query as an error with the SQL on one line and no parameter values, whatever the categories', () => {
     categories = false;
-    logger.logQueryError(new Error('invalid input syntax for type uuid: "abcd-secret"'), 'SELECT $1::uuid\n  FROM x', ['abcd-secret', 'abc', 42]);
+    logger.logQueryError(new Error('invalid input syntax for type uuid: "abcd-secret"'), 'SELECT $1::uuid\n  FROM x', [
+      'abcd-secret',
+      'abc',
+      42,
+    ]);
     logger.logQueryError('duplicate key {"k":"json-secret"}', 'INSERT …', { a: { k: 'json-secret' } });
     expect(calls).toEqual([
       'error: Query failed: invalid input syntax for type uuid: "[redacted]" — SELECT $1::uuid FROM x',

@@ -58,7 +58,15 @@ function oneLine(sql: string): string {
 /** Parameter values a driver message may quote (`invalid input syntax for type uuid: "…"`). */
 function withoutParameters(message: string, parameters: unknown[] | Record<string, unknown> | undefined): string {
   const values = (Array.isArray(parameters) ? parameters : Object.values(parameters ?? {}))
-    .map((value) => (typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : value !== null && typeof value === 'object' ? JSON.stringify(value) : ''))
+    .map((value) =>
+      typeof value === 'string'
+        ? value
+        : Buffer.isBuffer(value)
+          ? value.toString('utf8')
+          : value !== null && typeof value === 'object'
+            ? JSON.stringify(value)
+            : '',
+    )
     .filter((value) => value.length >= 4)
     .sort((a, b) => b.length - a.length);
   return values.reduce((text, value) => text.split(value).join(REDACTED), message);

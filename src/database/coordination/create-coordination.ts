@@ -5,7 +5,5 @@ import { PostgresCoordination } from './postgres-coordination';
 
 /** The one place that picks the multi-session features for the database in use. */
 export function createCoordination(target: DatabaseTarget): Coordination {
-  return target.kind === 'postgres'
-    ? new PostgresCoordination(target.url)
-    : new EmbeddedCoordination(target.embeddedNotifications);
+  return target.kind === 'postgres' ? new PostgresCoordination(target.url) : new EmbeddedCoordination(target.embeddedNotifications);
 }

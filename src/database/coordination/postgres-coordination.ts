@@ -62,7 +62,10 @@ export class PostgresCoordination implements Coordination {
       // lasted through fn (a pg Client never reconnects behind our back).
       const released = await client
         .query<{ released: boolean }>('SELECT pg_advisory_unlock(hashtextextended($1, 0)) AS released', [key])
-        .then((r) => r.rows[0]?.released === true, () => false);
+        .then(
+          (r) => r.rows[0]?.released === true,
+          () => false,
+        );
       locked = false;
       if (lost.signal.aborted || !released) throw new LockLostError(key, 'session dropped while the work ran');
       return result;

@@ -111,7 +111,16 @@ export class DataDirLock {
       removeBelow(dataDir, generation);
       return new DataDirLock(dataDir, file, holder);
     }
-    throw new DataDirLockedError(dataDir, DataDirLock.liveHolder(dataDir) ?? { pid: 0, port: null, secret: null, startedAt: 'now', command: 'several processes starting at once' });
+    throw new DataDirLockedError(
+      dataDir,
+      DataDirLock.liveHolder(dataDir) ?? {
+        pid: 0,
+        port: null,
+        secret: null,
+        startedAt: 'now',
+        command: 'several processes starting at once',
+      },
+    );
   }
 
   private static state(dataDir: string, generation = newestGeneration(dataDir)): LockState {

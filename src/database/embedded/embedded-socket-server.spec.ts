@@ -146,7 +146,12 @@ describe('embedded socket server', () => {
   });
 
   it('with a password, lets in any user who sends it and refuses everyone else before anything reaches PGlite', async () => {
-    const guarded = await startEmbeddedSocketServer(db, { port: 0, password: 'per-start secret', logger, onFatal: (error) => fatal.push(error) });
+    const guarded = await startEmbeddedSocketServer(db, {
+      port: 0,
+      password: 'per-start secret',
+      logger,
+      onFatal: (error) => fatal.push(error),
+    });
     try {
       await expect(pgClient(guarded.port, { user: 'intruder', password: 'nopassword' })).rejects.toMatchObject({
         code: '28P01',
@@ -195,7 +200,8 @@ describe('embedded socket server', () => {
     const client = await pgClient(server.port);
     await expect(client.query('COPY items FROM STDIN')).rejects.toMatchObject({
       code: '57014',
-      message: 'COPY from stdin failed: COPY FROM STDIN is not supported by the embedded database (use INSERT, or PostgreSQL through DATABASE_URL)',
+      message:
+        'COPY from stdin failed: COPY FROM STDIN is not supported by the embedded database (use INSERT, or PostgreSQL through DATABASE_URL)',
     });
     expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
 
@@ -226,7 +232,9 @@ describe('embedded socket server', () => {
     await client.query('SET exit_on_error = on');
     await expect(client.query('SELECT 1 / 0 AS boom')).rejects.toThrow('division by zero');
     expect(failures.map((error) => error.message)).toEqual([
-      expect.stringMatching(/^embedded database connection #1: PGlite failed on a group starting with Query: SELECT 1 \/ 0 AS boom: PGlite ended its session: FATAL: division by zero$/),
+      expect.stringMatching(
+        /^embedded database connection #1: PGlite failed on a group starting with Query: SELECT 1 \/ 0 AS boom: PGlite ended its session: FATAL: division by zero$/,
+      ),
     ]);
     await expect(pgClient(failing.port)).rejects.toThrow(); // no longer served
     await failing.close();
@@ -264,12 +272,7 @@ describe('embedded socket server', () => {
 
   it('keeps the session for a client whose portal is open at a Flush, until its Sync', async () => {
     const cursor = await RawClient.connect(server.port);
-    cursor.send(
-      wire.parse({ text: 'SELECT g FROM generate_series(1, 3) AS g' }),
-      wire.bind({}),
-      wire.execute({ rows: 1 }),
-      wire.flush(),
-    );
+    cursor.send(wire.parse({ text: 'SELECT g FROM generate_series(1, 3) AS g' }), wire.bind({}), wire.execute({ rows: 1 }), wire.flush());
     expect((await cursor.readUntil('s')).filter((m) => m.type === 'D').map(rowValues)).toEqual([['1']]);
 
     const other = await pgClient(server.port);

@@ -103,7 +103,15 @@ const GROUP_PARTS = new Set(['P', 'B', 'D', 'E', 'C']);
 /** CopyData, CopyDone, CopyFail: ignored, as PostgreSQL does outside a COPY FROM STDIN (none runs here). */
 const COPY_FROM_CLIENT = new Set(['d', 'c', 'f']);
 const MESSAGE_NAMES: Record<string, string> = {
-  S: 'Sync', Q: 'Query', H: 'Flush', F: 'FunctionCall', P: 'Parse', B: 'Bind', D: 'Describe', E: 'Execute', C: 'Close',
+  S: 'Sync',
+  Q: 'Query',
+  H: 'Flush',
+  F: 'FunctionCall',
+  P: 'Parse',
+  B: 'Bind',
+  D: 'Describe',
+  E: 'Execute',
+  C: 'Close',
 };
 /**
  * Sent to PGlite right after every Query and Execute. PGlite 0.5.14 runs a COPY FROM STDIN only
@@ -113,7 +121,10 @@ const MESSAGE_NAMES: Record<string, string> = {
  * statement PostgreSQL ignores it. The CopyInResponse ('G') is not passed on: the client sees a
  * plain error.
  */
-const REFUSE_COPY_IN = wireMessage('f', 'COPY FROM STDIN is not supported by the embedded database (use INSERT, or PostgreSQL through DATABASE_URL)\0');
+const REFUSE_COPY_IN = wireMessage(
+  'f',
+  'COPY FROM STDIN is not supported by the embedded database (use INSERT, or PostgreSQL through DATABASE_URL)\0',
+);
 /**
  * Each client's StartupMessage is answered with PGlite's answer to this one (AuthenticationOk,
  * ParameterStatus…, BackendKeyData, ReadyForQuery), taken once at start: PGlite ignores user,
@@ -212,7 +223,8 @@ class SessionServer implements EmbeddedSocketServer {
     });
     this.server.on('error', (error) => this.logger.error(`embedded database server: ${error.message}`));
     this.port = (this.server.address() as AddressInfo).port;
-    if (this.idleInTransactionMs > 0) this.idleCheck = setInterval(() => this.checkIdle(), Math.max(10, this.idleInTransactionMs / 4)).unref();
+    if (this.idleInTransactionMs > 0)
+      this.idleCheck = setInterval(() => this.checkIdle(), Math.max(10, this.idleInTransactionMs / 4)).unref();
     // Output of db.query()/db.exec() in this process goes through PGlite's own parser, not ours:
     // NOTIFYs sent that way reach us here (and only here, so nothing arrives twice).
     const { onNotification } = this.options;
@@ -263,7 +275,8 @@ class SessionServer implements EmbeddedSocketServer {
         else if (message.code === CANCEL_REQUEST) conn.socket.destroy();
         else return this.refuse(conn, '0A000', `unsupported frontend protocol ${message.code}`);
       } else if (!conn.authenticated) {
-        if (message.type !== 'p') return this.refuse(conn, '28000', `password authentication failed for user "${conn.user}": a message came before the password`);
+        if (message.type !== 'p')
+          return this.refuse(conn, '28000', `password authentication failed for user "${conn.user}": a message came before the password`);
         if (!this.authenticate(conn, message)) return;
       } else if (message.type === 'X') {
         conn.tail = conn.tail.then(() => void conn.socket.end());
@@ -376,7 +389,8 @@ class SessionServer implements EmbeddedSocketServer {
             if (['FATAL', 'PANIC'].includes(fields.V ?? fields.S)) fatal ??= fields.M ?? '';
           }
         }
-        if (messages.length > 0) forward(messages.length === 1 ? messages[0].bytes : Buffer.concat(messages.map((message) => message.bytes)));
+        if (messages.length > 0)
+          forward(messages.length === 1 ? messages[0].bytes : Buffer.concat(messages.map((message) => message.bytes)));
       },
     });
     open = false;

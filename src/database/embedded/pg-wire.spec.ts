@@ -55,7 +55,10 @@ describe('MessageFramer', () => {
 
   it('reassembles a startup packet and messages cut at every byte', () => {
     const stream = Buffer.concat([startup, query, parse, sync]);
-    const messages = frame(new MessageFramer({ startup: true }), [...stream].map((byte) => Buffer.from([byte])));
+    const messages = frame(
+      new MessageFramer({ startup: true }),
+      [...stream].map((byte) => Buffer.from([byte])),
+    );
     expect(messages.map((m) => m.type || m.code)).toEqual([PROTOCOL_V3, 'Q', 'P', 'S']);
     expect(Buffer.concat(messages.map((m) => m.bytes))).toEqual(stream);
   });

@@ -124,7 +124,7 @@ export function cleartextPasswordRequest(): Buffer {
 export function errorFields(message: WireMessage): Record<string, string> {
   const fields: Record<string, string> = {};
   const body = message.bytes.subarray(5);
-  for (let at = 0; at < body.length && body[at] !== 0; ) {
+  for (let at = 0; at < body.length && body[at] !== 0;) {
     const end = body.indexOf(0, at + 1);
     if (end < 0) break;
     fields[String.fromCharCode(body[at])] = body.toString('utf8', at + 1, end);

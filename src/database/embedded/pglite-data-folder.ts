@@ -29,13 +29,20 @@ require(pglite).PGlite.create(dir, JSON.parse(options))
  * use: into a temporary folder renamed into place once complete, so a first start killed half-way
  * leaves no half-made pgdata for the next start to open.
  */
-export async function openPGliteFolder(dataDir: string, logger: { log(message: string): void; warn(message: string): void }): Promise<PGlite> {
+export async function openPGliteFolder(
+  dataDir: string,
+  logger: { log(message: string): void; warn(message: string): void },
+): Promise<PGlite> {
   const pgdata = path.join(dataDir, 'pgdata');
   if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) await initialize(dataDir, pgdata, logger);
   return PGlite.create(pgdata, { startParams: [...PGlite.defaultStartParams, ...MEMORY_PARAMS] });
 }
 
-async function initialize(dataDir: string, pgdata: string, logger: { log(message: string): void; warn(message: string): void }): Promise<void> {
+async function initialize(
+  dataDir: string,
+  pgdata: string,
+  logger: { log(message: string): void; warn(message: string): void },
+): Promise<void> {
   for (const name of fs.readdirSync(dataDir)) {
     if (name.startsWith('pgdata.init-')) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
   }
@@ -70,7 +77,11 @@ function runInitdb(dir: string): Promise<void> {
     child.once('exit', (code, signal) =>
       code === 0
         ? resolve()
-        : reject(new Error(`initdb of the embedded database in ${dir} failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(-500) || 'no output'}`)),
+        : reject(
+            new Error(
+              `initdb of the embedded database in ${dir} failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(-500) || 'no output'}`,
+            ),
+          ),
     );
   });
 }

@@ -93,12 +93,7 @@ function duplicateIds(models: unknown, path: string): CatalogIssue[] {
   return issues;
 }
 
-function referenceIssues(
-  providers: ReadonlyMap<string, ProviderSchema>,
-  ref: unknown,
-  type: ModelType,
-  path: string,
-): CatalogIssue[] {
+function referenceIssues(providers: ReadonlyMap<string, ProviderSchema>, ref: unknown, type: ModelType, path: string): CatalogIssue[] {
   if (!isRecord(ref)) return [];
   const { provider: slug, model } = ref as Partial<ModelRefSchema>;
   if (typeof slug !== 'string' || slug === '') return [];

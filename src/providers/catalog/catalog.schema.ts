@@ -15,14 +15,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import {
-  baseUrlProblem,
-  modelIdProblem,
-  modelSizeProblem,
-  nameProblem,
-  priorityProblem,
-  VALUE_LIMITS,
-} from './catalog-values';
+import { baseUrlProblem, modelIdProblem, modelSizeProblem, nameProblem, priorityProblem, VALUE_LIMITS } from './catalog-values';
 import { CONFIG_KEY_PATTERN, MODEL_TYPES, PROBE_KINDS } from './catalog.types';
 
 /*
@@ -94,8 +87,7 @@ export class ProviderSchema {
   @IsArray(LIST('config key names'))
   @Matches(CONFIG_KEY_PATTERN, {
     each: true,
-    message: ({ value }) =>
-      `every entry must match ${CONFIG_KEY_PATTERN.source}` + badEntries(value, (v) => CONFIG_KEY_PATTERN.test(v)),
+    message: ({ value }) => `every entry must match ${CONFIG_KEY_PATTERN.source}` + badEntries(value, (v) => CONFIG_KEY_PATTERN.test(v)),
   })
   @ArrayUnique({ message: 'must not list a key twice' })
   @MaxItems(VALUE_LIMITS.requiredConfigKeys, 'keys')

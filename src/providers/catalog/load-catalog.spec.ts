@@ -82,9 +82,7 @@ describe('loadCatalog (shipped config/providers.yaml)', () => {
 
   it('declares the four built-in providers in file order with their probes and base URLs', () => {
     expect([...catalog.providers.keys()]).toEqual(['openai', 'anthropic', 'openrouter', 'ollama']);
-    expect(
-      [...catalog.providers.values()].map((p) => [p.slug, p.probe, p.baseUrl, p.requiresApiKey, p.requiredConfig]),
-    ).toEqual([
+    expect([...catalog.providers.values()].map((p) => [p.slug, p.probe, p.baseUrl, p.requiresApiKey, p.requiredConfig])).toEqual([
       ['openai', 'openai', 'https://api.openai.com/v1', true, ['OPENAI_API_KEY']],
       ['anthropic', 'anthropic', 'https://api.anthropic.com', true, ['ANTHROPIC_API_KEY']],
       ['openrouter', 'openrouter', 'https://openrouter.ai/api/v1', true, ['OPENROUTER_API_KEY']],
@@ -117,13 +115,7 @@ describe('loadCatalog (shipped config/providers.yaml)', () => {
     expect(catalog.defaults.text).toEqual({ provider: 'openai', model: 'gpt-4o-mini' });
     expect(catalog.defaults.embedding).toEqual({ provider: 'openai', model: 'text-embedding-3-small' });
     expect(catalog.fallbackChain.text.length).toBeGreaterThan(0);
-    expect([...catalog.operations.keys()]).toEqual([
-      'enrichment',
-      'classification',
-      'embedding',
-      'tagging',
-      'title_generation',
-    ]);
+    expect([...catalog.operations.keys()]).toEqual(['enrichment', 'classification', 'embedding', 'tagging', 'title_generation']);
     expect(catalog.operations.get('embedding')).toMatchObject({ modelType: 'embedding', enabled: true });
     expect(catalog.operations.get('tagging')).toMatchObject({ name: 'tagging', modelType: 'text' });
     expect(catalog.precedenceWeights).toEqual({
@@ -265,21 +257,17 @@ describe('parseCatalog', () => {
   });
 
   it('validates disabled operations too, so a typo cannot hide until someone enables it', () => {
-    expect(
-      issuesAfter((d) => (d.operations.tagging = { provider: 'anthropic', model: 'claude-hiaku', enabled: false })),
-    ).toEqual([{ path: 'operations.tagging.model', rule: 'provider "anthropic" offers no text model "claude-hiaku"' }]);
+    expect(issuesAfter((d) => (d.operations.tagging = { provider: 'anthropic', model: 'claude-hiaku', enabled: false }))).toEqual([
+      { path: 'operations.tagging.model', rule: 'provider "anthropic" offers no text model "claude-hiaku"' },
+    ]);
   });
 
   it('rejects bad provider slugs and operation names, quoting keys that are not plain words', () => {
     const rule = 'provider slug must match ^[a-z][a-z0-9_-]{1,62}$';
     expect(issuesAfter((d) => (d.providers.OpenAI = d.providers.openai))).toEqual([{ path: 'providers.OpenAI', rule }]);
-    expect(issuesAfter((d) => (d.providers['open ai'] = d.providers.openai))).toEqual([
-      { path: 'providers["open ai"]', rule },
-    ]);
+    expect(issuesAfter((d) => (d.providers['open ai'] = d.providers.openai))).toEqual([{ path: 'providers["open ai"]', rule }]);
     expect(issuesAfter((d) => (d.providers.x = d.providers.openai))).toEqual([{ path: 'providers.x', rule }]);
-    expect(issuesAfter((d) => (d.providers['a'.repeat(64)] = d.providers.openai))).toEqual([
-      { path: `providers.${'a'.repeat(64)}`, rule },
-    ]);
+    expect(issuesAfter((d) => (d.providers['a'.repeat(64)] = d.providers.openai))).toEqual([{ path: `providers.${'a'.repeat(64)}`, rule }]);
     expect(issuesAfter((d) => (d.operations['Title Generation'] = d.operations.tagging))).toEqual([
       { path: 'operations["Title Generation"]', rule: 'operation name must match ^[a-z][a-z0-9_-]{1,62}$' },
     ]);
@@ -293,25 +281,95 @@ describe('parseCatalog', () => {
   });
 
   it.each<[string, (d: any) => void, string, string]>([
-    ['probe', (d) => (d.providers.openai.probe = 'gemini'), 'providers.openai.probe', 'must be one of openai, anthropic, ollama, openrouter, openai_compatible'],
-    ['base_url scheme', (d) => (d.providers.openai.base_url = 'ftp://api.openai.com'), 'providers.openai.base_url', 'base URL must use http or https, not ftp'],
-    ['base_url credentials', (d) => (d.providers.openai.base_url = 'https://user:secret@api.openai.com'), 'providers.openai.base_url', 'base URL must not contain a user name or password'],
-    ['base_url garbage', (d) => (d.providers.openai.base_url = 'not a url'), 'providers.openai.base_url', 'base URL must be an absolute http(s) URL'],
+    [
+      'probe',
+      (d) => (d.providers.openai.probe = 'gemini'),
+      'providers.openai.probe',
+      'must be one of openai, anthropic, ollama, openrouter, openai_compatible',
+    ],
+    [
+      'base_url scheme',
+      (d) => (d.providers.openai.base_url = 'ftp://api.openai.com'),
+      'providers.openai.base_url',
+      'base URL must use http or https, not ftp',
+    ],
+    [
+      'base_url credentials',
+      (d) => (d.providers.openai.base_url = 'https://user:secret@api.openai.com'),
+      'providers.openai.base_url',
+      'base URL must not contain a user name or password',
+    ],
+    [
+      'base_url garbage',
+      (d) => (d.providers.openai.base_url = 'not a url'),
+      'providers.openai.base_url',
+      'base URL must be an absolute http(s) URL',
+    ],
     ['base_url type', (d) => (d.providers.openai.base_url = 443), 'providers.openai.base_url', 'must be an http:// or https:// URL'],
-    ['requires_api_key', (d) => (d.providers.openai.requires_api_key = 'yes'), 'providers.openai.requires_api_key', 'must be true or false'],
-    ['required_config', (d) => (d.providers.openai.required_config = ['OPENAI_API_KEY', 'openai_org']), 'providers.openai.required_config', 'every entry must match ^[A-Z][A-Z0-9_]{0,99}$ (bad: "openai_org")'],
-    ['required_config repeat', (d) => (d.providers.openai.required_config = ['A', 'A']), 'providers.openai.required_config', 'must not list a key twice'],
-    ['priority', (d) => (d.providers.openai.priority = -1), 'providers.openai.priority', 'must be an integer from 0 to 1000000 (lower = preferred)'],
+    [
+      'requires_api_key',
+      (d) => (d.providers.openai.requires_api_key = 'yes'),
+      'providers.openai.requires_api_key',
+      'must be true or false',
+    ],
+    [
+      'required_config',
+      (d) => (d.providers.openai.required_config = ['OPENAI_API_KEY', 'openai_org']),
+      'providers.openai.required_config',
+      'every entry must match ^[A-Z][A-Z0-9_]{0,99}$ (bad: "openai_org")',
+    ],
+    [
+      'required_config repeat',
+      (d) => (d.providers.openai.required_config = ['A', 'A']),
+      'providers.openai.required_config',
+      'must not list a key twice',
+    ],
+    [
+      'priority',
+      (d) => (d.providers.openai.priority = -1),
+      'providers.openai.priority',
+      'must be an integer from 0 to 1000000 (lower = preferred)',
+    ],
     ['display_name', (d) => (d.providers.openai.display_name = ''), 'providers.openai.display_name', 'must be a non-empty string'],
-    ['model id', (d) => delete d.providers.openai.text_models[0].id, 'providers.openai.text_models[0].id', 'must be 1-200 characters of A-Z a-z 0-9 and . _ : / @ + ~ -'],
-    ['model entry', (d) => (d.providers.openai.text_models[1] = 'gpt-4o-mini'), 'providers.openai.text_models[1]', 'must be a mapping with id, name, context_length'],
-    ['model list', (d) => (d.providers.anthropic.text_models = 'claude'), 'providers.anthropic.text_models', 'must be a list of text models'],
+    [
+      'model id',
+      (d) => delete d.providers.openai.text_models[0].id,
+      'providers.openai.text_models[0].id',
+      'must be 1-200 characters of A-Z a-z 0-9 and . _ : / @ + ~ -',
+    ],
+    [
+      'model entry',
+      (d) => (d.providers.openai.text_models[1] = 'gpt-4o-mini'),
+      'providers.openai.text_models[1]',
+      'must be a mapping with id, name, context_length',
+    ],
+    [
+      'model list',
+      (d) => (d.providers.anthropic.text_models = 'claude'),
+      'providers.anthropic.text_models',
+      'must be a list of text models',
+    ],
     ['missing defaults', (d) => delete d.defaults, 'defaults', 'must be a mapping (text and embedding defaults)'],
     ['missing default type', (d) => delete d.defaults.embedding, 'defaults.embedding', 'must be a mapping (provider, model)'],
     ['providers as a list', (d) => (d.providers = [d.providers.openai]), 'providers', 'must be a mapping (provider slug → provider)'],
-    ['weight', (d) => (d.precedence_weights.vault_preference = 'high'), 'precedence_weights.vault_preference', 'must be an integer (higher = tried earlier)'],
-    ['equal weights', (d) => (d.precedence_weights.global_default = 50), 'precedence_weights.global_default', 'must differ from operation (both 50): equal weights make the order ambiguous'],
-    ['unknown key', (d) => (d.providers.openai.displayName = 'OpenAI'), 'providers.openai.displayName', 'is not a known property (keys are snake_case: did you mean display_name?)'],
+    [
+      'weight',
+      (d) => (d.precedence_weights.vault_preference = 'high'),
+      'precedence_weights.vault_preference',
+      'must be an integer (higher = tried earlier)',
+    ],
+    [
+      'equal weights',
+      (d) => (d.precedence_weights.global_default = 50),
+      'precedence_weights.global_default',
+      'must differ from operation (both 50): equal weights make the order ambiguous',
+    ],
+    [
+      'unknown key',
+      (d) => (d.providers.openai.displayName = 'OpenAI'),
+      'providers.openai.displayName',
+      'is not a known property (keys are snake_case: did you mean display_name?)',
+    ],
     ['unknown top-level key', (d) => (d.fallbacks = []), 'fallbacks', 'is not a known property'],
   ])('rejects a bad %s with its path and rule', (_label, change, path, rule) => {
     expect(issuesAfter(change)).toEqual([{ path, rule }]);
@@ -439,7 +497,11 @@ describe('parseCatalog', () => {
       ['an emoji', 'gpt-😀', ID_RULE],
       ['a quote', 'gpt-"4o"', ID_RULE],
       ['a number', 42, ID_RULE],
-      ['a pasted key', 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx', 'looks like an API key (known vendor prefix); secrets belong in the credentials API'],
+      [
+        'a pasted key',
+        'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx',
+        'looks like an API key (known vendor prefix); secrets belong in the credentials API',
+      ],
     ])('rejects a model id with %s', (_label, id, rule) => {
       expect(issuesAfter((d) => (d.providers.openai.embedding_models[0].id = id))).toContainEqual({
         path: 'providers.openai.embedding_models[0].id',
@@ -469,7 +531,11 @@ describe('parseCatalog', () => {
     it.each<[string, string, string]>([
       ['a NUL written as a YAML escape', '"Open\\0AI"', 'contains a control character (U+0000) at index 4'],
       ['a newline written as a YAML escape', '"Open\\nAI"', 'contains a control character (U+000A) at index 4'],
-      ['a lone surrogate written as a YAML escape', '"Open\\uD800AI"', 'contains an unpaired UTF-16 surrogate (U+D800) at index 4, which is not valid Unicode'],
+      [
+        'a lone surrogate written as a YAML escape',
+        '"Open\\uD800AI"',
+        'contains an unpaired UTF-16 surrogate (U+D800) at index 4, which is not valid Unicode',
+      ],
       ['256 characters', 'd'.repeat(256), 'must be at most 255 characters'],
     ])('rejects a display_name with %s', (_label, yamlValue, rule) => {
       const text = stringify(validDoc()).replace('display_name: OpenAI', `display_name: ${yamlValue}`);
@@ -529,9 +595,7 @@ describe('parseCatalog', () => {
   it('rejects a provider that offers no models at all', () => {
     const doc = validDoc();
     doc.providers.empty = { ...doc.providers.anthropic, text_models: [] };
-    expect(issuesOf(stringify(doc))).toEqual([
-      { path: 'providers.empty', rule: 'must offer at least one text or embedding model' },
-    ]);
+    expect(issuesOf(stringify(doc))).toEqual([{ path: 'providers.empty', rule: 'must offer at least one text or embedding model' }]);
   });
 
   it('rejects a document that is not a mapping', () => {
@@ -601,9 +665,7 @@ describe('parseCatalog', () => {
 
 describe('loadCatalog (file errors)', () => {
   it('names the missing file', () => {
-    expect(() => loadCatalog('config/does-not-exist.yaml')).toThrow(
-      'config/does-not-exist.yaml: cannot read the catalog: file not found',
-    );
+    expect(() => loadCatalog('config/does-not-exist.yaml')).toThrow('config/does-not-exist.yaml: cannot read the catalog: file not found');
   });
 
   it('uses the given path as the file label in every message', () => {

@@ -49,7 +49,12 @@ export function planSync(catalog: Catalog, existing: ExistingProviderRow[], prun
       plan.result.overridden.push({ provider: entry.slug, field: 'priority', catalog: desired.priority, operator: row.priorityOverride });
     }
     if (row.capabilitiesOverride !== null && row.capabilitiesOverride !== undefined) {
-      plan.result.overridden.push({ provider: entry.slug, field: 'capabilities', catalog: desired.capabilities, operator: row.capabilitiesOverride });
+      plan.result.overridden.push({
+        provider: entry.slug,
+        field: 'capabilities',
+        catalog: desired.capabilities,
+        operator: row.capabilitiesOverride,
+      });
     }
     if (changes.length > 0) {
       plan.updates.push(desired);

@@ -1,11 +1,5 @@
 import { InvalidInputError } from '../providers.errors';
-import {
-  assertApiKey,
-  assertCredentialType,
-  assertExpiresAt,
-  MAX_API_KEY_LENGTH,
-  TIMESTAMPTZ_MIN,
-} from './credential-input.rules';
+import { assertApiKey, assertCredentialType, assertExpiresAt, MAX_API_KEY_LENGTH, TIMESTAMPTZ_MIN } from './credential-input.rules';
 
 function failure(fn: () => unknown): InvalidInputError {
   try {
@@ -112,15 +106,15 @@ describe(assertExpiresAt.name, () => {
     expect(failure(() => assertExpiresAt(value, now))).toMatchObject({ field: 'expiresAt', rule: 'must be a valid date or null' });
   });
 
-  it.each([
-    new Date(-8.64e15),
-    new Date(TIMESTAMPTZ_MIN.getTime() - 1),
-  ])('rejects %p, before the start of timestamptz, instead of a raw "out of range"', (date) => {
-    expect(failure(() => assertExpiresAt(date, now))).toMatchObject({
-      field: 'expiresAt',
-      rule: 'must be within the PostgreSQL timestamptz range (4714 BC to 294276 AD)',
-    });
-  });
+  it.each([new Date(-8.64e15), new Date(TIMESTAMPTZ_MIN.getTime() - 1)])(
+    'rejects %p, before the start of timestamptz, instead of a raw "out of range"',
+    (date) => {
+      expect(failure(() => assertExpiresAt(date, now))).toMatchObject({
+        field: 'expiresAt',
+        rule: 'must be within the PostgreSQL timestamptz range (4714 BC to 294276 AD)',
+      });
+    },
+  );
 
   it.each([now, new Date(now.getTime() - 1), new Date('2020-01-01T00:00:00Z'), TIMESTAMPTZ_MIN])(
     'rejects the past or present date %p: it would replace a working key with an expired one',
@@ -146,13 +140,10 @@ describe(assertCredentialType.name, () => {
     expect(assertCredentialType(type)).toBe(type);
   });
 
-  it.each(['', 'API_KEY', '1key', '_key', 'api-key', 'api key', 'a'.repeat(51), 'api_key\u0000', 'api_key\n', 42])(
-    'rejects %j',
-    (type) => {
-      expect(failure(() => assertCredentialType(type))).toMatchObject({
-        field: 'credentialType',
-        rule: 'must be lower_snake_case, 1-50 characters',
-      });
-    },
-  );
+  it.each(['', 'API_KEY', '1key', '_key', 'api-key', 'api key', 'a'.repeat(51), 'api_key\u0000', 'api_key\n', 42])('rejects %j', (type) => {
+    expect(failure(() => assertCredentialType(type))).toMatchObject({
+      field: 'credentialType',
+      rule: 'must be lower_snake_case, 1-50 characters',
+    });
+  });
 });

@@ -57,14 +57,15 @@ export class CredentialsService {
 
     // The config row first (from the catalog, for a provider stored before any sync): the database
     // links the credential to it, and would otherwise create a bare one named after the slug.
-    const configXid = !known && entry
-      ? await this.configs.insertIfMissing({
-          provider,
-          displayName: entry.displayName,
-          priority: entry.priority,
-          capabilities: capabilitiesFromCatalog(entry),
-        })
-      : null;
+    const configXid =
+      !known && entry
+        ? await this.configs.insertIfMissing({
+            provider,
+            displayName: entry.displayName,
+            priority: entry.priority,
+            capabilities: capabilitiesFromCatalog(entry),
+          })
+        : null;
     const encryptedCredentials = this.keyRing.encrypt(apiKey, credentialAad(provider, credentialType, destinationOf(metadata)));
     const { row } = await this.state.write(this.snapshotProviders(provider, credentialType, configXid !== null), async () => {
       const written = await this.credentials.upsert({
@@ -166,7 +167,12 @@ export class CredentialsService {
             result.rotated++;
             return [{ id: row.id, envelope: this.keyRing.encrypt(plaintext, this.aadOf(row)) }];
           } catch (error) {
-            result.failed.push({ id: row.id, provider: row.provider, credentialType: row.credentialType, reason: (error as Error).message });
+            result.failed.push({
+              id: row.id,
+              provider: row.provider,
+              credentialType: row.credentialType,
+              reason: (error as Error).message,
+            });
             return [];
           }
         }),

@@ -53,9 +53,7 @@ export class KeyRing {
         throw new KeyRingError(`${source}: key id "${id}" appears more than once; give every key its own id`);
       }
       if (key.length !== KEY_BYTES) {
-        throw new KeyRingError(
-          `${source}: key "${id}" must decode to ${KEY_BYTES} bytes, got ${key.length}; ${GENERATE_HINT}`,
-        );
+        throw new KeyRingError(`${source}: key "${id}" must decode to ${KEY_BYTES} bytes, got ${key.length}; ${GENERATE_HINT}`);
       }
       if (key.every((byte) => byte === key[0])) {
         throw new KeyRingError(`${source}: key "${id}" has every byte equal, which looks like a placeholder; ${GENERATE_HINT}`);
@@ -151,9 +149,7 @@ export function parseKeyRing(spec: KeyRingSpec): KeyRing {
       key: decodeKey(text.trim(), variable, SINGLE_KEY_ID),
     }));
   }
-  throw new KeyRingError(
-    `No credentials key configured: set CREDENTIALS_KEYS (id:base64key,...) or CREDENTIALS_KEY; ${GENERATE_HINT}`,
-  );
+  throw new KeyRingError(`No credentials key configured: set CREDENTIALS_KEYS (id:base64key,...) or CREDENTIALS_KEY; ${GENERATE_HINT}`);
 }
 
 /** A fresh random key as base64 (e.g. for the embedded database's default key file). */

@@ -74,7 +74,9 @@ describe(`${validateBaseUrl.name} with a configured policy`, () => {
   const policy = EgressPolicy.from({ blockedRanges: ['10.0.0.0/8', '::1/128'], allowedRanges: ['169.254.10.0/24'] });
 
   it('refuses literals in the configured ranges, IPv4 inside IPv6 included', () => {
-    expect(() => validateBaseUrl('http://10.1.2.3:8000/v1', policy)).toThrow(/10\.1\.2\.3 is not allowed: in a blocked range \(10\.0\.0\.0\/8\)/);
+    expect(() => validateBaseUrl('http://10.1.2.3:8000/v1', policy)).toThrow(
+      /10\.1\.2\.3 is not allowed: in a blocked range \(10\.0\.0\.0\/8\)/,
+    );
     expect(() => validateBaseUrl('http://[::ffff:10.1.2.3]/v1', policy)).toThrow(/inside IPv6/);
     expect(() => validateBaseUrl('http://[::1]:11434', policy)).toThrow(/in a blocked range/);
   });

@@ -78,9 +78,12 @@ describe(EgressPolicy.name, () => {
       expect(configured.addressReason(address)).toMatch(reason);
     });
 
-    it.each(['10.9.1.1', '::ffff:10.9.1.1', '169.254.7.7', '192.168.1.1', '8.8.8.8'])('allows %s (an exception or not listed)', (address) => {
-      expect(configured.addressReason(address)).toBeNull();
-    });
+    it.each(['10.9.1.1', '::ffff:10.9.1.1', '169.254.7.7', '192.168.1.1', '8.8.8.8'])(
+      'allows %s (an exception or not listed)',
+      (address) => {
+        expect(configured.addressReason(address)).toBeNull();
+      },
+    );
   });
 
   it('an invalid entry is a module option error naming it', () => {

@@ -148,7 +148,10 @@ function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4[] {
   // NAT64 local-use 64:ff9b:1::/48, with any RFC 6052 prefix length inside it (the u-octet, byte 8, is skipped).
   if (address.match(NAT64_LOCAL_PREFIX)) {
     for (const start of [6, 7, 9, 12]) {
-      const bytes = b.slice(start, 16).filter((_, i) => start + i !== 8).slice(0, 4);
+      const bytes = b
+        .slice(start, 16)
+        .filter((_, i) => start + i !== 8)
+        .slice(0, 4);
       found.push(v4(bytes));
     }
   }

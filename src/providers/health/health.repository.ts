@@ -7,7 +7,10 @@ import { REGISTRY_DATA_SOURCE } from '../providers.options';
 import type { HealthStatus } from '../selection/registry-snapshot';
 
 /** What a probe needs of a provider's row. */
-export type ProbeTarget = Pick<ProviderConfig, 'id' | 'provider' | 'enabled' | 'capabilities' | 'capabilitiesOverride' | 'consecutiveFailures'>;
+export type ProbeTarget = Pick<
+  ProviderConfig,
+  'id' | 'provider' | 'enabled' | 'capabilities' | 'capabilitiesOverride' | 'consecutiveFailures'
+>;
 
 export interface ProbeRecord {
   status: HealthStatus;

@@ -69,8 +69,7 @@ export class HealthService {
       if (outcome.status === 'fulfilled') {
         results.push(outcome.value.result);
         xids.push(outcome.value.xid);
-      }
-      else if (outcome.reason instanceof HealthCheckCancelledError) cancelled++;
+      } else if (outcome.reason instanceof HealthCheckCancelledError) cancelled++;
       else errors.push({ provider: rows[i].provider, error: (outcome.reason as Error)?.message ?? String(outcome.reason) });
     });
     for (const { provider, error } of errors) this.logger.warn(`Health check of ${provider} failed: ${error}`);
@@ -130,15 +129,17 @@ export class HealthService {
     const capabilities = effectiveCapabilities(row);
     const kind = (capabilities.probe ?? entry?.probe) as ProbeKind | undefined;
     const requiresApiKey = capabilities.requiresApiKey ?? entry?.requiresApiKey ?? true;
-    const notProbed = (reason: string) => (streak: number): Verdict => ({
-      status: 'unknown',
-      reason,
-      latencyMs: null,
-      consecutiveFailures: streak,
-      listedModels: null,
-      missingModels: [],
-      probed: false,
-    });
+    const notProbed =
+      (reason: string) =>
+      (streak: number): Verdict => ({
+        status: 'unknown',
+        reason,
+        latencyMs: null,
+        consecutiveFailures: streak,
+        listedModels: null,
+        missingModels: [],
+        probed: false,
+      });
     if (!kind) return notProbed('no probe kind: the provider is not in the catalog and its capabilities name none');
     let credential: ActiveCredential | null;
     try {
@@ -190,6 +191,11 @@ export class HealthService {
  * write the database could point elsewhere. Without a key there is nothing to leak, so an
  * operator's capabilities may name the URL (a keyless self-hosted server).
  */
-function probeDestination(bound: string | null, catalogBaseUrl: string | undefined, columnBaseUrl: string | undefined, withKey: boolean): string {
+function probeDestination(
+  bound: string | null,
+  catalogBaseUrl: string | undefined,
+  columnBaseUrl: string | undefined,
+  withKey: boolean,
+): string {
   return bound ?? catalogBaseUrl ?? (withKey ? '' : (columnBaseUrl ?? ''));
 }

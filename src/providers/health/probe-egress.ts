@@ -19,7 +19,11 @@ export class EgressBlockedError extends DomainError {
 }
 
 /** dns.lookup's shape, so tests can resolve names to chosen addresses without a DNS server. */
-export type Resolver = (hostname: string, options: { all: true; family?: number; hints?: number }, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+export type Resolver = (
+  hostname: string,
+  options: { all: true; family?: number; hints?: number },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /**
  * How probes reach the network: an undici Agent whose every connection is checked against the

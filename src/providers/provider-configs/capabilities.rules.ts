@@ -1,13 +1,6 @@
 import { quoteInput } from '../../common/json-guard/text-rules';
 import { secretValueKind } from '../../common/json-guard/secret-like';
-import {
-  baseUrlProblem,
-  modelIdProblem,
-  modelSizeProblem,
-  nameProblem,
-  secretProblem,
-  VALUE_LIMITS,
-} from '../catalog/catalog-values';
+import { baseUrlProblem, modelIdProblem, modelSizeProblem, nameProblem, secretProblem, VALUE_LIMITS } from '../catalog/catalog-values';
 import { CONFIG_KEY_PATTERN, EmbeddingModel, PROBE_KINDS, ProbeKind, TextModel } from '../catalog/catalog.types';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
 import { validateBaseUrl } from '../health/base-url.policy';
@@ -38,9 +31,11 @@ export function assertCapabilities(value: unknown): ProviderCapabilities {
     throw new InvalidInputError('capabilities.requiresApiKey', 'must be true or false');
   }
   const requiredConfig = configKeys(input.requiredConfig, 'capabilities.requiredConfig');
-  const textModels = models(input.textModels, 'capabilities.textModels', 'contextLength').map(
-    ({ id, name, size }): TextModel => ({ id, name, contextLength: size }),
-  );
+  const textModels = models(input.textModels, 'capabilities.textModels', 'contextLength').map(({ id, name, size }): TextModel => ({
+    id,
+    name,
+    contextLength: size,
+  }));
   const embeddingModels = models(input.embeddingModels, 'capabilities.embeddingModels', 'dimensions').map(
     ({ id, name, size }): EmbeddingModel => ({ id, name, dimensions: size }),
   );
@@ -73,11 +68,7 @@ function configKeys(list: unknown, field: string): string[] {
   return [...(items as string[])].sort();
 }
 
-function models(
-  list: unknown,
-  field: string,
-  sizeKey: 'contextLength' | 'dimensions',
-): Array<{ id: string; name: string; size: number }> {
+function models(list: unknown, field: string, sizeKey: 'contextLength' | 'dimensions'): Array<{ id: string; name: string; size: number }> {
   const what = sizeKey === 'contextLength' ? 'text models' : 'embedding models';
   const items = boundedList(list, field, VALUE_LIMITS.modelsPerType, what);
   const firstIndexOf = new Map<string, number>();

@@ -120,7 +120,16 @@ export class ProviderConfigRepository {
       const existing = await manager
         .getRepository(ProviderConfig)
         .createQueryBuilder('p')
-        .select(['p.id', 'p.provider', 'p.displayName', 'p.priority', 'p.priorityOverride', 'p.capabilities', 'p.capabilitiesOverride', 'p.enabled'])
+        .select([
+          'p.id',
+          'p.provider',
+          'p.displayName',
+          'p.priority',
+          'p.priorityOverride',
+          'p.capabilities',
+          'p.capabilitiesOverride',
+          'p.enabled',
+        ])
         .orderBy('p.provider')
         .setLock('pessimistic_write')
         .getMany();

@@ -100,12 +100,7 @@ describe(checkAvailability.name, () => {
 describe(listAvailableProviders.name, () => {
   it('lists available providers by priority (lower first), then slug', () => {
     // gamma and delta share priority 30: the slug breaks the tie.
-    expect(listAvailableProviders(snapshotOf(), undefined, NOW).map((p) => p.provider)).toEqual([
-      'alpha',
-      'beta',
-      'delta',
-      'gamma',
-    ]);
+    expect(listAvailableProviders(snapshotOf(), undefined, NOW).map((p) => p.provider)).toEqual(['alpha', 'beta', 'delta', 'gamma']);
   });
 
   it('leaves out unavailable providers and those without a model of the type', () => {

@@ -70,7 +70,10 @@ export function checkAvailability(
   if (modelType && state.models[modelType].length === 0) {
     return unavailable('no_model_of_type', `provider ${q(provider)} offers no ${modelType} models`);
   }
-  if (model !== undefined && !(modelType ? state.models[modelType].includes(model) : MODEL_TYPES.some((type) => state.models[type].includes(model)))) {
+  if (
+    model !== undefined &&
+    !(modelType ? state.models[modelType].includes(model) : MODEL_TYPES.some((type) => state.models[type].includes(model)))
+  ) {
     const other = modelType && MODEL_TYPES.find((type) => type !== modelType && state.models[type].includes(model));
     const hint = other ? ` (it is ${other === 'embedding' ? 'an embedding' : 'a text'} model)` : '';
     const what = modelType ? `${modelType} model` : 'model';
@@ -101,11 +104,7 @@ export function listAvailableProviders(
 }
 
 /** Every model of an available provider, providers in listAvailableProviders order, models in list order. */
-export function listAvailableModels(
-  snapshot: RegistrySnapshot,
-  modelType?: ModelType,
-  now: Date | number = Date.now(),
-): AvailableModel[] {
+export function listAvailableModels(snapshot: RegistrySnapshot, modelType?: ModelType, now: Date | number = Date.now()): AvailableModel[] {
   const types = modelType ? [modelType] : MODEL_TYPES;
   return listAvailableProviders(snapshot, modelType, now).flatMap((state) =>
     types.flatMap((type) => state.models[type].map((model) => ({ provider: state.provider, model, modelType: type }))),

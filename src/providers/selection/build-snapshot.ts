@@ -17,7 +17,12 @@ export function effectivePriority(row: Pick<ProviderConfig, 'priority' | 'priori
   return row.priorityOverride ?? row.priority;
 }
 
-function credentialState(credential: AICredential | undefined, requiresApiKey: boolean, decryptable: DecryptCheck, now: number): CredentialState {
+function credentialState(
+  credential: AICredential | undefined,
+  requiresApiKey: boolean,
+  decryptable: DecryptCheck,
+  now: number,
+): CredentialState {
   if (!credential) return requiresApiKey ? 'missing' : 'not_required';
   if (!credential.isActive) return 'inactive';
   if (credential.expiresAt && credential.expiresAt.getTime() <= now) return 'expired';

@@ -228,7 +228,11 @@ export class RegistryStateService implements OnModuleDestroy {
     const now = Date.now();
     const states = rows.map((row) => toProviderState(row, this.catalog, this.decryptable, now));
     const found = new Set(states.map((state) => state.provider));
-    this.snapshot = applyChanges(this.snapshot, states, providers.filter((provider) => !found.has(provider)));
+    this.snapshot = applyChanges(
+      this.snapshot,
+      states,
+      providers.filter((provider) => !found.has(provider)),
+    );
   }
 
   private async loadAll(): Promise<void> {

@@ -79,10 +79,7 @@ describe(selectModel.name, () => {
 
       const viaDefault = selectModel(snapshotOf({ gamma: { credential: 'inactive' } }), noPrefs);
       expect(viaDefault).toMatchObject({ provider: 'alpha', model: 'a1', source: 'global_default' });
-      expect(brief(viaDefault.skipped)).toEqual([
-        'vault_preference alpha/a9 unknown_model',
-        'operation gamma/g1 credential_inactive',
-      ]);
+      expect(brief(viaDefault.skipped)).toEqual(['vault_preference alpha/a9 unknown_model', 'operation gamma/g1 credential_inactive']);
     });
 
     it('takes the order from the catalog weights, not from the code', () => {

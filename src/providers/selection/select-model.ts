@@ -88,13 +88,7 @@ export function selectModel(snapshot: RegistrySnapshot, request: SelectionReques
       }
       seen.push(candidate);
 
-      const availability = checkAvailability(
-        snapshot,
-        candidate.provider,
-        request.modelType,
-        candidate.model ?? undefined,
-        now,
-      );
+      const availability = checkAvailability(snapshot, candidate.provider, request.modelType, candidate.model ?? undefined, now);
       if (!availability.available) {
         skipped.push({ candidate, reason: availability.reason, detail: availability.detail });
       } else if (candidate.model === null) {

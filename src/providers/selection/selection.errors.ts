@@ -32,9 +32,7 @@ export class UnknownOperationError extends SelectionError {
     readonly operation: string,
     readonly knownOperations: readonly string[],
   ) {
-    super(
-      `unknown operation ${quoteInput(operation)} (known: ${knownOperations.length > 0 ? knownOperations.join(', ') : 'none'})`,
-    );
+    super(`unknown operation ${quoteInput(operation)} (known: ${knownOperations.length > 0 ? knownOperations.join(', ') : 'none'})`);
   }
 }
 

@@ -119,7 +119,13 @@ export class UsageRepository {
  * Writes `deltas` inside a savepoint; when the database refuses them for good, halves the set until
  * the refused deltas stand alone, so one bad entry costs O(log n) statements and blocks nothing else.
  */
-async function addIsolating(manager: EntityManager, table: UsageTable, write: Write, deltas: UsageDelta[], dropped: DroppedUsage[]): Promise<void> {
+async function addIsolating(
+  manager: EntityManager,
+  table: UsageTable,
+  write: Write,
+  deltas: UsageDelta[],
+  dropped: DroppedUsage[],
+): Promise<void> {
   if (deltas.length === 0) return;
   await manager.query('SAVEPOINT usage_part');
   try {

@@ -221,10 +221,12 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
 
   private logDropped(batch: FlushBatch, dropped: DroppedUsage[]): void {
     const providers = dropped.filter((d) => d.table === 'provider_configs').length;
-    const shown = dropped.slice(0, 10).map(
-      ({ table, delta, reason }) =>
-        `${table} ${delta.key} (+${delta.requests} requests, +${delta.inputTokens} input and +${delta.outputTokens} output tokens): ${reason}`,
-    );
+    const shown = dropped
+      .slice(0, 10)
+      .map(
+        ({ table, delta, reason }) =>
+          `${table} ${delta.key} (+${delta.requests} requests, +${delta.inputTokens} input and +${delta.outputTokens} output tokens): ${reason}`,
+      );
     this.logger.error(
       `Usage flush ${batch.id} left out ${providers} of ${batch.providers.size} provider entries and ${dropped.length - providers} of ` +
         `${batch.credentials.size} credential entries that the database refuses for good; the rest was written. ` +

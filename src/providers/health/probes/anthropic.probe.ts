@@ -42,9 +42,7 @@ async function confirmMissing(
   headers: Record<string, string>,
   deadline: ProbeDeadline,
 ): Promise<string[]> {
-  const lookups = await runBounded(unlisted, 4, (id) =>
-    probeGetJson({ url: `${modelsUrl}/${encodeURIComponent(id)}`, headers }, deadline),
-  );
+  const lookups = await runBounded(unlisted, 4, (id) => probeGetJson({ url: `${modelsUrl}/${encodeURIComponent(id)}`, headers }, deadline));
   return unlisted.filter((_, i) => {
     const lookup = lookups[i];
     return lookup.status === 'fulfilled' && lookup.value.kind === 'failed' && lookup.value.status === 404;

@@ -31,7 +31,9 @@ describe(removeKeyFragments.name, () => {
   });
 
   it('keeps text that shares fewer than 8 characters with the key', () => {
-    expect(removeKeyFragments(`HTTP 401 (invalid_api_key) near ${KEY.slice(3, 10)}`, [KEY])).toBe(`HTTP 401 (invalid_api_key) near ${KEY.slice(3, 10)}`);
+    expect(removeKeyFragments(`HTTP 401 (invalid_api_key) near ${KEY.slice(3, 10)}`, [KEY])).toBe(
+      `HTTP 401 (invalid_api_key) near ${KEY.slice(3, 10)}`,
+    );
   });
 
   it('leaves text alone for keys shorter than a fragment, and without keys', () => {

@@ -8,12 +8,9 @@ describe('model-list', () => {
       expect(idsFromList({ data: [] }, 'data', ['id'])).toEqual([]);
     });
 
-    it.each([null, 'text', [], {}, { data: {} }, { data: [1] }, { data: [{ id: 7 }] }, { data: [{ name: 'a' }] }])(
-      'rejects %j',
-      (body) => {
-        expect(idsFromList(body, 'data', ['id'])).toBeNull();
-      },
-    );
+    it.each([null, 'text', [], {}, { data: {} }, { data: [1] }, { data: [{ id: 7 }] }, { data: [{ name: 'a' }] }])('rejects %j', (body) => {
+      expect(idsFromList(body, 'data', ['id'])).toBeNull();
+    });
   });
 
   describe(findMissingModels.name, () => {

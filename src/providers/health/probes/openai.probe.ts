@@ -16,5 +16,10 @@ export const openAiProbe = defineProbe(async (target, baseUrl, deadline) => {
 
   const ids = idsFromList(reply.body, 'data', ['id']);
   if (!ids) return unexpectedBody(reply, '{ data: [{ id }] }');
-  return { kind: 'ok', latencyMs: reply.latencyMs, listedModels: ids.length, missingModels: findMissingModels(target.catalogModelIds, ids) };
+  return {
+    kind: 'ok',
+    latencyMs: reply.latencyMs,
+    listedModels: ids.length,
+    missingModels: findMissingModels(target.catalogModelIds, ids),
+  };
 });

@@ -24,7 +24,8 @@ const MODELS_MAX_BYTES = 4 * 1024 * 1024;
 export const openRouterProbe = defineProbe(async (target, baseUrl, deadline) => {
   const headers: Record<string, string> = target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {};
   // Started first so both run at once; if the key fails, returning disposes the deadline and aborts it.
-  const modelsPending = target.catalogModelIds.length > 0 ? probeGetJson({ url: `${baseUrl}/models`, maxBytes: MODELS_MAX_BYTES }, deadline) : null;
+  const modelsPending =
+    target.catalogModelIds.length > 0 ? probeGetJson({ url: `${baseUrl}/models`, maxBytes: MODELS_MAX_BYTES }, deadline) : null;
   const keyReply = await probeGetJson({ url: `${baseUrl}/key`, headers }, deadline);
   if (keyReply.kind === 'failed') return keyReply.outcome;
 
@@ -44,7 +45,10 @@ export const openRouterProbe = defineProbe(async (target, baseUrl, deadline) => 
   return { kind: 'ok', latencyMs: keyReply.latencyMs, ...drift(target.catalogModelIds, await modelsPending) };
 });
 
-function drift(catalogIds: string[], reply: HttpReply | null): Pick<Extract<ProbeOutcome, { kind: 'ok' }>, 'listedModels' | 'missingModels'> {
+function drift(
+  catalogIds: string[],
+  reply: HttpReply | null,
+): Pick<Extract<ProbeOutcome, { kind: 'ok' }>, 'listedModels' | 'missingModels'> {
   const ids = reply?.kind === 'json' ? idsFromList(reply.body, 'data', ['id']) : null;
   if (!ids) return { listedModels: null, missingModels: [] };
   return { listedModels: ids.length, missingModels: findMissingModels(catalogIds, ids, normaliseOpenRouterModel) };

@@ -36,8 +36,18 @@ describe('probe-detail', () => {
 
   describe(providerErrorFields.name, () => {
     it.each([
-      ['openai', 401, '{"error":{"message":"Incorrect API key","type":"invalid_request_error","code":"invalid_api_key"}}', ['invalid_request_error', 'invalid_api_key']],
-      ['anthropic', 401, '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}', ['authentication_error']],
+      [
+        'openai',
+        401,
+        '{"error":{"message":"Incorrect API key","type":"invalid_request_error","code":"invalid_api_key"}}',
+        ['invalid_request_error', 'invalid_api_key'],
+      ],
+      [
+        'anthropic',
+        401,
+        '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}',
+        ['authentication_error'],
+      ],
       ['openrouter (code is the status)', 401, '{"error":{"message":"User not found.","code":401}}', []],
       ['google-style status', 403, '{"error":{"code":403,"message":"denied","status":"PERMISSION_DENIED"}}', ['PERMISSION_DENIED']],
       ['top-level fields', 400, '{"type":"bad_request","code":"E42","message":"x"}', ['bad_request', 'E42']],
@@ -73,7 +83,10 @@ describe('probe-detail', () => {
       [{ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND x.invalid' }, 'host not found'],
       [{ code: 'UND_ERR_SOCKET', message: 'other side closed' }, 'connection closed by server'],
       [{ code: 'CERT_HAS_EXPIRED', message: 'certificate has expired' }, 'TLS error: CERT_HAS_EXPIRED'],
-      [{ code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'ssl3_get_record:wrong version number\n…' }, 'TLS error: ERR_SSL_WRONG_VERSION_NUMBER'],
+      [
+        { code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'ssl3_get_record:wrong version number\n…' },
+        'TLS error: ERR_SSL_WRONG_VERSION_NUMBER',
+      ],
       [{ message: 'bad port' }, 'network error: bad port'],
     ])('%j → %s', (cause, expected) => {
       expect(describeNetworkError(fetchFailed(cause))).toBe(expected);
@@ -87,7 +100,9 @@ describe('probe-detail', () => {
     });
 
     it('scrubs secrets from unknown messages', () => {
-      expect(describeNetworkError(new Error('failed for my-secret-value'), ['my-secret-value'])).toBe('network error: failed for [redacted]');
+      expect(describeNetworkError(new Error('failed for my-secret-value'), ['my-secret-value'])).toBe(
+        'network error: failed for [redacted]',
+      );
     });
   });
 });

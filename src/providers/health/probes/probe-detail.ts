@@ -27,8 +27,11 @@ export function redact(text: string, secrets: readonly string[] = []): string {
 
 /** One line, printable, bounded, secret-free. */
 export function tidy(text: string, secrets: readonly string[] = []): string {
-  // eslint-disable-next-line no-control-regex
-  const line = redact(text, secrets).replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const line = redact(text, secrets)
+    // eslint-disable-next-line no-control-regex -- control characters are what is removed
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL - 1)}…` : line;
 }
 

@@ -27,7 +27,9 @@ describe(failureForStatus.name, () => {
     expect(failureForStatus(429, ['rate_limit_error'], '12', 5).detail).toBe('HTTP 429 (rate_limit_error) (retry after 12s)');
     expect(failureForStatus(429, [], null, 5).detail).toBe('HTTP 429');
     expect(failureForStatus(404, [], null, 5).detail).toBe('HTTP 404 (check the base URL)');
-    expect(failureForStatus(401, ['invalid_request_error', 'invalid_api_key'], null, 5).detail).toBe('HTTP 401 (invalid_request_error, invalid_api_key)');
+    expect(failureForStatus(401, ['invalid_request_error', 'invalid_api_key'], null, 5).detail).toBe(
+      'HTTP 401 (invalid_request_error, invalid_api_key)',
+    );
   });
 });
 
@@ -122,18 +124,29 @@ describe(probeGetJson.name, () => {
   });
 
   it('stops reading a body at the size cap, and the rest is never sent', async () => {
-    expect(await get('/huge')).toMatchObject({ kind: 'failed', status: 200, outcome: { kind: 'transient', detail: 'response too large: body over 2 MB not read' } });
+    expect(await get('/huge')).toMatchObject({
+      kind: 'failed',
+      status: 200,
+      outcome: { kind: 'transient', detail: 'response too large: body over 2 MB not read' },
+    });
     await waitFor(() => sent.has('/huge'));
     expect(sent.get('/huge')!.written).toBeLessThan(sent.get('/huge')!.total);
   });
 
   it('refuses an announced length over the cap before reading, and honours a larger cap', async () => {
-    expect(await get('/sized')).toMatchObject({ kind: 'failed', status: 200, outcome: { detail: 'response too large: body over 2 MB not read' } });
+    expect(await get('/sized')).toMatchObject({
+      kind: 'failed',
+      status: 200,
+      outcome: { detail: 'response too large: body over 2 MB not read' },
+    });
     await waitFor(() => sent.has('/sized'));
     expect(sent.get('/sized')!.written).toBeLessThan(sent.get('/sized')!.total);
     const deadline = new ProbeDeadline(5000);
     try {
-      expect(await probeGetJson({ url: `${base}/sized`, maxBytes: 16 * 1024 * 1024 }, deadline)).toMatchObject({ kind: 'json', status: 200 });
+      expect(await probeGetJson({ url: `${base}/sized`, maxBytes: 16 * 1024 * 1024 }, deadline)).toMatchObject({
+        kind: 'json',
+        status: 200,
+      });
     } finally {
       deadline.dispose();
     }
@@ -146,7 +159,11 @@ describe(probeGetJson.name, () => {
   });
 
   it('reports a dropped connection', async () => {
-    expect(await get('/drop')).toMatchObject({ kind: 'failed', status: null, outcome: { kind: 'transient', detail: 'connection closed by server' } });
+    expect(await get('/drop')).toMatchObject({
+      kind: 'failed',
+      status: null,
+      outcome: { kind: 'transient', detail: 'connection closed by server' },
+    });
   });
 });
 

@@ -23,6 +23,7 @@ export function probeFor(kind: ProbeKind): Probe | undefined {
  */
 export function runProbe(target: ProbeTarget, opts: ProbeOptions): Promise<ProbeOutcome> {
   const probe = probeFor(target.kind);
-  if (!probe) return Promise.resolve({ kind: 'transient', latencyMs: 0, detail: `no health probe for provider kind "${String(target.kind)}"` });
+  if (!probe)
+    return Promise.resolve({ kind: 'transient', latencyMs: 0, detail: `no health probe for provider kind "${String(target.kind)}"` });
   return probe.probe(target, opts);
 }

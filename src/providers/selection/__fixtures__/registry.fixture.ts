@@ -80,10 +80,7 @@ export function fixtureCatalog(yaml = FIXTURE_YAML): Catalog {
  * (built the way the registry service would: models from the capabilities written by sync),
  * with per-provider overrides.
  */
-export function snapshotOf(
-  overrides: Record<string, Partial<ProviderState>> = {},
-  catalog: Catalog = fixtureCatalog(),
-): RegistrySnapshot {
+export function snapshotOf(overrides: Record<string, Partial<ProviderState>> = {}, catalog: Catalog = fixtureCatalog()): RegistrySnapshot {
   const providers = new Map<string, ProviderState>();
   for (const entry of catalog.providers.values()) {
     providers.set(entry.slug, {
