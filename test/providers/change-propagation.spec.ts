@@ -28,6 +28,15 @@ async function outsider(url: string): Promise<Client> {
   return client;
 }
 
+/** A plain client LISTENing on the registry's channel, recording every payload it receives. */
+async function listenAsOutsider(url: string): Promise<{ listener: Client; seen: string[] }> {
+  const listener = await outsider(url);
+  const seen: string[] = [];
+  listener.on('notification', (n: Notification) => seen.push(n.payload ?? ''));
+  await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
+  return { listener, seen };
+}
+
 /** Polls until `check` holds; returns how long it took (printed, not asserted: the machine is noisy). */
 async function arrival(what: string, check: () => boolean): Promise<number> {
   const started = performance.now();
@@ -122,10 +131,7 @@ describeOnRealPostgres(
 
     it('a rolled-back write notifies no one, and writes the snapshot does not hold (usage, UI JSON) send nothing', async () => {
       await boot();
-      const listener = await outsider(perTest.db.url);
-      const seen: string[] = [];
-      listener.on('notification', (n: Notification) => seen.push(n.payload ?? ''));
-      await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
+      const { listener, seen } = await listenAsOutsider(perTest.db.url);
       try {
         await psql.query('BEGIN');
         await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'openai'`);
@@ -149,10 +155,7 @@ describeOnRealPostgres(
 
     it('names every provider a bulk statement touched in one notification', async () => {
       await boot();
-      const listener = await outsider(perTest.db.url);
-      const seen: string[] = [];
-      listener.on('notification', (n: Notification) => seen.push(n.payload ?? ''));
-      await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
+      const { listener, seen } = await listenAsOutsider(perTest.db.url);
       try {
         await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider IN ('openai', 'anthropic')`);
         await waitFor('the notification', () => (seen.length > 0 ? true : undefined), 10_000);

@@ -1,18 +1,11 @@
-import type { Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { ConfigModule } from '../../src/config/config.module';
-import { providersOptionsFromConfig } from '../../src/config/providers-options';
-import { COORDINATION, Coordination } from '../../src/database/coordination/coordination';
-import { DatabaseModule } from '../../src/database/database.module';
 import { CredentialsService } from '../../src/providers/credentials/credentials.service';
 import { HealthService } from '../../src/providers/health/health.service';
 import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
-import { ProvidersModule } from '../../src/providers/providers.module';
 import { InvalidInputError, UnknownProviderError } from '../../src/providers/providers.errors';
 import { MAX_RECORD_AMOUNT, UsageService } from '../../src/providers/usage/usage.service';
 import { captureLogs } from '../support/log-capture';
-import { RegistryContext, freshRegistryEachTest, testConfig } from '../support/registry-app';
+import { RegistryContext, freshRegistryEachTest, startRegistry, testConfig } from '../support/registry-app';
 import { freePort, runTs, waitFor } from '../support/server-process';
 import { TcpProxy } from '../support/tcp-proxy';
 import { TestDatabase, describeOnRealPostgres, onRealPostgres } from '../support/test-database';
@@ -41,40 +34,8 @@ const OPENAI_KEY = 'sk-proj-0123456789abcdefghijklmn';
  * connections) and its LISTEN/lock sessions going straight to the database (so they neither add to
  * the proxy's connection count nor break with it).
  */
-async function startViaProxy(db: TestDatabase, proxy: TcpProxy, env: Record<string, string> = {}): Promise<RegistryContext> {
-  const url = proxy.urlFor(db.url);
-  const config = testConfig(db, { DATABASE_URL: url, REGISTRY_RESYNC_MS: '0', ...env });
-  const app = await NestFactory.createApplicationContext(
-    {
-      module: class UsageViaProxyTestModule {},
-      imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ ...db.target, url }),
-        ProvidersModule.forRootAsync({
-          inject: [COORDINATION],
-          useFactory: (coordination: Coordination) => ({
-            ...providersOptionsFromConfig(config, coordination),
-            coordination: undefined,
-            directUrl: db.url,
-          }),
-        }),
-      ],
-    },
-    { logger: process.env.TEST_LOGS ? ['log', 'warn', 'error'] : false, abortOnError: false },
-  );
-  await app.init();
-  let closed = false;
-  return {
-    app,
-    config,
-    dataSource: app.get(DataSource),
-    get: <T>(type: Type<T> | symbol) => app.get<T>(type as Type<T>),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await app.close();
-    },
-  };
+function startViaProxy(db: TestDatabase, proxy: TcpProxy, env: Record<string, string> = {}): Promise<RegistryContext> {
+  return startRegistry(db, { REGISTRY_RESYNC_MS: '0', ...env }, { url: proxy.urlFor(db.url) });
 }
 
 describe(UsageService.name, () => {

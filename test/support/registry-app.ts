@@ -37,18 +37,23 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
 /**
  * The registry as a host app would run it (config, database, ProvidersModule), on a test database.
  * Defaults keep background work out of the way: no health schedule, a slow usage flusher.
+ * `via` sends the data source's connections to another address (a proxy in front of the database)
+ * while the module's LISTEN/lock sessions go straight to the database, as with a pooler in front.
  */
-export async function startRegistry(db: TestDatabase, env: Record<string, string> = {}): Promise<RegistryContext> {
-  const config = testConfig(db, env);
+export async function startRegistry(db: TestDatabase, env: Record<string, string> = {}, via?: { url: string }): Promise<RegistryContext> {
+  const config = testConfig(db, via ? { DATABASE_URL: via.url, ...env } : env);
   const app = await NestFactory.createApplicationContext(
     {
       module: class RegistryTestModule {},
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(db.target),
+        DatabaseModule.forRoot(via ? { ...db.target, url: via.url } : db.target),
         ProvidersModule.forRootAsync({
           inject: [COORDINATION],
-          useFactory: (coordination: Coordination) => providersOptionsFromConfig(config, coordination),
+          useFactory: (coordination: Coordination) => ({
+            ...providersOptionsFromConfig(config, coordination),
+            ...(via ? { coordination: undefined, directUrl: db.url } : {}),
+          }),
         }),
       ],
     },

@@ -17,6 +17,49 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * The channel name is CHANGE_CHANNEL in src/database/coordination/coordination.ts.
  */
+/**
+ * Per table, the columns the in-memory snapshot holds: an UPDATE that changes none of them (usage
+ * counters, last check time, latency, UI JSON) announces nothing. Frozen as of this migration: a
+ * later change to the snapshot's columns is a new migration that replaces these functions.
+ */
+const SNAPSHOT_COLUMNS: Record<string, string[]> = {
+  provider_configs: [
+    'provider',
+    'display_name',
+    'enabled',
+    'priority',
+    'priority_override',
+    'capabilities',
+    'capabilities_override',
+    'health_status',
+  ],
+  ai_credentials: ['provider', 'credential_type', 'provider_config_id', 'is_active', 'expires_at', 'encrypted_credentials', 'metadata'],
+};
+
+/** The statement-level trigger function of `table`: the providers its rows name before and after. */
+function changedFunction(table: string, columns: string[]): string {
+  const row = (alias: string) => `(${columns.map((column) => `${alias}.${column}`).join(', ')})`;
+  return `
+      CREATE FUNCTION "ai_registry_${table}_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        changed text[];
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          SELECT array_agg(DISTINCT provider) INTO changed FROM new_rows;
+        ELSIF TG_OP = 'DELETE' THEN
+          SELECT array_agg(DISTINCT provider) INTO changed FROM old_rows;
+        ELSE
+          SELECT array_agg(DISTINCT s.provider) INTO changed FROM (
+            SELECT n.provider, o.provider AS old_provider FROM new_rows n JOIN old_rows o ON o.id = n.id
+            WHERE ${row('n')} IS DISTINCT FROM ${row('o')}
+          ) d CROSS JOIN LATERAL (VALUES (d.provider), (d.old_provider)) AS s(provider);
+        END IF;
+        PERFORM ai_registry_notify(changed);
+        RETURN NULL;
+      END
+      $$`;
+}
+
 export class PropagateRegistryChanges1764000005000 implements MigrationInterface {
   name = 'PropagateRegistryChanges1764000005000';
 
@@ -37,55 +80,11 @@ export class PropagateRegistryChanges1764000005000 implements MigrationInterface
       END
       $$`);
 
-    await queryRunner.query(`
-      CREATE FUNCTION "ai_registry_provider_configs_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        changed text[];
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          SELECT array_agg(DISTINCT provider) INTO changed FROM new_rows;
-        ELSIF TG_OP = 'DELETE' THEN
-          SELECT array_agg(DISTINCT provider) INTO changed FROM old_rows;
-        ELSE
-          SELECT array_agg(DISTINCT s.provider) INTO changed FROM (
-            SELECT n.provider, o.provider AS old_provider FROM new_rows n JOIN old_rows o ON o.id = n.id
-            WHERE (n.provider, n.display_name, n.enabled, n.priority, n.priority_override, n.capabilities,
-                   n.capabilities_override, n.health_status)
-                  IS DISTINCT FROM
-                  (o.provider, o.display_name, o.enabled, o.priority, o.priority_override, o.capabilities,
-                   o.capabilities_override, o.health_status)
-          ) d CROSS JOIN LATERAL (VALUES (d.provider), (d.old_provider)) AS s(provider);
-        END IF;
-        PERFORM ai_registry_notify(changed);
-        RETURN NULL;
-      END
-      $$`);
+    for (const [table, columns] of Object.entries(SNAPSHOT_COLUMNS)) {
+      await queryRunner.query(changedFunction(table, columns));
+    }
 
-    await queryRunner.query(`
-      CREATE FUNCTION "ai_registry_ai_credentials_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        changed text[];
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          SELECT array_agg(DISTINCT provider) INTO changed FROM new_rows;
-        ELSIF TG_OP = 'DELETE' THEN
-          SELECT array_agg(DISTINCT provider) INTO changed FROM old_rows;
-        ELSE
-          SELECT array_agg(DISTINCT s.provider) INTO changed FROM (
-            SELECT n.provider, o.provider AS old_provider FROM new_rows n JOIN old_rows o ON o.id = n.id
-            WHERE (n.provider, n.credential_type, n.provider_config_id, n.is_active, n.expires_at,
-                   n.encrypted_credentials, n.metadata)
-                  IS DISTINCT FROM
-                  (o.provider, o.credential_type, o.provider_config_id, o.is_active, o.expires_at,
-                   o.encrypted_credentials, o.metadata)
-          ) d CROSS JOIN LATERAL (VALUES (d.provider), (d.old_provider)) AS s(provider);
-        END IF;
-        PERFORM ai_registry_notify(changed);
-        RETURN NULL;
-      END
-      $$`);
-
-    for (const table of ['provider_configs', 'ai_credentials']) {
+    for (const table of Object.keys(SNAPSHOT_COLUMNS)) {
       const fn = `ai_registry_${table}_changed`;
       await queryRunner.query(
         `CREATE TRIGGER "${fn}_insert" AFTER INSERT ON "${table}" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "${fn}"()`,
@@ -126,7 +125,7 @@ export class PropagateRegistryChanges1764000005000 implements MigrationInterface
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TRIGGER "ai_registry_link_credential" ON "ai_credentials"`);
     await queryRunner.query(`DROP FUNCTION "ai_registry_link_credential"()`);
-    for (const table of ['provider_configs', 'ai_credentials']) {
+    for (const table of Object.keys(SNAPSHOT_COLUMNS)) {
       const fn = `ai_registry_${table}_changed`;
       for (const op of ['insert', 'update', 'delete']) await queryRunner.query(`DROP TRIGGER "${fn}_${op}" ON "${table}"`);
       await queryRunner.query(`DROP FUNCTION "${fn}"()`);
