@@ -6,7 +6,6 @@ import { ProviderConfigService } from '../../src/providers/provider-configs/prov
 import { InvalidInputError, UnknownProviderError } from '../../src/providers/providers.errors';
 import { RegistryStateService } from '../../src/providers/selection/registry-state.service';
 import { RegistryContext, TEST_KEY_1, TEST_KEY_2, freshRegistryEachTest } from '../support/registry-app';
-import { waitFor } from '../support/server-process';
 
 const OPENAI_KEY = 'sk-proj-Zx81KqLmNoPq2RsTuVwXyZaBcDeF9876';
 const ANTHROPIC_KEY = 'sk-ant-api03-QwErTyUiOpAsDfGhJkLzXcVbNm1234';
@@ -47,9 +46,8 @@ describe(CredentialsService.name, () => {
   it('links the provider config, creating it from the catalog when missing, and rejects unknown providers', async () => {
     registry = await perTest.start();
     await registry.dataSource.query(`DELETE FROM provider_configs WHERE provider = 'anthropic'`);
-    // The delete reaches this instance's snapshot through the database's change notification.
-    const state = registry.get(RegistryStateService);
-    await waitFor('the delete to reach the snapshot', () => (state.current().providers.has('anthropic') ? undefined : true), 5000);
+    // Made current here explicitly: on the shared embedded test database this process gets no notifications.
+    await registry.get(RegistryStateService).reload(['anthropic']);
     const credentials = registry.get(CredentialsService);
     await credentials.store('anthropic', { apiKey: ANTHROPIC_KEY });
     const config = await registry.get(ProviderConfigService).get('anthropic');
