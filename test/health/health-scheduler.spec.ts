@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import type { DataSource } from 'typeorm';
 import { HealthScheduler } from '../../src/providers/health/health-scheduler.service';
 import { HealthService } from '../../src/providers/health/health.service';
+import type { SchedulerRunRepository } from '../../src/providers/health/scheduler-run.repository';
 import type { SweepResult } from '../../src/providers/health/health.types';
 import { DEFAULT_REGISTRY_SETTINGS } from '../../src/providers/providers.options';
 import { writeCatalogVariant } from '../support/catalog-files';
@@ -29,23 +29,18 @@ describe(`${HealthScheduler.name} timing, on a fake clock`, () => {
   const INTERVAL = 60_000;
   let claims: number;
 
-  /** A scheduler over a database that grants every claim, counting the claim statements it sends. */
+  /** A scheduler over a database that grants every claim, counting the claims it makes. */
   function scheduler(): HealthScheduler {
     claims = 0;
-    const dataSource = {
-      query: jest.fn(async (sql: string) => {
-        if (!sql.includes(CLAIM_SQL)) return [];
+    const runs = {
+      claimInterval: jest.fn(async () => {
         claims++;
-        return [{ name: 'health' }];
+        return true;
       }),
-    } as unknown as DataSource;
+      markFinished: jest.fn(async () => undefined),
+    } as unknown as SchedulerRunRepository;
     const health = { checkAll: jest.fn(async () => EMPTY_SWEEP), pruneHistory: jest.fn(async () => 0) } as unknown as HealthService;
-    return new HealthScheduler(
-      { ...DEFAULT_REGISTRY_SETTINGS, healthCheckIntervalMs: INTERVAL },
-      dataSource,
-      health,
-      new SchedulerRegistry(),
-    );
+    return new HealthScheduler({ ...DEFAULT_REGISTRY_SETTINGS, healthCheckIntervalMs: INTERVAL }, runs, health, new SchedulerRegistry());
   }
 
   beforeEach(() => {

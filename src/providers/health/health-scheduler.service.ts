@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { DataSource } from 'typeorm';
-import { REGISTRY_DATA_SOURCE, REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
-import { claimInterval, markFinished } from './claim-interval';
+import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
+import { SchedulerRunRepository } from './scheduler-run.repository';
 import { HealthService } from './health.service';
 
 const JOB = 'health';
@@ -17,7 +16,7 @@ const TIMER = 'health-sweep';
  *
  * Ticks are planned on the monotonic clock (performance.now): a wall-clock step (NTP, a VM resumed,
  * an operator) neither stalls the schedule nor makes it catch up. Which instance sweeps is decided
- * on the database clock (claimInterval), the one clock all instances share.
+ * on the database clock (SchedulerRunRepository.claimInterval), the one clock all instances share.
  */
 @Injectable()
 export class HealthScheduler implements BeforeApplicationShutdown {
@@ -32,7 +31,7 @@ export class HealthScheduler implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
-    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly runs: SchedulerRunRepository,
     private readonly health: HealthService,
     private readonly scheduler: SchedulerRegistry,
   ) {}
@@ -70,13 +69,13 @@ export class HealthScheduler implements BeforeApplicationShutdown {
     let claimed = false;
     const run = (async () => {
       try {
-        claimed = await claimInterval(this.dataSource, JOB, interval, this.instance, tolerance);
+        claimed = await this.runs.claimInterval(JOB, interval, this.instance, tolerance);
         if (!claimed) return;
         this.sweeps++;
         this.abort = new AbortController();
         const sweep = await this.health.checkAll(this.abort.signal);
         const pruned = await this.health.pruneHistory();
-        await markFinished(this.dataSource, JOB, this.instance);
+        await this.runs.markFinished(JOB, this.instance);
         this.logger.log(
           `Health sweep: ${sweep.results.length} provider(s) in ${sweep.durationMs} ms` +
             (sweep.errors.length ? `, ${sweep.errors.length} error(s)` : '') +
