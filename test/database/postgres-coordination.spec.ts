@@ -225,9 +225,11 @@ describeOnRealPostgres(
           'k3',
           (signal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped early')))),
         );
+        // Caught from the start: it rejects as soon as the session drops, possibly before terminate() returns.
+        const outcome = holding.catch((e: unknown) => e);
         await waitForHeldLock();
         expect(await terminate('ai-provider-registry:lock')).toBe(1);
-        const error = await holding.catch((e: unknown) => e);
+        const error = await outcome;
         expect(error).toBeInstanceOf(LockLostError);
         expect((error as LockLostError).cause).toEqual(new Error('stopped early'));
       });
