@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { API_BODY_LIMIT, setUpApiDocs } from './http/api-docs';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { createAppLogger } from './common/logging/app-logger';
@@ -10,10 +12,15 @@ import type { DatabaseTarget } from './database/database-target';
 export async function createApp(config: AppConfig, database: DatabaseTarget): Promise<INestApplication> {
   // Our format and level from the first line on, so what the boot logs (the key ring's generated-key
   // warning) is seen; abortOnError: false hands a failed boot to the caller instead of process.abort().
-  const app = await NestFactory.create(AppModule.forRoot(config, database), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), {
     logger: createAppLogger(config.LOG_LEVEL),
     abortOnError: false,
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // JSON bodies up to 64 KiB: nothing the API takes is larger, and a bigger one is answered 413.
+  app.useBodyParser('json', { limit: API_BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: API_BODY_LIMIT, extended: false });
+  setUpApiDocs(app);
   return app;
 }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { ApiModule } from './api/api.module';
 import { httpLogOptions } from './common/logging/http-log-options';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -13,6 +14,10 @@ import { ProvidersModule } from './providers/providers.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, database: DatabaseTarget): DynamicModule {
+    const registry = ProvidersModule.forRootAsync({
+      inject: [AppConfig, COORDINATION],
+      useFactory: (appConfig: AppConfig, coordination: Coordination) => providersOptionsFromConfig(appConfig, coordination),
+    });
     return {
       module: AppModule,
       imports: [
@@ -21,10 +26,8 @@ export class AppModule {
         LoggerModule.forRoot({ pinoHttp: httpLogOptions(config.LOG_LEVEL) }),
         DatabaseModule.forRoot(database),
         HealthzModule,
-        ProvidersModule.forRootAsync({
-          inject: [AppConfig, COORDINATION],
-          useFactory: (appConfig: AppConfig, coordination: Coordination) => providersOptionsFromConfig(appConfig, coordination),
-        }),
+        registry,
+        ApiModule.forRoot(registry),
       ],
     };
   }

@@ -5,7 +5,7 @@
 export { ProvidersModule } from './providers/providers.module';
 export type { ProvidersModuleOptions, ProvidersModuleAsyncOptions, RegistrySettings } from './providers/providers.options';
 export { PROVIDER_ENTITIES, AICredential, ProviderConfig, ProviderHealthCheck, SchedulerRun } from './providers/entities';
-export { MIGRATIONS as PROVIDER_MIGRATIONS } from './database/migrations';
+export { PROVIDER_MIGRATIONS } from './database/migrations';
 export { loadCatalog, parseCatalog } from './providers/catalog/load-catalog';
 export { KeyRing, generateKey, parseKeyRing } from './providers/credentials/key-ring';
 export { CatalogSyncService } from './providers/catalog/catalog-sync.service';

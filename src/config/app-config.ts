@@ -171,6 +171,17 @@ export class AppConfig {
   @IsInt({ message: 'must be an integer number of milliseconds (0 turns the resync off)' })
   REGISTRY_RESYNC_MS = 60_000;
 
+  /** Accepted as an admin API token named `bootstrap` (stored hashed, never logged). */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  BOOTSTRAP_ADMIN_TOKEN?: string;
+
+  /** Every request is treated as admin: local development only (warned about at every start). */
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  AUTH_DISABLED = false;
+
   get embedded(): boolean {
     return !this.DATABASE_URL;
   }

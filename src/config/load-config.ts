@@ -9,12 +9,14 @@ export class ConfigError extends DomainError {
   readonly kind = 'misconfigured';
 }
 
-const KNOWN_KEYS = new Set(Object.keys(new AppConfig()).concat(['DATABASE_URL', 'CREDENTIALS_KEYS', 'CREDENTIALS_KEY']));
+const KNOWN_KEYS = new Set(
+  Object.keys(new AppConfig()).concat(['DATABASE_URL', 'CREDENTIALS_KEYS', 'CREDENTIALS_KEY', 'BOOTSTRAP_ADMIN_TOKEN']),
+);
 
 function describe(error: ValidationError): string {
   const rules = Object.values(error.constraints ?? {});
   // URLs carry passwords and keys are secrets: name the variable, never echo its value.
-  const shown = /KEY|URL/.test(error.property) ? 'value hidden' : `got ${JSON.stringify(error.value)}`;
+  const shown = /KEY|URL|TOKEN/.test(error.property) ? 'value hidden' : `got ${JSON.stringify(error.value)}`;
   return `${error.property} ${rules.join('; ')} (${shown})`;
 }
 

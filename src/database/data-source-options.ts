@@ -1,5 +1,6 @@
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { TypeOrmLogger } from '../common/logging/typeorm-logger';
+import { ApiToken } from '../auth/api-token.entity';
 import { PROVIDER_ENTITIES } from '../providers/entities';
 import { MIGRATIONS } from './migrations';
 
@@ -19,7 +20,7 @@ export function buildDataSourceOptions(url: string, tuning: DataSourceTuning = {
   const options: PostgresDataSourceOptions = {
     type: 'postgres',
     url,
-    entities: PROVIDER_ENTITIES,
+    entities: [...PROVIDER_ENTITIES, ApiToken],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -94,7 +94,8 @@ export class ProvidersModule {
       module: ProvidersModule,
       imports: [ScheduleModule.forRoot(), TypeOrmModule.forFeature(PROVIDER_ENTITIES, options.dataSource), ...(options.imports ?? [])],
       providers,
-      exports: [CATALOG, ...SERVICES],
+      // RegistryStateService for readiness checks (is the snapshot loaded); hosts read through the services.
+      exports: [CATALOG, RegistryStateService, ...SERVICES],
     };
   }
 }

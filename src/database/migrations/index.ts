@@ -6,9 +6,14 @@ import { CreateProviderHealthChecks1764000004000 } from './1764000004000-CreateP
 import { SeparateOperatorOverrides1764000004500 } from './1764000004500-SeparateOperatorOverrides';
 import { PropagateRegistryChanges1764000005000 } from './1764000005000-PropagateRegistryChanges';
 import { CreateUsageFlushes1764000007000 } from './1764000007000-CreateUsageFlushes';
+import { CreateApiTokens1764000008000 } from './1764000008000-CreateApiTokens';
 
-/** Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set. */
-export const MIGRATIONS = [
+/**
+ * Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set.
+ * PROVIDER_MIGRATIONS are ProvidersModule's (a host app runs them with its own); MIGRATIONS adds
+ * the tables only our server has (its REST edge's tokens).
+ */
+export const PROVIDER_MIGRATIONS = [
   CreateAiCredentials1764000000000,
   CreateProviderConfigs1764000001000,
   EnhanceAiCredentials1764000002000,
@@ -18,3 +23,5 @@ export const MIGRATIONS = [
   PropagateRegistryChanges1764000005000,
   CreateUsageFlushes1764000007000,
 ];
+
+export const MIGRATIONS = [...PROVIDER_MIGRATIONS, CreateApiTokens1764000008000];

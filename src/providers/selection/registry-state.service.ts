@@ -57,6 +57,7 @@ export class RegistryStateService implements OnModuleDestroy {
   private readonly deferred = new Map<string, string[]>();
   private readonly loadStartedAt = new Map<string, number>();
   private fullLoadStartedAt = -Infinity;
+  private fullyLoaded = false;
   private unsubscribe: (() => void) | null = null;
   private resyncTimer: NodeJS.Timeout | null = null;
 
@@ -85,6 +86,11 @@ export class RegistryStateService implements OnModuleDestroy {
   onModuleDestroy(): void {
     this.unsubscribe?.();
     if (this.resyncTimer) clearInterval(this.resyncTimer);
+  }
+
+  /** Whether the first full load has happened (readiness: before it, every provider looks unknown). */
+  get loaded(): boolean {
+    return this.fullyLoaded;
   }
 
   /** Expiry needs no reload: availability compares each credential's expires_at with the clock. */
@@ -247,6 +253,7 @@ export class RegistryStateService implements OnModuleDestroy {
       after = rows[rows.length - 1].provider;
     }
     this.snapshot = buildSnapshot(states, this.catalog);
+    this.fullyLoaded = true;
   }
 
   private readonly decryptable = (credential: AICredential): boolean => {

@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from '../auth/auth.module';
+import { DomainErrorFilter } from '../http/domain-error.filter';
+import { EnvelopeInterceptor } from '../http/envelope.interceptor';
+import { apiValidationPipe } from '../http/validation';
+import { CredentialsController } from './credentials/credentials.controller';
+import { ModelsController } from './models/models.controller';
+import { ProviderViews } from './providers/provider-views';
+import { ProvidersController } from './providers/providers.controller';
+import { ReadinessController } from './readiness/readiness.controller';
+
+/**
+ * The server's REST edge: thin controllers over ProvidersModule's services, one validation pipe,
+ * one envelope, one exception filter, and the token guard (AuthModule).
+ */
+@Module({})
+export class ApiModule {
+  /** `registry`: the very ProvidersModule the app configured (the same dynamic module is one instance). */
+  static forRoot(registry: DynamicModule): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [AuthModule, registry],
+      controllers: [ProvidersController, CredentialsController, ModelsController, ReadinessController],
+      providers: [
+        ProviderViews,
+        { provide: APP_PIPE, useFactory: apiValidationPipe },
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { MODEL_TYPES, type ModelType } from '../../providers/catalog/catalog.types';
+
+export class ModelPreferenceDto {
+  @ApiProperty()
+  @IsString({ message: 'provider must be a string' })
+  @MaxLength(63, { message: 'provider must be at most 63 characters' })
+  provider: string;
+
+  @ApiPropertyOptional({ description: "Without it: the provider's first model of the requested type." })
+  @IsOptional()
+  @IsString({ message: 'model must be a string' })
+  @MaxLength(200, { message: 'model must be at most 200 characters' })
+  model?: string;
+}
+
+export class SelectModelDto {
+  @ApiProperty({ enum: MODEL_TYPES })
+  @IsIn(MODEL_TYPES, { message: `modelType must be one of ${MODEL_TYPES.join(', ')}` })
+  modelType: ModelType;
+
+  @ApiPropertyOptional({ description: 'An operation declared in the catalog (its override applies).' })
+  @IsOptional()
+  @IsString({ message: 'operation must be a string' })
+  @MaxLength(100, { message: 'operation must be at most 100 characters' })
+  operation?: string;
+
+  @ApiPropertyOptional({ type: ModelPreferenceDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ModelPreferenceDto)
+  commandOverride?: ModelPreferenceDto;
+
+  @ApiPropertyOptional({ type: ModelPreferenceDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ModelPreferenceDto)
+  projectPreference?: ModelPreferenceDto;
+
+  @ApiPropertyOptional({ type: ModelPreferenceDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ModelPreferenceDto)
+  vaultPreference?: ModelPreferenceDto;
+}
+
+export class ModelTypeQueryDto {
+  @ApiPropertyOptional({ enum: MODEL_TYPES })
+  @IsOptional()
+  @IsIn(MODEL_TYPES, { message: `type must be one of ${MODEL_TYPES.join(', ')}` })
+  type?: ModelType;
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
+import { rowsOf } from '../database/raw-rows';
+import { ApiToken, ApiTokenRole } from './api-token.entity';
+
+/** All SQL of `api_tokens`. */
+@Injectable()
+export class ApiTokenRepository {
+  private readonly repo: Repository<ApiToken>;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.repo = dataSource.getRepository(ApiToken);
+  }
+
+  /** A token that may be used now: not revoked, not expired (on the database clock). */
+  async findUsableByHash(tokenHash: string): Promise<ApiToken | null> {
+    return this.repo
+      .createQueryBuilder('t')
+      .where('t.tokenHash = :tokenHash AND t.revokedAt IS NULL', { tokenHash })
+      .andWhere('(t.expiresAt IS NULL OR t.expiresAt > now())')
+      .getOne();
+  }
+
+  async insert(name: string, tokenHash: string, role: ApiTokenRole, expiresAt: Date | null): Promise<ApiToken> {
+    return this.repo.save(this.repo.create({ name, tokenHash, role, expiresAt }));
+  }
+
+  /** The bootstrap token: whatever value it had before, it is now this one, active and admin. */
+  async upsertBootstrap(name: string, tokenHash: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO api_tokens (name, token_hash, role) VALUES ($1, $2, 'admin')
+       ON CONFLICT (name) DO UPDATE SET token_hash = EXCLUDED.token_hash, role = 'admin', revoked_at = NULL, expires_at = NULL`,
+      [name, tokenHash],
+    );
+  }
+
+  countUsableAdmins(): Promise<number> {
+    return this.repo
+      .createQueryBuilder('t')
+      .where(`t.role = 'admin' AND t.revokedAt IS NULL`)
+      .andWhere('(t.expiresAt IS NULL OR t.expiresAt > now())')
+      .getCount();
+  }
+
+  async revoke(name: string): Promise<boolean> {
+    const result = await this.repo.update({ name, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Last use, written at most once a minute per token so reads do not each cost a write. */
+  async touch(id: string): Promise<void> {
+    await rowsOf(
+      this.dataSource,
+      `UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      [id],
+    );
+  }
+}

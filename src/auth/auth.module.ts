@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ApiTokenRepository } from './api-token.repository';
+import { ApiTokensService } from './api-tokens.service';
+import { AuthGuard } from './auth.guard';
+
+/** Bearer API tokens for the server's REST edge, checked on every route but the @Public() ones. */
+@Module({
+  providers: [ApiTokenRepository, ApiTokensService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ApiTokensService],
+})
+export class AuthModule {}

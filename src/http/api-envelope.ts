@@ -1,0 +1,22 @@
+/** Every answer of the REST API: `{ data, meta, status, message }`; errors add `errors`. */
+export interface ApiEnvelope<T> {
+  data: T | null;
+  meta: Record<string, unknown>;
+  status: 'success' | 'error';
+  message: string;
+  errors?: ApiFieldError[];
+}
+
+export interface ApiFieldError {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+/** What a controller returns when the answer has meta of its own (a page of a list). */
+export class WithMeta<T> {
+  constructor(
+    readonly data: T,
+    readonly meta: Record<string, unknown>,
+  ) {}
+}

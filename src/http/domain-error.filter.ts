@@ -1,0 +1,93 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { DomainError, DomainErrorKind } from '../common/domain-error';
+import { UnsafeUiJsonError } from '../common/json-guard/unsafe-ui-json.error';
+import { InvalidBaseUrlError } from '../providers/health/base-url.policy';
+import { InvalidInputError } from '../providers/providers.errors';
+import { NoAvailableProviderError } from '../providers/selection/selection.errors';
+import type { ApiEnvelope, ApiFieldError } from './api-envelope';
+import { InvalidRequestError } from './invalid-request.error';
+
+/** Each kind of domain error has one status code, decided here and nowhere else. */
+export function statusOf(kind: DomainErrorKind): number {
+  switch (kind) {
+    case 'invalid_input':
+      return HttpStatus.BAD_REQUEST;
+    case 'unauthenticated':
+      return HttpStatus.UNAUTHORIZED;
+    case 'forbidden':
+      return HttpStatus.FORBIDDEN;
+    case 'not_found':
+      return HttpStatus.NOT_FOUND;
+    case 'conflict':
+    case 'unavailable':
+      // "Nothing is available" is the registry's answer about the world, not a server fault.
+      return HttpStatus.CONFLICT;
+    case 'precondition_failed':
+      return HttpStatus.PRECONDITION_FAILED;
+    case 'misconfigured':
+      return HttpStatus.SERVICE_UNAVAILABLE;
+  }
+}
+
+/** An http-errors error meant to be shown (body-parser raises these before any controller runs). */
+function isExposedClientError(error: unknown): error is { status: number; message: string } {
+  const e = error as { status?: unknown; expose?: unknown; message?: unknown };
+  return typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true && typeof e.message === 'string';
+}
+
+function isRawRoute(host: ArgumentsHost): boolean {
+  const url = host.switchToHttp().getRequest<{ url?: string }>().url ?? '';
+  return url === '/healthz' || url.startsWith('/healthz?');
+}
+
+function fieldErrors(error: DomainError): ApiFieldError[] | undefined {
+  if (error instanceof InvalidRequestError) return error.errors;
+  if (error instanceof InvalidInputError) return [{ field: error.field, rule: error.rule, message: error.message }];
+  if (error instanceof UnsafeUiJsonError) return [{ field: error.path, rule: error.rule, message: error.message }];
+  if (error instanceof InvalidBaseUrlError) return [{ field: 'baseUrl', rule: 'base-url', message: error.message }];
+  // Every other invalid-input error still names what was wrong; `input` stands for the request as a whole.
+  if (error.kind === 'invalid_input') return [{ field: 'input', rule: error.code.toLowerCase(), message: error.message }];
+  return undefined;
+}
+
+/**
+ * The REST edge's one place that turns errors into answers: domain errors by their kind, Nest's own
+ * HTTP errors (unknown route, body too large, rate limit) as they are, and anything else as a 500
+ * whose text is logged but never sent (no stack trace or SQL text reaches a client).
+ */
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(DomainErrorFilter.name);
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<ServerResponse & { status(code: number): { json(body: unknown): void } }>();
+    let status: number;
+    let body: ApiEnvelope<null>;
+    if (error instanceof DomainError) {
+      status = statusOf(error.kind);
+      const errors = fieldErrors(error);
+      // Nothing available: every candidate and why it was passed over, for the caller to act on.
+      const skipped = error instanceof NoAvailableProviderError ? { skipped: error.skipped } : {};
+      body = { data: null, meta: { code: error.code, ...skipped }, status: 'error', message: error.message, ...(errors ? { errors } : {}) };
+      if (status === HttpStatus.UNAUTHORIZED) response.setHeader('WWW-Authenticate', 'Bearer');
+    } else if (error instanceof HttpException && isRawRoute(host)) {
+      // The liveness check's own failure format (terminus), which orchestrators read.
+      response.status(error.getStatus()).json(error.getResponse());
+      return;
+    } else if (error instanceof HttpException) {
+      status = error.getStatus();
+      const message = status === HttpStatus.INTERNAL_SERVER_ERROR ? 'internal error' : error.message;
+      body = { data: null, meta: {}, status: 'error', message };
+    } else if (isExposedClientError(error)) {
+      // body-parser's own refusals (413 body too large, 400 malformed JSON): the client's fault, said plainly.
+      status = error.status;
+      body = { data: null, meta: {}, status: 'error', message: error.message };
+    } else {
+      status = HttpStatus.INTERNAL_SERVER_ERROR;
+      this.logger.error(`Unexpected error: ${(error as Error)?.message ?? String(error)}`);
+      body = { data: null, meta: {}, status: 'error', message: 'internal error' };
+    }
+    response.status(status).json(body);
+  }
+}

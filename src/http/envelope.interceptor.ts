@@ -1,0 +1,27 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Observable, map } from 'rxjs';
+import { ApiEnvelope, WithMeta } from './api-envelope';
+
+const RAW = 'http:raw';
+/** A controller whose answers keep their own format (the terminus liveness check orchestrators read). */
+export const RawResponse = () => SetMetadata(RAW, true);
+
+/** Wraps what a controller returns in the API's envelope; controllers return plain data. */
+@Injectable()
+export class EnvelopeInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (this.reflector.getAllAndOverride<boolean>(RAW, [context.getHandler(), context.getClass()])) return next.handle();
+    return next
+      .handle()
+      .pipe(
+        map((value: unknown): ApiEnvelope<unknown> =>
+          value instanceof WithMeta
+            ? { data: value.data, meta: value.meta, status: 'success', message: 'OK' }
+            : { data: value ?? null, meta: {}, status: 'success', message: 'OK' },
+        ),
+      );
+  }
+}

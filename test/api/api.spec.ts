@@ -1,0 +1,196 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory';
+import { ApiTokensService } from '../../src/auth/api-tokens.service';
+import { captureLogs, LogCapture } from '../support/log-capture';
+import { testConfig } from '../support/registry-app';
+import { TestDatabase, createTestDatabase } from '../support/test-database';
+import { validateOpenApi } from '../support/validate-openapi';
+
+const BOOTSTRAP = 'bootstrap-admin-token-for-tests-0123456789abcdef';
+const OPENAI_KEY = 'sk-proj-Zx81KqLmNoPq2RsTuVwXyZaBcDeF9876';
+const ANTHROPIC_KEY = 'sk-ant-api03-QwErTyUiOpAsDfGhJkLzXcVbNm1234';
+
+describe('REST API', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  let logs: LogCapture;
+  let viewer: string;
+  let revoked: string;
+  const admin = `Bearer ${BOOTSTRAP}`;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrated: false });
+    logs = captureLogs();
+    app = await createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, LOG_LEVEL: 'info' }), db.target);
+    await app.init();
+    const tokens = app.get(ApiTokensService);
+    viewer = (await tokens.create('dashboard', 'viewer')).token;
+    revoked = (await tokens.create('old-ci', 'admin')).token;
+    await tokens.revoke('old-ci');
+  });
+
+  afterAll(async () => {
+    logs?.restore();
+    await app?.close();
+    await db?.drop();
+  });
+
+  async function rowCounts(): Promise<string> {
+    const dataSource = await db.dataSource();
+    const [row] = await dataSource.query(
+      `SELECT (SELECT count(*) FROM ai_credentials)::int AS credentials,
+              (SELECT string_agg(provider || ':' || enabled || ':' || coalesce(priority_override::text, '-') || ':' || ui_preferences::text, ',' ORDER BY provider) FROM provider_configs) AS configs`,
+    );
+    return JSON.stringify(row);
+  }
+
+  it('answers liveness and readiness without a token', async () => {
+    expect((await http().get('/healthz').expect(200)).body).toMatchObject({ status: 'ok' });
+    expect((await http().get('/readyz').expect(200)).body).toMatchObject({
+      status: 'success',
+      data: { database: true, migrations: true, snapshot: true },
+    });
+  });
+
+  it('refuses requests without a valid token (401) and writes by a viewer (403), in the envelope', async () => {
+    for (const authorization of [
+      undefined,
+      'Basic abc',
+      'Bearer',
+      'Bearer reg_unknown-token-value-of-the-right-length-00000',
+      `Bearer ${revoked}`,
+    ]) {
+      const call = http().get('/api/providers');
+      if (authorization) void call.set('Authorization', authorization);
+      const response = await call.expect(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer');
+      expect(response.body).toMatchObject({ status: 'error', data: null, meta: { code: 'UNAUTHENTICATED' } });
+    }
+    await http().get('/api/providers').set('Authorization', `Bearer ${viewer}`).expect(200);
+    const forbidden = await http().post('/api/providers/openai/disable').set('Authorization', `Bearer ${viewer}`).expect(403);
+    expect(forbidden.body).toMatchObject({ status: 'error', meta: { code: 'FORBIDDEN' } });
+    expect(forbidden.body.message).toContain('dashboard');
+  });
+
+  it('stores a key write-only: answers and logs show only the mask', async () => {
+    const stored = await http()
+      .post('/api/providers/openai/credentials')
+      .set('Authorization', admin)
+      .send({ apiKey: OPENAI_KEY, expiresAt: new Date(Date.now() + 86_400_000).toISOString(), uiMetadata: { label: 'prod' } })
+      .expect(201);
+    expect(stored.body).toMatchObject({ status: 'success', data: { provider: 'openai', masked: 'sk-proj-…9876', status: 'active' } });
+    await http().post('/api/providers/anthropic/credentials').set('Authorization', admin).send({ apiKey: ANTHROPIC_KEY }).expect(201);
+
+    const listed = await http().get('/api/providers/openai/credentials').set('Authorization', `Bearer ${viewer}`).expect(200);
+    const provider = await http().get('/api/providers/openai').set('Authorization', `Bearer ${viewer}`).expect(200);
+    expect(provider.body.data).toMatchObject({
+      provider: 'openai',
+      availability: { available: true },
+      credentials: [{ masked: 'sk-proj-…9876' }],
+    });
+    for (const body of [stored.body, listed.body, provider.body]) expect(JSON.stringify(body)).not.toContain(OPENAI_KEY);
+    expect(logs.linesContaining([OPENAI_KEY, ANTHROPIC_KEY, BOOTSTRAP, viewer])).toEqual([]);
+  });
+
+  it('lists providers with filters and cursor pagination', async () => {
+    const auth = { Authorization: `Bearer ${viewer}` };
+    const all = (await http().get('/api/providers').set(auth).expect(200)).body;
+    expect(all.meta.total).toBe(all.data.length);
+    const first = (await http().get('/api/providers?limit=2').set(auth).expect(200)).body;
+    expect(first.data).toHaveLength(2);
+    const second = (await http().get(`/api/providers?limit=2&cursor=${first.meta.nextCursor}`).set(auth).expect(200)).body;
+    expect(second.data[0].provider).toBe(all.data[2].provider);
+    const available = (await http().get('/api/providers?available=true&modelType=text').set(auth).expect(200)).body;
+    expect(available.data.map((p: { provider: string }) => p.provider)).toEqual(expect.arrayContaining(['openai', 'anthropic']));
+    expect(available.data.every((p: { availability: { available: boolean } }) => p.availability.available)).toBe(true);
+    const bad = await http().get('/api/providers?limit=500&health=great&enabled=maybe').set(auth).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['enabled', 'health', 'limit']);
+  });
+
+  it('changes a provider, selects a model, and answers 409 with every reason when nothing is available', async () => {
+    const patched = await http()
+      .patch('/api/providers/anthropic')
+      .set('Authorization', admin)
+      .send({ priority: 1, uiPreferences: { color: 'teal' } })
+      .expect(200);
+    expect(patched.body.data).toMatchObject({ priority: 1, priorityOverride: 1, uiPreferences: { color: 'teal' } });
+    const selected = await http()
+      .post('/api/models/select')
+      .set('Authorization', `Bearer ${viewer}`)
+      .send({ modelType: 'text' })
+      .expect(200);
+    expect(selected.body.data).toMatchObject({ provider: 'openai', source: 'global_default' });
+
+    const textProviders = (await http().get('/api/providers?enabled=true&modelType=text').set('Authorization', admin)).body.data;
+    for (const p of textProviders) await http().post(`/api/providers/${p.provider}/disable`).set('Authorization', admin).expect(200);
+    const none = await http().post('/api/models/select').set('Authorization', admin).send({ modelType: 'text' }).expect(409);
+    expect(none.body).toMatchObject({ status: 'error', meta: { code: 'NO_AVAILABLE_PROVIDER' } });
+    expect(none.body.meta.skipped.length).toBeGreaterThan(0);
+    expect(none.body.meta.skipped.every((s: { reason: string }) => s.reason === 'disabled' || s.reason === 'duplicate')).toBe(true);
+    for (const p of textProviders) await http().post(`/api/providers/${p.provider}/enable`).set('Authorization', admin).expect(200);
+    expect((await http().get('/api/models?type=embedding').set('Authorization', admin).expect(200)).body.data.length).toBeGreaterThan(0);
+  });
+
+  it('refuses bad input with 4xx naming field and rule, and changes nothing', async () => {
+    const before = await rowCounts();
+    const cases: Array<[string, string, unknown, number]> = [
+      ['patch', '/api/providers/openai', { priority: 'high' }, 400],
+      ['patch', '/api/providers/openai', { displayName: 'x', rogue: true }, 400],
+      ['patch', '/api/providers/openai', { uiPreferences: { api_key: 'sk-live-0123456789abcdefghij' } }, 400],
+      ['patch', '/api/providers/openai', { uiPreferences: JSON.parse('{"__proto__": {"polluted": true}}') }, 400],
+      ['post', '/api/providers/openai/credentials', { apiKey: 'sk-with space-0123456789' }, 400],
+      ['post', '/api/providers/openai/credentials', { apiKey: OPENAI_KEY, expiresAt: 'yesterday' }, 400],
+      ['post', '/api/providers/openai/credentials', { apiKey: OPENAI_KEY, baseUrl: 'http://169.254.169.254/v1' }, 400],
+      ['post', "/api/providers/x'%3B%20DROP%20TABLE%20ai_credentials%3B--/credentials", { apiKey: OPENAI_KEY }, 400],
+      ['post', '/api/providers/%F0%9F%94%A5/credentials', { apiKey: OPENAI_KEY }, 400],
+      ['post', '/api/providers/nope/credentials', { apiKey: OPENAI_KEY }, 404],
+      ['post', '/api/models/select', { modelType: 'image' }, 400],
+      ['post', '/api/models/select', { modelType: 'text', operation: 'no-such-op' }, 400],
+      ['delete', '/api/providers/openai/credentials/abc', undefined, 400],
+      ['delete', '/api/providers/openai/credentials/999999', undefined, 404],
+      ['patch', `/api/providers/${'p'.repeat(300)}`, { priority: 1 }, 400],
+    ];
+    for (const [method, url, body, status] of cases) {
+      const response = await http()
+        [method as 'patch'](url)
+        .set('Authorization', admin)
+        .send(body as object);
+      expect({ url, body, status: response.status }).toEqual({ url, body, status });
+      expect({ url, answer: response.body }).toMatchObject({ url, answer: { status: 'error' } });
+      if (status === 400)
+        expect({ url, answer: response.body.message, errors: response.body.errors?.[0] }).toMatchObject({
+          url,
+          errors: { field: expect.any(String), rule: expect.any(String) },
+        });
+      expect(JSON.stringify(response.body)).not.toMatch(/QueryFailedError|at .*\.ts:\d+|sk-live|syntax error/);
+    }
+    const large = await http()
+      .post('/api/providers/openai/credentials')
+      .set('Authorization', admin)
+      .send({ apiKey: 'x'.repeat(70_000) });
+    expect(large.status).toBe(413);
+    expect(large.body).toMatchObject({ status: 'error' });
+    expect(await rowCounts()).toBe(before);
+  });
+
+  it('serves a valid OpenAPI 3 document listing every route, with the bearer scheme', async () => {
+    const document = (await http().get('/api/docs-json').expect(200)).body;
+    expect(validateOpenApi(document)).toEqual({ valid: true });
+    expect(document.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' } });
+    const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([route, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`),
+    );
+    type Layer = { route?: { path: string; methods: Record<string, boolean> } };
+    const served = (app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } }).router.stack
+      // Not the docs themselves, nor the catch-all that answers unknown routes with 404.
+      .filter((layer) => layer.route && !layer.route.path.startsWith('/api/docs') && !layer.route.path.includes('*'))
+      .flatMap((layer) =>
+        Object.keys(layer.route!.methods).map((method) => `${method.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`),
+      );
+    expect(served.length).toBeGreaterThan(10);
+    expect(documented.sort()).toEqual(expect.arrayContaining(served.sort()));
+    await http().get('/api/docs').expect(200);
+  });
+});
