@@ -4,7 +4,9 @@ import { AuthModule } from '../auth/auth.module';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { EnvelopeInterceptor } from '../http/envelope.interceptor';
 import { apiValidationPipe } from '../http/validation';
+import { CatalogController } from './catalog/catalog.controller';
 import { CredentialsController } from './credentials/credentials.controller';
+import { HealthController } from './health/health.controller';
 import { ModelsController } from './models/models.controller';
 import { ProviderViews } from './providers/provider-views';
 import { ProvidersController } from './providers/providers.controller';
@@ -21,7 +23,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [AuthModule, registry],
-      controllers: [ProvidersController, CredentialsController, ModelsController, ReadinessController],
+      controllers: [ProvidersController, CredentialsController, ModelsController, HealthController, CatalogController, ReadinessController],
       providers: [
         ProviderViews,
         { provide: APP_PIPE, useFactory: apiValidationPipe },

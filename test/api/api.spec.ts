@@ -4,6 +4,7 @@ import { createApp } from '../../src/app.factory';
 import { ApiTokensService } from '../../src/auth/api-tokens.service';
 import { captureLogs, LogCapture } from '../support/log-capture';
 import { testConfig } from '../support/registry-app';
+import { freePort } from '../support/server-process';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 import { validateOpenApi } from '../support/validate-openapi';
 
@@ -131,6 +132,33 @@ describe('REST API', () => {
     expect(none.body.meta.skipped.every((s: { reason: string }) => s.reason === 'disabled' || s.reason === 'duplicate')).toBe(true);
     for (const p of textProviders) await http().post(`/api/providers/${p.provider}/enable`).set('Authorization', admin).expect(200);
     expect((await http().get('/api/models?type=embedding').set('Authorization', admin).expect(200)).body.data.length).toBeGreaterThan(0);
+  });
+
+  it('runs a catalog sync (dry run first), probes a provider and sweeps, admin only', async () => {
+    const dry = await http().post('/api/catalog/sync').set('Authorization', admin).send({ dryRun: true }).expect(200);
+    expect(dry.body.data).toMatchObject({ dryRun: true, created: [], updated: [] });
+    expect(dry.body.data.overridden).toEqual(
+      expect.arrayContaining([expect.objectContaining({ provider: 'anthropic', field: 'priority' })]),
+    );
+    await http().post('/api/catalog/sync').set('Authorization', `Bearer ${viewer}`).send({}).expect(403);
+    await http().post('/api/catalog/sync').set('Authorization', admin).send({ dryRun: 'yes' }).expect(400);
+
+    // Pointed at a closed local port (never a real provider from a test): the probe fails, and that is
+    // recorded as health, not an HTTP error.
+    await http()
+      .post('/api/providers/openai/credentials')
+      .set('Authorization', admin)
+      .send({ apiKey: OPENAI_KEY, baseUrl: `http://127.0.0.1:${await freePort()}/v1` })
+      .expect(201);
+    const tested = await http().post('/api/providers/openai/test').set('Authorization', admin).expect(200);
+    expect(tested.body.data).toMatchObject({ provider: 'openai', probed: true, status: 'degraded' });
+    expect(tested.body.data.reason).toMatch(/connection refused/);
+    expect(JSON.stringify(tested.body)).not.toContain(OPENAI_KEY);
+    const health = await http().get('/api/providers/openai/health').set('Authorization', `Bearer ${viewer}`).expect(200);
+    expect(health.body.data).toMatchObject({ provider: 'openai', checks24h: 1 });
+    expect((await http().get('/api/health').set('Authorization', `Bearer ${viewer}`).expect(200)).body.data.length).toBeGreaterThan(3);
+    await http().post('/api/health/check').set('Authorization', `Bearer ${viewer}`).expect(403);
+    await http().get('/api/providers/nope/health').set('Authorization', admin).expect(404);
   });
 
   it('refuses bad input with 4xx naming field and rule, and changes nothing', async () => {

@@ -1,0 +1,33 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { RequiresRole } from '../../auth/auth.guard';
+import { CatalogSyncService } from '../../providers/catalog/catalog-sync.service';
+import type { SyncResult } from '../../providers/catalog/catalog-sync.types';
+
+export class CatalogSyncDto {
+  @ApiPropertyOptional({ default: false, description: 'Return the diff without writing anything.' })
+  @IsOptional()
+  @IsBoolean({ message: 'dryRun must be true or false' })
+  dryRun?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Disable (never delete) providers that left the catalog.' })
+  @IsOptional()
+  @IsBoolean({ message: 'prune must be true or false' })
+  prune?: boolean;
+}
+
+@ApiTags('catalog')
+@ApiBearerAuth()
+@Controller('api/catalog')
+export class CatalogController {
+  constructor(private readonly sync: CatalogSyncService) {}
+
+  @Post('sync')
+  @HttpCode(200)
+  @RequiresRole('admin')
+  @ApiOperation({ summary: 'Write the catalog file into the registry (or, with dryRun, only show the diff)' })
+  run(@Body() body: CatalogSyncDto): Promise<SyncResult> {
+    return this.sync.sync(body);
+  }
+}

@@ -1,0 +1,45 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequiresRole } from '../../auth/auth.guard';
+import type { HealthCheckResult, ProviderHealthSummary, SweepResult } from '../../providers/health/health.types';
+import { HealthService } from '../../providers/health/health.service';
+import { assertProviderName } from '../../providers/provider-configs/provider-input.rules';
+import { UnknownProviderError } from '../../providers/providers.errors';
+
+@ApiTags('health')
+@ApiBearerAuth()
+@Controller('api')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get('health')
+  @ApiOperation({ summary: 'Health of every provider: status, reason, uptime % and p50/p95 latency over 24 h, drift' })
+  summary(): Promise<ProviderHealthSummary[]> {
+    return this.health.summary();
+  }
+
+  @Get('providers/:provider/health')
+  @ApiOperation({ summary: "One provider's health summary" })
+  async providerHealth(@Param('provider') provider: string): Promise<ProviderHealthSummary> {
+    const slug = assertProviderName(provider);
+    const found = (await this.health.summary()).find((s) => s.provider === slug);
+    if (!found) throw new UnknownProviderError(slug);
+    return found;
+  }
+
+  @Post('providers/:provider/test')
+  @HttpCode(200)
+  @RequiresRole('admin')
+  @ApiOperation({ summary: "Probe the provider's API now and record what it saw" })
+  test(@Param('provider') provider: string): Promise<HealthCheckResult> {
+    return this.health.check(assertProviderName(provider));
+  }
+
+  @Post('health/check')
+  @HttpCode(200)
+  @RequiresRole('admin')
+  @ApiOperation({ summary: 'Sweep every enabled provider now; per-provider results' })
+  sweep(): Promise<SweepResult> {
+    return this.health.checkAll();
+  }
+}
