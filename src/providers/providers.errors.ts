@@ -41,3 +41,12 @@ export class InvalidInputError extends DomainError {
     super(`${field}: ${rule}`);
   }
 }
+
+/** A conditional write (If-Match) found the row changed since the caller read it. */
+export class StaleVersionError extends DomainError {
+  readonly code = 'STALE_VERSION';
+  readonly kind = 'precondition_failed';
+  constructor(readonly provider: string) {
+    super(`${quoteInput(provider)} changed since it was read: read it again (its new ETag) and reapply the change`);
+  }
+}

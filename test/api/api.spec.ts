@@ -161,6 +161,43 @@ describe('REST API', () => {
     await http().get('/api/providers/nope/health').set('Authorization', admin).expect(404);
   });
 
+  it('makes a PATCH with If-Match conditional: the second of two editors gets 412 and changes nothing', async () => {
+    const read = await http().get('/api/providers/openrouter').set('Authorization', admin).expect(200);
+    const etag = read.headers.etag as string;
+    expect(etag).toMatch(/^"\d+"$/);
+    const first = await http()
+      .patch('/api/providers/openrouter')
+      .set('Authorization', admin)
+      .set('If-Match', etag)
+      .send({ uiPreferences: { editor: 'first' } })
+      .expect(200);
+    expect(first.headers.etag).not.toBe(etag);
+    const second = await http()
+      .patch('/api/providers/openrouter')
+      .set('Authorization', admin)
+      .set('If-Match', etag)
+      .send({ uiPreferences: { editor: 'second' } })
+      .expect(412);
+    expect(second.body).toMatchObject({ status: 'error', meta: { code: 'STALE_VERSION' } });
+    expect((await http().get('/api/providers/openrouter').set('Authorization', admin)).body.data.uiPreferences).toEqual({
+      editor: 'first',
+    });
+    await http()
+      .patch('/api/providers/openrouter')
+      .set('Authorization', admin)
+      .set('If-Match', first.headers.etag as string)
+      .send({ uiPreferences: { editor: 'second' } })
+      .expect(200);
+    await http().patch('/api/providers/openrouter').set('Authorization', admin).set('If-Match', 'garbage').send({}).expect(400);
+    // A usage flush or a health check does not change the version: no spurious 412 for the operator.
+    const before = (await http().get('/api/providers/openrouter').set('Authorization', admin)).headers.etag;
+    const dataSource = await db.dataSource();
+    await dataSource.query(
+      `UPDATE provider_configs SET usage_count = usage_count + 1, last_health_check = now() WHERE provider = 'openrouter'`,
+    );
+    expect((await http().get('/api/providers/openrouter').set('Authorization', admin)).headers.etag).toBe(before);
+  });
+
   it('refuses bad input with 4xx naming field and rule, and changes nothing', async () => {
     const before = await rowCounts();
     const cases: Array<[string, string, unknown, number]> = [

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { WithMeta } from '../../http/api-envelope';
 import { ProviderConfigService } from '../../providers/provider-configs/provider-config.service';
 import { assertProviderName } from '../../providers/provider-configs/provider-input.rules';
+import { HeaderTarget, etagOf, versionOf } from './etag';
 import { paginate } from './paginate';
 import { ProviderQueryDto } from './provider-query.dto';
 import { ProviderResource, ProviderViews } from './provider-views';
@@ -32,20 +33,28 @@ export class ProvidersController {
   }
 
   @Get(':provider')
-  @ApiOperation({ summary: 'One provider' })
-  get(@Param('provider') provider: string): Promise<ProviderResource> {
-    return this.views.get(assertProviderName(provider));
+  @ApiOperation({ summary: 'One provider; its ETag versions the operator settings for a conditional PATCH' })
+  @ApiHeader({ name: 'ETag', description: 'Send it back as If-Match on PATCH', required: false })
+  async get(@Param('provider') provider: string, @Res({ passthrough: true }) response: HeaderTarget): Promise<ProviderResource> {
+    const slug = assertProviderName(provider);
+    const [resource, version] = await Promise.all([this.views.get(slug), this.configs.version(slug)]);
+    response.setHeader('ETag', etagOf(version));
+    return resource;
   }
 
   @Patch(':provider')
   @RequiresRole('admin')
-  @ApiOperation({ summary: 'Change enabled, the priority override or UI preferences' })
-  async update(@Param('provider') provider: string, @Body() body: UpdateProviderDto): Promise<ProviderResource> {
+  @ApiOperation({ summary: 'Change enabled, the priority override or UI preferences, in one write; If-Match makes it conditional (412)' })
+  @ApiHeader({ name: 'If-Match', description: 'The ETag of a GET: apply only if nothing changed since', required: false })
+  async update(
+    @Param('provider') provider: string,
+    @Body() body: UpdateProviderDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: HeaderTarget,
+  ): Promise<ProviderResource> {
     const slug = assertProviderName(provider);
-    if (body.uiPreferences !== undefined) await this.configs.updateUIPreferences(slug, body.uiPreferences);
-    if (body.priority !== undefined) await this.configs.setPriority(slug, body.priority);
-    if (body.enabled === true) await this.configs.enable(slug);
-    if (body.enabled === false) await this.configs.disable(slug);
+    const version = await this.configs.updateSettings(slug, body, ifMatch === undefined ? undefined : versionOf(ifMatch));
+    response.setHeader('ETag', etagOf(version));
     return this.views.get(slug);
   }
 

@@ -25,6 +25,12 @@ const OPERATOR_COLUMNS: Record<keyof OperatorColumns, { column: string; cast: st
   uiPreferences: { column: 'ui_preferences', cast: 'jsonb', json: true },
 };
 
+/**
+ * A provider's version for optimistic concurrency: updated_at to the microsecond, which only the
+ * operator's writes and the catalog sync move (usage and health leave it alone).
+ */
+const VERSION_SQL = `(extract(epoch FROM p.updated_at) * 1000000)::bigint::text`;
+
 export interface CatalogRow {
   provider: string;
   displayName: string;
@@ -67,27 +73,50 @@ export class ProviderConfigRepository {
     return this.snapshotRows(`WHERE $1::text IS NULL OR p.provider > $1 ORDER BY p.provider LIMIT $2`, [afterProvider, limit]);
   }
 
-  /** Updates the given operator columns; null when there is no such provider. */
-  async updateOperatorColumns(provider: string, values: OperatorColumns): Promise<RegistryWrite | null> {
+  /**
+   * Updates the given operator columns in one statement; null when there is no such provider or,
+   * with `expectedVersion`, when its operator columns changed since that version (optimistic concurrency).
+   */
+  async updateOperatorColumns(
+    provider: string,
+    values: OperatorColumns,
+    expectedVersion?: string,
+  ): Promise<(RegistryWrite & { version: string }) | null> {
     const keys = (Object.keys(values) as (keyof OperatorColumns)[]).filter((key) => values[key] !== undefined);
-    const assignments = keys.map((key, i) => `${OPERATOR_COLUMNS[key].column} = $${i + 2}::${OPERATOR_COLUMNS[key].cast}`);
+    const assignments = keys.map((key, i) => `${OPERATOR_COLUMNS[key].column} = $${i + 3}::${OPERATOR_COLUMNS[key].cast}`);
     const params = keys.map((key) => {
       const value = values[key];
       return OPERATOR_COLUMNS[key].json && value !== null ? JSON.stringify(value) : value;
     });
-    const [row] = await rowsOf<{ xid: string; config: Record<string, unknown>; credential: Record<string, unknown> | null }>(
+    const [row] = await rowsOf<{
+      xid: string;
+      version: string;
+      config: Record<string, unknown>;
+      credential: Record<string, unknown> | null;
+    }>(
       this.dataSource,
-      `UPDATE provider_configs p SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE p.provider = $1
-       RETURNING pg_current_xact_id()::text AS xid,
+      `UPDATE provider_configs p SET ${[...assignments, 'updated_at = now()'].join(', ')}
+       WHERE p.provider = $1 AND ($2::text IS NULL OR ${VERSION_SQL} = $2)
+       RETURNING pg_current_xact_id()::text AS xid, ${VERSION_SQL} AS version,
          jsonb_build_object('id', p.id::text, 'provider', p.provider, 'display_name', p.display_name, 'enabled', p.enabled,
            'health_status', p.health_status, 'priority', p.priority, 'priority_override', p.priority_override,
            'capabilities', p.capabilities, 'capabilities_override', p.capabilities_override) AS config,
          ${snapshotCredentialJson('p.provider')} AS credential`,
-      [provider, ...params],
+      [provider, expectedVersion ?? null, ...params],
     );
     if (!row) return null;
     const state = snapshotRowFromJson(this.dataSource, row.config, row.credential);
-    return { xids: [row.xid], rows: state ? [state] : [] };
+    return { xids: [row.xid], rows: state ? [state] : [], version: row.version };
+  }
+
+  /** The version of the provider's operator-owned columns (its ETag); null when there is no such provider. */
+  async findVersion(provider: string): Promise<string | null> {
+    const [row] = await rowsOf<{ version: string }>(
+      this.dataSource,
+      `SELECT ${VERSION_SQL} AS version FROM provider_configs p WHERE p.provider = $1`,
+      [provider],
+    );
+    return row?.version ?? null;
   }
 
   /** Creates the provider's row from its catalog entry when missing (a credential stored before any sync). */

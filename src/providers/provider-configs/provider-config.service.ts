@@ -4,7 +4,7 @@ import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
 import type { ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
-import { UnknownProviderError } from '../providers.errors';
+import { InvalidInputError, StaleVersionError, UnknownProviderError } from '../providers.errors';
 import { effectiveCapabilities, effectivePriority } from '../selection/build-snapshot';
 import { RegistryStateService } from '../selection/registry-state.service';
 import { assertCapabilities } from './capabilities.rules';
@@ -45,12 +45,12 @@ export class ProviderConfigService {
     return state.enabled;
   }
 
-  enable(provider: string): Promise<void> {
-    return this.update(provider, { enabled: true });
+  async enable(provider: string): Promise<void> {
+    await this.update(provider, { enabled: true });
   }
 
-  disable(provider: string): Promise<void> {
-    return this.update(provider, { enabled: false });
+  async disable(provider: string): Promise<void> {
+    await this.update(provider, { enabled: false });
   }
 
   /** The operator's capabilities, in force over the catalog's until cleared with `null`; a sync keeps them. */
@@ -74,10 +74,43 @@ export class ProviderConfigService {
     await this.update(provider, { priorityOverride: assertPriorityOverride(priority) });
   }
 
-  private async update(provider: string, values: OperatorColumns): Promise<void> {
+  /**
+   * Several operator settings in one write (the API's PATCH). With `expectedVersion` (an ETag from
+   * version()), it applies only if nothing changed since: PreconditionFailedError otherwise, so two
+   * operators editing at once cannot silently overwrite each other. Returns the new version.
+   */
+  async updateSettings(
+    provider: string,
+    settings: { enabled?: boolean; priority?: number | null; uiPreferences?: UiPreferences },
+    expectedVersion?: string,
+  ): Promise<string> {
+    if (settings.uiPreferences !== undefined) assertSafeUiJson(settings.uiPreferences, 'ui_preferences');
+    if (settings.enabled !== undefined && typeof settings.enabled !== 'boolean')
+      throw new InvalidInputError('enabled', 'must be true or false');
+    return this.update(
+      provider,
+      {
+        enabled: settings.enabled,
+        priorityOverride: settings.priority === undefined ? undefined : assertPriorityOverride(settings.priority),
+        uiPreferences: settings.uiPreferences,
+      },
+      expectedVersion,
+    );
+  }
+
+  /** The version of the provider's operator settings, for optimistic concurrency (the API's ETag). */
+  async version(provider: string): Promise<string> {
+    const version = await this.configs.findVersion(assertProviderName(provider));
+    if (version === null) throw new UnknownProviderError(provider);
+    return version;
+  }
+
+  private async update(provider: string, values: OperatorColumns, expectedVersion?: string): Promise<string> {
     assertProviderName(provider);
-    const written = await this.state.write([provider], () => this.configs.updateOperatorColumns(provider, values));
-    if (written === null) throw new UnknownProviderError(provider);
+    const written = await this.state.write([provider], () => this.configs.updateOperatorColumns(provider, values, expectedVersion));
+    if (written !== null) return written.version;
+    if (expectedVersion !== undefined && (await this.configs.findVersion(provider)) !== null) throw new StaleVersionError(provider);
+    throw new UnknownProviderError(provider);
   }
 
   private toView(row: ProviderConfig): ProviderConfigView {
