@@ -8,6 +8,12 @@ import { createAppLogger } from './common/logging/app-logger';
 import type { AppConfig } from './config/app-config';
 import type { DatabaseTarget } from './database/database-target';
 
+/** TRUST_PROXY as Express takes it: a boolean, a hop count, or the addresses/subnets to trust. */
+function trustProxyValue(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
 /** Builds the HTTP app the same way for main.ts and the tests. */
 export async function createApp(config: AppConfig, database: DatabaseTarget): Promise<INestApplication> {
   // Our format and level from the first line on, so what the boot logs (the key ring's generated-key
@@ -21,6 +27,7 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
   // JSON bodies up to 64 KiB: nothing the API takes is larger, and a bigger one is answered 413.
   app.useBodyParser('json', { limit: API_BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: API_BODY_LIMIT, extended: false });
+  if (config.TRUST_PROXY !== undefined) app.set('trust proxy', trustProxyValue(config.TRUST_PROXY));
   setUpApiDocs(app);
   return app;
 }

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { EnvelopeInterceptor } from '../http/envelope.interceptor';
+import { rateLimitsModule } from '../http/rate-limits';
 import { apiValidationPipe } from '../http/validation';
 import { CatalogController } from './catalog/catalog.controller';
 import { CredentialsController } from './credentials/credentials.controller';
@@ -22,7 +23,7 @@ export class ApiModule {
   static forRoot(registry: DynamicModule): DynamicModule {
     return {
       module: ApiModule,
-      imports: [AuthModule, registry],
+      imports: [AuthModule, rateLimitsModule, registry],
       controllers: [ProvidersController, CredentialsController, ModelsController, HealthController, CatalogController, ReadinessController],
       providers: [
         ProviderViews,

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { rateLimitsModule } from '../http/rate-limits';
 import { ApiTokenRepository } from './api-token.repository';
 import { ApiTokensService } from './api-tokens.service';
 import { AuthGuard } from './auth.guard';
 
 /** Bearer API tokens for the server's REST edge, checked on every route but the @Public() ones. */
 @Module({
+  imports: [rateLimitsModule],
   providers: [ApiTokenRepository, ApiTokensService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [ApiTokensService],
 })

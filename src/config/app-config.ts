@@ -182,6 +182,27 @@ export class AppConfig {
   @IsBoolean({ message: 'must be true or false' })
   AUTH_DISABLED = false;
 
+  /** Calls that reach providers (probe now, sweep now, store with ?test=true), per client address per minute. */
+  @Transform(toInt)
+  @Min(1, { message: 'must be at least 1' })
+  @Max(100_000, { message: 'must be at most 100000' })
+  @IsInt({ message: 'must be an integer' })
+  API_PROVIDER_CALLS_PER_MINUTE = 30;
+
+  /** Failed authentications per client address per minute before it is answered 429. */
+  @Transform(toInt)
+  @Min(1, { message: 'must be at least 1' })
+  @Max(100_000, { message: 'must be at most 100000' })
+  @IsInt({ message: 'must be an integer' })
+  API_AUTH_FAILURES_PER_MINUTE = 20;
+
+  /** Express's `trust proxy`: behind a load balancer, the client address comes from X-Forwarded-For. */
+  @IsOptional()
+  @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, {
+    message: 'must be true, false, a hop count, or addresses/subnets (as Express trust proxy takes)',
+  })
+  TRUST_PROXY?: string;
+
   get embedded(): boolean {
     return !this.DATABASE_URL;
   }

@@ -198,6 +198,40 @@ describe('REST API', () => {
     expect((await http().get('/api/providers/openrouter').set('Authorization', admin)).headers.etag).toBe(before);
   });
 
+  it('changes a credential in place (PATCH), keeping its bound base URL; ?test=true probes after storing', async () => {
+    const baseUrl = `http://127.0.0.1:${await freePort()}/v1`;
+    const stored = await http()
+      .post('/api/providers/openrouter/credentials?test=true')
+      .set('Authorization', admin)
+      .send({ apiKey: 'sk-or-v1-0123456789abcdef0123456789', baseUrl })
+      .expect(201);
+    expect(stored.body.meta.test).toMatchObject({ provider: 'openrouter', probed: true });
+    const id = stored.body.data.id as string;
+    const patched = await http()
+      .patch(`/api/providers/openrouter/credentials/${id}`)
+      .set('Authorization', admin)
+      .send({ apiKey: 'sk-or-v1-replacement-0123456789abcdef', isActive: false, uiMetadata: { note: 'rotated' } })
+      .expect(200);
+    expect(patched.body.data).toMatchObject({ id, masked: 'sk-or-v1-…cdef', isActive: false, baseUrl, uiMetadata: { note: 'rotated' } });
+    expect(JSON.stringify(patched.body)).not.toContain('replacement');
+    await http().patch(`/api/providers/openrouter/credentials/${id}`).set('Authorization', admin).send({ isActive: 'no' }).expect(400);
+    await http().post('/api/providers/openrouter/credentials?test=maybe').set('Authorization', admin).send({ apiKey: 'sk-x' }).expect(400);
+  });
+
+  it('logs who called which route, never a token or key', async () => {
+    await http().get('/api/providers/openai').set('Authorization', `Bearer ${viewer}`).expect(200);
+    const line = logs.lines.find((l) => l.includes('"token":"dashboard"') && l.includes('/api/providers/:provider'));
+    expect(line).toBeDefined();
+    expect(logs.linesContaining([viewer, BOOTSTRAP, OPENAI_KEY])).toEqual([]);
+  });
+
+  it('answers 429 after too many failed authentications from one address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await http().get('/api/providers').set('Authorization', 'Bearer reg_wrong')).status);
+    expect(statuses.slice(0, 5).every((s) => s === 401)).toBe(true);
+    expect(statuses[statuses.length - 1]).toBe(429);
+  });
+
   it('refuses bad input with 4xx naming field and rule, and changes nothing', async () => {
     const before = await rowCounts();
     const cases: Array<[string, string, unknown, number]> = [

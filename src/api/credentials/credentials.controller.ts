@@ -1,11 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
+import { WithMeta } from '../../http/api-envelope';
+import { CallsProviderWhenTested, ProviderCallsGuard } from '../../http/rate-limits';
+import { HealthService } from '../../providers/health/health.service';
 import type { CredentialView } from '../../providers/credentials/credential.types';
 import { CredentialsService } from '../../providers/credentials/credentials.service';
 import { assertProviderName } from '../../providers/provider-configs/provider-input.rules';
 import { CredentialNotFoundError, InvalidInputError } from '../../providers/providers.errors';
 import { StoreCredentialDto } from './store-credential.dto';
+import { UpdateCredentialDto } from './update-credential.dto';
 
 /** A credential as the API shows it: masked, never the secret, and without the free metadata JSON. */
 export type CredentialResource = Omit<CredentialView, 'metadata'>;
@@ -18,7 +22,10 @@ function resource({ metadata: _metadata, ...view }: CredentialView): CredentialR
 @ApiBearerAuth()
 @Controller('api/providers/:provider/credentials')
 export class CredentialsController {
-  constructor(private readonly credentials: CredentialsService) {}
+  constructor(
+    private readonly credentials: CredentialsService,
+    private readonly health: HealthService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "The provider's credentials, masked" })
@@ -28,9 +35,30 @@ export class CredentialsController {
 
   @Post()
   @RequiresRole('admin')
-  @ApiOperation({ summary: 'Store (or replace) the credential of a type; the answer shows it masked' })
-  async store(@Param('provider') provider: string, @Body() body: StoreCredentialDto): Promise<CredentialResource> {
-    return resource(await this.credentials.store(provider, body));
+  @CallsProviderWhenTested()
+  @UseGuards(ProviderCallsGuard)
+  @ApiOperation({ summary: 'Store (or replace) the credential of a type; ?test=true probes the provider after storing (meta.test)' })
+  @ApiQuery({ name: 'test', required: false, enum: ['true', 'false'] })
+  async store(
+    @Param('provider') provider: string,
+    @Body() body: StoreCredentialDto,
+    @Query('test') test?: string,
+  ): Promise<WithMeta<CredentialResource>> {
+    if (test !== undefined && test !== 'true' && test !== 'false') throw new InvalidInputError('test', 'must be true or false');
+    const stored = resource(await this.credentials.store(provider, body));
+    return new WithMeta(stored, test === 'true' ? { test: await this.health.check(provider) } : {});
+  }
+
+  @Patch(':id')
+  @RequiresRole('admin')
+  @ApiOperation({ summary: 'Replace the secret, change UI metadata, active flag or expiry; the rest stays as it is' })
+  async update(
+    @Param('provider') provider: string,
+    @Param('id') id: string,
+    @Body() body: UpdateCredentialDto,
+  ): Promise<CredentialResource> {
+    const credential = await this.find(provider, id);
+    return resource(await this.credentials.update(provider, credential.credentialType, body));
   }
 
   @Delete(':id')
@@ -38,10 +66,15 @@ export class CredentialsController {
   @RequiresRole('admin')
   @ApiOperation({ summary: 'Remove a credential' })
   async remove(@Param('provider') provider: string, @Param('id') id: string): Promise<{ removed: string }> {
+    const credential = await this.find(provider, id);
+    await this.credentials.remove(provider, credential.credentialType);
+    return { removed: id };
+  }
+
+  private async find(provider: string, id: string): Promise<CredentialView> {
     if (!/^\d{1,19}$/.test(id)) throw new InvalidInputError('id', 'must be a credential id (digits)');
     const credential = (await this.credentials.list({ provider: assertProviderName(provider) })).find((c) => c.id === id);
     if (!credential) throw new CredentialNotFoundError(provider, `#${id}`);
-    await this.credentials.remove(provider, credential.credentialType);
-    return { removed: id };
+    return credential;
   }
 }

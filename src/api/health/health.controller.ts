@@ -1,6 +1,7 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
+import { ProviderCallsGuard } from '../../http/rate-limits';
 import type { HealthCheckResult, ProviderHealthSummary, SweepResult } from '../../providers/health/health.types';
 import { HealthService } from '../../providers/health/health.service';
 import { assertProviderName } from '../../providers/provider-configs/provider-input.rules';
@@ -29,6 +30,7 @@ export class HealthController {
 
   @Post('providers/:provider/test')
   @HttpCode(200)
+  @UseGuards(ProviderCallsGuard)
   @RequiresRole('admin')
   @ApiOperation({ summary: "Probe the provider's API now and record what it saw" })
   test(@Param('provider') provider: string): Promise<HealthCheckResult> {
@@ -37,6 +39,7 @@ export class HealthController {
 
   @Post('health/check')
   @HttpCode(200)
+  @UseGuards(ProviderCallsGuard)
   @RequiresRole('admin')
   @ApiOperation({ summary: 'Sweep every enabled provider now; per-provider results' })
   sweep(): Promise<SweepResult> {

@@ -26,6 +26,12 @@ export function httpLogOptions(level: LogLevel): Options {
         }),
       res: (res: LoggedMessage) => Object.assign(res, { headers: res.headers && maskHeaders(res.headers) }),
     },
+    // Evaluated again when the response is logged, by which time the guard has named the token and
+    // Express has matched the route: who called which route, never the token itself.
+    customProps: (req) => {
+      const { principal, route } = req as { principal?: { name: string }; route?: { path?: string } };
+      return { ...(principal ? { token: principal.name } : {}), ...(route?.path ? { route: route.path } : {}) };
+    },
     autoLogging: { ignore: (req) => req.url === '/healthz' },
   };
 }

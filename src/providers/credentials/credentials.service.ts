@@ -84,6 +84,30 @@ export class CredentialsService {
   }
 
   /**
+   * Changes a stored credential: a new secret, its UI metadata, whether it is active, its expiry
+   * (`null` for none). What is not given stays as it is, the base URL it is bound to included; it is
+   * one write of the whole row, with the same rules as store().
+   */
+  async update(
+    provider: string,
+    credentialType: string,
+    patch: { apiKey?: string; uiMetadata?: UiMetadata; isActive?: boolean; expiresAt?: Date | null },
+  ): Promise<CredentialView> {
+    assertProviderName(provider);
+    assertCredentialType(credentialType);
+    const current = (await this.credentials.listWithProvider({ provider })).find((c) => c.credentialType === credentialType);
+    if (!current) throw new CredentialNotFoundError(provider, credentialType);
+    return this.store(provider, {
+      credentialType,
+      apiKey: patch.apiKey ?? this.decrypt(current),
+      metadata: current.metadata ?? undefined,
+      expiresAt: patch.expiresAt === undefined ? current.expiresAt : patch.expiresAt,
+      isActive: patch.isActive ?? current.isActive,
+      uiMetadata: patch.uiMetadata ?? current.uiMetadata,
+    });
+  }
+
+  /**
    * The decrypted credential a caller may use right now: active, unexpired, and its provider
    * enabled. Null when there is none; a credential the key ring cannot decrypt is an error.
    */
