@@ -160,9 +160,13 @@ describeOnRealPostgres(
         await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider IN ('openai', 'anthropic')`);
         await waitFor('the notification', () => (seen.length > 0 ? true : undefined), 10_000);
         expect(JSON.parse(seen[0]).providers.sort()).toEqual(['anthropic', 'openai']);
-        await psql.query(`UPDATE provider_configs SET provider = 'openai_renamed' WHERE provider = 'openai'`);
+        await psql.query(`UPDATE provider_configs SET provider = 'openrouter_renamed' WHERE provider = 'openrouter'`);
         await waitFor('the rename', () => (seen.length > 1 ? true : undefined), 10_000);
-        expect(JSON.parse(seen[1]).providers.sort()).toEqual(['openai', 'openai_renamed']);
+        expect(JSON.parse(seen[1]).providers.sort()).toEqual(['openrouter', 'openrouter_renamed']);
+        // A provider with credentials cannot be renamed: their encryption is bound to its name.
+        await expect(psql.query(`UPDATE provider_configs SET provider = 'openai_renamed' WHERE provider = 'openai'`)).rejects.toThrow(
+          /has credentials/,
+        );
       } finally {
         await listener.end();
       }
@@ -206,6 +210,45 @@ describeOnRealPostgres(
         'the snapshot to match the database',
         () => availability.isProviderAvailable('openai').available && snapshotPriority() === truth.priority_override,
       );
+    });
+
+    it('survives rows written by hand that the code cannot take as they are: infinity expiry, null capabilities, TRUNCATE', async () => {
+      await boot();
+      const availability = registry.get(AvailabilityService);
+      await psql.query(`UPDATE ai_credentials SET expires_at = 'infinity' WHERE provider = 'openai'`);
+      await psql.query(`UPDATE provider_configs SET capabilities = 'null'::jsonb WHERE provider = 'anthropic'`);
+      await psql.query(`UPDATE provider_configs SET priority_override = 3 WHERE provider = 'ollama'`); // a later marker
+      await arrival('the marker', () => availability.getAvailableProviders().find((p) => p.provider === 'ollama')?.priority === 3);
+      expect(availability.isProviderAvailable('openai')).toEqual({ available: true }); // never expires
+      expect(availability.isProviderAvailable('anthropic', 'text')).toEqual({ available: true }); // the catalog's models
+      expect((await registry.get(CredentialsService).list({ provider: 'openai' }))[0]).toMatchObject({ expiresAt: null, status: 'active' });
+      await registry.get(ProviderConfigService).disable('openai'); // the RETURNING path reads the same row
+      expect(availability.isProviderAvailable('openai')).toMatchObject({ reason: 'disabled' });
+
+      await psql.query('TRUNCATE ai_credentials');
+      await arrival('the truncate', () => availability.isProviderAvailable('anthropic').reason === 'no_credential');
+    });
+
+    it('loads every provider a transaction named, when some of its notifications arrive while this instance writes one of them', async () => {
+      await boot();
+      const configs = registry.get(ProviderConfigService);
+      const availability = registry.get(AvailabilityService);
+      for (let round = 0; round < 10; round++) {
+        const enabled = round % 2 === 1;
+        await Promise.all([
+          configs.setPriority('openai', round),
+          (async () => {
+            await psql.query('BEGIN');
+            await psql.query(`UPDATE provider_configs SET enabled = $1 WHERE provider IN ('anthropic', 'openai')`, [enabled]);
+            await psql.query(`UPDATE ai_credentials SET ui_metadata = '{}', is_active = true WHERE provider = 'openai'`);
+            await psql.query('COMMIT');
+          })(),
+        ]);
+        await arrival('both providers as committed', () => {
+          const anthropic = availability.isProviderAvailable('anthropic');
+          return (anthropic.available || anthropic.reason === 'disabled') && anthropic.available === enabled;
+        });
+      }
     });
 
     it('read-your-writes: after disable() returns, selection never picks that provider, while 100 other writes stream in', async () => {

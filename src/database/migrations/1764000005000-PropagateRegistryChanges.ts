@@ -97,6 +97,36 @@ export class PropagateRegistryChanges1764000005000 implements MigrationInterface
       );
     }
 
+    // TRUNCATE has no rows to name (and no transition tables): it tells every instance to reload all.
+    await queryRunner.query(`
+      CREATE FUNCTION "ai_registry_truncated"() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('ai_registry_changes', json_build_object('xid', pg_current_xact_id()::text, 'all', true)::text);
+        RETURN NULL;
+      END
+      $$`);
+    for (const table of Object.keys(SNAPSHOT_COLUMNS)) {
+      await queryRunner.query(
+        `CREATE TRIGGER "ai_registry_${table}_truncated" AFTER TRUNCATE ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION "ai_registry_truncated"()`,
+      );
+    }
+
+    // A credential's ciphertext is bound to its provider's slug (the AAD): renaming a config that has
+    // credentials would leave them linked to the old name and unreadable under the new one.
+    await queryRunner.query(`
+      CREATE FUNCTION "ai_registry_refuse_rename"() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.provider IS DISTINCT FROM OLD.provider AND EXISTS (SELECT 1 FROM ai_credentials WHERE provider_config_id = OLD.id) THEN
+          RAISE EXCEPTION 'provider % has credentials: remove them before renaming it (their encryption is bound to the name)', OLD.provider
+            USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+      END
+      $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER "ai_registry_refuse_rename" BEFORE UPDATE OF provider ON "provider_configs"
+      FOR EACH ROW EXECUTE FUNCTION "ai_registry_refuse_rename"()`);
+
     await queryRunner.query(`
       CREATE FUNCTION "ai_registry_link_credential"() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
@@ -124,6 +154,11 @@ export class PropagateRegistryChanges1764000005000 implements MigrationInterface
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TRIGGER "ai_registry_link_credential" ON "ai_credentials"`);
+    await queryRunner.query(`DROP TRIGGER "ai_registry_refuse_rename" ON "provider_configs"`);
+    await queryRunner.query(`DROP FUNCTION "ai_registry_refuse_rename"()`);
+    for (const table of Object.keys(SNAPSHOT_COLUMNS))
+      await queryRunner.query(`DROP TRIGGER "ai_registry_${table}_truncated" ON "${table}"`);
+    await queryRunner.query(`DROP FUNCTION "ai_registry_truncated"()`);
     await queryRunner.query(`DROP FUNCTION "ai_registry_link_credential"()`);
     for (const table of Object.keys(SNAPSHOT_COLUMNS)) {
       const fn = `ai_registry_${table}_changed`;

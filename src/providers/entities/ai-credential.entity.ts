@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { expiryTransformer } from '../../database/expiry-transformer';
 import type { ProviderConfig } from './provider-config.entity';
 
 export type CredentialMetadata = Record<string, unknown> & { baseUrl?: string };
@@ -35,7 +36,7 @@ export class AICredential {
   @Column({ type: 'jsonb', nullable: true })
   metadata: CredentialMetadata | null;
 
-  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true, transformer: expiryTransformer })
   expiresAt: Date | null;
 
   @Column({ name: 'is_active', type: 'boolean', default: true })

@@ -21,7 +21,10 @@ export function snapshotConfigJson(slugSql: string): string {
 /** The api_key credential of slug `slugSql` (the one the snapshot holds), as jsonb, or null. */
 export function snapshotCredentialJson(slugSql: string): string {
   return `(SELECT to_jsonb(s) FROM (
-    SELECT id::text AS id, provider, credential_type, is_active, expires_at, encrypted_credentials, metadata
+    SELECT id::text AS id, provider, credential_type, is_active,
+           -- jsonb would carry 'infinity' as text that no Date reads: never expiring is null, as elsewhere.
+           CASE WHEN expires_at = 'infinity' THEN NULL WHEN expires_at = '-infinity' THEN 'epoch'::timestamptz ELSE expires_at END AS expires_at,
+           encrypted_credentials, metadata
     FROM ai_credentials WHERE provider = ${slugSql} AND credential_type = '${DEFAULT_CREDENTIAL_TYPE}') s)`;
 }
 

@@ -8,9 +8,20 @@ import type { CredentialState, ProviderState, RegistrySnapshot } from './registr
 /** Whether the key ring can decrypt a stored credential (wrong key, unknown key id, or not our envelope). */
 export type DecryptCheck = (credential: AICredential) => boolean;
 
-/** The capabilities in force: the operator's override when set, else what the catalog sync wrote. */
+/**
+ * The capabilities in force: the operator's override when set, else what the catalog sync wrote.
+ * Anything but an object (a `'null'::jsonb` written by hand) reads as none, so the catalog's apply.
+ */
 export function effectiveCapabilities(row: Pick<ProviderConfig, 'capabilities' | 'capabilitiesOverride'>): Partial<ProviderCapabilities> {
-  return (row.capabilitiesOverride ?? row.capabilities) as Partial<ProviderCapabilities>;
+  const value: unknown = row.capabilitiesOverride ?? row.capabilities;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Partial<ProviderCapabilities>) : {};
+}
+
+/** Model lists the snapshot can use: arrays of objects with a string id (what the sync and the rules write). */
+function usableModelLists(capabilities: Partial<ProviderCapabilities>): boolean {
+  const valid = (list: unknown) =>
+    Array.isArray(list) && list.every((m) => typeof m === 'object' && m !== null && typeof (m as { id?: unknown }).id === 'string');
+  return valid(capabilities.textModels) && valid(capabilities.embeddingModels);
 }
 
 export function effectivePriority(row: Pick<ProviderConfig, 'priority' | 'priorityOverride'>): number {
@@ -38,7 +49,7 @@ function credentialState(
 export function toProviderState(row: ProviderConfig, catalog: Catalog, decryptable: DecryptCheck, now: number): ProviderState {
   const entry = catalog.providers.get(row.provider);
   const capabilities = effectiveCapabilities(row);
-  const hasModels = Array.isArray(capabilities.textModels) && Array.isArray(capabilities.embeddingModels);
+  const hasModels = usableModelLists(capabilities);
   const requiresApiKey = capabilities.requiresApiKey ?? entry?.requiresApiKey ?? true;
   const credential = row.credentials?.[0];
   const state: ProviderState = {

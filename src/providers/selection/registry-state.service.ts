@@ -29,6 +29,7 @@ interface WriteTicket {
 interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
+  waitsFor?: ReadonlySet<string>;
 }
 
 /**
@@ -51,10 +52,12 @@ export class RegistryStateService implements OnModuleDestroy {
   private pendingFull = false;
   private waiters: Waiter[] = [];
   private loading: Promise<void> | null = null;
-  private readonly ownXids = new Map<string, number>();
+  private readonly ownXids = new Map<string, { at: number; providers: ReadonlySet<string> }>();
   private applies = new Map<string, { row: ProviderConfig; sentAt: number }>();
   private readonly writing = new Map<string, Set<WriteTicket>>();
-  private readonly deferred = new Map<string, string[]>();
+  private readonly deferred = new Map<string, Set<string>>();
+  private retryMs = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
   private readonly loadStartedAt = new Map<string, number>();
   private fullLoadStartedAt = -Infinity;
   private fullyLoaded = false;
@@ -86,6 +89,7 @@ export class RegistryStateService implements OnModuleDestroy {
   onModuleDestroy(): void {
     this.unsubscribe?.();
     if (this.resyncTimer) clearInterval(this.resyncTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
   }
 
   /** Whether the first full load has happened (readiness: before it, every provider looks unknown). */
@@ -133,7 +137,7 @@ export class RegistryStateService implements OnModuleDestroy {
       }
       for (const xid of result?.xids ?? []) {
         // Its echo may have come in before the reply: then it waits in `deferred`, and is dropped here.
-        if (xid && !this.deferred.delete(xid)) this.rememberOwn(xid);
+        if (xid && !this.deferred.delete(xid)) this.rememberOwn(xid, providers);
       }
       this.releaseDeferred();
       // The write failed: what the released notifications name is still loaded, nobody waits for it.
@@ -141,7 +145,7 @@ export class RegistryStateService implements OnModuleDestroy {
     }
     result = result as T;
     if (result === null || providers.length === 0) {
-      if (this.pending.size > 0) await this.enqueue();
+      if (this.pending.size > 0) await this.enqueue(new Set());
       return result;
     }
     const rows = new Map(result.rows.map((row) => [row.provider, row]));
@@ -150,7 +154,7 @@ export class RegistryStateService implements OnModuleDestroy {
       if (row) this.applies.set(provider, { row, sentAt: ticket.sentAt });
       else this.pending.add(provider);
     }
-    await this.enqueue();
+    await this.enqueue(new Set(providers));
     return result;
   }
 
@@ -166,23 +170,27 @@ export class RegistryStateService implements OnModuleDestroy {
    */
   private releaseDeferred(): void {
     for (const [xid, providers] of this.deferred) {
-      if (providers.some((provider) => this.writing.has(provider))) continue;
+      if ([...providers].some((provider) => this.writing.has(provider))) continue;
       this.deferred.delete(xid);
       for (const provider of providers) this.pending.add(provider);
     }
   }
 
-  private rememberOwn(xid: string | null): void {
-    if (!xid) return;
+  /** Remembers a write's transaction and the providers it covered, so exactly that echo is skipped. */
+  private rememberOwn(xid: string, providers: readonly string[]): void {
     const now = Date.now();
-    this.ownXids.set(xid, now);
-    if (this.ownXids.size > 1000) {
-      for (const [old, at] of this.ownXids) if (now - at > OWN_XID_TTL_MS) this.ownXids.delete(old);
+    if (this.ownXids.size >= 1000) {
+      for (const [old, own] of this.ownXids) if (now - own.at > OWN_XID_TTL_MS) this.ownXids.delete(old);
     }
+    this.ownXids.set(xid, { at: now, providers: new Set(providers) });
   }
 
-  private enqueue(): Promise<void> {
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  /**
+   * Queues a load; `waitsFor` names the providers the caller needs (its write's), so it is not failed
+   * by another provider's reload failing in the same batch (undefined: the whole batch).
+   */
+  private enqueue(waitsFor?: ReadonlySet<string>): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject, waitsFor }));
     // Started on a later tick, never inline: a drain with nothing to await would otherwise finish
     // (and clear `loading`) before the assignment, leaving a settled promise that blocks every later one.
     this.loading ??= Promise.resolve().then(() => this.drain());
@@ -200,6 +208,7 @@ export class RegistryStateService implements OnModuleDestroy {
         this.pending = new Set();
         this.applies = new Map();
         this.waiters = [];
+        const reloading = new Set<string>();
         try {
           // A full load reads after every queued write committed: it supersedes their rows.
           if (full) await this.loadAll();
@@ -210,15 +219,25 @@ export class RegistryStateService implements OnModuleDestroy {
               const loadedSince = Math.max(this.loadStartedAt.get(provider) ?? -Infinity, this.fullLoadStartedAt);
               // A load that began after the write was sent may have read before it: reload, to be sure.
               if (providers.has(provider) || loadedSince > sentAt) providers.add(provider);
-              else direct.push(toProviderState(row, this.catalog, this.decryptable, now));
+              else direct.push(...this.statesOf([row], now));
             }
             if (direct.length > 0) this.snapshot = applyChanges(this.snapshot, direct, []);
+            for (const provider of providers) reloading.add(provider);
             if (providers.size > 0) await this.loadSome([...providers]);
           }
+          this.retryMs = 0;
           for (const waiter of waiters) waiter.resolve();
         } catch (error) {
-          for (const waiter of waiters) waiter.reject(error);
-          this.logger.warn(`Snapshot reload failed (${(error as Error).message}); the next resync repairs it`);
+          // Nothing it carried is dropped: it is queued again and retried, backing off, until it loads.
+          if (full) this.pendingFull = true;
+          for (const provider of reloading) this.pending.add(provider);
+          this.scheduleRetry();
+          for (const waiter of waiters) {
+            const spared = !full && waiter.waitsFor !== undefined && [...waiter.waitsFor].every((p) => !reloading.has(p));
+            if (spared) waiter.resolve();
+            else waiter.reject(error);
+          }
+          this.logger.warn(`Snapshot reload failed (${(error as Error).message}); retrying in ${this.retryMs} ms`);
         }
       }
     } finally {
@@ -226,13 +245,23 @@ export class RegistryStateService implements OnModuleDestroy {
     }
   }
 
+  private scheduleRetry(): void {
+    this.retryMs = Math.min(Math.max(this.retryMs * 2, 250), 30_000);
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.enqueue().catch(() => undefined); // a failure is logged and retried by drain()
+    }, this.retryMs);
+    this.retryTimer.unref();
+  }
+
   private async loadSome(providers: string[]): Promise<void> {
     const startedAt = performance.now();
-    for (const provider of providers) this.loadStartedAt.set(provider, startedAt);
     if (this.loadStartedAt.size > 10_000) this.loadStartedAt.clear(); // only comparisons with in-flight writes matter
+    for (const provider of providers) this.loadStartedAt.set(provider, startedAt);
     const rows = await this.configs.findSnapshotRows(providers);
     const now = Date.now();
-    const states = rows.map((row) => toProviderState(row, this.catalog, this.decryptable, now));
+    const states = this.statesOf(rows, now);
     const found = new Set(states.map((state) => state.provider));
     this.snapshot = applyChanges(
       this.snapshot,
@@ -248,12 +277,26 @@ export class RegistryStateService implements OnModuleDestroy {
     for (;;) {
       const rows = await this.configs.findSnapshotPage(after, RESYNC_PAGE);
       const now = Date.now();
-      for (const row of rows) states.push(toProviderState(row, this.catalog, this.decryptable, now));
+      states.push(...this.statesOf(rows, now));
       if (rows.length < RESYNC_PAGE) break;
       after = rows[rows.length - 1].provider;
     }
     this.snapshot = buildSnapshot(states, this.catalog);
     this.fullyLoaded = true;
+  }
+
+  /** One row the code cannot read (hand-written junk) is left out with a warning, never the whole load. */
+  private statesOf(rows: ProviderConfig[], now: number): ProviderState[] {
+    return rows.flatMap((row) => {
+      try {
+        return [toProviderState(row, this.catalog, this.decryptable, now)];
+      } catch (error) {
+        this.logger.warn(
+          `Provider ${JSON.stringify(row.provider)} left out of the snapshot: its row cannot be read (${(error as Error).message})`,
+        );
+        return [];
+      }
+    });
   }
 
   private readonly decryptable = (credential: AICredential): boolean => {
@@ -269,13 +312,28 @@ export class RegistryStateService implements OnModuleDestroy {
 
   private onNotification(payload: string): void {
     const change = parseChangeNotification(payload);
-    if (change.kind === 'providers' && change.xid !== null) {
-      if (this.ownXids.delete(change.xid)) return;
-      if (change.providers.some((provider) => this.writing.has(provider))) {
-        this.deferred.set(change.xid, change.providers);
-        return;
+    if (change.kind === 'all') {
+      this.reload('all').catch(() => undefined); // logged and retried in drain()
+      return;
+    }
+    let providers = change.providers;
+    if (change.xid !== null) {
+      const own = this.ownXids.get(change.xid);
+      if (own) {
+        // Our own write's echo: only what it did not cover (another statement of it) is loaded.
+        this.ownXids.delete(change.xid);
+        providers = providers.filter((provider) => !own.providers.has(provider));
+      }
+      // A provider this process is writing right now waits for that write (see releaseDeferred);
+      // the others are loaded at once. One transaction can send several payloads: they add up.
+      const busy = providers.filter((provider) => this.writing.has(provider));
+      if (busy.length > 0) {
+        const waiting = this.deferred.get(change.xid) ?? new Set<string>();
+        for (const provider of busy) waiting.add(provider);
+        this.deferred.set(change.xid, waiting);
+        providers = providers.filter((provider) => !this.writing.has(provider));
       }
     }
-    this.reload(change.kind === 'providers' ? change.providers : 'all').catch(() => undefined); // logged in drain()
+    if (providers.length > 0) this.reload(providers).catch(() => undefined); // logged and retried in drain()
   }
 }
