@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Coordination } from '../database/coordination/coordination';
-import { connectionUrlOf } from '../database/connection-url';
+import { connectionConfigOf } from '../database/connection-config';
 import { PostgresCoordination } from '../database/coordination/postgres-coordination';
 import { PROVIDERS_OPTIONS, ProvidersModuleOptions, REGISTRY_DATA_SOURCE } from './providers.options';
 
@@ -16,7 +16,7 @@ export class RegistryCoordination implements OnApplicationShutdown {
 
   constructor(@Inject(PROVIDERS_OPTIONS) options: ProvidersModuleOptions, @Inject(REGISTRY_DATA_SOURCE) dataSource: DataSource) {
     this.owned = !options.coordination;
-    this.coordination = options.coordination ?? new PostgresCoordination(options.directUrl ?? connectionUrlOf(dataSource.options));
+    this.coordination = options.coordination ?? new PostgresCoordination(options.directUrl ?? connectionConfigOf(dataSource.options));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -226,7 +226,10 @@ describeOnRealPostgres(
       expect(availability.isProviderAvailable('openai')).toMatchObject({ reason: 'disabled' });
 
       await psql.query('TRUNCATE ai_credentials');
-      await arrival('the truncate', () => availability.isProviderAvailable('anthropic').reason === 'no_credential');
+      await arrival('the truncate', () => {
+        const anthropic = availability.isProviderAvailable('anthropic');
+        return !anthropic.available && anthropic.reason === 'no_credential';
+      });
     });
 
     it('loads every provider a transaction named, when some of its notifications arrive while this instance writes one of them', async () => {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
+import { Client, type ClientConfig } from 'pg';
 import { LockLostError, type Coordination } from './coordination';
 
 export interface ReconnectPolicy {
@@ -27,16 +27,16 @@ export class PostgresCoordination implements Coordination {
   private failedAttempts = 0;
   private everConnected = false;
   private closed = false;
+  private readonly connection: ClientConfig;
 
-  constructor(
-    private readonly url: string,
-    options: { reconnect?: Partial<ReconnectPolicy> } = {},
-  ) {
+  /** `connection`: a URL, or node-postgres client settings (TLS, a Unix socket host, …). */
+  constructor(connection: string | ClientConfig, options: { reconnect?: Partial<ReconnectPolicy> } = {}) {
+    this.connection = typeof connection === 'string' ? { connectionString: connection } : connection;
     this.reconnect = { ...DEFAULT_RECONNECT, ...options.reconnect };
   }
 
   async withLock<T>(key: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const client = new Client({ connectionString: this.url, application_name: 'ai-provider-registry:lock', ...SESSION });
+    const client = new Client({ ...this.connection, application_name: 'ai-provider-registry:lock', ...SESSION });
     const lost = new AbortController();
     const loseLock = (reason: string) => {
       if (lost.signal.aborted) return;
@@ -111,7 +111,7 @@ export class PostgresCoordination implements Coordination {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({ connectionString: this.url, application_name: 'ai-provider-registry:listen', ...SESSION });
+    const client = new Client({ ...this.connection, application_name: 'ai-provider-registry:listen', ...SESSION });
     client.on('notification', (message) => {
       for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
     });
