@@ -1,5 +1,5 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { CatalogSyncService } from './catalog/catalog-sync.service';
 import { CATALOG } from './catalog/catalog.token';
@@ -83,6 +83,7 @@ export class ProvidersModule {
         inject: [PROVIDERS_OPTIONS],
         useFactory: ({ egress }: ProvidersModuleOptions) => new ProbeEgress(EgressPolicy.from(egress)),
       },
+      SchedulerRegistry,
       RegistryCoordination,
       { provide: REGISTRY_COORDINATION, inject: [RegistryCoordination], useFactory: (owned: RegistryCoordination) => owned.coordination },
       ...REPOSITORIES,
@@ -92,7 +93,9 @@ export class ProvidersModule {
     ];
     return {
       module: ProvidersModule,
-      imports: [ScheduleModule.forRoot(), TypeOrmModule.forFeature(PROVIDER_ENTITIES, options.dataSource), ...(options.imports ?? [])],
+      // Not ScheduleModule.forRoot(): a host that has its own would then get two explorers registering
+      // its @Cron jobs twice. Our timers are our own; the registry only keeps track of them.
+      imports: [TypeOrmModule.forFeature(PROVIDER_ENTITIES, options.dataSource), ...(options.imports ?? [])],
       providers,
       // RegistryStateService for readiness checks (is the snapshot loaded); hosts read through the services.
       exports: [CATALOG, RegistryStateService, ...SERVICES],
