@@ -12,6 +12,7 @@ import { ModelsController } from './models/models.controller';
 import { ProviderViews } from './providers/provider-views';
 import { ProvidersController } from './providers/providers.controller';
 import { ReadinessController } from './readiness/readiness.controller';
+import { UsageController } from './usage/usage.controller';
 
 /**
  * The server's REST edge: thin controllers over ProvidersModule's services, one validation pipe,
@@ -24,7 +25,15 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [AuthModule, rateLimitsModule, registry],
-      controllers: [ProvidersController, CredentialsController, ModelsController, HealthController, CatalogController, ReadinessController],
+      controllers: [
+        ProvidersController,
+        CredentialsController,
+        ModelsController,
+        HealthController,
+        CatalogController,
+        ReadinessController,
+        UsageController,
+      ],
       providers: [
         ProviderViews,
         { provide: APP_PIPE, useFactory: apiValidationPipe },

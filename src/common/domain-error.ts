@@ -13,7 +13,9 @@ export type DomainErrorKind =
   /** Valid credentials without the right to do this. */
   | 'forbidden'
   /** A precondition of the request (If-Match) no longer holds. */
-  | 'precondition_failed';
+  | 'precondition_failed'
+  /** Well-formed, but it cannot apply (an idempotency key reused for a different batch). */
+  | 'not_applicable';
 
 export abstract class DomainError extends Error {
   abstract readonly code: string;

@@ -25,6 +25,8 @@ export function statusOf(kind: DomainErrorKind): number {
       return HttpStatus.CONFLICT;
     case 'precondition_failed':
       return HttpStatus.PRECONDITION_FAILED;
+    case 'not_applicable':
+      return HttpStatus.UNPROCESSABLE_ENTITY;
     case 'misconfigured':
       return HttpStatus.SERVICE_UNAVAILABLE;
   }

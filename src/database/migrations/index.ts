@@ -7,6 +7,7 @@ import { SeparateOperatorOverrides1764000004500 } from './1764000004500-Separate
 import { PropagateRegistryChanges1764000005000 } from './1764000005000-PropagateRegistryChanges';
 import { CreateUsageFlushes1764000007000 } from './1764000007000-CreateUsageFlushes';
 import { CreateApiTokens1764000008000 } from './1764000008000-CreateApiTokens';
+import { AddUsageBatchKeys1764000009500 } from './1764000009500-AddUsageBatchKeys';
 
 /**
  * Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set.
@@ -22,6 +23,7 @@ export const PROVIDER_MIGRATIONS = [
   SeparateOperatorOverrides1764000004500,
   PropagateRegistryChanges1764000005000,
   CreateUsageFlushes1764000007000,
+  AddUsageBatchKeys1764000009500,
 ];
 
 export const MIGRATIONS = [...PROVIDER_MIGRATIONS, CreateApiTokens1764000008000];

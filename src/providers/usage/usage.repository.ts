@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DatabaseError } from 'pg';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { AICredential } from '../entities/ai-credential.entity';
 import { ProviderConfig } from '../entities/provider-config.entity';
 import { REGISTRY_DATA_SOURCE } from '../providers.options';
+import { CredentialNotFoundError } from '../providers.errors';
+import { UsageOutOfRangeError } from './usage.errors';
 import type { UsageSums } from './usage-tally';
 
 /** Usage to add to one row: `key` is the provider slug (provider_configs) or the credential id (ai_credentials). */
@@ -27,6 +30,27 @@ export interface FlushOutcome {
 }
 
 export type ProviderUsageRow = Pick<ProviderConfig, 'provider' | 'usageCount' | 'lastUsedAt'>;
+
+export type CredentialUsageRow = Pick<
+  AICredential,
+  'id' | 'provider' | 'credentialType' | 'usageCount' | 'inputTokens' | 'outputTokens' | 'lastUsedAt'
+>;
+
+/** An API usage batch, written whole or not at all. Deltas sorted by key, as for a flush. */
+export interface UsageBatch {
+  /** The ledger id derived from its Idempotency-Key. */
+  id: string;
+  hash: string;
+  providers: UsageDelta[];
+  credentials: UsageDelta[];
+  /** Credential id → the provider the batch reports it under: a credential that is not that provider's is refused. */
+  credentialProviders: ReadonlyMap<string, string>;
+}
+
+export type BatchOutcome =
+  | { applied: true }
+  /** The key was already in the ledger; `hash` is what that batch carried (null: pruned in the meantime). */
+  | { applied: false; hash: string | null };
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): the same values fail the same way every time. */
 export function isPermanentDataError(error: unknown): boolean {
@@ -100,6 +124,37 @@ export class UsageRepository {
     });
   }
 
+  /**
+   * Adds an API batch in one transaction with its ledger row, like a flush, but all or nothing: a
+   * refused sum or an unknown credential rolls everything back, the key included, so the caller can
+   * fix the batch and send it again under the same key.
+   */
+  applyBatch(batch: UsageBatch): Promise<BatchOutcome> {
+    return this.dataSource.transaction(async (manager): Promise<BatchOutcome> => {
+      // The same arbiter as applyFlush: a concurrent attempt with this key (another instance) waits here until the first ends.
+      const claimed: unknown[] = await manager.query(
+        `INSERT INTO usage_flushes (id, batch_hash) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [batch.id, batch.hash],
+      );
+      if (claimed.length === 0) {
+        const [seen] = (await manager.query(`SELECT batch_hash FROM usage_flushes WHERE id = $1`, [batch.id])) as Array<{
+          batch_hash: string | null;
+        }>;
+        return { applied: false, hash: seen?.batch_hash ?? null };
+      }
+      await assertCredentialsOf(manager, batch.credentialProviders);
+      try {
+        await addProviderUsage(manager, batch.providers);
+        if (batch.credentials.length > 0) await addCredentialUsage(manager, batch.credentials);
+      } catch (error) {
+        // Bounded amounts make an out-of-range sum the only permanent refusal these statements can meet.
+        if (isPermanentDataError(error)) throw new UsageOutOfRangeError();
+        throw error;
+      }
+      return { applied: true };
+    });
+  }
+
   /** Ledger rows are needed only while a retry of their flush may come; the index on flushed_at keeps this a range scan. */
   async pruneFlushes(olderThanMs: number): Promise<void> {
     await this.dataSource.query(`DELETE FROM usage_flushes WHERE flushed_at < now() - $1::bigint * interval '1 millisecond'`, [
@@ -112,6 +167,33 @@ export class UsageRepository {
       select: { provider: true, usageCount: true, lastUsedAt: true },
       order: { provider: 'ASC' },
     });
+  }
+
+  findCredentialUsage(): Promise<CredentialUsageRow[]> {
+    return this.dataSource.getRepository(AICredential).find({
+      select: {
+        id: true,
+        provider: true,
+        credentialType: true,
+        usageCount: true,
+        inputTokens: true,
+        outputTokens: true,
+        lastUsedAt: true,
+      },
+      order: { provider: 'ASC', id: 'ASC' },
+    });
+  }
+}
+
+/** Usage reported under a credential that does not exist (or is another provider's) would vanish from its counters: refused. */
+async function assertCredentialsOf(manager: EntityManager, expected: ReadonlyMap<string, string>): Promise<void> {
+  if (expected.size === 0) return;
+  const rows = (await manager.query(`SELECT id::text AS id, provider FROM ai_credentials WHERE id = ANY($1::bigint[])`, [
+    [...expected.keys()],
+  ])) as Array<{ id: string; provider: string }>;
+  const found = new Map(rows.map((r) => [r.id, r.provider]));
+  for (const [id, provider] of expected) {
+    if (found.get(id) !== provider) throw new CredentialNotFoundError(provider, `#${id}`);
   }
 }
 

@@ -4,7 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
 import { InvalidInputError, UnknownProviderError } from '../providers.errors';
 import { RegistryStateService } from '../selection/registry-state.service';
+import { assertProviderName } from '../provider-configs/provider-input.rules';
 import { retryDelayMs } from './retry-delay';
+import { batchHash, batchLedgerId, NormalizedUsageRecord } from './usage-batch';
+import { IdempotencyKeyReusedError } from './usage.errors';
 import { DroppedUsage, UsageDelta, UsageRepository } from './usage.repository';
 import { UsageAmounts, UsageSums, UsageTally } from './usage-tally';
 
@@ -24,6 +27,34 @@ export interface ProviderUsage {
   pending: string;
 }
 
+/** One provider's credential: its counters in the database and what this process holds for it (decimal strings). */
+export interface CredentialUsage {
+  id: string;
+  provider: string;
+  credentialType: string;
+  usageCount: string;
+  inputTokens: string;
+  outputTokens: string;
+  lastUsedAt: Date | null;
+  pending: { requests: string; inputTokens: string; outputTokens: string };
+}
+
+/** One record of an API batch: UsageRecord plus the provider it was used with. */
+export interface UsageBatchRecord extends UsageRecord {
+  provider: string;
+}
+
+export interface UsageBatchResult {
+  /** Records the batch carried, counted once. */
+  accepted: number;
+  /** True when this key had been seen: the batch was counted then, not now. */
+  duplicate: boolean;
+}
+
+/** Records per API batch: a bounded transaction, and a body well within the API's 64 KiB. */
+export const MAX_BATCH_RECORDS = 1000;
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,200}$/;
+
 /** What is recorded in this process but not (known to be) in the database. */
 export interface PendingUsage {
   /** Tallied entries (per provider and per credential) waiting to be written; 0 means everything is written. */
@@ -39,8 +70,11 @@ export interface PendingUsage {
 export const MAX_RECORD_AMOUNT = 2_147_483_647;
 const MAX_CREDENTIAL_ID = 9_223_372_036_854_775_807n;
 
-/** A ledger row must outlive every retry of its flush; a retry after a longer outage could count twice. */
-const LEDGER_RETENTION_MS = 24 * 3_600_000;
+/**
+ * A ledger row must outlive every retry of its flush or API batch: an Idempotency-Key is remembered
+ * this long (at least; rows are pruned hourly), and a retry after that would count twice.
+ */
+export const LEDGER_RETENTION_MS = 24 * 3_600_000;
 const PRUNE_EVERY_MS = 3_600_000;
 /** Scheduled flushes back off up to this (or the flush interval, if longer) while the database fails. */
 const RETRY_CAP_MS = 60_000;
@@ -71,12 +105,12 @@ function amount(field: string, value: number | undefined, fallback: number): num
  * The canonical id is the tally key: '007' and '7' are one row, and one UPDATE … FROM given two
  * deltas for the same row applies only one of them.
  */
-function credentialKey(id: unknown): string {
+function credentialKey(id: unknown, field = 'credentialId'): string {
   // Up to 18 digits without a leading zero is already canonical and below 2^63: the common case parses nothing.
   if (typeof id === 'string' && /^[1-9]\d{0,17}$/.test(id)) return id;
   const value = typeof id === 'string' && /^\d{1,19}$/.test(id) ? BigInt(id) : 0n;
   if (value < 1n || value > MAX_CREDENTIAL_ID) {
-    throw new InvalidInputError('credentialId', `must be a credential id (an integer from 1 to ${MAX_CREDENTIAL_ID})`);
+    throw new InvalidInputError(field, `must be a credential id (an integer from 1 to ${MAX_CREDENTIAL_ID})`);
   }
   return value.toString();
 }
@@ -162,6 +196,46 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
     if (credentialId !== undefined) this.byCredential.add(credentialId, amounts);
   }
 
+  /**
+   * Counts an API batch exactly once per Idempotency-Key, on any instance: it goes straight to the
+   * database in one transaction with its key (never into the tally, where a crash before the next flush
+   * would lose it while its key says "done"). Every record is checked before anything is written.
+   */
+  async recordBatch(idempotencyKey: unknown, records: readonly UsageBatchRecord[]): Promise<UsageBatchResult> {
+    if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new InvalidInputError('Idempotency-Key', 'is required: 1-200 printable ASCII characters');
+    }
+    if (!Array.isArray(records) || records.length === 0 || records.length > MAX_BATCH_RECORDS) {
+      throw new InvalidInputError('records', `must hold 1 to ${MAX_BATCH_RECORDS} records`);
+    }
+    const normalized = records.map((record, i) => this.normalize(record, `records.${i}`));
+    const providers = new UsageTally();
+    const credentials = new UsageTally();
+    const credentialProviders = new Map<string, string>();
+    const lastUsedAt = new Date();
+    for (const { provider, credentialId, ...counts } of normalized) {
+      providers.add(provider, { ...counts, lastUsedAt });
+      if (credentialId === null) continue;
+      credentials.add(credentialId, { ...counts, lastUsedAt });
+      const other = credentialProviders.get(credentialId);
+      // One credential belongs to one provider: under two, at least one is wrong.
+      if (other !== undefined && other !== provider)
+        throw new InvalidInputError('records', `credential ${credentialId} is reported under two providers`);
+      credentialProviders.set(credentialId, provider);
+    }
+    const hash = batchHash(normalized);
+    const outcome = await this.repository.applyBatch({
+      id: batchLedgerId(idempotencyKey),
+      hash,
+      providers: sortedDeltas(providers.drain()),
+      credentials: sortedDeltas(credentials.drain()),
+      credentialProviders,
+    });
+    if (outcome.applied) return { accepted: records.length, duplicate: false };
+    if (outcome.hash !== hash) throw new IdempotencyKeyReusedError();
+    return { accepted: records.length, duplicate: true };
+  }
+
   /** Writes everything recorded so far. Flushes run one after another, never two at once. */
   flush(): Promise<void> {
     const run = this.flushing.catch(() => undefined).then(() => this.writePending());
@@ -184,6 +258,39 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
       lastUsedAt: row.lastUsedAt,
       pending: ((this.held?.providers.get(row.provider)?.requests ?? 0n) + (this.byProvider.get(row.provider)?.requests ?? 0n)).toString(),
     }));
+  }
+
+  /** Per credential: the database's counters plus what this process has not written yet. */
+  async getCredentialUsage(): Promise<CredentialUsage[]> {
+    const rows = await this.repository.findCredentialUsage();
+    return rows.map((row) => {
+      const held = this.held?.credentials.get(row.id);
+      const tallied = this.byCredential.get(row.id);
+      const pending = (field: 'requests' | 'inputTokens' | 'outputTokens') => ((held?.[field] ?? 0n) + (tallied?.[field] ?? 0n)).toString();
+      return {
+        id: row.id,
+        provider: row.provider,
+        credentialType: row.credentialType,
+        usageCount: row.usageCount,
+        inputTokens: row.inputTokens,
+        outputTokens: row.outputTokens,
+        lastUsedAt: row.lastUsedAt,
+        pending: { requests: pending('requests'), inputTokens: pending('inputTokens'), outputTokens: pending('outputTokens') },
+      };
+    });
+  }
+
+  /** The rules of record(), with each field named by its place in the batch. */
+  private normalize(record: UsageBatchRecord, at: string): NormalizedUsageRecord {
+    const provider = assertProviderName(record?.provider, `${at}.provider`);
+    if (!this.state.current().providers.has(provider)) throw new UnknownProviderError(provider);
+    return {
+      provider,
+      credentialId: record.credentialId === undefined ? null : credentialKey(record.credentialId, `${at}.credentialId`),
+      requests: amount(`${at}.requests`, record.requests, 1),
+      inputTokens: amount(`${at}.inputTokens`, record.inputTokens, 0),
+      outputTokens: amount(`${at}.outputTokens`, record.outputTokens, 0),
+    };
   }
 
   private scheduleFlush(): void {

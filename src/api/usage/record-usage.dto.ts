@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { MAX_BATCH_RECORDS, MAX_RECORD_AMOUNT } from '../../providers/usage/usage.service';
+
+export class UsageRecordDto {
+  @ApiProperty({ description: 'The provider slug the usage was with.' })
+  @IsString({ message: 'provider must be a string' })
+  @MaxLength(255, { message: 'provider must be at most 255 characters' })
+  provider: string;
+
+  @ApiPropertyOptional({ description: "The credential's id (as the credential routes show it): its counters and tokens go up too." })
+  @IsOptional()
+  @IsString({ message: 'credentialId must be a string of digits' })
+  @Matches(/^\d{1,19}$/, { message: 'credentialId must be a string of digits' })
+  credentialId?: string;
+
+  @ApiPropertyOptional({ default: 1, minimum: 0, maximum: MAX_RECORD_AMOUNT })
+  @IsOptional()
+  @IsInt({ message: 'requests must be an integer' })
+  @Min(0, { message: 'requests must be at least 0' })
+  @Max(MAX_RECORD_AMOUNT, { message: `requests must be at most ${MAX_RECORD_AMOUNT}` })
+  requests?: number;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_RECORD_AMOUNT })
+  @IsOptional()
+  @IsInt({ message: 'inputTokens must be an integer' })
+  @Min(0, { message: 'inputTokens must be at least 0' })
+  @Max(MAX_RECORD_AMOUNT, { message: `inputTokens must be at most ${MAX_RECORD_AMOUNT}` })
+  inputTokens?: number;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_RECORD_AMOUNT })
+  @IsOptional()
+  @IsInt({ message: 'outputTokens must be an integer' })
+  @Min(0, { message: 'outputTokens must be at least 0' })
+  @Max(MAX_RECORD_AMOUNT, { message: `outputTokens must be at most ${MAX_RECORD_AMOUNT}` })
+  outputTokens?: number;
+}
+
+export class RecordUsageDto {
+  @ApiProperty({ type: [UsageRecordDto], minItems: 1, maxItems: MAX_BATCH_RECORDS })
+  @IsArray({ message: 'records must be an array' })
+  @ArrayMinSize(1, { message: 'records must hold at least 1 record' })
+  @ArrayMaxSize(MAX_BATCH_RECORDS, { message: `records must hold at most ${MAX_BATCH_RECORDS} records` })
+  @ValidateNested({ each: true })
+  @Type(() => UsageRecordDto)
+  records: UsageRecordDto[];
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequiresRole } from '../../auth/auth.guard';
+import { WithMeta } from '../../http/api-envelope';
+import { CredentialUsage, ProviderUsage, UsageBatchResult, UsageService } from '../../providers/usage/usage.service';
+import { RecordUsageDto } from './record-usage.dto';
+
+export interface UsageResource {
+  providers: ProviderUsage[];
+  credentials: CredentialUsage[];
+}
+
+@ApiTags('usage')
+@ApiBearerAuth()
+@Controller('api/usage')
+export class UsageController {
+  constructor(private readonly usage: UsageService) {}
+
+  @Post()
+  @HttpCode(200)
+  @RequiresRole('admin')
+  @ApiOperation({
+    summary:
+      'Count a batch of usage reported by another service, once per Idempotency-Key on every instance (keys are remembered 24 h); ' +
+      'the same key with other records is refused (422)',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: '1-200 printable ASCII characters, one per batch; a retry sends the same one',
+  })
+  record(@Headers('idempotency-key') idempotencyKey: string | undefined, @Body() body: RecordUsageDto): Promise<UsageBatchResult> {
+    return this.usage.recordBatch(idempotencyKey, body.records);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Usage per provider and per credential: the counters in the database and what this instance has pending (not yet flushed); ' +
+      'counts are decimal strings',
+  })
+  async list(): Promise<WithMeta<UsageResource>> {
+    const [providers, credentials] = await Promise.all([this.usage.getUsage(), this.usage.getCredentialUsage()]);
+    const pending = this.usage.pendingUsage();
+    return new WithMeta({ providers, credentials }, { pendingEntries: pending.entries, pendingRequests: pending.requests.toString() });
+  }
+}
