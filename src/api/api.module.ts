@@ -1,10 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ActorInterceptor } from '../audit/actor.interceptor';
+import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { AuthModule } from '../auth/auth.module';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { EnvelopeInterceptor } from '../http/envelope.interceptor';
 import { rateLimitsModule } from '../http/rate-limits';
 import { apiValidationPipe } from '../http/validation';
+import { AuditController } from './audit/audit.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { CredentialsController } from './credentials/credentials.controller';
 import { HealthController } from './health/health.controller';
@@ -33,12 +37,16 @@ export class ApiModule {
         CatalogController,
         ReadinessController,
         UsageController,
+        AuditController,
       ],
       providers: [
         ProviderViews,
         { provide: APP_PIPE, useFactory: apiValidationPipe },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: ActorInterceptor },
+        AuditRepository,
+        AuditService,
       ],
     };
   }

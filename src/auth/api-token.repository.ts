@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { rowsOf } from '../database/raw-rows';
+import { withActor } from '../database/with-actor';
 import { ApiToken, ApiTokenRole } from './api-token.entity';
 
 /** All SQL of `api_tokens`. */
@@ -23,15 +24,19 @@ export class ApiTokenRepository {
   }
 
   async insert(name: string, tokenHash: string, role: ApiTokenRole, expiresAt: Date | null): Promise<ApiToken> {
-    return this.repo.save(this.repo.create({ name, tokenHash, role, expiresAt }));
+    return withActor(this.dataSource, (runner) =>
+      runner.getRepository(ApiToken).save(this.repo.create({ name, tokenHash, role, expiresAt })),
+    );
   }
 
   /** The bootstrap token: whatever value it had before, it is now this one, active and admin. */
   async upsertBootstrap(name: string, tokenHash: string): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO api_tokens (name, token_hash, role) VALUES ($1, $2, 'admin')
+    await withActor(this.dataSource, (runner) =>
+      runner.query(
+        `INSERT INTO api_tokens (name, token_hash, role) VALUES ($1, $2, 'admin')
        ON CONFLICT (name) DO UPDATE SET token_hash = EXCLUDED.token_hash, role = 'admin', revoked_at = NULL, expires_at = NULL`,
-      [name, tokenHash],
+        [name, tokenHash],
+      ),
     );
   }
 
@@ -44,7 +49,9 @@ export class ApiTokenRepository {
   }
 
   async revoke(name: string): Promise<boolean> {
-    const result = await this.repo.update({ name, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    const result = await withActor(this.dataSource, (runner) =>
+      runner.getRepository(ApiToken).update({ name, revokedAt: IsNull() }, { revokedAt: () => 'now()' }),
+    );
     return (result.affected ?? 0) > 0;
   }
 

@@ -1,6 +1,7 @@
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { TypeOrmLogger } from '../common/logging/typeorm-logger';
 import { ApiToken } from '../auth/api-token.entity';
+import { AuditEvent } from '../audit/audit-event.entity';
 import { PROVIDER_ENTITIES } from '../providers/entities';
 import { MIGRATIONS } from './migrations';
 
@@ -20,7 +21,7 @@ export function buildDataSourceOptions(url: string, tuning: DataSourceTuning = {
   const options: PostgresDataSourceOptions = {
     type: 'postgres',
     url,
-    entities: [...PROVIDER_ENTITIES, ApiToken],
+    entities: [...PROVIDER_ENTITIES, ApiToken, AuditEvent],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

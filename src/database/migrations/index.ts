@@ -7,12 +7,13 @@ import { SeparateOperatorOverrides1764000004500 } from './1764000004500-Separate
 import { PropagateRegistryChanges1764000005000 } from './1764000005000-PropagateRegistryChanges';
 import { CreateUsageFlushes1764000007000 } from './1764000007000-CreateUsageFlushes';
 import { CreateApiTokens1764000008000 } from './1764000008000-CreateApiTokens';
+import { CreateAuditEvents1764000009000 } from './1764000009000-CreateAuditEvents';
 import { AddUsageBatchKeys1764000009500 } from './1764000009500-AddUsageBatchKeys';
 
 /**
  * Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set.
  * PROVIDER_MIGRATIONS are ProvidersModule's (a host app runs them with its own); MIGRATIONS adds
- * the tables only our server has (its REST edge's tokens).
+ * the tables only our server has (its REST edge's tokens and the audit trail).
  */
 export const PROVIDER_MIGRATIONS = [
   CreateAiCredentials1764000000000,
@@ -26,4 +27,4 @@ export const PROVIDER_MIGRATIONS = [
   AddUsageBatchKeys1764000009500,
 ];
 
-export const MIGRATIONS = [...PROVIDER_MIGRATIONS, CreateApiTokens1764000008000];
+export const MIGRATIONS = [...PROVIDER_MIGRATIONS, CreateApiTokens1764000008000, CreateAuditEvents1764000009000];

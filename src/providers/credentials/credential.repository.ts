@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { hydrate, rowsOf } from '../../database/raw-rows';
+import { setAuditContext, withActor } from '../../database/with-actor';
 import { AICredential, CredentialMetadata, UiMetadata } from '../entities/ai-credential.entity';
 import { REGISTRY_DATA_SOURCE } from '../providers.options';
 import { snapshotConfigJson, snapshotRowFromJson } from '../provider-configs/snapshot-row.sql';
@@ -34,9 +35,10 @@ export class CredentialRepository {
    * back the provider's snapshot row as it is after the write (see RegistryWrite).
    */
   async upsert(values: CredentialUpsert): Promise<RegistryWrite & { row: AICredential }> {
-    const [raw] = await rowsOf(
-      this.dataSource,
-      `INSERT INTO ai_credentials AS c (provider, credential_type, encrypted_credentials, metadata, expires_at, is_active, ui_metadata)
+    const [raw] = await withActor(this.dataSource, (runner) =>
+      rowsOf(
+        runner,
+        `INSERT INTO ai_credentials AS c (provider, credential_type, encrypted_credentials, metadata, expires_at, is_active, ui_metadata)
        VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb)
        ON CONFLICT (provider, credential_type) DO UPDATE SET
          encrypted_credentials = EXCLUDED.encrypted_credentials,
@@ -46,15 +48,16 @@ export class CredentialRepository {
          ui_metadata = EXCLUDED.ui_metadata,
          updated_at = now()
        RETURNING c.*, pg_current_xact_id()::text AS xid, ${snapshotConfigJson('c.provider')} AS snapshot_config`,
-      [
-        values.provider,
-        values.credentialType,
-        values.encryptedCredentials,
-        values.metadata === null ? null : JSON.stringify(values.metadata),
-        values.expiresAt,
-        values.isActive,
-        JSON.stringify(values.uiMetadata),
-      ],
+        [
+          values.provider,
+          values.credentialType,
+          values.encryptedCredentials,
+          values.metadata === null ? null : JSON.stringify(values.metadata),
+          values.expiresAt,
+          values.isActive,
+          JSON.stringify(values.uiMetadata),
+        ],
+      ),
     );
     const row = hydrate(this.dataSource, AICredential, raw);
     return { row, ...this.written(raw, row) };
@@ -84,21 +87,25 @@ export class CredentialRepository {
   }
 
   async deleteByNaturalKey(provider: string, credentialType: string): Promise<RegistryWrite | null> {
-    const [raw] = await rowsOf(
-      this.dataSource,
-      `DELETE FROM ai_credentials c WHERE c.provider = $1 AND c.credential_type = $2
+    const [raw] = await withActor(this.dataSource, (runner) =>
+      rowsOf(
+        runner,
+        `DELETE FROM ai_credentials c WHERE c.provider = $1 AND c.credential_type = $2
        RETURNING pg_current_xact_id()::text AS xid, c.credential_type, ${snapshotConfigJson('c.provider')} AS snapshot_config`,
-      [provider, credentialType],
+        [provider, credentialType],
+      ),
     );
     return raw ? this.written(raw, null) : null;
   }
 
   async setActive(provider: string, credentialType: string, active: boolean): Promise<RegistryWrite | null> {
-    const [raw] = await rowsOf(
-      this.dataSource,
-      `UPDATE ai_credentials c SET is_active = $3, updated_at = now() WHERE c.provider = $1 AND c.credential_type = $2
+    const [raw] = await withActor(this.dataSource, (runner) =>
+      rowsOf(
+        runner,
+        `UPDATE ai_credentials c SET is_active = $3, updated_at = now() WHERE c.provider = $1 AND c.credential_type = $2
        RETURNING c.*, pg_current_xact_id()::text AS xid, ${snapshotConfigJson('c.provider')} AS snapshot_config`,
-      [provider, credentialType, active],
+        [provider, credentialType, active],
+      ),
     );
     return raw ? this.written(raw, hydrate(this.dataSource, AICredential, raw)) : null;
   }
@@ -110,11 +117,13 @@ export class CredentialRepository {
 
   /** ui_metadata is for the frontend only: the snapshot does not hold it. */
   async updateUiMetadata(provider: string, credentialType: string, uiMetadata: UiMetadata): Promise<RegistryWrite | null> {
-    const [raw] = await rowsOf<{ xid: string }>(
-      this.dataSource,
-      `UPDATE ai_credentials SET ui_metadata = $3::jsonb, updated_at = now() WHERE provider = $1 AND credential_type = $2
+    const [raw] = await withActor(this.dataSource, (runner) =>
+      rowsOf<{ xid: string }>(
+        runner,
+        `UPDATE ai_credentials SET ui_metadata = $3::jsonb, updated_at = now() WHERE provider = $1 AND credential_type = $2
        RETURNING pg_current_xact_id()::text AS xid`,
-      [provider, credentialType, JSON.stringify(uiMetadata)],
+        [provider, credentialType, JSON.stringify(uiMetadata)],
+      ),
     );
     return raw ? { xids: [raw.xid], rows: [] } : null;
   }
@@ -140,6 +149,8 @@ export class CredentialRepository {
         .getMany();
       const updates = reencrypt(rows);
       if (updates.length > 0) {
+        // Labelled, so the audit trail records a re-encryption of the same secret, not a replaced one.
+        await setAuditContext(manager, 'key-rotation');
         await manager.query(
           `UPDATE ai_credentials c SET encrypted_credentials = d.envelope, updated_at = now()
            FROM unnest($1::bigint[], $2::text[]) AS d(id, envelope) WHERE c.id = d.id`,

@@ -43,6 +43,15 @@ export class CredentialsService {
 
   /** Creates or replaces the provider's credential of that type (one per provider and type). */
   async store(provider: string, input: StoreCredentialInput): Promise<CredentialView> {
+    return this.write(provider, input, null);
+  }
+
+  /**
+   * store(); for update(), `kept` is the stored credential when its secret is not being replaced: its
+   * envelope is kept while it still fits (the same destination), so the ciphertext changes only with
+   * the secret and the audit trail never shows a replaced secret for a changed setting.
+   */
+  private async write(provider: string, input: StoreCredentialInput, kept: AICredential | null): Promise<CredentialView> {
     assertProviderSlug(provider);
     const credentialType = assertCredentialType(input.credentialType);
     const entry = this.catalog.providers.get(provider);
@@ -66,7 +75,8 @@ export class CredentialsService {
             capabilities: capabilitiesFromCatalog(entry),
           })
         : null;
-    const encryptedCredentials = this.keyRing.encrypt(apiKey, credentialAad(provider, credentialType, destinationOf(metadata)));
+    const aad = credentialAad(provider, credentialType, destinationOf(metadata));
+    const encryptedCredentials = kept && this.aadOf(kept) === aad ? kept.encryptedCredentials : this.keyRing.encrypt(apiKey, aad);
     const { row } = await this.state.write(this.snapshotProviders(provider, credentialType, configXid !== null), async () => {
       const written = await this.credentials.upsert({
         provider,
@@ -97,14 +107,18 @@ export class CredentialsService {
     assertCredentialType(credentialType);
     const current = (await this.credentials.listWithProvider({ provider })).find((c) => c.credentialType === credentialType);
     if (!current) throw new CredentialNotFoundError(provider, credentialType);
-    return this.store(provider, {
-      credentialType,
-      apiKey: patch.apiKey ?? this.decrypt(current),
-      metadata: current.metadata ?? undefined,
-      expiresAt: patch.expiresAt === undefined ? current.expiresAt : patch.expiresAt,
-      isActive: patch.isActive ?? current.isActive,
-      uiMetadata: patch.uiMetadata ?? current.uiMetadata,
-    });
+    return this.write(
+      provider,
+      {
+        credentialType,
+        apiKey: patch.apiKey ?? this.decrypt(current),
+        metadata: current.metadata ?? undefined,
+        expiresAt: patch.expiresAt === undefined ? current.expiresAt : patch.expiresAt,
+        isActive: patch.isActive ?? current.isActive,
+        uiMetadata: patch.uiMetadata ?? current.uiMetadata,
+      },
+      patch.apiKey === undefined ? current : null,
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { hydrate, rowsOf } from '../../database/raw-rows';
+import { setAuditContext, withActor } from '../../database/with-actor';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
 import type { ExistingProviderRow, SyncPlan } from '../catalog/plan-sync';
 import { DEFAULT_CREDENTIAL_TYPE } from '../credentials/credential.types';
@@ -88,21 +89,23 @@ export class ProviderConfigRepository {
       const value = values[key];
       return OPERATOR_COLUMNS[key].json && value !== null ? JSON.stringify(value) : value;
     });
-    const [row] = await rowsOf<{
-      xid: string;
-      version: string;
-      config: Record<string, unknown>;
-      credential: Record<string, unknown> | null;
-    }>(
-      this.dataSource,
-      `UPDATE provider_configs p SET ${[...assignments, 'updated_at = now()'].join(', ')}
+    const [row] = await withActor(this.dataSource, (runner) =>
+      rowsOf<{
+        xid: string;
+        version: string;
+        config: Record<string, unknown>;
+        credential: Record<string, unknown> | null;
+      }>(
+        runner,
+        `UPDATE provider_configs p SET ${[...assignments, 'updated_at = now()'].join(', ')}
        WHERE p.provider = $1 AND ($2::text IS NULL OR ${VERSION_SQL} = $2)
        RETURNING pg_current_xact_id()::text AS xid, ${VERSION_SQL} AS version,
          jsonb_build_object('id', p.id::text, 'provider', p.provider, 'display_name', p.display_name, 'enabled', p.enabled,
            'health_status', p.health_status, 'priority', p.priority, 'priority_override', p.priority_override,
            'capabilities', p.capabilities, 'capabilities_override', p.capabilities_override) AS config,
          ${snapshotCredentialJson('p.provider')} AS credential`,
-      [provider, expectedVersion ?? null, ...params],
+        [provider, expectedVersion ?? null, ...params],
+      ),
     );
     if (!row) return null;
     const state = snapshotRowFromJson(this.dataSource, row.config, row.credential);
@@ -121,11 +124,13 @@ export class ProviderConfigRepository {
 
   /** Creates the provider's row from its catalog entry when missing (a credential stored before any sync). */
   async insertIfMissing(row: CatalogRow): Promise<string | null> {
-    const [inserted] = await rowsOf<{ xid: string }>(
-      this.dataSource,
-      `INSERT INTO provider_configs (provider, display_name, priority, capabilities) VALUES ($1, $2, $3, $4::jsonb)
+    const [inserted] = await withActor(this.dataSource, (runner) =>
+      rowsOf<{ xid: string }>(
+        runner,
+        `INSERT INTO provider_configs (provider, display_name, priority, capabilities) VALUES ($1, $2, $3, $4::jsonb)
        ON CONFLICT (provider) DO NOTHING RETURNING pg_current_xact_id()::text AS xid`,
-      [row.provider, row.displayName, row.priority, JSON.stringify(row.capabilities)],
+        [row.provider, row.displayName, row.priority, JSON.stringify(row.capabilities)],
+      ),
     );
     return inserted?.xid ?? null;
   }
@@ -146,6 +151,7 @@ export class ProviderConfigRepository {
    */
   syncCatalog(dryRun: boolean, plan: (existing: ExistingProviderRow[]) => SyncPlan): Promise<SyncPlan> {
     return this.dataSource.transaction(async (manager) => {
+      await setAuditContext(manager);
       const existing = await manager
         .getRepository(ProviderConfig)
         .createQueryBuilder('p')

@@ -1,0 +1,41 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AUDIT_ACTIONS, type AuditAction } from '../../audit/audit-actions';
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ description: 'Only events of this provider.' })
+  @IsOptional()
+  @IsString({ message: 'provider must be a string' })
+  @MaxLength(255, { message: 'provider must be at most 255 characters' })
+  provider?: string;
+
+  @ApiPropertyOptional({ description: "Only events of this actor: an API token's name, or `database` for writes that named none." })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9_.-]{0,99}$/, { message: 'actor must be an API token name (1-100 of a-z, 0-9, _ . -)' })
+  actor?: string;
+
+  @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
+  @IsOptional()
+  @IsIn(AUDIT_ACTIONS, { message: 'action must be one of the audit actions (see the OpenAPI enum)' })
+  action?: AuditAction;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only events at or after this ISO 8601 time.' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 date-time' })
+  since?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(200, { message: 'limit must be at most 200' })
+  limit = 50;
+
+  @ApiPropertyOptional({ description: 'meta.nextCursor of the previous page.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200, { message: 'cursor must be at most 200 characters' })
+  cursor?: string;
+}

@@ -1,0 +1,36 @@
+/**
+ * Every action the audit triggers record (migration CreateAuditEvents1764000009000). When one write
+ * changes several things, its one event carries the weightiest action and before/after hold all.
+ */
+export const AUDIT_ACTIONS = [
+  'provider.created',
+  'provider.deleted',
+  'provider.renamed',
+  'provider.enabled',
+  'provider.disabled',
+  /** priorityOverride or capabilitiesOverride */
+  'provider.overrides_changed',
+  'provider.preferences_changed',
+  /** displayName, priority or capabilities: what the catalog sync writes */
+  'provider.catalog_updated',
+  'credential.stored',
+  'credential.removed',
+  /** a new secret: `after.secret` is "replaced", never the value */
+  'credential.replaced',
+  /** the same secret under another key (a key rotation): `keyId` before and after */
+  'credential.reencrypted',
+  'credential.activated',
+  'credential.deactivated',
+  /** expiry, base URL or UI metadata */
+  'credential.updated',
+  'token.created',
+  'token.deleted',
+  'token.revoked',
+  'token.restored',
+  'token.replaced',
+  'token.updated',
+  /** TRUNCATE of provider_configs, ai_credentials or api_tokens: `target` names the table */
+  'table.truncated',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
