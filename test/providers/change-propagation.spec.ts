@@ -7,6 +7,7 @@ import { embeddedUrl } from '../../src/database/embedded/embedded-url';
 import { credentialAad } from '../../src/providers/credentials/credential-aad';
 import { CredentialsService } from '../../src/providers/credentials/credentials.service';
 import { parseKeyRing } from '../../src/providers/credentials/key-ring';
+import { ProviderConfigRepository } from '../../src/providers/provider-configs/provider-config.repository';
 import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
 import { AvailabilityService } from '../../src/providers/selection/availability.service';
 import { ModelSelectionService } from '../../src/providers/selection/model-selection.service';
@@ -252,6 +253,23 @@ describeOnRealPostgres(
           return (anthropic.available || anthropic.reason === 'disabled') && anthropic.available === enabled;
         });
       }
+    });
+
+    it('retries a reload the database refuses, backing off (never a busy loop), and converges once it answers', async () => {
+      await boot();
+      const availability = registry.get(AvailabilityService);
+      const failing = jest.spyOn(ProviderConfigRepository.prototype, 'findSnapshotRows').mockRejectedValue(new Error('database is down'));
+      try {
+        await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'openai'`);
+        await waitFor('the first failed reload', () => (failing.mock.calls.length > 0 ? true : undefined), 10_000);
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        // Backing off from 250 ms: a handful of attempts, not thousands.
+        expect(failing.mock.calls.length).toBeLessThanOrEqual(3);
+        expect(availability.isProviderAvailable('openai').available).toBe(true); // not loaded yet
+      } finally {
+        failing.mockRestore();
+      }
+      await arrival('the retried reload', () => !availability.isProviderAvailable('openai').available);
     });
 
     it('read-your-writes: after disable() returns, selection never picks that provider, while 100 other writes stream in', async () => {

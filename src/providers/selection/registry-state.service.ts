@@ -57,6 +57,7 @@ export class RegistryStateService implements OnModuleDestroy {
   private readonly writing = new Map<string, Set<WriteTicket>>();
   private readonly deferred = new Map<string, Set<string>>();
   private retryMs = 0;
+  private closed = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly loadStartedAt = new Map<string, number>();
   private fullLoadStartedAt = -Infinity;
@@ -87,6 +88,7 @@ export class RegistryStateService implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.closed = true;
     this.unsubscribe?.();
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -198,6 +200,15 @@ export class RegistryStateService implements OnModuleDestroy {
   }
 
   private async drain(): Promise<void> {
+    if (this.closed) {
+      // Shutting down: the data source may be gone; nobody is served by a reload any more.
+      for (const waiter of this.waiters.splice(0)) waiter.resolve();
+      this.pending.clear();
+      this.applies.clear();
+      this.pendingFull = false;
+      this.loading = null;
+      return;
+    }
     try {
       while (this.pendingFull || this.pending.size > 0 || this.applies.size > 0) {
         const full = this.pendingFull;
@@ -238,6 +249,9 @@ export class RegistryStateService implements OnModuleDestroy {
             else waiter.reject(error);
           }
           this.logger.warn(`Snapshot reload failed (${(error as Error).message}); retrying in ${this.retryMs} ms`);
+          // Not again at once: the retry timer (or the next write) starts the next attempt, so a
+          // database that fails fast cannot turn this loop into a busy one.
+          return;
         }
       }
     } finally {
@@ -246,6 +260,7 @@ export class RegistryStateService implements OnModuleDestroy {
   }
 
   private scheduleRetry(): void {
+    if (this.closed) return;
     this.retryMs = Math.min(Math.max(this.retryMs * 2, 250), 30_000);
     if (this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
