@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageQueryDto } from '../page-query.dto';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { AUDIT_ACTIONS, type AuditAction } from '../../audit/audit-actions';
 
-export class AuditQueryDto {
+export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only events of this provider.' })
   @IsOptional()
   @IsString({ message: 'provider must be a string' })
@@ -24,18 +24,4 @@ export class AuditQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 date-time' })
   since?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(200, { message: 'limit must be at most 200' })
-  limit = 50;
-
-  @ApiPropertyOptional({ description: 'meta.nextCursor of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200, { message: 'cursor must be at most 200 characters' })
-  cursor?: string;
 }

@@ -1,13 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { PageQueryDto } from '../page-query.dto';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { MODEL_TYPES, type ModelType } from '../../providers/catalog/catalog.types';
 import type { HealthStatus } from '../../providers/selection/registry-snapshot';
 
 const HEALTH_STATUSES: HealthStatus[] = ['unknown', 'healthy', 'degraded', 'unhealthy'];
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class ProviderQueryDto {
+export class ProviderQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only providers the operator has switched on (true) or off (false).' })
   @IsOptional()
   @Transform(toBool)
@@ -29,18 +30,4 @@ export class ProviderQueryDto {
   @IsOptional()
   @IsIn(MODEL_TYPES, { message: `modelType must be one of ${MODEL_TYPES.join(', ')}` })
   modelType?: ModelType;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(200, { message: 'limit must be at most 200' })
-  limit = 50;
-
-  @ApiPropertyOptional({ description: 'meta.nextCursor of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200, { message: 'cursor must be at most 200 characters' })
-  cursor?: string;
 }
