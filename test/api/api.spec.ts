@@ -218,6 +218,35 @@ describe('REST API', () => {
     await http().post('/api/providers/openrouter/credentials?test=maybe').set('Authorization', admin).send({ apiKey: 'sk-x' }).expect(400);
   });
 
+  it('makes a credential PATCH with If-Match conditional too (412 for the second editor)', async () => {
+    const [credential] = (await http().get('/api/providers/anthropic/credentials').set('Authorization', admin).expect(200)).body.data;
+    const read = await http().get(`/api/providers/anthropic/credentials/${credential.id}`).set('Authorization', admin).expect(200);
+    expect(read.body.data).toMatchObject({ id: credential.id, masked: expect.any(String) });
+    const etag = read.headers.etag as string;
+    const first = await http()
+      .patch(`/api/providers/anthropic/credentials/${credential.id}`)
+      .set('Authorization', admin)
+      .set('If-Match', etag)
+      .send({ uiMetadata: { owner: 'first' } })
+      .expect(200);
+    expect(first.headers.etag).not.toBe(etag);
+    const second = await http()
+      .patch(`/api/providers/anthropic/credentials/${credential.id}`)
+      .set('Authorization', admin)
+      .set('If-Match', etag)
+      .send({ uiMetadata: { owner: 'second' } })
+      .expect(412);
+    expect(second.body.meta).toMatchObject({ code: 'STALE_VERSION' });
+    const after = await http().get(`/api/providers/anthropic/credentials/${credential.id}`).set('Authorization', admin).expect(200);
+    expect(after.body.data.uiMetadata).toEqual({ owner: 'first' });
+    // Usage does not move a credential's version.
+    const dataSource = await db.dataSource();
+    await dataSource.query(`UPDATE ai_credentials SET usage_count = usage_count + 1 WHERE id = $1`, [credential.id]);
+    expect((await http().get(`/api/providers/anthropic/credentials/${credential.id}`).set('Authorization', admin)).headers.etag).toBe(
+      after.headers.etag,
+    );
+  });
+
   it('logs who called which route, never a token or key', async () => {
     await http().get('/api/providers/openai').set('Authorization', `Bearer ${viewer}`).expect(200);
     const line = logs.lines.find((l) => l.includes('"token":"dashboard"') && l.includes('/api/providers/:provider'));

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { WithMeta } from '../../http/api-envelope';
 import { CallsProviderWhenTested, ProviderCallsGuard } from '../../http/rate-limits';
@@ -8,6 +8,7 @@ import type { CredentialView } from '../../providers/credentials/credential.type
 import { CredentialsService } from '../../providers/credentials/credentials.service';
 import { assertProviderName } from '../../providers/provider-configs/provider-input.rules';
 import { CredentialNotFoundError, InvalidInputError } from '../../providers/providers.errors';
+import { HeaderTarget, etagOf, versionOf } from '../providers/etag';
 import { StoreCredentialDto } from './store-credential.dto';
 import { UpdateCredentialDto } from './update-credential.dto';
 
@@ -49,16 +50,38 @@ export class CredentialsController {
     return new WithMeta(stored, test === 'true' ? { test: await this.health.check(provider) } : {});
   }
 
+  @Get(':id')
+  @ApiOperation({ summary: 'One credential, masked; its ETag versions it for a conditional PATCH' })
+  async get(
+    @Param('provider') provider: string,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) response: HeaderTarget,
+  ): Promise<CredentialResource> {
+    const credential = await this.find(provider, id);
+    response.setHeader('ETag', etagOf(await this.credentials.version(provider, credential.credentialType)));
+    return resource(credential);
+  }
+
   @Patch(':id')
   @RequiresRole('admin')
-  @ApiOperation({ summary: 'Replace the secret, change UI metadata, active flag or expiry; the rest stays as it is' })
+  @ApiOperation({ summary: 'Replace the secret, change UI metadata, active flag or expiry; If-Match makes it conditional (412)' })
+  @ApiHeader({ name: 'If-Match', description: 'The ETag of a GET: apply only if nothing changed since', required: false })
   async update(
     @Param('provider') provider: string,
     @Param('id') id: string,
     @Body() body: UpdateCredentialDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: HeaderTarget,
   ): Promise<CredentialResource> {
     const credential = await this.find(provider, id);
-    return resource(await this.credentials.update(provider, credential.credentialType, body));
+    const { version, ...updated } = await this.credentials.update(
+      provider,
+      credential.credentialType,
+      body,
+      ifMatch === undefined ? undefined : versionOf(ifMatch),
+    );
+    response.setHeader('ETag', etagOf(version));
+    return resource(updated);
   }
 
   @Delete(':id')

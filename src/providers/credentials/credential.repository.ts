@@ -16,7 +16,12 @@ export interface CredentialUpsert {
   expiresAt: Date | null;
   isActive: boolean;
   uiMetadata: UiMetadata;
+  /** Replace only if the row is still at this version (its ETag); otherwise upsert() answers null. */
+  expectedVersion?: string;
 }
+
+/** A credential's version for optimistic concurrency: updated_at to the microsecond (usage never moves it). */
+const VERSION_SQL = `(extract(epoch FROM c.updated_at) * 1000000)::bigint::text`;
 
 /**
  * All SQL of `ai_credentials`. provider_config_id is never written here: the database links each
@@ -34,7 +39,7 @@ export class CredentialRepository {
    * Creates or replaces the provider's credential of that type (the table's natural key), handing
    * back the provider's snapshot row as it is after the write (see RegistryWrite).
    */
-  async upsert(values: CredentialUpsert): Promise<RegistryWrite & { row: AICredential }> {
+  async upsert(values: CredentialUpsert): Promise<(RegistryWrite & { row: AICredential; version: string }) | null> {
     const [raw] = await withActor(this.dataSource, (runner) =>
       rowsOf(
         runner,
@@ -47,7 +52,8 @@ export class CredentialRepository {
          is_active = EXCLUDED.is_active,
          ui_metadata = EXCLUDED.ui_metadata,
          updated_at = now()
-       RETURNING c.*, pg_current_xact_id()::text AS xid, ${snapshotConfigJson('c.provider')} AS snapshot_config`,
+       WHERE $8::text IS NULL OR ${VERSION_SQL} = $8
+       RETURNING c.*, ${VERSION_SQL} AS version, pg_current_xact_id()::text AS xid, ${snapshotConfigJson('c.provider')} AS snapshot_config`,
         [
           values.provider,
           values.credentialType,
@@ -56,11 +62,23 @@ export class CredentialRepository {
           values.expiresAt,
           values.isActive,
           JSON.stringify(values.uiMetadata),
+          values.expectedVersion ?? null,
         ],
       ),
     );
+    if (!raw) return null; // only with expectedVersion: the row moved on since
     const row = hydrate(this.dataSource, AICredential, raw);
-    return { row, ...this.written(raw, row) };
+    return { row, version: raw.version as string, ...this.written(raw, row) };
+  }
+
+  /** The version of a credential (its ETag); null when there is none of that provider and type. */
+  async findVersion(provider: string, credentialType: string): Promise<string | null> {
+    const [row] = await rowsOf<{ version: string }>(
+      this.dataSource,
+      `SELECT ${VERSION_SQL} AS version FROM ai_credentials c WHERE c.provider = $1 AND c.credential_type = $2`,
+      [provider, credentialType],
+    );
+    return row?.version ?? null;
   }
 
   /** Active and unexpired on the database clock; with `enabledOnly`, only if its provider is enabled. */

@@ -6,7 +6,7 @@ import { capabilitiesFromCatalog } from '../catalog/provider-capabilities';
 import type { AICredential, CredentialMetadata, UiMetadata } from '../entities/ai-credential.entity';
 import { validateBaseUrlField } from '../health/base-url.policy';
 import { ProviderConfigRepository } from '../provider-configs/provider-config.repository';
-import { CredentialNotFoundError, InvalidInputError, UnknownProviderError } from '../providers.errors';
+import { CredentialNotFoundError, InvalidInputError, StaleVersionError, UnknownProviderError } from '../providers.errors';
 import { RegistryStateService } from '../selection/registry-state.service';
 import { assertProviderName, assertProviderSlug } from '../provider-configs/provider-input.rules';
 import { credentialAad, destinationOf } from './credential-aad';
@@ -51,7 +51,12 @@ export class CredentialsService {
    * envelope is kept while it still fits (the same destination), so the ciphertext changes only with
    * the secret and the audit trail never shows a replaced secret for a changed setting.
    */
-  private async write(provider: string, input: StoreCredentialInput, kept: AICredential | null): Promise<CredentialView> {
+  private async write(
+    provider: string,
+    input: StoreCredentialInput,
+    kept: AICredential | null,
+    expectedVersion?: string,
+  ): Promise<CredentialView & { version: string }> {
     assertProviderSlug(provider);
     const credentialType = assertCredentialType(input.credentialType);
     const entry = this.catalog.providers.get(provider);
@@ -77,8 +82,8 @@ export class CredentialsService {
         : null;
     const aad = credentialAad(provider, credentialType, destinationOf(metadata));
     const encryptedCredentials = kept && this.aadOf(kept) === aad ? kept.encryptedCredentials : this.keyRing.encrypt(apiKey, aad);
-    const { row } = await this.state.write(this.snapshotProviders(provider, credentialType, configXid !== null), async () => {
-      const written = await this.credentials.upsert({
+    const written = await this.state.write(this.snapshotProviders(provider, credentialType, configXid !== null), async () => {
+      const upserted = await this.credentials.upsert({
         provider,
         credentialType,
         encryptedCredentials,
@@ -86,11 +91,13 @@ export class CredentialsService {
         expiresAt,
         isActive: input.isActive ?? true,
         uiMetadata,
+        expectedVersion,
       });
-      return { ...written, xids: [configXid, ...written.xids] };
+      return upserted && { ...upserted, xids: [configXid, ...upserted.xids] };
     });
-    this.logger.log(`Stored ${credentialType} credential ${row.id} for provider ${provider}`);
-    return this.toView(row, undefined);
+    if (!written) throw new StaleVersionError(`${provider}/${credentialType}`);
+    this.logger.log(`Stored ${credentialType} credential ${written.row.id} for provider ${provider}`);
+    return { ...this.toView(written.row, undefined), version: written.version };
   }
 
   /**
@@ -102,7 +109,8 @@ export class CredentialsService {
     provider: string,
     credentialType: string,
     patch: { apiKey?: string; uiMetadata?: UiMetadata; isActive?: boolean; expiresAt?: Date | null },
-  ): Promise<CredentialView> {
+    expectedVersion?: string,
+  ): Promise<CredentialView & { version: string }> {
     assertProviderName(provider);
     assertCredentialType(credentialType);
     const current = (await this.credentials.listWithProvider({ provider })).find((c) => c.credentialType === credentialType);
@@ -118,7 +126,15 @@ export class CredentialsService {
         uiMetadata: patch.uiMetadata ?? current.uiMetadata,
       },
       patch.apiKey === undefined ? current : null,
+      expectedVersion,
     );
+  }
+
+  /** The version of a stored credential, for optimistic concurrency (the API's ETag). */
+  async version(provider: string, credentialType: string): Promise<string> {
+    const version = await this.credentials.findVersion(assertProviderName(provider), assertCredentialType(credentialType));
+    if (version === null) throw new CredentialNotFoundError(provider, credentialType);
+    return version;
   }
 
   /**
