@@ -114,9 +114,17 @@ describe('REST API', () => {
     const patched = await http()
       .patch('/api/providers/anthropic')
       .set('Authorization', admin)
-      .send({ priority: 1, uiPreferences: { color: 'teal' } })
+      .send({ priority: 1, uiPreferences: { color: 'teal' }, displayName: 'Claude (prod)' })
       .expect(200);
-    expect(patched.body.data).toMatchObject({ priority: 1, priorityOverride: 1, uiPreferences: { color: 'teal' } });
+    expect(patched.body.data).toMatchObject({
+      priority: 1,
+      priorityOverride: 1,
+      uiPreferences: { color: 'teal' },
+      displayName: 'Claude (prod)',
+      displayNameOverride: 'Claude (prod)',
+    });
+    await http().patch('/api/providers/anthropic').set('Authorization', admin).send({ displayName: 'line\nbreak' }).expect(400);
+    await http().patch('/api/providers/anthropic').set('Authorization', admin).send({ displayName: '' }).expect(400);
     const selected = await http()
       .post('/api/models/select')
       .set('Authorization', `Bearer ${viewer}`)
@@ -138,8 +146,13 @@ describe('REST API', () => {
     const dry = await http().post('/api/catalog/sync').set('Authorization', admin).send({ dryRun: true }).expect(200);
     expect(dry.body.data).toMatchObject({ dryRun: true, created: [], updated: [] });
     expect(dry.body.data.overridden).toEqual(
-      expect.arrayContaining([expect.objectContaining({ provider: 'anthropic', field: 'priority' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ provider: 'anthropic', field: 'priority' }),
+        expect.objectContaining({ provider: 'anthropic', field: 'displayName', operator: 'Claude (prod)' }),
+      ]),
     );
+    await http().post('/api/catalog/sync').set('Authorization', admin).send({}).expect(200);
+    expect((await http().get('/api/providers/anthropic').set('Authorization', admin)).body.data.displayName).toBe('Claude (prod)');
     await http().post('/api/catalog/sync').set('Authorization', `Bearer ${viewer}`).send({}).expect(403);
     await http().post('/api/catalog/sync').set('Authorization', admin).send({ dryRun: 'yes' }).expect(400);
 

@@ -11,6 +11,7 @@ import { AvailabilityService } from '../../providers/selection/availability.serv
 export interface ProviderResource {
   provider: string;
   displayName: string;
+  displayNameOverride: string | null;
   enabled: boolean;
   inCatalog: boolean;
   health: ProviderConfigView['health'];
@@ -49,6 +50,7 @@ export class ProviderViews {
     return {
       provider: config.provider,
       displayName: config.displayName,
+      displayNameOverride: config.displayNameOverride,
       enabled: config.enabled,
       inCatalog: config.inCatalog,
       health: config.health,

@@ -1,7 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsObject, IsOptional, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 export class UpdateProviderDto {
+  @ApiPropertyOptional({ nullable: true, maxLength: 255, description: "The operator's name for it; null returns to the catalog name." })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsString({ message: 'displayName must be a string' })
+  @MaxLength(255, { message: 'displayName must be at most 255 characters' })
+  displayName?: string | null;
+
   @ApiPropertyOptional({ description: 'Operator intent.' })
   @IsOptional()
   @IsBoolean({ message: 'enabled must be true or false' })

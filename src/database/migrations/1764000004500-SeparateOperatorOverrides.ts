@@ -13,15 +13,20 @@ export class SeparateOperatorOverrides1764000004500 implements MigrationInterfac
   name = 'SeparateOperatorOverrides1764000004500';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "provider_configs" ADD "priority_override" integer, ADD "capabilities_override" jsonb`);
+    await queryRunner.query(
+      `ALTER TABLE "provider_configs" ADD "display_name_override" character varying(255), ADD "priority_override" integer, ADD "capabilities_override" jsonb`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     // Back to one column each: the operator's choice is what was in force, so it is what remains.
     await queryRunner.query(
-      `UPDATE "provider_configs" SET "priority" = COALESCE("priority_override", "priority"), "capabilities" = COALESCE("capabilities_override", "capabilities")
-       WHERE "priority_override" IS NOT NULL OR "capabilities_override" IS NOT NULL`,
+      `UPDATE "provider_configs" SET "display_name" = COALESCE("display_name_override", "display_name"),
+         "priority" = COALESCE("priority_override", "priority"), "capabilities" = COALESCE("capabilities_override", "capabilities")
+       WHERE "display_name_override" IS NOT NULL OR "priority_override" IS NOT NULL OR "capabilities_override" IS NOT NULL`,
     );
-    await queryRunner.query(`ALTER TABLE "provider_configs" DROP COLUMN "capabilities_override", DROP COLUMN "priority_override"`);
+    await queryRunner.query(
+      `ALTER TABLE "provider_configs" DROP COLUMN "capabilities_override", DROP COLUMN "priority_override", DROP COLUMN "display_name_override"`,
+    );
   }
 }

@@ -26,6 +26,7 @@ const SNAPSHOT_COLUMNS: Record<string, string[]> = {
   provider_configs: [
     'provider',
     'display_name',
+    'display_name_override',
     'enabled',
     'priority',
     'priority_override',

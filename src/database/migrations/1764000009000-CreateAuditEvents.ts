@@ -21,7 +21,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Fields recorded per table, as `jsonb` keys (camelCase, like the API); `r` is the row. */
 const FIELDS = {
-  provider_configs: `jsonb_build_object('provider', r.provider, 'displayName', r.display_name, 'enabled', r.enabled,
+  provider_configs: `jsonb_build_object('provider', r.provider, 'displayName', r.display_name,
+    'displayNameOverride', r.display_name_override, 'enabled', r.enabled,
     'priority', r.priority, 'capabilities', r.capabilities, 'priorityOverride', r.priority_override,
     'capabilitiesOverride', r.capabilities_override, 'uiPreferences', r.ui_preferences)`,
   ai_credentials: `jsonb_build_object('provider', r.provider, 'credentialType', r.credential_type, 'isActive', r.is_active,
@@ -35,6 +36,7 @@ const WATCHED = {
   provider_configs: [
     'provider',
     'display_name',
+    'display_name_override',
     'enabled',
     'priority',
     'priority_override',

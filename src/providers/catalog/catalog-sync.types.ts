@@ -21,5 +21,5 @@ export interface SyncResult {
   /** Providers that left the catalog, left as they are because prune was not asked for. */
   notInCatalog: string[];
   /** Operator overrides that stay in force over what the catalog says (the sync never writes them). */
-  overridden: Array<{ provider: string; field: 'priority' | 'capabilities'; catalog: unknown; operator: unknown }>;
+  overridden: Array<{ provider: string; field: 'displayName' | 'priority' | 'capabilities'; catalog: unknown; operator: unknown }>;
 }

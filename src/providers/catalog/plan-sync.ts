@@ -5,7 +5,7 @@ import { ProviderCapabilities, capabilitiesFromCatalog, sameCapabilities } from 
 
 export type ExistingProviderRow = Pick<
   ProviderConfig,
-  'provider' | 'displayName' | 'priority' | 'priorityOverride' | 'capabilities' | 'capabilitiesOverride' | 'enabled'
+  'provider' | 'displayName' | 'displayNameOverride' | 'priority' | 'priorityOverride' | 'capabilities' | 'capabilitiesOverride' | 'enabled'
 >;
 
 export interface SyncPlan {
@@ -44,6 +44,14 @@ export function planSync(catalog: Catalog, existing: ExistingProviderRow[], prun
     if (row.priority !== desired.priority) changes.push({ field: 'priority', from: row.priority, to: desired.priority });
     if (!sameCapabilities(row.capabilities, desired.capabilities)) {
       changes.push({ field: 'capabilities', from: row.capabilities, to: desired.capabilities });
+    }
+    if (row.displayNameOverride !== null && row.displayNameOverride !== undefined) {
+      plan.result.overridden.push({
+        provider: entry.slug,
+        field: 'displayName',
+        catalog: desired.displayName,
+        operator: row.displayNameOverride,
+      });
     }
     if (row.priorityOverride !== null && row.priorityOverride !== undefined) {
       plan.result.overridden.push({ provider: entry.slug, field: 'priority', catalog: desired.priority, operator: row.priorityOverride });

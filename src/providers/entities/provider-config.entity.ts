@@ -26,8 +26,13 @@ export class ProviderConfig {
   @Column({ type: 'varchar', length: 63 })
   provider: string;
 
+  /** What the catalog says; written by the catalog sync only. */
   @Column({ name: 'display_name', type: 'varchar', length: 255 })
   displayName: string;
+
+  /** An operator's name for it, which the sync never touches; when set it wins over `displayName`. */
+  @Column({ name: 'display_name_override', type: 'varchar', length: 255, nullable: true })
+  displayNameOverride: string | null;
 
   @Column({ type: 'boolean', default: true })
   enabled: boolean;

@@ -14,6 +14,7 @@ import { snapshotCredentialJson, snapshotRowFromJson } from './snapshot-row.sql'
 /** The operator-owned columns, the only ones the API/CLI edges write. */
 export interface OperatorColumns {
   enabled?: boolean;
+  displayNameOverride?: string | null;
   priorityOverride?: number | null;
   capabilitiesOverride?: ProviderCapabilities | null;
   uiPreferences?: UiPreferences;
@@ -21,6 +22,7 @@ export interface OperatorColumns {
 
 const OPERATOR_COLUMNS: Record<keyof OperatorColumns, { column: string; cast: string; json: boolean }> = {
   enabled: { column: 'enabled', cast: 'boolean', json: false },
+  displayNameOverride: { column: 'display_name_override', cast: 'varchar', json: false },
   priorityOverride: { column: 'priority_override', cast: 'integer', json: false },
   capabilitiesOverride: { column: 'capabilities_override', cast: 'jsonb', json: true },
   uiPreferences: { column: 'ui_preferences', cast: 'jsonb', json: true },
@@ -100,7 +102,8 @@ export class ProviderConfigRepository {
         `UPDATE provider_configs p SET ${[...assignments, 'updated_at = now()'].join(', ')}
        WHERE p.provider = $1 AND ($2::text IS NULL OR ${VERSION_SQL} = $2)
        RETURNING pg_current_xact_id()::text AS xid, ${VERSION_SQL} AS version,
-         jsonb_build_object('id', p.id::text, 'provider', p.provider, 'display_name', p.display_name, 'enabled', p.enabled,
+         jsonb_build_object('id', p.id::text, 'provider', p.provider, 'display_name', p.display_name,
+           'display_name_override', p.display_name_override, 'enabled', p.enabled,
            'health_status', p.health_status, 'priority', p.priority, 'priority_override', p.priority_override,
            'capabilities', p.capabilities, 'capabilities_override', p.capabilities_override) AS config,
          ${snapshotCredentialJson('p.provider')} AS credential`,
@@ -159,6 +162,7 @@ export class ProviderConfigRepository {
           'p.id',
           'p.provider',
           'p.displayName',
+          'p.displayNameOverride',
           'p.priority',
           'p.priorityOverride',
           'p.capabilities',
@@ -212,7 +216,7 @@ export class ProviderConfigRepository {
   private async snapshotRows(where: string, params: unknown[]): Promise<ProviderConfig[]> {
     const raw = await rowsOf(
       this.dataSource,
-      `SELECT p.id, p.provider, p.display_name, p.enabled, p.health_status, p.priority, p.priority_override,
+      `SELECT p.id, p.provider, p.display_name, p.display_name_override, p.enabled, p.health_status, p.priority, p.priority_override,
               p.capabilities, p.capabilities_override,
               c.id AS c_id, c.provider AS c_provider, c.credential_type AS c_credential_type, c.is_active AS c_is_active,
               c.expires_at AS c_expires_at, c.encrypted_credentials AS c_encrypted_credentials, c.metadata AS c_metadata

@@ -9,7 +9,7 @@ import { effectiveCapabilities, effectivePriority } from '../selection/build-sna
 import { RegistryStateService } from '../selection/registry-state.service';
 import { assertCapabilities } from './capabilities.rules';
 import { OperatorColumns, ProviderConfigRepository } from './provider-config.repository';
-import { assertPriorityOverride, assertProviderName } from './provider-input.rules';
+import { assertDisplayNameOverride, assertPriorityOverride, assertProviderName } from './provider-input.rules';
 import type { ProviderConfigView } from './provider-config.types';
 
 /**
@@ -81,7 +81,7 @@ export class ProviderConfigService {
    */
   async updateSettings(
     provider: string,
-    settings: { enabled?: boolean; priority?: number | null; uiPreferences?: UiPreferences },
+    settings: { displayName?: string | null; enabled?: boolean; priority?: number | null; uiPreferences?: UiPreferences },
     expectedVersion?: string,
   ): Promise<string> {
     if (settings.uiPreferences !== undefined) assertSafeUiJson(settings.uiPreferences, 'ui_preferences');
@@ -90,6 +90,7 @@ export class ProviderConfigService {
     return this.update(
       provider,
       {
+        displayNameOverride: settings.displayName === undefined ? undefined : assertDisplayNameOverride(settings.displayName),
         enabled: settings.enabled,
         priorityOverride: settings.priority === undefined ? undefined : assertPriorityOverride(settings.priority),
         uiPreferences: settings.uiPreferences,
@@ -117,7 +118,9 @@ export class ProviderConfigService {
     return {
       id: row.id,
       provider: row.provider,
-      displayName: row.displayName,
+      displayName: row.displayNameOverride ?? row.displayName,
+      catalogDisplayName: row.displayName,
+      displayNameOverride: row.displayNameOverride,
       enabled: row.enabled,
       priority: effectivePriority(row),
       catalogPriority: row.priority,

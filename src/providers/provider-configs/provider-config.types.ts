@@ -5,7 +5,10 @@ import type { HealthStatus } from '../selection/registry-snapshot';
 export interface ProviderConfigView {
   id: string;
   provider: string;
+  /** The name in force: the operator's override when set, else the catalog's. */
   displayName: string;
+  catalogDisplayName: string;
+  displayNameOverride: string | null;
   enabled: boolean;
   /** The priority in force: the operator's override when set, else the catalog's. */
   priority: number;

@@ -37,3 +37,15 @@ export function assertProviderName(value: unknown, field = 'provider'): string {
   if (problem) throw new InvalidInputError(field, problem);
   return value;
 }
+
+/** An operator's display name, or null to fall back to the catalog's: printable, 1-255 characters (the column). */
+export function assertDisplayNameOverride(value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InvalidInputError('displayName', 'must be a non-empty string, or null to use the catalog name');
+  }
+  if (value.length > 255) throw new InvalidInputError('displayName', 'must be at most 255 characters');
+  const problem = displayTextProblem(value);
+  if (problem) throw new InvalidInputError('displayName', problem);
+  return value.trim();
+}

@@ -14,7 +14,7 @@ import { ProviderConfig } from '../entities/provider-config.entity';
 /** The provider_configs row of slug `slugSql`, as jsonb (ids as text: jsonb has no bigint). */
 export function snapshotConfigJson(slugSql: string): string {
   return `(SELECT to_jsonb(s) FROM (
-    SELECT id::text AS id, provider, display_name, enabled, health_status, priority, priority_override, capabilities, capabilities_override
+    SELECT id::text AS id, provider, display_name, display_name_override, enabled, health_status, priority, priority_override, capabilities, capabilities_override
     FROM provider_configs WHERE provider = ${slugSql}) s)`;
 }
 

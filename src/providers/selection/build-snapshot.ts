@@ -54,7 +54,7 @@ export function toProviderState(row: ProviderConfig, catalog: Catalog, decryptab
   const credential = row.credentials?.[0];
   const state: ProviderState = {
     provider: row.provider,
-    displayName: row.displayName,
+    displayName: row.displayNameOverride ?? row.displayName,
     enabled: row.enabled,
     health: row.healthStatus,
     credential: credentialState(credential, requiresApiKey, decryptable, now),
