@@ -18,6 +18,7 @@ describe('REST API', () => {
   let logs: LogCapture;
   let viewer: string;
   let revoked: string;
+  let expired: string;
   const admin = `Bearer ${BOOTSTRAP}`;
   const http = () => request(app.getHttpServer());
 
@@ -29,6 +30,7 @@ describe('REST API', () => {
     const tokens = app.get(ApiTokensService);
     viewer = (await tokens.create('dashboard', 'viewer')).token;
     revoked = (await tokens.create('old-ci', 'admin')).token;
+    expired = (await tokens.create('expired-ci', 'admin', new Date(Date.now() - 1000))).token;
     await tokens.revoke('old-ci');
   });
 
@@ -62,6 +64,7 @@ describe('REST API', () => {
       'Bearer',
       'Bearer reg_unknown-token-value-of-the-right-length-00000',
       `Bearer ${revoked}`,
+      `Bearer ${expired}`,
     ]) {
       const call = http().get('/api/providers');
       if (authorization) void call.set('Authorization', authorization);
