@@ -172,6 +172,9 @@ describe('REST API', () => {
     expect(JSON.stringify(tested.body)).not.toContain(OPENAI_KEY);
     const health = await http().get('/api/providers/openai/health').set('Authorization', `Bearer ${viewer}`).expect(200);
     expect(health.body.data).toMatchObject({ provider: 'openai', checks24h: 1 });
+    expect(health.body.data.history).toEqual([
+      expect.objectContaining({ status: 'degraded', reason: expect.stringMatching(/connection refused/) }),
+    ]);
     expect((await http().get('/api/health').set('Authorization', `Bearer ${viewer}`).expect(200)).body.data.length).toBeGreaterThan(3);
     await http().post('/api/health/check').set('Authorization', `Bearer ${viewer}`).expect(403);
     await http().get('/api/providers/nope/health').set('Authorization', admin).expect(404);

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/commo
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { ProviderCallsGuard } from '../../http/rate-limits';
-import type { HealthCheckResult, ProviderHealthSummary, SweepResult } from '../../providers/health/health.types';
+import type { HealthCheckRecord, HealthCheckResult, ProviderHealthSummary, SweepResult } from '../../providers/health/health.types';
 import { HealthService } from '../../providers/health/health.service';
 import { assertProviderName } from '../../providers/provider-configs/provider-input.rules';
 import { UnknownProviderError } from '../../providers/providers.errors';
@@ -20,12 +20,12 @@ export class HealthController {
   }
 
   @Get('providers/:provider/health')
-  @ApiOperation({ summary: "One provider's health summary" })
-  async providerHealth(@Param('provider') provider: string): Promise<ProviderHealthSummary> {
+  @ApiOperation({ summary: "One provider's health: latest, uptime %, p50/p95 latency, drift, and its recent checks" })
+  async providerHealth(@Param('provider') provider: string): Promise<ProviderHealthSummary & { history: HealthCheckRecord[] }> {
     const slug = assertProviderName(provider);
     const found = (await this.health.summary()).find((s) => s.provider === slug);
     if (!found) throw new UnknownProviderError(slug);
-    return found;
+    return { ...found, history: await this.health.history(slug) };
   }
 
   @Post('providers/:provider/test')

@@ -87,6 +87,19 @@ export class HealthRepository {
     return row?.consecutiveFailures ?? null;
   }
 
+  /** A provider's latest checks, newest first. */
+  recentChecks(provider: string, limit: number): Promise<ProviderHealthCheck[]> {
+    return this.dataSource
+      .getRepository(ProviderHealthCheck)
+      .createQueryBuilder('h')
+      .innerJoin('h.providerConfig', 'p')
+      .where('p.provider = :provider', { provider })
+      .orderBy('h.checkedAt', 'DESC')
+      .addOrderBy('h.id', 'DESC')
+      .limit(limit)
+      .getMany();
+  }
+
   /** Deletes history older than `days`; returns how many rows went. */
   async pruneOlderThan(days: number): Promise<number> {
     const result = await this.dataSource

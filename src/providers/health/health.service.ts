@@ -11,11 +11,11 @@ import type { Catalog, ProbeKind } from '../catalog/catalog.types';
 import type { ActiveCredential } from '../credentials/credential.types';
 import { CredentialsService } from '../credentials/credentials.service';
 import { CredentialDecryptError, UnknownKeyError } from '../credentials/key-ring.errors';
-import { UnknownProviderError } from '../providers.errors';
+import { InvalidInputError, UnknownProviderError } from '../providers.errors';
 import { RegistryStateService } from '../selection/registry-state.service';
 import { validateBaseUrl } from './base-url.policy';
 import { classifyProbe } from './classify-probe';
-import type { HealthCheckResult, ProviderHealthSummary, SweepResult } from './health.types';
+import type { HealthCheckRecord, HealthCheckResult, ProviderHealthSummary, SweepResult } from './health.types';
 import { runProbe } from './probes/probe-registry';
 import type { ProbeOutcome } from './probes/probe.types';
 
@@ -84,6 +84,21 @@ export class HealthService {
   /** Deletes history older than HEALTH_HISTORY_DAYS; returns how many rows went. */
   async pruneHistory(): Promise<number> {
     return this.health.pruneOlderThan(this.settings.healthHistoryDays);
+  }
+
+  /** A provider's latest checks, newest first (status, latency, reason, drift), at most `limit` (≤ 500). */
+  async history(provider: string, limit = 50): Promise<HealthCheckRecord[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500)
+      throw new InvalidInputError('limit', 'must be an integer between 1 and 500');
+    const checks = await this.health.recentChecks(assertProviderName(provider), limit);
+    return checks.map((check) => ({
+      status: check.status,
+      latencyMs: check.latencyMs,
+      reason: check.error,
+      listedModels: check.listedModels,
+      missingModels: check.missingModels,
+      checkedAt: check.checkedAt,
+    }));
   }
 
   async summary(): Promise<ProviderHealthSummary[]> {

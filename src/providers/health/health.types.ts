@@ -39,3 +39,13 @@ export interface ProviderHealthSummary {
   /** From the latest check: catalog models the provider no longer lists. */
   drift: string[];
 }
+
+/** One stored probe result, as the history shows it. */
+export interface HealthCheckRecord {
+  status: HealthStatus;
+  latencyMs: number | null;
+  reason: string | null;
+  listedModels: number | null;
+  missingModels: string[];
+  checkedAt: Date;
+}
