@@ -23,7 +23,7 @@ export class HealthController {
   @ApiOperation({ summary: "One provider's health: latest, uptime %, p50/p95 latency, drift, and its recent checks" })
   async providerHealth(@Param('provider') provider: string): Promise<ProviderHealthSummary & { history: HealthCheckRecord[] }> {
     const slug = assertProviderName(provider);
-    const found = (await this.health.summary()).find((s) => s.provider === slug);
+    const [found] = await this.health.summary(slug);
     if (!found) throw new UnknownProviderError(slug);
     return { ...found, history: await this.health.history(slug) };
   }

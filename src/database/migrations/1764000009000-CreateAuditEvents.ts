@@ -68,7 +68,7 @@ const EVENTS: Record<
     updated: `CASE
         WHEN 'provider' = ANY(changed) THEN 'provider.renamed'
         WHEN 'enabled' = ANY(changed) THEN CASE WHEN NEW.enabled THEN 'provider.enabled' ELSE 'provider.disabled' END
-        WHEN changed && ARRAY['priorityOverride', 'capabilitiesOverride'] THEN 'provider.overrides_changed'
+        WHEN changed && ARRAY['displayNameOverride', 'priorityOverride', 'capabilitiesOverride'] THEN 'provider.overrides_changed'
         WHEN 'uiPreferences' = ANY(changed) THEN 'provider.preferences_changed'
         ELSE 'provider.catalog_updated' END`,
   },

@@ -112,7 +112,8 @@ export class HealthRepository {
   }
 
   /** Per provider: its health columns, 24 h uptime and latency percentiles, and the latest drift. */
-  summaries(): Promise<HealthSummaryRow[]> {
+  /** Every provider's, or with `provider` only that one's (the 24 h aggregates are not worked out for the rest). */
+  summaries(provider?: string): Promise<HealthSummaryRow[]> {
     return rowsOf<HealthSummaryRow>(
       this.dataSource,
       `SELECT p.provider, p.enabled, p.health_status AS "healthStatus", p.last_error AS "lastError",
@@ -132,7 +133,9 @@ export class HealthRepository {
          SELECT h.missing_models FROM provider_health_checks h
          WHERE h.provider_config_id = p.id ORDER BY h.checked_at DESC, h.id DESC LIMIT 1
        ) latest ON true
+       WHERE $1::text IS NULL OR p.provider = $1
        ORDER BY COALESCE(p.priority_override, p.priority), p.provider`,
+      [provider ?? null],
     );
   }
 

@@ -101,8 +101,8 @@ export class HealthService {
     }));
   }
 
-  async summary(): Promise<ProviderHealthSummary[]> {
-    const rows = await this.health.summaries();
+  async summary(provider?: string): Promise<ProviderHealthSummary[]> {
+    const rows = await this.health.summaries(provider === undefined ? undefined : assertProviderName(provider));
     return rows.map((row) => ({
       provider: row.provider,
       enabled: row.enabled,
