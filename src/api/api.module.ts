@@ -9,6 +9,7 @@ import { EnvelopeInterceptor } from '../http/envelope.interceptor';
 import { rateLimitsModule } from '../http/rate-limits';
 import { apiValidationPipe } from '../http/validation';
 import { AuditController } from './audit/audit.controller';
+import { WhoamiController } from './auth/whoami.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { CredentialsController } from './credentials/credentials.controller';
 import { HealthController } from './health/health.controller';
@@ -38,6 +39,7 @@ export class ApiModule {
         ReadinessController,
         UsageController,
         AuditController,
+        WhoamiController,
       ],
       providers: [
         ProviderViews,

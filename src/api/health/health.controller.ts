@@ -1,11 +1,18 @@
-import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { ProviderCallsGuard } from '../../http/rate-limits';
-import type { HealthCheckRecord, HealthCheckResult, ProviderHealthSummary, SweepResult } from '../../providers/health/health.types';
+import type {
+  HealthCheckRecord,
+  HealthCheckResult,
+  HealthWindowView,
+  ProviderHealthSummary,
+  SweepResult,
+} from '../../providers/health/health.types';
 import { HealthService } from '../../providers/health/health.service';
 import { assertProviderName } from '../../providers/provider-configs/provider-input.rules';
 import { UnknownProviderError } from '../../providers/providers.errors';
+import { HealthWindowQueryDto } from './health-window-query.dto';
 
 @ApiTags('health')
 @ApiBearerAuth()
@@ -20,12 +27,22 @@ export class HealthController {
   }
 
   @Get('providers/:provider/health')
-  @ApiOperation({ summary: "One provider's health: latest, uptime %, p50/p95 latency, drift, and its recent checks" })
-  async providerHealth(@Param('provider') provider: string): Promise<ProviderHealthSummary & { history: HealthCheckRecord[] }> {
+  @ApiOperation({
+    summary:
+      "One provider's health: latest, uptime %, p50/p95 latency, drift, its recent checks, and with ?window= its history over 24 h or 7 d",
+  })
+  async providerHealth(
+    @Param('provider') provider: string,
+    @Query() query: HealthWindowQueryDto,
+  ): Promise<ProviderHealthSummary & { history: HealthCheckRecord[]; window?: HealthWindowView }> {
     const slug = assertProviderName(provider);
     const [found] = await this.health.summary(slug);
     if (!found) throw new UnknownProviderError(slug);
-    return { ...found, history: await this.health.history(slug) };
+    const [history, window] = await Promise.all([
+      this.health.history(slug),
+      query.window === undefined ? undefined : this.health.window(slug, query.window),
+    ]);
+    return { ...found, history, ...(window ? { window } : {}) };
   }
 
   @Post('providers/:provider/test')

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '../page-query.dto';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { MODEL_TYPES, type ModelType } from '../../providers/catalog/catalog.types';
 import type { HealthStatus } from '../../providers/selection/registry-snapshot';
 
@@ -30,4 +30,10 @@ export class ProviderQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(MODEL_TYPES, { message: `modelType must be one of ${MODEL_TYPES.join(', ')}` })
   modelType?: ModelType;
+
+  @ApiPropertyOptional({ maxLength: 100, description: 'Only providers whose slug or display name contains this text (case-insensitive).' })
+  @IsOptional()
+  @IsString({ message: 'q must be a string' })
+  @MaxLength(100, { message: 'q must be at most 100 characters' })
+  q?: string;
 }

@@ -22,11 +22,13 @@ export class ProvidersController {
   @Get()
   @ApiOperation({ summary: 'Providers, preferred first, with health, availability and masked credentials' })
   async list(@Query() query: ProviderQueryDto): Promise<WithMeta<ProviderResource[]>> {
+    const search = query.q?.trim().toLowerCase();
     const all = (await this.views.list(query.modelType)).filter(
       (p) =>
         (query.enabled === undefined || p.enabled === query.enabled) &&
         (query.health === undefined || p.health.status === query.health) &&
-        (query.available === undefined || p.availability.available === query.available),
+        (query.available === undefined || p.availability.available === query.available) &&
+        (!search || p.provider.includes(search) || p.displayName.toLowerCase().includes(search)),
     );
     const { page, nextCursor } = paginate(all, (p) => p.provider, query.limit, query.cursor);
     return new WithMeta(page, { total: all.length, limit: query.limit, nextCursor });

@@ -21,6 +21,16 @@ export interface ProbeRecord {
   missingModels: string[];
 }
 
+/** One time bucket of a provider's health history. */
+export interface HealthBucketRow {
+  start: Date;
+  checks: number;
+  failures: number;
+  uptime: number | null;
+  p50: number | null;
+  max: number | null;
+}
+
 export interface HealthSummaryRow {
   provider: string;
   enabled: boolean;
@@ -94,6 +104,42 @@ export class HealthRepository {
       .createQueryBuilder('h')
       .innerJoin('h.providerConfig', 'p')
       .where('p.provider = :provider', { provider })
+      .orderBy('h.checkedAt', 'DESC')
+      .addOrderBy('h.id', 'DESC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /**
+   * A provider's checks of the last `windowSeconds` (on the database clock), in buckets of
+   * `bucketSeconds` aligned to the epoch so a bucket keeps its boundaries from one call to the next.
+   */
+  windowBuckets(provider: string, windowSeconds: number, bucketSeconds: number): Promise<HealthBucketRow[]> {
+    return rowsOf<HealthBucketRow>(
+      this.dataSource,
+      `SELECT date_bin(make_interval(secs => $3), h.checked_at, timestamptz '1970-01-01 00:00:00+00') AS "start",
+              count(*)::int AS checks,
+              (count(*) FILTER (WHERE h.status = 'unhealthy'))::int AS failures,
+              (100.0 * avg(CASE WHEN h.status = 'unhealthy' THEN 0 ELSE 1 END) FILTER (WHERE h.status <> 'unknown'))::float8 AS uptime,
+              (percentile_cont(0.5) WITHIN GROUP (ORDER BY h.latency_ms))::float8 AS p50,
+              max(h.latency_ms)::float8 AS "max"
+       FROM provider_health_checks h
+       JOIN provider_configs p ON p.id = h.provider_config_id
+       WHERE p.provider = $1 AND h.checked_at > now() - make_interval(secs => $2)
+       GROUP BY 1 ORDER BY 1`,
+      [provider, windowSeconds, bucketSeconds],
+    );
+  }
+
+  /** The checks of the last `windowSeconds` that did not come back healthy, newest first, at most `limit`. */
+  problemsInWindow(provider: string, windowSeconds: number, limit: number): Promise<ProviderHealthCheck[]> {
+    return this.dataSource
+      .getRepository(ProviderHealthCheck)
+      .createQueryBuilder('h')
+      .innerJoin('h.providerConfig', 'p')
+      .where('p.provider = :provider', { provider })
+      .andWhere('h.checkedAt > now() - make_interval(secs => :seconds)', { seconds: windowSeconds })
+      .andWhere("h.status IN ('unhealthy', 'degraded')")
       .orderBy('h.checkedAt', 'DESC')
       .addOrderBy('h.id', 'DESC')
       .limit(limit)

@@ -3,6 +3,7 @@ import { DomainError } from '../../common/domain-error';
 import { runBounded } from '../../common/run-bounded';
 import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
 import { effectiveCapabilities } from '../selection/build-snapshot';
+import type { ProviderHealthCheck } from '../entities/provider-health-check.entity';
 import { HealthRepository, ProbeTarget } from './health.repository';
 import { PROBE_EGRESS, ProbeEgress } from './probe-egress';
 import { assertProviderName } from '../provider-configs/provider-input.rules';
@@ -15,7 +16,8 @@ import { InvalidInputError, UnknownProviderError } from '../providers.errors';
 import { RegistryStateService } from '../selection/registry-state.service';
 import { validateBaseUrl } from './base-url.policy';
 import { classifyProbe } from './classify-probe';
-import type { HealthCheckRecord, HealthCheckResult, ProviderHealthSummary, SweepResult } from './health.types';
+import type { HealthCheckRecord, HealthCheckResult, HealthWindowView, ProviderHealthSummary, SweepResult } from './health.types';
+import { HealthWindow, windowSpan } from './health-window';
 import { runProbe } from './probes/probe-registry';
 import type { ProbeOutcome } from './probes/probe.types';
 
@@ -26,6 +28,18 @@ export class HealthCheckCancelledError extends DomainError {
   constructor(readonly provider: string) {
     super(`Health check of ${provider} was cancelled`);
   }
+}
+
+/** A stored check as the history shows it. */
+function recordOf(check: ProviderHealthCheck): HealthCheckRecord {
+  return {
+    status: check.status,
+    latencyMs: check.latencyMs,
+    reason: check.error,
+    listedModels: check.listedModels,
+    missingModels: check.missingModels,
+    checkedAt: check.checkedAt,
+  };
 }
 
 /** What a check concluded, before it is stored. */
@@ -56,11 +70,16 @@ export class HealthService {
     return result;
   }
 
-  /** Probes every enabled provider, at most HEALTH_CONCURRENCY at once, each bounded by HEALTH_TIMEOUT_MS. */
-  async checkAll(signal?: AbortSignal): Promise<SweepResult> {
+  /**
+   * Probes every enabled provider, at most HEALTH_CONCURRENCY at once, each bounded by HEALTH_TIMEOUT_MS.
+   * `onChecked` hears of each provider as its check settles, with how many there are (the CLI's progress bar).
+   */
+  async checkAll(signal?: AbortSignal, onChecked?: (provider: string, total: number) => void): Promise<SweepResult> {
     const startedAt = new Date();
     const rows = await this.health.findEnabledProbeTargets();
-    const settled = await runBounded(rows, this.settings.healthConcurrency, (row) => this.checkRow(row, signal));
+    const settled = await runBounded(rows, this.settings.healthConcurrency, (row) =>
+      this.checkRow(row, signal).finally(() => onChecked?.(row.provider, rows.length)),
+    );
     const results: HealthCheckResult[] = [];
     const xids: string[] = [];
     const errors: SweepResult['errors'] = [];
@@ -91,14 +110,32 @@ export class HealthService {
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500)
       throw new InvalidInputError('limit', 'must be an integer between 1 and 500');
     const checks = await this.health.recentChecks(assertProviderName(provider), limit);
-    return checks.map((check) => ({
-      status: check.status,
-      latencyMs: check.latencyMs,
-      reason: check.error,
-      listedModels: check.listedModels,
-      missingModels: check.missingModels,
-      checkedAt: check.checkedAt,
-    }));
+    return checks.map(recordOf);
+  }
+
+  /** A provider's health over the last day or week, bucketed for a chart, with the checks that went wrong. */
+  async window(provider: string, window: HealthWindow): Promise<HealthWindowView> {
+    const slug = assertProviderName(provider);
+    const { windowSeconds, bucketSeconds } = windowSpan(window);
+    const [buckets, problems] = await Promise.all([
+      this.health.windowBuckets(slug, windowSeconds, bucketSeconds),
+      this.health.problemsInWindow(slug, windowSeconds, 100),
+    ]);
+    const round = (value: number | null, digits = 0) => (value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits);
+    return {
+      window,
+      since: new Date(Date.now() - windowSeconds * 1000),
+      bucketSeconds,
+      buckets: buckets.map((b) => ({
+        start: b.start,
+        checks: b.checks,
+        failures: b.failures,
+        uptimePercent: round(b.uptime, 1),
+        p50LatencyMs: round(b.p50),
+        maxLatencyMs: round(b.max),
+      })),
+      problems: problems.map(recordOf),
+    };
   }
 
   async summary(provider?: string): Promise<ProviderHealthSummary[]> {

@@ -1,4 +1,5 @@
 import type { HealthStatus } from '../selection/registry-snapshot';
+import type { HealthWindow } from './health-window';
 
 export interface HealthCheckResult {
   provider: string;
@@ -48,4 +49,21 @@ export interface HealthCheckRecord {
   listedModels: number | null;
   missingModels: string[];
   checkedAt: Date;
+}
+
+/** A provider's health over a window (24 h or 7 d), in time buckets, with the checks that went wrong. */
+export interface HealthWindowView {
+  window: HealthWindow;
+  since: Date;
+  bucketSeconds: number;
+  buckets: Array<{
+    start: Date;
+    checks: number;
+    failures: number;
+    uptimePercent: number | null;
+    p50LatencyMs: number | null;
+    maxLatencyMs: number | null;
+  }>;
+  /** Unhealthy and degraded checks in the window, newest first (at most 100), each with its reason. */
+  problems: HealthCheckRecord[];
 }
