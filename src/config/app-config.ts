@@ -47,6 +47,21 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * A direct (unpooled) connection for what needs a session of its own — LISTEN and advisory locks —
+   * when DATABASE_URL goes through a pooler in transaction mode (PgBouncer). Default: DATABASE_URL.
+   */
+  @ValidateIf((config: AppConfig) => config.DATABASE_DIRECT_URL !== undefined)
+  @ValidateBy({
+    name: 'needsDatabaseUrl',
+    validator: {
+      validate: (_: unknown, args) => Boolean((args?.object as AppConfig).DATABASE_URL),
+      defaultMessage: () => 'needs DATABASE_URL (the pooled connection) to be set too',
+    },
+  })
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_DIRECT_URL?: string;
+
   @Transform(toInt)
   @Min(0, { message: 'must be between 0 and 65535' })
   @Max(65535, { message: 'must be between 0 and 65535' })
@@ -202,6 +217,29 @@ export class AppConfig {
     message: 'must be true, false, a hop count, or addresses/subnets (as Express trust proxy takes)',
   })
   TRUST_PROXY?: string;
+
+  /**
+   * Accepted on GET /metrics besides any API token: a dedicated scrape credential (Prometheus's
+   * `authorization` setting), never stored, never logged.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  METRICS_TOKEN?: string;
+
+  /** Serves /metrics on this port instead of PORT (on METRICS_HOST), e.g. one only the scraper's network reaches. */
+  @IsOptional()
+  @Transform(toInt)
+  @Min(1, { message: 'must be between 1 and 65535' })
+  @Max(65535, { message: 'must be between 1 and 65535' })
+  @IsInt({ message: 'must be an integer port number' })
+  METRICS_PORT?: number;
+
+  /** Interface of METRICS_PORT; default: HOST. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  METRICS_HOST?: string;
 
   get embedded(): boolean {
     return !this.DATABASE_URL;

@@ -15,6 +15,11 @@ export type DatabaseKind = 'postgres' | 'embedded';
 export interface DatabaseTarget {
   kind: DatabaseKind;
   url: string;
+  /**
+   * PostgreSQL only: where the sessions of their own go (LISTEN, advisory locks), when `url` is a
+   * pooler in transaction mode that would hand a session to whichever transaction comes next.
+   */
+  directUrl?: string;
   /** For the log: which database, never a password. */
   description: string;
   /** Notifications seen in-process on an owned embedded database; absent elsewhere (use LISTEN). */
@@ -42,10 +47,13 @@ function redact(url: string): string {
 
 export async function openDatabaseTarget(config: AppConfig, role: DatabaseRole, command: string): Promise<DatabaseTarget> {
   if (config.DATABASE_URL) {
+    const direct = config.DATABASE_DIRECT_URL;
     return {
       kind: 'postgres',
       url: config.DATABASE_URL,
-      description: redact(config.DATABASE_URL),
+      directUrl: direct ?? config.DATABASE_URL,
+      description:
+        redact(config.DATABASE_URL) + (direct && direct !== config.DATABASE_URL ? ` (LISTEN and locks direct to ${redact(direct)})` : ''),
       viaOwner: false,
       close: async () => undefined,
     };
