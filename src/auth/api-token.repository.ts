@@ -48,9 +48,18 @@ export class ApiTokenRepository {
       .getCount();
   }
 
-  async revoke(name: string): Promise<boolean> {
+  /** Every token, revoked and expired ones included (their hashes are not selected). */
+  list(): Promise<ApiToken[]> {
+    return this.repo.find({
+      select: { id: true, name: true, role: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true },
+      order: { id: 'ASC' },
+    });
+  }
+
+  /** Revokes the unrevoked token so named, or with that id; false when there is none. */
+  async revoke(by: { name: string } | { id: string }): Promise<boolean> {
     const result = await withActor(this.dataSource, (runner) =>
-      runner.getRepository(ApiToken).update({ name, revokedAt: IsNull() }, { revokedAt: () => 'now()' }),
+      runner.getRepository(ApiToken).update({ ...by, revokedAt: IsNull() }, { revokedAt: () => 'now()' }),
     );
     return (result.affected ?? 0) > 0;
   }

@@ -16,7 +16,8 @@ export interface Principal {
 
 const TOKEN_PREFIX = 'reg_';
 const TOKEN_PATTERN = /^reg_[A-Za-z0-9_-]{43}$/;
-const NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
+// Never all digits, so a name can never be mistaken for a token's id (`ai:tokens:revoke <name|id>`).
+const NAME_PATTERN = /^(?!\d+$)[a-z0-9][a-z0-9_.-]{0,99}$/;
 export const BOOTSTRAP_TOKEN_NAME = 'bootstrap';
 export const GENERATED_TOKEN_FILE = 'admin.token';
 
@@ -61,7 +62,8 @@ export class ApiTokensService implements OnApplicationBootstrap {
 
   /** A new token; the returned `token` is the only time its value exists outside the caller. */
   async create(name: string, role: ApiTokenRole, expiresAt: Date | null = null): Promise<{ token: string; record: ApiToken }> {
-    if (!NAME_PATTERN.test(name)) throw new InvalidInputError('name', 'must be 1-100 of a-z, 0-9, _ . - starting with a letter or digit');
+    if (!NAME_PATTERN.test(name))
+      throw new InvalidInputError('name', 'must be 1-100 of a-z, 0-9, _ . - starting with a letter or digit, not all digits');
     if (role !== 'admin' && role !== 'viewer') throw new InvalidInputError('role', 'must be admin or viewer');
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const record = await this.tokens.insert(name, hashToken(token), role, expiresAt);
@@ -78,7 +80,13 @@ export class ApiTokensService implements OnApplicationBootstrap {
     return { name: record.name, role: record.role };
   }
 
-  async revoke(name: string): Promise<boolean> {
-    return this.tokens.revoke(name);
+  /** Every token, without its hash: what the admin CLI lists. */
+  list(): Promise<ApiToken[]> {
+    return this.tokens.list();
+  }
+
+  /** Revokes a token by name, or by id when `nameOrId` is all digits (names never are); false when none was live. */
+  async revoke(nameOrId: string): Promise<boolean> {
+    return this.tokens.revoke(/^\d+$/.test(nameOrId) ? { id: nameOrId } : { name: nameOrId });
   }
 }

@@ -20,9 +20,11 @@ class StartupLogger extends PinoNestLogger {
   }
 }
 
-export function createAppLogger(level: LogLevel): LoggerService {
+/** `destination`: a file descriptor, stdout by default (the admin CLI logs to stderr: its stdout is its output). */
+export function createAppLogger(level: LogLevel, destination: 1 | 2 = 1): LoggerService {
   // A plain pino instance where nestjs-pino expects its PinoLogger (it only calls the level
   // methods): constructing a PinoLogger here would claim nestjs-pino's process-wide default
   // logger before the app's LoggerModule configures it.
-  return new StartupLogger(pino({ level }) as unknown as PinoLogger, {});
+  const logger = destination === 1 ? pino({ level }) : pino({ level }, pino.destination(destination));
+  return new StartupLogger(logger as unknown as PinoLogger, {});
 }

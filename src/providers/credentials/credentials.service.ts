@@ -198,9 +198,10 @@ export class CredentialsService {
    * Re-encrypts every credential not under the active key, in batches of `batchSize`, each batch
    * one transaction holding its rows' locks. Every row is decrypted first, so a row the ring cannot
    * read (unknown key, wrong key under a known id, not an envelope at all) is reported as failed and
-   * passed over, never counted as current and never a reason to stop.
+   * passed over, never counted as current and never a reason to stop. `onProgress` is told how many
+   * rows have been looked at after each batch (the CLI's progress bar).
    */
-  async rotate(options: { batchSize?: number } = {}): Promise<RotationResult> {
+  async rotate(options: { batchSize?: number; onProgress?: (processed: number) => void } = {}): Promise<RotationResult> {
     const batchSize = options.batchSize ?? 100;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
       throw new InvalidInputError('batchSize', 'must be an integer between 1 and 10000');
@@ -233,6 +234,7 @@ export class CredentialsService {
       );
       if (batch.length === 0) break;
       afterId = batch[batch.length - 1].id;
+      options.onProgress?.(result.rotated + result.alreadyCurrent + result.failed.length);
     }
     if (touched.size > 0) await this.state.reload([...touched]);
     this.logger.log(

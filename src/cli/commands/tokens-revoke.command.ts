@@ -1,0 +1,31 @@
+import { Command } from 'nest-commander';
+import { quoteInput } from '../../common/json-guard/text-rules';
+import { ApiTokensService } from '../../auth/api-tokens.service';
+import { CliFailure } from '../cli-errors';
+import { RegistryCommand } from '../registry-command';
+import { RegistryContext } from '../registry-context';
+import { Terminal } from '../terminal';
+
+@Command({
+  name: 'ai:tokens:revoke',
+  arguments: '<token>',
+  description: 'Revoke an API token by name or id: the next request with it is refused',
+  argsDescription: { token: "the token's name or id (from ai:tokens:list), never its value" },
+})
+export class TokensRevokeCommand extends RegistryCommand {
+  protected readonly example = 'ai-registry ai:tokens:revoke ci';
+
+  constructor(
+    private readonly registry: RegistryContext,
+    private readonly terminal: Terminal,
+  ) {
+    super();
+  }
+
+  async run([nameOrId]: string[]): Promise<void> {
+    if (!(await (await this.registry.get(ApiTokensService)).revoke(nameOrId))) {
+      throw new CliFailure(`no live token named or numbered ${quoteInput(nameOrId)} (see ai-registry ai:tokens:list)`);
+    }
+    this.terminal.print(`Revoked token ${nameOrId}`);
+  }
+}

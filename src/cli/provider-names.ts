@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { CATALOG } from '../providers/catalog/catalog.token';
+import type { Catalog } from '../providers/catalog/catalog.types';
+import { ProviderConfigService } from '../providers/provider-configs/provider-config.service';
+import { quoteInput } from '../common/json-guard/text-rules';
+import { CliFailure } from './cli-errors';
+import { RegistryContext } from './registry-context';
+
+/** The providers a command may name: the catalog's and any the database holds outside it. */
+@Injectable()
+export class ProviderNames {
+  constructor(private readonly registry: RegistryContext) {}
+
+  async catalogEntries(): Promise<Array<{ value: string; name: string }>> {
+    const catalog = await this.registry.get<Catalog>(CATALOG);
+    return [...catalog.providers.values()].map((entry) => ({ value: entry.slug, name: `${entry.displayName} (${entry.slug})` }));
+  }
+
+  async known(): Promise<string[]> {
+    const catalog = await this.registry.get<Catalog>(CATALOG);
+    const configs = await (await this.registry.get(ProviderConfigService)).list();
+    return [...new Set([...catalog.providers.keys(), ...configs.map((c) => c.provider)])].sort();
+  }
+
+  /** Fails with the list of known providers when `provider` is not one of them. */
+  async assertKnown(provider: string): Promise<void> {
+    const known = await this.known();
+    if (!known.includes(provider)) throw new CliFailure(`unknown provider ${quoteInput(provider)}; known providers: ${known.join(', ')}`);
+  }
+}

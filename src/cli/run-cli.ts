@@ -1,0 +1,72 @@
+import * as os from 'node:os';
+import { CommandFactory, CommandRunnerService } from 'nest-commander';
+import { runAsActor } from '../audit/actor-context';
+import { loadConfig, loadDotEnv } from '../config/load-config';
+import { CliSettings } from './cli-settings';
+import { CliModule } from './cli.module';
+import { reportError } from './report-error';
+import type { CliStreams } from './terminal';
+
+const VERBOSE_FLAG = '--verbose';
+
+/** nest-commander's run options (its index does not export the type by name). */
+type CommandFactoryRunOptions = Extract<Parameters<typeof CommandFactory.createWithoutRunning>[1], { cliName?: string }>;
+
+export function cliActor(): string {
+  try {
+    return `cli:${os.userInfo().username}`;
+  } catch {
+    return 'cli:unknown';
+  }
+}
+
+/** nest-commander's options for our commands: our error edge, our streams, and the root's help. */
+export function cliRunOptions(streams: CliStreams, verbose: boolean, exit: { code: number }): CommandFactoryRunOptions {
+  const onError = (error: unknown) => {
+    const { line, exitCode } = reportError(error, verbose);
+    if (line !== null) streams.stderr.write(`${line}\n`);
+    exit.code = exitCode;
+  };
+  return {
+    cliName: 'ai-registry',
+    logger: false,
+    // The root command's own errors (an unknown command) come here as thrown CommanderErrors too.
+    errorHandler: (error: Error) => {
+      throw error;
+    },
+    serviceErrorHandler: onError,
+    outputConfiguration: {
+      writeOut: (text: string) => streams.stdout.write(text),
+      writeErr: (text: string) => streams.stderr.write(text),
+    },
+  };
+}
+
+/**
+ * Runs one CLI invocation and returns its exit code. `--verbose` is taken out before commander sees
+ * it, so it works before or after any command.
+ */
+export async function runCli(argv: string[], streams: CliStreams): Promise<number> {
+  const verbose = argv.includes(VERBOSE_FLAG);
+  const args = argv.filter((arg) => arg !== VERBOSE_FLAG);
+  const exit = { code: 0 };
+  let settings: CliSettings;
+  try {
+    loadDotEnv();
+    const config = loadConfig(streams.env);
+    settings = { config, verbose, logLevel: verbose ? 'debug' : 'warn', actor: cliActor() };
+  } catch (error) {
+    const { line, exitCode } = reportError(error, verbose);
+    streams.stderr.write(`${line}\n`);
+    return exitCode;
+  }
+  const options = cliRunOptions(streams, verbose, exit);
+  const app = await CommandFactory.createWithoutRunning(CliModule.forRoot(settings, streams), options);
+  try {
+    await runAsActor(settings.actor, () => app.get(CommandRunnerService).run(args));
+  } finally {
+    // Closes the registry (and an embedded folder this process owned) whatever the command did.
+    await app.close().catch((error: unknown) => options.serviceErrorHandler?.(error as Error));
+  }
+  return exit.code;
+}
