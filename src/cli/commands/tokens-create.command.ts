@@ -41,7 +41,7 @@ export class TokensCreateCommand extends RegistryCommand {
     return value;
   }
 
-  @Option({ flags: '--role <role>', description: 'viewer (reads) or admin (reads and writes)', choices: ['viewer', 'admin'] })
+  @Option({ flags: '--role <role>', description: 'viewer (reads) or admin (reads and writes)' })
   parseRole(value: string): string {
     return value;
   }
