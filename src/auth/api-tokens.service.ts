@@ -1,7 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { InvalidInputError } from '../providers/providers.errors';
 import { ApiToken, ApiTokenRole } from './api-token.entity';
@@ -18,47 +16,22 @@ const TOKEN_PREFIX = 'reg_';
 const TOKEN_PATTERN = /^reg_[A-Za-z0-9_-]{43}$/;
 // Never all digits, so a name can never be mistaken for a token's id (`ai:tokens:revoke <name|id>`).
 const NAME_PATTERN = /^(?!\d+$)[a-z0-9][a-z0-9_.-]{0,99}$/;
-export const BOOTSTRAP_TOKEN_NAME = 'bootstrap';
-export const GENERATED_TOKEN_FILE = 'admin.token';
 
 /** Tokens are 256 random bits: a plain SHA-256 is enough to keep them useless if the table leaks. */
-function hashToken(token: string): string {
+export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
 /**
- * API tokens: created (shown once), verified by hash, revoked. At start it makes sure an operator
- * can get in: BOOTSTRAP_ADMIN_TOKEN when set; otherwise, on the embedded default with no admin
- * token yet, one is generated into DATA_DIR/admin.token (0600) and the log says where.
+ * API tokens: created (shown once), verified by hash, listed, revoked. That an operator can get in at
+ * all is the server's start-up job (AdminTokenBootstrap), not every user's of this service (the CLI).
  */
 @Injectable()
-export class ApiTokensService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(ApiTokensService.name);
-
+export class ApiTokensService {
   constructor(
     private readonly tokens: ApiTokenRepository,
     private readonly config: AppConfig,
   ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.config.AUTH_DISABLED) {
-      this.logger.warn('AUTH_DISABLED=true: the API accepts every request as admin. Use this for local development only.');
-      return;
-    }
-    if (this.config.BOOTSTRAP_ADMIN_TOKEN) {
-      await this.tokens.upsertBootstrap(BOOTSTRAP_TOKEN_NAME, hashToken(this.config.BOOTSTRAP_ADMIN_TOKEN));
-      return;
-    }
-    if ((await this.tokens.countUsableAdmins()) > 0) return;
-    if (!this.config.embedded) {
-      this.logger.warn('No admin API token exists: set BOOTSTRAP_ADMIN_TOKEN to a long random value to get one.');
-      return;
-    }
-    const file = path.resolve(this.config.DATA_DIR, GENERATED_TOKEN_FILE);
-    const { token } = await this.create(`admin-${Date.now().toString(36)}`, 'admin');
-    fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
-    this.logger.warn(`No admin API token existed: created one, written to ${file} (readable by this user only).`);
-  }
 
   /** A new token; the returned `token` is the only time its value exists outside the caller. */
   async create(name: string, role: ApiTokenRole, expiresAt: Date | null = null): Promise<{ token: string; record: ApiToken }> {
