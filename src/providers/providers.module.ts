@@ -1,8 +1,11 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import { register } from 'prom-client';
+import { RegistryMetrics } from '../metrics/registry-metrics';
 import { CatalogSyncService } from './catalog/catalog-sync.service';
 import { CATALOG } from './catalog/catalog.token';
+import type { Catalog } from './catalog/catalog.types';
 import { loadCatalog } from './catalog/load-catalog';
 import { CredentialsService } from './credentials/credentials.service';
 import { KeyRing, parseKeyRing } from './credentials/key-ring';
@@ -83,6 +86,12 @@ export class ProvidersModule {
         inject: [PROVIDERS_OPTIONS],
         useFactory: ({ egress }: ProvidersModuleOptions) => new ProbeEgress(EgressPolicy.from(egress)),
       },
+      {
+        provide: RegistryMetrics,
+        inject: [PROVIDERS_OPTIONS, CATALOG],
+        useFactory: ({ metricsRegistry }: ProvidersModuleOptions, catalog: Catalog) =>
+          new RegistryMetrics(metricsRegistry ?? register, catalog),
+      },
       SchedulerRegistry,
       RegistryCoordination,
       { provide: REGISTRY_COORDINATION, inject: [RegistryCoordination], useFactory: (owned: RegistryCoordination) => owned.coordination },
@@ -98,7 +107,8 @@ export class ProvidersModule {
       imports: [TypeOrmModule.forFeature(PROVIDER_ENTITIES, options.dataSource), ...(options.imports ?? [])],
       providers,
       // RegistryStateService for readiness checks (is the snapshot loaded); hosts read through the services.
-      exports: [CATALOG, RegistryStateService, ...SERVICES],
+      // RegistryMetrics: the server's /metrics reads the same Registry; a host may record its own figures beside ours.
+      exports: [CATALOG, RegistryStateService, RegistryMetrics, ...SERVICES],
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import { DomainError } from '../common/domain-error';
 import type { Coordination } from '../database/coordination/coordination';
 import type { Catalog } from './catalog/catalog.types';
@@ -57,6 +58,11 @@ export interface ProvidersModuleOptions extends Partial<RegistrySettings> {
    * (self-hosted Ollama). `blockedRanges` adds ranges, `allowedRanges` makes exceptions.
    */
   egress?: EgressOptions;
+  /**
+   * Where the registry's Prometheus metrics are recorded (health, probes, sweeps, selections, usage,
+   * snapshot, listener): the host's /metrics exposes them. Default: prom-client's global registry.
+   */
+  metricsRegistry?: Registry;
 }
 
 export interface ProvidersModuleAsyncOptions {

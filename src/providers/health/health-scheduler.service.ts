@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { RegistryMetrics, detachedMetrics } from '../../metrics/registry-metrics';
 import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
+import type { HealthStatus } from '../selection/registry-snapshot';
+import type { HealthCheckResult } from './health.types';
 import { SchedulerRunRepository } from './scheduler-run.repository';
 import { HealthService } from './health.service';
 
@@ -34,6 +37,7 @@ export class HealthScheduler implements BeforeApplicationShutdown {
     private readonly runs: SchedulerRunRepository,
     private readonly health: HealthService,
     private readonly scheduler: SchedulerRegistry,
+    @Optional() private readonly metrics: RegistryMetrics = detachedMetrics(),
   ) {}
 
   start(): void {
@@ -63,25 +67,43 @@ export class HealthScheduler implements BeforeApplicationShutdown {
 
   /** One tick: claim the interval, then sweep and prune. Failures are logged; the next tick runs. */
   async tick(): Promise<boolean> {
-    if (this.running) return false;
+    if (this.running) {
+      this.metrics.sweepTicks.inc({ result: 'busy' });
+      return false;
+    }
     const interval = this.settings.healthCheckIntervalMs;
     const tolerance = Math.min(Math.floor(interval * 0.05), 500);
     let claimed = false;
     const run = (async () => {
       try {
         claimed = await this.runs.claimInterval(JOB, interval, this.instance, tolerance);
+        this.metrics.sweepTicks.inc({ result: claimed ? 'claimed' : 'skipped' });
         if (!claimed) return;
         this.sweeps++;
+        const timer = this.metrics.sweepDuration.startTimer();
         this.abort = new AbortController();
         const sweep = await this.health.checkAll(this.abort.signal);
         const pruned = await this.health.pruneHistory();
         await this.runs.markFinished(JOB, this.instance);
+        timer();
+        this.metrics.sweeps.inc({ outcome: 'completed' });
+        // The counts also as fields of the JSON line (nestjs-pino merges an object first argument).
         this.logger.log(
+          {
+            sweep: {
+              providers: sweep.results.length,
+              durationMs: sweep.durationMs,
+              ...statusCounts(sweep.results),
+              errors: sweep.errors.length,
+              pruned,
+            },
+          },
           `Health sweep: ${sweep.results.length} provider(s) in ${sweep.durationMs} ms` +
             (sweep.errors.length ? `, ${sweep.errors.length} error(s)` : '') +
             (pruned ? `, pruned ${pruned} old check(s)` : ''),
         );
       } catch (error) {
+        if (claimed) this.metrics.sweeps.inc({ outcome: 'failed' });
         this.logger.error(`Health sweep failed: ${(error as Error).message}`);
       } finally {
         this.abort = null;
@@ -114,6 +136,13 @@ export class HealthScheduler implements BeforeApplicationShutdown {
 function nextTickAt(dueAt: number, interval: number, now: number): number {
   const missed = Math.max(0, Math.floor((now - dueAt) / interval));
   return dueAt + (missed + 1) * interval;
+}
+
+/** The sweep's results by status, for its log line. */
+function statusCounts(results: readonly HealthCheckResult[]): Record<HealthStatus, number> {
+  const counts: Record<HealthStatus, number> = { healthy: 0, degraded: 0, unhealthy: 0, unknown: 0 };
+  for (const { status } of results) counts[status]++;
+  return counts;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -71,14 +71,21 @@ export class HealthRepository {
    * still `expectedStreak` (compare-and-set): null when another check got there first, so the
    * caller re-classifies on the new streak instead of overwriting it.
    */
-  recordProbe(configId: string, expectedStreak: number, record: ProbeRecord): Promise<{ checkedAt: Date; xid: string } | null> {
+  recordProbe(
+    configId: string,
+    expectedStreak: number,
+    record: ProbeRecord,
+  ): Promise<{ checkedAt: Date; xid: string; previous: HealthStatus } | null> {
     return this.dataSource.transaction(async (manager) => {
-      // Health columns only (no updated_at: that records the operator's changes).
-      const [updated] = await rowsOf<{ xid: string }>(
+      // Health columns only (no updated_at: that records the operator's changes). `prev` locks the
+      // row first, so the status it hands back is the one this write replaced, whoever wrote it.
+      const [updated] = await rowsOf<{ xid: string; previous: HealthStatus }>(
         manager,
-        `UPDATE provider_configs
+        `WITH prev AS (SELECT id, health_status FROM provider_configs WHERE id = $1 FOR UPDATE)
+         UPDATE provider_configs p
          SET health_status = $2, last_health_check = now(), health_latency_ms = $3, last_error = $4, consecutive_failures = $5
-         WHERE id = $1 AND consecutive_failures = $6 RETURNING pg_current_xact_id()::text AS xid`,
+         FROM prev WHERE p.id = prev.id AND p.consecutive_failures = $6
+         RETURNING pg_current_xact_id()::text AS xid, prev.health_status AS previous`,
         [configId, record.status, record.latencyMs, record.reason, record.consecutiveFailures, expectedStreak],
       );
       if (!updated) return null;
@@ -88,7 +95,7 @@ export class HealthRepository {
          VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING checked_at`,
         [configId, record.status, record.latencyMs, record.reason, record.listedModels, JSON.stringify(record.missingModels)],
       );
-      return { checkedAt: inserted.checked_at, xid: updated.xid };
+      return { checkedAt: inserted.checked_at, xid: updated.xid, previous: updated.previous };
     });
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error';
+import { RegistryMetrics } from '../../metrics/registry-metrics';
 import { runBounded } from '../../common/run-bounded';
 import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
 import { effectiveCapabilities } from '../selection/build-snapshot';
@@ -17,6 +18,7 @@ import { RegistryStateService } from '../selection/registry-state.service';
 import { validateBaseUrl } from './base-url.policy';
 import { classifyProbe } from './classify-probe';
 import type { HealthCheckRecord, HealthCheckResult, HealthWindowView, ProviderHealthSummary, SweepResult } from './health.types';
+import type { HealthStatus } from '../selection/registry-snapshot';
 import { HealthWindow, windowSpan } from './health-window';
 import { runProbe } from './probes/probe-registry';
 import type { ProbeOutcome } from './probes/probe.types';
@@ -60,6 +62,7 @@ export class HealthService {
     @Inject(CATALOG) private readonly catalog: Catalog,
     private readonly credentials: CredentialsService,
     private readonly state: RegistryStateService,
+    private readonly metrics: RegistryMetrics,
   ) {}
 
   async check(provider: string, signal?: AbortSignal): Promise<HealthCheckResult> {
@@ -167,12 +170,24 @@ export class HealthService {
     for (let attempt = 0; attempt < 5; attempt++) {
       const verdict = verdictFor(streak);
       const written = await this.health.recordProbe(row.id, streak, verdict);
-      if (written) return { result: { provider: row.provider, ...verdict, checkedAt: written.checkedAt }, xid: written.xid };
+      if (written) {
+        if (written.previous !== verdict.status) this.transitioned(row.provider, written.previous, verdict);
+        return { result: { provider: row.provider, ...verdict, checkedAt: written.checkedAt }, xid: written.xid };
+      }
       const current = await this.health.currentStreak(row.id);
       if (current === null) throw new UnknownProviderError(row.provider);
       streak = current;
     }
     throw new Error(`Health of ${row.provider} kept changing under concurrent checks; this result was not recorded`);
+  }
+
+  /** One line per change of a provider's health, on the instance that recorded it. */
+  private transitioned(provider: string, from: HealthStatus, verdict: Verdict): void {
+    this.metrics.healthChanged(provider, from, verdict.status);
+    const fields = { health: { provider, from, to: verdict.status, reason: verdict.reason } };
+    const line = `Health of ${provider}: ${from} → ${verdict.status}${verdict.reason ? ` (${verdict.reason})` : ''}`;
+    if (verdict.status === 'unhealthy') this.logger.warn(fields, line);
+    else this.logger.log(fields, line);
   }
 
   /** Probes once; the verdict depends on the failure streak, which is only final at write time. */
@@ -218,6 +233,7 @@ export class HealthService {
       { provider: row.provider, kind, baseUrl, apiKey: credential?.apiKey || undefined, catalogModelIds: models },
       { timeoutMs: this.settings.healthTimeoutMs, signal, egress: this.egress },
     );
+    if (!signal?.aborted) this.metrics.probed(row.provider, outcome);
     return (streak) => {
       const next = classifyProbe(outcome, {
         consecutiveFailures: streak,

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { RegistryMetrics } from '../../metrics/registry-metrics';
 import type { AvailableModel } from './availability';
 import { AvailabilityService, assertModelType } from './availability.service';
 import type { ModelType } from './registry-snapshot';
 import { RegistryStateService } from './registry-state.service';
 import { Selection, SelectionRequest, selectModel } from './select-model';
+import { NoAvailableProviderError } from './selection.errors';
 
 /**
  * Which provider/model a request should use: the pure selectModel() over the in-memory snapshot,
@@ -14,11 +16,19 @@ export class ModelSelectionService {
   constructor(
     private readonly state: RegistryStateService,
     private readonly availability: AvailabilityService,
+    private readonly metrics: RegistryMetrics,
   ) {}
 
   select(request: SelectionRequest): Selection {
     assertModelType(request?.modelType, true);
-    return selectModel(this.state.current(), request);
+    try {
+      const selection = selectModel(this.state.current(), request);
+      this.metrics.selected(selection.source, selection.skipped);
+      return selection;
+    } catch (error) {
+      if (error instanceof NoAvailableProviderError) this.metrics.noneAvailable(error.modelType, error.skipped);
+      throw error;
+    }
   }
 
   getAvailableModels(modelType?: ModelType): AvailableModel[] {

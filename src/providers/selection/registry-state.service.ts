@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CHANGE_CHANNEL, Coordination } from '../../database/coordination/coordination';
+import { RegistryMetrics } from '../../metrics/registry-metrics';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
 import { credentialAad, destinationOf } from '../credentials/credential-aad';
@@ -71,6 +72,7 @@ export class RegistryStateService implements OnModuleDestroy {
     @Inject(REGISTRY_COORDINATION) private readonly coordination: Coordination,
     @Inject(KEY_RING) private readonly keyRing: KeyRing,
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
+    private readonly metrics: RegistryMetrics,
   ) {
     this.snapshot = buildSnapshot([], catalog);
   }
@@ -222,8 +224,10 @@ export class RegistryStateService implements OnModuleDestroy {
         const reloading = new Set<string>();
         try {
           // A full load reads after every queued write committed: it supersedes their rows.
-          if (full) await this.loadAll();
-          else {
+          if (full) {
+            await this.loadAll();
+            this.metrics.snapshotRefreshed('full', this.snapshot);
+          } else {
             const direct: ProviderState[] = [];
             const now = Date.now();
             for (const [provider, { row, sentAt }] of applies) {
@@ -235,6 +239,7 @@ export class RegistryStateService implements OnModuleDestroy {
             if (direct.length > 0) this.snapshot = applyChanges(this.snapshot, direct, []);
             for (const provider of providers) reloading.add(provider);
             if (providers.size > 0) await this.loadSome([...providers]);
+            if (direct.length > 0 || providers.size > 0) this.metrics.snapshotRefreshed('incremental', this.snapshot);
           }
           this.retryMs = 0;
           for (const waiter of waiters) waiter.resolve();
@@ -243,6 +248,7 @@ export class RegistryStateService implements OnModuleDestroy {
           if (full) this.pendingFull = true;
           for (const provider of reloading) this.pending.add(provider);
           this.scheduleRetry();
+          this.metrics.snapshotRefreshFailures.inc();
           for (const waiter of waiters) {
             const spared = !full && waiter.waitsFor !== undefined && [...waiter.waitsFor].every((p) => !reloading.has(p));
             if (spared) waiter.resolve();
@@ -326,6 +332,8 @@ export class RegistryStateService implements OnModuleDestroy {
   };
 
   private onNotification(payload: string): void {
+    // Coordination's signal that its listener came back (notifications meanwhile are lost): a full resync follows.
+    if (payload === '') this.metrics.listenerReconnects.inc();
     const change = parseChangeNotification(payload);
     if (change.kind === 'all') {
       this.reload('all').catch(() => undefined); // logged and retried in drain()

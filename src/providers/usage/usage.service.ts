@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { RegistryMetrics } from '../../metrics/registry-metrics';
 import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
 import { InvalidInputError, UnknownProviderError } from '../providers.errors';
 import { RegistryStateService } from '../selection/registry-state.service';
@@ -149,7 +150,10 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
     private readonly repository: UsageRepository,
     private readonly state: RegistryStateService,
-  ) {}
+    private readonly metrics: RegistryMetrics,
+  ) {
+    metrics.reportPendingUsage(() => Number(this.pendingUsage().requests));
+  }
 
   onApplicationBootstrap(): void {
     this.scheduleFlush();
@@ -194,6 +198,7 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
     };
     this.byProvider.add(provider, amounts);
     if (credentialId !== undefined) this.byCredential.add(credentialId, amounts);
+    this.metrics.usageBuffered.inc(amounts.requests);
   }
 
   /**
@@ -231,8 +236,12 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
       credentials: sortedDeltas(credentials.drain()),
       credentialProviders,
     });
-    if (outcome.applied) return { accepted: records.length, duplicate: false };
+    if (outcome.applied) {
+      this.metrics.usageBatchRecords.inc({ result: 'applied' }, records.length);
+      return { accepted: records.length, duplicate: false };
+    }
     if (outcome.hash !== hash) throw new IdempotencyKeyReusedError();
+    this.metrics.usageBatchRecords.inc({ result: 'duplicate' }, records.length);
     return { accepted: records.length, duplicate: true };
   }
 
@@ -319,8 +328,19 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async write(batch: FlushBatch): Promise<void> {
-    const outcome = await this.repository.applyFlush(batch.id, sortedDeltas(batch.providers), sortedDeltas(batch.credentials));
+    const timer = this.metrics.flushDuration.startTimer();
+    const outcome = await this.repository
+      .applyFlush(batch.id, sortedDeltas(batch.providers), sortedDeltas(batch.credentials))
+      .catch((error: unknown) => {
+        this.metrics.flushFailures.inc();
+        throw error;
+      });
+    timer();
     this.held = undefined;
+    // Written now or by an earlier attempt whose reply was lost: either way, in the database once.
+    let requests = 0n;
+    for (const sums of batch.providers.values()) requests += sums.requests;
+    this.metrics.usageFlushed.inc(Number(requests));
     if (!outcome.applied) this.logger.log(`Usage flush ${batch.id} had already committed (its reply was lost): not adding it again`);
     if (outcome.dropped.length > 0) this.logDropped(batch, outcome.dropped);
     await this.pruneIfDue();

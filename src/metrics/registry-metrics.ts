@@ -1,0 +1,218 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Catalog } from '../providers/catalog/catalog.types';
+import type { ProbeOutcome } from '../providers/health/probes/probe.types';
+import type { HealthStatus, RegistrySnapshot } from '../providers/selection/registry-snapshot';
+import type { CandidateSource, SkipReason } from '../providers/selection/select-model';
+
+const HEALTH_STATUSES: readonly HealthStatus[] = ['unknown', 'healthy', 'degraded', 'unhealthy'];
+/** Label value for providers the catalog does not declare: slugs written by hand into the table are unbounded. */
+export const OTHER_PROVIDER = '_other';
+
+export type SweepTick = 'claimed' | 'skipped' | 'busy';
+export type SnapshotRefresh = 'incremental' | 'full';
+
+/**
+ * The registry's Prometheus metrics, recorded by ProvidersModule's services into the prom-client
+ * Registry the host gives (ProvidersModule option `metricsRegistry`; default prom-client's global
+ * one), so a host app exposes them with its own /metrics, and our server with its.
+ *
+ * No label carries a secret or a value a caller chooses: providers are the catalog's slugs (others
+ * are counted as `_other`), reasons and sources are the code's own enums, never error texts.
+ */
+export class RegistryMetrics {
+  private readonly catalogSlugs: ReadonlySet<string>;
+  private lastFullLoadAt: number | null = null;
+  private pendingRequests: () => number = () => 0;
+
+  readonly providerHealth: Gauge<'provider' | 'status'>;
+  readonly probeDuration: Histogram<'provider' | 'outcome'>;
+  readonly probeFailures: Counter<'provider' | 'reason'>;
+  readonly healthTransitions: Counter<'provider' | 'from' | 'to'>;
+  readonly sweepTicks: Counter<'result'>;
+  readonly sweeps: Counter<'outcome'>;
+  readonly sweepDuration: Histogram;
+  readonly selections: Counter<'source'>;
+  readonly selectionSkips: Counter<'reason'>;
+  readonly noAvailableProvider: Counter<'model_type'>;
+  readonly usageBuffered: Counter;
+  readonly usageFlushed: Counter;
+  readonly usageBatchRecords: Counter<'result'>;
+  readonly usagePending: Gauge;
+  readonly flushDuration: Histogram;
+  readonly flushFailures: Counter;
+  readonly snapshotRefreshes: Counter<'kind'>;
+  readonly snapshotRefreshFailures: Counter;
+  readonly snapshotAge: Gauge;
+  readonly listenerReconnects: Counter;
+
+  constructor(
+    readonly registry: Registry,
+    catalog: Catalog | null,
+  ) {
+    this.catalogSlugs = new Set(catalog?.providers.keys() ?? []);
+    const registers = [registry];
+    // A metric name is registered once per Registry: the module built last (a test process builds
+    // many) owns the names, so its figures are the ones reported.
+    const fresh = (name: string) => {
+      registry.removeSingleMetric(name);
+      return { name, registers };
+    };
+    // collect() runs with `this` bound to the gauge: arrow functions reach this instance instead.
+    const pending = () => this.pendingRequests();
+    const age = () => (this.lastFullLoadAt === null ? -1 : (Date.now() - this.lastFullLoadAt) / 1000);
+    this.providerHealth = new Gauge({
+      ...fresh('ai_registry_provider_health'),
+      help: '1 for the health status a provider has now, 0 for the others',
+      labelNames: ['provider', 'status'],
+    });
+    this.probeDuration = new Histogram({
+      ...fresh('ai_registry_probe_duration_seconds'),
+      help: 'Health probe latency, by outcome (ok, rate_limited, auth_failed, transient)',
+      labelNames: ['provider', 'outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    });
+    this.probeFailures = new Counter({
+      ...fresh('ai_registry_probe_failures_total'),
+      help: 'Failed health probes by reason',
+      labelNames: ['provider', 'reason'],
+    });
+    this.healthTransitions = new Counter({
+      ...fresh('ai_registry_health_transitions_total'),
+      help: 'Health status changes recorded by this instance',
+      labelNames: ['provider', 'from', 'to'],
+    });
+    this.sweepTicks = new Counter({
+      ...fresh('ai_registry_health_sweep_ticks_total'),
+      help: 'Scheduled sweep ticks of this instance: claimed (it sweeps this interval), skipped (another instance has it), busy (its previous sweep still runs)',
+      labelNames: ['result'],
+    });
+    this.sweeps = new Counter({
+      ...fresh('ai_registry_health_sweeps_total'),
+      help: 'Health sweeps run by this instance, by outcome',
+      labelNames: ['outcome'],
+    });
+    this.sweepDuration = new Histogram({
+      ...fresh('ai_registry_health_sweep_duration_seconds'),
+      help: 'Duration of the health sweeps this instance ran',
+      buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60],
+    });
+    this.selections = new Counter({
+      ...fresh('ai_registry_selections_total'),
+      help: 'Model selections by the source of the chosen candidate',
+      labelNames: ['source'],
+    });
+    this.selectionSkips = new Counter({
+      ...fresh('ai_registry_selection_skips_total'),
+      help: 'Candidates passed over during selection, by reason',
+      labelNames: ['reason'],
+    });
+    this.noAvailableProvider = new Counter({
+      ...fresh('ai_registry_no_available_provider_total'),
+      help: 'Selections that found no available provider',
+      labelNames: ['model_type'],
+    });
+    this.usageBuffered = new Counter({
+      ...fresh('ai_registry_usage_buffered_requests_total'),
+      help: 'Requests recorded in memory (UsageService.record), to be flushed',
+    });
+    this.usageFlushed = new Counter({
+      ...fresh('ai_registry_usage_flushed_requests_total'),
+      help: 'Buffered requests written to the database by flushes',
+    });
+    this.usageBatchRecords = new Counter({
+      ...fresh('ai_registry_usage_batch_records_total'),
+      help: 'Records of API usage batches (POST /api/usage): applied, or duplicate (their Idempotency-Key was counted before)',
+      labelNames: ['result'],
+    });
+    this.usagePending = new Gauge({
+      ...fresh('ai_registry_usage_pending_requests'),
+      help: 'Requests recorded in memory and not yet known to be written',
+      collect() {
+        this.set(pending());
+      },
+    });
+    this.flushDuration = new Histogram({
+      ...fresh('ai_registry_usage_flush_duration_seconds'),
+      help: 'Duration of usage flushes that wrote something',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    });
+    this.flushFailures = new Counter({
+      ...fresh('ai_registry_usage_flush_failures_total'),
+      help: 'Usage flushes that failed (retried with backoff)',
+    });
+    this.snapshotRefreshes = new Counter({
+      ...fresh('ai_registry_snapshot_refreshes_total'),
+      help: 'Loads of the in-memory snapshot: incremental (the providers a notification or write named) or full',
+      labelNames: ['kind'],
+    });
+    this.snapshotRefreshFailures = new Counter({
+      ...fresh('ai_registry_snapshot_refresh_failures_total'),
+      help: 'Snapshot loads the database refused (retried with backoff)',
+    });
+    this.snapshotAge = new Gauge({
+      ...fresh('ai_registry_snapshot_age_seconds'),
+      help: 'Seconds since the snapshot was last fully loaded (at start, on a listener reconnect, on the periodic resync); -1 before the first',
+      collect() {
+        this.set(age());
+      },
+    });
+    this.listenerReconnects = new Counter({
+      ...fresh('ai_registry_listener_reconnects_total'),
+      help: 'Times the change listener came back after losing its connection (each followed by a full resync)',
+    });
+  }
+
+  /** The label for a provider: its catalog slug, or `_other`. */
+  provider(slug: string): string {
+    return this.catalogSlugs.has(slug) ? slug : OTHER_PROVIDER;
+  }
+
+  /** After every swap of the snapshot: the health gauges follow it. */
+  snapshotRefreshed(kind: SnapshotRefresh, snapshot: RegistrySnapshot): void {
+    this.snapshotRefreshes.inc({ kind });
+    if (kind === 'full') this.lastFullLoadAt = Date.now();
+    this.providerHealth.reset();
+    const counts = new Map<string, Map<HealthStatus, number>>();
+    for (const state of snapshot.providers.values()) {
+      const label = this.provider(state.provider);
+      const byStatus = counts.get(label) ?? new Map(HEALTH_STATUSES.map((status) => [status, 0]));
+      byStatus.set(state.health, (byStatus.get(state.health) ?? 0) + 1);
+      counts.set(label, byStatus);
+    }
+    for (const [provider, byStatus] of counts) for (const [status, n] of byStatus) this.providerHealth.set({ provider, status }, n);
+  }
+
+  probed(provider: string, outcome: ProbeOutcome): void {
+    const label = this.provider(provider);
+    this.probeDuration.observe({ provider: label, outcome: outcome.kind }, outcome.latencyMs / 1000);
+    if (outcome.kind !== 'ok') this.probeFailures.inc({ provider: label, reason: outcome.kind });
+  }
+
+  healthChanged(provider: string, from: HealthStatus, to: HealthStatus): void {
+    this.healthTransitions.inc({ provider: this.provider(provider), from, to });
+  }
+
+  selected(source: CandidateSource, skipped: ReadonlyArray<{ reason: SkipReason }>): void {
+    this.selections.inc({ source });
+    this.skips(skipped);
+  }
+
+  noneAvailable(modelType: string, skipped: ReadonlyArray<{ reason: SkipReason }>): void {
+    this.noAvailableProvider.inc({ model_type: modelType });
+    this.skips(skipped);
+  }
+
+  /** What usage has buffered and not written, read at each scrape. */
+  reportPendingUsage(source: () => number): void {
+    this.pendingRequests = source;
+  }
+
+  private skips(skipped: ReadonlyArray<{ reason: SkipReason }>): void {
+    for (const { reason } of skipped) this.selectionSkips.inc({ reason });
+  }
+}
+
+/** For code built outside Nest (unit tests of one service): records into a Registry of its own that nothing reads. */
+export function detachedMetrics(): RegistryMetrics {
+  return new RegistryMetrics(new Registry(), null);
+}
