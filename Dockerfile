@@ -4,6 +4,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
+# The admin console, built by `npm run build` into dist/admin and served at /admin.
+COPY admin ./admin
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

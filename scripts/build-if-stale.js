@@ -7,8 +7,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const output = path.join(root, 'dist', 'main.js');
-const inputs = ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'];
+// The server (nest build) and the admin console it serves at /admin (vite build into dist/admin).
+const outputs = [path.join(root, 'dist', 'main.js'), path.join(root, 'dist', 'admin', 'index.html')];
+const inputs = ['src', 'admin', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'];
 
 /** Newest modification time under `target` (a file or a folder), 0 if it does not exist. */
 function newest(target) {
@@ -24,7 +25,7 @@ function newest(target) {
   return latest;
 }
 
-const built = newest(output);
+const built = Math.min(...outputs.map(newest));
 const changed = Math.max(...inputs.map((input) => newest(path.join(root, input))));
 if (built > 0 && built >= changed) process.exit(0);
 
@@ -33,8 +34,17 @@ process.stderr.write(
     ? 'No build yet: building dist/ (npm run build)\n'
     : 'Sources changed since the last build: rebuilding dist/ (npm run build)\n',
 );
-const result = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js', { paths: [root] }), 'build'], {
-  cwd: root,
-  stdio: 'inherit',
-});
-process.exit(result.status ?? 1);
+// The same two steps as `npm run build`, in order: nest build empties dist/ first.
+const steps = [
+  [require.resolve('@nestjs/cli/bin/nest.js', { paths: [root] }), 'build'],
+  [
+    path.join(path.dirname(require.resolve('vite/package.json', { paths: [root] })), 'bin', 'vite.js'),
+    'build',
+    '--config',
+    'admin/vite.config.mts',
+  ],
+];
+for (const args of steps) {
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

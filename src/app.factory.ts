@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { API_BODY_LIMIT, setUpApiDocs } from './http/api-docs';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -28,6 +29,9 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
   app.useBodyParser('json', { limit: API_BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: API_BODY_LIMIT, extended: false });
   if (config.TRUST_PROXY !== undefined) app.set('trust proxy', trustProxyValue(config.TRUST_PROXY));
+  // nosniff, frame denial and friends everywhere; the strict Content-Security-Policy is the admin
+  // console's own (src/admin-console), since the API's Swagger page (/api/docs) runs inline scripts.
+  app.use(helmet({ contentSecurityPolicy: false, frameguard: { action: 'deny' }, strictTransportSecurity: false }));
   setUpApiDocs(app);
   return app;
 }

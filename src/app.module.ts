@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminConsoleModule } from './admin-console/admin-console.module';
 import { ApiModule } from './api/api.module';
 import { httpLogOptions } from './common/logging/http-log-options';
 import { AppConfig } from './config/app-config';
@@ -28,6 +29,7 @@ export class AppModule {
         HealthzModule,
         registry,
         ApiModule.forRoot(registry),
+        AdminConsoleModule,
       ],
     };
   }

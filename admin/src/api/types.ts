@@ -1,0 +1,197 @@
+/** The REST API's answers, as documented in its OpenAPI document (/api/docs-json). */
+
+export type HealthStatus = 'unknown' | 'healthy' | 'degraded' | 'unhealthy';
+export type Role = 'admin' | 'viewer';
+export type ModelType = 'text' | 'embedding';
+
+export interface FieldError {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+export interface Envelope<T> {
+  data: T | null;
+  meta: Record<string, unknown>;
+  status: 'success' | 'error';
+  message: string;
+  errors?: FieldError[];
+}
+
+export interface Principal {
+  name: string;
+  role: Role;
+}
+
+export type Availability = { available: true } | { available: false; reason: string; detail: string };
+
+export interface CredentialSummary {
+  id: string;
+  credentialType: string;
+  masked: string;
+  status: string;
+  expiresAt: string | null;
+  baseUrl: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface Capabilities {
+  probe?: string;
+  baseUrl?: string;
+  requiresApiKey?: boolean;
+  requiredConfig?: string[];
+  textModels?: Array<{ id: string; name: string; contextLength?: number }>;
+  embeddingModels?: Array<{ id: string; name: string; dimensions?: number }>;
+}
+
+export interface Provider {
+  provider: string;
+  displayName: string;
+  displayNameOverride: string | null;
+  enabled: boolean;
+  inCatalog: boolean;
+  health: {
+    status: HealthStatus;
+    lastCheck: string | null;
+    latencyMs: number | null;
+    lastError: string | null;
+    consecutiveFailures?: number;
+  };
+  availability: Availability;
+  priority: number;
+  catalogPriority: number;
+  priorityOverride: number | null;
+  capabilities: Capabilities;
+  uiPreferences: Record<string, unknown>;
+  usage: { usageCount: number; lastUsedAt: string | null };
+  credentials: CredentialSummary[];
+}
+
+export interface Credential extends CredentialSummary {
+  provider: string;
+  isActive: boolean;
+  uiMetadata: Record<string, unknown> | null;
+}
+
+export interface HealthCheckRecord {
+  status: HealthStatus;
+  latencyMs: number | null;
+  reason: string | null;
+  checkedAt: string;
+}
+
+export interface HealthBucket {
+  start: string;
+  checks: number;
+  failures: number;
+  uptimePercent: number | null;
+  p50LatencyMs: number | null;
+  maxLatencyMs: number | null;
+}
+
+export type HealthWindow = '24h' | '7d';
+
+export interface ProviderHealth {
+  provider: string;
+  status: HealthStatus;
+  reason: string | null;
+  lastCheck: string | null;
+  uptimePercent24h: number | null;
+  p50LatencyMs24h: number | null;
+  p95LatencyMs24h: number | null;
+  checks24h: number;
+  drift: string[];
+  history: HealthCheckRecord[];
+  window?: { window: HealthWindow; since: string; bucketSeconds: number; buckets: HealthBucket[]; problems: HealthCheckRecord[] };
+}
+
+export interface HealthCheckResult {
+  provider: string;
+  status: HealthStatus;
+  reason: string | null;
+  latencyMs: number | null;
+  probed: boolean;
+  checkedAt: string;
+}
+
+export interface SkippedCandidate {
+  candidate: { provider: string; model: string | null; source: string };
+  reason: string;
+  detail: string;
+}
+
+export interface Selection {
+  provider: string;
+  model: string;
+  source: string;
+  skipped: SkippedCandidate[];
+}
+
+export interface SyncResult {
+  dryRun: boolean;
+  created: string[];
+  updated: Array<{ provider: string; changes: Array<{ field: string; from: unknown; to: unknown }> }>;
+  unchanged: string[];
+  pruned: string[];
+  notInCatalog: string[];
+  overridden: Array<{ provider: string; field: string; catalog: unknown; operator: unknown }>;
+}
+
+export interface ProviderUsage {
+  provider: string;
+  usageCount: string;
+  lastUsedAt: string | null;
+  pending: string;
+}
+
+export interface CredentialUsage {
+  id: string;
+  provider: string;
+  credentialType: string;
+  usageCount: string;
+  inputTokens: string;
+  outputTokens: string;
+  lastUsedAt: string | null;
+  pending: { requests: string; inputTokens: string; outputTokens: string };
+}
+
+export interface UsageView {
+  providers: ProviderUsage[];
+  credentials: CredentialUsage[];
+}
+
+export const AUDIT_ACTIONS = [
+  'provider.created',
+  'provider.deleted',
+  'provider.renamed',
+  'provider.enabled',
+  'provider.disabled',
+  'provider.overrides_changed',
+  'provider.preferences_changed',
+  'provider.catalog_updated',
+  'credential.stored',
+  'credential.removed',
+  'credential.replaced',
+  'credential.reencrypted',
+  'credential.activated',
+  'credential.deactivated',
+  'credential.updated',
+  'token.created',
+  'token.deleted',
+  'token.revoked',
+  'token.restored',
+  'token.replaced',
+  'token.updated',
+  'table.truncated',
+] as const;
+
+export interface AuditEvent {
+  id: string;
+  occurredAt: string;
+  actor: string;
+  action: string;
+  provider: string | null;
+  target: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}

@@ -1,0 +1,188 @@
+import { useState } from 'preact/hooks';
+import { api, messageOf } from '../api/client';
+import type { HealthCheckResult, Provider } from '../api/types';
+import { ActionStatus } from '../components/field-error';
+import { HealthBadge } from '../components/health-badge';
+import { Toggle } from '../components/toggle';
+import { ago, availabilityInWords, count, dateTime, latency } from '../format';
+import { hrefOf, linkHandler } from '../router';
+import { useSession } from '../session-context';
+import { usePolling } from '../use-polling';
+import { CredentialPanel } from './credential-panel';
+import { HealthPanel } from './health-panel';
+import { UiPreferencesForm } from './ui-preferences-form';
+
+/** One provider: state, models, credential, UI preferences, test now and its health history. */
+export function ProviderPage({ provider }: { provider: string }) {
+  const { canAct } = useSession();
+  const path = `/providers/${encodeURIComponent(provider)}`;
+  const polled = usePolling(async () => (await api<Provider>(path)).data, path);
+  const [toggleError, setToggleError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [test, setTest] = useState<{ result?: HealthCheckResult; error?: string } | null>(null);
+  const [healthVersion, setHealthVersion] = useState(0);
+
+  const p = polled.data;
+  if (!p) {
+    return (
+      <section>
+        <p>
+          <a href={hrefOf({ page: 'providers' })} onClick={linkHandler({ page: 'providers' })}>
+            ← All providers
+          </a>
+        </p>
+        {polled.error ? (
+          <p class="action-error" role="alert">
+            Could not load {provider}: {polled.error}
+          </p>
+        ) : (
+          <p role="status">Loading {provider}…</p>
+        )}
+      </section>
+    );
+  }
+
+  async function toggle(next: boolean) {
+    setBusy(true);
+    setToggleError(null);
+    try {
+      await api<Provider>(`${path}/${next ? 'enable' : 'disable'}`, { method: 'POST' });
+      await polled.reload();
+    } catch (error) {
+      setToggleError(messageOf(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function testNow() {
+    setTest(null);
+    setBusy(true);
+    try {
+      const { data } = await api<HealthCheckResult>(`${path}/test`, { method: 'POST' });
+      setTest({ result: data });
+      setHealthVersion((v) => v + 1);
+      await polled.reload();
+    } catch (error) {
+      setTest({ error: messageOf(error) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const models = [
+    ...(p.capabilities.textModels ?? []).map((m) => ({
+      type: 'text',
+      id: m.id,
+      name: m.name,
+      detail: m.contextLength ? `${count(m.contextLength)} tokens` : '',
+    })),
+    ...(p.capabilities.embeddingModels ?? []).map((m) => ({
+      type: 'embedding',
+      id: m.id,
+      name: m.name,
+      detail: m.dimensions ? `${m.dimensions} dimensions` : '',
+    })),
+  ];
+
+  return (
+    <section aria-labelledby="provider-title" class="provider-page">
+      <p>
+        <a href={hrefOf({ page: 'providers' })} onClick={linkHandler({ page: 'providers' })}>
+          ← All providers
+        </a>
+      </p>
+      <h1 id="provider-title">
+        {p.displayName} <span class="slug">{p.provider}</span>
+      </h1>
+      {polled.error && (
+        <p class="action-error" role="alert">
+          Could not refresh: {polled.error}
+        </p>
+      )}
+      <div class="cards">
+        <div class="card">
+          <h2>State</h2>
+          <dl class="facts">
+            <dt>Enabled</dt>
+            <dd>
+              <Toggle
+                checked={p.enabled}
+                label={`Enable ${p.displayName}`}
+                disabled={!canAct}
+                busy={busy}
+                onChange={(next) => void toggle(next)}
+              />
+              <ActionStatus error={toggleError} />
+            </dd>
+            <dt>Health</dt>
+            <dd>
+              <HealthBadge status={p.health.status} /> checked {ago(p.health.lastCheck)}, {latency(p.health.latencyMs)}
+              {p.health.lastError && <span class="reason"> — {p.health.lastError}</span>}
+            </dd>
+            <dt>Availability</dt>
+            <dd data-testid="availability">{availabilityInWords(p.availability, p.health.lastError)}</dd>
+            <dt>Priority</dt>
+            <dd>
+              {p.priority}
+              {p.priorityOverride !== null && ` (operator override; catalog says ${p.catalogPriority})`}
+            </dd>
+            <dt>Usage</dt>
+            <dd>
+              {count(p.usage.usageCount)} requests, last {ago(p.usage.lastUsedAt)}
+            </dd>
+            <dt>API</dt>
+            <dd>
+              {p.capabilities.probe ?? '—'} at <code>{p.capabilities.baseUrl ?? '—'}</code>
+            </dd>
+          </dl>
+          <button type="button" class="primary" disabled={!canAct || busy} onClick={() => void testNow()}>
+            Test now
+          </button>
+          {test?.result && (
+            <p class="action-done" role="status" data-testid="test-result">
+              Test: <HealthBadge status={test.result.status} /> {latency(test.result.latencyMs)}
+              {test.result.reason ? ` — ${test.result.reason}` : ''}
+              {!test.result.probed && ' (not called: no usable credential)'} at {dateTime(test.result.checkedAt)}
+            </p>
+          )}
+          <ActionStatus error={test?.error ?? null} />
+        </div>
+        <CredentialPanel provider={p} onChanged={() => void polled.reload()} />
+      </div>
+      <HealthPanel provider={p.provider} version={healthVersion} />
+      <div class="cards">
+        <div class="card">
+          <h2>Models</h2>
+          {models.length === 0 ? (
+            <p>No models in the catalog.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Type</th>
+                  <th scope="col">Model</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Size</th>
+                </tr>
+              </thead>
+              <tbody>
+                {models.map((m) => (
+                  <tr key={`${m.type}:${m.id}`}>
+                    <td>{m.type}</td>
+                    <td>
+                      <code>{m.id}</code>
+                    </td>
+                    <td>{m.name}</td>
+                    <td>{m.detail}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+        <UiPreferencesForm provider={p} onSaved={() => void polled.reload()} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,407 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, BrowserContext, Page, Request as PwRequest } from 'playwright-core';
+import { FakeProvider, FakeProviderServer } from '../support/fake-provider-server';
+import { writeCatalogVariant } from '../support/catalog-files';
+import { REPO_ROOT, waitFor } from '../support/server-process';
+import { describeInChromium, launchChromium } from './support/chromium';
+import { ADMIN_TOKEN, ConsoleApp, startConsoleApp } from './support/console-app';
+
+const OPENAI_KEY = 'sk-proj-BrowserTestKey0123456789abcdefWXYZ';
+const SHOTS = path.join(REPO_ROOT, 'artifacts', 'admin');
+const XSS_NAME = '<img src=x onerror="window.__pwned=1">Evil & Co';
+
+interface Figures {
+  firstPaintMs?: number;
+  signedInTableMs?: number;
+  toggleRoundTripMs?: number;
+  table2000Ms?: number;
+}
+
+describeInChromium('Admin console in Chromium', () => {
+  let fake: FakeProviderServer;
+  let openai: FakeProvider;
+  let server: ConsoleApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const figures: Figures = {};
+  const requests: PwRequest[] = [];
+  const responseBodies: Array<Promise<{ url: string; text: string } | null>> = [];
+  const cspViolations: string[] = [];
+  const pageErrors: string[] = [];
+
+  /** Everything a page of this context receives is kept to be searched for the key later. */
+  function watch(target: Page): void {
+    target.on('request', (request) => requests.push(request));
+    target.on('response', (response) => {
+      responseBodies.push(
+        response
+          .body()
+          .then((body) => ({ url: response.url(), text: body.toString('utf8') }))
+          .catch(() => null),
+      );
+    });
+    target.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    target.on('pageerror', (error) => pageErrors.push(error.message));
+  }
+
+  async function shot(name: string): Promise<void> {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  const row = (provider: string) => page.locator(`tr[data-provider="${provider}"]`);
+
+  beforeAll(async () => {
+    fake = new FakeProviderServer();
+    await fake.start();
+    openai = fake.add('openai', {
+      kind: 'openai',
+      apiKey: OPENAI_KEY,
+      models: ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-5', 'gpt-5-mini'],
+    });
+    const catalog = writeCatalogVariant((doc) => {
+      doc.providers.openai.base_url = openai.baseUrl;
+    });
+    server = await startConsoleApp({ CATALOG_PATH: catalog });
+    // A day of earlier checks of OpenAI (every 20 minutes, two failures), so the chart has a history to draw.
+    const dataSource = await server.db.dataSource();
+    await dataSource.query(
+      `INSERT INTO provider_health_checks (provider_config_id, status, latency_ms, error, checked_at)
+       SELECT p.id,
+              CASE WHEN n IN (9, 40) THEN 'unhealthy' WHEN n % 17 = 0 THEN 'degraded' ELSE 'healthy' END,
+              CASE WHEN n IN (9, 40) THEN NULL WHEN n % 17 = 0 THEN 3400 ELSE 180 + (n * 37) % 140 END,
+              CASE WHEN n IN (9, 40) THEN '401 from the provider: invalid API key' WHEN n % 17 = 0 THEN 'slow answer (3400 ms)' END,
+              now() - make_interval(mins => 20 * n + 5)
+       FROM provider_configs p, generate_series(0, 71) AS n
+       WHERE p.provider = 'openai'`,
+    );
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    page = await context.newPage();
+    watch(page);
+  });
+
+  afterAll(async () => {
+    // The figures the issue asks for, printed for the CI log (no ceiling asserted: the machine is shared).
+    process.stdout.write(`admin console figures: ${JSON.stringify(figures)}\n`);
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+    await fake?.close();
+  });
+
+  it('serves the page with a strict CSP, nosniff, frame denial and hashed immutable assets; /api/docs still works', async () => {
+    const index = await fetch(`${server.origin}/admin/`);
+    expect(index.status).toBe(200);
+    const csp = index.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(index.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(index.headers.get('x-frame-options')).toBe('DENY');
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const html = await index.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+    const asset = /src="(\/admin\/assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
+    expect(asset).toBeDefined();
+    const script = await fetch(`${server.origin}${asset}`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(`${server.origin}/admin/assets/index-gone.js`)).status).toBe(404);
+    // Console routes are the page's own (SPA fallback).
+    expect((await fetch(`${server.origin}/admin/providers/openai`)).headers.get('content-type')).toMatch(/text\/html/);
+
+    const docs = await fetch(`${server.origin}/api/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-security-policy')).toBeNull();
+    expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
+    expect((await fetch(`${server.origin}/api/docs-json`)).status).toBe(200);
+  });
+
+  it('signs in with a token kept in session storage (never in the URL or a cookie) and lists the catalog', async () => {
+    await page.goto(`${server.origin}/admin/`);
+    await page.getByLabel('API token').waitFor();
+    figures.firstPaintMs = await page.evaluate(
+      () => performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? -1,
+    );
+    await page.getByLabel('API token').fill('reg_not-a-real-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('This token is not valid').waitFor();
+
+    await page.getByLabel('API token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await row('openai').waitFor();
+    const catalog = await server.api<Array<{ provider: string }>>('GET', '/providers?limit=200');
+    const listed = await page.locator('tr[data-provider]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-provider')));
+    expect(listed).toEqual(catalog.body.data.map((p) => p.provider));
+    await page.getByText(`Providers 1–${listed.length} of ${listed.length}`).waitFor();
+    await expect(row('openai').innerText()).resolves.toContain('no credential');
+    expect(await page.getByTestId('who').innerText()).toContain('bootstrap (admin');
+
+    expect(page.url()).not.toContain(ADMIN_TOKEN);
+    expect(await context.cookies()).toEqual([]);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate(() => Object.values(sessionStorage))).toContain(ADMIN_TOKEN);
+    expect(await page.evaluate(() => Object.values(localStorage))).toEqual([]);
+
+    // A reload in the same tab stays signed in: time until the table shows, from navigation start.
+    await page.reload();
+    await row('openai').waitFor();
+    figures.signedInTableMs = Math.round(await page.evaluate(() => performance.now()));
+    await shot('providers');
+  });
+
+  it('stores a key: the page, the DOM and every network answer show only its mask', async () => {
+    await row('openai').getByRole('link').click();
+    await page.getByRole('heading', { name: /OpenAI/ }).waitFor();
+    await page.getByLabel('API key').fill(OPENAI_KEY);
+    await page.getByRole('button', { name: 'Store key' }).click();
+    await page.getByText('Key stored: sk-proj-…WXYZ').waitFor();
+    await page.getByTestId('masked-key').getByText('sk-proj-…WXYZ').waitFor();
+    expect(await page.getByLabel('Replace the key').inputValue()).toBe('');
+    await page.getByTestId('availability').getByText('available').waitFor();
+
+    const html = await page.content();
+    const text = await page.evaluate(() => document.body.innerText);
+    const inputs = await page.evaluate(() => Array.from(document.querySelectorAll('input')).map((i) => i.value));
+    for (const seen of [html, text, ...inputs]) expect(seen).not.toContain(OPENAI_KEY);
+    const bodies = (await Promise.all(responseBodies)).filter((b): b is { url: string; text: string } => b !== null);
+    expect(bodies.some((b) => b.url.includes('/api/providers/openai/credentials'))).toBe(true);
+    expect(bodies.filter((b) => b.text.includes(OPENAI_KEY)).map((b) => b.url)).toEqual([]);
+  });
+
+  it('tests now against the fake provider and draws the health history with points', async () => {
+    const before = openai.requests().length;
+    await page.getByRole('button', { name: 'Test now' }).click();
+    const result = page.getByTestId('test-result');
+    await result.getByText('healthy').waitFor();
+    const probes = openai.requests().slice(before);
+    expect(probes.map((r) => `${r.method} ${r.route}`)).toEqual(['GET /v1/models']);
+    expect(probes[0].headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
+
+    const chart = page.getByTestId('health-chart');
+    await chart.locator('canvas').waitFor();
+    await waitFor('the chart has points', async () => (Number(await chart.getAttribute('data-points')) > 20 ? true : undefined), 15_000);
+    // uPlot drew on the canvas: some pixels are not blank.
+    const inked = await chart.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+      return painted;
+    });
+    expect(inked).toBeGreaterThan(1000);
+    await page.getByTestId('problems').getByText('401 from the provider: invalid API key').first().waitFor();
+    expect(await page.getByTestId('uptime').innerText()).toMatch(/^\d+\.\d %$/);
+    await page.getByRole('button', { name: 'Last 7 days' }).click();
+    await page.getByRole('button', { name: 'Last 7 days', pressed: true }).waitFor();
+    await chart.locator('canvas').waitFor();
+    await page.getByRole('button', { name: 'Last 24 h' }).click();
+    await waitFor('the 24 h chart', async () => (Number(await chart.getAttribute('data-points')) > 20 ? true : undefined), 15_000);
+    await shot('provider');
+  });
+
+  it('shows the API field error at an invalid UI preference and saves a valid one', async () => {
+    await page.getByRole('button', { name: 'Add preference' }).click();
+    await page.locator('input[name="pref-key-0"]').fill('apiToken');
+    await page.locator('input[name="pref-value-0"]').fill('abc');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    const error = page.locator('fieldset[data-pref="apiToken"] .field-error');
+    await error.waitFor();
+    expect(await error.innerText()).toMatch(/ui_preferences rejected at ui_preferences\.apiToken: the key name suggests a secret/);
+    expect(await page.locator('input[name="pref-key-0"]').getAttribute('aria-invalid')).toBe('true');
+    expect((await server.api<{ uiPreferences: object }>('GET', '/providers/openai')).body.data.uiPreferences).toEqual({});
+    await shot('ui-preference-error');
+
+    await page.locator('input[name="pref-key-0"]').fill('colour');
+    await page.locator('input[name="pref-value-0"]').fill('teal');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await page.getByText('UI preferences saved').waitFor();
+    expect((await server.api<{ uiPreferences: object }>('GET', '/providers/openai')).body.data.uiPreferences).toEqual({ colour: 'teal' });
+  });
+
+  it('toggles a provider and the API state changes; a change made elsewhere appears within seconds', async () => {
+    await page.getByRole('link', { name: 'Providers', exact: true }).click();
+    const toggle = row('anthropic').getByRole('switch');
+    await toggle.waitFor();
+    expect(await toggle.getAttribute('aria-checked')).toBe('true');
+    await toggle.focus();
+    const started = Date.now();
+    await page.keyboard.press('Space');
+    await row('anthropic').locator('[role="switch"][aria-checked="false"]').waitFor();
+    figures.toggleRoundTripMs = Date.now() - started;
+    expect((await server.api<{ enabled: boolean }>('GET', '/providers/anthropic')).body.data.enabled).toBe(false);
+
+    // Another operator (or the CLI) disables OpenRouter and renames OpenAI: the page shows it without a reload.
+    expect((await server.api('POST', '/providers/openrouter/disable')).status).toBe(200);
+    expect((await server.api('PATCH', '/providers/openai', { displayName: XSS_NAME })).status).toBe(200);
+    await row('openrouter').locator('[role="switch"][aria-checked="false"]').waitFor({ timeout: 10_000 });
+    await row('openai').getByText(XSS_NAME).waitFor({ timeout: 10_000 });
+    // Operator input is text, never markup.
+    expect(await row('openai').locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await row('anthropic').getByText('disabled by an operator').waitFor();
+  });
+
+  it('explains a selection, runs a catalog dry run then applies it, and shows usage and the audit trail', async () => {
+    await page.getByRole('link', { name: 'Selection', exact: true }).click();
+    await page.getByRole('button', { name: 'Explain the choice' }).click();
+    const result = page.getByTestId('selection-result');
+    await result.getByText(/Chosen: openai/).waitFor();
+    await page.locator('input[name="command-provider"]').fill('anthropic');
+    await page.getByRole('button', { name: 'Explain the choice' }).click();
+    await result.getByText(/anthropic .*disabled by an operator/).waitFor();
+    await shot('selection');
+
+    await page.getByRole('link', { name: 'Catalog sync', exact: true }).click();
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    const diff = page.getByTestId('sync-diff');
+    await diff.getByText('What a sync would change').waitFor();
+    expect(await diff.innerText()).toMatch(/Operator overrides kept:.*openai displayName/);
+    await page.getByRole('button', { name: 'Apply…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Apply the catalog?' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Apply…' }).click();
+    await dialog.getByRole('button', { name: 'Apply the sync' }).click();
+    await diff.getByText('What the sync changed').waitFor();
+    await shot('catalog');
+
+    // Another service reports usage through the API; the page shows it on its next poll.
+    const usage = await fetch(`${server.origin}/api/usage`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'console-test-1' },
+      body: JSON.stringify({ records: [{ provider: 'openai', requests: 1234, inputTokens: 50_000, outputTokens: 7_000 }] }),
+    });
+    expect(usage.status).toBe(200);
+    await page.getByRole('link', { name: 'Usage', exact: true }).click();
+    await page.getByTestId('usage-providers').getByText('1,234').waitFor();
+    await shot('usage');
+
+    await page.getByRole('link', { name: 'Audit trail', exact: true }).click();
+    const audit = page.getByTestId('audit-table');
+    await audit.getByText('provider.disabled').first().waitFor();
+    await page.getByLabel('Action').selectOption('credential.stored');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await waitFor('only credential.stored events', async () => {
+      const actions = await audit.locator('tbody tr td:nth-child(3)').allInnerTexts();
+      return actions.length > 0 && actions.every((a) => a === 'credential.stored') ? true : undefined;
+    });
+    expect(await audit.innerText()).not.toContain(OPENAI_KEY);
+    await page.getByLabel('Action').selectOption('');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await audit.getByText('provider.disabled').first().waitFor();
+    await shot('audit');
+  });
+
+  it('shows a banner while the connection is down and recovers by itself', async () => {
+    await page.getByRole('link', { name: 'Providers', exact: true }).click();
+    await row('openai').waitFor();
+    await context.setOffline(true);
+    await page.getByTestId('connection-banner').waitFor({ timeout: 10_000 });
+    expect(await page.locator('tr[data-provider]').count()).toBeGreaterThan(0); // the last data stays
+    await shot('connection-lost');
+    await context.setOffline(false);
+    await page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
+  it('a viewer sees everything read-only, and a forced 403 is shown in words', async () => {
+    const viewerContext = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const viewer = await viewerContext.newPage();
+    watch(viewer);
+    try {
+      await viewer.goto(`${server.origin}/admin/`);
+      await viewer.getByLabel('API token').fill(server.viewerToken);
+      await viewer.getByRole('button', { name: 'Sign in' }).click();
+      await viewer.locator('tr[data-provider="openai"]').waitFor();
+      await viewer.getByText('Signed in with a viewer token').waitFor();
+      const switches = viewer.locator('tr[data-provider] [role="switch"]');
+      expect(await switches.count()).toBeGreaterThan(0);
+      expect(await switches.evaluateAll((all) => all.every((s) => (s as HTMLButtonElement).disabled))).toBe(true);
+      await viewer.locator('tr[data-provider="openai"]').getByRole('link').click();
+      await viewer.getByRole('button', { name: 'Test now' }).waitFor();
+      for (const name of ['Test now', 'Replace key', 'Save preferences', 'Remove…', 'Deactivate']) {
+        expect(await viewer.getByRole('button', { name }).isDisabled()).toBe(true);
+      }
+      expect(await viewer.getByLabel('Replace the key').isDisabled()).toBe(true);
+      await viewer.screenshot({ path: path.join(SHOTS, 'viewer-provider.png'), fullPage: true });
+
+      // The page believes it is admin (a stale role): the API still refuses, and the page says why.
+      await viewer.route('**/api/auth/whoami', async (route) => {
+        await route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify({ data: { name: 'wall-screen', role: 'admin' }, meta: {}, status: 'success', message: 'OK' }),
+        });
+      });
+      await viewer.goto(`${server.origin}/admin/`);
+      const toggle = viewer.locator('tr[data-provider="openai"]').getByRole('switch');
+      await toggle.waitFor();
+      expect(await toggle.isEnabled()).toBe(true);
+      const answered = viewer.waitForResponse((r) => r.url().endsWith('/api/providers/openai/disable'));
+      await toggle.click();
+      expect((await answered).status()).toBe(403);
+      await viewer
+        .locator('tr[data-provider="openai"]')
+        .getByText(/Not allowed: this needs an admin token; token "wall-screen" is a viewer/)
+        .waitFor();
+      expect(await toggle.getAttribute('aria-checked')).toBe('true');
+      expect((await server.api<{ enabled: boolean }>('GET', '/providers/openai')).body.data.enabled).toBe(true);
+    } finally {
+      await viewerContext.close();
+    }
+  });
+
+  it('stays usable at 2,000 providers: a page of 50 from the API, paged, searched', async () => {
+    const dataSource = await server.db.dataSource();
+    await dataSource.query(
+      `INSERT INTO provider_configs (provider, display_name, enabled, priority)
+       SELECT 'bulk-' || lpad(n::text, 4, '0'), 'Bulk provider ' || n, n % 3 <> 0, 500 + n FROM generate_series(1, 2000) AS n`,
+    );
+    const total = (await server.api('GET', '/providers?limit=1')).body.meta.total as number;
+    expect(total).toBeGreaterThanOrEqual(2000);
+    const started = Date.now();
+    await page.reload();
+    await page.getByText(`Providers 1–50 of ${total}`).waitFor({ timeout: 20_000 });
+    figures.table2000Ms = Date.now() - started;
+    expect(await page.locator('tr[data-provider]').count()).toBe(50);
+    await page.getByRole('button', { name: 'Next page →' }).click();
+    await page.getByText(`Providers 51–100 of ${total}`).waitFor();
+    await page.getByLabel('Search').fill('bulk-1999');
+    await page.getByText('Providers 1–1 of 1').waitFor();
+    await row('bulk-1999').waitFor();
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Enabled').selectOption('false');
+    await waitFor('only disabled providers', async () => {
+      const states = await page
+        .locator('tr[data-provider] [role="switch"]')
+        .evaluateAll((all) => all.map((s) => s.getAttribute('aria-checked')));
+      return states.length === 50 && states.every((s) => s === 'false') ? true : undefined;
+    });
+    await shot('providers-2000');
+  });
+
+  it('called only documented /api routes, and the page raised no error or CSP violation', async () => {
+    const document = (await (await fetch(`${server.origin}/api/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(document.paths).flatMap(([template, methods]) =>
+      Object.keys(methods).map((method) => ({
+        method: method.toUpperCase(),
+        pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      })),
+    );
+    const called = new Set(requests.map((r) => new URL(r.url()).pathname).filter((p) => p.startsWith('/api/')));
+    const undocumented = requests
+      .filter((r) => new URL(r.url()).pathname.startsWith('/api/'))
+      .filter((r) => !routes.some((route) => route.method === r.method() && route.pattern.test(new URL(r.url()).pathname)))
+      .map((r) => `${r.method()} ${new URL(r.url()).pathname}`);
+    expect(called.size).toBeGreaterThan(10);
+    expect(undocumented).toEqual([]);
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});

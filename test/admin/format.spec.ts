@@ -1,0 +1,43 @@
+import { ago, availabilityInWords, count, parsePreferenceValue, preferenceKeyOfError, preferenceValueText } from '../../admin/src/format';
+
+describe('admin console wording', () => {
+  it('says why a provider is unavailable in words, with what the last check saw when unhealthy', () => {
+    expect(availabilityInWords({ available: true })).toBe('available');
+    expect(availabilityInWords({ available: false, reason: 'no_credential', detail: '…' })).toBe('no credential');
+    expect(availabilityInWords({ available: false, reason: 'credential_expired', detail: '…' })).toBe('expired credential');
+    expect(availabilityInWords({ available: false, reason: 'unhealthy', detail: '…' }, '401 from the provider')).toBe(
+      'unhealthy: 401 from the provider',
+    );
+    expect(availabilityInWords({ available: false, reason: 'some_new_reason', detail: '…' })).toBe('some new reason');
+  });
+
+  it('counts decimal strings past 2^53 exactly and tells times relative to now', () => {
+    expect(count('12345678901234567890')).toBe('12,345,678,901,234,567,890');
+    expect(count(999)).toBe('999');
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    expect(ago(null, now)).toBe('never');
+    expect(ago('2026-01-01T11:59:55Z', now)).toBe('just now');
+    expect(ago('2026-01-01T11:57:00Z', now)).toBe('3 min ago');
+    expect(ago('2026-01-01T09:00:00Z', now)).toBe('3 h ago');
+    expect(ago('2025-12-29T12:00:00Z', now)).toBe('3 d ago');
+  });
+
+  it('reads preference values as JSON when they parse and as text otherwise, and back', () => {
+    expect(parsePreferenceValue('teal')).toBe('teal');
+    expect(parsePreferenceValue('"teal"')).toBe('teal');
+    expect(parsePreferenceValue('3')).toBe(3);
+    expect(parsePreferenceValue('{"dark":true}')).toEqual({ dark: true });
+    expect(parsePreferenceValue('')).toBe('');
+    for (const value of ['teal', 3, true, { dark: true }, [1, 2]]) expect(parsePreferenceValue(preferenceValueText(value))).toEqual(value);
+  });
+
+  it('puts an API field error at the preference row it names, or at the form', () => {
+    const keys = ['colour', 'apiToken', 'my key'];
+    expect(preferenceKeyOfError('ui_preferences.apiToken', keys)).toBe('apiToken');
+    expect(preferenceKeyOfError('ui_preferences.colour.shades[2]', keys)).toBe('colour');
+    expect(preferenceKeyOfError('ui_preferences["my key"]', keys)).toBe('my key');
+    expect(preferenceKeyOfError('ui_preferences[<redacted key>]', keys)).toBeNull();
+    expect(preferenceKeyOfError('uiPreferences', keys)).toBeNull();
+    expect(preferenceKeyOfError('ui_preferences.other', keys)).toBeNull();
+  });
+});
