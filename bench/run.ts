@@ -13,6 +13,7 @@ import { standingOf } from '../src/providers/selection/availability';
 import { selectModel } from '../src/providers/selection/select-model';
 import { UsageTally } from '../src/providers/usage/usage-tally';
 import { FakeProviderServer } from '../test/support/fake-provider-server';
+import { cliBench } from './cli';
 import { writePathBench } from './write-path';
 
 /** Runs fn `n` times and prints throughput; numbers, not assertions (speed is not tested). */
@@ -84,7 +85,7 @@ async function sweepBench(): Promise<void> {
   }
 }
 
-/** `npm run bench` runs every section; `npm run bench -- write` (or `selection`, `sweep`) only those named. */
+/** `npm run bench` runs every section; `npm run bench -- write` (or `selection`, `sweep`, `cli`) only those named. */
 const only = process.argv.slice(2);
 const wanted = (section: string) => only.length === 0 || only.includes(section);
 
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
   if (wanted('selection')) inMemory();
   if (wanted('sweep')) await sweepBench();
   if (wanted('write')) await writePathBench();
+  if (wanted('cli')) await cliBench();
 }
 
 function inMemory(): void {
