@@ -61,7 +61,16 @@ describeInChromium('Admin console in Chromium', () => {
     openai = fake.add('openai', {
       kind: 'openai',
       apiKey: OPENAI_KEY,
-      models: ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-5', 'gpt-5-mini'],
+      models: [
+        'gpt-4o',
+        'gpt-4o-mini',
+        'gpt-4.1',
+        'gpt-4.1-mini',
+        'gpt-5',
+        'gpt-5-mini',
+        'text-embedding-3-small',
+        'text-embedding-3-large',
+      ],
     });
     const catalog = writeCatalogVariant((doc) => {
       doc.providers.openai.base_url = openai.baseUrl;
@@ -74,7 +83,7 @@ describeInChromium('Admin console in Chromium', () => {
        SELECT p.id,
               CASE WHEN n IN (9, 40) THEN 'unhealthy' WHEN n % 17 = 0 THEN 'degraded' ELSE 'healthy' END,
               CASE WHEN n IN (9, 40) THEN NULL WHEN n % 17 = 0 THEN 3400 ELSE 180 + (n * 37) % 140 END,
-              CASE WHEN n IN (9, 40) THEN '401 from the provider: invalid API key' WHEN n % 17 = 0 THEN 'slow answer (3400 ms)' END,
+              CASE WHEN n IN (9, 40) THEN '401 from the provider: invalid API key' WHEN n % 17 = 0 THEN 'slower than 3000 ms' END,
               now() - make_interval(mins => 20 * n + 5)
        FROM provider_configs p, generate_series(0, 71) AS n
        WHERE p.provider = 'openai'`,
@@ -258,11 +267,16 @@ describeInChromium('Admin console in Chromium', () => {
     await result.getByText(/anthropic .*disabled by an operator/).waitFor();
     await shot('selection');
 
+    // Someone set a catalog-owned column by hand (psql): the dry run shows it going back, the apply does it.
+    const dataSource = await server.db.dataSource();
+    await dataSource.query(`UPDATE provider_configs SET priority = 99 WHERE provider = 'ollama'`);
     await page.getByRole('link', { name: 'Catalog sync', exact: true }).click();
     await page.getByRole('button', { name: 'Dry run' }).click();
     const diff = page.getByTestId('sync-diff');
     await diff.getByText('What a sync would change').waitFor();
+    expect(await diff.locator('tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/ollama\s+priority\s+99\s+40/)]);
     expect(await diff.innerText()).toMatch(/Operator overrides kept:.*openai displayName/);
+    expect((await server.api<{ catalogPriority: number }>('GET', '/providers/ollama')).body.data.catalogPriority).toBe(99);
     await page.getByRole('button', { name: 'Apply…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Apply the catalog?' });
     await dialog.waitFor();
@@ -271,6 +285,7 @@ describeInChromium('Admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Apply…' }).click();
     await dialog.getByRole('button', { name: 'Apply the sync' }).click();
     await diff.getByText('What the sync changed').waitFor();
+    expect((await server.api<{ catalogPriority: number }>('GET', '/providers/ollama')).body.data.catalogPriority).toBe(40);
     await shot('catalog');
 
     // Another service reports usage through the API; the page shows it on its next poll.

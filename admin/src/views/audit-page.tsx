@@ -11,10 +11,14 @@ interface Filters {
   since: string;
 }
 
+/** The changed fields, each value cut at 120 characters (capabilities are long); the whole event is in the API. */
 function fields(value: Record<string, unknown> | null): string {
   if (!value) return '—';
   return Object.entries(value)
-    .map(([key, v]) => `${key}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .map(([key, v]) => {
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      return `${key}: ${text.length > 120 ? `${text.slice(0, 120)}…` : text}`;
+    })
     .join(', ');
 }
 
@@ -94,7 +98,7 @@ export function AuditPage() {
               )}
               {polled.data.events.map((e) => (
                 <tr key={e.id}>
-                  <td>{dateTime(e.occurredAt)}</td>
+                  <td class="when">{dateTime(e.occurredAt)}</td>
                   <td>{e.actor}</td>
                   <td>{e.action}</td>
                   <td>{e.provider ?? e.target ?? '—'}</td>

@@ -26,8 +26,8 @@ function Diff({ result }: { result: SyncResult }) {
             <tr>
               <th scope="col">Provider</th>
               <th scope="col">Field</th>
-              <th scope="col">Now</th>
-              <th scope="col">Catalog</th>
+              <th scope="col">{result.dryRun ? 'Now' : 'Was'}</th>
+              <th scope="col">{result.dryRun ? 'Catalog' : 'Now'}</th>
             </tr>
           </thead>
           <tbody>
