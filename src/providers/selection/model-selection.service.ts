@@ -4,7 +4,7 @@ import type { AvailableModel } from './availability';
 import { AvailabilityService, assertModelType } from './availability.service';
 import type { ModelType } from './registry-snapshot';
 import { RegistryStateService } from './registry-state.service';
-import { Selection, SelectionRequest, selectModel } from './select-model';
+import { planSelection, Selection, SelectionPlan, SelectionRequest, selectModel } from './select-model';
 import { NoAvailableProviderError } from './selection.errors';
 
 /**
@@ -25,6 +25,17 @@ export class ModelSelectionService {
       const selection = selectModel(this.state.current(), request);
       this.metrics.selected(selection.source, selection.skipped);
       return selection;
+    } catch (error) {
+      if (error instanceof NoAvailableProviderError) this.metrics.noneAvailable(error.modelType, error.skipped);
+      throw error;
+    }
+  }
+
+  /** The chosen candidate and its fallbacks in order (planSelection), for a caller that retries the call elsewhere. */
+  plan(request: SelectionRequest): SelectionPlan {
+    assertModelType(request?.modelType, true);
+    try {
+      return planSelection(this.state.current(), request);
     } catch (error) {
       if (error instanceof NoAvailableProviderError) this.metrics.noneAvailable(error.modelType, error.skipped);
       throw error;

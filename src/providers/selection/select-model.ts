@@ -29,7 +29,13 @@ export interface Candidate {
   source: CandidateSource;
 }
 
-export type SkipReason = UnavailableReason | 'duplicate' | 'operation_disabled' | 'operation_wrong_type';
+export type SkipReason =
+  | UnavailableReason
+  | 'duplicate'
+  | 'operation_disabled'
+  | 'operation_wrong_type'
+  /** In a plan for embeddings: another model's vectors would not be comparable with the first one's. */
+  | 'different_embedding_model';
 
 export interface SkippedCandidate {
   candidate: Candidate;
@@ -68,9 +74,59 @@ interface Entry {
  * is reported even when an override would have won) and NoAvailableProviderError when nothing is available.
  */
 export function selectModel(snapshot: RegistrySnapshot, request: SelectionRequest): Selection {
+  const { chosen, skipped } = walkCandidates(snapshot, request, 1);
+  if (chosen.length === 0) throw new NoAvailableProviderError(request.modelType, skipped, request.operation);
+  return { ...chosen[0], skipped };
+}
+
+/** A chosen candidate: available now, with a model to use. */
+export interface PlannedCandidate {
+  provider: string;
+  model: string;
+  source: CandidateSource;
+}
+
+/** Every available candidate of a request in the order a caller should try them, and why the others were passed over. */
+export interface SelectionPlan {
+  /** The first is what selectModel() picks; the rest are its fallbacks, in order. */
+  candidates: PlannedCandidate[];
+  skipped: SkippedCandidate[];
+}
+
+/**
+ * selectModel() walked to the end: what a caller falls back to when the chosen provider fails the
+ * call itself. For embeddings only candidates of the first one's model stay (another model's
+ * vectors are not comparable); the others are listed as skipped. Throws as selectModel() does.
+ */
+export function planSelection(snapshot: RegistrySnapshot, request: SelectionRequest): SelectionPlan {
+  const { chosen, skipped } = walkCandidates(snapshot, request, Infinity);
+  if (chosen.length === 0) throw new NoAvailableProviderError(request.modelType, skipped, request.operation);
+  if (request.modelType !== 'embedding') return { candidates: chosen, skipped };
+  const model = chosen[0].model;
+  const candidates: PlannedCandidate[] = [];
+  for (const candidate of chosen) {
+    if (candidate.model === model) candidates.push(candidate);
+    else {
+      skipped.push({
+        candidate,
+        reason: 'different_embedding_model',
+        detail: `${label(candidate)} embeds with another model than ${JSON.stringify(model)}: its vectors would not be comparable`,
+      });
+    }
+  }
+  return { candidates, skipped };
+}
+
+/** The walk both share: stops after `limit` available candidates. */
+function walkCandidates(
+  snapshot: RegistrySnapshot,
+  request: SelectionRequest,
+  limit: number,
+): { chosen: PlannedCandidate[]; skipped: SkippedCandidate[] } {
   const operation = request.operation === undefined ? undefined : findOperation(snapshot, request.operation);
   const now = request.now?.getTime() ?? Date.now();
   const skipped: SkippedCandidate[] = [];
+  const chosen: PlannedCandidate[] = [];
   const seen: Candidate[] = [];
   const plan = planFor(snapshot.catalog);
 
@@ -95,11 +151,12 @@ export function selectModel(snapshot: RegistrySnapshot, request: SelectionReques
         // Unreachable while the snapshot is consistent: an available provider offers a model of the type.
         skipped.push({ candidate, reason: 'no_model_of_type', detail: `no ${request.modelType} model to use` });
       } else {
-        return { provider: candidate.provider, model: candidate.model, source, skipped };
+        chosen.push({ provider: candidate.provider, model: candidate.model, source });
+        if (chosen.length >= limit) return { chosen, skipped };
       }
     }
   }
-  throw new NoAvailableProviderError(request.modelType, skipped, request.operation);
+  return { chosen, skipped };
 }
 
 /**

@@ -12,11 +12,21 @@ import { IdempotencyKeyReusedError } from './usage.errors';
 import { DroppedUsage, UsageDelta, UsageRepository } from './usage.repository';
 import { UsageAmounts, UsageSums, UsageTally } from './usage-tally';
 
+/** How a call to the provider ended, as its caller saw it: passive health learns from these. */
+export const CALL_OUTCOMES = ['success', 'error', 'timeout', 'rate_limited', 'auth_error'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
 export interface UsageRecord {
   requests?: number;
   inputTokens?: number;
   outputTokens?: number;
   credentialId?: string;
+  /** The model called (for per-model spend and outcomes); a catalog model id or any the provider serves. */
+  model?: string;
+  /** How the call ended; omitted when the caller only counts usage. */
+  outcome?: CallOutcome;
+  /** How long the call took, for the outcome's latency. */
+  latencyMs?: number;
 }
 
 export interface ProviderUsage {
