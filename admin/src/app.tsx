@@ -3,6 +3,7 @@ import { api, whenSignedOut } from './api/client';
 import { forgetToken, storeToken, storedToken } from './api/session';
 import type { Principal } from './api/types';
 import { ConnectionBanner } from './components/connection-banner';
+import { ErrorBoundary } from './components/error-boundary';
 import { Route, hrefOf, linkHandler, useRoute } from './router';
 import { SessionContext, SessionState } from './session-context';
 import { AuditPage } from './views/audit-page';
@@ -121,7 +122,9 @@ export function App() {
         </p>
       )}
       <main id="main" tabIndex={-1}>
-        <View route={route} />
+        <ErrorBoundary resetKey={JSON.stringify(route)}>
+          <View route={route} />
+        </ErrorBoundary>
       </main>
     </SessionContext.Provider>
   );

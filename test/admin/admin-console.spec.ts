@@ -5,6 +5,7 @@ import { FakeProvider, FakeProviderServer } from '../support/fake-provider-serve
 import { writeCatalogVariant } from '../support/catalog-files';
 import { REPO_ROOT, waitFor } from '../support/server-process';
 import { describeInChromium, launchChromium } from './support/chromium';
+import { ApiTokensService } from '../../src/auth/api-tokens.service';
 import { ADMIN_TOKEN, ConsoleApp, startConsoleApp } from './support/console-app';
 
 const OPENAI_KEY = 'sk-proj-BrowserTestKey0123456789abcdefWXYZ';
@@ -48,9 +49,23 @@ describeInChromium('Admin console in Chromium', () => {
     target.on('pageerror', (error) => pageErrors.push(error.message));
   }
 
-  async function shot(name: string): Promise<void> {
+  /** Controls without an accessible name (label, aria-label or text): none is allowed on any view. */
+  function unlabelledControls(target: Page): Promise<string[]> {
+    return target.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('input, select, textarea, button, [role="switch"]'))
+        .filter((el) => {
+          const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+          return !labelled && !(el.tagName === 'BUTTON' && el.textContent?.trim());
+        })
+        .map((el) => el.outerHTML.slice(0, 120)),
+    );
+  }
+
+  /** A screenshot of a main view (CI keeps artifacts/admin/), after checking its controls are labelled. */
+  async function shot(name: string, target: Page = page): Promise<void> {
+    expect(await unlabelledControls(target)).toEqual([]);
     fs.mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    await target.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   }
 
   const row = (provider: string) => page.locator(`tr[data-provider="${provider}"]`);
@@ -232,6 +247,16 @@ describeInChromium('Admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Save preferences' }).click();
     await page.getByText('UI preferences saved').waitFor();
     expect((await server.api<{ uiPreferences: object }>('GET', '/providers/openai')).body.data.uiPreferences).toEqual({ colour: 'teal' });
+
+    // Another operator saves while this one edits: the page's save is refused (If-Match, 412), never overwriting theirs.
+    await page.locator('input[name="pref-value-0"]').fill('navy');
+    expect((await server.api('PATCH', '/providers/openai', { uiPreferences: { colour: 'red' } })).status).toBe(200);
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await page.getByText('Not saved: someone else changed this provider after you started editing').waitFor();
+    await waitFor('the form shows their value', async () =>
+      (await page.locator('input[name="pref-value-0"]').inputValue()) === 'red' ? true : undefined,
+    );
+    expect((await server.api<{ uiPreferences: object }>('GET', '/providers/openai')).body.data.uiPreferences).toEqual({ colour: 'red' });
   });
 
   it('toggles a provider and the API state changes; a change made elsewhere appears within seconds', async () => {
@@ -345,7 +370,7 @@ describeInChromium('Admin console in Chromium', () => {
         expect(await viewer.getByRole('button', { name }).isDisabled()).toBe(true);
       }
       expect(await viewer.getByLabel('Replace the key').isDisabled()).toBe(true);
-      await viewer.screenshot({ path: path.join(SHOTS, 'viewer-provider.png'), fullPage: true });
+      await shot('viewer-provider', viewer);
 
       // The page believes it is admin (a stale role): the API still refuses, and the page says why.
       await viewer.route('**/api/auth/whoami', async (route) => {
@@ -367,6 +392,12 @@ describeInChromium('Admin console in Chromium', () => {
         .waitFor();
       expect(await toggle.getAttribute('aria-checked')).toBe('true');
       expect((await server.api<{ enabled: boolean }>('GET', '/providers/openai')).body.data.enabled).toBe(true);
+
+      // The token is revoked meanwhile: the next poll is refused (401) and the page asks for a token again.
+      await viewer.unroute('**/api/auth/whoami');
+      await server.app.get(ApiTokensService).revoke('wall-screen');
+      await viewer.getByText('Your token is no longer accepted (revoked or expired). Sign in again.').waitFor({ timeout: 10_000 });
+      expect(await viewer.evaluate(() => Object.values(sessionStorage))).toEqual([]);
     } finally {
       await viewerContext.close();
     }
@@ -399,6 +430,37 @@ describeInChromium('Admin console in Chromium', () => {
       return states.length === 50 && states.every((s) => s === 'false') ? true : undefined;
     });
     await shot('providers-2000');
+  });
+
+  it('deactivates the credential, sets its expiry, and removes it after a confirmation', async () => {
+    await page.goto(`${server.origin}/admin/providers/openai`);
+    await page.getByTestId('masked-key').waitFor();
+    await page.getByRole('button', { name: 'Deactivate' }).click();
+    await page.getByText('Credential deactivated').waitFor();
+    await page.getByTestId('availability').getByText('credential deactivated').waitFor();
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await page.getByText('Credential activated').waitFor();
+
+    await page.getByLabel('Expires (local time; empty: never)').fill('2031-06-30T12:00');
+    await page.getByRole('button', { name: 'Set expiry' }).click();
+    await page.getByText(/^Expires 2031-06-30/).waitFor();
+    const [credential] = (
+      await server.api<Array<{ id: string; expiresAt: string; status: string }>>('GET', '/providers/openai/credentials')
+    ).body.data;
+    expect(new Date(credential.expiresAt).getUTCFullYear()).toBe(2031);
+    expect(credential.status).toBe('active');
+
+    await page.getByRole('button', { name: 'Remove…' }).click();
+    const dialog = page.getByRole('dialog', { name: /Remove the credential/ });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect((await server.api<unknown[]>('GET', '/providers/openai/credentials')).body.data).toHaveLength(1);
+    await page.getByRole('button', { name: 'Remove…' }).click();
+    await dialog.getByRole('button', { name: 'Remove credential' }).click();
+    await page.getByText('Credential removed').waitFor();
+    await page.getByTestId('availability').getByText('no credential').waitFor();
+    expect((await server.api<unknown[]>('GET', '/providers/openai/credentials')).body.data).toEqual([]);
   });
 
   it('called only documented /api routes, and the page raised no error or CSP violation', async () => {

@@ -16,13 +16,16 @@ import { UiPreferencesForm } from './ui-preferences-form';
 export function ProviderPage({ provider }: { provider: string }) {
   const { canAct } = useSession();
   const path = `/providers/${encodeURIComponent(provider)}`;
-  const polled = usePolling(async () => (await api<Provider>(path)).data, path);
+  const polled = usePolling(async () => {
+    const answer = await api<Provider>(path);
+    return { provider: answer.data, etag: answer.headers.get('ETag') };
+  }, path);
   const [toggleError, setToggleError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [test, setTest] = useState<{ result?: HealthCheckResult; error?: string } | null>(null);
   const [healthVersion, setHealthVersion] = useState(0);
 
-  const p = polled.data;
+  const p = polled.data?.provider;
   if (!p) {
     return (
       <section>
@@ -181,7 +184,7 @@ export function ProviderPage({ provider }: { provider: string }) {
             </table>
           )}
         </div>
-        <UiPreferencesForm provider={p} onSaved={() => void polled.reload()} />
+        <UiPreferencesForm provider={p} etag={polled.data?.etag ?? null} onSaved={() => void polled.reload()} />
       </div>
     </section>
   );

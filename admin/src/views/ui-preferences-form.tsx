@@ -21,7 +21,7 @@ function rowsOf(preferences: Record<string, unknown>): Row[] {
  * UI preferences as a form of key/value rows. The API validates them (no secret-looking keys or values,
  * size and depth limits) and its own messages are shown at the row they name.
  */
-export function UiPreferencesForm({ provider, onSaved }: { provider: Provider; onSaved: () => void }) {
+export function UiPreferencesForm({ provider, etag, onSaved }: { provider: Provider; etag: string | null; onSaved: () => void }) {
   const { canAct } = useSession();
   const [rows, setRows] = useState<Row[]>(() => rowsOf(provider.uiPreferences));
   const [dirty, setDirty] = useState(false);
@@ -30,6 +30,8 @@ export function UiPreferencesForm({ provider, onSaved }: { provider: Provider; o
   const [busy, setBusy] = useState(false);
   const saved = JSON.stringify(provider.uiPreferences);
   const lastSaved = useRef(saved);
+  // The provider's version when editing began: the save applies only if nobody changed it since (If-Match).
+  const editingFrom = useRef<string | null>(null);
 
   // A change made elsewhere shows up while nothing is being edited here.
   useEffect(() => {
@@ -37,8 +39,13 @@ export function UiPreferencesForm({ provider, onSaved }: { provider: Provider; o
     lastSaved.current = saved;
   }, [saved, dirty, provider.uiPreferences]);
 
-  const edit = (id: number, change: Partial<Row>) => {
+  const startEditing = () => {
+    if (!dirty) editingFrom.current = etag;
     setDirty(true);
+  };
+
+  const edit = (id: number, change: Partial<Row>) => {
+    startEditing();
     setRows((all) => all.map((row) => (row.id === id ? { ...row, ...change } : row)));
   };
 
@@ -59,11 +66,30 @@ export function UiPreferencesForm({ provider, onSaved }: { provider: Provider; o
     setRowErrors({});
     setStatus({ error: null, done: null });
     try {
-      await api<Provider>(`/providers/${encodeURIComponent(provider.provider)}`, { method: 'PATCH', body: { uiPreferences } });
+      const ifMatch = editingFrom.current;
+      await api<Provider>(`/providers/${encodeURIComponent(provider.provider)}`, {
+        method: 'PATCH',
+        body: { uiPreferences },
+        headers: ifMatch ? { 'If-Match': ifMatch } : {},
+      });
+      editingFrom.current = null;
       setDirty(false);
       setStatus({ error: null, done: 'UI preferences saved' });
       onSaved();
     } catch (error) {
+      if (error instanceof ApiError && error.status === 412) {
+        // Someone else changed the provider meanwhile: show theirs rather than overwrite it.
+        editingFrom.current = null;
+        setDirty(false);
+        setRows(rowsOf(provider.uiPreferences));
+        setStatus({
+          error:
+            'Not saved: someone else changed this provider after you started editing. The form shows the current preferences; make your change again.',
+          done: null,
+        });
+        onSaved();
+        return;
+      }
       const atRows: Record<string, string> = {};
       const general: string[] = [];
       if (error instanceof ApiError) {
@@ -122,7 +148,7 @@ export function UiPreferencesForm({ provider, onSaved }: { provider: Provider; o
               aria-label={`Remove preference ${row.key || index + 1}`}
               disabled={!canAct}
               onClick={() => {
-                setDirty(true);
+                startEditing();
                 setRows((all) => all.filter((r) => r.id !== row.id));
               }}
             >
@@ -137,7 +163,7 @@ export function UiPreferencesForm({ provider, onSaved }: { provider: Provider; o
           type="button"
           disabled={!canAct}
           onClick={() => {
-            setDirty(true);
+            startEditing();
             setRows((all) => [...all, { id: nextRowId++, key: '', value: '' }]);
           }}
         >
