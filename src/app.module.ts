@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { Registry } from 'prom-client';
 import { AdminConsoleModule } from './admin-console/admin-console.module';
 import { ApiModule } from './api/api.module';
 import { httpLogOptions } from './common/logging/http-log-options';
@@ -10,14 +11,17 @@ import { COORDINATION, Coordination } from './database/coordination/coordination
 import { DatabaseModule } from './database/database.module';
 import type { DatabaseTarget } from './database/database-target';
 import { HealthzModule } from './healthz/healthz.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ProvidersModule } from './providers/providers.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, database: DatabaseTarget): DynamicModule {
+    // One Registry per app: the registry's figures and the server's own (HTTP, process) on one /metrics.
+    const metrics = new Registry();
     const registry = ProvidersModule.forRootAsync({
       inject: [AppConfig, COORDINATION],
-      useFactory: (appConfig: AppConfig, coordination: Coordination) => providersOptionsFromConfig(appConfig, coordination),
+      useFactory: (appConfig: AppConfig, coordination: Coordination) => providersOptionsFromConfig(appConfig, coordination, metrics),
     });
     return {
       module: AppModule,
@@ -30,6 +34,7 @@ export class AppModule {
         registry,
         ApiModule.forRoot(registry),
         AdminConsoleModule,
+        MetricsModule.forRoot(config, metrics),
       ],
     };
   }

@@ -1,10 +1,18 @@
+import type { Registry } from 'prom-client';
 import type { Coordination } from '../database/coordination/coordination';
 import { resolveKeyRing } from '../providers/credentials/key-ring.provider';
 import type { ProvidersModuleOptions } from '../providers/providers.options';
 import type { AppConfig } from './app-config';
 
-/** Our server as one user of ProvidersModule: its environment mapped onto the module's options. */
-export function providersOptionsFromConfig(config: AppConfig, coordination: Coordination): ProvidersModuleOptions {
+/**
+ * Our server as one user of ProvidersModule: its environment mapped onto the module's options.
+ * `metricsRegistry`: the server's own, which its /metrics exposes (absent: prom-client's global one).
+ */
+export function providersOptionsFromConfig(
+  config: AppConfig,
+  coordination: Coordination,
+  metricsRegistry?: Registry,
+): ProvidersModuleOptions {
   return {
     catalog: config.CATALOG_PATH,
     keyRing: resolveKeyRing(config),
@@ -19,5 +27,6 @@ export function providersOptionsFromConfig(config: AppConfig, coordination: Coor
     healthHistoryDays: config.HEALTH_HISTORY_DAYS,
     resyncIntervalMs: config.REGISTRY_RESYNC_MS,
     egress: { blockedRanges: config.EGRESS_BLOCKED_RANGES, allowedRanges: config.EGRESS_ALLOWED_RANGES },
+    ...(metricsRegistry ? { metricsRegistry } : {}),
   };
 }

@@ -1,0 +1,30 @@
+import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
+import { Public } from '../auth/auth.guard';
+import { RawResponse } from '../http/envelope.interceptor';
+import { MetricsAccess } from './metrics-access';
+import { METRICS_REGISTRY } from './metrics.tokens';
+
+/** GET /metrics on the API's port (when METRICS_PORT does not move it elsewhere), in Prometheus's text format. */
+@Public()
+@RawResponse()
+@ApiTags('metrics')
+@ApiBearerAuth()
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    private readonly access: MetricsAccess,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Prometheus metrics (text exposition format); METRICS_TOKEN or any API token' })
+  async scrape(@Headers('authorization') authorization: string | undefined, @Res() res: ServerResponse): Promise<void> {
+    await this.access.check(authorization);
+    const body = await this.registry.metrics();
+    res.setHeader('Content-Type', this.registry.contentType);
+    res.end(body);
+  }
+}
