@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { Logger as PinoNestLogger, type PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
 import type { LogLevel } from '../../config/app-config';
+import { prettyOnTty } from './pretty-on-tty';
 
 /** Nest's context for its report of an error thrown while the app is created or called. */
 const NEST_EXCEPTION_HANDLER = 'ExceptionHandler';
@@ -25,6 +26,7 @@ export function createAppLogger(level: LogLevel, destination: 1 | 2 = 1): Logger
   // A plain pino instance where nestjs-pino expects its PinoLogger (it only calls the level
   // methods): constructing a PinoLogger here would claim nestjs-pino's process-wide default
   // logger before the app's LoggerModule configures it.
-  const logger = destination === 1 ? pino({ level }) : pino({ level }, pino.destination(destination));
+  const transport = prettyOnTty(destination);
+  const logger = transport || destination === 1 ? pino({ level, transport }) : pino({ level }, pino.destination(destination));
   return new StartupLogger(logger as unknown as PinoLogger, {});
 }

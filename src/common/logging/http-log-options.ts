@@ -1,5 +1,6 @@
 import type { Options } from 'pino-http';
 import type { LogLevel } from '../../config/app-config';
+import { prettyOnTty } from './pretty-on-tty';
 import { maskHeaders, maskQuery, maskUrl } from './redaction';
 
 interface LoggedMessage {
@@ -17,6 +18,7 @@ interface LoggedMessage {
 export function httpLogOptions(level: LogLevel): Options {
   return {
     level,
+    transport: prettyOnTty(1),
     serializers: {
       req: (req: LoggedMessage) =>
         Object.assign(req, {
