@@ -8,8 +8,7 @@ import { AdminConsoleMiddleware } from './admin-console.middleware';
 @Module({})
 export class AdminConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(AdminConsoleMiddleware)
-      .forRoutes({ path: 'admin', method: RequestMethod.ALL }, { path: 'admin/*path', method: RequestMethod.ALL });
+    // /admin itself and everything below it, in one pattern (path-to-regexp 8: an optional named wildcard).
+    consumer.apply(AdminConsoleMiddleware).forRoutes({ path: 'admin{/*path}', method: RequestMethod.ALL });
   }
 }

@@ -138,8 +138,13 @@ describeInChromium('Admin console in Chromium', () => {
     expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(script.headers.get('content-type')).toMatch(/javascript/);
     expect((await fetch(`${server.origin}/admin/assets/index-gone.js`)).status).toBe(404);
-    // Console routes are the page's own (SPA fallback).
-    expect((await fetch(`${server.origin}/admin/providers/openai`)).headers.get('content-type')).toMatch(/text\/html/);
+    // Console routes are the page's own (SPA fallback); nothing else is the console's.
+    for (const route of ['/admin', '/admin/providers/openai', '/admin/audit']) {
+      const answer = await fetch(`${server.origin}${route}`);
+      expect([route, answer.status, answer.headers.get('content-type')]).toEqual([route, 200, expect.stringMatching(/text\/html/)]);
+    }
+    expect((await fetch(`${server.origin}/administrator`)).status).toBe(404);
+    expect((await fetch(`${server.origin}/admin/`, { method: 'POST' })).status).toBe(405);
 
     const docs = await fetch(`${server.origin}/api/docs`);
     expect(docs.status).toBe(200);
