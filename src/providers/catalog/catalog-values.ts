@@ -30,6 +30,17 @@ export const VALUE_LIMITS = {
 export const MODEL_ID_PATTERN = /^[A-Za-z0-9._:/@+~-]+$/;
 export const MODEL_ID_RULE = `must be 1-${VALUE_LIMITS.modelIdChars} characters of A-Z a-z 0-9 and . _ : / @ + ~ -`;
 
+/** USD per million tokens, to a tenth of a cent: a token's price is then a whole number of billionths of a USD, summed exactly. */
+export function priceProblem(value: unknown): string | undefined {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= 0 &&
+    value <= 10_000 &&
+    Math.abs(value * 1000 - Math.round(value * 1000)) < 1e-6;
+  return ok ? undefined : 'must be a price in USD per million tokens from 0 to 10000, with at most 3 decimals';
+}
+
 export function slugProblem(slug: string): string | undefined {
   if (!SLUG_PATTERN.test(slug)) return `must match ${SLUG_PATTERN.source}`;
   if (RESERVED_SLUGS.has(slug)) return `${JSON.stringify(slug)} is reserved: it names a JavaScript object internal`;

@@ -54,8 +54,18 @@ function toProvider(slug: string, p: ProviderSchema): CatalogProvider {
     requiresApiKey: p.requires_api_key,
     requiredConfig: [...(p.required_config ?? [])],
     priority: p.priority,
-    textModels: (p.text_models ?? []).map((m) => ({ id: m.id, name: m.name, contextLength: m.context_length })),
-    embeddingModels: (p.embedding_models ?? []).map((m) => ({ id: m.id, name: m.name, dimensions: m.dimensions })),
+    textModels: (p.text_models ?? []).map((m) => ({
+      id: m.id,
+      name: m.name,
+      contextLength: m.context_length,
+      ...(m.price ? { price: { inputPerMTok: m.price.input, outputPerMTok: m.price.output } } : {}),
+    })),
+    embeddingModels: (p.embedding_models ?? []).map((m) => ({
+      id: m.id,
+      name: m.name,
+      dimensions: m.dimensions,
+      ...(m.price ? { price: { inputPerMTok: m.price.input, outputPerMTok: 0 } } : {}),
+    })),
   };
 }
 

@@ -15,7 +15,15 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { baseUrlProblem, modelIdProblem, modelSizeProblem, nameProblem, priorityProblem, VALUE_LIMITS } from './catalog-values';
+import {
+  baseUrlProblem,
+  modelIdProblem,
+  modelSizeProblem,
+  nameProblem,
+  priceProblem,
+  priorityProblem,
+  VALUE_LIMITS,
+} from './catalog-values';
 import { CONFIG_KEY_PATTERN, MODEL_TYPES, PROBE_KINDS } from './catalog.types';
 
 /*
@@ -48,6 +56,21 @@ function MaxItems(max: number, what: string): PropertyDecorator {
   return Satisfies('maxItems', (value) => (Array.isArray(value) && value.length > max ? `must list at most ${max} ${what}` : undefined));
 }
 
+/** USD per million tokens. */
+export class TextPriceSchema {
+  @Satisfies('isPrice', priceProblem)
+  input: number;
+
+  @Satisfies('isPrice', priceProblem)
+  output: number;
+}
+
+/** Embeddings are billed on their input only. */
+export class EmbeddingPriceSchema {
+  @Satisfies('isPrice', priceProblem)
+  input: number;
+}
+
 export class TextModelSchema {
   @Satisfies('isModelId', modelIdProblem)
   id: string;
@@ -57,6 +80,12 @@ export class TextModelSchema {
 
   @Satisfies('isModelSize', modelSizeProblem)
   context_length: number;
+
+  @IsOptional()
+  @IsObject(MAPPING('input, output: USD per million tokens'))
+  @ValidateNested(MAPPING('input, output: USD per million tokens'))
+  @Type(() => TextPriceSchema)
+  price?: TextPriceSchema;
 }
 
 export class EmbeddingModelSchema {
@@ -68,6 +97,12 @@ export class EmbeddingModelSchema {
 
   @Satisfies('isModelSize', modelSizeProblem)
   dimensions: number;
+
+  @IsOptional()
+  @IsObject(MAPPING('input: USD per million tokens'))
+  @ValidateNested(MAPPING('input: USD per million tokens'))
+  @Type(() => EmbeddingPriceSchema)
+  price?: EmbeddingPriceSchema;
 }
 
 export class ProviderSchema {

@@ -24,16 +24,25 @@ export const PRECEDENCE_SOURCES = [
 ] as const;
 export type PrecedenceSource = (typeof PRECEDENCE_SOURCES)[number];
 
+/** What a model costs, in USD per million tokens (the unit providers publish). */
+export interface ModelPrice {
+  readonly inputPerMTok: number;
+  readonly outputPerMTok: number;
+}
+
 export interface TextModel {
   readonly id: string;
   readonly name: string;
   readonly contextLength: number;
+  /** Optional: without it, calls to the model count tokens but no spend. */
+  readonly price?: ModelPrice;
 }
 
 export interface EmbeddingModel {
   readonly id: string;
   readonly name: string;
   readonly dimensions: number;
+  readonly price?: ModelPrice;
 }
 
 export interface CatalogProvider {

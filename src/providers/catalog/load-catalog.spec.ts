@@ -90,13 +90,18 @@ describe('loadCatalog (shipped config/providers.yaml)', () => {
     ]);
   });
 
-  it('maps models to camelCase with their sizes', () => {
+  it('maps models to camelCase with their sizes and prices', () => {
     const openai = catalog.providers.get('openai')!;
     expect(openai.displayName).toBe('OpenAI');
-    expect(openai.textModels).toContainEqual({ id: 'gpt-4o', name: 'GPT-4o', contextLength: 128000 });
+    expect(openai.textModels).toContainEqual({
+      id: 'gpt-4o',
+      name: 'GPT-4o',
+      contextLength: 128000,
+      price: { inputPerMTok: 2.5, outputPerMTok: 10 },
+    });
     expect(openai.embeddingModels).toEqual([
-      { id: 'text-embedding-3-small', name: 'Text Embedding 3 Small', dimensions: 1536 },
-      { id: 'text-embedding-3-large', name: 'Text Embedding 3 Large', dimensions: 3072 },
+      { id: 'text-embedding-3-small', name: 'Text Embedding 3 Small', dimensions: 1536, price: { inputPerMTok: 0.02, outputPerMTok: 0 } },
+      { id: 'text-embedding-3-large', name: 'Text Embedding 3 Large', dimensions: 3072, price: { inputPerMTok: 0.13, outputPerMTok: 0 } },
     ]);
     expect(catalog.providers.get('anthropic')!.embeddingModels).toEqual([]);
     expect(catalog.providers.get('anthropic')!.textModels.map((m) => m.id)).toContain('claude-sonnet-4-5');
@@ -187,6 +192,23 @@ describe('parseCatalog', () => {
   it('rejects non-positive dimensions', () => {
     expect(issuesAfter((d) => (d.providers.openai.embedding_models[0].dimensions = 0))).toEqual([
       { path: 'providers.openai.embedding_models[0].dimensions', rule: 'must be a positive integer' },
+    ]);
+  });
+
+  it.each([
+    ['negative', -1],
+    ['too precise', 0.0001],
+    ['a string', '2.5'],
+  ])('rejects a %s price with path and rule', (_label, value) => {
+    const rule = 'must be a price in USD per million tokens from 0 to 10000, with at most 3 decimals';
+    expect(issuesAfter((d) => (d.providers.openai.text_models[0].price = { input: 1, output: value }))).toEqual([
+      { path: 'providers.openai.text_models[0].price.output', rule },
+    ]);
+  });
+
+  it('takes no output price for an embedding model and no price key it does not know', () => {
+    expect(issuesAfter((d) => (d.providers.openai.embedding_models[0].price = { input: 0.02, output: 1 }))).toEqual([
+      { path: 'providers.openai.embedding_models[0].price.output', rule: 'is not a known property' },
     ]);
   });
 
