@@ -15,6 +15,10 @@ export { AvailabilityService } from './providers/selection/availability.service'
 export { ModelSelectionService } from './providers/selection/model-selection.service';
 export { UsageService } from './providers/usage/usage.service';
 export { HealthService } from './providers/health/health.service';
+export { RegistryModels } from './providers/calls/registry-models';
+export type { ModelRequest } from './providers/calls/plan-walker';
+export type { CallReport, FailedAttempt } from './providers/calls/call-report';
+export { ProviderCallError } from './providers/calls/provider-call.errors';
 export { DomainError } from './common/domain-error';
 export { InvalidInputError, UnknownProviderError, CredentialNotFoundError } from './providers/providers.errors';
 export { NoAvailableProviderError, UnknownOperationError } from './providers/selection/selection.errors';

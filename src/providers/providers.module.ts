@@ -3,6 +3,9 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { register } from 'prom-client';
 import { RegistryMetrics } from '../metrics/registry-metrics';
+import { CallConnections } from './calls/call-connections';
+import { PlanWalker } from './calls/plan-walker';
+import { RegistryModels } from './calls/registry-models';
 import { CatalogSyncService } from './catalog/catalog-sync.service';
 import { CATALOG } from './catalog/catalog.token';
 import type { Catalog } from './catalog/catalog.types';
@@ -44,6 +47,7 @@ const SERVICES = [
   UsageService,
   HealthService,
   HealthScheduler,
+  RegistryModels,
 ];
 
 /**
@@ -98,6 +102,8 @@ export class ProvidersModule {
       ...REPOSITORIES,
       RegistryStateService,
       ...SERVICES,
+      CallConnections,
+      PlanWalker,
       ProvidersBootstrap,
     ];
     return {

@@ -26,6 +26,11 @@ export interface RegistrySettings {
   healthHistoryDays: number;
   /** Full reload of the in-memory snapshot, repairing any missed change notification; 0 turns it off. */
   resyncIntervalMs: number;
+  /**
+   * How long one attempt of a call through RegistryModels may take before the next candidate is
+   * tried: the whole answer of a generate or embed call, the wait for the first output of a stream.
+   */
+  callTimeoutMs: number;
 }
 
 export const DEFAULT_REGISTRY_SETTINGS: Readonly<RegistrySettings> = Object.freeze({
@@ -38,6 +43,7 @@ export const DEFAULT_REGISTRY_SETTINGS: Readonly<RegistrySettings> = Object.free
   healthUnhealthyAfter: 2,
   healthHistoryDays: 30,
   resyncIntervalMs: 60_000,
+  callTimeoutMs: 60_000,
 });
 
 export interface ProvidersModuleOptions extends Partial<RegistrySettings> {
@@ -103,6 +109,7 @@ const RULES: Record<keyof RegistrySettings, { min: number; max: number; zeroOff?
   healthUnhealthyAfter: { min: 1, max: 1000 },
   healthHistoryDays: { min: 1, max: 36_500 },
   resyncIntervalMs: { min: 1000, max: MAX_TIMER_MS, zeroOff: true },
+  callTimeoutMs: { min: 1, max: MAX_TIMER_MS },
 };
 
 /** Host-given settings are checked like our environment is: one error naming the option and the rule. */

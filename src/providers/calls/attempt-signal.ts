@@ -1,0 +1,49 @@
+/** Why an attempt's signal fired: the reason it is aborted with, so the fetch rejects with something readable. */
+export class AttemptTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+    this.name = 'AttemptTimeoutError';
+  }
+}
+
+/**
+ * The signal one attempt runs under: the caller's, plus the per-attempt timeout. It remembers which
+ * of the two fired, since the error the SDK raises does not say. For a stream the timeout covers the
+ * wait for the first output part only (stopTimer): a long answer is not a hung provider.
+ */
+export class AttemptSignal {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onCallerAbort = () => this.controller.abort(this.caller?.reason);
+  timedOut = false;
+
+  constructor(
+    private readonly caller: AbortSignal | undefined,
+    timeoutMs: number,
+  ) {
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(new AttemptTimeoutError(timeoutMs));
+    }, timeoutMs);
+    if (caller?.aborted) this.onCallerAbort();
+    else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get callerAborted(): boolean {
+    return this.caller?.aborted === true;
+  }
+
+  stopTimer(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** The attempt is over: no timer left running, no listener left on the caller's signal. */
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.caller?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
