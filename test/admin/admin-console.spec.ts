@@ -319,14 +319,18 @@ describeInChromium('Admin console in Chromium', () => {
     await shot('catalog');
 
     // Another service reports usage through the API; the page shows it on its next poll.
+    const [{ id: credentialId }] = (await server.api<Array<{ id: string }>>('GET', '/providers/openai/credentials')).body.data;
     const usage = await fetch(`${server.origin}/api/usage`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'console-test-1' },
-      body: JSON.stringify({ records: [{ provider: 'openai', requests: 1234, inputTokens: 50_000, outputTokens: 7_000 }] }),
+      body: JSON.stringify({ records: [{ provider: 'openai', credentialId, requests: 1234, inputTokens: 50_000, outputTokens: 7_000 }] }),
     });
     expect(usage.status).toBe(200);
     await page.getByRole('link', { name: 'Usage', exact: true }).click();
     await page.getByTestId('usage-providers').getByText('1,234').waitFor();
+    expect(await page.getByTestId('usage-credentials').locator('tbody tr').allInnerTexts()).toEqual([
+      expect.stringMatching(new RegExp(`openai\\s+#${credentialId} \\(api_key\\)\\s+1,234\\s+50,000\\s+7,000`)),
+    ]);
     await shot('usage');
 
     await page.getByRole('link', { name: 'Audit trail', exact: true }).click();

@@ -138,6 +138,11 @@ export function ProviderPage({ provider }: { provider: string }) {
             <dd>
               {p.capabilities.probe ?? '—'} at <code>{p.capabilities.baseUrl ?? '—'}</code>
             </dd>
+            <dt>Needs</dt>
+            <dd>
+              {p.capabilities.requiresApiKey === false ? 'no API key' : 'an API key'}
+              {p.capabilities.requiredConfig?.length ? `; config ${p.capabilities.requiredConfig.join(', ')}` : ''}
+            </dd>
           </dl>
           <button type="button" class="primary" disabled={!canAct || busy} onClick={() => void testNow()}>
             Test now
