@@ -1,10 +1,14 @@
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerAnthropicMessages, answerOpenAiChat, answerOpenAiEmbeddings, FAKE_CALL_ROUTES } from './fake-model-calls';
 
 /**
  * A real HTTP server on 127.0.0.1 that answers like the documented model-listing APIs of OpenAI,
  * Anthropic, Ollama and OpenRouter, including their auth rules and error bodies, and can be
  * switched per provider and per route to fail in the ways real providers do.
+ *
+ * Model calls (POST chat completions, embeddings, Anthropic messages, plain and streamed) are
+ * answered in the same wire formats by fake-model-calls.ts, under the same modes and auth rules.
  *
  * One server hosts any number of fake providers under path prefixes (`/<name>/…`), so a test of
  * 40 targets starts one server, not 40. `close()` destroys hanging connections so jest can exit.
@@ -22,7 +26,9 @@ export type FakeMode =
   | { type: 'hang' }
   | { type: 'slow'; delayMs: number }
   | { type: 'broken_json' }
-  | { type: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 };
+  | { type: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 }
+  /** Model calls: answer 200, then end the connection abruptly after that many content chunks (0: before the first). */
+  | { type: 'stream_cut'; afterChunks: number };
 
 /** Shorthands for the modes without parameters (and defaults for the others). */
 export type FakeModeInput = FakeMode | 'ok' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'server_error' | 'hang' | 'broken_json';
@@ -53,6 +59,12 @@ export interface FakeProviderOptions {
    * pieces of it in the message, the error type or code, or as plain text (a string is sent as text/plain).
    */
   authErrorBody?: (presentedKey: string) => string | object;
+  /** Model calls: the text a chat answer carries (streamed a word per chunk). Default `Hello from <name>.` */
+  reply?: string;
+  /** Model calls: the input tokens answers report (output tokens: one per streamed word). Default 11. */
+  inputTokens?: number;
+  /** Embeddings: vector length. Default 4. */
+  dimensions?: number;
   /** OpenRouter GET /key fields. */
   keyInfo?: { label?: string; usage?: number; limit?: number | null; limit_remaining?: number | null };
 }
@@ -69,6 +81,8 @@ export interface RecordedRequest {
   /** Set when the response ended or the client went away (a hang ends only the latter way). */
   closedAt: number | null;
   answered: boolean;
+  /** A model call's JSON body, parsed (undefined for GET requests). */
+  body?: unknown;
 }
 
 export interface FakeProvider {
@@ -195,9 +209,22 @@ export class FakeProviderServer {
 
     if (!state) return send(res, 404, { error: 'no such fake provider' });
     const kind = state.options.kind;
+    const callRoute = (FAKE_CALL_ROUTES[kind] as readonly string[]).includes(subPath) ? subPath : null;
+    if (req.method === 'POST' && callRoute) {
+      record.route = callRoute;
+      return void readJson(req).then((body) => {
+        record.body = body;
+        this.respond(state, { route: callRoute, params: {} }, url, req, res, body);
+      });
+    }
     if (!match || req.method !== 'GET')
       return send(res, 404, errorBody(kind, 404, 'not_found_error', `Unknown route ${req.method} ${subPath}`));
+    this.respond(state, match, url, req, res, undefined);
+  }
 
+  /** The provider's mode and auth rules, then its answer (a model call's when `body` is its request). */
+  private respond(state: ProviderState, match: RouteMatch, url: URL, req: IncomingMessage, res: ServerResponse, body: unknown): void {
+    const kind = state.options.kind;
     const mode = state.routes.get(match.route) ?? state.mode;
     switch (mode.type) {
       case 'hang':
@@ -241,13 +268,18 @@ export class FakeProviderServer {
       case 'slow': {
         const timer = setTimeout(() => {
           this.timers.delete(timer);
-          if (!res.destroyed) answer(state, match, url, res);
+          if (res.destroyed) return;
+          if (body === undefined) answer(state, match, url, res);
+          else answerCall(state, match, res, body, undefined);
         }, mode.delayMs);
         this.timers.add(timer);
         return;
       }
-      default:
+      case 'stream_cut':
+        if (body !== undefined) return answerCall(state, match, res, body, mode.afterChunks);
         return answer(state, match, url, res);
+      default:
+        return body === undefined ? answer(state, match, url, res) : answerCall(state, match, res, body, undefined);
     }
   }
 }
@@ -369,6 +401,41 @@ function answer(state: ProviderState, match: RouteMatch, url: URL, res: ServerRe
     default:
       return send(res, 404, { error: 'unhandled fake route' });
   }
+}
+
+/** A model call's answer in the provider's wire format; `cutAfterChunks` breaks it off (streams, or a plain answer before its body). */
+function answerCall(state: ProviderState, match: RouteMatch, res: ServerResponse, body: unknown, cutAfterChunks: number | undefined): void {
+  const request = (typeof body === 'object' && body !== null ? body : {}) as { stream?: boolean };
+  if (cutAfterChunks !== undefined && !request.stream) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.flushHeaders();
+    return void res.socket?.destroy();
+  }
+  const answer = {
+    reply: state.options.reply ?? `Hello from ${state.name}.`,
+    inputTokens: state.options.inputTokens ?? 11,
+    dimensions: state.options.dimensions ?? 4,
+  };
+  const plan = { cutAfterChunks };
+  if (match.route.endsWith('/embeddings')) return answerOpenAiEmbeddings(res, request, answer);
+  if (state.options.kind === 'anthropic') return answerAnthropicMessages(res, request, answer, plan);
+  return answerOpenAiChat(res, request, answer, plan);
+}
+
+/** A request body as JSON; anything unreadable as an empty object (the answer is then a default one). */
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('error', () => resolve({}));
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        resolve({});
+      }
+    });
+  });
 }
 
 function anthropicModel(id: string) {

@@ -37,9 +37,22 @@ const preamble: LanguageModelV3StreamPart[] = [
 describe(readToFirstOutput.name, () => {
   it('holds the preamble back until the first output part', async () => {
     const started = await readToFirstOutput(
-      streamOf([...preamble, { type: 'text-start', id: '0' }, { type: 'text-delta', id: '0', delta: 'hi' }]),
+      streamOf([
+        ...preamble,
+        { type: 'text-start', id: '0' },
+        { type: 'text-delta', id: '0', delta: '' },
+        { type: 'text-delta', id: '0', delta: 'hi' },
+        { type: 'text-delta', id: '0', delta: ' there' },
+      ]),
     );
-    expect(started.head.map((p) => p.type)).toEqual(['stream-start', 'response-metadata', 'text-start']);
+    // OpenAI's first chunk (an empty assistant message) becomes text-start and an empty delta: not output yet.
+    expect(started.head.map((p) => (p.type === 'text-delta' ? `delta:${p.delta}` : p.type))).toEqual([
+      'stream-start',
+      'response-metadata',
+      'text-start',
+      'delta:',
+      'delta:hi',
+    ]);
   });
 
   it('fails on an error part, a broken stream or an empty one before any output', async () => {

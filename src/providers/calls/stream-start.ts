@@ -1,11 +1,24 @@
 import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { EmptyResponseBodyError } from 'ai';
 
-/** Parts a provider sends before its answer: none of them is output the caller could have acted on. */
-const PREAMBLE: ReadonlySet<LanguageModelV3StreamPart['type']> = new Set(['stream-start', 'response-metadata', 'raw']);
+/**
+ * Parts that carry nothing the caller could have acted on: what providers send before the answer
+ * (OpenAI's first chunk is an empty assistant message, which the SDK turns into text-start and an
+ * empty text-delta), and the brackets of a block with nothing in it yet.
+ */
+const NOT_OUTPUT: ReadonlySet<LanguageModelV3StreamPart['type']> = new Set([
+  'stream-start',
+  'response-metadata',
+  'raw',
+  'text-start',
+  'text-end',
+  'reasoning-start',
+  'reasoning-end',
+]);
 
 export function isOutput(part: LanguageModelV3StreamPart): boolean {
-  return !PREAMBLE.has(part.type);
+  if (NOT_OUTPUT.has(part.type)) return false;
+  return !((part.type === 'text-delta' || part.type === 'reasoning-delta') && part.delta === '');
 }
 
 export interface StartedStream {

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+
+/**
+ * The model-calling answers of the fake provider server, in the providers' documented wire formats:
+ * OpenAI chat completions (JSON, and SSE chunks ending in `data: [DONE]` with the usage chunk when
+ * `stream_options.include_usage` is set) and embeddings, which OpenRouter and Ollama's `/v1` also
+ * speak; Anthropic messages (JSON, and its named SSE events from message_start to message_stop).
+ */
+
+/** Routes that call a model (POST), relative to the provider's prefix. */
+export const FAKE_CALL_ROUTES = {
+  openai: ['/v1/chat/completions', '/v1/embeddings'],
+  anthropic: ['/v1/messages'],
+  ollama: ['/v1/chat/completions', '/v1/embeddings'],
+  openrouter: ['/api/v1/chat/completions', '/api/v1/embeddings'],
+} as const;
+
+export interface CallAnswer {
+  /** The text a chat answer carries; streamed one word per chunk. */
+  reply: string;
+  /** Usage the answer reports. */
+  inputTokens: number;
+  /** Length of each embedding vector. */
+  dimensions: number;
+}
+
+/**
+ * How a streamed answer goes: `cutAfterChunks` ends the connection abruptly after that many content
+ * chunks (0: right after the 200 and its headers, before any chunk).
+ */
+export interface StreamPlan {
+  cutAfterChunks?: number;
+}
+
+interface ChatBody {
+  model?: string;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  input?: string | string[];
+}
+
+const created = 1_700_000_000;
+
+export function words(reply: string): string[] {
+  return reply.split(/(?<= )/);
+}
+
+export function answerOpenAiChat(res: ServerResponse, body: ChatBody, answer: CallAnswer, plan: StreamPlan): void {
+  const model = body.model ?? 'unknown';
+  const pieces = words(answer.reply);
+  const usage = { prompt_tokens: answer.inputTokens, completion_tokens: pieces.length, total_tokens: answer.inputTokens + pieces.length };
+  if (!body.stream) {
+    return json(res, {
+      id: 'chatcmpl-fake',
+      object: 'chat.completion',
+      created,
+      model,
+      choices: [{ index: 0, message: { role: 'assistant', content: answer.reply, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      usage,
+    });
+  }
+  const chunk = (delta: object, finish: string | null) => ({
+    id: 'chatcmpl-fake',
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  });
+  const events = [
+    chunk({ role: 'assistant', content: '' }, null),
+    ...pieces.map((content) => chunk({ content }, null)),
+    chunk({}, 'stop'),
+    ...(body.stream_options?.include_usage
+      ? [{ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created, model, choices: [], usage }]
+      : []),
+  ].map((data) => `data: ${JSON.stringify(data)}\n\n`);
+  // The first event carries no content (role only): a cut after N chunks counts content chunks.
+  sse(res, [...events, 'data: [DONE]\n\n'], plan.cutAfterChunks === undefined ? undefined : plan.cutAfterChunks + 1);
+}
+
+export function answerOpenAiEmbeddings(res: ServerResponse, body: ChatBody, answer: CallAnswer): void {
+  const inputs = Array.isArray(body.input) ? body.input : [body.input ?? ''];
+  const model = body.model ?? 'unknown';
+  json(res, {
+    object: 'list',
+    data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: fakeVector(model, text, answer.dimensions) })),
+    model,
+    usage: { prompt_tokens: answer.inputTokens, total_tokens: answer.inputTokens },
+  });
+}
+
+export function answerAnthropicMessages(res: ServerResponse, body: ChatBody, answer: CallAnswer, plan: StreamPlan): void {
+  const model = body.model ?? 'unknown';
+  const pieces = words(answer.reply);
+  if (!body.stream) {
+    return json(res, {
+      id: 'msg_fake',
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [{ type: 'text', text: answer.reply }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: answer.inputTokens, output_tokens: pieces.length },
+    });
+  }
+  const event = (name: string, data: object) => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
+  const events = [
+    event('message_start', {
+      message: {
+        id: 'msg_fake',
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: answer.inputTokens, output_tokens: 1 },
+      },
+    }),
+    event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+    event('ping', {}),
+    ...pieces.map((text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } })),
+    event('content_block_stop', { index: 0 }),
+    event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: pieces.length } }),
+    event('message_stop', {}),
+  ];
+  // message_start, content_block_start and ping come before the first content chunk.
+  sse(res, events, plan.cutAfterChunks === undefined ? undefined : plan.cutAfterChunks + 3);
+}
+
+/** A deterministic vector per model and text, so a test can tell which model embedded it. */
+export function fakeVector(model: string, text: string, dimensions: number): number[] {
+  const digest = createHash('sha256').update(`${model}\u0000${text}`).digest();
+  return Array.from({ length: dimensions }, (_, i) => Math.round((digest[i % digest.length] / 255) * 1e6) / 1e6);
+}
+
+function json(res: ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Each event in its own write (as a real server flushes them); `cutAfter` events, then the socket is destroyed. */
+function sse(res: ServerResponse, events: string[], cutAfter: number | undefined): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.flushHeaders();
+  const sent = cutAfter === undefined ? events : events.slice(0, cutAfter);
+  let i = 0;
+  const next = () => {
+    if (res.destroyed) return;
+    if (i < sent.length) {
+      res.write(sent[i++]);
+      setImmediate(next);
+    } else if (cutAfter !== undefined) res.socket?.destroy();
+    else res.end();
+  };
+  next();
+}
