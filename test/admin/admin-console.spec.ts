@@ -462,6 +462,10 @@ describeInChromium('Admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Remove…' }).click();
     const dialog = page.getByRole('dialog', { name: /Remove the credential/ });
     await dialog.waitFor();
+    // Focus moves into the dialog, on the safe choice; Tab stays inside it (modal).
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Remove credential');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
     expect((await server.api<unknown[]>('GET', '/providers/openai/credentials')).body.data).toHaveLength(1);
