@@ -27,6 +27,10 @@ describe(judgeAttempt.name, () => {
     expect(judgeStatus(401)).toEqual({ outcome: 'auth_error', retryable: true });
   });
 
+  it('a 200 whose body could not be read is the provider failing', () => {
+    expect(judgeAttempt(httpError(200), calm)).toEqual({ outcome: 'error', retryable: true, status: 200 });
+  });
+
   it('an APICallError without a status is a connection failure', () => {
     expect(judgeAttempt(httpError(undefined), calm)).toEqual({ outcome: 'error', retryable: true });
   });

@@ -37,6 +37,8 @@ export function judgeAttempt(error: unknown, circumstances: AttemptCircumstances
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
     if (status === undefined) return { outcome: 'error', retryable: true };
+    // A 200 the SDK could not read to the end (the connection broke mid-body): the provider's failure.
+    if (status < 400) return { outcome: 'error', retryable: true, status };
     return { ...judgeStatus(status), status };
   }
   if (isResponseError(error) || isNetworkError(error)) return { outcome: 'error', retryable: true };

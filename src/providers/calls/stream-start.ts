@@ -75,7 +75,9 @@ export function continueStream({ head, reader }: StartedStream, end: StreamEnd):
       try {
         result = await reader.read();
       } catch (error) {
-        controller.error(settle(() => end.failed(error)) ?? error);
+        // As the SDK's own providers report a failed stream: an error part, then the end.
+        controller.enqueue({ type: 'error', error: settle(() => end.failed(error)) ?? error });
+        controller.close();
         return;
       }
       if (result.done) {
