@@ -87,8 +87,13 @@ describeInChromium('Admin console in Chromium', () => {
         'text-embedding-3-large',
       ],
     });
+    const ollama = fake.add('ollama', {
+      kind: 'ollama',
+      models: ['llama3.1:latest', 'qwen2.5:latest', 'nomic-embed-text:latest', 'mxbai-embed-large:latest'],
+    });
     const catalog = writeCatalogVariant((doc) => {
       doc.providers.openai.base_url = openai.baseUrl;
+      doc.providers.ollama.base_url = ollama.baseUrl;
     });
     server = await startConsoleApp({ CATALOG_PATH: catalog });
     // A day of earlier checks of OpenAI (every 20 minutes, two failures), so the chart has a history to draw.
@@ -474,6 +479,18 @@ describeInChromium('Admin console in Chromium', () => {
     await page.getByText('Credential removed').waitFor();
     await page.getByTestId('availability').getByText('no credential').waitFor();
     expect((await server.api<unknown[]>('GET', '/providers/openai/credentials')).body.data).toEqual([]);
+  });
+
+  it('sweeps every enabled provider from the list and shows what each check saw', async () => {
+    await page.getByRole('link', { name: 'Providers', exact: true }).click();
+    await page.getByLabel('Enabled').selectOption('true');
+    await page.getByRole('button', { name: 'Check all now' }).click();
+    await page.getByText(/^Checked \d+ enabled providers in \d+ ms/).waitFor({ timeout: 30_000 });
+    // Ollama (no key needed) answered the fake's model list; OpenAI has no credential left, so it was not called.
+    expect((await server.api<{ health: { status: string } }>('GET', '/providers/ollama')).body.data.health.status).toBe('healthy');
+    await row('ollama').locator('[data-health="healthy"]').waitFor();
+    await row('openai').getByText('no credential').waitFor();
+    await shot('providers-after-sweep');
   });
 
   it('called only documented /api routes, and the page raised no error or CSP violation', async () => {

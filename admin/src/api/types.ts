@@ -114,6 +114,13 @@ export interface HealthCheckResult {
   checkedAt: string;
 }
 
+export interface SweepResult {
+  startedAt: string;
+  durationMs: number;
+  results: HealthCheckResult[];
+  errors: Array<{ provider: string; error: string }>;
+}
+
 export interface SkippedCandidate {
   candidate: { provider: string; model: string | null; source: string };
   reason: string;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
-import type { HealthStatus, Provider } from '../api/types';
+import type { HealthStatus, Provider, SweepResult } from '../api/types';
+import { ActionStatus } from '../components/field-error';
 import { HealthBadge } from '../components/health-badge';
 import { Toggle } from '../components/toggle';
 import { ago, availabilityInWords, count, latency } from '../format';
@@ -33,6 +34,7 @@ export function ProvidersPage() {
   const cursor = cursors[cursors.length - 1];
   const [busy, setBusy] = useState<string | null>(null);
   const [rowError, setRowError] = useState<{ provider: string; message: string } | null>(null);
+  const [sweep, setSweep] = useState<{ error: string | null; done: string | null }>({ error: null, done: null });
 
   useEffect(() => {
     const timer = setTimeout(() => setFilters((f) => (f.q === typed.trim() ? f : { ...f, q: typed.trim() })), 250);
@@ -58,6 +60,21 @@ export function ProvidersPage() {
       await page.reload();
     } catch (error) {
       setRowError({ provider: provider.provider, message: messageOf(error) });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function checkAll() {
+    setBusy('*');
+    setSweep({ error: null, done: null });
+    try {
+      const { data } = await api<SweepResult>('/health/check', { method: 'POST' });
+      const failed = data.errors.length > 0 ? `; ${data.errors.length} could not be checked` : '';
+      setSweep({ error: null, done: `Checked ${data.results.length} enabled providers in ${data.durationMs} ms${failed}` });
+      await page.reload();
+    } catch (error) {
+      setSweep({ error: messageOf(error), done: null });
     } finally {
       setBusy(null);
     }
@@ -104,7 +121,11 @@ export function ProvidersPage() {
             <option value="false">no</option>
           </select>
         </label>
+        <button type="button" disabled={!canAct || busy !== null} onClick={() => void checkAll()}>
+          Check all now
+        </button>
       </form>
+      <ActionStatus error={sweep.error} done={sweep.done} />
       {page.error && (
         <p class="action-error" role="alert">
           Could not load the providers: {page.error}
