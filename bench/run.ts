@@ -14,6 +14,10 @@ import { selectModel } from '../src/providers/selection/select-model';
 import { UsageTally } from '../src/providers/usage/usage-tally';
 import { FakeProviderServer } from '../test/support/fake-provider-server';
 import { cliBench } from './cli';
+import { httpBench } from './http';
+import { propagationBench } from './propagation';
+import { scaleBench } from './scale';
+import { usageBench } from './usage-api';
 import { writePathBench } from './write-path';
 
 /** Runs fn `n` times and prints throughput; numbers, not assertions (speed is not tested). */
@@ -85,7 +89,7 @@ async function sweepBench(): Promise<void> {
   }
 }
 
-/** `npm run bench` runs every section; `npm run bench -- write` (or `selection`, `sweep`, `cli`) only those named. */
+/** `npm run bench` runs every section; `npm run bench -- write` (or `selection`, `sweep`, `cli`, `http`, `scale`, `usage`, `propagation`) only those named. */
 const only = process.argv.slice(2);
 const wanted = (section: string) => only.length === 0 || only.includes(section);
 
@@ -94,6 +98,10 @@ async function main(): Promise<void> {
   if (wanted('selection')) inMemory();
   if (wanted('sweep')) await sweepBench();
   if (wanted('write')) await writePathBench();
+  if (wanted('http')) await httpBench();
+  if (wanted('scale')) await scaleBench();
+  if (wanted('usage')) await usageBench();
+  if (wanted('propagation')) await propagationBench();
   if (wanted('cli')) await cliBench();
 }
 

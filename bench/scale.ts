@@ -1,0 +1,52 @@
+import { Instance, startInstance, stopInstance } from '../test/scale/support/instances';
+import { AUTH, SELECT_BODY } from './http';
+import { createBenchDatabase } from './support/bench-database';
+import { load, sideBySide, table } from './support/load';
+import { OPENAI_KEY } from '../test/scale/support/instances';
+
+const CONNECTIONS = 50;
+const SECONDS = 3;
+const ROUNDS = 5;
+
+/** 2. POST /api/models/select on two instances vs one, behind the same load generator, on one database. */
+export async function scaleBench(): Promise<void> {
+  const db = await createBenchDatabase('scale');
+  const instances: Instance[] = [];
+  try {
+    const envs: Record<string, string>[] = [{}, {}, { AUTH_DISABLED: 'true' }, { AUTH_DISABLED: 'true' }];
+    for (const env of envs) {
+      instances.push(await startInstance({ databaseUrl: db.url, env: { LOG_LEVEL: 'warn', ...env } }));
+    }
+    await instances[0].api('POST', '/api/providers/openai/credentials', { apiKey: OPENAI_KEY });
+    const select = (targets: Instance[], headers: Record<string, string>) => () =>
+      load(
+        { url: targets.map((instance) => `${instance.url}/api/models/select`), method: 'POST', body: SELECT_BODY, headers },
+        CONNECTIONS,
+        SECONDS,
+      );
+    await select(instances, AUTH)(); // warm-up
+    const [a, b, openA, openB] = instances;
+    const results = await sideBySide(
+      {
+        'one instance': select([a], AUTH),
+        'two instances': select([a, b], AUTH),
+        'one instance, AUTH_DISABLED': select([openA], {}),
+        'two instances, AUTH_DISABLED': select([openA, openB], {}),
+      },
+      ROUNDS,
+    );
+    const ratio = (two: string, one: string) =>
+      `${(results[two as keyof typeof results].rps / results[one as keyof typeof results].rps).toFixed(2)}x`;
+    console.log(
+      `2. POST /api/models/select, one autocannon (${CONNECTIONS} connections spread over the instances), median of ${ROUNDS} interleaved ${SECONDS} s rounds\n` +
+        table(
+          ['instances', 'req/s', 'p50 ms', 'p99 ms', 'failed'],
+          Object.entries(results).map(([name, r]) => [name, r.rps, r.p50, r.p99, r.failed]),
+        ) +
+        `\n   scale-up: ${ratio('two instances', 'one instance')} with tokens, ${ratio('two instances, AUTH_DISABLED', 'one instance, AUTH_DISABLED')} without\n`,
+    );
+  } finally {
+    await Promise.all(instances.map((instance) => stopInstance(instance)));
+    await db.drop();
+  }
+}
