@@ -13,6 +13,7 @@ import { standingOf } from '../src/providers/selection/availability';
 import { selectModel } from '../src/providers/selection/select-model';
 import { UsageTally } from '../src/providers/usage/usage-tally';
 import { FakeProviderServer } from '../test/support/fake-provider-server';
+import { callsBench } from './calls';
 import { cliBench } from './cli';
 import { httpBench } from './http';
 import { propagationBench } from './propagation';
@@ -89,7 +90,7 @@ async function sweepBench(): Promise<void> {
   }
 }
 
-/** `npm run bench` runs every section; `npm run bench -- write` (or `selection`, `sweep`, `cli`, `http`, `scale`, `usage`, `propagation`) only those named. */
+/** `npm run bench` runs every section; `npm run bench -- write` (or `selection`, `sweep`, `cli`, `calls`, `http`, `scale`, `usage`, `propagation`) only those named. */
 const only = process.argv.slice(2);
 const wanted = (section: string) => only.length === 0 || only.includes(section);
 
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
   if (wanted('usage')) await usageBench();
   if (wanted('propagation')) await propagationBench();
   if (wanted('cli')) await cliBench();
+  if (wanted('calls')) await callsBench();
 }
 
 function inMemory(): void {

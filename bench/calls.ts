@@ -1,0 +1,180 @@
+import { createOpenAI } from '@ai-sdk/openai';
+import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
+import { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { embed, generateText, streamText } from 'ai';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { ConfigModule } from '../src/config/config.module';
+import { loadConfig } from '../src/config/load-config';
+import { providersOptionsFromConfig } from '../src/config/providers-options';
+import { COORDINATION, Coordination } from '../src/database/coordination/coordination';
+import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { DatabaseModule } from '../src/database/database.module';
+import { RegistryModels } from '../src/providers/calls/registry-models';
+import { CredentialsService } from '../src/providers/credentials/credentials.service';
+import { generateKey } from '../src/providers/credentials/key-ring';
+import { ProvidersModule } from '../src/providers/providers.module';
+import { ModelSelectionService } from '../src/providers/selection/model-selection.service';
+import { FakeProviderServer } from '../test/support/fake-provider-server';
+
+/**
+ * What the registry adds per call over calling the same AI SDK provider model directly, both against
+ * the fake OpenAI server on loopback, in the same run, rounds interleaved (direct, registry, direct, …)
+ * so drift on a loaded machine hits both. Per round the mean µs per call; the table shows the median
+ * round. The registry's share: a plan from the in-memory snapshot, the credential read and decrypted
+ * (one indexed query), a fresh SDK model, the egress-checked dispatcher, usage recorded.
+ */
+
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const API_KEY = 'sk-bench-calls-0123456789abcdefghij';
+const ROUNDS = 9;
+const CALLS_PER_ROUND = 150;
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function boot(url: string, key: string): Promise<INestApplicationContext> {
+  const ds = new DataSource(buildDataSourceOptions(url, { poolSize: 1 }));
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+  const config = loadConfig({
+    DATABASE_URL: url,
+    CREDENTIALS_KEY: key,
+    LOG_LEVEL: 'silent',
+    HEALTH_CHECK_INTERVAL_MS: '0',
+    USAGE_FLUSH_MS: '1000',
+    MIGRATIONS_RUN: 'false',
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot(config),
+      DatabaseModule.forRoot({ kind: 'postgres', url, description: 'bench', viaOwner: false, close: async () => undefined }),
+      ProvidersModule.forRootAsync({
+        inject: [COORDINATION],
+        useFactory: (coordination: Coordination) => providersOptionsFromConfig(config, coordination),
+      }),
+    ],
+  }).compile();
+  moduleRef.useLogger(false);
+  await moduleRef.init();
+  return moduleRef;
+}
+
+/** Mean µs per call of `n` sequential calls. */
+async function perCall(n: number, op: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < n; i++) await op();
+  return ((performance.now() - started) * 1000) / n;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+interface Row {
+  name: string;
+  direct: number;
+  registry: number;
+}
+
+async function compare(name: string, direct: () => Promise<unknown>, registry: () => Promise<unknown>): Promise<Row> {
+  for (let i = 0; i < 30; i++) {
+    await direct();
+    await registry();
+  }
+  const d: number[] = [];
+  const r: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate which goes first, so neither always runs on a warmer (or busier) machine.
+    if (round % 2 === 0) {
+      d.push(await perCall(CALLS_PER_ROUND, direct));
+      r.push(await perCall(CALLS_PER_ROUND, registry));
+    } else {
+      r.push(await perCall(CALLS_PER_ROUND, registry));
+      d.push(await perCall(CALLS_PER_ROUND, direct));
+    }
+  }
+  return { name, direct: median(d), registry: median(r) };
+}
+
+async function consume(model: LanguageModelV3): Promise<string> {
+  const result = streamText({ model, prompt: 'Say hello', maxRetries: 0 });
+  return result.text;
+}
+
+export async function callsBench(): Promise<void> {
+  const name = `bench_calls_${process.pid}`;
+  const server = new FakeProviderServer();
+  await server.start();
+  const fake = server.add('openai', { kind: 'openai', apiKey: API_KEY, reply: 'Hello from the fake provider, five words.' });
+  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const app = await boot(url.toString(), generateKey());
+  try {
+    await app.get(CredentialsService).store('openai', { apiKey: API_KEY, baseUrl: fake.baseUrl });
+    const models = app.get(RegistryModels);
+    const sdk = createOpenAI({ apiKey: API_KEY, baseURL: fake.baseUrl });
+    const direct = sdk.chat('gpt-4o-mini');
+    const directEmbedding: EmbeddingModelV3 = sdk.embedding('text-embedding-3-small');
+    const viaRegistry = models.languageModel();
+    const viaRegistryEmbedding = models.textEmbeddingModel();
+    const credentials = app.get(CredentialsService);
+    const selection = app.get(ModelSelectionService);
+
+    const rows = [
+      await compare(
+        'generateText',
+        () => generateText({ model: direct, prompt: 'Say hello', maxRetries: 0 }),
+        () => generateText({ model: viaRegistry, prompt: 'Say hello', maxRetries: 0 }),
+      ),
+      await compare(
+        'streamText (read to the end)',
+        () => consume(direct),
+        () => consume(viaRegistry),
+      ),
+      await compare(
+        'embed',
+        () => embed({ model: directEmbedding, value: 'a note', maxRetries: 0 }),
+        () => embed({ model: viaRegistryEmbedding, value: 'a note', maxRetries: 0 }),
+      ),
+    ];
+    const credentialUs: number[] = [];
+    const planUs: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      credentialUs.push(await perCall(CALLS_PER_ROUND, () => credentials.getActiveCredential('openai')));
+      planUs.push(await perCall(CALLS_PER_ROUND, async () => selection.plan({ modelType: 'text' })));
+    }
+
+    console.log(
+      `AI SDK calls against the fake OpenAI server (loopback), ${ROUNDS} rounds × ${CALLS_PER_ROUND} sequential calls, median round:`,
+    );
+    console.log(`| call | direct µs/call | via registry µs/call | ratio | added µs/call |`);
+    console.log(`|---|---:|---:|---:|---:|`);
+    for (const row of rows) {
+      console.log(
+        `| ${row.name} | ${row.direct.toFixed(0)} | ${row.registry.toFixed(0)} | ${(row.registry / row.direct).toFixed(2)}x | ${(row.registry - row.direct).toFixed(0)} |`,
+      );
+    }
+    console.log(
+      `of which: the credential read (getActiveCredential: one indexed query + AES-GCM decrypt) ${median(credentialUs).toFixed(0)} µs/call, ` +
+        `the plan (in-memory snapshot) ${median(planUs).toFixed(1)} µs/call\n`,
+    );
+  } finally {
+    await app.close();
+    await server.close();
+    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+}
