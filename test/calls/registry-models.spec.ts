@@ -250,6 +250,15 @@ describe(RegistryModels.name, () => {
     expect(outcomes()).toEqual(['openai:error', 'anthropic:success']);
   });
 
+  it('a stream whose provider hangs before its first chunk falls back after the per-attempt timeout', async () => {
+    await start({ callTimeoutMs: 300 });
+    fakes.openai.setMode('hang');
+    const result = streamText({ model: models.languageModel(), prompt: 'Say hello' });
+
+    expect(textOf(await collect(result.fullStream))).toBe(`Hello from anthropic${n}.`);
+    expect(outcomes()).toEqual(['openai:timeout', 'anthropic:success']);
+  });
+
   it('a stream that breaks after its first chunk is not switched: the caller gets what came and the error', async () => {
     await start();
     fakes.openai.setMode({ type: 'stream_cut', afterChunks: 1 });
