@@ -238,6 +238,18 @@ describe(RegistryModels.name, () => {
     expect(outcomes()).toEqual(['openai:-']);
   });
 
+  it('a prompt the provider’s SDK cannot send fails with the SDK’s own error: nothing sent, nothing recorded, no fallback', async () => {
+    await start();
+    const error = await generateText({
+      model: models.languageModel(),
+      messages: [{ role: 'user', content: [{ type: 'file', data: Buffer.from('PK'), mediaType: 'application/zip' }] }],
+    }).catch((e: unknown) => e);
+
+    expect((error as Error).name).toBe('AI_UnsupportedFunctionalityError');
+    expect([calls(fakes.openai).length, calls(fakes.anthropic).length]).toEqual([0, 0]);
+    expect(records).toEqual([]);
+  });
+
   it('a stream that breaks before its first chunk falls back; the caller sees only the answer that came', async () => {
     await start();
     fakes.openai.setMode({ type: 'stream_cut', afterChunks: 0 });

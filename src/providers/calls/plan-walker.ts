@@ -109,9 +109,15 @@ export class PlanWalker {
       } catch (error) {
         signal.dispose();
         const verdict = judgeAttempt(error, signal);
-        record(verdict.outcome);
         // The caller's own abort ends the walk with the error the SDK raised for it, as without us.
-        if (signal.callerAborted) throw error;
+        if (signal.callerAborted) {
+          record(undefined);
+          throw error;
+        }
+        // Neither an answer nor a failure to get one: the SDK refused the call before sending it (a
+        // prompt it cannot convert, say). Nothing was sent and it is the caller's: its own error, as is.
+        if (verdict.outcome === undefined && verdict.status === undefined) throw error;
+        record(verdict.outcome);
         failed.push({
           ...label(candidate),
           outcome: verdict.outcome ?? null,
