@@ -68,77 +68,89 @@ export class PlanWalker {
         failed.push({ ...label(candidate), outcome: null, status: null, reason: connection.unreachable, latencyMs: 0 });
         continue;
       }
-      const signal = new AttemptSignal(callerSignal, this.settings.callTimeoutMs);
-      const started = performance.now();
-      const record = (outcome: CallOutcome | undefined, tokens: { inputTokens?: number; outputTokens?: number } = {}) =>
-        this.record(candidate, connection, started, outcome, tokens);
-      const report: CallReport = { ...label(candidate), source: candidate.source, failed: [...failed], skipped };
-      const secrets = connection.apiKey ? [connection.apiKey] : [];
-      const attempt: Attempt = {
-        candidate,
-        connection,
-        signal,
-        fetch: this.fetch,
-        report,
-        record,
-        failedMidStream: (error) => {
-          signal.dispose();
-          if (signal.callerAborted) {
-            record(undefined);
-            return error;
-          }
-          const verdict = judgeAttempt(error, signal);
-          const outcome = verdict.outcome ?? 'error';
-          record(outcome);
-          const last: FailedAttempt = {
-            ...label(candidate),
-            outcome,
-            status: verdict.status ?? null,
-            reason: reasonOf(error, verdict.status, secrets),
-            latencyMs: Math.round(performance.now() - started),
-          };
-          return new ProviderCallError(
-            `${last.provider}/${last.model} failed after output had begun: ${last.reason}`,
-            [...failed, last],
-            skipped,
-          );
-        },
-      };
+      const attempt = this.attempt(candidate, connection, callerSignal, { source: candidate.source, failed: [...failed], skipped });
       try {
         return await run(attempt);
       } catch (error) {
+        const { signal } = attempt;
         signal.dispose();
         const verdict = judgeAttempt(error, signal);
         // The caller's own abort ends the walk with the error the SDK raised for it, as without us.
         if (signal.callerAborted) {
-          record(undefined);
+          attempt.record(undefined);
           throw error;
         }
         // Neither an answer nor a failure to get one: the SDK refused the call before sending it (a
         // prompt it cannot convert, say). Nothing was sent and it is the caller's: its own error, as is.
         if (verdict.outcome === undefined && verdict.status === undefined) throw error;
-        record(verdict.outcome);
+        attempt.record(verdict.outcome);
+        const reason = signal.timedOut ? `no answer within ${this.settings.callTimeoutMs} ms` : attempt.reasonOf(error, verdict.status);
         failed.push({
           ...label(candidate),
           outcome: verdict.outcome ?? null,
           status: verdict.status ?? null,
-          reason: signal.timedOut ? `no answer within ${this.settings.callTimeoutMs} ms` : reasonOf(error, verdict.status, secrets),
-          latencyMs: Math.round(performance.now() - started),
+          reason,
+          latencyMs: attempt.elapsedMs(),
         });
         if (!verdict.retryable) throw new ProviderCallError(describeAttempts(failed.slice(-1)), failed, skipped);
-        this.logger.warn(
-          `${candidate.provider}/${candidate.model} failed (${failed[failed.length - 1].reason}); trying the next candidate`,
-        );
+        this.logger.warn(`${candidate.provider}/${candidate.model} failed (${reason}); trying the next candidate`);
       }
     }
     throw new ProviderCallError(`every candidate failed: ${describeAttempts(failed)}`, failed, skipped);
+  }
+
+  private attempt(
+    candidate: PlannedCandidate,
+    connection: Connection,
+    callerSignal: AbortSignal | undefined,
+    before: Omit<CallReport, 'provider' | 'model'>,
+  ): Attempt & { reasonOf(error: unknown, status: number | undefined): string; elapsedMs(): number } {
+    const signal = new AttemptSignal(callerSignal, this.settings.callTimeoutMs);
+    const started = performance.now();
+    const secrets = connection.apiKey ? [connection.apiKey] : [];
+    const elapsedMs = () => Math.round(performance.now() - started);
+    const record = (outcome: CallOutcome | undefined, tokens: { inputTokens?: number; outputTokens?: number } = {}) =>
+      this.record(candidate, connection, elapsedMs(), outcome, tokens);
+    const reasonOf = (error: unknown, status: number | undefined) => scrubbedReason(error, status, secrets);
+    return {
+      candidate,
+      connection,
+      signal,
+      fetch: this.fetch,
+      report: { ...label(candidate), ...before },
+      record,
+      reasonOf,
+      elapsedMs,
+      failedMidStream: (error) => {
+        signal.dispose();
+        if (signal.callerAborted) {
+          record(undefined);
+          return error;
+        }
+        const verdict = judgeAttempt(error, signal);
+        const outcome = verdict.outcome ?? 'error';
+        record(outcome);
+        const last: FailedAttempt = {
+          ...label(candidate),
+          outcome,
+          status: verdict.status ?? null,
+          reason: reasonOf(error, verdict.status),
+          latencyMs: elapsedMs(),
+        };
+        return new ProviderCallError(
+          `${last.provider}/${last.model} failed after output had begun: ${last.reason}`,
+          [...before.failed, last],
+          before.skipped,
+        );
+      },
+    };
   }
 
   /** Never breaks the call: a provider deleted meanwhile (UnknownProviderError) only loses its count. */
   private record(
     candidate: PlannedCandidate,
     connection: Connection,
-    started: number,
+    latencyMs: number,
     outcome: CallOutcome | undefined,
     tokens: { inputTokens?: number; outputTokens?: number },
   ): void {
@@ -150,7 +162,7 @@ export class PlanWalker {
         credentialId: connection.credentialId,
         model: candidate.model,
         outcome,
-        latencyMs: Math.round(performance.now() - started),
+        latencyMs,
       });
     } catch (error) {
       this.logger.warn(`Usage of a call to ${candidate.provider}/${candidate.model} was not recorded: ${(error as Error).message}`);
@@ -168,7 +180,7 @@ function count(n: number | undefined): number {
 }
 
 /** A line for the report: the status and the provider's message, with anything key-shaped removed. */
-function reasonOf(error: unknown, status: number | undefined, secrets: readonly string[]): string {
+function scrubbedReason(error: unknown, status: number | undefined, secrets: readonly string[]): string {
   const message = error instanceof Error ? error.message : String(error);
   return tidy(status === undefined ? message : `HTTP ${status}: ${message}`, secrets);
 }
