@@ -16,6 +16,7 @@ import { KEY_RING } from './credentials/key-ring.provider';
 import { PROVIDER_ENTITIES } from './entities';
 import { HealthScheduler } from './health/health-scheduler.service';
 import { HealthService } from './health/health.service';
+import { PassiveHealthService } from './health/passive-health.service';
 import { EgressPolicy } from './health/egress-policy';
 import { PROBE_EGRESS, ProbeEgress } from './health/probe-egress';
 import { ProviderConfigService } from './provider-configs/provider-config.service';
@@ -34,6 +35,7 @@ import { REPOSITORIES } from './repositories';
 import { AvailabilityService } from './selection/availability.service';
 import { ModelSelectionService } from './selection/model-selection.service';
 import { RegistryStateService } from './selection/registry-state.service';
+import { BudgetService } from './usage/budget.service';
 import { UsageService } from './usage/usage.service';
 import { RegistryCoordination } from './registry-coordination';
 
@@ -46,6 +48,8 @@ const SERVICES = [
   ModelSelectionService,
   UsageService,
   HealthService,
+  PassiveHealthService,
+  BudgetService,
   HealthScheduler,
   RegistryModels,
 ];

@@ -31,6 +31,17 @@ export interface RegistrySettings {
    * tried: the whole answer of a generate or embed call, the wait for the first output of a stream.
    */
   callTimeoutMs: number;
+  /** Passive health: calls a window needs before it can trip the provider's circuit; 0 turns passive health off. */
+  passiveMinCalls: number;
+  /** Passive health: the share of failed calls in the window, in percent, that trips the circuit. */
+  passiveErrorPercent: number;
+  /** Passive health: how far back outcomes count. */
+  passiveWindowMs: number;
+  /** Passive health: the first cooldown of a tripped circuit; each trip in a row doubles it, up to passiveMaxCooldownMs. */
+  passiveCooldownMs: number;
+  passiveMaxCooldownMs: number;
+  /** Passive health: trial calls each instance lets through a half-open circuit; that many successes close it. */
+  passiveHalfOpenCalls: number;
 }
 
 export const DEFAULT_REGISTRY_SETTINGS: Readonly<RegistrySettings> = Object.freeze({
@@ -44,6 +55,12 @@ export const DEFAULT_REGISTRY_SETTINGS: Readonly<RegistrySettings> = Object.free
   healthHistoryDays: 30,
   resyncIntervalMs: 60_000,
   callTimeoutMs: 60_000,
+  passiveMinCalls: 20,
+  passiveErrorPercent: 50,
+  passiveWindowMs: 60_000,
+  passiveCooldownMs: 30_000,
+  passiveMaxCooldownMs: 600_000,
+  passiveHalfOpenCalls: 3,
 });
 
 export interface ProvidersModuleOptions extends Partial<RegistrySettings> {
@@ -110,6 +127,13 @@ const RULES: Record<keyof RegistrySettings, { min: number; max: number; zeroOff?
   healthHistoryDays: { min: 1, max: 36_500 },
   resyncIntervalMs: { min: 1000, max: MAX_TIMER_MS, zeroOff: true },
   callTimeoutMs: { min: 1, max: MAX_TIMER_MS },
+  passiveMinCalls: { min: 1, max: 1_000_000, zeroOff: true },
+  passiveErrorPercent: { min: 1, max: 100 },
+  // Outcomes are kept in 10-second buckets: a shorter window or cooldown could not be told apart.
+  passiveWindowMs: { min: 10_000, max: 86_400_000 },
+  passiveCooldownMs: { min: 10_000, max: MAX_TIMER_MS },
+  passiveMaxCooldownMs: { min: 10_000, max: MAX_TIMER_MS },
+  passiveHalfOpenCalls: { min: 1, max: 1000 },
 };
 
 /** Host-given settings are checked like our environment is: one error naming the option and the rule. */

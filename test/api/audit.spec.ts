@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { runAsActor } from '../../src/audit/actor-context';
 import { AUDIT_ACTIONS } from '../../src/audit/audit-actions';
+import { AdminTokenBootstrap } from '../../src/auth/admin-token-bootstrap.service';
 import { ApiTokensService } from '../../src/auth/api-tokens.service';
 import { rowsOf } from '../../src/database/raw-rows';
 import { withActor } from '../../src/database/with-actor';
@@ -354,7 +355,7 @@ describe('Audit trail (GET /api/audit)', () => {
       expect.objectContaining({ actor: 'database', action: 'token.revoked', target: 'ci', before: { revokedAt: null } }),
     ]);
     // A restart with the same BOOTSTRAP_ADMIN_TOKEN rewrites that row to what it already is.
-    expect(await eventsOf(() => tokens.onApplicationBootstrap())).toEqual([]);
+    expect(await eventsOf(() => app.get(AdminTokenBootstrap).onApplicationBootstrap())).toEqual([]);
 
     // A credential under the old key k1, as an earlier deployment left it.
     const oldRing = new KeyRing([{ id: 'k1', key: Buffer.from(TEST_KEY_1, 'base64') }]);

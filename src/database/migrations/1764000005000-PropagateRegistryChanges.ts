@@ -22,7 +22,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * counters, last check time, latency, UI JSON) announces nothing. Frozen as of this migration: a
  * later change to the snapshot's columns is a new migration that replaces these functions.
  */
-const SNAPSHOT_COLUMNS: Record<string, string[]> = {
+export const SNAPSHOT_COLUMNS: Record<string, string[]> = {
   provider_configs: [
     'provider',
     'display_name',
@@ -38,7 +38,7 @@ const SNAPSHOT_COLUMNS: Record<string, string[]> = {
 };
 
 /** The statement-level trigger function of `table`: the providers its rows name before and after. */
-function changedFunction(table: string, columns: string[]): string {
+export function changedFunction(table: string, columns: string[]): string {
   const row = (alias: string) => `(${columns.map((column) => `${alias}.${column}`).join(', ')})`;
   return `
       CREATE FUNCTION "ai_registry_${table}_changed"() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -9,6 +9,7 @@ import { CreateUsageFlushes1764000007000 } from './1764000007000-CreateUsageFlus
 import { CreateApiTokens1764000008000 } from './1764000008000-CreateApiTokens';
 import { CreateAuditEvents1764000009000 } from './1764000009000-CreateAuditEvents';
 import { AddUsageBatchKeys1764000009500 } from './1764000009500-AddUsageBatchKeys';
+import { LearnFromCallsAndSpend1764000010000 } from './1764000010000-LearnFromCallsAndSpend';
 
 /**
  * Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set.
@@ -25,6 +26,7 @@ export const PROVIDER_MIGRATIONS = [
   PropagateRegistryChanges1764000005000,
   CreateUsageFlushes1764000007000,
   AddUsageBatchKeys1764000009500,
+  LearnFromCallsAndSpend1764000010000,
 ];
 
 export const MIGRATIONS = [...PROVIDER_MIGRATIONS, CreateApiTokens1764000008000, CreateAuditEvents1764000009000];

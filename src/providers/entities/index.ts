@@ -1,9 +1,11 @@
 import { AICredential } from './ai-credential.entity';
+import { CallOutcomeBucket } from './call-outcome-bucket.entity';
 import { ProviderConfig } from './provider-config.entity';
 import { ProviderHealthCheck } from './provider-health-check.entity';
 import { SchedulerRun } from './scheduler-run.entity';
+import { UsageDaily } from './usage-daily.entity';
 import { UsageFlush } from './usage-flush.entity';
 
-export { AICredential, ProviderConfig, ProviderHealthCheck, SchedulerRun, UsageFlush };
+export { AICredential, CallOutcomeBucket, ProviderConfig, ProviderHealthCheck, SchedulerRun, UsageDaily, UsageFlush };
 
-export const PROVIDER_ENTITIES = [ProviderConfig, AICredential, ProviderHealthCheck, SchedulerRun, UsageFlush];
+export const PROVIDER_ENTITIES = [ProviderConfig, AICredential, ProviderHealthCheck, SchedulerRun, UsageFlush, UsageDaily, CallOutcomeBucket];

@@ -3,6 +3,9 @@ import type { AICredential } from './ai-credential.entity';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
 import type { HealthStatus } from '../selection/registry-snapshot';
 
+export type CircuitState = 'closed' | 'open';
+export type BudgetWindow = 'day' | 'month';
+
 export type UiPreferences = Record<string, unknown>;
 
 /**
@@ -12,6 +15,8 @@ export type UiPreferences = Record<string, unknown>;
  */
 @Entity('provider_configs')
 @Check('CHK_provider_configs_health_status', `"health_status" IN ('unknown', 'healthy', 'degraded', 'unhealthy')`)
+@Check('CHK_provider_configs_circuit_state', `"circuit_state" IN ('closed', 'open')`)
+@Check('CHK_provider_configs_budget_window', `"budget_window" IN ('day', 'month')`)
 @Index('IDX_provider_configs_enabled_priority', ['priority', 'provider'], { where: '"enabled"' })
 @Index('IDX_provider_configs_health_status', ['healthStatus'])
 export class ProviderConfig {
@@ -76,6 +81,47 @@ export class ProviderConfig {
 
   @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
   consecutiveFailures: number;
+
+  /**
+   * Passive health (the circuit), written by the usage flush from the outcomes of real calls, never by
+   * the operator: `open` takes the provider out of selection until `circuit_until`, then half-open.
+   */
+  @Column({ name: 'circuit_state', type: 'varchar', length: 8, default: 'closed' })
+  circuitState: CircuitState;
+
+  /** End of the cooldown of an open circuit; after it the provider is half-open (a few trial calls). */
+  @Column({ name: 'circuit_until', type: 'timestamptz', nullable: true })
+  circuitUntil: Date | null;
+
+  /** Trips in a row without a success in between: each doubles the cooldown. */
+  @Column({ name: 'circuit_trips', type: 'integer', default: 0 })
+  circuitTrips: number;
+
+  @Column({ name: 'circuit_reason', type: 'text', nullable: true })
+  circuitReason: string | null;
+
+  /** When the circuit last changed: outcomes before it no longer count (hysteresis). */
+  @Column({ name: 'circuit_changed_at', type: 'timestamptz', nullable: true })
+  circuitChangedAt: Date | null;
+
+  /** The operator's spend limit per `budget_window`, in USD; null for none. */
+  @Column({ name: 'budget_usd', type: 'numeric', precision: 14, scale: 4, nullable: true })
+  budgetUsd: string | null;
+
+  @Column({ name: 'budget_window', type: 'varchar', length: 8, default: 'month' })
+  budgetWindow: BudgetWindow;
+
+  /** Share of the budget at which a warning is logged (once per window). */
+  @Column({ name: 'budget_warn_ratio', type: 'real', default: 0.8 })
+  budgetWarnRatio: number;
+
+  /** Set by the usage flush when the window's spend reached the budget: unavailable until then. */
+  @Column({ name: 'budget_exhausted_until', type: 'timestamptz', nullable: true })
+  budgetExhaustedUntil: Date | null;
+
+  /** The window whose warning was logged, so it is logged once per window and instance set. */
+  @Column({ name: 'budget_warned_window', type: 'timestamptz', nullable: true })
+  budgetWarnedWindow: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -2,7 +2,9 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } 
 import type { ProviderConfig } from './provider-config.entity';
 import type { HealthStatus } from '../selection/registry-snapshot';
 
-/** Append-only history of probe results; pruned by age by the health job. */
+export type HealthCheckSource = 'probe' | 'traffic';
+
+/** Append-only history of health decisions (probe results, and circuit changes from real traffic); pruned by age by the health job. */
 @Entity('provider_health_checks')
 @Index('IDX_provider_health_checks_config_checked_at', ['providerConfigId', 'checkedAt'])
 @Index('IDX_provider_health_checks_checked_at', ['checkedAt'])
@@ -38,4 +40,8 @@ export class ProviderHealthCheck {
 
   @Column({ name: 'checked_at', type: 'timestamptz', default: () => 'now()' })
   checkedAt: Date;
+
+  /** What decided it: an active probe, or the outcomes of real calls (the circuit tripping or closing). */
+  @Column({ type: 'varchar', length: 8, default: 'probe' })
+  source: HealthCheckSource;
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { CircuitChange } from './circuit.rules';
 import { DataSource, Repository } from 'typeorm';
 import { rowsOf } from '../../database/raw-rows';
 import { ProviderConfig } from '../entities/provider-config.entity';
@@ -83,7 +84,14 @@ export class HealthRepository {
         manager,
         `WITH prev AS (SELECT id, health_status FROM provider_configs WHERE id = $1 FOR UPDATE)
          UPDATE provider_configs p
-         SET health_status = $2, last_health_check = now(), health_latency_ms = $3, last_error = $4, consecutive_failures = $5
+         SET health_status = $2, last_health_check = now(), health_latency_ms = $3, last_error = $4, consecutive_failures = $5,
+             -- A healthy probe also closes a circuit that real traffic opened (passive health). Milliseconds,
+             -- as the circuit's compare-and-set compares it with a JavaScript Date.
+             circuit_state = CASE WHEN $2::varchar = 'healthy' THEN 'closed' ELSE p.circuit_state END,
+             circuit_until = CASE WHEN $2::varchar = 'healthy' THEN NULL ELSE p.circuit_until END,
+             circuit_trips = CASE WHEN $2::varchar = 'healthy' THEN 0 ELSE p.circuit_trips END,
+             circuit_reason = CASE WHEN $2::varchar = 'healthy' AND p.circuit_state = 'open' THEN 'closed by a healthy probe' ELSE p.circuit_reason END,
+             circuit_changed_at = CASE WHEN $2::varchar = 'healthy' AND p.circuit_state = 'open' THEN date_trunc('milliseconds', now()) ELSE p.circuit_changed_at END
          FROM prev WHERE p.id = prev.id AND p.consecutive_failures = $6
          RETURNING pg_current_xact_id()::text AS xid, prev.health_status AS previous`,
         [configId, record.status, record.latencyMs, record.reason, record.consecutiveFailures, expectedStreak],
@@ -96,6 +104,32 @@ export class HealthRepository {
         [configId, record.status, record.latencyMs, record.reason, record.listedModels, JSON.stringify(record.missingModels)],
       );
       return { checkedAt: inserted.checked_at, xid: updated.xid, previous: updated.previous };
+    });
+  }
+
+  /**
+   * Stores a circuit decision of passive health if the circuit is still as the decision saw it
+   * (compare-and-set on circuit_changed_at: another instance may have decided first), with its row in
+   * the health history (source 'traffic'). Returns the transaction id, or null when it lost the race.
+   */
+  recordCircuit(provider: string, expectedChangedAt: Date | null, change: CircuitChange): Promise<string | null> {
+    const { circuit } = change;
+    return this.dataSource.transaction(async (manager) => {
+      const [updated] = await rowsOf<{ id: string; xid: string }>(
+        manager,
+        `UPDATE provider_configs
+         SET circuit_state = $2, circuit_until = $3, circuit_trips = $4, circuit_reason = $5, circuit_changed_at = $6
+         WHERE provider = $1 AND circuit_changed_at IS NOT DISTINCT FROM $7
+         RETURNING id::text AS id, pg_current_xact_id()::text AS xid`,
+        [provider, circuit.state, circuit.until, circuit.trips, change.reason, circuit.changedAt, expectedChangedAt],
+      );
+      if (!updated) return null;
+      await manager.query(`INSERT INTO provider_health_checks (provider_config_id, status, error, source) VALUES ($1, $2, $3, 'traffic')`, [
+        updated.id,
+        change.status,
+        change.reason,
+      ]);
+      return updated.xid;
     });
   }
 

@@ -9,7 +9,7 @@ import { AICredential } from '../entities/ai-credential.entity';
 import { ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
 import { REGISTRY_DATA_SOURCE } from '../providers.options';
 import type { RegistryWrite } from '../selection/registry-write';
-import { snapshotCredentialJson, snapshotRowFromJson } from './snapshot-row.sql';
+import { snapshotConfigColumns, snapshotConfigJsonOf, snapshotCredentialJson, snapshotRowFromJson } from './snapshot-row.sql';
 
 /** The operator-owned columns, the only ones the API/CLI edges write. */
 export interface OperatorColumns {
@@ -102,10 +102,7 @@ export class ProviderConfigRepository {
         `UPDATE provider_configs p SET ${[...assignments, 'updated_at = now()'].join(', ')}
        WHERE p.provider = $1 AND ($2::text IS NULL OR ${VERSION_SQL} = $2)
        RETURNING pg_current_xact_id()::text AS xid, ${VERSION_SQL} AS version,
-         jsonb_build_object('id', p.id::text, 'provider', p.provider, 'display_name', p.display_name,
-           'display_name_override', p.display_name_override, 'enabled', p.enabled,
-           'health_status', p.health_status, 'priority', p.priority, 'priority_override', p.priority_override,
-           'capabilities', p.capabilities, 'capabilities_override', p.capabilities_override) AS config,
+         ${snapshotConfigJsonOf('p')} AS config,
          ${snapshotCredentialJson('p.provider')} AS credential`,
         [provider, expectedVersion ?? null, ...params],
       ),
@@ -216,8 +213,7 @@ export class ProviderConfigRepository {
   private async snapshotRows(where: string, params: unknown[]): Promise<ProviderConfig[]> {
     const raw = await rowsOf(
       this.dataSource,
-      `SELECT p.id, p.provider, p.display_name, p.display_name_override, p.enabled, p.health_status, p.priority, p.priority_override,
-              p.capabilities, p.capabilities_override,
+      `SELECT p.id, ${snapshotConfigColumns('p')},
               c.id AS c_id, c.provider AS c_provider, c.credential_type AS c_credential_type, c.is_active AS c_is_active,
               c.expires_at AS c_expires_at, c.encrypted_credentials AS c_encrypted_credentials, c.metadata AS c_metadata
        FROM provider_configs p

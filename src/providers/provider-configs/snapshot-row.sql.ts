@@ -11,11 +11,43 @@ import { ProviderConfig } from '../entities/provider-config.entity';
  * tables the snapshot reads.
  */
 
-/** The provider_configs row of slug `slugSql`, as jsonb (ids as text: jsonb has no bigint). */
+/** The provider_configs columns the snapshot holds (besides `id`), in one list for every query that reads them. */
+export const SNAPSHOT_CONFIG_COLUMNS = [
+  'provider',
+  'display_name',
+  'display_name_override',
+  'enabled',
+  'health_status',
+  'priority',
+  'priority_override',
+  'capabilities',
+  'capabilities_override',
+  'circuit_state',
+  'circuit_until',
+  'circuit_trips',
+  'circuit_reason',
+  'circuit_changed_at',
+  'budget_usd',
+  'budget_window',
+  'budget_warn_ratio',
+  'budget_exhausted_until',
+] as const;
+
+/** Those columns of the row aliased `alias`, as a select list (`p.provider, p.display_name, …`). */
+export function snapshotConfigColumns(alias: string): string {
+  return SNAPSHOT_CONFIG_COLUMNS.map((column) => `${alias}.${column}`).join(', ');
+}
+
+/** The row aliased `alias` as jsonb, for a RETURNING clause (ids as text: jsonb has no bigint). */
+export function snapshotConfigJsonOf(alias: string): string {
+  // numeric as text too: a jsonb number would reach JavaScript as a float.
+  const value = (column: string) => `${alias}.${column}${column === 'budget_usd' ? '::text' : ''}`;
+  return `jsonb_build_object('id', ${alias}.id::text, ${SNAPSHOT_CONFIG_COLUMNS.map((column) => `'${column}', ${value(column)}`).join(', ')})`;
+}
+
+/** The provider_configs row of slug `slugSql`, as jsonb. */
 export function snapshotConfigJson(slugSql: string): string {
-  return `(SELECT to_jsonb(s) FROM (
-    SELECT id::text AS id, provider, display_name, display_name_override, enabled, health_status, priority, priority_override, capabilities, capabilities_override
-    FROM provider_configs WHERE provider = ${slugSql}) s)`;
+  return `(SELECT ${snapshotConfigJsonOf('s')} FROM provider_configs s WHERE s.provider = ${slugSql})`;
 }
 
 /** The api_key credential of slug `slugSql` (the one the snapshot holds), as jsonb, or null. */

@@ -17,6 +17,9 @@ export type UnavailableReason =
   | 'credential_inactive'
   | 'credential_undecryptable'
   | 'unhealthy'
+  /** Passive health: real calls failed often enough that the circuit is open (cooling down). */
+  | 'tripped'
+  | 'budget_exhausted'
   | 'no_model_of_type'
   | 'unknown_model';
 
@@ -66,6 +69,22 @@ export function checkAvailability(
   if (!standing.available && !(expiredNow && standing.reason === 'unhealthy')) return standing;
   if (expiredNow) {
     return unavailable('credential_expired', `the credential for ${q(provider)} expired at ${expiresAt.toISOString()}`);
+  }
+  // Both end by the clock (the cooldown, the budget's window), so they are decided per call, not in standing.
+  const at = typeof now === 'number' ? now : now.getTime();
+  const circuit = state.circuit;
+  if (circuit?.state === 'open' && circuit.until !== null && at < circuit.until.getTime()) {
+    return unavailable(
+      'tripped',
+      `provider ${q(provider)} is out of selection until ${circuit.until.toISOString()}: ${circuit.reason ?? 'tripped'}`,
+    );
+  }
+  const exhaustedUntil = state.budget?.exhaustedUntil;
+  if (exhaustedUntil && at < exhaustedUntil.getTime()) {
+    return unavailable(
+      'budget_exhausted',
+      `provider ${q(provider)} has spent its ${state.budget!.window === 'day' ? 'daily' : 'monthly'} budget (until ${exhaustedUntil.toISOString()})`,
+    );
   }
   if (modelType && state.models[modelType].length === 0) {
     return unavailable('no_model_of_type', `provider ${q(provider)} offers no ${modelType} models`);

@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog.types';
 import { ProviderCapabilities, modelsFromCapabilities } from '../catalog/provider-capabilities';
 import type { AICredential } from '../entities/ai-credential.entity';
 import type { ProviderConfig } from '../entities/provider-config.entity';
+import { usdToNanos } from '../usage/spend.rules';
 import { standingOf } from './availability';
 import type { CredentialState, ProviderState, RegistrySnapshot } from './registry-snapshot';
 
@@ -66,6 +67,23 @@ export function toProviderState(row: ProviderConfig, catalog: Catalog, decryptab
           text: entry?.textModels.map((m) => m.id) ?? [],
           embedding: entry?.embeddingModels.map((m) => m.id) ?? [],
         },
+    circuit: {
+      state: row.circuitState,
+      until: row.circuitUntil,
+      trips: row.circuitTrips,
+      changedAt: row.circuitChangedAt,
+      reason: row.circuitReason,
+    },
+    ...(row.budgetUsd == null
+      ? {}
+      : {
+          budget: {
+            nanos: usdToNanos(row.budgetUsd),
+            window: row.budgetWindow,
+            warnRatio: row.budgetWarnRatio,
+            exhaustedUntil: row.budgetExhaustedUntil,
+          },
+        }),
   };
   state.standing = standingOf(state);
   return state;

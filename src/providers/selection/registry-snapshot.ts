@@ -1,9 +1,25 @@
 import { Catalog, ModelType } from '../catalog/catalog.types';
 import type { Availability } from './availability';
+import type { BudgetWindow } from '../entities/provider-config.entity';
+import type { Circuit } from '../health/circuit.rules';
 
 export type { ModelType } from '../catalog/catalog.types';
 
 export type HealthStatus = 'unknown' | 'healthy' | 'degraded' | 'unhealthy';
+
+/** Passive health as the snapshot holds it (provider_configs.circuit_*); see health/circuit.rules.ts. */
+export interface CircuitSnapshot extends Circuit {
+  reason: string | null;
+}
+
+/** The operator's budget and whether the window's spend has reached it (provider_configs.budget_*). */
+export interface BudgetSnapshot {
+  nanos: bigint;
+  window: BudgetWindow;
+  warnRatio: number;
+  /** Set by the usage flush when the spend reached the budget: unavailable until then (the window's end). */
+  exhaustedUntil: Date | null;
+}
 
 /**
  * The credential as availability needs it, decided when the snapshot is built:
@@ -32,6 +48,10 @@ export interface ProviderState {
   priority: number;
   /** Model ids per type, first = the provider's default for that type. */
   models: Record<ModelType, string[]>;
+  /** Absent in hand-built states: closed. */
+  circuit?: CircuitSnapshot;
+  /** Absent when the operator set none. */
+  budget?: BudgetSnapshot;
   /**
    * standingOf(this state), decided when the snapshot is built; absent in hand-built states, where
    * availability works it out on each call.

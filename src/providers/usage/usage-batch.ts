@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CallOutcome } from './usage.service';
 
 /**
  * The ledger id of an API usage batch: the same key gives the same id on every instance, so the ledger's
@@ -20,6 +21,9 @@ export interface NormalizedUsageRecord {
   requests: number;
   inputTokens: number;
   outputTokens: number;
+  model?: string;
+  outcome?: CallOutcome;
+  latencyMs?: number;
 }
 
 /**
@@ -27,6 +31,11 @@ export interface NormalizedUsageRecord {
  * Normalized values, so `"007"` and `"7"`, or an omitted `requests` and `1`, are the same batch.
  */
 export function batchHash(records: readonly NormalizedUsageRecord[]): string {
-  const canonical = records.map((r) => [r.provider, r.credentialId, r.requests, r.inputTokens, r.outputTokens]);
+  // The call fields only when a record has any, so a batch without them hashes as it did before they existed.
+  const canonical = records.map((r) => {
+    const counts = [r.provider, r.credentialId, r.requests, r.inputTokens, r.outputTokens];
+    const call = [r.model ?? null, r.outcome ?? null, r.latencyMs ?? null];
+    return call.every((v) => v === null) ? counts : [...counts, ...call];
+  });
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }

@@ -11,6 +11,13 @@ import { batchHash, batchLedgerId, NormalizedUsageRecord } from './usage-batch';
 import { IdempotencyKeyReusedError } from './usage.errors';
 import { DroppedUsage, UsageDelta, UsageRepository } from './usage.repository';
 import { UsageAmounts, UsageSums, UsageTally } from './usage-tally';
+import { CATALOG } from '../catalog/catalog.token';
+import type { Catalog } from '../catalog/catalog.types';
+import { modelIdProblem } from '../catalog/catalog-values';
+import { PassiveHealthService } from '../health/passive-health.service';
+import { BudgetService } from './budget.service';
+import { CallDeltas, CallTally } from './call-tally';
+import { costNanos, priceOf } from './spend.rules';
 
 /** How a call to the provider ended, as its caller saw it: passive health learns from these. */
 export const CALL_OUTCOMES = ['success', 'error', 'timeout', 'rate_limited', 'auth_error'] as const;
@@ -97,6 +104,25 @@ interface FlushBatch {
   id: string;
   providers: Map<string, UsageSums>;
   credentials: Map<string, UsageSums>;
+  calls: CallDeltas;
+}
+
+/** Outcome buckets are read for circuit windows of at most a day (passiveWindowMs' bound): older ones go. */
+const OUTCOME_RETENTION_MS = 86_400_000;
+/** A call's latency as reported: up to a day, in milliseconds. */
+const MAX_LATENCY_MS = 86_400_000;
+
+/** The optional call fields of a record, checked: named by `at` (`records.3.`) in a batch. */
+function callFields(usage: UsageRecord, at = ''): Pick<UsageRecord, 'model' | 'outcome' | 'latencyMs'> {
+  if (usage.model !== undefined && modelIdProblem(usage.model)) throw new InvalidInputError(`${at}model`, modelIdProblem(usage.model)!);
+  if (usage.outcome !== undefined && !(CALL_OUTCOMES as readonly unknown[]).includes(usage.outcome)) {
+    throw new InvalidInputError(`${at}outcome`, `must be one of ${CALL_OUTCOMES.join(', ')}`);
+  }
+  const latency = usage.latencyMs;
+  if (latency !== undefined && (typeof latency !== 'number' || !Number.isFinite(latency) || latency < 0 || latency > MAX_LATENCY_MS)) {
+    throw new InvalidInputError(`${at}latencyMs`, `must be a number of milliseconds from 0 to ${MAX_LATENCY_MS}`);
+  }
+  return { model: usage.model, outcome: usage.outcome, latencyMs: latency };
 }
 
 /** Rows are updated (and locked) in key order, so two instances flushing the same rows cannot deadlock. */
@@ -148,6 +174,7 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger(UsageService.name);
   private readonly byProvider = new UsageTally();
   private readonly byCredential = new UsageTally();
+  private readonly calls = new CallTally();
   /** Drained and sent, but not known to be in the database: it goes again unchanged, under its own id. */
   private held: FlushBatch | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -161,6 +188,9 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly repository: UsageRepository,
     private readonly state: RegistryStateService,
     private readonly metrics: RegistryMetrics,
+    @Inject(CATALOG) private readonly catalog: Catalog,
+    private readonly passiveHealth: PassiveHealthService,
+    private readonly budgets: BudgetService,
   ) {
     metrics.reportPendingUsage(() => Number(this.pendingUsage().requests));
   }
@@ -206,8 +236,10 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
       outputTokens: amount('outputTokens', usage.outputTokens, 0),
       lastUsedAt: new Date(),
     };
+    const call = callFields(usage);
     this.byProvider.add(provider, amounts);
     if (credentialId !== undefined) this.byCredential.add(credentialId, amounts);
+    this.calls.add(this.callRecord(provider, credentialId ?? null, amounts, call));
     this.metrics.usageBuffered.inc(amounts.requests);
   }
 
@@ -226,10 +258,12 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
     const normalized = records.map((record, i) => this.normalize(record, `records.${i}`));
     const providers = new UsageTally();
     const credentials = new UsageTally();
+    const calls = new CallTally();
     const credentialProviders = new Map<string, string>();
     const lastUsedAt = new Date();
-    for (const { provider, credentialId, ...counts } of normalized) {
+    for (const { provider, credentialId, model, outcome, latencyMs, ...counts } of normalized) {
       providers.add(provider, { ...counts, lastUsedAt });
+      calls.add(this.callRecord(provider, credentialId, { ...counts, lastUsedAt }, { model, outcome, latencyMs }));
       if (credentialId === null) continue;
       credentials.add(credentialId, { ...counts, lastUsedAt });
       const other = credentialProviders.get(credentialId);
@@ -239,15 +273,18 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
       credentialProviders.set(credentialId, provider);
     }
     const hash = batchHash(normalized);
+    const callDeltas = calls.drain();
     const outcome = await this.repository.applyBatch({
       id: batchLedgerId(idempotencyKey),
       hash,
       providers: sortedDeltas(providers.drain()),
       credentials: sortedDeltas(credentials.drain()),
+      calls: callDeltas,
       credentialProviders,
     });
     if (outcome.applied) {
       this.metrics.usageBatchRecords.inc({ result: 'applied' }, records.length);
+      await this.afterWrite(callDeltas);
       return { accepted: records.length, duplicate: false };
     }
     if (outcome.hash !== hash) throw new IdempotencyKeyReusedError();
@@ -265,6 +302,7 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
   pendingUsage(): PendingUsage {
     let requests = 0n;
     for (const sums of [...(this.held?.providers.values() ?? []), ...this.byProvider.values()]) requests += sums.requests;
+    // Every record tallies its provider, so these say whether anything (its calls included) is unwritten.
     const entries = (this.held ? this.held.providers.size + this.held.credentials.size : 0) + this.byProvider.size + this.byCredential.size;
     return { entries, requests };
   }
@@ -309,7 +347,45 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
       requests: amount(`${at}.requests`, record.requests, 1),
       inputTokens: amount(`${at}.inputTokens`, record.inputTokens, 0),
       outputTokens: amount(`${at}.outputTokens`, record.outputTokens, 0),
+      ...callFields(record, `${at}.`),
     };
+  }
+
+  /** A record as the spend and outcome tables count it, priced from the catalog. */
+  private callRecord(
+    provider: string,
+    credentialId: string | null,
+    amounts: UsageAmounts,
+    call: Pick<UsageRecord, 'model' | 'outcome' | 'latencyMs'>,
+  ) {
+    const price = priceOf(this.catalog, provider, call.model);
+    return {
+      provider,
+      model: call.model ?? '',
+      credentialId: credentialId ?? '0',
+      requests: amounts.requests,
+      inputTokens: amounts.inputTokens,
+      outputTokens: amounts.outputTokens,
+      costNanos: costNanos(price, BigInt(amounts.inputTokens), BigInt(amounts.outputTokens)),
+      outcome: call.outcome,
+      latencyMs: call.latencyMs,
+      at: amounts.lastUsedAt,
+    };
+  }
+
+  /**
+   * What the calls just written mean for passive health and budgets. The usage itself is safe in the
+   * database by now, so a failure here is logged, never the flush's: the next flush decides again.
+   */
+  private async afterWrite(calls: CallDeltas): Promise<void> {
+    const withOutcomes = new Set(calls.outcomes.map((o) => o.provider));
+    const withCost = new Set(calls.daily.filter((d) => d.costNanos > 0n).map((d) => d.provider));
+    try {
+      if (withOutcomes.size > 0) await this.passiveHealth.evaluate(withOutcomes);
+      if (withCost.size > 0) await this.budgets.check(withCost);
+    } catch (error) {
+      this.logger.warn(`Deciding passive health and budgets after a usage write failed: ${(error as Error).message}`);
+    }
   }
 
   private scheduleFlush(): void {
@@ -332,15 +408,15 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
   private async writePending(): Promise<void> {
     // Never merged with newer records: the ledger can answer only for exactly what that id carried.
     if (this.held) await this.write(this.held);
-    if (this.byProvider.size === 0 && this.byCredential.size === 0) return;
-    this.held = { id: randomUUID(), providers: this.byProvider.drain(), credentials: this.byCredential.drain() };
+    if (this.byProvider.size === 0 && this.byCredential.size === 0 && this.calls.size === 0) return;
+    this.held = { id: randomUUID(), providers: this.byProvider.drain(), credentials: this.byCredential.drain(), calls: this.calls.drain() };
     await this.write(this.held);
   }
 
   private async write(batch: FlushBatch): Promise<void> {
     const timer = this.metrics.flushDuration.startTimer();
     const outcome = await this.repository
-      .applyFlush(batch.id, sortedDeltas(batch.providers), sortedDeltas(batch.credentials))
+      .applyFlush(batch.id, sortedDeltas(batch.providers), sortedDeltas(batch.credentials), batch.calls)
       .catch((error: unknown) => {
         this.metrics.flushFailures.inc();
         throw error;
@@ -353,6 +429,7 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
     this.metrics.usageFlushed.inc(Number(requests));
     if (!outcome.applied) this.logger.log(`Usage flush ${batch.id} had already committed (its reply was lost): not adding it again`);
     if (outcome.dropped.length > 0) this.logDropped(batch, outcome.dropped);
+    if (outcome.applied) await this.afterWrite(batch.calls);
     await this.pruneIfDue();
   }
 
@@ -376,6 +453,7 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
     this.lastPruneAt = performance.now();
     try {
       await this.repository.pruneFlushes(LEDGER_RETENTION_MS);
+      await this.repository.pruneOutcomes(OUTCOME_RETENTION_MS);
     } catch (error) {
       this.logger.warn(`Pruning the usage flush ledger failed, will retry in an hour: ${(error as Error).message}`);
     }

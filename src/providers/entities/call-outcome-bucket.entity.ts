@@ -1,0 +1,36 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * Outcomes of real calls per provider and model in 10-second buckets, shared by every instance
+ * (added to by each one's usage flush), so the circuit decides on everyone's traffic. Pruned after a day.
+ */
+@Entity('call_outcome_buckets')
+@Index('IDX_call_outcome_buckets_bucket', ['bucketStart'])
+export class CallOutcomeBucket {
+  @PrimaryColumn({ type: 'varchar', length: 63, primaryKeyConstraintName: 'PK_call_outcome_buckets' })
+  provider: string;
+
+  @PrimaryColumn({ name: 'bucket_start', type: 'timestamptz', primaryKeyConstraintName: 'PK_call_outcome_buckets' })
+  bucketStart: Date;
+
+  @PrimaryColumn({ type: 'varchar', length: 200, primaryKeyConstraintName: 'PK_call_outcome_buckets' })
+  model: string;
+
+  @Column({ type: 'integer', default: 0 })
+  successes: number;
+
+  @Column({ type: 'integer', default: 0 })
+  errors: number;
+
+  @Column({ type: 'integer', default: 0 })
+  timeouts: number;
+
+  @Column({ name: 'rate_limited', type: 'integer', default: 0 })
+  rateLimited: number;
+
+  @Column({ name: 'auth_errors', type: 'integer', default: 0 })
+  authErrors: number;
+
+  @Column({ name: 'latency_ms_sum', type: 'bigint', default: 0 })
+  latencyMsSum: string;
+}

@@ -1,0 +1,55 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { BudgetSnapshot } from '../selection/registry-snapshot';
+import { RegistryStateService } from '../selection/registry-state.service';
+import { budgetStanding, budgetWindowOf, formatUsd } from './spend.rules';
+import { UsageRepository } from './usage.repository';
+
+/**
+ * Budgets: after usage with a cost is written, and when an operator changes a budget, compares the
+ * window's spend (from the exact daily sums every instance adds to) with the budget. At the budget
+ * the provider is marked exhausted until the window ends; below it again (a raised budget) the mark
+ * is cleared. Either change is announced like any other, so every instance's selection follows.
+ */
+@Injectable()
+export class BudgetService {
+  private readonly logger = new Logger(BudgetService.name);
+
+  constructor(
+    private readonly usage: UsageRepository,
+    private readonly state: RegistryStateService,
+  ) {}
+
+  async check(providers: Iterable<string>, now = new Date()): Promise<void> {
+    const snapshot = this.state.current();
+    const budgeted = new Map<string, BudgetSnapshot>();
+    // No budget, no mark: removing a budget clears the mark in the operator's own write.
+    for (const provider of providers) {
+      const budget = snapshot.providers.get(provider)?.budget;
+      if (budget) budgeted.set(provider, budget);
+    }
+    if (budgeted.size === 0) return;
+    const windows = new Map([...budgeted].map(([provider, budget]) => [provider, budgetWindowOf(budget.window, now)]));
+    const spent = await this.usage.spendSince(new Map([...windows].map(([provider, window]) => [provider, window.start])));
+    const changed: string[] = [];
+    for (const [provider, budget] of budgeted) {
+      const window = windows.get(provider)!;
+      const spend = spent.get(provider) ?? 0n;
+      const standing = budgetStanding(spend, budget.nanos, budget.warnRatio);
+      const spendText = `${formatUsd(spend)} of ${formatUsd(budget.nanos)} USD this ${budget.window}`;
+      const marked = budget.exhaustedUntil?.getTime() === window.end.getTime();
+      if (standing === 'exhausted') {
+        if (!marked && (await this.usage.setBudgetExhausted(provider, window.end))) {
+          changed.push(provider);
+          this.logger.warn(`Budget of ${provider} exhausted: ${spendText}; out of selection until ${window.end.toISOString()}`);
+        }
+      } else if (budget.exhaustedUntil !== null && (await this.usage.setBudgetExhausted(provider, null))) {
+        changed.push(provider);
+        this.logger.log(`Budget of ${provider} no longer exhausted: ${spendText}`);
+      }
+      if (standing !== 'within' && (await this.usage.claimBudgetWarning(provider, window.start))) {
+        this.logger.warn(`Budget of ${provider} at ${Math.round(budget.warnRatio * 100)} % or more: ${spendText}`);
+      }
+    }
+    if (changed.length > 0) await this.state.reload(changed);
+  }
+}
