@@ -124,6 +124,84 @@ describe(FakeProviderServer.name, () => {
     expect([reply.status, await reply.text()]).toEqual([502, 'upstream said no']);
   });
 
+  it('model calls: OpenAI chat completions plain and as SSE (usage chunk, [DONE]), embeddings, auth on POST', async () => {
+    const fp = server.add('calls-oa', { kind: 'openai', apiKey: 'sk-calls-key', reply: 'Two words.' });
+    const post = (path: string, body: object, key = 'sk-calls-key') =>
+      fetch(`${fp.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    expect((await post('/chat/completions', { model: 'm' }, 'sk-wrong')).status).toBe(401);
+    const plain = await (await post('/chat/completions', { model: 'gpt-4o', messages: [] })).json();
+    expect(plain).toMatchObject({
+      object: 'chat.completion',
+      model: 'gpt-4o',
+      choices: [{ message: { role: 'assistant', content: 'Two words.' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 11, completion_tokens: 2 },
+    });
+
+    const streamed = await post('/chat/completions', { model: 'gpt-4o', stream: true, stream_options: { include_usage: true } });
+    expect(streamed.headers.get('content-type')).toBe('text/event-stream');
+    const events = (await streamed.text()).split('\n\n').filter(Boolean);
+    expect(events[events.length - 1]).toBe('data: [DONE]');
+    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.replace(/^data: /, '')));
+    expect(chunks.map((c) => c.choices[0]?.delta?.content ?? null)).toEqual(['', 'Two ', 'words.', null, null]);
+    expect(chunks[chunks.length - 1]).toMatchObject({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 2 } });
+
+    const embeddings = await (await post('/embeddings', { model: 'e', input: ['a', 'b'] })).json();
+    expect(embeddings.data.map((d: { index: number; embedding: number[] }) => [d.index, d.embedding.length])).toEqual([
+      [0, 4],
+      [1, 4],
+    ]);
+    expect(
+      fp
+        .requests()
+        .filter((r) => r.method === 'POST')
+        .map((r) => r.route),
+    ).toEqual(['/v1/chat/completions', '/v1/chat/completions', '/v1/chat/completions', '/v1/embeddings']);
+  });
+
+  it('model calls: Anthropic messages as its SSE events; stream_cut breaks a stream off after N content chunks', async () => {
+    const fp = server.add('calls-an', { kind: 'anthropic', apiKey: 'k-an', reply: 'One two three.' });
+    const headers = { 'x-api-key': 'k-an', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' };
+    const stream = () =>
+      fetch(`${fp.baseUrl}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ model: 'c', stream: true }) });
+
+    const names = (await (await stream()).text())
+      .split('\n\n')
+      .filter(Boolean)
+      .map((e) => e.split('\n')[0]);
+    expect(names).toEqual([
+      'event: message_start',
+      'event: content_block_start',
+      'event: ping',
+      'event: content_block_delta',
+      'event: content_block_delta',
+      'event: content_block_delta',
+      'event: content_block_stop',
+      'event: message_delta',
+      'event: message_stop',
+    ]);
+
+    fp.setMode({ type: 'stream_cut', afterChunks: 1 });
+    const cut = await stream();
+    expect(cut.status).toBe(200);
+    const reader = cut.body!.getReader();
+    let text = '';
+    const failure = await (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return null;
+        text += Buffer.from(value).toString('utf8');
+      }
+    })().catch((error: unknown) => error);
+    // undici's TypeError ('terminated'), from another realm than jest's: matched by its message.
+    expect((failure as Error).message).toBe('terminated');
+    expect(text.match(/event: content_block_delta/g)).toHaveLength(1);
+  });
+
   it('counts TCP connections', async () => {
     const own = new FakeProviderServer();
     await own.start();
