@@ -185,6 +185,27 @@ describe(RegistryModels.name, () => {
     await waitFor('the hanging request to be closed', () => (calls(fakes.openai)[0].closedAt !== null ? true : undefined), 5000);
   });
 
+  it('after a hang, the provider’s other models are not tried (nor waited for); after a 500 they are', async () => {
+    await start({ callTimeoutMs: 300 });
+    fakes.openai.setMode('hang');
+    // enrichment: openai/gpt-4o, then the default openai/gpt-4o-mini, then the fallback chain.
+    const hung = await generateText({ model: models.languageModel({ operation: 'enrichment' }), prompt: 'Say hello' });
+    expect(reportOf(hung.providerMetadata).failed.map((f) => [f.model, f.outcome, f.reason])).toEqual([
+      ['gpt-4o', 'timeout', 'no answer within 300 ms'],
+      ['gpt-4o-mini', null, 'not tried: openai/gpt-4o failed just before (no answer within 300 ms)'],
+    ]);
+    expect(calls(fakes.openai)).toHaveLength(1);
+
+    fakes.openai.setMode('server_error');
+    const failing = await generateText({ model: models.languageModel({ operation: 'enrichment' }), prompt: 'Say hello' });
+    expect(reportOf(failing.providerMetadata).failed.map((f) => [f.model, f.status])).toEqual([
+      ['gpt-4o', 500],
+      ['gpt-4o-mini', 500],
+    ]);
+    expect(reportOf(failing.providerMetadata).provider).toBe('anthropic');
+    expect(outcomes()).toEqual(['openai:timeout', 'anthropic:success', 'openai:error', 'openai:error', 'anthropic:success']);
+  });
+
   it('falls back after a 401 and a 429; a key the provider echoes back never reaches the report, the error or the logs', async () => {
     await start();
     fakes.openai.setMode('ok');

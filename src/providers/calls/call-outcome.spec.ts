@@ -1,5 +1,5 @@
 import { APICallError, EmptyResponseBodyError, InvalidPromptError, JSONParseError } from 'ai';
-import { judgeAttempt, judgeStatus } from './call-outcome';
+import { failsWholeProvider, judgeAttempt, judgeStatus } from './call-outcome';
 
 const calm = { callerAborted: false, timedOut: false };
 const httpError = (statusCode: number | undefined) =>
@@ -68,5 +68,18 @@ describe(judgeAttempt.name, () => {
     for (const timedOut of [false, true]) {
       expect(judgeAttempt(httpError(500), { callerAborted: true, timedOut })).toEqual({ outcome: undefined, retryable: false });
     }
+  });
+});
+
+describe(failsWholeProvider.name, () => {
+  it('a refused key, a timeout or an unreachable provider rules out its other models too', () => {
+    expect(failsWholeProvider(judgeAttempt(httpError(401), calm))).toBe(true);
+    expect(failsWholeProvider(judgeAttempt(httpError(403), calm))).toBe(true);
+    expect(failsWholeProvider(judgeAttempt(new Error('x'), { callerAborted: false, timedOut: true }))).toBe(true);
+    expect(failsWholeProvider(judgeAttempt(new TypeError('fetch failed'), calm))).toBe(true);
+  });
+
+  it('a 5xx, a 429 or a body broken off may be one model’s: its other models are still tried', () => {
+    for (const status of [500, 503, 429, 200]) expect(failsWholeProvider(judgeAttempt(httpError(status), calm))).toBe(false);
   });
 });

@@ -72,3 +72,13 @@ function isNetworkError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code);
 }
+
+/**
+ * Whether a failure is the provider's as a whole rather than one model's: its key was refused, it did
+ * not answer in time, or it could not be reached. Its other candidates in the same plan (another of its
+ * models) would fail the same way, and a hang would cost the whole timeout again, so they are passed
+ * over. A 5xx or 429 may be one model's (overloaded, its own rate limit): its other models are still tried.
+ */
+export function failsWholeProvider(verdict: AttemptVerdict): boolean {
+  return verdict.outcome === 'auth_error' || verdict.outcome === 'timeout' || (verdict.outcome === 'error' && verdict.status === undefined);
+}

@@ -8,7 +8,7 @@ import type { PlannedCandidate, SelectionRequest } from '../selection/select-mod
 import { CallOutcome, UsageService } from '../usage/usage.service';
 import { AttemptSignal } from './attempt-signal';
 import { CallConnections, Connection } from './call-connections';
-import { judgeAttempt } from './call-outcome';
+import { failsWholeProvider, judgeAttempt } from './call-outcome';
 import { CallReport, FailedAttempt, reportSkipped } from './call-report';
 import { egressFetch } from './sdk-models';
 import { describeAttempts, ProviderCallError } from './provider-call.errors';
@@ -61,8 +61,15 @@ export class PlanWalker {
     const plan = this.selection.plan({ ...request, modelType });
     const skipped = reportSkipped(plan.skipped);
     const failed: FailedAttempt[] = [];
+    /** Providers that failed as a whole (failsWholeProvider), with why: their other models are not tried. */
+    const down = new Map<string, string>();
     for (const candidate of plan.candidates) {
       callerSignal?.throwIfAborted();
+      const downBecause = down.get(candidate.provider);
+      if (downBecause !== undefined) {
+        failed.push({ ...label(candidate), outcome: null, status: null, reason: `not tried: ${downBecause}`, latencyMs: 0 });
+        continue;
+      }
       const connection = await this.connections.resolve(candidate.provider, modelType);
       if ('unreachable' in connection) {
         failed.push({ ...label(candidate), outcome: null, status: null, reason: connection.unreachable, latencyMs: 0 });
@@ -93,6 +100,8 @@ export class PlanWalker {
           latencyMs: attempt.elapsedMs(),
         });
         if (!verdict.retryable) throw new ProviderCallError(describeAttempts(failed.slice(-1)), failed, skipped);
+        if (failsWholeProvider(verdict))
+          down.set(candidate.provider, `${candidate.provider}/${candidate.model} failed just before (${reason})`);
         this.logger.warn(`${candidate.provider}/${candidate.model} failed (${reason}); trying the next candidate`);
       }
     }
