@@ -186,6 +186,45 @@ export class AppConfig {
   @IsInt({ message: 'must be an integer number of milliseconds (0 turns the resync off)' })
   REGISTRY_RESYNC_MS = 60_000;
 
+  /** Passive health: calls in the window before failures can trip a provider's circuit; 0 turns passive health off. */
+  @Transform(toInt)
+  @Min(0, { message: 'must be 0 (off) or more' })
+  @IsInt({ message: 'must be an integer number of calls (0 turns passive health off)' })
+  PASSIVE_HEALTH_MIN_CALLS = 20;
+
+  /** Passive health: percent of failed calls in the window that trips the circuit. */
+  @Transform(toInt)
+  @Max(100, { message: 'must be at most 100' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer percentage' })
+  PASSIVE_HEALTH_ERROR_PERCENT = 50;
+
+  @Transform(toInt)
+  @Max(86_400_000, { message: 'must be at most 86400000 (a day)' })
+  @Min(10_000, { message: 'must be at least 10000 (outcomes are kept in 10-second buckets)' })
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  PASSIVE_HEALTH_WINDOW_MS = 60_000;
+
+  /** Passive health: the first cooldown of a tripped circuit; each trip in a row doubles it up to PASSIVE_HEALTH_MAX_COOLDOWN_MS. */
+  @Transform(toInt)
+  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647' })
+  @Min(10_000, { message: 'must be at least 10000 (outcomes are kept in 10-second buckets)' })
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  PASSIVE_HEALTH_COOLDOWN_MS = 30_000;
+
+  @Transform(toInt)
+  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647' })
+  @Min(10_000, { message: 'must be at least 10000' })
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  PASSIVE_HEALTH_MAX_COOLDOWN_MS = 600_000;
+
+  /** Passive health: trial calls each instance lets through a half-open circuit; that many successes close it. */
+  @Transform(toInt)
+  @Max(1000, { message: 'must be at most 1000' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer number of calls' })
+  PASSIVE_HEALTH_HALF_OPEN_CALLS = 3;
+
   /** Accepted as an admin API token named `bootstrap` (stored hashed, never logged). */
   @IsOptional()
   @IsString()

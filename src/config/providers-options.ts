@@ -26,6 +26,12 @@ export function providersOptionsFromConfig(
     healthUnhealthyAfter: config.HEALTH_UNHEALTHY_AFTER,
     healthHistoryDays: config.HEALTH_HISTORY_DAYS,
     resyncIntervalMs: config.REGISTRY_RESYNC_MS,
+    passiveMinCalls: config.PASSIVE_HEALTH_MIN_CALLS,
+    passiveErrorPercent: config.PASSIVE_HEALTH_ERROR_PERCENT,
+    passiveWindowMs: config.PASSIVE_HEALTH_WINDOW_MS,
+    passiveCooldownMs: config.PASSIVE_HEALTH_COOLDOWN_MS,
+    passiveMaxCooldownMs: config.PASSIVE_HEALTH_MAX_COOLDOWN_MS,
+    passiveHalfOpenCalls: config.PASSIVE_HEALTH_HALF_OPEN_CALLS,
     egress: { blockedRanges: config.EGRESS_BLOCKED_RANGES, allowedRanges: config.EGRESS_ALLOWED_RANGES },
     ...(metricsRegistry ? { metricsRegistry } : {}),
   };

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
+import { HalfOpenTrials } from './half-open-trials';
 import { RegistryMetrics } from '../../metrics/registry-metrics';
 import type { AvailableModel } from './availability';
 import { AvailabilityService, assertModelType } from './availability.service';
@@ -10,19 +12,28 @@ import { NoAvailableProviderError } from './selection.errors';
 /**
  * Which provider/model a request should use: the pure selectModel() over the in-memory snapshot,
  * so a selection does no database query. Throws NoAvailableProviderError listing every candidate.
+ * A provider whose circuit is half-open gets only a few trial selections on this instance.
  */
 @Injectable()
 export class ModelSelectionService {
+  private readonly trials: HalfOpenTrials;
+
   constructor(
     private readonly state: RegistryStateService,
     private readonly availability: AvailabilityService,
     private readonly metrics: RegistryMetrics,
-  ) {}
+    @Inject(REGISTRY_SETTINGS) settings: RegistrySettings,
+  ) {
+    this.trials = new HalfOpenTrials(() => settings.passiveHalfOpenCalls);
+  }
 
   select(request: SelectionRequest): Selection {
     assertModelType(request?.modelType, true);
+    const snapshot = this.state.current();
+    const now = request.now ?? new Date();
     try {
-      const selection = selectModel(this.state.current(), request);
+      const selection = selectModel(snapshot, { ...request, exclude: this.trials.exhausted(snapshot, now) });
+      this.trials.taken(snapshot, selection.provider, now);
       this.metrics.selected(selection.source, selection.skipped);
       return selection;
     } catch (error) {
@@ -34,8 +45,13 @@ export class ModelSelectionService {
   /** The chosen candidate and its fallbacks in order (planSelection), for a caller that retries the call elsewhere. */
   plan(request: SelectionRequest): SelectionPlan {
     assertModelType(request?.modelType, true);
+    const snapshot = this.state.current();
+    const now = request.now ?? new Date();
     try {
-      return planSelection(this.state.current(), request);
+      const plan = planSelection(snapshot, { ...request, exclude: this.trials.exhausted(snapshot, now) });
+      // The first candidate is the one called; a half-open fallback is tried only if it fails.
+      this.trials.taken(snapshot, plan.candidates[0].provider, now);
+      return plan;
     } catch (error) {
       if (error instanceof NoAvailableProviderError) this.metrics.noneAvailable(error.modelType, error.skipped);
       throw error;

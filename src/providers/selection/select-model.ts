@@ -18,6 +18,11 @@ export interface SelectionRequest {
   vaultPreference?: ModelPreference;
   /** Clock for credential expiry; defaults to now. */
   now?: Date;
+  /**
+   * Providers to pass over as `tripped`, with why: those whose half-open circuit has no trial call
+   * left on this instance (ModelSelectionService). Not part of any API.
+   */
+  exclude?: ReadonlyMap<string, string>;
 }
 
 export type CandidateSource = PrecedenceSource;
@@ -143,6 +148,11 @@ function walkCandidates(
         continue;
       }
       seen.push(candidate);
+      const excluded = request.exclude?.get(candidate.provider);
+      if (excluded !== undefined) {
+        skipped.push({ candidate, reason: 'tripped', detail: excluded });
+        continue;
+      }
 
       const availability = checkAvailability(snapshot, candidate.provider, request.modelType, candidate.model ?? undefined, now);
       if (!availability.available) {
