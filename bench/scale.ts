@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { Instance, startInstance, stopInstance } from '../test/scale/support/instances';
 import { AUTH, SELECT_BODY } from './http';
 import { createBenchDatabase } from './support/bench-database';
@@ -25,6 +26,8 @@ export async function scaleBench(): Promise<void> {
         SECONDS,
       );
     await select(instances, AUTH)(); // warm-up
+    // Two instances can only scale onto cores nobody else (the load generator included) is using.
+    const machine = `${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)} before the run`;
     const [a, b, openA, openB] = instances;
     const results = await sideBySide(
       {
@@ -43,7 +46,7 @@ export async function scaleBench(): Promise<void> {
           ['instances', 'req/s', 'p50 ms', 'p99 ms', 'failed'],
           Object.entries(results).map(([name, r]) => [name, r.rps, r.p50, r.p99, r.failed]),
         ) +
-        `\n   scale-up: ${ratio('two instances', 'one instance')} with tokens, ${ratio('two instances, AUTH_DISABLED', 'one instance, AUTH_DISABLED')} without\n`,
+        `\n   scale-up: ${ratio('two instances', 'one instance')} with tokens, ${ratio('two instances, AUTH_DISABLED', 'one instance, AUTH_DISABLED')} without (${machine})\n`,
     );
   } finally {
     await Promise.all(instances.map((instance) => stopInstance(instance)));
