@@ -150,8 +150,10 @@ describe(FakeProviderServer.name, () => {
     expect(chunks.map((c) => c.choices[0]?.delta?.content ?? null)).toEqual(['', 'Two ', 'words.', null, null]);
     expect(chunks[chunks.length - 1]).toMatchObject({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 2 } });
 
-    const embeddings = await (await post('/embeddings', { model: 'e', input: ['a', 'b'] })).json();
-    expect(embeddings.data.map((d: { index: number; embedding: number[] }) => [d.index, d.embedding.length])).toEqual([
+    const embeddings = (await (await post('/embeddings', { model: 'e', input: ['a', 'b'] })).json()) as {
+      data: Array<{ index: number; embedding: number[] }>;
+    };
+    expect(embeddings.data.map((d) => [d.index, d.embedding.length])).toEqual([
       [0, 4],
       [1, 4],
     ]);
