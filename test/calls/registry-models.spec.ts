@@ -1,9 +1,11 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { embed, embedMany, generateText, streamText, TextStreamPart, ToolSet } from 'ai';
 import type { CallReport } from '../../src/providers/calls/call-report';
 import { ProviderCallError } from '../../src/providers/calls/provider-call.errors';
 import { RegistryModels } from '../../src/providers/calls/registry-models';
 import { CredentialsService } from '../../src/providers/credentials/credentials.service';
+import { AvailabilityService } from '../../src/providers/selection/availability.service';
 import { UsageRecord, UsageService } from '../../src/providers/usage/usage.service';
 import { writeCatalogVariant } from '../support/catalog-files';
 import { FakeProvider, FakeProviderServer, keyLeaks } from '../support/fake-provider-server';
@@ -350,6 +352,39 @@ describe(RegistryModels.name, () => {
     expect(calls(fakes.ollama)).toHaveLength(0);
     expect(outcomes()).toEqual(['openai:success', 'openai:error', 'mirror:success', 'openai:error', 'mirror:error']);
     expect(records.map(([, r]) => r.inputTokens)).toEqual([11, 0, 11, 0, 0]);
+  });
+
+  it('calls a provider added by hand (not in the catalog) through the API its capabilities name, keyless, without an Authorization header', async () => {
+    await start();
+    const local = server.add(`local${n}`, { kind: 'openai', reply: 'Local answer.' });
+    const capabilities = {
+      probe: 'openai_compatible',
+      baseUrl: local.baseUrl,
+      requiresApiKey: false,
+      textModels: [{ id: 'local-model', name: 'Local model', contextLength: 8192 }],
+      embeddingModels: [],
+    };
+    await app!
+      .get(DataSource)
+      .query(
+        `INSERT INTO provider_configs (provider, display_name, priority, capabilities) VALUES ('local-llm', 'Local', 100, $1::jsonb)`,
+        [JSON.stringify(capabilities)],
+      );
+    const availability = app!.get(AvailabilityService);
+    await waitFor(
+      'the new provider to reach the snapshot',
+      () => (availability.isProviderAvailable('local-llm').available ? true : undefined),
+      10_000,
+    );
+
+    const result = await generateText({
+      model: models.languageModel({ commandOverride: { provider: 'local-llm', model: 'local-model' } }),
+      prompt: 'Say hello',
+    });
+    expect(result.text).toBe('Local answer.');
+    expect(reportOf(result.providerMetadata)).toMatchObject({ provider: 'local-llm', model: 'local-model', source: 'command_override' });
+    expect(calls(local)[0].headers.authorization).toBeUndefined();
+    expect(outcomes()).toEqual(['local-llm:success']);
   });
 
   it('usage of every attempt reaches the database with the flush', async () => {
