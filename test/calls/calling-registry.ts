@@ -4,18 +4,18 @@ import { ConfigModule } from '../../src/config/config.module';
 import { providersOptionsFromConfig } from '../../src/config/providers-options';
 import { COORDINATION, Coordination } from '../../src/database/coordination/coordination';
 import { DatabaseModule } from '../../src/database/database.module';
-import type { RegistrySettings } from '../../src/providers/providers.options';
+import type { ProvidersModuleOptions } from '../../src/providers/providers.options';
 import { ProvidersModule } from '../../src/providers/providers.module';
 import { testConfig } from '../support/registry-app';
 import type { TestDatabase } from '../support/test-database';
 
 /**
- * startRegistry() with module settings the server's environment does not carry (the adapter's
+ * startRegistry() with module options the server's environment does not carry (the adapter's
  * callTimeoutMs is a host's setting), so a hang test waits a fraction of a second, not a minute.
  */
 export async function startCallingRegistry(
   db: TestDatabase,
-  settings: Partial<RegistrySettings>,
+  settings: Partial<ProvidersModuleOptions>,
   env: Record<string, string> = {},
 ): Promise<INestApplicationContext> {
   const config = testConfig(db, env);

@@ -4,6 +4,7 @@ import { embed, embedMany, generateText, streamText, TextStreamPart, ToolSet } f
 import type { CallReport } from '../../src/providers/calls/call-report';
 import { ProviderCallError } from '../../src/providers/calls/provider-call.errors';
 import { RegistryModels } from '../../src/providers/calls/registry-models';
+import type { ProvidersModuleOptions } from '../../src/providers/providers.options';
 import { CredentialsService } from '../../src/providers/credentials/credentials.service';
 import { AvailabilityService } from '../../src/providers/selection/availability.service';
 import { UsageRecord, UsageService } from '../../src/providers/usage/usage.service';
@@ -58,7 +59,7 @@ describe(RegistryModels.name, () => {
   afterAll(() => server.close());
 
   /** A registry whose providers all live on the fake server, each with its own fresh fake (own request log). */
-  async function start(settings: { callTimeoutMs?: number } = {}): Promise<void> {
+  async function start(settings: Partial<ProvidersModuleOptions> = {}): Promise<void> {
     n++;
     fakes = {
       openai: server.add(`openai${n}`, { kind: 'openai', apiKey: KEYS.openai, echoKeyInErrors: true }),
@@ -385,6 +386,24 @@ describe(RegistryModels.name, () => {
     expect(reportOf(result.providerMetadata)).toMatchObject({ provider: 'local-llm', model: 'local-model', source: 'command_override' });
     expect(calls(local)[0].headers.authorization).toBeUndefined();
     expect(outcomes()).toEqual(['local-llm:success']);
+  });
+
+  it('sends no key to an address the egress policy refuses, as written or as a name resolves: nothing reaches the provider', async () => {
+    await start({ egress: { blockedRanges: ['127.0.0.0/8', '::1/128'] } });
+    // A name passes the text check; the dispatcher refuses the address it resolves to, before connecting.
+    await app!
+      .get(CredentialsService)
+      .store('openai', { apiKey: KEYS.openai, baseUrl: fakes.openai.baseUrl.replace('127.0.0.1', 'localhost') });
+    const connections = server.connectionCount;
+    const error = await generateText({ model: models.languageModel(), prompt: 'Say hello' }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ProviderCallError);
+    expect((error as ProviderCallError).attempts.map((a) => [a.provider, a.outcome, a.reason])).toEqual([
+      ['openai', null, expect.stringMatching(/localhost resolves to (127\.0\.0\.1|::1), which is not allowed/)],
+      ...['anthropic', 'openrouter', 'ollama'].map((provider) => [provider, null, expect.stringContaining('127.0.0.1 is not allowed')]),
+    ]);
+    expect(server.connectionCount).toBe(connections);
+    expect(records).toEqual([]);
   });
 
   it('usage of every attempt reaches the database with the flush', async () => {

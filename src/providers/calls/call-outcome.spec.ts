@@ -53,8 +53,28 @@ describe(judgeAttempt.name, () => {
     expect(judgeAttempt(new InvalidPromptError({ prompt: '', message: 'bad prompt' }), calm)).toEqual({
       outcome: undefined,
       retryable: false,
+      notSent: true,
     });
-    expect(judgeAttempt(new RangeError('bug'), calm)).toEqual({ outcome: undefined, retryable: false });
+    expect(judgeAttempt(new RangeError('bug'), calm)).toEqual({ outcome: undefined, retryable: false, notSent: true });
+  });
+
+  it('an address the egress policy refuses: nothing sent, no health signal, another candidate may be allowed', () => {
+    const blocked = Object.assign(new Error('base URL host localhost resolves to 127.0.0.1, which is not allowed'), {
+      code: 'EGRESS_BLOCKED',
+    });
+    const viaSdk = new APICallError({
+      message: `Cannot connect to API: ${blocked.message}`,
+      url: 'http://localhost/v1/chat/completions',
+      requestBodyValues: {},
+      cause: blocked,
+      isRetryable: true,
+    });
+    expect(judgeAttempt(viaSdk, calm)).toEqual({ outcome: undefined, retryable: true, notSent: true });
+    expect(judgeAttempt(new TypeError('fetch failed', { cause: blocked }), calm)).toEqual({
+      outcome: undefined,
+      retryable: true,
+      notSent: true,
+    });
   });
 
   it('the per-attempt timeout is a timeout, whatever error the abort surfaced as', () => {

@@ -1,4 +1,5 @@
 import { APICallError } from 'ai';
+import { EGRESS_BLOCKED } from '../health/probe-egress';
 import type { CallOutcome } from '../usage/usage.service';
 
 /** How one attempt ended, as far as the plan walk and passive health are concerned. */
@@ -13,6 +14,8 @@ export interface AttemptVerdict {
   retryable: boolean;
   /** The provider's HTTP status, when it answered. */
   status?: number;
+  /** Nothing reached the provider: there is no request to count. */
+  notSent?: true;
 }
 
 /** What the attempt's own bookkeeping knows about why it stopped (the error alone cannot tell). */
@@ -34,6 +37,9 @@ export interface AttemptCircumstances {
 export function judgeAttempt(error: unknown, circumstances: AttemptCircumstances): AttemptVerdict {
   if (circumstances.callerAborted) return { outcome: undefined, retryable: false };
   if (circumstances.timedOut) return { outcome: 'timeout', retryable: true };
+  // Our egress policy refused the address the name resolved to: the key went nowhere, and the
+  // provider did nothing wrong; another candidate may live somewhere allowed.
+  if (causedBy(error, EGRESS_BLOCKED)) return { outcome: undefined, retryable: true, notSent: true };
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
     if (status === undefined) return { outcome: 'error', retryable: true };
@@ -42,7 +48,7 @@ export function judgeAttempt(error: unknown, circumstances: AttemptCircumstances
     return { ...judgeStatus(status), status };
   }
   if (isResponseError(error) || isNetworkError(error)) return { outcome: 'error', retryable: true };
-  return { outcome: undefined, retryable: false };
+  return { outcome: undefined, retryable: false, notSent: true };
 }
 
 export function judgeStatus(status: number): { outcome: CallOutcome | undefined; retryable: boolean } {
@@ -81,4 +87,12 @@ function isNetworkError(error: unknown): boolean {
  */
 export function failsWholeProvider(verdict: AttemptVerdict): boolean {
   return verdict.outcome === 'auth_error' || verdict.outcome === 'timeout' || (verdict.outcome === 'error' && verdict.status === undefined);
+}
+
+/** Whether `code` is the code of the error or of one of its causes (fetch and the SDK each wrap it once). */
+function causedBy(error: unknown, code: string): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if ((e as { code?: unknown }).code === code) return true;
+  }
+  return false;
 }

@@ -87,10 +87,9 @@ export class PlanWalker {
           attempt.record(undefined);
           throw error;
         }
-        // Neither an answer nor a failure to get one: the SDK refused the call before sending it (a
-        // prompt it cannot convert, say). Nothing was sent and it is the caller's: its own error, as is.
-        if (verdict.outcome === undefined && verdict.status === undefined) throw error;
-        attempt.record(verdict.outcome);
+        // The SDK refused the call before sending it (a prompt it cannot convert, say): the caller's, as is.
+        if (verdict.notSent && !verdict.retryable) throw error;
+        if (!verdict.notSent) attempt.record(verdict.outcome);
         const reason = signal.timedOut ? `no answer within ${this.settings.callTimeoutMs} ms` : attempt.reasonOf(error, verdict.status);
         failed.push({
           ...label(candidate),
