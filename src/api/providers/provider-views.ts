@@ -15,6 +15,9 @@ export interface ProviderResource {
   enabled: boolean;
   inCatalog: boolean;
   health: ProviderConfigView['health'];
+  /** Passive health (real calls); an open circuit makes the provider unavailable as `tripped` until its cooldown ends. */
+  circuit: ProviderConfigView['circuit'];
+  budget: ProviderConfigView['budget'];
   availability: Availability;
   priority: number;
   catalogPriority: number;
@@ -54,6 +57,8 @@ export class ProviderViews {
       enabled: config.enabled,
       inCatalog: config.inCatalog,
       health: config.health,
+      circuit: config.circuit,
+      budget: config.budget,
       availability: this.availability.isProviderAvailable(config.provider, modelType),
       priority: config.priority,
       catalogPriority: config.catalogPriority,

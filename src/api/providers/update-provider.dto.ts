@@ -1,5 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import type { BudgetWindow } from '../../providers/entities/provider-config.entity';
+import { BUDGET_WINDOWS } from '../../providers/provider-configs/budget-input.rules';
 
 export class UpdateProviderDto {
   @ApiPropertyOptional({ nullable: true, maxLength: 255, description: "The operator's name for it; null returns to the catalog name." })
@@ -29,4 +31,38 @@ export class UpdateProviderDto {
   @IsOptional()
   @IsObject({ message: 'uiPreferences must be a JSON object' })
   uiPreferences?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    minimum: 0.0001,
+    description:
+      'Spend limit in USD per budgetWindow (from catalog prices); at it the provider is unavailable (budget_exhausted) until the window ends. null removes it.',
+  })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 },
+    { message: 'budgetUsd must be a number of USD with at most 4 decimals' },
+  )
+  @Min(0.0001, { message: 'budgetUsd must be above 0 (null removes the budget)' })
+  @Max(9_999_999_999, { message: 'budgetUsd must be at most 9999999999' })
+  budgetUsd?: number | null;
+
+  @ApiPropertyOptional({
+    enum: BUDGET_WINDOWS,
+    description: 'The budget resets at the start of each UTC day or calendar month (default month).',
+  })
+  @IsOptional()
+  @IsIn(BUDGET_WINDOWS, { message: `budgetWindow must be one of ${BUDGET_WINDOWS.join(', ')}` })
+  budgetWindow?: BudgetWindow;
+
+  @ApiPropertyOptional({
+    minimum: 0.01,
+    maximum: 1,
+    description: 'Share of the budget at which a warning is logged, once per window (default 0.8).',
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'budgetWarnAt must be a number' })
+  @Min(0.01, { message: 'budgetWarnAt must be at least 0.01' })
+  @Max(1, { message: 'budgetWarnAt must be at most 1' })
+  budgetWarnAt?: number;
 }

@@ -4,7 +4,9 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -13,7 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { MAX_BATCH_RECORDS, MAX_RECORD_AMOUNT } from '../../providers/usage/usage.service';
+import { CALL_OUTCOMES, CallOutcome, MAX_BATCH_RECORDS, MAX_RECORD_AMOUNT } from '../../providers/usage/usage.service';
 
 export class UsageRecordDto {
   @ApiProperty({ description: 'The provider slug the usage was with.' })
@@ -47,6 +49,27 @@ export class UsageRecordDto {
   @Min(0, { message: 'outputTokens must be at least 0' })
   @Max(MAX_RECORD_AMOUNT, { message: `outputTokens must be at most ${MAX_RECORD_AMOUNT}` })
   outputTokens?: number;
+
+  @ApiPropertyOptional({ description: 'The model called: spend is priced from the catalog per model, and outcomes are kept per model.' })
+  @IsOptional()
+  @IsString({ message: 'model must be a string' })
+  @MaxLength(200, { message: 'model must be at most 200 characters' })
+  model?: string;
+
+  @ApiPropertyOptional({
+    enum: CALL_OUTCOMES,
+    description: "How the call ended: passive health trips a provider's circuit on too many failures.",
+  })
+  @IsOptional()
+  @IsIn(CALL_OUTCOMES, { message: `outcome must be one of ${CALL_OUTCOMES.join(', ')}` })
+  outcome?: CallOutcome;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 86_400_000, description: 'How long the call took, in milliseconds.' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'latencyMs must be a number' })
+  @Min(0, { message: 'latencyMs must be at least 0' })
+  @Max(86_400_000, { message: 'latencyMs must be at most 86400000' })
+  latencyMs?: number;
 }
 
 export class RecordUsageDto {

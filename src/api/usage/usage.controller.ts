@@ -1,13 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { WithMeta } from '../../http/api-envelope';
-import { CredentialUsage, ProviderUsage, UsageBatchResult, UsageService } from '../../providers/usage/usage.service';
+import { CredentialUsage, ProviderUsage, SpendReport, UsageBatchResult, UsageService } from '../../providers/usage/usage.service';
 import { RecordUsageDto } from './record-usage.dto';
+import { UsageQueryDto } from './usage-query.dto';
 
 export interface UsageResource {
   providers: ProviderUsage[];
   credentials: CredentialUsage[];
+  spend: SpendReport;
 }
 
 @ApiTags('usage')
@@ -37,11 +39,19 @@ export class UsageController {
   @ApiOperation({
     summary:
       'Usage per provider and per credential: the counters in the database and what this instance has pending (not yet flushed); ' +
-      'counts are decimal strings',
+      'and `spend`: requests, tokens and cost (USD from catalog prices) grouped by provider, model, credential and/or day from `from` to `to` ' +
+      '(default: this month so far); counts are decimal strings',
   })
-  async list(): Promise<WithMeta<UsageResource>> {
-    const [providers, credentials] = await Promise.all([this.usage.getUsage(), this.usage.getCredentialUsage()]);
+  async list(@Query() query: UsageQueryDto): Promise<WithMeta<UsageResource>> {
+    const [providers, credentials, spend] = await Promise.all([
+      this.usage.getUsage(),
+      this.usage.getCredentialUsage(),
+      this.usage.spend({ groupBy: query.groupBy, from: query.from, to: query.to, provider: query.provider }),
+    ]);
     const pending = this.usage.pendingUsage();
-    return new WithMeta({ providers, credentials }, { pendingEntries: pending.entries, pendingRequests: pending.requests.toString() });
+    return new WithMeta(
+      { providers, credentials, spend },
+      { pendingEntries: pending.entries, pendingRequests: pending.requests.toString() },
+    );
   }
 }

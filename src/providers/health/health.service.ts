@@ -17,6 +17,7 @@ import { InvalidInputError, UnknownProviderError } from '../providers.errors';
 import { RegistryStateService } from '../selection/registry-state.service';
 import { validateBaseUrl } from './base-url.policy';
 import { classifyProbe } from './classify-probe';
+import { phaseOf } from './circuit.rules';
 import type { HealthCheckRecord, HealthCheckResult, HealthWindowView, ProviderHealthSummary, SweepResult } from './health.types';
 import type { HealthStatus } from '../selection/registry-snapshot';
 import { HealthWindow, windowSpan } from './health-window';
@@ -41,6 +42,7 @@ function recordOf(check: ProviderHealthCheck): HealthCheckRecord {
     listedModels: check.listedModels,
     missingModels: check.missingModels,
     checkedAt: check.checkedAt,
+    source: check.source,
   };
 }
 
@@ -143,19 +145,30 @@ export class HealthService {
 
   async summary(provider?: string): Promise<ProviderHealthSummary[]> {
     const rows = await this.health.summaries(provider === undefined ? undefined : assertProviderName(provider));
-    return rows.map((row) => ({
-      provider: row.provider,
-      enabled: row.enabled,
-      status: row.healthStatus,
-      reason: row.lastError,
-      lastCheck: row.lastHealthCheck,
-      consecutiveFailures: row.consecutiveFailures,
-      uptimePercent24h: row.uptime === null ? null : Math.round(row.uptime * 10) / 10,
-      p50LatencyMs24h: row.p50 === null ? null : Math.round(row.p50),
-      p95LatencyMs24h: row.p95 === null ? null : Math.round(row.p95),
-      checks24h: row.checks,
-      drift: row.drift ?? [],
-    }));
+    const snapshot = this.state.current();
+    const now = new Date();
+    return rows.map((row) => {
+      // One health state from both sources: an open circuit (real calls failing) outranks the last probe until its cooldown ends.
+      const circuit = snapshot.providers.get(row.provider)?.circuit;
+      const tripped = circuit !== undefined && phaseOf(circuit, now) === 'open';
+      return {
+        provider: row.provider,
+        enabled: row.enabled,
+        status: tripped ? ('unhealthy' as const) : row.healthStatus,
+        reason: tripped ? circuit.reason : row.lastError,
+        decidedBy: tripped ? ('traffic' as const) : ('probe' as const),
+        circuit: circuit
+          ? { phase: phaseOf(circuit, now), until: circuit.until, trips: circuit.trips, reason: circuit.reason }
+          : { phase: 'closed' as const, until: null, trips: 0, reason: null },
+        lastCheck: row.lastHealthCheck,
+        consecutiveFailures: row.consecutiveFailures,
+        uptimePercent24h: row.uptime === null ? null : Math.round(row.uptime * 10) / 10,
+        p50LatencyMs24h: row.p50 === null ? null : Math.round(row.p50),
+        p95LatencyMs24h: row.p95 === null ? null : Math.round(row.p95),
+        checks24h: row.checks,
+        drift: row.drift ?? [],
+      };
+    });
   }
 
   private async checkRow(row: ProbeTarget, signal?: AbortSignal): Promise<{ result: HealthCheckResult; xid: string }> {

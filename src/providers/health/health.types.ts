@@ -1,3 +1,5 @@
+import type { HealthCheckSource } from '../entities/provider-health-check.entity';
+import type { CircuitPhase } from './circuit.rules';
 import type { HealthStatus } from '../selection/registry-snapshot';
 import type { HealthWindow } from './health-window';
 
@@ -28,8 +30,13 @@ export interface SweepResult {
 export interface ProviderHealthSummary {
   provider: string;
   enabled: boolean;
+  /** The one health state: the last probe's, unless real calls tripped the circuit (then unhealthy until the cooldown ends). */
   status: HealthStatus;
   reason: string | null;
+  /** Which source decided `status`: active probes, or the outcomes of real calls (passive health). */
+  decidedBy: 'probe' | 'traffic';
+  /** Passive health: `open` (cooling down, out of selection), `half_open` (a few trial calls), `closed`. */
+  circuit: { phase: CircuitPhase; until: Date | null; trips: number; reason: string | null };
   lastCheck: Date | null;
   consecutiveFailures: number;
   /** Over the last 24 h of history: share of checks that were not unhealthy, in percent; null without checks. */
@@ -49,6 +56,8 @@ export interface HealthCheckRecord {
   listedModels: number | null;
   missingModels: string[];
   checkedAt: Date;
+  /** What decided it: a probe, or real traffic (the circuit tripping or closing). */
+  source: HealthCheckSource;
 }
 
 /** A provider's health over a window (24 h or 7 d), in time buckets, with the checks that went wrong. */

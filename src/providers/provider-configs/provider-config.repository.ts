@@ -6,7 +6,7 @@ import type { ProviderCapabilities } from '../catalog/provider-capabilities';
 import type { ExistingProviderRow, SyncPlan } from '../catalog/plan-sync';
 import { DEFAULT_CREDENTIAL_TYPE } from '../credentials/credential.types';
 import { AICredential } from '../entities/ai-credential.entity';
-import { ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
+import { BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
 import { REGISTRY_DATA_SOURCE } from '../providers.options';
 import type { RegistryWrite } from '../selection/registry-write';
 import { snapshotConfigColumns, snapshotConfigJsonOf, snapshotCredentialJson, snapshotRowFromJson } from './snapshot-row.sql';
@@ -18,6 +18,10 @@ export interface OperatorColumns {
   priorityOverride?: number | null;
   capabilitiesOverride?: ProviderCapabilities | null;
   uiPreferences?: UiPreferences;
+  /** USD as a decimal string (numeric(14,4)); null for no budget. */
+  budgetUsd?: string | null;
+  budgetWindow?: BudgetWindow;
+  budgetWarnRatio?: number;
 }
 
 const OPERATOR_COLUMNS: Record<keyof OperatorColumns, { column: string; cast: string; json: boolean }> = {
@@ -26,6 +30,9 @@ const OPERATOR_COLUMNS: Record<keyof OperatorColumns, { column: string; cast: st
   priorityOverride: { column: 'priority_override', cast: 'integer', json: false },
   capabilitiesOverride: { column: 'capabilities_override', cast: 'jsonb', json: true },
   uiPreferences: { column: 'ui_preferences', cast: 'jsonb', json: true },
+  budgetUsd: { column: 'budget_usd', cast: 'numeric', json: false },
+  budgetWindow: { column: 'budget_window', cast: 'varchar', json: false },
+  budgetWarnRatio: { column: 'budget_warn_ratio', cast: 'real', json: false },
 };
 
 /**

@@ -3,7 +3,9 @@ import { assertSafeUiJson } from '../../common/json-guard/validate-ui-json';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
-import type { ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
+import type { BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
+import { BudgetService } from '../usage/budget.service';
+import { assertBudgetUsd, assertBudgetWarnRatio, assertBudgetWindow } from './budget-input.rules';
 import { InvalidInputError, StaleVersionError, UnknownProviderError } from '../providers.errors';
 import { effectiveCapabilities, effectivePriority } from '../selection/build-snapshot';
 import { RegistryStateService } from '../selection/registry-state.service';
@@ -23,6 +25,7 @@ export class ProviderConfigService {
     private readonly configs: ProviderConfigRepository,
     @Inject(CATALOG) private readonly catalog: Catalog,
     private readonly state: RegistryStateService,
+    private readonly budgets: BudgetService,
   ) {}
 
   /** Every provider with its credentials (masked views are the credentials service's job), preferred first. */
@@ -81,7 +84,17 @@ export class ProviderConfigService {
    */
   async updateSettings(
     provider: string,
-    settings: { displayName?: string | null; enabled?: boolean; priority?: number | null; uiPreferences?: UiPreferences },
+    settings: {
+      displayName?: string | null;
+      enabled?: boolean;
+      priority?: number | null;
+      uiPreferences?: UiPreferences;
+      /** USD per budgetWindow; null removes the budget. */
+      budgetUsd?: number | null;
+      budgetWindow?: BudgetWindow;
+      /** Share of the budget at which a warning is logged. */
+      budgetWarnAt?: number;
+    },
     expectedVersion?: string,
   ): Promise<string> {
     if (settings.uiPreferences !== undefined) assertSafeUiJson(settings.uiPreferences, 'ui_preferences');
@@ -94,9 +107,16 @@ export class ProviderConfigService {
         enabled: settings.enabled,
         priorityOverride: settings.priority === undefined ? undefined : assertPriorityOverride(settings.priority),
         uiPreferences: settings.uiPreferences,
+        budgetUsd: settings.budgetUsd === undefined ? undefined : assertBudgetUsd(settings.budgetUsd),
+        budgetWindow: settings.budgetWindow === undefined ? undefined : assertBudgetWindow(settings.budgetWindow),
+        budgetWarnRatio: settings.budgetWarnAt === undefined ? undefined : assertBudgetWarnRatio(settings.budgetWarnAt),
       },
       expectedVersion,
-    );
+    ).then(async (version) => {
+      // A raised, lowered or new budget is compared with the window's spend at once, not at the next call.
+      if (settings.budgetUsd !== undefined || settings.budgetWindow !== undefined) await this.budgets.check([provider]);
+      return version;
+    });
   }
 
   /** The version of the provider's operator settings, for optimistic concurrency (the API's ETag). */
@@ -140,6 +160,16 @@ export class ProviderConfigService {
         lastError: row.lastError,
         consecutiveFailures: row.consecutiveFailures,
       },
+      circuit: {
+        state: row.circuitState,
+        until: row.circuitUntil,
+        trips: row.circuitTrips,
+        reason: row.circuitReason,
+      },
+      budget:
+        row.budgetUsd === null
+          ? null
+          : { usd: row.budgetUsd, window: row.budgetWindow, warnAt: row.budgetWarnRatio, exhaustedUntil: row.budgetExhaustedUntil },
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     };

@@ -1,5 +1,5 @@
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
-import type { UiPreferences } from '../entities/provider-config.entity';
+import type { BudgetWindow, CircuitState, UiPreferences } from '../entities/provider-config.entity';
 import type { HealthStatus } from '../selection/registry-snapshot';
 
 export interface ProviderConfigView {
@@ -31,6 +31,10 @@ export interface ProviderConfigView {
     lastError: string | null;
     consecutiveFailures: number;
   };
+  /** Passive health: `open` with `until` in the future takes the provider out of selection (reason `tripped`). */
+  circuit: { state: CircuitState; until: Date | null; trips: number; reason: string | null };
+  /** The operator's spend limit, and until when it is exhausted (set by the usage flush); null for none. */
+  budget: { usd: string; window: BudgetWindow; warnAt: number; exhaustedUntil: Date | null } | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -17,7 +17,8 @@ import { modelIdProblem } from '../catalog/catalog-values';
 import { PassiveHealthService } from '../health/passive-health.service';
 import { BudgetService } from './budget.service';
 import { CallDeltas, CallTally } from './call-tally';
-import { costNanos, priceOf } from './spend.rules';
+import { costNanos, formatUsd, priceOf } from './spend.rules';
+import { SPEND_GROUPS, SpendGroup } from './usage.repository';
 
 /** How a call to the provider ended, as its caller saw it: passive health learns from these. */
 export const CALL_OUTCOMES = ['success', 'error', 'timeout', 'rate_limited', 'auth_error'] as const;
@@ -105,6 +106,40 @@ interface FlushBatch {
   providers: Map<string, UsageSums>;
   credentials: Map<string, UsageSums>;
   calls: CallDeltas;
+}
+
+/** A spend report: usage and cost from the daily sums (what is flushed), grouped as asked. */
+export interface SpendReport {
+  from: string;
+  to: string;
+  groupBy: SpendGroup[];
+  rows: Array<{
+    provider?: string;
+    model?: string;
+    credentialId?: string;
+    day?: string;
+    requests: string;
+    inputTokens: string;
+    outputTokens: string;
+    /** USD, 6 decimals, from the catalog's prices at the time of each call. */
+    costUsd: string;
+  }>;
+  totalUsd: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** The longest range a report covers: a year and a day, so a leap year fits. */
+const MAX_SPEND_DAYS = 366;
+
+function assertDay(value: string, field: string): string {
+  if (
+    !DAY.test(value) ||
+    Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
+    new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
+  ) {
+    throw new InvalidInputError(field, 'must be a date YYYY-MM-DD');
+  }
+  return value;
 }
 
 /** Outcome buckets are read for circuit windows of at most a day (passiveWindowMs' bound): older ones go. */
@@ -315,6 +350,43 @@ export class UsageService implements OnApplicationBootstrap, BeforeApplicationSh
       lastUsedAt: row.lastUsedAt,
       pending: ((this.held?.providers.get(row.provider)?.requests ?? 0n) + (this.byProvider.get(row.provider)?.requests ?? 0n)).toString(),
     }));
+  }
+
+  /**
+   * Usage and spend per provider, model, credential and/or day from `from` to `to` (UTC days,
+   * inclusive; by default this month so far), from the daily sums every instance's flush adds to
+   * exactly once. What this instance has not flushed yet is not in it (see pendingUsage()).
+   */
+  async spend(
+    query: { groupBy?: readonly string[]; from?: string; to?: string; provider?: string } = {},
+    now = new Date(),
+  ): Promise<SpendReport> {
+    const groupBy = [...new Set(query.groupBy ?? ['provider'])];
+    for (const group of groupBy) {
+      if (!(SPEND_GROUPS as readonly string[]).includes(group))
+        throw new InvalidInputError('groupBy', `must list some of ${SPEND_GROUPS.join(', ')}`);
+    }
+    const today = now.toISOString().slice(0, 10);
+    const from = assertDay(query.from ?? `${today.slice(0, 8)}01`, 'from');
+    const to = assertDay(query.to ?? today, 'to');
+    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+    if (days < 1) throw new InvalidInputError('to', 'must not be before from');
+    if (days > MAX_SPEND_DAYS) throw new InvalidInputError('to', `must be at most ${MAX_SPEND_DAYS} days after from`);
+    const provider = query.provider === undefined ? undefined : assertProviderName(query.provider);
+    const rows = await this.repository.spend(groupBy as SpendGroup[], { from, to, provider });
+    let total = 0n;
+    const shown = rows.map(({ costNanos: cost, provider: p, model, credentialId, day, ...counts }) => {
+      total += BigInt(cost);
+      return {
+        ...(p === null ? {} : { provider: p }),
+        ...(model === null ? {} : { model }),
+        ...(credentialId === null ? {} : { credentialId }),
+        ...(day === null ? {} : { day }),
+        ...counts,
+        costUsd: formatUsd(BigInt(cost)),
+      };
+    });
+    return { from, to, groupBy: groupBy as SpendGroup[], rows: shown, totalUsd: formatUsd(total) };
   }
 
   /** Per credential: the database's counters plus what this process has not written yet. */
