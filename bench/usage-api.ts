@@ -1,5 +1,15 @@
 import { performance } from 'node:perf_hooks';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { Pool } from 'pg';
+import { ConfigModule } from '../src/config/config.module';
+import { loadConfig } from '../src/config/load-config';
+import { providersOptionsFromConfig } from '../src/config/providers-options';
+import { COORDINATION, Coordination } from '../src/database/coordination/coordination';
+import { DatabaseModule } from '../src/database/database.module';
+import { ProvidersModule } from '../src/providers/providers.module';
+import { UsageService } from '../src/providers/usage/usage.service';
+import { TEST_KEY_1 } from '../test/support/registry-app';
 import { runBounded } from '../src/common/run-bounded';
 import { Instance, psql, startInstance, stopInstance } from '../test/scale/support/instances';
 import { AUTH } from './http';
@@ -8,6 +18,33 @@ import { table } from './support/load';
 
 const RECORDS = 20_000;
 const CALLERS = 50;
+
+/** The module in this process, as a host app runs it: record() is an in-memory add, flush() one transaction. */
+async function inProcess(url: string): Promise<INestApplicationContext> {
+  const config = loadConfig({
+    DATABASE_URL: url,
+    CREDENTIALS_KEYS: `k1:${TEST_KEY_1}`,
+    HEALTH_CHECK_INTERVAL_MS: '0',
+    USAGE_FLUSH_MS: '600000',
+  });
+  const target = { kind: 'postgres' as const, url, description: 'bench', viaOwner: false, close: async () => undefined };
+  const app = await NestFactory.createApplicationContext(
+    {
+      module: class UsageBenchModule {},
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(target),
+        ProvidersModule.forRootAsync({
+          inject: [COORDINATION],
+          useFactory: (coordination: Coordination) => providersOptionsFromConfig(config, coordination),
+        }),
+      ],
+    },
+    { logger: false, abortOnError: false },
+  );
+  await app.init();
+  return app;
+}
 
 interface UsageRun {
   name: string;
@@ -57,6 +94,17 @@ export async function usageBench(): Promise<void> {
         ),
       );
     }
+    const host = await inProcess(db.url);
+    const usage = host.get(UsageService);
+    await timed('in process: UsageService.record(), then one flush', async () => {
+      await runBounded(
+        Array.from({ length: RECORDS }, (_, i) => i),
+        CALLERS,
+        async () => usage.record('openai'),
+      );
+      await usage.flush();
+    });
+    await host.close();
     await client.end();
     const baseline = runs[0];
     console.log(
