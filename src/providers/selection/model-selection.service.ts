@@ -51,6 +51,8 @@ export class ModelSelectionService {
       const plan = planSelection(snapshot, { ...request, exclude: this.trials.exhausted(snapshot, now) });
       // The first candidate is the one called; a half-open fallback is tried only if it fails.
       this.trials.taken(snapshot, plan.candidates[0].provider, now);
+      // Its skipped list runs past the chosen candidate (the whole walk): only the choice is counted.
+      this.metrics.selected(plan.candidates[0].source, []);
       return plan;
     } catch (error) {
       if (error instanceof NoAvailableProviderError) this.metrics.noneAvailable(error.modelType, error.skipped);
