@@ -59,9 +59,15 @@ describe('decideCircuit', () => {
 });
 
 describe('circuitWindowStart', () => {
-  it('closed: the window, but never before the circuit last changed (hysteresis)', () => {
+  it("closed: the window, but never before the circuit last changed, nor that change's bucket (hysteresis)", () => {
     expect(circuitWindowStart(closed, RULES, NOW)).toEqual(at(-60_000));
-    expect(circuitWindowStart({ ...closed, changedAt: at(-5_000) }, RULES, NOW)).toEqual(at(-5_000));
+    expect(circuitWindowStart({ ...closed, changedAt: at(-10_000) }, RULES, NOW)).toEqual(at(-10_000));
+    expect(circuitWindowStart({ ...closed, changedAt: at(-15_000) }, RULES, NOW)).toEqual(at(-10_000));
+  });
+
+  it('a cooldown ends on a bucket boundary', () => {
+    const change = decideCircuit(closed, { successes: 0, failures: 20 }, RULES, at(3_500));
+    expect(change?.circuit.until).toEqual(at(40_000));
   });
 
   it('open or half-open: only what came after the cooldown (the trial calls)', () => {

@@ -1,4 +1,13 @@
 import type { CircuitState } from '../entities/provider-config.entity';
+import { OUTCOME_BUCKET_MS } from '../usage/call-tally';
+
+/**
+ * Outcomes are summed in buckets; the circuit's boundaries are put on bucket boundaries, so that a
+ * window starting at one takes whole buckets: all of a bucket's outcomes came after it, none before.
+ */
+function nextBucketStart(at: number): number {
+  return Math.ceil(at / OUTCOME_BUCKET_MS) * OUTCOME_BUCKET_MS;
+}
 
 /** A provider's circuit as stored (provider_configs.circuit_*). */
 export interface Circuit {
@@ -48,8 +57,11 @@ export function phaseOf(circuit: Pick<Circuit, 'state' | 'until'>, now: Date): C
  */
 export function circuitWindowStart(circuit: Circuit, rules: Pick<CircuitRules, 'windowMs'>, now: Date): Date {
   const windowStart = now.getTime() - rules.windowMs;
+  // until is on a bucket boundary already (decideCircuit puts it there).
   if (circuit.state === 'open') return circuit.until ?? now;
-  return new Date(Math.max(windowStart, circuit.changedAt?.getTime() ?? -Infinity));
+  // A change mid-bucket (a probe closing it): that bucket may hold outcomes from before it, so it is left out.
+  const changed = circuit.changedAt === null ? -Infinity : nextBucketStart(circuit.changedAt.getTime());
+  return new Date(Math.max(windowStart, changed));
 }
 
 /** Each trip in a row doubles the cooldown, up to the maximum. */
@@ -66,7 +78,8 @@ export function cooldownMs(trips: number, rules: Pick<CircuitRules, 'cooldownMs'
 export function decideCircuit(circuit: Circuit, stats: CallStats, rules: CircuitRules, now: Date): CircuitChange | null {
   const calls = stats.successes + stats.failures;
   const open = (trips: number, reason: string): CircuitChange => ({
-    circuit: { state: 'open', until: new Date(now.getTime() + cooldownMs(trips, rules)), trips, changedAt: now },
+    // The cooldown ends on a bucket boundary: the trial calls after it are then counted apart from what came before.
+    circuit: { state: 'open', until: new Date(nextBucketStart(now.getTime() + cooldownMs(trips, rules))), trips, changedAt: now },
     reason,
     status: 'unhealthy',
   });
