@@ -255,8 +255,27 @@ describe('admin CLI commands (in-process, nest-commander testing)', () => {
     expect(JSON.parse(run.stdout)).toEqual({
       providers: [expect.objectContaining({ provider: 'openai', usageCount: '5' })],
       credentials: [expect.objectContaining({ provider: 'openai', usageCount: '5', inputTokens: '50', outputTokens: '7' })],
+      spend: expect.objectContaining({ groupBy: ['provider'], rows: [expect.objectContaining({ provider: 'openai', requests: '5' })] }),
     });
     expect((await cli(['ai:usage'])).stdout).toMatch(/openai .*│ 5 /);
+  });
+
+  it('ai:usage shows spend priced from the catalog, grouped as asked, and refuses a bad grouping or range (exit 2)', async () => {
+    const registry = await startRegistry(db);
+    await registry
+      .get(UsageService)
+      .recordBatch('cli-spend-1', [{ provider: 'openai', model: 'gpt-4o', requests: 2, inputTokens: 1_000_000, outputTokens: 100_000 }]);
+    await registry.close();
+    const today = new Date().toISOString().slice(0, 10);
+    const run = await cli(['ai:usage', '--group-by', 'model,day', '--from', today]);
+    expect(run.code).toBe(0);
+    // $2.50 for a million input tokens, $1.00 for 100,000 output tokens at $10 per million.
+    expect(run.stdout).toContain(`Spend ${today} to ${today}: 3.500000 USD`);
+    expect(run.stdout).toMatch(new RegExp(`gpt-4o .*│ ${today} .*│ 2 .*│ 1000000 .*│ 100000 .*│ 3\\.500000`));
+    const bad = await cli(['ai:usage', '--group-by', 'colour']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('groupBy: must list some of provider, model, credential, day');
+    expect((await cli(['ai:usage', '--from', '2026-13-01'])).stderr).toContain('from: must be a date YYYY-MM-DD');
   });
 
   it('tokens: create prints the token once, list never shows it, revoke by name or id refuses it afterwards', async () => {

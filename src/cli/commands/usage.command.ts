@@ -6,9 +6,18 @@ import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';
 import { Terminal } from '../terminal';
 
-@Command({ name: 'ai:usage', description: 'Show recorded usage per provider and per credential (requests, tokens, last use)' })
+/** A grouping's value in the table: '-' for none (a record that named no model or credential). */
+function shown(group: string, value: string | undefined): string {
+  return value === undefined || value === '' || (group === 'credentialId' && value === '0') ? '-' : value;
+}
+
+@Command({
+  name: 'ai:usage',
+  description:
+    'Show recorded usage per provider and credential, and spend (USD from catalog prices) grouped by provider, model, credential or day',
+})
 export class UsageCommand extends RegistryCommand {
-  protected readonly example = 'ai-registry ai:usage --provider openai';
+  protected readonly example = 'ai-registry ai:usage --group-by provider,model --from 2026-12-01';
 
   constructor(
     private readonly registry: RegistryContext,
@@ -18,14 +27,20 @@ export class UsageCommand extends RegistryCommand {
     super();
   }
 
-  async run(_: string[], options: { provider?: string; json?: boolean }): Promise<void> {
+  async run(_: string[], options: { provider?: string; json?: boolean; groupBy?: string; from?: string; to?: string }): Promise<void> {
     if (options.provider !== undefined) await this.names.assertKnown(options.provider);
     const usage = await this.registry.get(UsageService);
+    const spend = await usage.spend({
+      groupBy: options.groupBy?.split(',').map((g) => g.trim()),
+      from: options.from,
+      to: options.to,
+      provider: options.provider,
+    });
     const only = <T extends { provider: string }>(rows: T[]) =>
       rows.filter((r) => options.provider === undefined || r.provider === options.provider);
     const providers = only(await usage.getUsage());
     const credentials = only(await usage.getCredentialUsage()).map(({ pending: _pending, ...row }) => row);
-    if (options.json) return this.terminal.json({ providers: providers.map(({ pending: _pending, ...row }) => row), credentials });
+    if (options.json) return this.terminal.json({ providers: providers.map(({ pending: _pending, ...row }) => row), credentials, spend });
     this.terminal.table(
       ['provider', 'requests', 'last used'],
       providers.map((p) => [p.provider, p.usageCount, formatTime(p.lastUsedAt)]),
@@ -36,10 +51,35 @@ export class UsageCommand extends RegistryCommand {
         credentials.map((c) => [c.id, c.provider, c.credentialType, c.usageCount, c.inputTokens, c.outputTokens, formatTime(c.lastUsedAt)]),
       );
     }
+    const groups = spend.groupBy.map(
+      (g) => ({ credential: 'credentialId', day: 'day', model: 'model', provider: 'provider' })[g] as keyof (typeof spend.rows)[number],
+    );
+    this.terminal.print(`Spend ${spend.from} to ${spend.to}: ${spend.totalUsd} USD`);
+    if (spend.rows.length > 0) {
+      this.terminal.table(
+        [...spend.groupBy, 'requests', 'input tokens', 'output tokens', 'USD'],
+        spend.rows.map((r) => [...groups.map((g) => shown(g, r[g])), r.requests, r.inputTokens, r.outputTokens, r.costUsd]),
+      );
+    }
   }
 
   @Option({ flags: '--provider <provider>', description: 'only this provider' })
   parseProvider(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--group-by <groups>', description: 'spend grouped by some of provider,model,credential,day (default provider)' })
+  parseGroupBy(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--from <day>', description: 'first UTC day of the spend, YYYY-MM-DD (default the first of this month)' })
+  parseFrom(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--to <day>', description: 'last UTC day of the spend, YYYY-MM-DD (default today)' })
+  parseTo(value: string): string {
     return value;
   }
 
