@@ -44,6 +44,9 @@ export class RegistryMetrics {
   readonly snapshotRefreshFailures: Counter;
   readonly snapshotAge: Gauge;
   readonly listenerReconnects: Counter;
+  readonly circuitTransitions: Counter<'provider' | 'to'>;
+  readonly budgetSpendRatio: Gauge<'provider'>;
+  readonly budgetWarnings: Counter<'provider'>;
 
   constructor(
     readonly registry: Registry,
@@ -160,6 +163,21 @@ export class RegistryMetrics {
       ...fresh('ai_registry_listener_reconnects_total'),
       help: 'Times the change listener came back after losing its connection (each followed by a full resync)',
     });
+    this.circuitTransitions = new Counter({
+      ...fresh('ai_registry_circuit_transitions_total'),
+      help: 'Passive health: circuit changes this instance decided from real calls (open: tripped, closed: trials succeeded)',
+      labelNames: ['provider', 'to'],
+    });
+    this.budgetSpendRatio = new Gauge({
+      ...fresh('ai_registry_budget_spend_ratio'),
+      help: "Spend in the budget's current window over the budget, as last computed by this instance (1 or more: exhausted)",
+      labelNames: ['provider'],
+    });
+    this.budgetWarnings = new Counter({
+      ...fresh('ai_registry_budget_warnings_total'),
+      help: 'Budget warnings logged by this instance (once per provider and window across instances)',
+      labelNames: ['provider'],
+    });
   }
 
   /** The label for a provider: its catalog slug, or `_other`. */
@@ -186,6 +204,15 @@ export class RegistryMetrics {
     const label = this.provider(provider);
     this.probeDuration.observe({ provider: label, outcome: outcome.kind }, outcome.latencyMs / 1000);
     if (outcome.kind !== 'ok') this.probeFailures.inc({ provider: label, reason: outcome.kind });
+  }
+
+  circuitChanged(provider: string, to: 'open' | 'closed'): void {
+    this.circuitTransitions.inc({ provider: this.provider(provider), to });
+  }
+
+  /** Spend over budget, e.g. 0.42; a ratio from exact nanos, rounded to a millionth. */
+  budgetSpent(provider: string, spentNanos: bigint, budgetNanos: bigint): void {
+    this.budgetSpendRatio.set({ provider: this.provider(provider) }, Number((spentNanos * 1_000_000n) / budgetNanos) / 1_000_000);
   }
 
   healthChanged(provider: string, from: HealthStatus, to: HealthStatus): void {

@@ -1,3 +1,4 @@
+import { RegistryMetrics } from '../../src/metrics/registry-metrics';
 import { performance } from 'node:perf_hooks';
 import { CredentialsService } from '../../src/providers/credentials/credentials.service';
 import { HealthService } from '../../src/providers/health/health.service';
@@ -59,6 +60,9 @@ describeOnRealPostgres('passive health and budgets across instances', 'two insta
     ]);
     const [summary] = await a.get(HealthService).summary('ollama');
     expect(summary).toMatchObject({ status: 'unhealthy', decidedBy: 'traffic', circuit: { phase: 'open', trips: 1 } });
+    expect(await b.get(RegistryMetrics).registry.getSingleMetricAsString('ai_registry_circuit_transitions_total')).toContain(
+      'ai_registry_circuit_transitions_total{provider="ollama",to="open"} 1',
+    );
     expect((await a.get(HealthService).history('ollama'))[0]).toMatchObject({
       source: 'traffic',
       status: 'unhealthy',
@@ -128,8 +132,9 @@ describeOnRealPostgres('passive health and budgets across instances', 'two insta
   });
 
   it('a budget exhausted by recorded usage takes the provider out on every instance until it is raised; spend is exact', async () => {
-    const a = await perTest.start({ REGISTRY_RESYNC_MS: '0' });
     const b = await perTest.start({ REGISTRY_RESYNC_MS: '0' });
+    // Built last, A's metrics are the ones the process's registry reports (one module per process in production).
+    const a = await perTest.start({ REGISTRY_RESYNC_MS: '0' });
     await a.get(CredentialsService).store('openai', { apiKey: 'sk-proj-Budget0123456789abcdefghij' });
     // $0.01 a day; gpt-4o costs $2.50 per million input tokens and $10 per million output tokens.
     await a.get(ProviderConfigService).updateSettings('openai', { budgetUsd: 0.01, budgetWindow: 'day' });
@@ -138,6 +143,9 @@ describeOnRealPostgres('passive health and budgets across instances', 'two insta
     await a.get(UsageService).flush();
     // 3 × ($0.0025 + $0.001) = $0.0105: the budget is spent; B hears of it by notification.
     expect(reasonOf(a, 'openai')).toBe('budget_exhausted');
+    expect(await a.get(RegistryMetrics).registry.getSingleMetricAsString('ai_registry_budget_spend_ratio')).toContain(
+      'ai_registry_budget_spend_ratio{provider="openai"} 1.05',
+    );
     await waitFor('B to see the budget spent', () => (reasonOf(b, 'openai') === 'budget_exhausted' ? true : undefined), 10_000);
     const detail = b.get(AvailabilityService).isProviderAvailable('openai');
     expect(!detail.available && detail.detail).toMatch(/has spent its daily budget \(until \d{4}-\d{2}-\d{2}T00:00:00.000Z\)/);

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RegistryMetrics } from '../../metrics/registry-metrics';
 import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
 import { RegistryStateService } from '../selection/registry-state.service';
 import { UsageRepository } from '../usage/usage.repository';
@@ -23,6 +24,7 @@ export class PassiveHealthService {
     private readonly usage: UsageRepository,
     private readonly health: HealthRepository,
     private readonly state: RegistryStateService,
+    private readonly metrics: RegistryMetrics,
   ) {}
 
   get enabled(): boolean {
@@ -66,6 +68,7 @@ export class PassiveHealthService {
       if (xid === null) continue; // another instance decided first; its change reaches us by notification
       changed.push(window.provider);
       xids.push(xid);
+      this.metrics.circuitChanged(window.provider, change.circuit.state);
       this.logger.warn(`Circuit of ${window.provider}: ${phaseOf(circuit, now)} → ${phaseOf(change.circuit, now)} (${change.reason})`);
     }
     if (changed.length > 0) await this.state.wrote(changed, xids);

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { RegistryMetrics } from '../../metrics/registry-metrics';
 import type { BudgetSnapshot } from '../selection/registry-snapshot';
 import { RegistryStateService } from '../selection/registry-state.service';
 import { budgetStanding, budgetWindowOf, formatUsd } from './spend.rules';
@@ -17,6 +18,7 @@ export class BudgetService {
   constructor(
     private readonly usage: UsageRepository,
     private readonly state: RegistryStateService,
+    private readonly metrics: RegistryMetrics,
   ) {}
 
   async check(providers: Iterable<string>, now = new Date()): Promise<void> {
@@ -35,6 +37,7 @@ export class BudgetService {
       const window = windows.get(provider)!;
       const spend = spent.get(provider) ?? 0n;
       const standing = budgetStanding(spend, budget.nanos, budget.warnRatio);
+      this.metrics.budgetSpent(provider, spend, budget.nanos);
       const spendText = `${formatUsd(spend)} of ${formatUsd(budget.nanos)} USD this ${budget.window}`;
       const marked = budget.exhaustedUntil?.getTime() === window.end.getTime();
       if (standing === 'exhausted') {
@@ -47,6 +50,7 @@ export class BudgetService {
         this.logger.log(`Budget of ${provider} no longer exhausted: ${spendText}`);
       }
       if (standing !== 'within' && (await this.usage.claimBudgetWarning(provider, window.start))) {
+        this.metrics.budgetWarnings.inc({ provider: this.metrics.provider(provider) });
         this.logger.warn(`Budget of ${provider} at ${Math.round(budget.warnRatio * 100)} % or more: ${spendText}`);
       }
     }
