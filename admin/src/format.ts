@@ -1,4 +1,4 @@
-import type { Availability, HealthStatus } from './api/types';
+import type { Availability, Budget, CircuitPhase, HealthStatus, ProviderCircuit } from './api/types';
 
 /** Pure wording for the page: what the API's codes mean to an operator. */
 
@@ -15,18 +15,76 @@ const REASONS: Record<string, string> = {
   duplicate: 'already tried earlier',
   operation_disabled: 'the operation override is switched off',
   operation_wrong_type: 'the operation is for another model type',
+  tripped: 'tripped: real calls failed',
+  budget_exhausted: 'budget spent',
 };
 
 export function reasonInWords(reason: string): string {
   return REASONS[reason] ?? reason.replace(/_/g, ' ');
 }
 
-/** "available", or why not in words; an unhealthy provider says what its last check saw. */
-export function availabilityInWords(availability: Availability, lastError?: string | null): string {
+/** What the provider's answer says beside its availability, to say why in full. */
+export interface AvailabilityContext {
+  circuit?: ProviderCircuit;
+  budget?: Budget | null;
+  now?: number;
+}
+
+/**
+ * "available", or why not in words; an unhealthy provider says what its last check saw, a tripped one
+ * why and when it is back, one whose budget is spent until when.
+ */
+export function availabilityInWords(availability: Availability, lastError?: string | null, context: AvailabilityContext = {}): string {
   if (availability.available) return 'available';
   const words = reasonInWords(availability.reason);
   if (availability.reason === 'unhealthy' && lastError) return `${words}: ${lastError}`;
+  if (availability.reason === 'tripped' && context.circuit) {
+    const { reason, until } = context.circuit;
+    const why = reason ?? words;
+    return until ? `${why}, back at ${clockTime(until, context.now)}` : why;
+  }
+  if (availability.reason === 'budget_exhausted' && context.budget?.exhaustedUntil) {
+    return `${words} until ${dayMonth(context.budget.exhaustedUntil)}`;
+  }
   return words;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "1 Jan" (UTC, as the budget windows are). */
+export function dayMonth(iso: string): string {
+  const date = new Date(iso);
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]}`;
+}
+
+/** "12:31 UTC" today, "2 Dec 12:31 UTC" on another day. */
+export function clockTime(iso: string, now: number = Date.now()): string {
+  const date = new Date(iso);
+  const time = `${date.toISOString().slice(11, 16)} UTC`;
+  return date.toISOString().slice(0, 10) === new Date(now).toISOString().slice(0, 10) ? time : `${dayMonth(iso)} ${time}`;
+}
+
+const PHASES: Record<CircuitPhase, string> = {
+  closed: 'closed: real calls pass',
+  open: 'open: out of selection after failed calls',
+  half_open: 'half-open: a few trial calls are let through',
+};
+
+export function circuitPhaseInWords(phase: CircuitPhase): string {
+  return PHASES[phase] ?? phase.replace(/_/g, ' ');
+}
+
+/**
+ * "$3.50", "$0.0105", "$1,234.00": USD decimal strings shown exactly (no float), at least cents,
+ * trailing zeros past the cents dropped.
+ */
+export function usd(value: string): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
+  if (!match) return value;
+  const [, sign, whole, fraction = ''] = match;
+  const cents = fraction.padEnd(2, '0');
+  const shown = cents.slice(0, 2) + cents.slice(2).replace(/0+$/, '');
+  return `${sign}$${count(whole.replace(/^0+(?=\d)/, ''))}.${shown}`;
 }
 
 export const HEALTH_LABELS: Record<HealthStatus, { label: string; symbol: string }> = {

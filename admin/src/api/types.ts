@@ -57,6 +57,9 @@ export interface Provider {
     lastError: string | null;
     consecutiveFailures?: number;
   };
+  /** Passive health: an open circuit (real calls failed) keeps the provider out of selection until `until`. */
+  circuit: ProviderCircuit;
+  budget: Budget | null;
   availability: Availability;
   priority: number;
   catalogPriority: number;
@@ -65,6 +68,23 @@ export interface Provider {
   uiPreferences: Record<string, unknown>;
   usage: { usageCount: number; lastUsedAt: string | null };
   credentials: CredentialSummary[];
+}
+
+export type BudgetWindow = 'day' | 'month';
+
+export interface ProviderCircuit {
+  state: 'closed' | 'open';
+  until: string | null;
+  trips: number;
+  reason: string | null;
+}
+
+export interface Budget {
+  /** USD as a decimal string. */
+  usd: string;
+  window: BudgetWindow;
+  warnAt: number;
+  exhaustedUntil: string | null;
 }
 
 export interface Credential extends CredentialSummary {
@@ -78,6 +98,8 @@ export interface HealthCheckRecord {
   latencyMs: number | null;
   reason: string | null;
   checkedAt: string;
+  /** What decided it: a probe, or real traffic (the circuit tripping or closing). */
+  source?: 'probe' | 'traffic';
 }
 
 export interface HealthBucket {
@@ -91,10 +113,15 @@ export interface HealthBucket {
 
 export type HealthWindow = '24h' | '7d';
 
+export type CircuitPhase = 'closed' | 'open' | 'half_open';
+
 export interface ProviderHealth {
   provider: string;
   status: HealthStatus;
   reason: string | null;
+  /** Which source decided `status`: active probes, or the outcomes of real calls. */
+  decidedBy: 'probe' | 'traffic';
+  circuit: { phase: CircuitPhase; until: string | null; trips: number; reason: string | null };
   lastCheck: string | null;
   uptimePercent24h: number | null;
   p50LatencyMs24h: number | null;
@@ -162,9 +189,32 @@ export interface CredentialUsage {
   pending: { requests: string; inputTokens: string; outputTokens: string };
 }
 
+export type SpendGroup = 'provider' | 'model' | 'credential' | 'day';
+
+export interface SpendRow {
+  provider?: string;
+  model?: string;
+  credentialId?: string;
+  day?: string;
+  requests: string;
+  inputTokens: string;
+  outputTokens: string;
+  /** USD, a decimal string with 6 decimals. */
+  costUsd: string;
+}
+
+export interface SpendReport {
+  from: string;
+  to: string;
+  groupBy: SpendGroup[];
+  rows: SpendRow[];
+  totalUsd: string;
+}
+
 export interface UsageView {
   providers: ProviderUsage[];
   credentials: CredentialUsage[];
+  spend: SpendReport;
 }
 
 export const AUDIT_ACTIONS = [

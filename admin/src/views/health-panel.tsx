@@ -3,10 +3,15 @@ import { api } from '../api/client';
 import type { HealthWindow, ProviderHealth } from '../api/types';
 import { HealthBadge } from '../components/health-badge';
 import { HealthChart } from '../components/health-chart';
-import { dateTime, latency, percent } from '../format';
+import { circuitPhaseInWords, clockTime, dateTime, latency, percent } from '../format';
 import { usePolling } from '../use-polling';
 
-/** A provider's health over the last 24 h or 7 d: uptime, latency, a chart and every failed check with its reason. */
+const SOURCES = { probe: 'probe', traffic: 'real traffic' } as const;
+
+/**
+ * A provider's health over the last 24 h or 7 d: uptime, latency, a chart and every failed check with its
+ * reason; its circuit (passive health from real calls) and which source decided the state now.
+ */
 export function HealthPanel({ provider, version }: { provider: string; version: number }) {
   const [window, setWindow] = useState<HealthWindow>('24h');
   const path = `/providers/${encodeURIComponent(provider)}/health`;
@@ -47,6 +52,8 @@ export function HealthPanel({ provider, version }: { provider: string; version: 
             <dd>
               <HealthBadge status={health.status} />
             </dd>
+            <dt>Decided by</dt>
+            <dd data-testid="decided-by">{health.decidedBy === 'traffic' ? 'real traffic' : 'probes'}</dd>
             <dt>Uptime</dt>
             <dd data-testid="uptime">{percent(uptime)}</dd>
             <dt>Checks</dt>
@@ -63,6 +70,23 @@ export function HealthPanel({ provider, version }: { provider: string; version: 
                 <dd>{health.drift.join(', ')}</dd>
               </>
             )}
+          </dl>
+          <h3>Circuit (real calls)</h3>
+          <dl class="facts" data-testid="circuit">
+            <dt>Phase</dt>
+            <dd data-phase={health.circuit.phase}>{circuitPhaseInWords(health.circuit.phase)}</dd>
+            {health.circuit.until && (
+              <>
+                <dt>{health.circuit.phase === 'open' ? 'Back at' : 'Cooled down at'}</dt>
+                <dd>
+                  <time dateTime={health.circuit.until}>{clockTime(health.circuit.until)}</time>
+                </dd>
+              </>
+            )}
+            <dt>Trips in a row</dt>
+            <dd>{health.circuit.trips}</dd>
+            <dt>Reason</dt>
+            <dd>{health.circuit.reason ?? '—'}</dd>
           </dl>
           {buckets.length === 0 ? <p>No checks in this window yet. “Test now” runs one.</p> : null}
           <HealthChart
@@ -105,9 +129,41 @@ export function HealthPanel({ provider, version }: { provider: string; version: 
                 <li key={`${check.checkedAt}-${index}`}>
                   <time dateTime={check.checkedAt}>{dateTime(check.checkedAt)}</time> <HealthBadge status={check.status} />{' '}
                   {check.reason ?? 'no reason recorded'} {check.latencyMs !== null && `(${latency(check.latencyMs)})`}
+                  {check.source === 'traffic' && <span class="source-tag"> decided by real traffic</span>}
                 </li>
               ))}
             </ul>
+          )}
+          <h3>Recent checks</h3>
+          {health.history.length === 0 ? (
+            <p>None yet.</p>
+          ) : (
+            <table data-testid="health-history">
+              <thead>
+                <tr>
+                  <th scope="col">At</th>
+                  <th scope="col">Decided by</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Latency</th>
+                  <th scope="col">Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {health.history.slice(0, 12).map((check, index) => (
+                  <tr key={`${check.checkedAt}-${index}`} data-source={check.source ?? 'probe'}>
+                    <td>
+                      <time dateTime={check.checkedAt}>{dateTime(check.checkedAt)}</time>
+                    </td>
+                    <td>{SOURCES[check.source ?? 'probe']}</td>
+                    <td>
+                      <HealthBadge status={check.status} />
+                    </td>
+                    <td>{latency(check.latencyMs)}</td>
+                    <td>{check.reason ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
         </>
       )}

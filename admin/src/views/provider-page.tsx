@@ -9,10 +9,11 @@ import { hrefOf, linkHandler } from '../router';
 import { useSession } from '../session-context';
 import { usePolling } from '../use-polling';
 import { CredentialPanel } from './credential-panel';
+import { BudgetForm } from './budget-form';
 import { HealthPanel } from './health-panel';
 import { UiPreferencesForm } from './ui-preferences-form';
 
-/** One provider: state, models, credential, UI preferences, test now and its health history. */
+/** One provider: state, models, credential, budget, UI preferences, test now, its circuit and health history. */
 export function ProviderPage({ provider }: { provider: string }) {
   const { canAct } = useSession();
   const path = `/providers/${encodeURIComponent(provider)}`;
@@ -124,7 +125,9 @@ export function ProviderPage({ provider }: { provider: string }) {
               {p.health.lastError && <span class="reason"> — {p.health.lastError}</span>}
             </dd>
             <dt>Availability</dt>
-            <dd data-testid="availability">{availabilityInWords(p.availability, p.health.lastError)}</dd>
+            <dd data-testid="availability">
+              {availabilityInWords(p.availability, p.health.lastError, { circuit: p.circuit, budget: p.budget })}
+            </dd>
             <dt>Priority</dt>
             <dd>
               {p.priority}
@@ -159,6 +162,9 @@ export function ProviderPage({ provider }: { provider: string }) {
         <CredentialPanel provider={p} onChanged={() => void polled.reload()} />
       </div>
       <HealthPanel provider={p.provider} version={healthVersion} />
+      <div class="cards">
+        <BudgetForm provider={p} etag={polled.data?.etag ?? null} onSaved={() => void polled.reload()} />
+      </div>
       <div class="cards">
         <div class="card">
           <h2>Models</h2>

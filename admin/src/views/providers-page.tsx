@@ -186,7 +186,7 @@ export function ProvidersPage() {
                     </td>
                     <td>{latency(p.health.latencyMs)}</td>
                     <td class={p.availability.available ? 'available' : 'unavailable'}>
-                      {availabilityInWords(p.availability, p.health.lastError)}
+                      {availabilityInWords(p.availability, p.health.lastError, { circuit: p.circuit, budget: p.budget })}
                     </td>
                     <td>{count(p.usage.usageCount)}</td>
                     <td>{p.priority}</td>

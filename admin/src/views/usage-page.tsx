@@ -2,14 +2,17 @@ import { api } from '../api/client';
 import type { UsageView } from '../api/types';
 import { ago, count } from '../format';
 import { usePolling } from '../use-polling';
+import { SpendPanel } from './spend-panel';
 
-/** Usage per provider and per credential, as the registry counts it (totals; time buckets come with the usage history). */
+/** Spend over time (per day and provider or model), then usage per provider and per credential as the registry counts it. */
 export function UsagePage() {
   const polled = usePolling(async () => (await api<UsageView>('/usage')).data, 'usage');
   const usage = polled.data;
   return (
     <section aria-labelledby="usage-title">
       <h1 id="usage-title">Usage</h1>
+      <SpendPanel />
+      <h2>Counters</h2>
       <p class="hint">Totals since each counter started; “pending” is what this server counted but has not written yet.</p>
       {polled.error && (
         <p class="action-error" role="alert">
@@ -18,7 +21,7 @@ export function UsagePage() {
       )}
       {usage && (
         <>
-          <h2>Per provider</h2>
+          <h3>Per provider</h3>
           <table data-testid="usage-providers">
             <thead>
               <tr>
@@ -39,7 +42,7 @@ export function UsagePage() {
               ))}
             </tbody>
           </table>
-          <h2>Per credential</h2>
+          <h3>Per credential</h3>
           {usage.credentials.length === 0 ? (
             <p>No credentials stored.</p>
           ) : (

@@ -1,0 +1,74 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import type { SpendSeries } from '../spend';
+
+// Distinct hues, and a dash pattern each, so lines can be told apart without colour; the legend names them.
+const STROKES = ['#1f4e79', '#b25d00', '#2e7d32', '#7b1fa2', '#c62828', '#00838f', '#5d4037', '#455a64'];
+const DASHES: number[][] = [[], [6, 3], [2, 3], [8, 3, 2, 3]];
+
+export function spendChartData(series: SpendSeries): uPlot.AlignedData {
+  return [series.days.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000), ...series.values];
+}
+
+const money = (_u: uPlot, v: number | null) => (v === null ? '—' : `$${v.toFixed(v < 1 ? 4 : 2)}`);
+
+/**
+ * Spend per day, one line per provider or model, drawn by uPlot; rebuilt when the set of lines
+ * changes (uPlot's series are fixed per chart). The same numbers are in the table below it.
+ */
+export function SpendChart({ series, label }: { series: SpendSeries; label: string }) {
+  const container = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const shape = `${series.days.join(',')}|${series.keys.join('\u0000')}`;
+
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    const options: uPlot.Options = {
+      width: Math.max(element.clientWidth, 320),
+      height: 260,
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: true }, usd: { auto: true, range: (_u, _min, max) => [0, Math.max(max ?? 0, 0.01) * 1.1] } },
+      axes: [{}, { scale: 'usd', label: 'spend (USD)', size: 70, values: (_u, ticks) => ticks.map((t) => `$${t}`) }],
+      series: [
+        { label: 'day', value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toISOString().slice(0, 10)) },
+        ...series.keys.map((key, i) => ({
+          label: key,
+          scale: 'usd',
+          stroke: STROKES[i % STROKES.length],
+          dash: DASHES[i % DASHES.length],
+          width: 2,
+          points: { show: true, size: 7 },
+          value: money,
+        })),
+      ],
+    };
+    const chart = new uPlot(options, spendChartData(series), element);
+    plot.current = chart;
+    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(element.clientWidth, 320), height: 260 }));
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      chart.destroy();
+      plot.current = null;
+    };
+    // Rebuilt for a new set of days or lines (`shape`); the same lines with new numbers only redraw (below).
+  }, [shape]);
+
+  useEffect(() => {
+    plot.current?.setData(spendChartData(series));
+  }, [series]);
+
+  const plotted = series.values.reduce((sum, line) => sum + line.filter((v) => v > 0).length, 0);
+  return (
+    <div
+      class="chart"
+      ref={container}
+      role="img"
+      aria-label={label}
+      data-points={plotted}
+      data-series={series.keys.length}
+      data-testid="spend-chart"
+    />
+  );
+}
