@@ -11,6 +11,8 @@ export const AUDIT_ACTIONS = [
   /** priorityOverride or capabilitiesOverride */
   'provider.overrides_changed',
   'provider.preferences_changed',
+  /** budgetUsd, budgetWindow or budgetWarnAt */
+  'provider.budget_changed',
   /** displayName, priority or capabilities: what the catalog sync writes */
   'provider.catalog_updated',
   'credential.stored',

@@ -164,6 +164,18 @@ describeOnRealPostgres('passive health and budgets across instances', 'two insta
     expect(await data.query(`SELECT enabled, budget_usd, budget_exhausted_until FROM provider_configs WHERE provider = 'openai'`)).toEqual([
       { enabled: true, budget_usd: '1.0000', budget_exhausted_until: null },
     ]);
+    // The operator's budget changes are in the audit trail; the flush's exhausted mark is not.
+    const audited = await data.query(
+      `SELECT action, before, after FROM audit_events WHERE provider = 'openai' AND action = 'provider.budget_changed' ORDER BY id`,
+    );
+    expect(audited).toEqual([
+      {
+        action: 'provider.budget_changed',
+        before: { budgetUsd: null, budgetWindow: 'month' },
+        after: { budgetUsd: 0.01, budgetWindow: 'day' },
+      },
+      { action: 'provider.budget_changed', before: { budgetUsd: 0.01 }, after: { budgetUsd: 1 } },
+    ]);
   });
 
   it('spend is counted once per batch, whatever the retries', async () => {

@@ -20,7 +20,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  */
 
 /** Fields recorded per table, as `jsonb` keys (camelCase, like the API); `r` is the row. */
-const FIELDS = {
+export const FIELDS = {
   provider_configs: `jsonb_build_object('provider', r.provider, 'displayName', r.display_name,
     'displayNameOverride', r.display_name_override, 'enabled', r.enabled,
     'priority', r.priority, 'capabilities', r.capabilities, 'priorityOverride', r.priority_override,
@@ -32,7 +32,7 @@ const FIELDS = {
 };
 
 /** The columns whose UPDATE can change a recorded field (or a secret). */
-const WATCHED = {
+export const WATCHED = {
   provider_configs: [
     'provider',
     'display_name',
@@ -48,14 +48,14 @@ const WATCHED = {
   api_tokens: ['name', 'role', 'token_hash', 'expires_at', 'revoked_at'],
 };
 
-type Table = keyof typeof FIELDS;
+export type Table = keyof typeof FIELDS;
 
 /**
  * Per table: the event's provider and target, the secret column, and the action of an UPDATE
  * (`changed`: the fields that differ; `secret_changed`). One write is one event, so when a write
  * changes several things the action names the weightiest and before/after hold all of them.
  */
-const EVENTS: Record<
+export const EVENTS: Record<
   Table,
   { provider: string; target: string; secret: string | null; created: string; deleted: string; updated: string }
 > = {
@@ -101,10 +101,10 @@ const EVENTS: Record<
 
 const TABLES = Object.keys(FIELDS) as Table[];
 
-function rowFunction(table: Table): string {
-  const event = EVENTS[table];
+/** The row trigger function of `table`; a later migration may pass other fields and events to replace it. */
+export function rowFunction(table: Table, fields = FIELDS[table], event = EVENTS[table]): string {
   const at = (row: 'OLD' | 'NEW', expression: string) => expression.replace(/\br\./g, `${row}.`);
-  const fieldsOf = (row: 'OLD' | 'NEW') => at(row, FIELDS[table]);
+  const fieldsOf = (row: 'OLD' | 'NEW') => at(row, fields);
   const secretChanged = event.secret ? `NEW.${event.secret} IS DISTINCT FROM OLD.${event.secret}` : 'false';
   return `
       CREATE FUNCTION "ai_audit_${table}"() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -10,6 +10,7 @@ import { CreateApiTokens1764000008000 } from './1764000008000-CreateApiTokens';
 import { CreateAuditEvents1764000009000 } from './1764000009000-CreateAuditEvents';
 import { AddUsageBatchKeys1764000009500 } from './1764000009500-AddUsageBatchKeys';
 import { LearnFromCallsAndSpend1764000010000 } from './1764000010000-LearnFromCallsAndSpend';
+import { AuditBudgets1764000011000 } from './1764000011000-AuditBudgets';
 
 /**
  * Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set.
@@ -29,4 +30,4 @@ export const PROVIDER_MIGRATIONS = [
   LearnFromCallsAndSpend1764000010000,
 ];
 
-export const MIGRATIONS = [...PROVIDER_MIGRATIONS, CreateApiTokens1764000008000, CreateAuditEvents1764000009000];
+export const MIGRATIONS = [...PROVIDER_MIGRATIONS, CreateApiTokens1764000008000, CreateAuditEvents1764000009000, AuditBudgets1764000011000];
