@@ -1,5 +1,4 @@
 import { Command, Option } from 'nest-commander';
-import { quoteInput } from '../../common/json-guard/text-rules';
 import { CredentialsService } from '../../providers/credentials/credentials.service';
 import { DEFAULT_CREDENTIAL_TYPE } from '../../providers/credentials/credential.types';
 import { HealthService } from '../../providers/health/health.service';
@@ -12,6 +11,7 @@ import { Prompts } from '../prompts';
 import { ProviderNames } from '../provider-names';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';
+import { parseExpiry } from '../parse-expiry';
 import { readAll } from '../read-stdin';
 import { Terminal } from '../terminal';
 
@@ -64,7 +64,7 @@ export class CredentialsSetCommand extends RegistryCommand {
       credentialType,
       apiKey,
       baseUrl: options.baseUrl,
-      expiresAt: options.expires === undefined ? undefined : this.expiry(options.expires),
+      expiresAt: options.expires === undefined ? undefined : parseExpiry(options.expires),
       isActive: !options.inactive,
     });
     const configs = await this.registry.get(ProviderConfigService);
@@ -106,14 +106,6 @@ export class CredentialsSetCommand extends RegistryCommand {
       );
     }
     return this.prompts.secret(`API key for ${provider}`);
-  }
-
-  private expiry(value: string): Date {
-    const date = new Date(value);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
-      throw new CliUsageError(`--expires ${quoteInput(value)}: must be an ISO 8601 date or time, e.g. 2027-01-31 or 2027-01-31T12:00:00Z`);
-    }
-    return date;
   }
 
   private async test(provider: string): Promise<void> {

@@ -1,8 +1,8 @@
 import { Command, Option } from 'nest-commander';
-import { quoteInput } from '../../common/json-guard/text-rules';
 import type { ApiTokenRole } from '../../auth/api-token.entity';
 import { ApiTokensService } from '../../auth/api-tokens.service';
 import { CliUsageError } from '../cli-errors';
+import { parseExpiry } from '../parse-expiry';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';
 import { Terminal } from '../terminal';
@@ -21,14 +21,8 @@ export class TokensCreateCommand extends RegistryCommand {
   async run(_: string[], options: { name?: string; role?: ApiTokenRole; expires?: string; json?: boolean }): Promise<void> {
     if (options.name === undefined) throw new CliUsageError('missing --name <name>');
     if (options.role === undefined) throw new CliUsageError('missing --role viewer|admin');
-    let expiresAt: Date | null = null;
-    if (options.expires !== undefined) {
-      expiresAt = new Date(options.expires);
-      if (!/^\d{4}-\d{2}-\d{2}/.test(options.expires) || Number.isNaN(expiresAt.getTime())) {
-        throw new CliUsageError(`--expires ${quoteInput(options.expires)}: must be an ISO 8601 date or time, e.g. 2027-06-30`);
-      }
-      if (expiresAt.getTime() <= Date.now()) throw new CliUsageError('--expires: must be in the future');
-    }
+    const expiresAt = options.expires === undefined ? null : parseExpiry(options.expires);
+    if (expiresAt !== null && expiresAt.getTime() <= Date.now()) throw new CliUsageError('--expires: must be in the future');
     const { token, record } = await (await this.registry.get(ApiTokensService)).create(options.name, options.role, expiresAt);
     if (options.json)
       return this.terminal.json({ id: record.id, name: record.name, role: record.role, expiresAt: record.expiresAt, token });
