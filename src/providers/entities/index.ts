@@ -8,4 +8,12 @@ import { UsageFlush } from './usage-flush.entity';
 
 export { AICredential, CallOutcomeBucket, ProviderConfig, ProviderHealthCheck, SchedulerRun, UsageDaily, UsageFlush };
 
-export const PROVIDER_ENTITIES = [ProviderConfig, AICredential, ProviderHealthCheck, SchedulerRun, UsageFlush, UsageDaily, CallOutcomeBucket];
+export const PROVIDER_ENTITIES = [
+  ProviderConfig,
+  AICredential,
+  ProviderHealthCheck,
+  SchedulerRun,
+  UsageFlush,
+  UsageDaily,
+  CallOutcomeBucket,
+];
