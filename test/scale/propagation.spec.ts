@@ -15,20 +15,21 @@ describeOnRealPostgres('several instances on one PostgreSQL: change propagation'
     let a: Instance;
     let b: Instance;
     let client: Client;
+    /** Backend pids of A's LISTEN session, and of B's as it first was. */
+    let aListeners: number[] = [];
+    let bListener: number[] = [];
 
     beforeAll(async () => {
       database = await openModeDatabase(mode);
       client = await psql(database.db.url);
       const options = { databaseUrl: database.databaseUrl, directUrl: database.directUrl };
       a = await startInstance(options);
-      const aListeners = await listenerPids(client);
+      aListeners = await listenerPids(client);
       b = await startInstance(options);
       bListener = (await listenerPids(client)).filter((pid) => !aListeners.includes(pid));
       expect((await a.api('POST', '/api/providers/openai/credentials', { apiKey: OPENAI_KEY })).status).toBe(201);
       await waitFor('B to see the credential', async () => ((await b.selectedProvider()) === 'openai' ? true : undefined));
     }, 240_000);
-
-    let bListener: number[] = [];
 
     afterAll(async () => {
       await Promise.all([a, b].filter(Boolean).map((instance) => stopInstance(instance)));
@@ -67,6 +68,7 @@ describeOnRealPostgres('several instances on one PostgreSQL: change propagation'
       expect(rows[0].killed).toBe(true);
       // Through A while B's listener is down (its first reconnect waits 500 ms): the notification is lost to B.
       expect((await a.api('POST', '/api/providers/openai/disable')).status).toBe(200);
+      const written = (await client.query<{ at: Date }>('SELECT clock_timestamp() AS at')).rows[0].at;
       await waitFor(
         'B to resynchronise after reconnecting',
         async () => ((await b.selectedProvider()) !== 'openai' ? true : undefined),
@@ -79,6 +81,12 @@ describeOnRealPostgres('several instances on one PostgreSQL: change propagation'
       const listeners = await listenerPids(client);
       expect(listeners).toHaveLength(2);
       expect(listeners).not.toContain(bListener[0]);
+      // B's new session began after the write had committed: its notification never reached B, the resync brought it.
+      const [newListener] = listeners.filter((pid) => !aListeners.includes(pid));
+      const { rows: started } = await client.query<{ at: Date }>('SELECT backend_start AS at FROM pg_stat_activity WHERE pid = $1', [
+        newListener,
+      ]);
+      expect(started[0].at.getTime()).toBeGreaterThan(written.getTime());
       expect((await a.api('POST', '/api/providers/openai/enable')).status).toBe(200);
       await waitFor(
         'a notification on the new connection',
@@ -88,7 +96,7 @@ describeOnRealPostgres('several instances on one PostgreSQL: change propagation'
     });
 
     if (mode === 'pgbouncer') {
-      it('pooled queries go through PgBouncer, LISTEN and advisory locks straight to PostgreSQL', async () => {
+      it('pooled queries go through PgBouncer, the LISTEN sessions straight to PostgreSQL', async () => {
         const name = database.db.url.split('/').pop()!;
         const servers = await database.pgbouncer!.serverPids(name);
         // The instances' pooled queries reached this database through PgBouncer's server connections…
@@ -99,6 +107,26 @@ describeOnRealPostgres('several instances on one PostgreSQL: change propagation'
         expect(listeners).toHaveLength(2);
         for (const pid of listeners) expect(servers).not.toContain(pid);
       });
+
+      it("a third instance starting while the migrations' lock is held waits for it on a direct session, then starts", async () => {
+        const holder = await psql(database.db.url);
+        try {
+          await holder.query(`SELECT pg_advisory_lock(hashtextextended('ai-registry:migrations', 0))`);
+          const third = startInstance({ databaseUrl: database.databaseUrl, directUrl: database.directUrl });
+          const waiting = await waitFor('its lock session to wait', async () => {
+            const { rows } = await client.query<{ pid: number }>(
+              `SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+               AND application_name = 'ai-provider-registry:lock' AND wait_event_type = 'Lock'`,
+            );
+            return rows[0]?.pid;
+          });
+          expect(await database.pgbouncer!.serverPids(database.db.url.split('/').pop()!)).not.toContain(waiting);
+          await holder.query(`SELECT pg_advisory_unlock(hashtextextended('ai-registry:migrations', 0))`);
+          await stopInstance(await third);
+        } finally {
+          await holder.end();
+        }
+      }, 120_000);
     }
   });
 });
