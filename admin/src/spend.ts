@@ -41,10 +41,10 @@ export function daysOf(range: DayRange): string[] {
   return days;
 }
 
-/** The name a row is charted under; rows without a model (usage reported without one) are named so. */
+/** The name a row is charted under; usage reported without a model (an empty model) is named so. */
 export function keyOf(row: SpendRow, by: SpendBy): string {
-  if (by === 'provider') return row.provider ?? '(no provider)';
-  return row.model ?? '(no model)';
+  if (by === 'provider') return row.provider || '(no provider)';
+  return row.model || '(no model)';
 }
 
 export interface SpendSeries {

@@ -70,6 +70,26 @@ describeInChromium('Admin console in Chromium', () => {
 
   const row = (provider: string) => page.locator(`tr[data-provider="${provider}"]`);
 
+  /** Usage reported by another service through the API, as one batch. */
+  async function reportUsage(key: string, records: object[]): Promise<void> {
+    const answer = await fetch(`${server.origin}/api/usage`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
+      body: JSON.stringify({ records }),
+    });
+    expect(answer.status).toBe(200);
+  }
+
+  /** Pixels uPlot painted on a chart's canvas. */
+  function inkOf(chart: ReturnType<Page['getByTestId']>): Promise<number> {
+    return chart.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+      return painted;
+    });
+  }
+
   beforeAll(async () => {
     fake = new FakeProviderServer();
     await fake.start();
@@ -95,7 +115,9 @@ describeInChromium('Admin console in Chromium', () => {
       doc.providers.openai.base_url = openai.baseUrl;
       doc.providers.ollama.base_url = ollama.baseUrl;
     });
-    server = await startConsoleApp({ CATALOG_PATH: catalog });
+    // Small passive-health thresholds, so a test trips a circuit with a few reported calls; a long
+    // cooldown, so it stays open while the page is looked at.
+    server = await startConsoleApp({ CATALOG_PATH: catalog, PASSIVE_HEALTH_MIN_CALLS: '5', PASSIVE_HEALTH_COOLDOWN_MS: '300000' });
     // A day of earlier checks of OpenAI (every 20 minutes, two failures), so the chart has a history to draw.
     const dataSource = await server.db.dataSource();
     await dataSource.query(
@@ -354,6 +376,171 @@ describeInChromium('Admin console in Chromium', () => {
     await shot('audit');
   });
 
+  it('charts spend per day by provider and by model over a range, with the rows and the total in USD', async () => {
+    // Priced calls (gpt-4o: $2.50 / $10 per million input / output tokens) reported through the API.
+    await reportUsage('console-spend-1', [
+      { provider: 'openai', model: 'gpt-4o', inputTokens: 1_000_000, outputTokens: 100_000, outcome: 'success', latencyMs: 800 },
+      { provider: 'openai', model: 'gpt-4o-mini', inputTokens: 2_000_000, outputTokens: 500_000, outcome: 'success', latencyMs: 300 },
+    ]);
+    await reportUsage('console-spend-2', [
+      { provider: 'anthropic', model: 'claude-haiku-4-5', inputTokens: 1_000_000, outputTokens: 200_000, outcome: 'success' },
+    ]);
+    // Anthropic's day moved two days back by hand (psql), so the range has more than one day to draw.
+    const dataSource = await server.db.dataSource();
+    await dataSource.query(`UPDATE usage_daily SET day = day - 2 WHERE provider = 'anthropic'`);
+    const today = new Date().toISOString().slice(0, 10);
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+
+    await page.getByRole('link', { name: 'Usage', exact: true }).click();
+    // This month by default: its total is what the API says for this month.
+    await page.getByRole('button', { name: 'This month', pressed: true }).waitFor();
+    const month = await server.api<{ spend: { totalUsd: string } }>('GET', '/usage');
+    const monthTotal = Number(month.body.data.spend.totalUsd) === 6.1 ? '$6.10' : '$4.10';
+    await page.getByTestId('spend-total').getByText(monthTotal, { exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Last 7 days' }).click();
+    await page.getByTestId('spend-total').getByText('$6.10', { exact: true }).waitFor();
+    const chart = page.getByTestId('spend-chart');
+    await chart.locator('canvas').waitFor();
+    await waitFor('two lines with their points', async () =>
+      (await chart.getAttribute('data-series')) === '2' && Number(await chart.getAttribute('data-points')) === 2 ? true : undefined,
+    );
+    expect(await inkOf(chart)).toBeGreaterThan(500);
+    const table = page.getByTestId('spend-table');
+    expect(await table.locator('tbody tr').allInnerTexts()).toEqual([
+      expect.stringMatching(new RegExp(`^${twoDaysAgo}\\s+anthropic\\s+1\\s+1,000,000\\s+200,000\\s+\\$2\\.00$`)),
+      expect.stringMatching(new RegExp(`^${today}\\s+openai\\s+1,236\\s+3,050,000\\s+607,000\\s+\\$4\\.10$`)),
+    ]);
+    expect(await table.locator('tfoot').innerText()).toMatch(/Total\s+\$6\.10/);
+    await shot('usage-spend');
+
+    await page.getByLabel('Group spend by').selectOption('model');
+    await waitFor('one line per model', async () => ((await chart.getAttribute('data-series')) === '4' ? true : undefined));
+    expect(Number(await chart.getAttribute('data-points'))).toBe(3);
+    const byModel = await table.locator('tbody tr').allInnerTexts();
+    expect(byModel.find((r) => r.includes('gpt-4o-mini'))).toMatch(/\$0\.60$/);
+    expect(byModel.find((r) => /\tgpt-4o\t/.test(r))).toMatch(/\$3\.50$/);
+    expect(byModel.find((r) => r.includes('(no model)'))).toMatch(/\$0\.00$/);
+
+    // A custom range the API refuses is said at the date it names.
+    await page.getByRole('button', { name: 'Custom' }).click();
+    await page.getByLabel('From (UTC day)').fill('2026-03-10');
+    await page.getByLabel('To (UTC day)').fill('2026-03-01');
+    const refused = page.locator('#spend-to-error');
+    await refused.waitFor();
+    expect(await refused.innerText()).toMatch(/to must not be before from/);
+    await page.getByLabel('To (UTC day)').fill('2026-03-31');
+    await page.getByText('Nothing spent in this range.').waitFor();
+    await page.getByTestId('spend-total').getByText('$0.00', { exact: true }).waitFor();
+  });
+
+  it('a budget: the API field error at an invalid amount; one below the spend takes the provider out as budget_exhausted', async () => {
+    await page.getByRole('link', { name: 'Providers', exact: true }).click();
+    await row('openai').getByRole('link').click();
+    const budget = page.getByTestId('budget');
+    await budget.waitFor();
+    await budget.getByTestId('budget-state').getByText('no budget: spend is not limited').waitFor();
+    await budget
+      .getByTestId('budget-spend')
+      .getByText(/^Spent this month/)
+      .waitFor();
+
+    await page.getByLabel('Budget (USD)').fill('-5');
+    await page.getByRole('button', { name: 'Save budget' }).click();
+    const error = page.locator('#budgetUsd-error');
+    await error.waitFor();
+    expect(await error.innerText()).toMatch(/budgetUsd must be above 0/);
+    expect(await page.getByLabel('Budget (USD)').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Warn at (share, 0.01–1)').fill('1.5');
+    await page.getByLabel('Budget (USD)').fill('1');
+    await page.getByRole('button', { name: 'Save budget' }).click();
+    await page
+      .locator('#budgetWarnAt-error')
+      .getByText(/budgetWarnAt must be at most 1/)
+      .waitFor();
+    expect((await server.api<{ budget: unknown }>('GET', '/providers/openai')).body.data.budget).toBeNull();
+    await shot('budget-error');
+
+    // $1 a month against the $4.10 spent today: out of selection at once, until the month ends.
+    await page.getByLabel('Warn at (share, 0.01–1)').fill('0.5');
+    await page.getByRole('button', { name: 'Save budget' }).click();
+    await page.getByText('Budget saved').waitFor();
+    const saved = (
+      await server.api<{ budget: { usd: string; window: string; warnAt: number; exhaustedUntil: string } }>('GET', '/providers/openai')
+    ).body.data.budget;
+    expect(saved).toMatchObject({ window: 'month', warnAt: 0.5 });
+    expect(Number(saved.usd)).toBe(1);
+    expect(new Date(saved.exhaustedUntil).getUTCDate()).toBe(1);
+    await page
+      .getByTestId('availability')
+      .getByText(/^budget spent until 1 [A-Z][a-z]{2}$/)
+      .waitFor();
+    await budget
+      .getByTestId('budget-spend')
+      .getByText(/\$4\.10 of \$1\.00 \(410\.0 %\)/)
+      .waitFor();
+    await budget
+      .getByTestId('budget-state')
+      .getByText(/^budget spent: out of selection until 1 [A-Z][a-z]{2}$/)
+      .waitFor();
+    await shot('provider-budget');
+
+    await page.getByRole('link', { name: 'Providers', exact: true }).click();
+    await row('openai')
+      .getByText(/^budget spent until 1 [A-Z][a-z]{2}$/)
+      .waitFor();
+    await shot('providers-budget-exhausted');
+
+    // Removed: available again.
+    await row('openai').getByRole('link').click();
+    await page.getByRole('button', { name: 'Remove budget' }).click();
+    await page.getByText('Budget removed').waitFor();
+    await page.getByTestId('availability').getByText('available', { exact: true }).waitFor();
+    expect((await server.api<{ budget: unknown }>('GET', '/providers/openai')).body.data.budget).toBeNull();
+  });
+
+  it('real calls failing trip a circuit: tripped with its reason in the table and on the provider page, the history says traffic decided', async () => {
+    // OpenRouter (disabled by "another operator" above) is switched back on with a key, so only its circuit can take it out.
+    expect((await server.api('POST', '/providers/openrouter/enable')).status).toBe(200);
+    expect(
+      (await server.api('POST', '/providers/openrouter/credentials', { apiKey: 'sk-or-v1-ConsoleCircuitTest0123456789abcdef' })).status,
+    ).toBe(201);
+    await page.getByRole('link', { name: 'Providers', exact: true }).click();
+    await row('openrouter').getByText('available', { exact: true }).waitFor({ timeout: 10_000 });
+    await reportUsage('console-circuit-1', [
+      { provider: 'openrouter', outcome: 'error', requests: 6, latencyMs: 900 },
+      { provider: 'openrouter', outcome: 'timeout', requests: 3, latencyMs: 30_000 },
+      { provider: 'openrouter', outcome: 'success', latencyMs: 400 },
+    ]);
+    const tripped = /^tripped: 9 of 10 calls failed in 60 s, back at (\d+ [A-Z][a-z]{2} )?\d\d:\d\d UTC$/;
+    await row('openrouter').getByText(tripped).waitFor({ timeout: 10_000 });
+    const provider = (
+      await server.api<{ availability: { reason: string }; circuit: { state: string; until: string } }>('GET', '/providers/openrouter')
+    ).body.data;
+    expect(provider.availability.reason).toBe('tripped');
+    expect(provider.circuit.state).toBe('open');
+    expect(await row('openrouter').innerText()).toContain(provider.circuit.until.slice(11, 16));
+    expect(await row('openrouter').locator('[role="switch"]').getAttribute('aria-checked')).toBe('true'); // health, never enabled
+    await shot('providers-tripped');
+
+    await row('openrouter').getByRole('link').click();
+    await page.getByTestId('availability').getByText(tripped).waitFor();
+    const circuit = page.getByTestId('circuit');
+    await circuit.locator('[data-phase="open"]').getByText('open: out of selection after failed calls').waitFor();
+    expect(await circuit.innerText()).toMatch(/Trips in a row\s+1/);
+    expect(await circuit.innerText()).toContain('tripped: 9 of 10 calls failed in 60 s');
+    await page.getByTestId('decided-by').getByText('real traffic').waitFor();
+    const history = page.getByTestId('health-history');
+    const byTraffic = history.locator('tr[data-source="traffic"]');
+    await byTraffic.first().waitFor();
+    expect(await byTraffic.first().innerText()).toMatch(/real traffic\s+✕\s+unhealthy\s+—\s+tripped: 9 of 10 calls failed in 60 s$/);
+    await page.getByTestId('problems').getByText('decided by real traffic').first().waitFor();
+    await shot('provider-tripped');
+
+    // Back as it was for the later tests: OpenRouter off (the sweep checks enabled providers only).
+    expect((await server.api('POST', '/providers/openrouter/disable')).status).toBe(200);
+  });
+
   it('shows a banner while the connection is down and recovers by itself', async () => {
     await page.getByRole('link', { name: 'Providers', exact: true }).click();
     await row('openai').waitFor();
@@ -369,6 +556,7 @@ describeInChromium('Admin console in Chromium', () => {
     const viewerContext = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     const viewer = await viewerContext.newPage();
     watch(viewer);
+    expect((await server.api('PATCH', '/providers/openai', { budgetUsd: 1000, budgetWindow: 'month' })).status).toBe(200);
     try {
       await viewer.goto(`${server.origin}/admin/`);
       await viewer.getByLabel('API token').fill(server.viewerToken);
@@ -380,10 +568,18 @@ describeInChromium('Admin console in Chromium', () => {
       expect(await switches.evaluateAll((all) => all.every((s) => (s as HTMLButtonElement).disabled))).toBe(true);
       await viewer.locator('tr[data-provider="openai"]').getByRole('link').click();
       await viewer.getByRole('button', { name: 'Test now' }).waitFor();
-      for (const name of ['Test now', 'Replace key', 'Save preferences', 'Remove…', 'Deactivate']) {
+      for (const name of ['Test now', 'Replace key', 'Save preferences', 'Remove…', 'Deactivate', 'Save budget', 'Remove budget']) {
         expect(await viewer.getByRole('button', { name }).isDisabled()).toBe(true);
       }
       expect(await viewer.getByLabel('Replace the key').isDisabled()).toBe(true);
+      // A budget set elsewhere: the viewer sees it and its spend, and cannot change it.
+      await viewer
+        .getByTestId('budget-spend')
+        .getByText(/ of \$1,000\.00/)
+        .waitFor({ timeout: 10_000 });
+      expect(await viewer.getByLabel('Budget (USD)').inputValue()).toMatch(/^1000(\.0+)?$/);
+      for (const label of ['Budget (USD)', 'Warn at (share, 0.01–1)']) expect(await viewer.getByLabel(label).isDisabled()).toBe(true);
+      expect(await viewer.locator('select[name="budgetWindow"]').isDisabled()).toBe(true);
       await shot('viewer-provider', viewer);
 
       // The page believes it is admin (a stale role): the API still refuses, and the page says why.
@@ -413,6 +609,7 @@ describeInChromium('Admin console in Chromium', () => {
       await viewer.getByText('Your token is no longer accepted (revoked or expired). Sign in again.').waitFor({ timeout: 10_000 });
       expect(await viewer.evaluate(() => Object.values(sessionStorage))).toEqual([]);
     } finally {
+      await server.api('PATCH', '/providers/openai', { budgetUsd: null });
       await viewerContext.close();
     }
   });
@@ -450,10 +647,10 @@ describeInChromium('Admin console in Chromium', () => {
     await page.goto(`${server.origin}/admin/providers/openai`);
     await page.getByTestId('masked-key').waitFor();
     await page.getByRole('button', { name: 'Deactivate' }).click();
-    await page.getByText('Credential deactivated').waitFor();
+    await page.getByText('Credential deactivated', { exact: true }).waitFor();
     await page.getByTestId('availability').getByText('credential deactivated').waitFor();
     await page.getByRole('button', { name: 'Activate' }).click();
-    await page.getByText('Credential activated').waitFor();
+    await page.getByText('Credential activated', { exact: true }).waitFor();
 
     await page.getByLabel('Expires (local time; empty: never)').fill('2031-06-30T12:00');
     await page.getByRole('button', { name: 'Set expiry' }).click();

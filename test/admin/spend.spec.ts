@@ -36,6 +36,7 @@ describe('admin console spend views', () => {
       row('2026-12-03', 'openai', 'gpt-4o', '3.500000'),
       row('2026-12-03', 'openai', undefined, '0.000000'),
       row('2026-12-01', 'openai', 'gpt-4o-mini', '0.250000'),
+      row('2026-12-01', 'openai', '', '0.000000'),
     ];
     const range = { from: '2026-12-01', to: '2026-12-03' };
     expect(spendSeries(rows, 'provider', range)).toEqual({
@@ -49,6 +50,7 @@ describe('admin console spend views', () => {
     expect(spendSeries(rows, 'model', range).keys).toEqual(['gpt-4o', 'claude-haiku-4-5', 'gpt-4o-mini', '(no model)']);
     expect(tableRows(rows).map((r) => `${r.day} ${r.costUsd}`)).toEqual([
       '2026-12-01 0.250000',
+      '2026-12-01 0.000000',
       '2026-12-02 0.500000',
       '2026-12-03 3.500000',
       '2026-12-03 0.000000',

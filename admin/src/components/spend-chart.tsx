@@ -28,8 +28,16 @@ export function SpendChart({ series, label }: { series: SpendSeries; label: stri
       width: Math.max(element.clientWidth, 320),
       height: 260,
       cursor: { drag: { x: false, y: false } },
+      // Days are UTC days: ticks on UTC midnights, a day or more apart, named by their date.
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       scales: { x: { time: true }, usd: { auto: true, range: (_u, _min, max) => [0, Math.max(max ?? 0, 0.01) * 1.1] } },
-      axes: [{}, { scale: 'usd', label: 'spend (USD)', size: 70, values: (_u, ticks) => ticks.map((t) => `$${t}`) }],
+      axes: [
+        {
+          incrs: [86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 28 * 86_400],
+          values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(5, 10)),
+        },
+        { scale: 'usd', label: 'spend (USD)', size: 70, values: (_u, ticks) => ticks.map((t) => `$${t}`) },
+      ],
       series: [
         { label: 'day', value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toISOString().slice(0, 10)) },
         ...series.keys.map((key, i) => ({

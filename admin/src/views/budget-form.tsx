@@ -15,7 +15,10 @@ interface Values {
 
 function valuesOf(provider: Provider): Values {
   const budget = provider.budget;
-  return budget ? { usd: budget.usd, window: budget.window, warnAt: String(budget.warnAt) } : { usd: '', window: 'month', warnAt: '0.8' };
+  // "1.0000" from the API is shown as "1" (at most 4 decimals: exact as a number).
+  return budget
+    ? { usd: String(Number(budget.usd)), window: budget.window, warnAt: String(budget.warnAt) }
+    : { usd: '', window: 'month', warnAt: '0.8' };
 }
 
 /** A typed number as the API gets it: numbers as numbers, anything else as typed, so the API's own rule names it. */

@@ -134,7 +134,7 @@ export function HealthPanel({ provider, version }: { provider: string; version: 
               ))}
             </ul>
           )}
-          <h3>Recent checks</h3>
+          <h3>Recent checks (newest 10)</h3>
           {health.history.length === 0 ? (
             <p>None yet.</p>
           ) : (
@@ -149,7 +149,7 @@ export function HealthPanel({ provider, version }: { provider: string; version: 
                 </tr>
               </thead>
               <tbody>
-                {health.history.slice(0, 12).map((check, index) => (
+                {health.history.slice(0, 10).map((check, index) => (
                   <tr key={`${check.checkedAt}-${index}`} data-source={check.source ?? 'probe'}>
                     <td>
                       <time dateTime={check.checkedAt}>{dateTime(check.checkedAt)}</time>

@@ -160,11 +160,9 @@ export function ProviderPage({ provider }: { provider: string }) {
           <ActionStatus error={test?.error ?? null} />
         </div>
         <CredentialPanel provider={p} onChanged={() => void polled.reload()} />
-      </div>
-      <HealthPanel provider={p.provider} version={healthVersion} />
-      <div class="cards">
         <BudgetForm provider={p} etag={polled.data?.etag ?? null} onSaved={() => void polled.reload()} />
       </div>
+      <HealthPanel provider={p.provider} version={healthVersion} />
       <div class="cards">
         <div class="card">
           <h2>Models</h2>

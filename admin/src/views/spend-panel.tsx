@@ -59,7 +59,7 @@ export function SpendPanel() {
       </div>
       <div class="filters">
         <label>
-          Per
+          Group spend by
           <select value={by} onChange={(e) => setBy(e.currentTarget.value as SpendBy)}>
             <option value="provider">provider</option>
             <option value="model">model</option>
