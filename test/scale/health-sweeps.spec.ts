@@ -80,6 +80,19 @@ describeOnRealPostgres('several instances on one PostgreSQL: health sweeps', 'ne
       // Each sweep is one log line with its counts, on the instance that ran it.
       expect(swept.reduce((sum, n) => sum + n, 0)).toBeGreaterThanOrEqual(probes.length - 1);
       expect(swept.reduce((sum, n) => sum + n, 0)).toBeLessThanOrEqual(probes.length + 1);
+      const lastLine = instances
+        .flatMap(sweepLines)
+        .sort((x, y) => Number(x.time) - Number(y.time))
+        .at(-1);
+      expect(lastLine).toMatchObject({ level: 30, sweep: { providers: 1, healthy: 1, degraded: 0, unhealthy: 0, unknown: 0, errors: 0 } });
+      // The first probe's verdict was a transition, logged once, by the instance that recorded it.
+      const transitions = instances.flatMap((instance) => instance.logs()).filter((line) => /^Health of openai: /.test(String(line.msg)));
+      expect(transitions).toEqual([
+        expect.objectContaining({
+          msg: 'Health of openai: unknown → healthy',
+          health: { provider: 'openai', from: 'unknown', to: 'healthy', reason: null },
+        }),
+      ]);
     });
 
     it('when the instance running the sweep is killed mid-sweep, the next interval is still claimed and swept by another', async () => {
