@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { Instance, startInstance, stopInstance } from '../test/scale/support/instances';
 import { AUTH, SELECT_BODY } from './http';
 import { createBenchDatabase } from './support/bench-database';
@@ -6,6 +8,30 @@ import { load, sideBySide, table } from './support/load';
 import { OPENAI_KEY } from '../test/scale/support/instances';
 
 const CONNECTIONS = 50;
+const CLOCK_TICKS_PER_SECOND = 100; // Linux's USER_HZ
+
+/** CPU seconds a process has used so far (user + system), from /proc; 0 where there is no /proc. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** How many cores the instances and this process (the load generator) kept busy while `run` ran. */
+async function coresBusy(pids: number[], run: () => Promise<unknown>): Promise<{ servers: number; generator: number }> {
+  const servers = () => pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+  const generator = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
+  const [s0, g0, t0] = [servers(), generator(), performance.now()];
+  await run();
+  const seconds = (performance.now() - t0) / 1000;
+  return { servers: (servers() - s0) / seconds, generator: (generator() - g0) / seconds };
+}
 const SECONDS = 3;
 const ROUNDS = 5;
 
@@ -38,6 +64,18 @@ export async function scaleBench(): Promise<void> {
       },
       ROUNDS,
     );
+    // Where the CPU went in one more round of each: with every core busy, a second instance has nowhere to run.
+    const busy: string[] = [];
+    for (const [name, targets, headers] of [
+      ['one instance', [a], AUTH],
+      ['two instances', [a, b], AUTH],
+    ] as const) {
+      const cores = await coresBusy(
+        targets.map((instance) => instance.child.pid!),
+        select([...targets], headers),
+      );
+      busy.push(`${name}: instances ${cores.servers.toFixed(2)} + autocannon ${cores.generator.toFixed(2)} cores busy`);
+    }
     const ratio = (two: string, one: string) =>
       `${(results[two as keyof typeof results].rps / results[one as keyof typeof results].rps).toFixed(2)}x`;
     console.log(
@@ -46,7 +84,7 @@ export async function scaleBench(): Promise<void> {
           ['instances', 'req/s', 'p50 ms', 'p99 ms', 'failed'],
           Object.entries(results).map(([name, r]) => [name, r.rps, r.p50, r.p99, r.failed]),
         ) +
-        `\n   scale-up: ${ratio('two instances', 'one instance')} with tokens, ${ratio('two instances, AUTH_DISABLED', 'one instance, AUTH_DISABLED')} without (${machine})\n`,
+        `\n   scale-up: ${ratio('two instances', 'one instance')} with tokens, ${ratio('two instances, AUTH_DISABLED', 'one instance, AUTH_DISABLED')} without (${machine})\n   ${busy.join('; ')}\n`,
     );
   } finally {
     await Promise.all(instances.map((instance) => stopInstance(instance)));
