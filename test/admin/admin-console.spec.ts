@@ -397,6 +397,8 @@ describeInChromium('Admin console in Chromium', () => {
     const month = await server.api<{ spend: { totalUsd: string } }>('GET', '/usage');
     const monthTotal = Number(month.body.data.spend.totalUsd) === 6.1 ? '$6.10' : '$4.10';
     await page.getByTestId('spend-total').getByText(monthTotal, { exact: true }).waitFor();
+    await page.getByTestId('spend-chart').locator('canvas').waitFor();
+    await shot('usage-spend-month');
 
     await page.getByRole('button', { name: 'Last 7 days' }).click();
     await page.getByTestId('spend-total').getByText('$6.10', { exact: true }).waitFor();

@@ -78,7 +78,14 @@ export function HealthChart({ buckets, label }: { buckets: HealthBucket[]; label
   }, []);
 
   useEffect(() => {
-    plot.current?.setData(chartData(buckets));
+    const chart = plot.current;
+    if (!chart) return;
+    chart.setData(chartData(buckets));
+    // uPlot alone stretches a single time point over years of empty axis: an hour either side of it instead.
+    if (buckets.length === 1) {
+      const at = Date.parse(buckets[0].start) / 1000;
+      chart.setScale('x', { min: at - 3600, max: at + 3600 });
+    }
   }, [buckets]);
 
   return <div class="chart" ref={container} role="img" aria-label={label} data-points={buckets.length} data-testid="health-chart" />;

@@ -10,6 +10,17 @@ export function spendChartData(series: SpendSeries): uPlot.AlignedData {
   return [series.days.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000), ...series.values];
 }
 
+/**
+ * The x axis spans the range asked for, half a day beyond its ends, so a single day (this month, on
+ * the 1st) sits in the middle: uPlot alone stretches one time point over years of empty axis.
+ */
+function fitDays(chart: uPlot, days: string[]): void {
+  if (days.length === 0) return;
+  const first = Date.parse(`${days[0]}T00:00:00Z`) / 1000;
+  const last = Date.parse(`${days[days.length - 1]}T00:00:00Z`) / 1000;
+  chart.setScale('x', { min: first - 43_200, max: last + 43_200 });
+}
+
 const money = (_u: uPlot, v: number | null) => (v === null ? '—' : `$${v.toFixed(v < 1 ? 4 : 2)}`);
 
 /**
@@ -30,7 +41,11 @@ export function SpendChart({ series, label }: { series: SpendSeries; label: stri
       cursor: { drag: { x: false, y: false } },
       // Days are UTC days: ticks on UTC midnights, a day or more apart, named by their date.
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-      scales: { x: { time: true }, usd: { auto: true, range: (_u, _min, max) => [0, Math.max(max ?? 0, 0.01) * 1.1] } },
+      // One day alone (this month, on the 1st) would leave uPlot no span: half a day either side of it.
+      scales: {
+        x: { time: true, range: (_u, min, max) => (min === max ? [min - 43_200, max + 43_200] : [min, max]) },
+        usd: { auto: true, range: (_u, _min, max) => [0, Math.max(max ?? 0, 0.01) * 1.1] },
+      },
       axes: [
         {
           incrs: [86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 28 * 86_400],
@@ -53,6 +68,7 @@ export function SpendChart({ series, label }: { series: SpendSeries; label: stri
     };
     const chart = new uPlot(options, spendChartData(series), element);
     plot.current = chart;
+    fitDays(chart, series.days);
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(element.clientWidth, 320), height: 260 }));
     resize.observe(element);
     return () => {
@@ -64,7 +80,9 @@ export function SpendChart({ series, label }: { series: SpendSeries; label: stri
   }, [shape]);
 
   useEffect(() => {
-    plot.current?.setData(spendChartData(series));
+    if (!plot.current) return;
+    plot.current.setData(spendChartData(series));
+    fitDays(plot.current, series.days);
   }, [series]);
 
   const plotted = series.values.reduce((sum, line) => sum + line.filter((v) => v > 0).length, 0);
