@@ -493,8 +493,22 @@ describeInChromium('Admin console in Chromium', () => {
       .waitFor();
     await shot('providers-budget-exhausted');
 
-    // Removed: available again.
+    // Another operator changes the budget while this one edits: the save is refused (If-Match, 412), theirs stays.
     await row('openai').getByRole('link').click();
+    const amount = page.getByLabel('Budget (USD)');
+    await waitFor('the form shows the saved budget', async () => ((await amount.inputValue()) === '1' ? true : undefined));
+    await amount.fill('2');
+    expect((await server.api('PATCH', '/providers/openai', { budgetWarnAt: 0.9 })).status).toBe(200);
+    await page.getByRole('button', { name: 'Save budget' }).click();
+    await page.getByText(/^Not saved: someone else changed this provider after you started editing/).waitFor();
+    await waitFor('their share in the form', async () =>
+      (await page.getByLabel('Warn at (share, 0.01–1)').inputValue()) === '0.9' ? true : undefined,
+    );
+    expect(await amount.inputValue()).toBe('1');
+    const kept = (await server.api<{ budget: { usd: string; warnAt: number } }>('GET', '/providers/openai')).body.data.budget;
+    expect([Number(kept.usd), kept.warnAt]).toEqual([1, 0.9]);
+
+    // Removed: available again.
     await page.getByRole('button', { name: 'Remove budget' }).click();
     await page.getByText('Budget removed').waitFor();
     await page.getByTestId('availability').getByText('available', { exact: true }).waitFor();
