@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,14 +24,10 @@ interface Exit {
   ms: number;
 }
 
-/** `ai-registry <args>` as a real child process (its TypeScript entry, transpile-only), stdin piped. */
+/** `ai-registry <args>` as a real child process: the package's bin as built (dist/cli/main.js), stdin piped. */
 function cli(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<Exit> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, ['dist/cli/main.js', ...args], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -44,11 +40,21 @@ function expectNoKey(...runs: Exit[]) {
   for (const run of runs) expect(keyLeaks(run.stdout + run.stderr, SECRET_PART)).toEqual([]);
 }
 
+/** The bin runs from dist/: built here when a source is newer (CI has just built it; `npm test` alone may not have). */
+function buildIfStale(): void {
+  const build = spawnSync(process.execPath, ['scripts/build-if-stale.js'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed: the CLI tests run the built bin');
+}
+
+// A dozen process starts per test on a loaded 2-core machine: generous, since no figure is asserted.
+jest.setTimeout(240_000);
+
 describe('ai-registry as a child process', () => {
   const fake = new FakeProviderServer();
   let baseUrl: string;
 
   beforeAll(async () => {
+    buildIfStale();
     await fake.start();
     baseUrl = fake.add('openai', { kind: 'openai', apiKey: KEY, models: OPENAI_MODELS }).baseUrl;
   });
@@ -136,7 +142,7 @@ describe('ai-registry as a child process', () => {
       return ((await response.json()) as { data?: { provider: string } }).data?.provider;
     };
 
-    it("goes through the server's socket, and what it changes reaches the server's selection", async () => {
+    it("set → list → health → disable → list → remove through the server's socket, each change reaching the server's selection", async () => {
       const set = await cli(['ai:credentials:set', 'openai', '--key-stdin', '--base-url', baseUrl], env, KEY);
       expect(set.code).toBe(0);
       await waitFor('the server to select openai', async () => ((await select()) === 'openai' ? true : undefined));
@@ -145,15 +151,36 @@ describe('ai-registry as a child process', () => {
       for (let i = 0; i < 3; i++) {
         const listed = await cli(['ai:providers:list', '--json'], env);
         expect(listed.code).toBe(0);
+        expect(JSON.parse(listed.stdout)).toEqual(
+          expect.arrayContaining([expect.objectContaining({ provider: 'openai', availability: { available: true } })]),
+        );
         timings.push(listed.ms);
       }
-      // For the note, never asserted: a child process's whole life, ts-node's transpiling included.
+      // For the note, never asserted: a child process's whole life.
       process.stdout.write(`ai:providers:list through a running embedded server: ${timings.join(', ')} ms\n`);
+
+      const credentials = await cli(['ai:credentials:list', '--json'], env);
+      expect(JSON.parse(credentials.stdout)).toEqual([
+        expect.objectContaining({ provider: 'openai', active: true, providerEnabled: true }),
+      ]);
+      // Ollama needs no key and nothing serves it here: off, so the gate speaks of openai alone.
+      expect((await cli(['ai:providers:disable', 'ollama'], env)).code).toBe(0);
+      const healthy = await cli(['ai:health', '--json'], env);
+      expect(healthy.code).toBe(0);
+      expect(JSON.parse(healthy.stdout)).toMatchObject({
+        healthy: true,
+        results: expect.arrayContaining([expect.objectContaining({ provider: 'openai', status: 'healthy' })]),
+      });
 
       const disabled = await cli(['ai:providers:disable', 'openai'], env);
       expect(disabled.code).toBe(0);
       await waitFor('the server to stop selecting openai', async () => ((await select()) !== 'openai' ? true : undefined));
-      expectNoKey(set, disabled);
+      const after = await cli(['ai:credentials:list', '--json'], env);
+      expect(JSON.parse(after.stdout)).toEqual([expect.objectContaining({ provider: 'openai', providerEnabled: false })]);
+      const removed = await cli(['ai:credentials:remove', 'openai', '--yes'], env);
+      expect(removed.code).toBe(0);
+      expect(JSON.parse((await cli(['ai:credentials:list', '--json'], env)).stdout)).toEqual([]);
+      expectNoKey(set, credentials, healthy, disabled, after, removed);
       expect(keyLeaks(server.output(), SECRET_PART)).toEqual([]);
     });
   });
