@@ -5,6 +5,7 @@ import { InvalidInputError } from '../providers/providers.errors';
 import { ApiToken, ApiTokenRole } from './api-token.entity';
 import { ApiTokenRepository } from './api-token.repository';
 import { UnauthenticatedError } from './auth.errors';
+import { AuthenticatedTokens } from './authenticated-tokens';
 
 /** Who made a request: the token's name (for logs and the audit trail) and its role. */
 export interface Principal {
@@ -18,6 +19,9 @@ const TOKEN_PATTERN = /^reg_[A-Za-z0-9_-]{43}$/;
 const NAME_PATTERN = /^(?!\d+$)[a-z0-9][a-z0-9_.-]{0,99}$/;
 
 /** Tokens are 256 random bits: a plain SHA-256 is enough to keep them useless if the table leaks. */
+/** last_used_at is for people (which tokens are still in use): a minute's precision is plenty. */
+const TOUCH_EVERY_MS = 60_000;
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
@@ -28,10 +32,16 @@ export function hashToken(token: string): string {
  */
 @Injectable()
 export class ApiTokensService {
+  /** Tokens verified lately (see authenticate()), and when this instance last wrote each one's last use. */
+  private readonly verified: AuthenticatedTokens;
+  private readonly touchedAt = new Map<string, number>();
+
   constructor(
     private readonly tokens: ApiTokenRepository,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.verified = new AuthenticatedTokens(config.API_TOKEN_CACHE_MS);
+  }
 
   /** A new token; the returned `token` is the only time its value exists outside the caller. */
   async create(name: string, role: ApiTokenRole, expiresAt: Date | null = null): Promise<{ token: string; record: ApiToken }> {
@@ -43,14 +53,36 @@ export class ApiTokensService {
     return { token, record };
   }
 
-  /** The principal of a bearer token; UnauthenticatedError (never saying which check failed) otherwise. */
+  /**
+   * The principal of a bearer token; UnauthenticatedError (never saying which check failed) otherwise.
+   * A token verified in the last API_TOKEN_CACHE_MS costs no query, and its last use is written at
+   * most once a minute per instance: otherwise every request would pay two statements.
+   */
   async authenticate(token: string): Promise<Principal> {
     const bootstrap = this.config.BOOTSTRAP_ADMIN_TOKEN;
     if (!TOKEN_PATTERN.test(token) && token !== bootstrap) throw new UnauthenticatedError('invalid or expired API token');
-    const record = await this.tokens.findUsableByHash(hashToken(token));
+    const hash = hashToken(token);
+    const now = Date.now();
+    const known = this.verified.get(hash, now);
+    if (known) {
+      await this.touch(known.id, now);
+      return { name: known.name, role: known.role };
+    }
+    const record = await this.tokens.findUsableByHash(hash);
     if (!record) throw new UnauthenticatedError('invalid or expired API token');
-    await this.tokens.touch(record.id);
+    this.verified.remember(
+      hash,
+      { id: record.id, name: record.name, role: record.role, expiresAt: record.expiresAt?.getTime() ?? null },
+      now,
+    );
+    await this.touch(record.id, now);
     return { name: record.name, role: record.role };
+  }
+
+  private async touch(id: string, now: number): Promise<void> {
+    if ((this.touchedAt.get(id) ?? -Infinity) > now - TOUCH_EVERY_MS) return;
+    this.touchedAt.set(id, now);
+    await this.tokens.touch(id);
   }
 
   /** Every token, without its hash: what the admin CLI lists. */
@@ -60,6 +92,8 @@ export class ApiTokensService {
 
   /** Revokes a token by name, or by id when `nameOrId` is all digits (names never are); false when none was live. */
   async revoke(nameOrId: string): Promise<boolean> {
-    return this.tokens.revoke(/^\d+$/.test(nameOrId) ? { id: nameOrId } : { name: nameOrId });
+    const revoked = await this.tokens.revoke(/^\d+$/.test(nameOrId) ? { id: nameOrId } : { name: nameOrId });
+    this.verified.forgetAll();
+    return revoked;
   }
 }

@@ -225,6 +225,13 @@ export class AppConfig {
   @IsInt({ message: 'must be an integer number of calls' })
   PASSIVE_HEALTH_HALF_OPEN_CALLS = 3;
 
+  /** How long a verified API token is remembered (no query per request); a token revoked on another instance is refused within it. 0: never. */
+  @Transform(toInt)
+  @Max(300_000, { message: 'must be at most 300000 (5 minutes)' })
+  @Min(0, { message: 'must be 0 (off) or more' })
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  API_TOKEN_CACHE_MS = 5000;
+
   /** Accepted as an admin API token named `bootstrap` (stored hashed, never logged). */
   @IsOptional()
   @IsString()

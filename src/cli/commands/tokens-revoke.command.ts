@@ -9,7 +9,7 @@ import { Terminal } from '../terminal';
 @Command({
   name: 'ai:tokens:revoke',
   arguments: '<token>',
-  description: 'Revoke an API token by name or id: the next request with it is refused',
+  description: 'Revoke an API token by name or id: refused by every instance within API_TOKEN_CACHE_MS (5 s by default)',
   argsDescription: { token: "the token's name or id (from ai:tokens:list), never its value" },
 })
 export class TokensRevokeCommand extends RegistryCommand {
