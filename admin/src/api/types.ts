@@ -225,6 +225,7 @@ export const AUDIT_ACTIONS = [
   'provider.disabled',
   'provider.overrides_changed',
   'provider.preferences_changed',
+  'provider.budget_changed',
   'provider.catalog_updated',
   'credential.stored',
   'credential.removed',

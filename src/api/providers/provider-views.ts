@@ -6,6 +6,7 @@ import type { ProviderConfigView } from '../../providers/provider-configs/provid
 import { ProviderConfigService } from '../../providers/provider-configs/provider-config.service';
 import type { Availability } from '../../providers/selection/availability';
 import { AvailabilityService } from '../../providers/selection/availability.service';
+import { combinedHealth } from '../../providers/health/combined-health';
 
 /** A provider as the API shows it: its config, whether it can serve now and why not, its credentials masked. */
 export interface ProviderResource {
@@ -14,7 +15,8 @@ export interface ProviderResource {
   displayNameOverride: string | null;
   enabled: boolean;
   inCatalog: boolean;
-  health: ProviderConfigView['health'];
+  /** One health state: the probes', unless real calls tripped the circuit (then unhealthy, `decidedBy: traffic`, until the cooldown ends). */
+  health: ProviderConfigView['health'] & { decidedBy: 'probe' | 'traffic' };
   /** Passive health (real calls); an open circuit makes the provider unavailable as `tripped` until its cooldown ends. */
   circuit: ProviderConfigView['circuit'];
   budget: ProviderConfigView['budget'];
@@ -49,6 +51,15 @@ export class ProviderViews {
     return this.resource(config, await this.credentials.list({ provider }), modelType);
   }
 
+  private health(config: ProviderConfigView): ProviderResource['health'] {
+    const { status, reason, decidedBy } = combinedHealth(
+      { status: config.health.status, reason: config.health.lastError },
+      config.circuit,
+      new Date(),
+    );
+    return { ...config.health, status, lastError: reason, decidedBy };
+  }
+
   private resource(config: ProviderConfigView, credentials: CredentialView[], modelType?: ModelType): ProviderResource {
     return {
       provider: config.provider,
@@ -56,7 +67,7 @@ export class ProviderViews {
       displayNameOverride: config.displayNameOverride,
       enabled: config.enabled,
       inCatalog: config.inCatalog,
-      health: config.health,
+      health: this.health(config),
       circuit: config.circuit,
       budget: config.budget,
       availability: this.availability.isProviderAvailable(config.provider, modelType),

@@ -18,6 +18,7 @@ import { RegistryStateService } from '../selection/registry-state.service';
 import { validateBaseUrl } from './base-url.policy';
 import { classifyProbe } from './classify-probe';
 import { phaseOf } from './circuit.rules';
+import { combinedHealth } from './combined-health';
 import type { HealthCheckRecord, HealthCheckResult, HealthWindowView, ProviderHealthSummary, SweepResult } from './health.types';
 import type { HealthStatus } from '../selection/registry-snapshot';
 import { HealthWindow, windowSpan } from './health-window';
@@ -148,15 +149,11 @@ export class HealthService {
     const snapshot = this.state.current();
     const now = new Date();
     return rows.map((row) => {
-      // One health state from both sources: an open circuit (real calls failing) outranks the last probe until its cooldown ends.
       const circuit = snapshot.providers.get(row.provider)?.circuit;
-      const tripped = circuit !== undefined && phaseOf(circuit, now) === 'open';
       return {
         provider: row.provider,
         enabled: row.enabled,
-        status: tripped ? ('unhealthy' as const) : row.healthStatus,
-        reason: tripped ? circuit.reason : row.lastError,
-        decidedBy: tripped ? ('traffic' as const) : ('probe' as const),
+        ...combinedHealth({ status: row.healthStatus, reason: row.lastError }, circuit, now),
         circuit: circuit
           ? { phase: phaseOf(circuit, now), until: circuit.until, trips: circuit.trips, reason: circuit.reason }
           : { phase: 'closed' as const, until: null, trips: 0, reason: null },

@@ -1,0 +1,17 @@
+import { combinedHealth } from './combined-health';
+
+const NOW = new Date('2026-12-01T12:00:00Z');
+const probe = { status: 'healthy' as const, reason: null };
+
+describe(combinedHealth.name, () => {
+  it('is the probe’s health while the circuit is closed or half-open', () => {
+    expect(combinedHealth(probe, undefined, NOW)).toEqual({ status: 'healthy', reason: null, decidedBy: 'probe' });
+    const halfOpen = { state: 'open' as const, until: new Date(NOW.getTime() - 1), reason: 'tripped: 9 of 10 calls failed in 60 s' };
+    expect(combinedHealth(probe, halfOpen, NOW).decidedBy).toBe('probe');
+  });
+
+  it('is unhealthy, decided by traffic, while a tripped circuit cools down', () => {
+    const open = { state: 'open' as const, until: new Date(NOW.getTime() + 1), reason: 'tripped: 9 of 10 calls failed in 60 s' };
+    expect(combinedHealth(probe, open, NOW)).toEqual({ status: 'unhealthy', reason: open.reason, decidedBy: 'traffic' });
+  });
+});
