@@ -68,13 +68,14 @@ export class ApiTokensService {
       await this.touch(known.id, now);
       return { name: known.name, role: known.role };
     }
+    // A revoke that lands while this lookup runs must not be undone by remembering what it read.
+    const generation = this.verified.generation;
     const record = await this.tokens.findUsableByHash(hash);
     if (!record) throw new UnauthenticatedError('invalid or expired API token');
-    this.verified.remember(
-      hash,
-      { id: record.id, name: record.name, role: record.role, expiresAt: record.expiresAt?.getTime() ?? null },
-      now,
-    );
+    // A date from psql such as 'infinity' reaches us as a number: anything but a Date is no expiry here.
+    const expiresAt = record.expiresAt instanceof Date ? record.expiresAt.getTime() : null;
+    if (generation === this.verified.generation)
+      this.verified.remember(hash, { id: record.id, name: record.name, role: record.role, expiresAt }, now);
     await this.touch(record.id, now);
     return { name: record.name, role: record.role };
   }

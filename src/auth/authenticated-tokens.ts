@@ -18,6 +18,12 @@ const MAX_ENTRIES = 10_000;
  */
 export class AuthenticatedTokens {
   private readonly entries = new Map<string, Entry>();
+  /** Moves on at every forgetAll(): a lookup that began before one must not remember its answer. */
+  private forgotten = 0;
+
+  get generation(): number {
+    return this.forgotten;
+  }
 
   constructor(private readonly ttlMs: number) {}
 
@@ -38,6 +44,7 @@ export class AuthenticatedTokens {
   }
 
   forgetAll(): void {
+    this.forgotten++;
     this.entries.clear();
   }
 }

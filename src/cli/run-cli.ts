@@ -61,7 +61,14 @@ export async function runCli(argv: string[], streams: CliStreams): Promise<numbe
     return exitCode;
   }
   const options = cliRunOptions(streams, verbose, exit);
-  const app = await CommandFactory.createWithoutRunning(CliModule.forRoot(settings, streams), options);
+  let app: Awaited<ReturnType<typeof CommandFactory.createWithoutRunning>>;
+  try {
+    app = await CommandFactory.createWithoutRunning(CliModule.forRoot(settings, streams), options);
+  } catch (error) {
+    const { line, exitCode } = reportError(error, verbose);
+    streams.stderr.write(`${line}\n`);
+    return exitCode;
+  }
   try {
     await runAsActor(settings.actor, () => app.get(CommandRunnerService).run(args));
   } finally {

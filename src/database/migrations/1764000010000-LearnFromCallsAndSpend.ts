@@ -8,8 +8,10 @@ const PROVIDER_SNAPSHOT_COLUMNS = [
   'circuit_until',
   'circuit_trips',
   'circuit_reason',
+  'circuit_changed_at',
   'budget_usd',
   'budget_window',
+  'budget_warn_ratio',
   'budget_exhausted_until',
 ];
 
@@ -26,7 +28,7 @@ export class LearnFromCallsAndSpend1764000010000 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
-      `CREATE TABLE "call_outcome_buckets" ("provider" character varying(63) NOT NULL, "bucket_start" TIMESTAMP WITH TIME ZONE NOT NULL, "model" character varying(200) NOT NULL, "successes" integer NOT NULL DEFAULT '0', "errors" integer NOT NULL DEFAULT '0', "timeouts" integer NOT NULL DEFAULT '0', "rate_limited" integer NOT NULL DEFAULT '0', "auth_errors" integer NOT NULL DEFAULT '0', "latency_ms_sum" bigint NOT NULL DEFAULT '0', CONSTRAINT "PK_call_outcome_buckets" PRIMARY KEY ("provider", "bucket_start", "model"))`,
+      `CREATE TABLE "call_outcome_buckets" ("provider" character varying(63) NOT NULL, "bucket_start" TIMESTAMP WITH TIME ZONE NOT NULL, "model" character varying(200) NOT NULL, "successes" bigint NOT NULL DEFAULT '0', "errors" bigint NOT NULL DEFAULT '0', "timeouts" bigint NOT NULL DEFAULT '0', "rate_limited" bigint NOT NULL DEFAULT '0', "auth_errors" bigint NOT NULL DEFAULT '0', "latency_ms_sum" bigint NOT NULL DEFAULT '0', CONSTRAINT "PK_call_outcome_buckets" PRIMARY KEY ("provider", "bucket_start", "model"))`,
     );
     await queryRunner.query(`CREATE INDEX "IDX_call_outcome_buckets_bucket" ON "call_outcome_buckets" ("bucket_start")`);
     await queryRunner.query(

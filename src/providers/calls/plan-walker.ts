@@ -70,6 +70,17 @@ export class PlanWalker {
         failed.push({ ...label(candidate), outcome: null, status: null, reason: `not tried: ${downBecause}`, latencyMs: 0 });
         continue;
       }
+      // A half-open provider (passive health) gets only a few trial calls per instance, fallbacks included.
+      if (!this.selection.takeTrial(candidate.provider)) {
+        failed.push({
+          ...label(candidate),
+          outcome: null,
+          status: null,
+          reason: 'not tried: its half-open trial calls are taken',
+          latencyMs: 0,
+        });
+        continue;
+      }
       const connection = await this.connections.resolve(candidate.provider, modelType);
       if ('unreachable' in connection) {
         failed.push({ ...label(candidate), outcome: null, status: null, reason: connection.unreachable, latencyMs: 0 });

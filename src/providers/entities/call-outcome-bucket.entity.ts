@@ -16,20 +16,21 @@ export class CallOutcomeBucket {
   @PrimaryColumn({ type: 'varchar', length: 200, primaryKeyConstraintName: 'PK_call_outcome_buckets' })
   model: string;
 
-  @Column({ type: 'integer', default: 0 })
-  successes: number;
+  // bigint like every counter here: one record may stand for up to 2^31 calls, and a bucket sums many.
+  @Column({ type: 'bigint', default: 0 })
+  successes: string;
 
-  @Column({ type: 'integer', default: 0 })
-  errors: number;
+  @Column({ type: 'bigint', default: 0 })
+  errors: string;
 
-  @Column({ type: 'integer', default: 0 })
-  timeouts: number;
+  @Column({ type: 'bigint', default: 0 })
+  timeouts: string;
 
-  @Column({ name: 'rate_limited', type: 'integer', default: 0 })
-  rateLimited: number;
+  @Column({ name: 'rate_limited', type: 'bigint', default: 0 })
+  rateLimited: string;
 
-  @Column({ name: 'auth_errors', type: 'integer', default: 0 })
-  authErrors: number;
+  @Column({ name: 'auth_errors', type: 'bigint', default: 0 })
+  authErrors: string;
 
   @Column({ name: 'latency_ms_sum', type: 'bigint', default: 0 })
   latencyMsSum: string;

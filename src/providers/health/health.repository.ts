@@ -85,13 +85,12 @@ export class HealthRepository {
         `WITH prev AS (SELECT id, health_status FROM provider_configs WHERE id = $1 FOR UPDATE)
          UPDATE provider_configs p
          SET health_status = $2, last_health_check = now(), health_latency_ms = $3, last_error = $4, consecutive_failures = $5,
-             -- A healthy probe also closes a circuit that real traffic opened (passive health). Milliseconds,
-             -- as the circuit's compare-and-set compares it with a JavaScript Date.
-             circuit_state = CASE WHEN $2::varchar = 'healthy' THEN 'closed' ELSE p.circuit_state END,
-             circuit_until = CASE WHEN $2::varchar = 'healthy' THEN NULL ELSE p.circuit_until END,
-             circuit_trips = CASE WHEN $2::varchar = 'healthy' THEN 0 ELSE p.circuit_trips END,
-             circuit_reason = CASE WHEN $2::varchar = 'healthy' AND p.circuit_state = 'open' THEN 'closed by a healthy probe' ELSE p.circuit_reason END,
-             circuit_changed_at = CASE WHEN $2::varchar = 'healthy' AND p.circuit_state = 'open' THEN date_trunc('milliseconds', now()) ELSE p.circuit_changed_at END
+             -- A healthy probe cuts short the cooldown of a circuit that real traffic opened: half-open from
+             -- the next outcome bucket on, so trial calls decide (a models list can answer while chat calls
+             -- fail), and the trips stay, so a provider that keeps failing still backs off.
+             circuit_until = CASE WHEN $2::varchar = 'healthy' AND p.circuit_state = 'open' AND p.circuit_until > now()
+                                  THEN LEAST(p.circuit_until, to_timestamp(ceil(extract(epoch FROM now()) / 10) * 10))
+                                  ELSE p.circuit_until END
          FROM prev WHERE p.id = prev.id AND p.consecutive_failures = $6
          RETURNING pg_current_xact_id()::text AS xid, prev.health_status AS previous`,
         [configId, record.status, record.latencyMs, record.reason, record.consecutiveFailures, expectedStreak],
@@ -119,7 +118,7 @@ export class HealthRepository {
         manager,
         `UPDATE provider_configs
          SET circuit_state = $2, circuit_until = $3, circuit_trips = $4, circuit_reason = $5, circuit_changed_at = $6
-         WHERE provider = $1 AND circuit_changed_at IS NOT DISTINCT FROM $7
+         WHERE provider = $1 AND date_trunc('milliseconds', circuit_changed_at) IS NOT DISTINCT FROM $7
          RETURNING id::text AS id, pg_current_xact_id()::text AS xid`,
         [provider, circuit.state, circuit.until, circuit.trips, change.reason, circuit.changedAt, expectedChangedAt],
       );

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { assertSafeUiJson } from '../../common/json-guard/validate-ui-json';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
@@ -21,6 +21,8 @@ import type { ProviderConfigView } from './provider-config.types';
  */
 @Injectable()
 export class ProviderConfigService {
+  private readonly logger = new Logger(ProviderConfigService.name);
+
   constructor(
     private readonly configs: ProviderConfigRepository,
     @Inject(CATALOG) private readonly catalog: Catalog,
@@ -113,8 +115,14 @@ export class ProviderConfigService {
       },
       expectedVersion,
     ).then(async (version) => {
-      // A raised, lowered or new budget is compared with the window's spend at once, not at the next call.
-      if (settings.budgetUsd !== undefined || settings.budgetWindow !== undefined) await this.budgets.check([provider]);
+      // A raised, lowered or new budget is compared with the window's spend at once, not at the next
+      // call. The settings are written by now: a failure here is logged, and the next usage write decides.
+      try {
+        if (settings.budgetUsd === null) await this.budgets.cleared(provider);
+        else if (settings.budgetUsd !== undefined || settings.budgetWindow !== undefined) await this.budgets.check([provider]);
+      } catch (error) {
+        this.logger.warn(`Comparing the budget of ${provider} with its spend failed: ${(error as Error).message}`);
+      }
       return version;
     });
   }

@@ -3,24 +3,24 @@ import type { RegistrySnapshot } from './registry-snapshot';
 
 /**
  * The trial calls this instance lets through half-open circuits: after a cooldown each instance
- * passes at most `limit` selections to the provider, until the circuit closes (enough of them
- * succeeded) or trips again. Counted per cooldown (its end time), so a new trip starts afresh.
+ * passes at most `limit` calls to the provider at a time, until the circuit closes (enough of them
+ * succeeded) or trips again. Counted per cooldown (its end time), so a new trip starts afresh; a
+ * trial older than `trialMs` (a call's time limit) no longer counts, so trials whose calls were never
+ * made or never reported cannot keep the provider out for good.
  */
 export class HalfOpenTrials {
-  private readonly used = new Map<string, { until: number; count: number }>();
+  private readonly taken = new Map<string, { until: number; at: number[] }>();
 
-  constructor(private readonly limit: () => number) {}
+  constructor(
+    private readonly limit: () => number,
+    private readonly trialMs: () => number,
+  ) {}
 
   /** Half-open providers with no trial left, and why, for SelectionRequest.exclude; undefined when none. */
   exhausted(snapshot: RegistrySnapshot, now: Date): Map<string, string> | undefined {
     let exclude: Map<string, string> | undefined;
-    for (const [provider, trial] of this.used) {
-      const circuit = snapshot.providers.get(provider)?.circuit;
-      if (!circuit || phaseOf(circuit, now) !== 'half_open' || circuit.until?.getTime() !== trial.until) {
-        this.used.delete(provider); // closed, tripped again or gone: its count is over
-        continue;
-      }
-      if (trial.count >= this.limit()) {
+    for (const provider of [...this.taken.keys()]) {
+      if (this.left(snapshot, provider, now) === 0) {
         (exclude ??= new Map()).set(
           provider,
           `provider ${JSON.stringify(provider)} is half-open after a trip and its ${this.limit()} trial call(s) on this instance are taken; it comes back when they succeed`,
@@ -30,13 +30,30 @@ export class HalfOpenTrials {
     return exclude;
   }
 
-  /** Counts a selection of `provider` if its circuit is half-open. */
-  taken(snapshot: RegistrySnapshot, provider: string, now: Date): void {
+  /**
+   * Takes a trial before calling `provider`: true when the call may go ahead (its circuit is not
+   * half-open, or a trial was left and is now taken), false when its trials are taken.
+   */
+  take(snapshot: RegistrySnapshot, provider: string, now: Date): boolean {
     const circuit = snapshot.providers.get(provider)?.circuit;
-    if (!circuit || circuit.until === null || phaseOf(circuit, now) !== 'half_open') return;
+    if (!circuit || circuit.until === null || phaseOf(circuit, now) !== 'half_open') return true;
+    if (this.left(snapshot, provider, now) === 0) return false;
     const until = circuit.until.getTime();
-    const trial = this.used.get(provider);
-    if (trial && trial.until === until) trial.count++;
-    else this.used.set(provider, { until, count: 1 });
+    const trial = this.taken.get(provider);
+    if (trial && trial.until === until) trial.at.push(now.getTime());
+    else this.taken.set(provider, { until, at: [now.getTime()] });
+    return true;
+  }
+
+  /** Trials left for a half-open provider; Infinity when it is not half-open. Forgets what no longer counts. */
+  private left(snapshot: RegistrySnapshot, provider: string, now: Date): number {
+    const circuit = snapshot.providers.get(provider)?.circuit;
+    const trial = this.taken.get(provider);
+    if (!trial || !circuit || phaseOf(circuit, now) !== 'half_open' || circuit.until?.getTime() !== trial.until) {
+      this.taken.delete(provider); // closed, tripped again or gone: its count is over
+      return Infinity;
+    }
+    trial.at = trial.at.filter((at) => at > now.getTime() - this.trialMs());
+    return Math.max(0, this.limit() - trial.at.length);
   }
 }

@@ -24,7 +24,10 @@ export class ModelSelectionService {
     private readonly metrics: RegistryMetrics,
     @Inject(REGISTRY_SETTINGS) settings: RegistrySettings,
   ) {
-    this.trials = new HalfOpenTrials(() => settings.passiveHalfOpenCalls);
+    this.trials = new HalfOpenTrials(
+      () => settings.passiveHalfOpenCalls,
+      () => settings.callTimeoutMs,
+    );
   }
 
   select(request: SelectionRequest): Selection {
@@ -33,7 +36,7 @@ export class ModelSelectionService {
     const now = request.now ?? new Date();
     try {
       const selection = selectModel(snapshot, { ...request, exclude: this.trials.exhausted(snapshot, now) });
-      this.trials.taken(snapshot, selection.provider, now);
+      this.trials.take(snapshot, selection.provider, now);
       this.metrics.selected(selection.source, selection.skipped);
       return selection;
     } catch (error) {
@@ -48,9 +51,8 @@ export class ModelSelectionService {
     const snapshot = this.state.current();
     const now = request.now ?? new Date();
     try {
+      // Trials are taken per call actually made (takeTrial()), not for the candidates of a plan.
       const plan = planSelection(snapshot, { ...request, exclude: this.trials.exhausted(snapshot, now) });
-      // The first candidate is the one called; a half-open fallback is tried only if it fails.
-      this.trials.taken(snapshot, plan.candidates[0].provider, now);
       // Its skipped list runs past the chosen candidate (the whole walk): only the choice is counted.
       this.metrics.selected(plan.candidates[0].source, []);
       return plan;
@@ -58,6 +60,14 @@ export class ModelSelectionService {
       if (error instanceof NoAvailableProviderError) this.metrics.noneAvailable(error.modelType, error.skipped);
       throw error;
     }
+  }
+
+  /**
+   * Before calling a candidate of a plan: false when it is half-open and this instance's trial calls
+   * are taken (pass it over), true otherwise (a trial is taken if it is half-open).
+   */
+  takeTrial(provider: string, now = new Date()): boolean {
+    return this.trials.take(this.state.current(), provider, now);
   }
 
   getAvailableModels(modelType?: ModelType): AvailableModel[] {

@@ -21,6 +21,11 @@ export class BudgetService {
     private readonly metrics: RegistryMetrics,
   ) {}
 
+  /** A removed budget takes its exhausted mark with it (a budget set again later starts unmarked). */
+  async cleared(provider: string): Promise<void> {
+    if (await this.usage.setBudgetExhausted(provider, null)) await this.state.reload([provider]);
+  }
+
   async check(providers: Iterable<string>, now = new Date()): Promise<void> {
     const snapshot = this.state.current();
     const budgeted = new Map<string, BudgetSnapshot>();
@@ -40,12 +45,13 @@ export class BudgetService {
       this.metrics.budgetSpent(provider, spend, budget.nanos);
       const spendText = `${formatUsd(spend)} of ${formatUsd(budget.nanos)} USD this ${budget.window}`;
       const marked = budget.exhaustedUntil?.getTime() === window.end.getTime();
+      const decidedOn = { usd: formatUsd(budget.nanos), window: budget.window };
       if (standing === 'exhausted') {
-        if (!marked && (await this.usage.setBudgetExhausted(provider, window.end))) {
+        if (!marked && (await this.usage.setBudgetExhausted(provider, window.end, decidedOn))) {
           changed.push(provider);
           this.logger.warn(`Budget of ${provider} exhausted: ${spendText}; out of selection until ${window.end.toISOString()}`);
         }
-      } else if (budget.exhaustedUntil !== null && (await this.usage.setBudgetExhausted(provider, null))) {
+      } else if (budget.exhaustedUntil !== null && (await this.usage.setBudgetExhausted(provider, null, decidedOn))) {
         changed.push(provider);
         this.logger.log(`Budget of ${provider} no longer exhausted: ${spendText}`);
       }

@@ -125,7 +125,7 @@ async function addOutcomes(manager: EntityManager, deltas: OutcomeDelta[]): Prom
   if (deltas.length === 0) return;
   await manager.query(
     `INSERT INTO call_outcome_buckets AS b (provider, bucket_start, model, successes, errors, timeouts, rate_limited, auth_errors, latency_ms_sum)
-     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::bigint[])
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])
      ON CONFLICT (provider, bucket_start, model) DO UPDATE
      SET successes = b.successes + EXCLUDED.successes,
          errors = b.errors + EXCLUDED.errors,
@@ -262,8 +262,9 @@ export class UsageRepository {
   async outcomeWindows(since: ReadonlyMap<string, Date>): Promise<OutcomeWindow[]> {
     if (since.size === 0) return [];
     const rows = (await this.dataSource.query(
-      `SELECT b.provider, sum(b.successes)::int AS successes,
-              sum(b.errors + b.timeouts + b.rate_limited + b.auth_errors)::int AS failures
+      // Summed as numeric and read as float8: a count past 2^53 is far beyond any threshold that matters.
+      `SELECT b.provider, sum(b.successes)::float8 AS successes,
+              sum(b.errors + b.timeouts + b.rate_limited + b.auth_errors)::float8 AS failures
        FROM unnest($1::text[], $2::timestamptz[]) AS w(provider, since)
        JOIN call_outcome_buckets b ON b.provider = w.provider AND b.bucket_start >= w.since
        GROUP BY b.provider`,
@@ -289,11 +290,15 @@ export class UsageRepository {
    * Marks a provider's budget exhausted until its window ends, or clears the mark; false when it was
    * already so (nothing to announce). Only these columns: the change trigger announces it to every instance.
    */
-  async setBudgetExhausted(provider: string, until: Date | null): Promise<boolean> {
+  async setBudgetExhausted(provider: string, until: Date | null, decidedOn?: { usd: string; window: string }): Promise<boolean> {
+    // Only while the budget is still the one the decision compared with: an instance that has not yet
+    // heard of a raised budget must not mark the provider exhausted under the new one.
     const rows = await this.dataSource.query(
       `UPDATE provider_configs SET budget_exhausted_until = $2
-       WHERE provider = $1 AND budget_exhausted_until IS DISTINCT FROM $2 RETURNING id`,
-      [provider, until],
+       WHERE provider = $1 AND budget_exhausted_until IS DISTINCT FROM $2
+         AND ($3::numeric IS NULL OR (budget_usd = $3::numeric AND budget_window = $4))
+       RETURNING id`,
+      [provider, until, decidedOn?.usd ?? null, decidedOn?.window ?? null],
     );
     return (rows as unknown[]).length > 0;
   }
