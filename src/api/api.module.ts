@@ -1,4 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { JsonBodiesOnly } from '../http/json-bodies-only.middleware';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ActorInterceptor } from '../audit/actor.interceptor';
 import { AuditRepository } from '../audit/audit.repository';
@@ -24,7 +25,11 @@ import { UsageController } from './usage/usage.controller';
  * one envelope, one exception filter, and the token guard (AuthModule).
  */
 @Module({})
-export class ApiModule {
+export class ApiModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonBodiesOnly).forRoutes('api/*path');
+  }
+
   /** `registry`: the very ProvidersModule the app configured (the same dynamic module is one instance). */
   static forRoot(registry: DynamicModule): DynamicModule {
     return {

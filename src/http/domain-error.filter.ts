@@ -33,9 +33,25 @@ export function statusOf(kind: DomainErrorKind): number {
 }
 
 /** An http-errors error meant to be shown (body-parser raises these before any controller runs). */
-function isExposedClientError(error: unknown): error is { status: number; message: string } {
+function isExposedClientError(error: unknown): error is { status: number; message: string; type?: string } {
   const e = error as { status?: unknown; expose?: unknown; message?: unknown };
   return typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true && typeof e.message === 'string';
+}
+
+/**
+ * What was wrong with a request Nest refused before any controller saw it, named like a field error:
+ * a 400 here is a body that is not JSON or a path that is not valid percent-encoding (Nest maps only
+ * those), a 415 a body of a type the API does not read.
+ */
+function requestProblem(status: number, message: string): Pick<ApiEnvelope<null>, 'meta' | 'message' | 'errors'> | undefined {
+  if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
+    return { meta: { code: 'UNSUPPORTED_MEDIA_TYPE' }, message, errors: [{ field: 'Content-Type', rule: 'media-type', message }] };
+  }
+  if (status !== HttpStatus.BAD_REQUEST) return undefined;
+  if (/decode param/i.test(message))
+    return { meta: { code: 'INVALID_PATH' }, message, errors: [{ field: 'path', rule: 'uri-encoding', message }] };
+  const json = `the body is not valid JSON: ${message}`;
+  return { meta: { code: 'INVALID_BODY' }, message: json, errors: [{ field: 'body', rule: 'json', message: json }] };
 }
 
 function isRawRoute(host: ArgumentsHost): boolean {
@@ -80,11 +96,19 @@ export class DomainErrorFilter implements ExceptionFilter {
     } else if (error instanceof HttpException) {
       status = error.getStatus();
       const message = status === HttpStatus.INTERNAL_SERVER_ERROR ? 'internal error' : error.message;
-      body = { data: null, meta: {}, status: 'error', message };
+      body = { data: null, meta: {}, status: 'error', message, ...requestProblem(status, message) };
     } else if (isExposedClientError(error)) {
-      // body-parser's own refusals (413 body too large, 400 malformed JSON): the client's fault, said plainly.
+      // body-parser's own refusals (413 body too large, 400 malformed JSON): the client's fault, said plainly,
+      // with the body named as the field and body-parser's reason as the rule, like every other 4xx.
       status = error.status;
-      body = { data: null, meta: {}, status: 'error', message: error.message };
+      const rule = error.type ?? 'body';
+      body = {
+        data: null,
+        meta: { code: status === HttpStatus.PAYLOAD_TOO_LARGE ? 'BODY_TOO_LARGE' : 'INVALID_BODY' },
+        status: 'error',
+        message: error.message,
+        errors: [{ field: 'body', rule, message: error.message }],
+      };
     } else {
       status = HttpStatus.INTERNAL_SERVER_ERROR;
       this.logger.error(`Unexpected error: ${(error as Error)?.message ?? String(error)}`);

@@ -318,7 +318,26 @@ describe('REST API', () => {
       .set('Authorization', admin)
       .send({ apiKey: 'x'.repeat(70_000) });
     expect(large.status).toBe(413);
-    expect(large.body).toMatchObject({ status: 'error' });
+    expect(large.body).toMatchObject({ status: 'error', meta: { code: 'BODY_TOO_LARGE' }, errors: [{ field: 'body' }] });
+    const broken = await http()
+      .patch('/api/providers/openai')
+      .set('Authorization', admin)
+      .set('Content-Type', 'application/json')
+      .send('{"priority":');
+    expect(broken.status).toBe(400);
+    expect(broken.body).toMatchObject({ meta: { code: 'INVALID_BODY' }, errors: [{ field: 'body', rule: 'json' }] });
+    expect(broken.body.message).toMatch(/^the body is not valid JSON: /);
+    const text = await http()
+      .patch('/api/providers/openai')
+      .set('Authorization', admin)
+      .set('Content-Type', 'text/plain')
+      .send('priority=1');
+    expect(text.status).toBe(415);
+    expect(text.body).toMatchObject({
+      status: 'error',
+      message: 'Content-Type must be application/json',
+      errors: [{ field: 'Content-Type', rule: 'media-type' }],
+    });
     expect(await rowCounts()).toBe(before);
   });
 
