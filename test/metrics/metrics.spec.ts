@@ -78,10 +78,14 @@ describeOnRealPostgres('GET /metrics', 'runs the server on PostgreSQL (LISTEN fo
     await waitFor('the listener to reconnect', async () =>
       valueOf((await metrics()).samples, 'ai_registry_listener_reconnects_total') >= 1 ? true : undefined,
     );
+    // Both a tick claimed and a sweep completed after `before`: a sweep completing first may belong to a tick claimed before it.
     const sweptBefore = valueOf(before.samples, 'ai_registry_health_sweeps_total', { outcome: 'completed' });
-    await waitFor('a scheduled sweep claimed here', async () =>
-      valueOf((await metrics()).samples, 'ai_registry_health_sweeps_total', { outcome: 'completed' }) > sweptBefore ? true : undefined,
-    );
+    const claimedBefore = valueOf(before.samples, 'ai_registry_health_sweep_ticks_total', { result: 'claimed' });
+    await waitFor('a scheduled sweep claimed here', async () => {
+      const { samples } = await metrics();
+      const swept = valueOf(samples, 'ai_registry_health_sweeps_total', { outcome: 'completed' }) > sweptBefore;
+      return swept && valueOf(samples, 'ai_registry_health_sweep_ticks_total', { result: 'claimed' }) > claimedBefore ? true : undefined;
+    });
 
     const after = await metrics();
     expect(promtoolCheck(after.text)).toEqual({ status: 0, output: '' });
