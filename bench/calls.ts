@@ -4,7 +4,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { embed, generateText, streamText } from 'ai';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
+import { createBenchDatabase } from './support/bench-database';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '../src/config/config.module';
 import { loadConfig } from '../src/config/load-config';
@@ -27,20 +27,9 @@ import { FakeProviderServer } from '../test/support/fake-provider-server';
  * (one indexed query), a fresh SDK model, the egress-checked dispatcher, usage recorded.
  */
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const API_KEY = 'sk-bench-calls-0123456789abcdefghij';
 const ROUNDS = 9;
 const CALLS_PER_ROUND = 150;
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function boot(url: string, key: string): Promise<INestApplicationContext> {
   const ds = new DataSource(buildDataSourceOptions(url, { poolSize: 1 }));
@@ -114,15 +103,11 @@ async function consume(model: LanguageModelV3): Promise<string> {
 }
 
 export async function callsBench(): Promise<void> {
-  const name = `bench_calls_${process.pid}`;
   const server = new FakeProviderServer();
   await server.start();
   const fake = server.add('openai', { kind: 'openai', apiKey: API_KEY, reply: 'Hello from the fake provider, five words.' });
-  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const app = await boot(url.toString(), generateKey());
+  const database = await createBenchDatabase('calls');
+  const app = await boot(database.url, generateKey());
   try {
     await app.get(CredentialsService).store('openai', { apiKey: API_KEY, baseUrl: fake.baseUrl });
     const models = app.get(RegistryModels);
@@ -175,6 +160,6 @@ export async function callsBench(): Promise<void> {
   } finally {
     await app.close();
     await server.close();
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await database.drop();
   }
 }

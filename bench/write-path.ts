@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Injectable, INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Client } from 'pg';
+import { admin, BENCH_ADMIN_URL } from './support/bench-database';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '../src/config/config.module';
 import { loadConfig } from '../src/config/load-config';
@@ -24,7 +24,6 @@ import { RegistryStateService } from '../src/providers/selection/registry-state.
  * with snapshot maintenance switched off, at 4 / 200 / 2,000 providers with 5 credentials each.
  */
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const KEY = generateKey();
 const CREDENTIAL_TYPES = ['api_key', 'org_key', 'project_key', 'admin_key', 'backup_key'];
 const catalog = loadCatalog('config/providers.yaml');
@@ -49,21 +48,11 @@ function withDatabase(url: string, name: string): string {
   return parsed.toString();
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A fresh database with `providers` providers (bench_0000…) and 5 credentials each, written set-based. */
 async function seed(name: string, providers: number): Promise<string> {
   await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin(`CREATE DATABASE "${name}"`);
-  const url = withDatabase(ADMIN_URL, name);
+  const url = withDatabase(BENCH_ADMIN_URL, name);
   const ds = new DataSource(buildDataSourceOptions(url, { poolSize: 2 }));
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });

@@ -3,7 +3,8 @@ import { Client } from 'pg';
 /** The local PostgreSQL the benchmarks create their databases on (dropped after each). */
 export const BENCH_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-async function admin(sql: string): Promise<void> {
+/** One statement on the admin database (CREATE / DROP DATABASE). */
+export async function admin(sql: string): Promise<void> {
   const client = new Client({ connectionString: BENCH_ADMIN_URL });
   await client.connect();
   try {
