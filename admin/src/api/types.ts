@@ -1,3 +1,4 @@
+import type { SpendReport } from '../../../src/providers/usage/spend-report';
 /** The REST API's answers, as documented in its OpenAPI document (/api/docs-json). */
 
 export type HealthStatus = 'unknown' | 'healthy' | 'degraded' | 'unhealthy';
@@ -189,27 +190,8 @@ export interface CredentialUsage {
   pending: { requests: string; inputTokens: string; outputTokens: string };
 }
 
-export type SpendGroup = 'provider' | 'model' | 'credential' | 'day';
-
-export interface SpendRow {
-  provider?: string;
-  model?: string;
-  credentialId?: string;
-  day?: string;
-  requests: string;
-  inputTokens: string;
-  outputTokens: string;
-  /** USD, a decimal string with 6 decimals. */
-  costUsd: string;
-}
-
-export interface SpendReport {
-  from: string;
-  to: string;
-  groupBy: SpendGroup[];
-  rows: SpendRow[];
-  totalUsd: string;
-}
+// The server's own shape of a spend report (all strings: as JSON carries it).
+export type { SpendGroup, SpendReport, SpendReportRow as SpendRow } from '../../../src/providers/usage/spend-report';
 
 export interface UsageView {
   providers: ProviderUsage[];
@@ -217,31 +199,8 @@ export interface UsageView {
   spend: SpendReport;
 }
 
-export const AUDIT_ACTIONS = [
-  'provider.created',
-  'provider.deleted',
-  'provider.renamed',
-  'provider.enabled',
-  'provider.disabled',
-  'provider.overrides_changed',
-  'provider.preferences_changed',
-  'provider.budget_changed',
-  'provider.catalog_updated',
-  'credential.stored',
-  'credential.removed',
-  'credential.replaced',
-  'credential.reencrypted',
-  'credential.activated',
-  'credential.deactivated',
-  'credential.updated',
-  'token.created',
-  'token.deleted',
-  'token.revoked',
-  'token.restored',
-  'token.replaced',
-  'token.updated',
-  'table.truncated',
-] as const;
+// The server's own list (the OpenAPI enum of GET /api/audit's `action`), bundled in, so the filter never lags behind it.
+export { AUDIT_ACTIONS } from '../../../src/audit/audit-actions';
 
 export interface AuditEvent {
   id: string;

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { SPEND_GROUPS, SpendGroup } from '../../providers/usage/usage.repository';
+import { SPEND_GROUPS, SpendGroup } from '../../providers/usage/spend-report';
 
 export class UsageQueryDto {
   @ApiPropertyOptional({

@@ -8,6 +8,7 @@ import { CredentialNotFoundError } from '../providers.errors';
 import { UsageOutOfRangeError } from './usage.errors';
 import type { UsageSums } from './usage-tally';
 import type { CallDeltas, DailyDelta, OutcomeDelta } from './call-tally';
+import { SPEND_GROUPS, SpendGroup } from './spend-report';
 
 /** Usage to add to one row: `key` is the provider slug (provider_configs) or the credential id (ai_credentials). */
 export interface UsageDelta extends UsageSums {
@@ -165,9 +166,6 @@ export interface SpendRow {
   outputTokens: string;
   costNanos: string;
 }
-
-export const SPEND_GROUPS = ['provider', 'model', 'credential', 'day'] as const;
-export type SpendGroup = (typeof SPEND_GROUPS)[number];
 
 /** Per grouping: the column it groups by, and how the report shows it (null when not grouped by). */
 const SPEND_COLUMNS: Record<SpendGroup, { column: string; shown: string }> = {

@@ -18,7 +18,7 @@ import { PassiveHealthService } from '../health/passive-health.service';
 import { BudgetService } from './budget.service';
 import { CallDeltas, CallTally } from './call-tally';
 import { costNanos, formatUsd, priceOf } from './spend.rules';
-import { SPEND_GROUPS, SpendGroup } from './usage.repository';
+import { SPEND_GROUPS, SpendGroup, SpendReport } from './spend-report';
 
 /** How a call to the provider ended, as its caller saw it: passive health learns from these. */
 export const CALL_OUTCOMES = ['success', 'error', 'timeout', 'rate_limited', 'auth_error'] as const;
@@ -45,6 +45,8 @@ export interface ProviderUsage {
   /** Requests recorded here but not yet written to the database (decimal string). */
   pending: string;
 }
+
+export type { SpendReport } from './spend-report';
 
 /** One provider's credential: its counters in the database and what this process holds for it (decimal strings). */
 export interface CredentialUsage {
@@ -106,25 +108,6 @@ interface FlushBatch {
   providers: Map<string, UsageSums>;
   credentials: Map<string, UsageSums>;
   calls: CallDeltas;
-}
-
-/** A spend report: usage and cost from the daily sums (what is flushed), grouped as asked. */
-export interface SpendReport {
-  from: string;
-  to: string;
-  groupBy: SpendGroup[];
-  rows: Array<{
-    provider?: string;
-    model?: string;
-    credentialId?: string;
-    day?: string;
-    requests: string;
-    inputTokens: string;
-    outputTokens: string;
-    /** USD, 6 decimals, from the catalog's prices at the time of each call. */
-    costUsd: string;
-  }>;
-  totalUsd: string;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

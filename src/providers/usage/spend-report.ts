@@ -1,0 +1,29 @@
+/*
+ * The shape of a spend report, as the service returns it and the API and the admin console read it.
+ * Nothing here imports anything, so the console's bundle can share it.
+ */
+
+export const SPEND_GROUPS = ['provider', 'model', 'credential', 'day'] as const;
+export type SpendGroup = (typeof SPEND_GROUPS)[number];
+
+/** One row; a grouping it is not grouped by is absent. */
+export interface SpendReportRow {
+  provider?: string;
+  model?: string;
+  credentialId?: string;
+  day?: string;
+  requests: string;
+  inputTokens: string;
+  outputTokens: string;
+  /** USD, 6 decimals, from the catalog's prices at the time of each call. */
+  costUsd: string;
+}
+
+/** Usage and cost from the daily sums (what is flushed), grouped as asked. */
+export interface SpendReport {
+  from: string;
+  to: string;
+  groupBy: SpendGroup[];
+  rows: SpendReportRow[];
+  totalUsd: string;
+}
