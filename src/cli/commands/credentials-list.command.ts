@@ -1,7 +1,7 @@
 import { Command, Option } from 'nest-commander';
 import { CredentialsService } from '../../providers/credentials/credentials.service';
-import { HealthService } from '../../providers/health/health.service';
-import { UsageService } from '../../providers/usage/usage.service';
+import { combinedHealth } from '../../providers/health/combined-health';
+import { RegistryStateService } from '../../providers/selection/registry-state.service';
 import { formatTime, healthCell, yesNo } from '../format/cells';
 import { ProviderNames } from '../provider-names';
 import { RegistryCommand } from '../registry-command';
@@ -23,8 +23,13 @@ export class CredentialsListCommand extends RegistryCommand {
   async run(_: string[], options: { provider?: string; json?: boolean }): Promise<void> {
     if (options.provider !== undefined) await this.names.assertKnown(options.provider);
     const credentials = await (await this.registry.get(CredentialsService)).list({ provider: options.provider });
-    const health = new Map((await (await this.registry.get(HealthService)).summary(options.provider)).map((h) => [h.provider, h]));
-    const usage = new Map((await (await this.registry.get(UsageService)).getCredentialUsage()).map((u) => [u.id, u]));
+    // Health from the in-memory snapshot (no 24-hour aggregate needed for a status); usage is on the credential rows already.
+    const snapshot = (await this.registry.get(RegistryStateService)).current();
+    const now = new Date();
+    const healthOf = (provider: string) => {
+      const state = snapshot.providers.get(provider);
+      return state ? combinedHealth({ status: state.health, reason: null }, state.circuit, now).status : 'unknown';
+    };
     const rows = credentials.map((c) => ({
       id: c.id,
       provider: c.provider,
@@ -33,12 +38,12 @@ export class CredentialsListCommand extends RegistryCommand {
       status: c.status,
       active: c.isActive,
       providerEnabled: c.providerEnabled,
-      health: health.get(c.provider)?.status ?? 'unknown',
+      health: healthOf(c.provider),
       expiresAt: c.expiresAt,
-      lastUsedAt: usage.get(c.id)?.lastUsedAt ?? c.lastUsedAt,
-      usageCount: usage.get(c.id)?.usageCount ?? String(c.usageCount),
-      inputTokens: usage.get(c.id)?.inputTokens ?? String(c.inputTokens),
-      outputTokens: usage.get(c.id)?.outputTokens ?? String(c.outputTokens),
+      lastUsedAt: c.lastUsedAt,
+      usageCount: String(c.usageCount),
+      inputTokens: String(c.inputTokens),
+      outputTokens: String(c.outputTokens),
       baseUrl: c.baseUrl,
       ...(c.decryptError ? { decryptError: c.decryptError } : {}),
     }));
