@@ -19,6 +19,7 @@ import { BudgetService } from './budget.service';
 import { CallDeltas, CallTally } from './call-tally';
 import { costNanos, formatUsd, priceOf } from './spend.rules';
 import { SPEND_GROUPS, SpendGroup, SpendReport } from './spend-report';
+import { isCalendarDay } from '../../common/calendar-day';
 
 /** How a call to the provider ended, as its caller saw it: passive health learns from these. */
 export const CALL_OUTCOMES = ['success', 'error', 'timeout', 'rate_limited', 'auth_error'] as const;
@@ -110,16 +111,11 @@ interface FlushBatch {
   calls: CallDeltas;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** The longest range a report covers: a year and a day, so a leap year fits. */
 const MAX_SPEND_DAYS = 366;
 
 function assertDay(value: string, field: string): string {
-  if (
-    !DAY.test(value) ||
-    Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
-    new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
-  ) {
+  if (!isCalendarDay(value)) {
     throw new InvalidInputError(field, 'must be a date YYYY-MM-DD');
   }
   return value;
