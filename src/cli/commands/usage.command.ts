@@ -1,4 +1,5 @@
 import { Command, Option } from 'nest-commander';
+import { SPEND_ROW_KEYS } from '../../providers/usage/spend-report';
 import { UsageService } from '../../providers/usage/usage.service';
 import { formatTime } from '../format/cells';
 import { ProviderNames } from '../provider-names';
@@ -51,9 +52,7 @@ export class UsageCommand extends RegistryCommand {
         credentials.map((c) => [c.id, c.provider, c.credentialType, c.usageCount, c.inputTokens, c.outputTokens, formatTime(c.lastUsedAt)]),
       );
     }
-    const groups = spend.groupBy.map(
-      (g) => ({ credential: 'credentialId', day: 'day', model: 'model', provider: 'provider' })[g] as keyof (typeof spend.rows)[number],
-    );
+    const groups = spend.groupBy.map((g) => SPEND_ROW_KEYS[g]);
     this.terminal.print(`Spend ${spend.from} to ${spend.to}: ${spend.totalUsd} USD`);
     if (spend.rows.length > 0) {
       this.terminal.table(

@@ -19,6 +19,12 @@ export interface SpendReportRow {
   costUsd: string;
 }
 
+/** Where each grouping's value is in a row. */
+export const SPEND_ROW_KEYS = { provider: 'provider', model: 'model', credential: 'credentialId', day: 'day' } as const satisfies Record<
+  SpendGroup,
+  keyof SpendReportRow
+>;
+
 /** Usage and cost from the daily sums (what is flushed), grouped as asked. */
 export interface SpendReport {
   from: string;

@@ -8,7 +8,7 @@ import { CredentialNotFoundError } from '../providers.errors';
 import { UsageOutOfRangeError } from './usage.errors';
 import type { UsageSums } from './usage-tally';
 import type { CallDeltas, DailyDelta, OutcomeDelta } from './call-tally';
-import { SPEND_GROUPS, SpendGroup } from './spend-report';
+import { SPEND_GROUPS, SPEND_ROW_KEYS, SpendGroup } from './spend-report';
 
 /** Usage to add to one row: `key` is the provider slug (provider_configs) or the credential id (ai_credentials). */
 export interface UsageDelta extends UsageSums {
@@ -167,12 +167,12 @@ export interface SpendRow {
   costNanos: string;
 }
 
-/** Per grouping: the column it groups by, and how the report shows it (null when not grouped by). */
+/** Per grouping: the column it groups by, and its value as the report shows it (under SPEND_ROW_KEYS). */
 const SPEND_COLUMNS: Record<SpendGroup, { column: string; shown: string }> = {
-  provider: { column: 'provider', shown: 'provider AS provider' },
-  model: { column: 'model', shown: 'model AS model' },
-  credential: { column: 'credential_id', shown: 'credential_id::text AS "credentialId"' },
-  day: { column: 'day', shown: `to_char(day, 'YYYY-MM-DD') AS day` },
+  provider: { column: 'provider', shown: 'provider' },
+  model: { column: 'model', shown: 'model' },
+  credential: { column: 'credential_id', shown: 'credential_id::text' },
+  day: { column: 'day', shown: `to_char(day, 'YYYY-MM-DD')` },
 };
 
 /**
@@ -314,9 +314,7 @@ export class UsageRepository {
   /** Usage and spend from `from` to `to` (days, inclusive), grouped as asked, largest spend first. */
   async spend(groupBy: readonly SpendGroup[], range: { from: string; to: string; provider?: string }): Promise<SpendRow[]> {
     const columns = groupBy.map((g) => SPEND_COLUMNS[g].column);
-    const select = SPEND_GROUPS.map((g) =>
-      groupBy.includes(g) ? SPEND_COLUMNS[g].shown : `NULL AS "${g === 'credential' ? 'credentialId' : g}"`,
-    ).join(', ');
+    const select = SPEND_GROUPS.map((g) => `${groupBy.includes(g) ? SPEND_COLUMNS[g].shown : 'NULL'} AS "${SPEND_ROW_KEYS[g]}"`).join(', ');
     return (await this.dataSource.query(
       `SELECT ${select}, sum(requests)::text AS requests, sum(input_tokens)::text AS "inputTokens",
               sum(output_tokens)::text AS "outputTokens", sum(cost_nanos)::text AS "costNanos"
