@@ -18,6 +18,7 @@ import { ModelsController } from './models/models.controller';
 import { ProviderViews } from './providers/provider-views';
 import { ProvidersController } from './providers/providers.controller';
 import { ReadinessController } from './readiness/readiness.controller';
+import { ReadinessService } from './readiness/readiness.service';
 import { UsageController } from './usage/usage.controller';
 
 /**
@@ -54,6 +55,7 @@ export class ApiModule implements NestModule {
         { provide: APP_INTERCEPTOR, useClass: ActorInterceptor },
         AuditRepository,
         AuditService,
+        ReadinessService,
       ],
     };
   }
