@@ -1,4 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { nestsDeeperThan } from '../common/json-guard/json-depth';
 import type { ApiFieldError } from './api-envelope';
 import { InvalidRequestError } from './invalid-request.error';
 
@@ -15,6 +16,13 @@ function flatten(errors: ValidationError[], parent = ''): ApiFieldError[] {
   });
 }
 
+/**
+ * How deep a body may nest objects and arrays. The deepest legitimate body is a PATCH whose UI JSON
+ * nests its own 4 levels (UI_JSON_LIMITS.maxDepth) one level down; past this bound a body is refused
+ * before the recursive checks below and class-transformer could overflow the stack on it.
+ */
+export const MAX_BODY_DEPTH = 16;
+
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function forbiddenKeyPath(value: unknown, path: string): string | null {
@@ -29,12 +37,17 @@ function forbiddenKeyPath(value: unknown, path: string): string | null {
 }
 
 /**
- * Refuses prototype-polluting keys in a body before class-transformer copies it (the copy silently
- * drops them, which would turn `{"__proto__": …}` into an empty object that then overwrites data).
+ * Refuses a body nested past MAX_BODY_DEPTH, then prototype-polluting keys, before class-transformer
+ * copies it (the copy silently drops such keys, which would turn `{"__proto__": …}` into an empty
+ * object that then overwrites data).
  */
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body') {
+      if (nestsDeeperThan(value, MAX_BODY_DEPTH)) {
+        const message = `body must not nest objects and arrays more than ${MAX_BODY_DEPTH} levels deep`;
+        throw new InvalidRequestError([{ field: 'body', rule: 'max-depth', message }]);
+      }
       const path = forbiddenKeyPath(value, '');
       if (path) throw new InvalidRequestError([{ field: path, rule: 'forbidden-key', message: `${path} is not an allowed key` }]);
     }

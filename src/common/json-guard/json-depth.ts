@@ -1,0 +1,15 @@
+/**
+ * Whether `value` nests objects and arrays more than `max` levels (a scalar is 0, `{}` or `[]` is 1).
+ * Iterative on purpose: it guards recursive code (key checks, class-transformer, validators) from a
+ * body nested deeper than the call stack, so it must not recurse itself.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: Array<[node: unknown, depth: number]> = [[value, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth + 1 > max) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
