@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isBigintId } from '../common/bigint-id';
 import { InvalidInputError } from '../providers/providers.errors';
 import type { AuditEvent } from './audit-event.entity';
 import { AuditRepository } from './audit.repository';
@@ -18,15 +19,13 @@ export interface AuditPage {
   nextCursor: string | null;
 }
 
-const CURSOR_ID = /^[1-9]\d{0,18}$/;
-
 function cursorOf(id: string): string {
   return Buffer.from(id, 'utf8').toString('base64url');
 }
 
 function idOfCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!CURSOR_ID.test(id)) throw new InvalidInputError('cursor', 'is not a cursor this API gave out');
+  if (!isBigintId(id)) throw new InvalidInputError('cursor', 'is not a cursor this API gave out');
   return id;
 }
 

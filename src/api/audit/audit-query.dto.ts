@@ -1,27 +1,29 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '../page-query.dto';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { AUDIT_ACTIONS, type AuditAction } from '../../audit/audit-actions';
+import { OptionalNotNull } from '../dto-rules/presence';
+import { IsDateTime } from '../dto-rules/values';
 
 export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only events of this provider.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString({ message: 'provider must be a string' })
   @MaxLength(255, { message: 'provider must be at most 255 characters' })
   provider?: string;
 
   @ApiPropertyOptional({ description: "Only events of this actor: an API token's name, or `database` for writes that named none." })
-  @IsOptional()
+  @OptionalNotNull()
   @Matches(/^[a-z0-9][a-z0-9_.-]{0,99}$/, { message: 'actor must be an API token name (1-100 of a-z, 0-9, _ . -)' })
   actor?: string;
 
   @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(AUDIT_ACTIONS, { message: 'action must be one of the audit actions (see the OpenAPI enum)' })
   action?: AuditAction;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only events at or after this ISO 8601 time.' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 date-time' })
-  since?: string;
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Only events at or after this ISO 8601 time.' })
+  @OptionalNotNull()
+  @IsDateTime()
+  since?: Date;
 }

@@ -21,7 +21,7 @@ export class AuditController {
       provider: query.provider === undefined ? undefined : assertProviderName(query.provider),
       actor: query.actor,
       action: query.action,
-      since: query.since === undefined ? undefined : new Date(query.since),
+      since: query.since,
       limit: query.limit,
       cursor: query.cursor,
     });

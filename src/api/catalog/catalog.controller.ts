@@ -1,18 +1,19 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean } from 'class-validator';
 import { RequiresRole } from '../../auth/auth.guard';
 import { CatalogSyncService } from '../../providers/catalog/catalog-sync.service';
 import type { SyncResult } from '../../providers/catalog/catalog-sync.types';
+import { OptionalNotNull } from '../dto-rules/presence';
 
 export class CatalogSyncDto {
   @ApiPropertyOptional({ default: false, description: 'Return the diff without writing anything.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean({ message: 'dryRun must be true or false' })
   dryRun?: boolean;
 
   @ApiPropertyOptional({ default: false, description: 'Disable (never delete) providers that left the catalog.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean({ message: 'prune must be true or false' })
   prune?: boolean;
 }

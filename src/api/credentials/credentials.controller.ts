@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
+import { isBigintId } from '../../common/bigint-id';
 import { WithMeta } from '../../http/api-envelope';
 import { CallsProviderWhenTested, ProviderCallsGuard } from '../../http/rate-limits';
 import { HealthService } from '../../providers/health/health.service';
@@ -95,7 +96,7 @@ export class CredentialsController {
   }
 
   private async find(provider: string, id: string): Promise<CredentialView> {
-    if (!/^\d{1,19}$/.test(id)) throw new InvalidInputError('id', 'must be a credential id (digits)');
+    if (!isBigintId(id)) throw new InvalidInputError('id', 'must be a credential id (digits, at most 9223372036854775807)');
     const credential = (await this.credentials.list({ provider: assertProviderName(provider) })).find((c) => c.id === id);
     if (!credential) throw new CredentialNotFoundError(provider, `#${id}`);
     return credential;

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { HEALTH_WINDOWS, type HealthWindow } from '../../providers/health/health-window';
+import { OptionalNotNull } from '../dto-rules/presence';
 
 export class HealthWindowQueryDto {
   @ApiPropertyOptional({
@@ -8,7 +9,7 @@ export class HealthWindowQueryDto {
     description:
       'Adds `window`: the checks of the last 24 h or 7 d in time buckets (uptime %, latency), and the failed ones with their reasons.',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(HEALTH_WINDOWS, { message: `window must be one of ${HEALTH_WINDOWS.join(', ')}` })
   window?: HealthWindow;
 }

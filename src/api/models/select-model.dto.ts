@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
 import { MODEL_TYPES, type ModelType } from '../../providers/catalog/catalog.types';
+import { NestedObject, OptionalNotNull } from '../dto-rules/presence';
 
 export class ModelPreferenceDto {
   @ApiProperty()
@@ -10,7 +10,7 @@ export class ModelPreferenceDto {
   provider: string;
 
   @ApiPropertyOptional({ description: "Without it: the provider's first model of the requested type." })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString({ message: 'model must be a string' })
   @MaxLength(200, { message: 'model must be at most 200 characters' })
   model?: string;
@@ -22,33 +22,30 @@ export class SelectModelDto {
   modelType: ModelType;
 
   @ApiPropertyOptional({ description: 'An operation declared in the catalog (its override applies).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString({ message: 'operation must be a string' })
   @MaxLength(100, { message: 'operation must be at most 100 characters' })
   operation?: string;
 
   @ApiPropertyOptional({ type: ModelPreferenceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ModelPreferenceDto)
+  @OptionalNotNull()
+  @NestedObject(() => ModelPreferenceDto)
   commandOverride?: ModelPreferenceDto;
 
   @ApiPropertyOptional({ type: ModelPreferenceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ModelPreferenceDto)
+  @OptionalNotNull()
+  @NestedObject(() => ModelPreferenceDto)
   projectPreference?: ModelPreferenceDto;
 
   @ApiPropertyOptional({ type: ModelPreferenceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ModelPreferenceDto)
+  @OptionalNotNull()
+  @NestedObject(() => ModelPreferenceDto)
   vaultPreference?: ModelPreferenceDto;
 }
 
 export class ModelTypeQueryDto {
   @ApiPropertyOptional({ enum: MODEL_TYPES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(MODEL_TYPES, { message: `type must be one of ${MODEL_TYPES.join(', ')}` })
   type?: ModelType;
 }

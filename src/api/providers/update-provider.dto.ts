@@ -1,17 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { BudgetWindow } from '../../providers/entities/provider-config.entity';
 import { BUDGET_WINDOWS } from '../../providers/provider-configs/budget-input.rules';
+import { OptionalNotNull, OptionalNullable } from '../dto-rules/presence';
 
 export class UpdateProviderDto {
   @ApiPropertyOptional({ nullable: true, maxLength: 255, description: "The operator's name for it; null returns to the catalog name." })
-  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @OptionalNullable()
   @IsString({ message: 'displayName must be a string' })
   @MaxLength(255, { message: 'displayName must be at most 255 characters' })
   displayName?: string | null;
 
   @ApiPropertyOptional({ description: 'Operator intent.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean({ message: 'enabled must be true or false' })
   enabled?: boolean;
 
@@ -21,14 +22,14 @@ export class UpdateProviderDto {
     nullable: true,
     description: 'Lower is preferred; null returns to the catalog priority.',
   })
-  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @OptionalNullable()
   @IsInt({ message: 'priority must be an integer' })
   @Min(0, { message: 'priority must be at least 0' })
   @Max(1_000_000, { message: 'priority must be at most 1000000' })
   priority?: number | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Free JSON for the frontend (no secrets).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsObject({ message: 'uiPreferences must be a JSON object' })
   uiPreferences?: Record<string, unknown>;
 
@@ -38,7 +39,7 @@ export class UpdateProviderDto {
     description:
       'Spend limit in USD per budgetWindow (from catalog prices); at it the provider is unavailable (budget_exhausted) until the window ends. null removes it.',
   })
-  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @OptionalNullable()
   @IsNumber(
     { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 },
     { message: 'budgetUsd must be a number of USD with at most 4 decimals' },
@@ -51,7 +52,7 @@ export class UpdateProviderDto {
     enum: BUDGET_WINDOWS,
     description: 'The budget resets at the start of each UTC day or calendar month (default month).',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(BUDGET_WINDOWS, { message: `budgetWindow must be one of ${BUDGET_WINDOWS.join(', ')}` })
   budgetWindow?: BudgetWindow;
 
@@ -60,7 +61,7 @@ export class UpdateProviderDto {
     maximum: 1,
     description: 'Share of the budget at which a warning is logged, once per window (default 0.8).',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'budgetWarnAt must be a number' })
   @Min(0.01, { message: 'budgetWarnAt must be at least 0.01' })
   @Max(1, { message: 'budgetWarnAt must be at most 1' })

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { SPEND_GROUPS, SpendGroup } from '../../providers/usage/spend-report';
+import { OptionalNotNull } from '../dto-rules/presence';
 
 export class UsageQueryDto {
   @ApiPropertyOptional({
@@ -9,7 +10,7 @@ export class UsageQueryDto {
     example: 'provider,model',
     type: String,
   })
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()) : value))
   @IsArray({ message: 'groupBy must be a comma-separated list' })
   @ArrayMaxSize(4, { message: 'groupBy must list at most 4 groupings' })
@@ -17,17 +18,17 @@ export class UsageQueryDto {
   groupBy?: SpendGroup[];
 
   @ApiPropertyOptional({ description: 'First UTC day, YYYY-MM-DD (default: the first of this month)', example: '2026-12-01' })
-  @IsOptional()
+  @OptionalNotNull()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date YYYY-MM-DD' })
   from?: string;
 
   @ApiPropertyOptional({ description: 'Last UTC day, YYYY-MM-DD, inclusive (default: today)', example: '2026-12-31' })
-  @IsOptional()
+  @OptionalNotNull()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date YYYY-MM-DD' })
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only this provider' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString({ message: 'provider must be a string' })
   @MaxLength(255, { message: 'provider must be at most 255 characters' })
   provider?: string;
