@@ -11,6 +11,9 @@ export const rateLimitsModule = ThrottlerModule.forRootAsync({
   inject: [AppConfig],
   useFactory: (config: AppConfig) => ({
     throttlers: [{ name: PROVIDER_CALLS, ttl: MINUTE_MS, limit: config.API_PROVIDER_CALLS_PER_MINUTE }],
+    // One budget per address across the routes: the default key also names the route, which let an
+    // address spend the whole limit on each of them.
+    generateKey: (_context, tracker, throttler) => `${throttler}:${tracker}`,
   }),
 });
 
