@@ -1,6 +1,6 @@
-import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { Public } from '../auth/auth.guard';
 import { RawResponse } from '../http/envelope.interceptor';
@@ -21,8 +21,8 @@ export class MetricsController {
 
   @Get()
   @ApiOperation({ summary: 'Prometheus metrics (text exposition format); METRICS_TOKEN or any API token' })
-  async scrape(@Headers('authorization') authorization: string | undefined, @Res() res: ServerResponse): Promise<void> {
-    await this.access.check(authorization);
+  async scrape(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
+    await this.access.check(req);
     const body = await this.registry.metrics();
     res.setHeader('Content-Type', this.registry.contentType);
     res.end(body);
