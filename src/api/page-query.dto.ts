@@ -5,7 +5,7 @@ import { OptionalNotNull } from './dto-rules/presence';
 
 /** The paging every list route takes: up to 200 items a page, continued from `meta.nextCursor`. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @OptionalNotNull()
   @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt({ message: 'limit must be an integer' })

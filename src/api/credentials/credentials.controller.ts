@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { isBigintId } from '../../common/bigint-id';
 import { WithMeta } from '../../http/api-envelope';
@@ -53,6 +53,7 @@ export class CredentialsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One credential, masked; its ETag versions it for a conditional PATCH' })
+  @ApiOkResponse({ headers: { ETag: { description: 'Send it back as If-Match on PATCH', schema: { type: 'string' } } } })
   async get(
     @Param('provider') provider: string,
     @Param('id') id: string,

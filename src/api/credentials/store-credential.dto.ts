@@ -1,10 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsObject, IsString, MaxLength } from 'class-validator';
 import { OptionalNotNull } from '../dto-rules/presence';
 import { IsDateTime } from '../dto-rules/values';
 
 export class StoreCredentialDto {
-  @ApiProperty({ writeOnly: true, description: 'The secret. Never returned: answers show only its mask.' })
+  @ApiPropertyOptional({
+    writeOnly: true,
+    description: 'The secret, required unless the provider takes none (ollama). Never returned: answers show only its mask.',
+  })
   @OptionalNotNull()
   @IsString({ message: 'apiKey must be a string' })
   @MaxLength(8192, { message: 'apiKey must be at most 8192 characters' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { WithMeta } from '../../http/api-envelope';
 import { ProviderConfigService } from '../../providers/provider-configs/provider-config.service';
@@ -36,7 +36,7 @@ export class ProvidersController {
 
   @Get(':provider')
   @ApiOperation({ summary: 'One provider; its ETag versions the operator settings for a conditional PATCH' })
-  @ApiHeader({ name: 'ETag', description: 'Send it back as If-Match on PATCH', required: false })
+  @ApiOkResponse({ headers: { ETag: { description: 'Send it back as If-Match on PATCH', schema: { type: 'string' } } } })
   async get(@Param('provider') provider: string, @Res({ passthrough: true }) response: HeaderTarget): Promise<ProviderResource> {
     const slug = assertProviderName(provider);
     const [resource, version] = await Promise.all([this.views.get(slug), this.configs.version(slug)]);

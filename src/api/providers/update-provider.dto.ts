@@ -5,7 +5,12 @@ import { BUDGET_WINDOWS } from '../../providers/provider-configs/budget-input.ru
 import { OptionalNotNull, OptionalNullable } from '../dto-rules/presence';
 
 export class UpdateProviderDto {
-  @ApiPropertyOptional({ nullable: true, maxLength: 255, description: "The operator's name for it; null returns to the catalog name." })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 255,
+    description: "The operator's name for it; null returns to the catalog name.",
+  })
   @OptionalNullable()
   @IsString({ message: 'displayName must be a string' })
   @MaxLength(255, { message: 'displayName must be at most 255 characters' })
@@ -17,6 +22,7 @@ export class UpdateProviderDto {
   enabled?: boolean;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 0,
     maximum: 1_000_000,
     nullable: true,
@@ -34,6 +40,7 @@ export class UpdateProviderDto {
   uiPreferences?: Record<string, unknown>;
 
   @ApiPropertyOptional({
+    type: Number,
     nullable: true,
     minimum: 0.0001,
     description:

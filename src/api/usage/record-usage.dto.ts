@@ -29,21 +29,21 @@ export class UsageRecordDto {
   @IsBigintId()
   credentialId?: string;
 
-  @ApiPropertyOptional({ default: 1, minimum: 0, maximum: MAX_RECORD_AMOUNT })
+  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 0, maximum: MAX_RECORD_AMOUNT })
   @OptionalNotNull()
   @IsInt({ message: 'requests must be an integer' })
   @Min(0, { message: 'requests must be at least 0' })
   @Max(MAX_RECORD_AMOUNT, { message: `requests must be at most ${MAX_RECORD_AMOUNT}` })
   requests?: number;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_RECORD_AMOUNT })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: MAX_RECORD_AMOUNT })
   @OptionalNotNull()
   @IsInt({ message: 'inputTokens must be an integer' })
   @Min(0, { message: 'inputTokens must be at least 0' })
   @Max(MAX_RECORD_AMOUNT, { message: `inputTokens must be at most ${MAX_RECORD_AMOUNT}` })
   inputTokens?: number;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_RECORD_AMOUNT })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: MAX_RECORD_AMOUNT })
   @OptionalNotNull()
   @IsInt({ message: 'outputTokens must be an integer' })
   @Min(0, { message: 'outputTokens must be at least 0' })
