@@ -1,3 +1,4 @@
+import type { ClientBase } from 'pg';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { TypeOrmLogger } from '../common/logging/typeorm-logger';
 import { ApiToken } from '../auth/api-token.entity';
@@ -11,6 +12,16 @@ export interface DataSourceTuning {
   /** Connections in this process's pool on a real PostgreSQL (always 1 on the embedded database). */
   poolSize?: number;
   applicationName?: string;
+}
+
+/**
+ * A pooled client always has an error listener. A session terminated as it starts (pg_terminate_backend,
+ * a restart) can send its FATAL in the same packet as the end of start-up, which pg emits as an
+ * 'error' after the pool has handed the client out and before TypeORM listens: an unhandled 'error'
+ * event ends the process. The client is unusable either way: its query fails and the pool drops it.
+ */
+function keepErrorsHandled(client: ClientBase): void {
+  client.on('error', () => undefined);
 }
 
 /**
@@ -36,6 +47,7 @@ export function buildDataSourceOptions(url: string, tuning: DataSourceTuning = {
     logger: new TypeOrmLogger(() => options.logging),
     poolSize: tuning.embedded ? 1 : (tuning.poolSize ?? 10),
     applicationName: tuning.applicationName ?? 'ai-provider-registry',
+    extra: { onConnect: keepErrorsHandled },
   };
   return options;
 }

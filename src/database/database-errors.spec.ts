@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import {
   DataDirUnusableError,
@@ -8,6 +9,7 @@ import {
   describeDatabaseUrl,
   explainConnectError,
   explainDataDirError,
+  isDatabaseUnreachable,
 } from './database-errors';
 
 /** An error shaped like the ones pg and Node raise while connecting. */
@@ -89,5 +91,30 @@ describe(explainDataDirError.name, () => {
     );
     expect(explainDataDirError(failure('EEXIST', { code: 'EEXIST' }), dir)).toBeNull(); // a real folder: not this problem
     expect(explainDataDirError(new Error('other'), dir)).toBeNull();
+  });
+});
+
+describe(isDatabaseUnreachable.name, () => {
+  it('knows lost and refused sessions, also inside a TypeORM QueryFailedError, and nothing else', () => {
+    const terminated = failure('terminating connection due to administrator command', { code: '57P01', severity: 'FATAL' });
+    for (const error of [
+      terminated,
+      new QueryFailedError('SELECT 1', [], terminated),
+      new Error('Connection terminated unexpectedly'),
+      new Error('Client has encountered a connection error and is not queryable'),
+      new Error('timeout exceeded when trying to connect'),
+      failure('read ECONNRESET', { code: 'ECONNRESET' }),
+      failure('connect ECONNREFUSED 127.0.0.1:5432', { code: 'ECONNREFUSED' }),
+    ]) {
+      expect([error.message, isDatabaseUnreachable(error)]).toEqual([error.message, true]);
+    }
+    for (const error of [
+      failure('relation "api_tokens" does not exist', { code: '42P01' }),
+      new QueryFailedError('SELECT', [], failure('value "9999999999999999999" is out of range for type bigint', { code: '22003' })),
+      new DatabaseUnavailableError('Cannot connect to DATABASE_URL'),
+      'Connection terminated',
+    ]) {
+      expect(isDatabaseUnreachable(error)).toBe(false);
+    }
   });
 });

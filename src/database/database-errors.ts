@@ -56,6 +56,27 @@ function connectCause(error: ErrorLike): string | null {
   return null;
 }
 
+/**
+ * What pg says when a session it had is gone (terminated by pg_terminate_backend or a restart, the
+ * network dropped) or none could be had in time; the request may well succeed on a new one.
+ */
+const LOST_CONNECTION =
+  /Connection terminated|not queryable|timeout exceeded when trying to connect|terminating connection due to administrator command|server closed the connection unexpectedly/i;
+
+/**
+ * Whether an error (or the driver error TypeORM wrapped) means the database could not be reached
+ * rather than that the request was wrong: lost sessions (57P01 admin_shutdown, 57P02 crash_shutdown,
+ * a reset socket) and every failure to connect.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error) || error instanceof DomainError) return false;
+  const driverError = (error as { driverError?: unknown }).driverError;
+  if (driverError instanceof Error && driverError !== error && isDatabaseUnreachable(driverError)) return true;
+  const code = (error as ErrorLike).code;
+  if (code === '57P01' || code === '57P02' || code === 'EPIPE') return true;
+  return connectCause(error as ErrorLike) !== null || LOST_CONNECTION.test(error.message ?? '');
+}
+
 /** The password of a URL in the forms it could appear in a message. */
 function passwordsOf(url: string): string[] {
   try {

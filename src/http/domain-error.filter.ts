@@ -2,11 +2,15 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { ServerResponse } from 'node:http';
 import { DomainError, DomainErrorKind } from '../common/domain-error';
 import { UnsafeUiJsonError } from '../common/json-guard/unsafe-ui-json.error';
+import { isDatabaseUnreachable } from '../database/database-errors';
 import { InvalidBaseUrlError } from '../providers/health/base-url.policy';
 import { InvalidInputError } from '../providers/providers.errors';
 import { NoAvailableProviderError } from '../providers/selection/selection.errors';
 import type { ApiEnvelope, ApiFieldError } from './api-envelope';
 import { InvalidRequestError } from './invalid-request.error';
+
+/** Seconds a client is asked to wait after a database connection was lost: a new session is usually there by then. */
+const DATABASE_RETRY_AFTER_S = 2;
 
 /** Each kind of domain error has one status code, decided here and nowhere else. */
 export function statusOf(kind: DomainErrorKind): number {
@@ -71,7 +75,8 @@ function fieldErrors(error: DomainError): ApiFieldError[] | undefined {
 
 /**
  * The REST edge's one place that turns errors into answers: domain errors by their kind, Nest's own
- * HTTP errors (unknown route, body too large, rate limit) as they are, and anything else as a 500
+ * HTTP errors (unknown route, body too large, rate limit) as they are, a database that cannot be
+ * reached as a 503 with Retry-After, and anything else as a 500
  * whose text is logged but never sent (no stack trace or SQL text reaches a client).
  */
 @Catch()
@@ -108,6 +113,17 @@ export class DomainErrorFilter implements ExceptionFilter {
         status: 'error',
         message: error.message,
         errors: [{ field: 'body', rule, message: error.message }],
+      };
+    } else if (isDatabaseUnreachable(error)) {
+      // A lost or refused database session is the server's passing trouble, not a bug: worth a retry.
+      status = HttpStatus.SERVICE_UNAVAILABLE;
+      this.logger.warn(`Database unreachable: ${(error as Error).message}`);
+      response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
+      body = {
+        data: null,
+        meta: { code: 'DATABASE_UNAVAILABLE' },
+        status: 'error',
+        message: 'the database is unavailable right now; retry shortly',
       };
     } else {
       status = HttpStatus.INTERNAL_SERVER_ERROR;
