@@ -316,6 +316,26 @@ describe('embedded socket server', () => {
     await client.end();
   });
 
+  it("keeps each client's session settings its own: another client never runs under them, and they go with their client", async () => {
+    const outsider = await pgClient(server.port);
+    const app = await pgClient(server.port);
+    await outsider.query(`SET search_path = ''`);
+    await outsider.query('SET default_transaction_read_only = on');
+    await outsider.query(`SELECT pg_catalog.set_config('statement_timeout', '12345', false)`);
+    // The other client has the defaults: tables found through the default search_path, writes allowed.
+    await app.query(`INSERT INTO items VALUES ('written')`);
+    expect((await app.query('SHOW search_path')).rows).toEqual([{ search_path: 'public' }]);
+    // The outsider still has its own.
+    expect((await outsider.query('SHOW search_path')).rows).toEqual([{ search_path: '""' }]);
+    expect((await outsider.query('SHOW statement_timeout')).rows).toEqual([{ statement_timeout: '12345ms' }]);
+    await expect(outsider.query(`INSERT INTO public.items VALUES ('refused')`)).rejects.toThrow('read-only transaction');
+    await outsider.end();
+    // Gone with it, also for this process's own queries once a client has run.
+    expect((await app.query('SELECT count(*)::int AS n FROM items')).rows).toEqual([{ n: 1 }]);
+    expect((await db.query('SHOW default_transaction_read_only')).rows).toEqual([{ default_transaction_read_only: 'off' }]);
+    await app.end();
+  });
+
   it('closes with a client inside a transaction: rolled back, and PGlite free for the next server', async () => {
     const other = await startEmbeddedSocketServer(db, { port: 0, password: null, logger, onFatal: (error) => fatal.push(error) });
     const client = new Client({ host: '127.0.0.1', port: other.port });

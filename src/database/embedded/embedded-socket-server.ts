@@ -19,6 +19,7 @@ import {
   wireMessage,
   type WireMessage,
 } from './pg-wire';
+import { READ_SETTINGS, RESET_SETTINGS, query, readReply } from './session-settings';
 
 /**
  * Serves one PGlite to ordinary `pg` clients over TCP.
@@ -43,8 +44,10 @@ import {
  *  - with a password, a client reaches PGlite only after sending it (cleartext: the socket is on
  *    loopback, and the password is a random one for this start, not a user's).
  *
- * The session is still shared: SET, temporary tables, named prepared statements, LISTEN and advisory
- * locks are not per connection.
+ *  - session settings (SET) are per client: see session-settings.ts.
+ *
+ * The rest of the session is still shared: temporary tables, named prepared statements, LISTEN and
+ * advisory locks are not per connection.
  */
 
 export interface EmbeddedSocketServerOptions {
@@ -152,6 +155,8 @@ class Connection {
   tail: Promise<void> = Promise.resolve();
   /** False while the session holds state of this connection (a transaction, a portal open at a Flush). */
   idle = true;
+  /** SQL that makes its session settings again, kept while other clients have the session (see session-settings.ts). */
+  settings: string | null = null;
   lastHeard = Date.now();
   closed = false;
   /** Settles once the connection is closed and cleaned up after. */
@@ -188,6 +193,8 @@ class SessionServer implements EmbeddedSocketServer {
   private groups = 0;
   /** The connection the session belongs to, while a group runs or its transaction is open. */
   private owner?: Connection;
+  /** The connection whose session settings are in place; none: the session's start-up settings. */
+  private settingsOf?: Connection;
   private readonly waiters: Waiter[] = [];
   private unlockPglite?: () => void;
   private running?: { conn: Connection; bytes: Buffer; since: number };
@@ -329,6 +336,7 @@ class SessionServer implements EmbeddedSocketServer {
     this.running = { conn, bytes, since };
     try {
       this.unlockPglite ??= await holdPgliteLocks(this.db);
+      if (this.settingsOf !== conn) await this.switchSettings(conn);
       const { status, fatal } = await this.execute(bytes, (output) => conn.send(output));
       if (fatal !== undefined) throw new Error(`PGlite ended its session: FATAL: ${fatal}`);
       this.groups += 1;
@@ -349,6 +357,32 @@ class SessionServer implements EmbeddedSocketServer {
       this.running = undefined;
       if (conn.idle) this.releaseSession(conn);
     }
+  }
+
+  /** Puts conn's session settings in place of those of the client that ran before it (see session-settings.ts). */
+  private async switchSettings(conn: Connection): Promise<void> {
+    const previous = this.settingsOf;
+    this.settingsOf = conn;
+    if (previous) {
+      const read = await this.runOwn(READ_SETTINGS, `reading the settings of connection #${previous.id}`);
+      if (!previous.closed) previous.settings = read.value;
+      if (read.value !== null || !read.ok) await this.runOwn(RESET_SETTINGS, `resetting the settings of connection #${previous.id}`);
+    }
+    if (conn.settings !== null) {
+      const restore = query(conn.settings);
+      conn.settings = null;
+      await this.runOwn(restore, `restoring the settings of connection #${conn.id}`);
+    }
+  }
+
+  /** Runs a query of ours on the session: an error is logged and the session goes on; a FATAL is thrown. */
+  private async runOwn(bytes: Buffer, what: string): Promise<{ value: string | null; ok: boolean }> {
+    const output: Buffer[] = [];
+    const { fatal } = await this.execute(bytes, (chunk) => output.push(chunk));
+    if (fatal !== undefined) throw new Error(`FATAL while ${what}: ${fatal}`);
+    const { value, error } = readReply(output);
+    if (error !== undefined) this.logger.warn(`embedded database: ${what} failed: ${error}`);
+    return { value, ok: error === undefined };
   }
 
   /**

@@ -146,3 +146,15 @@ export function wireMessage(type: string, body: string | Buffer): Buffer {
 export function fatalError(sqlState: string, text: string): Buffer {
   return wireMessage('E', `SFATAL\0VFATAL\0C${sqlState}\0M${text}\0\0`);
 }
+
+/** The values of a DataRow ('D') as text, null for SQL NULL. */
+export function dataRowValues(message: WireMessage): Array<string | null> {
+  const values: Array<string | null> = [];
+  let at = 7;
+  for (let count = message.bytes.readInt16BE(5); count > 0; count--) {
+    const length = message.bytes.readInt32BE(at);
+    values.push(length < 0 ? null : message.bytes.toString('utf8', at + 4, at + 4 + length));
+    at += 4 + Math.max(length, 0);
+  }
+  return values;
+}
