@@ -45,9 +45,9 @@ export interface CircuitChange {
 
 export type CircuitPhase = 'closed' | 'open' | 'half_open';
 
-export function phaseOf(circuit: Pick<Circuit, 'state' | 'until'>, now: Date): CircuitPhase {
+export function phaseOf(circuit: Pick<Circuit, 'state' | 'until'>, now: Date | number): CircuitPhase {
   if (circuit.state === 'closed') return 'closed';
-  return circuit.until !== null && now.getTime() < circuit.until.getTime() ? 'open' : 'half_open';
+  return circuit.until !== null && (typeof now === 'number' ? now : now.getTime()) < circuit.until.getTime() ? 'open' : 'half_open';
 }
 
 /**

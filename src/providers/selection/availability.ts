@@ -101,6 +101,26 @@ export function checkAvailability(
   return AVAILABLE;
 }
 
+/**
+ * The first instant after `now` at which checkAvailability() may answer otherwise for this provider
+ * with the same snapshot: its credential expires, its cooldown ends, its budget's window ends.
+ * Infinity when only a new snapshot can change the answer. Lets a selection worked out once per
+ * snapshot be reused until then.
+ */
+export function nextAvailabilityChange(snapshot: RegistrySnapshot, provider: string, now: number): number {
+  const state = snapshot.providers.get(provider);
+  if (!state) return Infinity;
+  let next = Infinity;
+  const consider = (at: Date | null | undefined) => {
+    const ms = at?.getTime();
+    if (ms !== undefined && ms > now && ms < next) next = ms;
+  };
+  if (state.credential === 'active') consider(state.credentialExpiresAt);
+  if (state.circuit?.state === 'open') consider(state.circuit.until);
+  consider(state.budget?.exhaustedUntil);
+  return next;
+}
+
 export function isAvailable(
   snapshot: RegistrySnapshot,
   provider: string,

@@ -16,7 +16,7 @@ describe(HalfOpenTrials.name, () => {
     );
     const snapshot = halfOpen(at(-1));
     const pick = () => {
-      const selection = selectModel(snapshot, { modelType: 'text', now: NOW, exclude: trials.exhausted(snapshot, NOW) });
+      const selection = selectModel(snapshot, { modelType: 'text', now: NOW }, trials.exhausted(snapshot, NOW));
       trials.take(snapshot, selection.provider, NOW);
       return selection;
     };

@@ -16,10 +16,15 @@ export class HalfOpenTrials {
     private readonly trialMs: () => number,
   ) {}
 
-  /** Half-open providers with no trial left, and why, for SelectionRequest.exclude; undefined when none. */
-  exhausted(snapshot: RegistrySnapshot, now: Date): Map<string, string> | undefined {
+  /**
+   * Half-open providers with no trial left, and why, for selectModel()'s exclusions; undefined when
+   * none. Runs on every selection: with no trial taken it allocates nothing.
+   */
+  exhausted(snapshot: RegistrySnapshot, now: Date | number): Map<string, string> | undefined {
+    if (this.taken.size === 0) return undefined;
     let exclude: Map<string, string> | undefined;
-    for (const provider of [...this.taken.keys()]) {
+    // Deleting the entry being visited (left() forgets what no longer counts) is safe in a Map's iteration.
+    for (const provider of this.taken.keys()) {
       if (this.left(snapshot, provider, now) === 0) {
         (exclude ??= new Map()).set(
           provider,
@@ -34,26 +39,28 @@ export class HalfOpenTrials {
    * Takes a trial before calling `provider`: true when the call may go ahead (its circuit is not
    * half-open, or a trial was left and is now taken), false when its trials are taken.
    */
-  take(snapshot: RegistrySnapshot, provider: string, now: Date): boolean {
+  take(snapshot: RegistrySnapshot, provider: string, now: Date | number): boolean {
     const circuit = snapshot.providers.get(provider)?.circuit;
     if (!circuit || circuit.until === null || phaseOf(circuit, now) !== 'half_open') return true;
     if (this.left(snapshot, provider, now) === 0) return false;
     const until = circuit.until.getTime();
+    const at = typeof now === 'number' ? now : now.getTime();
     const trial = this.taken.get(provider);
-    if (trial && trial.until === until) trial.at.push(now.getTime());
-    else this.taken.set(provider, { until, at: [now.getTime()] });
+    if (trial && trial.until === until) trial.at.push(at);
+    else this.taken.set(provider, { until, at: [at] });
     return true;
   }
 
   /** Trials left for a half-open provider; Infinity when it is not half-open. Forgets what no longer counts. */
-  private left(snapshot: RegistrySnapshot, provider: string, now: Date): number {
+  private left(snapshot: RegistrySnapshot, provider: string, now: Date | number): number {
     const circuit = snapshot.providers.get(provider)?.circuit;
     const trial = this.taken.get(provider);
     if (!trial || !circuit || phaseOf(circuit, now) !== 'half_open' || circuit.until?.getTime() !== trial.until) {
       this.taken.delete(provider); // closed, tripped again or gone: its count is over
       return Infinity;
     }
-    trial.at = trial.at.filter((at) => at > now.getTime() - this.trialMs());
+    const since = (typeof now === 'number' ? now : now.getTime()) - this.trialMs();
+    trial.at = trial.at.filter((at) => at > since);
     return Math.max(0, this.limit() - trial.at.length);
   }
 }

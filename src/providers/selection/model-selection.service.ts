@@ -33,9 +33,9 @@ export class ModelSelectionService {
   select(request: SelectionRequest): Selection {
     assertModelType(request?.modelType, true);
     const snapshot = this.state.current();
-    const now = request.now ?? new Date();
+    const now = request.now?.getTime() ?? Date.now();
     try {
-      const selection = selectModel(snapshot, { ...request, exclude: this.trials.exhausted(snapshot, now) });
+      const selection = selectModel(snapshot, request, this.trials.exhausted(snapshot, now));
       this.trials.take(snapshot, selection.provider, now);
       this.metrics.selected(selection.source, selection.skipped);
       return selection;
@@ -49,10 +49,10 @@ export class ModelSelectionService {
   plan(request: SelectionRequest): SelectionPlan {
     assertModelType(request?.modelType, true);
     const snapshot = this.state.current();
-    const now = request.now ?? new Date();
+    const now = request.now?.getTime() ?? Date.now();
     try {
       // Trials are taken per call actually made (takeTrial()), not for the candidates of a plan.
-      const plan = planSelection(snapshot, { ...request, exclude: this.trials.exhausted(snapshot, now) });
+      const plan = planSelection(snapshot, request, this.trials.exhausted(snapshot, now));
       // Its skipped list runs past the chosen candidate (the whole walk): only the choice is counted.
       this.metrics.selected(plan.candidates[0].source, []);
       return plan;
@@ -66,7 +66,7 @@ export class ModelSelectionService {
    * Before calling a candidate of a plan: false when it is half-open and this instance's trial calls
    * are taken (pass it over), true otherwise (a trial is taken if it is half-open).
    */
-  takeTrial(provider: string, now = new Date()): boolean {
+  takeTrial(provider: string, now = Date.now()): boolean {
     return this.trials.take(this.state.current(), provider, now);
   }
 

@@ -1,75 +1,20 @@
-import { Catalog, MODEL_TYPES, OperationConfig, PRECEDENCE_SOURCES, PrecedenceSource, PrecedenceWeights } from '../catalog/catalog.types';
-import { checkAvailability, UnavailableReason } from './availability';
-import { ModelType, RegistrySnapshot } from './registry-snapshot';
-import { NoAvailableProviderError, UnknownOperationError } from './selection.errors';
+import { checkAvailability, nextAvailabilityChange } from './availability';
+import { entriesFor, findOperation, planFor } from './candidate-sources';
+import type { ModelType, RegistrySnapshot } from './registry-snapshot';
+import type {
+  Candidate,
+  Exclusions,
+  PlannedCandidate,
+  Selection,
+  SelectionPlan,
+  SelectionRequest,
+  SkippedCandidate,
+} from './selection.types';
+import { NoAvailableProviderError } from './selection.errors';
 
-/** A caller's choice; without `model` it means "this provider's first model of the requested type". */
-export interface ModelPreference {
-  provider: string;
-  model?: string;
-}
-
-export interface SelectionRequest {
-  modelType: ModelType;
-  /** An operation declared in the catalog (e.g. `tagging`); its override applies if enabled and of this type. */
-  operation?: string;
-  commandOverride?: ModelPreference;
-  projectPreference?: ModelPreference;
-  vaultPreference?: ModelPreference;
-  /** Clock for credential expiry; defaults to now. */
-  now?: Date;
-  /**
-   * Providers to pass over as `tripped`, with why: those whose half-open circuit has no trial call
-   * left on this instance (ModelSelectionService). Not part of any API.
-   */
-  exclude?: ReadonlyMap<string, string>;
-}
-
-export type CandidateSource = PrecedenceSource;
-
-export interface Candidate {
-  provider: string;
-  /** null when a preference named no model and the provider offers none of the type (or is unknown). */
-  model: string | null;
-  source: CandidateSource;
-}
-
-export type SkipReason =
-  | UnavailableReason
-  | 'duplicate'
-  | 'operation_disabled'
-  | 'operation_wrong_type'
-  /** In a plan for embeddings: another model's vectors would not be comparable with the first one's. */
-  | 'different_embedding_model';
-
-export interface SkippedCandidate {
-  candidate: Candidate;
-  reason: SkipReason;
-  detail: string;
-}
-
-export interface Selection {
-  provider: string;
-  model: string;
-  source: CandidateSource;
-  /** Candidates tried before the chosen one, in order, each with why it was passed over. */
-  skipped: SkippedCandidate[];
-}
-
-const WEIGHT_KEY: Record<PrecedenceSource, keyof PrecedenceWeights> = {
-  command_override: 'commandOverride',
-  project_preference: 'projectPreference',
-  vault_preference: 'vaultPreference',
-  operation: 'operation',
-  global_default: 'globalDefault',
-  fallback: 'fallback',
-};
-
-/** A candidate, or one known to be unusable before availability is even asked (operation switched off). */
-interface Entry {
-  candidate: Candidate;
-  skip?: { reason: SkipReason; detail: string };
-}
+// The vocabulary of selection lives with its types; callers keep importing it from here.
+export type * from './selection.types';
+export { precedenceOrder } from './candidate-sources';
 
 /**
  * Picks the provider/model for a request: walks the candidates from the highest precedence weight down
@@ -78,24 +23,18 @@ interface Entry {
  * Throws UnknownOperationError for an operation the catalog does not declare (checked first, so a typo
  * is reported even when an override would have won) and NoAvailableProviderError when nothing is available.
  */
-export function selectModel(snapshot: RegistrySnapshot, request: SelectionRequest): Selection {
-  const { chosen, skipped } = walkCandidates(snapshot, request, 1);
-  if (chosen.length === 0) throw new NoAvailableProviderError(request.modelType, skipped, request.operation);
-  return { ...chosen[0], skipped };
-}
-
-/** A chosen candidate: available now, with a model to use. */
-export interface PlannedCandidate {
-  provider: string;
-  model: string;
-  source: CandidateSource;
-}
-
-/** Every available candidate of a request in the order a caller should try them, and why the others were passed over. */
-export interface SelectionPlan {
-  /** The first is what selectModel() picks; the rest are its fallbacks, in order. */
-  candidates: PlannedCandidate[];
-  skipped: SkippedCandidate[];
+export function selectModel(snapshot: RegistrySnapshot, request: SelectionRequest, exclude?: Exclusions): Selection {
+  const now = request.now?.getTime() ?? Date.now();
+  if (namesNothing(request, exclude)) {
+    const plan = plainPlan(snapshot, request.modelType, now);
+    if (plan.candidates.length === 0) throw new NoAvailableProviderError(request.modelType, plan.skipped.slice());
+    const first = plan.candidates[0];
+    return { provider: first.provider, model: first.model, source: first.source, skipped: plan.skipped.slice(0, plan.skippedBeforeFirst) };
+  }
+  const skipped: SkippedCandidate[] = [];
+  const chosen = walkCandidates(snapshot, request, now, exclude, skipped, undefined);
+  if (chosen === undefined) throw new NoAvailableProviderError(request.modelType, skipped, request.operation);
+  return { provider: chosen.provider, model: chosen.model!, source: chosen.source, skipped };
 }
 
 /**
@@ -103,168 +42,135 @@ export interface SelectionPlan {
  * call itself. For embeddings only candidates of the first one's model stay (another model's
  * vectors are not comparable); the others are listed as skipped. Throws as selectModel() does.
  */
-export function planSelection(snapshot: RegistrySnapshot, request: SelectionRequest): SelectionPlan {
-  const { chosen, skipped } = walkCandidates(snapshot, request, Infinity);
-  if (chosen.length === 0) throw new NoAvailableProviderError(request.modelType, skipped, request.operation);
-  if (request.modelType !== 'embedding') return { candidates: chosen, skipped };
-  const model = chosen[0].model;
-  const candidates: PlannedCandidate[] = [];
-  for (const candidate of chosen) {
-    if (candidate.model === model) candidates.push(candidate);
+export function planSelection(snapshot: RegistrySnapshot, request: SelectionRequest, exclude?: Exclusions): SelectionPlan {
+  const now = request.now?.getTime() ?? Date.now();
+  const plan = namesNothing(request, exclude) ? plainPlan(snapshot, request.modelType, now) : walkToTheEnd(snapshot, request, now, exclude);
+  if (plan.candidates.length === 0) throw new NoAvailableProviderError(request.modelType, plan.skipped.slice(), request.operation);
+  return { candidates: plan.candidates.slice(), skipped: plan.skipped.slice() };
+}
+
+/** A whole walk: the plan, how many of its skipped candidates came before the first choice, and until when it holds. */
+interface Walked {
+  candidates: PlannedCandidate[];
+  skipped: SkippedCandidate[];
+  skippedBeforeFirst: number;
+  /** The first instant at which a candidate's availability may change by the clock (nextAvailabilityChange). */
+  until: number;
+}
+
+function walkToTheEnd(snapshot: RegistrySnapshot, request: SelectionRequest, now: number, exclude: Exclusions): Walked {
+  const walked: Walked = { candidates: [], skipped: [], skippedBeforeFirst: 0, until: Infinity };
+  const first = walkCandidates(snapshot, request, now, exclude, walked.skipped, walked);
+  if (first === undefined || request.modelType !== 'embedding') return walked;
+  const comparable: PlannedCandidate[] = [];
+  for (const candidate of walked.candidates) {
+    if (candidate.model === first.model) comparable.push(candidate);
     else {
-      skipped.push({
+      walked.skipped.push({
         candidate,
         reason: 'different_embedding_model',
-        detail: `${label(candidate)} embeds with another model than ${JSON.stringify(model)}: its vectors would not be comparable`,
+        detail: `${label(candidate)} embeds with another model than ${JSON.stringify(first.model)}: its vectors would not be comparable`,
       });
     }
   }
-  return { candidates, skipped };
+  walked.candidates = comparable;
+  return walked;
 }
 
-/** The walk both share: stops after `limit` available candidates. */
+/**
+ * Requests that name nothing (no preference, no operation, no exclusion: the gateway's `auto`, most
+ * in-process calls) get the same plan from the same snapshot until the clock changes a candidate's
+ * availability, so it is walked once per snapshot and model type and shared, frozen; callers get copies
+ * of its lists. A new snapshot (any write) is a new key: nothing is ever invalidated by hand.
+ */
+const PLAIN_PLANS = new WeakMap<RegistrySnapshot, Partial<Record<ModelType, Readonly<Walked> & { from: number }>>>();
+
+function namesNothing(request: SelectionRequest, exclude: Exclusions): boolean {
+  return (
+    exclude === undefined &&
+    request.operation === undefined &&
+    request.commandOverride === undefined &&
+    request.projectPreference === undefined &&
+    request.vaultPreference === undefined
+  );
+}
+
+function plainPlan(snapshot: RegistrySnapshot, modelType: ModelType, now: number): Readonly<Walked> {
+  let byType = PLAIN_PLANS.get(snapshot);
+  const known = byType?.[modelType];
+  if (known !== undefined && known.from <= now && now < known.until) return known;
+  const walked = walkToTheEnd(snapshot, { modelType }, now, undefined);
+  for (const candidate of walked.candidates) Object.freeze(candidate);
+  for (const skip of walked.skipped) Object.freeze(skip);
+  const plan = Object.freeze({ ...walked, from: now });
+  if (byType === undefined) PLAIN_PLANS.set(snapshot, (byType = {}));
+  byType[modelType] = plan;
+  return plan;
+}
+
+/**
+ * The walk both share, written to allocate nothing on the way to the first choice (a selection runs
+ * per call; the per-call objects of an earlier version cost 5× its time, a third in the collector).
+ * Returns the first available candidate (its model is set) with the skipped ones before it in
+ * `skipped`. With `whole`, walks on to the end and copies every available candidate into it, in order.
+ */
 function walkCandidates(
   snapshot: RegistrySnapshot,
   request: SelectionRequest,
-  limit: number,
-): { chosen: PlannedCandidate[]; skipped: SkippedCandidate[] } {
+  now: number,
+  exclude: Exclusions,
+  skipped: SkippedCandidate[],
+  whole: Walked | undefined,
+): Candidate | undefined {
   const operation = request.operation === undefined ? undefined : findOperation(snapshot, request.operation);
-  const now = request.now?.getTime() ?? Date.now();
-  const skipped: SkippedCandidate[] = [];
-  const chosen: PlannedCandidate[] = [];
-  const seen: Candidate[] = [];
-  const plan = planFor(snapshot.catalog);
+  const catalogPlan = planFor(snapshot.catalog);
+  let first: Candidate | undefined;
+  // Candidates considered so far, for `duplicate`; a handful at most, so a scan beats a Map's keys.
+  let seen: Candidate[] | undefined;
 
-  for (const source of plan.order) {
-    for (const { candidate, skip } of entriesFor(source, plan, snapshot, request, operation)) {
+  for (const source of catalogPlan.order) {
+    for (const { candidate, skip } of entriesFor(source, catalogPlan, snapshot, request, operation)) {
       if (skip) {
-        skipped.push({ candidate, ...skip });
+        skipped.push({ candidate, reason: skip.reason, detail: skip.detail });
         continue;
       }
-      // A handful of candidates at most: a scan costs less than building a key for a Map.
-      const earlier = seen.find((c) => c.provider === candidate.provider && c.model === candidate.model);
+      const earlier = seen === undefined ? undefined : findSame(seen, candidate);
       if (earlier !== undefined) {
         skipped.push({ candidate, reason: 'duplicate', detail: `${label(candidate)} was already considered as ${earlier.source}` });
         continue;
       }
-      seen.push(candidate);
-      const excluded = request.exclude?.get(candidate.provider);
+      (seen ??= []).push(candidate);
+      const excluded = exclude?.get(candidate.provider);
       if (excluded !== undefined) {
         skipped.push({ candidate, reason: 'tripped', detail: excluded });
         continue;
       }
 
       const availability = checkAvailability(snapshot, candidate.provider, request.modelType, candidate.model ?? undefined, now);
+      if (whole !== undefined) whole.until = Math.min(whole.until, nextAvailabilityChange(snapshot, candidate.provider, now));
       if (!availability.available) {
         skipped.push({ candidate, reason: availability.reason, detail: availability.detail });
       } else if (candidate.model === null) {
         // Unreachable while the snapshot is consistent: an available provider offers a model of the type.
         skipped.push({ candidate, reason: 'no_model_of_type', detail: `no ${request.modelType} model to use` });
+      } else if (whole === undefined) {
+        return candidate;
       } else {
-        chosen.push({ provider: candidate.provider, model: candidate.model, source });
-        if (chosen.length >= limit) return { chosen, skipped };
+        if (first === undefined) {
+          first = candidate;
+          whole.skippedBeforeFirst = skipped.length;
+        }
+        whole.candidates.push({ provider: candidate.provider, model: candidate.model, source: candidate.source });
       }
     }
   }
-  return { chosen, skipped };
+  return first;
 }
 
-/**
- * What does not change per call, worked out once per catalog (catalogs are frozen): the precedence
- * order, and the candidates of the catalog's own sources per model type. Sorting the order on every
- * selection was ~40 % of its time.
- */
-interface CatalogPlan {
-  order: readonly PrecedenceSource[];
-  globalDefault: Record<ModelType, readonly Entry[]>;
-  fallback: Record<ModelType, readonly Entry[]>;
-  operations: Map<string, Record<ModelType, readonly Entry[]>>;
-}
-
-const PLANS = new WeakMap<Catalog, CatalogPlan>();
-
-function planFor(catalog: Catalog): CatalogPlan {
-  let plan = PLANS.get(catalog);
-  if (plan) return plan;
-  const perType = (make: (type: ModelType) => Entry[]) =>
-    Object.fromEntries(MODEL_TYPES.map((type) => [type, Object.freeze(make(type))])) as Record<ModelType, readonly Entry[]>;
-  plan = {
-    order: Object.freeze(precedenceOrder(catalog.precedenceWeights)),
-    globalDefault: perType((type) => {
-      const ref = catalog.defaults[type];
-      return ref ? [{ candidate: { provider: ref.provider, model: ref.model, source: 'global_default' } }] : [];
-    }),
-    fallback: perType((type) =>
-      (catalog.fallbackChain[type] ?? []).map((ref) => ({ candidate: { provider: ref.provider, model: ref.model, source: 'fallback' } })),
-    ),
-    operations: new Map([...catalog.operations.values()].map((op) => [op.name, perType((type) => [fromOperation(op, type)])])),
-  };
-  PLANS.set(catalog, plan);
-  return plan;
-}
-
-/** Sources by weight, highest first; ties (only possible in a hand-built catalog) keep the documented order. */
-export function precedenceOrder(weights: PrecedenceWeights): PrecedenceSource[] {
-  return [...PRECEDENCE_SOURCES].sort((a, b) => weights[WEIGHT_KEY[b]] - weights[WEIGHT_KEY[a]]);
-}
-
-function entriesFor(
-  source: PrecedenceSource,
-  plan: CatalogPlan,
-  snapshot: RegistrySnapshot,
-  request: SelectionRequest,
-  operation: OperationConfig | undefined,
-): readonly Entry[] {
-  const { modelType } = request;
-  switch (source) {
-    case 'command_override':
-      return fromPreference(request.commandOverride, source, snapshot, modelType);
-    case 'project_preference':
-      return fromPreference(request.projectPreference, source, snapshot, modelType);
-    case 'vault_preference':
-      return fromPreference(request.vaultPreference, source, snapshot, modelType);
-    case 'operation':
-      return operation ? (plan.operations.get(operation.name)?.[modelType] ?? [fromOperation(operation, modelType)]) : [];
-    case 'global_default':
-      return plan.globalDefault[modelType];
-    case 'fallback':
-      return plan.fallback[modelType];
-  }
-}
-
-function fromPreference(
-  preference: ModelPreference | undefined,
-  source: PrecedenceSource,
-  snapshot: RegistrySnapshot,
-  modelType: ModelType,
-): Entry[] {
-  if (!preference) return [];
-  const model = preference.model ?? snapshot.providers.get(preference.provider)?.models[modelType][0] ?? null;
-  return [{ candidate: { provider: preference.provider, model, source } }];
-}
-
-function fromOperation(operation: OperationConfig, modelType: ModelType): Entry {
-  const candidate: Candidate = { provider: operation.provider, model: operation.model, source: 'operation' };
-  const name = JSON.stringify(operation.name);
-  if (!operation.enabled) {
-    return { candidate, skip: { reason: 'operation_disabled', detail: `operation ${name} override is disabled` } };
-  }
-  if (operation.modelType !== modelType) {
-    return {
-      candidate,
-      skip: {
-        reason: 'operation_wrong_type',
-        detail: `operation ${name} is configured for ${operation.modelType} models, the request is for ${modelType}`,
-      },
-    };
-  }
-  return { candidate };
-}
-
-function findOperation(snapshot: RegistrySnapshot, name: string): OperationConfig {
-  const operation = snapshot.catalog.operations.get(name);
-  if (!operation) throw new UnknownOperationError(name, [...snapshot.catalog.operations.keys()]);
-  return operation;
+/** A plain loop: a find() callback would be a closure allocated per candidate. */
+function findSame(seen: readonly Candidate[], candidate: Candidate): Candidate | undefined {
+  for (const c of seen) if (c.provider === candidate.provider && c.model === candidate.model) return c;
+  return undefined;
 }
 
 function label(candidate: Candidate): string {

@@ -1,7 +1,7 @@
 import { DomainError } from '../../common/domain-error';
 import { quoteInput, truncateInput } from '../../common/json-guard/text-rules';
 import type { ModelType } from './registry-snapshot';
-import type { SkippedCandidate } from './select-model';
+import type { SkippedCandidate } from './selection.types';
 
 /** Base for selection failures; `code` and `kind` are what the HTTP exception filter and CLI switch on. */
 export abstract class SelectionError extends DomainError {}
