@@ -23,6 +23,11 @@ export class RegistryMetrics {
   private readonly catalogSlugs: ReadonlySet<string>;
   private lastFullLoadAt: number | null = null;
   private pendingRequests: () => number = () => 0;
+  /** Selections by source and skips by reason since start: plain counts, handed to prom-client at each scrape. */
+  private readonly selectionCounts = new Map<string, number>();
+  private readonly skipCounts = new Map<string, number>();
+  /** The snapshot the health gauge reports, read at each scrape. */
+  private healthOf: RegistrySnapshot | null = null;
 
   readonly providerHealth: Gauge<'provider' | 'status'>;
   readonly probeDuration: Histogram<'provider' | 'outcome'>;
@@ -63,10 +68,18 @@ export class RegistryMetrics {
     // collect() runs with `this` bound to the gauge: arrow functions reach this instance instead.
     const pending = () => this.pendingRequests();
     const age = () => (this.lastFullLoadAt === null ? -1 : (Date.now() - this.lastFullLoadAt) / 1000);
+    const health = (gauge: Gauge<'provider' | 'status'>) => this.reportHealth(gauge);
+    const selections = this.selectionCounts;
+    const skips = this.skipCounts;
     this.providerHealth = new Gauge({
       ...fresh('ai_registry_provider_health'),
       help: '1 for the health status a provider has now, 0 for the others',
       labelNames: ['provider', 'status'],
+      // Worked out when Prometheus scrapes, not on every snapshot swap: a write must not cost work
+      // proportional to the number of providers.
+      collect() {
+        health(this);
+      },
     });
     this.probeDuration = new Histogram({
       ...fresh('ai_registry_probe_duration_seconds'),
@@ -99,15 +112,23 @@ export class RegistryMetrics {
       help: 'Duration of the health sweeps this instance ran',
       buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60],
     });
+    // Selections run on every call: a labelled inc() costs more than the selection itself, so these
+    // are counted in plain numbers and reported when Prometheus scrapes.
     this.selections = new Counter({
       ...fresh('ai_registry_selections_total'),
       help: 'Model selections by the source of the chosen candidate',
       labelNames: ['source'],
+      collect() {
+        reportCounts(this, 'source', selections);
+      },
     });
     this.selectionSkips = new Counter({
       ...fresh('ai_registry_selection_skips_total'),
       help: 'Candidates passed over during selection, by reason',
       labelNames: ['reason'],
+      collect() {
+        reportCounts(this, 'reason', skips);
+      },
     });
     this.noAvailableProvider = new Counter({
       ...fresh('ai_registry_no_available_provider_total'),
@@ -185,19 +206,11 @@ export class RegistryMetrics {
     return this.catalogSlugs.has(slug) ? slug : OTHER_PROVIDER;
   }
 
-  /** After every swap of the snapshot: the health gauges follow it. */
+  /** After every swap of the snapshot: O(1), the health gauge reads the snapshot when scraped. */
   snapshotRefreshed(kind: SnapshotRefresh, snapshot: RegistrySnapshot): void {
     this.snapshotRefreshes.inc({ kind });
     if (kind === 'full') this.lastFullLoadAt = Date.now();
-    this.providerHealth.reset();
-    const counts = new Map<string, Map<HealthStatus, number>>();
-    for (const state of snapshot.providers.values()) {
-      const label = this.provider(state.provider);
-      const byStatus = counts.get(label) ?? new Map(HEALTH_STATUSES.map((status) => [status, 0]));
-      byStatus.set(state.health, (byStatus.get(state.health) ?? 0) + 1);
-      counts.set(label, byStatus);
-    }
-    for (const [provider, byStatus] of counts) for (const [status, n] of byStatus) this.providerHealth.set({ provider, status }, n);
+    this.healthOf = snapshot;
   }
 
   probed(provider: string, outcome: ProbeOutcome): void {
@@ -220,7 +233,7 @@ export class RegistryMetrics {
   }
 
   selected(source: CandidateSource, skipped: ReadonlyArray<{ reason: SkipReason }>): void {
-    this.selections.inc({ source });
+    this.selectionCounts.set(source, (this.selectionCounts.get(source) ?? 0) + 1);
     this.skips(skipped);
   }
 
@@ -234,9 +247,31 @@ export class RegistryMetrics {
     this.pendingRequests = source;
   }
 
-  private skips(skipped: ReadonlyArray<{ reason: SkipReason }>): void {
-    for (const { reason } of skipped) this.selectionSkips.inc({ reason });
+  /** Providers per label and status (catalog slugs count 0 or 1; `_other` counts every other provider). */
+  private reportHealth(gauge: Gauge<'provider' | 'status'>): void {
+    gauge.reset();
+    if (this.healthOf === null) return;
+    const counts = new Map<string, Record<HealthStatus, number>>();
+    for (const state of this.healthOf.providers.values()) {
+      const label = this.provider(state.provider);
+      let byStatus = counts.get(label);
+      if (byStatus === undefined) counts.set(label, (byStatus = { unknown: 0, healthy: 0, degraded: 0, unhealthy: 0 }));
+      byStatus[state.health]++;
+    }
+    for (const [provider, byStatus] of counts) {
+      for (const status of HEALTH_STATUSES) gauge.set({ provider, status }, byStatus[status]);
+    }
   }
+
+  private skips(skipped: ReadonlyArray<{ reason: SkipReason }>): void {
+    for (const { reason } of skipped) this.skipCounts.set(reason, (this.skipCounts.get(reason) ?? 0) + 1);
+  }
+}
+
+/** A counter's values from counts kept outside it (totals since start, so set rather than added). */
+function reportCounts<L extends string>(counter: Counter<L>, label: L, counts: ReadonlyMap<string, number>): void {
+  counter.reset();
+  for (const [value, n] of counts) counter.inc({ [label]: value } as Partial<Record<L, string>>, n);
 }
 
 /** For code built outside Nest (unit tests of one service): records into a Registry of its own that nothing reads. */

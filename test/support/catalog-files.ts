@@ -16,3 +16,28 @@ export function writeCatalogVariant(mutate: (doc: CatalogDocument) => void): str
   fs.writeFileSync(file, stringify(doc));
   return file;
 }
+
+/**
+ * The shipped catalog plus `count` generated OpenAI-compatible providers (gen_0000…, one text model
+ * each), so that every one of them is a catalog provider: labelled by its slug in metrics, synced at
+ * start. For tests and benchmarks of work that must not grow with the number of providers.
+ */
+export function writeCatalogWithGeneratedProviders(count: number): string {
+  return writeCatalogVariant((doc) => {
+    for (let i = 0; i < count; i++) {
+      const slug = generatedProvider(i);
+      doc.providers[slug] = {
+        display_name: `Generated ${i}`,
+        probe: 'openai_compatible',
+        base_url: `http://127.0.0.1:9/${slug}/v1`,
+        requires_api_key: false,
+        priority: 100,
+        text_models: [{ id: 'model', name: 'Model', context_length: 8192 }],
+      };
+    }
+  });
+}
+
+export function generatedProvider(i: number): string {
+  return `gen_${String(i).padStart(4, '0')}`;
+}
