@@ -1,21 +1,13 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { embed, generateText, streamText } from 'ai';
 import { performance } from 'node:perf_hooks';
 import { createBenchDatabase } from './support/bench-database';
-import { DataSource } from 'typeorm';
-import { ConfigModule } from '../src/config/config.module';
-import { loadConfig } from '../src/config/load-config';
-import { providersOptionsFromConfig } from '../src/config/providers-options';
-import { COORDINATION, Coordination } from '../src/database/coordination/coordination';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
-import { DatabaseModule } from '../src/database/database.module';
+import { bootRegistry, migrate } from './support/bench-registry';
 import { RegistryModels } from '../src/providers/calls/registry-models';
 import { CredentialsService } from '../src/providers/credentials/credentials.service';
 import { generateKey } from '../src/providers/credentials/key-ring';
-import { ProvidersModule } from '../src/providers/providers.module';
 import { ModelSelectionService } from '../src/providers/selection/model-selection.service';
 import { FakeProviderServer } from '../test/support/fake-provider-server';
 
@@ -31,32 +23,8 @@ const API_KEY = 'sk-bench-calls-0123456789abcdefghij';
 const ROUNDS = 9;
 const CALLS_PER_ROUND = 150;
 
-async function boot(url: string, key: string): Promise<INestApplicationContext> {
-  const ds = new DataSource(buildDataSourceOptions(url, { poolSize: 1 }));
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  await ds.destroy();
-  const config = loadConfig({
-    DATABASE_URL: url,
-    CREDENTIALS_KEY: key,
-    LOG_LEVEL: 'silent',
-    HEALTH_CHECK_INTERVAL_MS: '0',
-    USAGE_FLUSH_MS: '1000',
-    MIGRATIONS_RUN: 'false',
-  });
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      ConfigModule.forRoot(config),
-      DatabaseModule.forRoot({ kind: 'postgres', url, description: 'bench', viaOwner: false, close: async () => undefined }),
-      ProvidersModule.forRootAsync({
-        inject: [COORDINATION],
-        useFactory: (coordination: Coordination) => providersOptionsFromConfig(config, coordination),
-      }),
-    ],
-  }).compile();
-  moduleRef.useLogger(false);
-  await moduleRef.init();
-  return moduleRef;
+function boot(url: string, key: string): Promise<INestApplicationContext> {
+  return migrate(url).then(() => bootRegistry(url, { CREDENTIALS_KEY: key, USAGE_FLUSH_MS: '1000' }));
 }
 
 /** Mean µs per call of `n` sequential calls. */

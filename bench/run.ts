@@ -1,19 +1,13 @@
 import 'reflect-metadata';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createProviderRegistry } from 'ai';
 import { performance } from 'node:perf_hooks';
 import { runBounded } from '../src/common/run-bounded';
-import { loadCatalog } from '../src/providers/catalog/load-catalog';
-import { capabilitiesFromCatalog, modelsFromCapabilities } from '../src/providers/catalog/provider-capabilities';
 import { KeyRing, generateKey, parseKeyRing } from '../src/providers/credentials/key-ring';
 import { runProbe } from '../src/providers/health/probes/probe-registry';
 import type { ProbeTarget } from '../src/providers/health/probes/probe.types';
-import type { ProviderState, RegistrySnapshot } from '../src/providers/selection/registry-snapshot';
-import { standingOf } from '../src/providers/selection/availability';
-import { selectModel } from '../src/providers/selection/select-model';
 import { UsageTally } from '../src/providers/usage/usage-tally';
 import { FakeProviderServer } from '../test/support/fake-provider-server';
 import { callsBench } from './calls';
+import { measureSelection } from './selection';
 import { cliBench } from './cli';
 import { httpBench } from './http';
 import { propagationBench } from './propagation';
@@ -33,26 +27,6 @@ function measure(name: string, n: number, fn: (i: number) => void): number {
       .padStart(12)} ops/s`,
   );
   return (n / ms) * 1000;
-}
-
-function snapshot(disabled: string[]): RegistrySnapshot {
-  const catalog = loadCatalog('config/providers.yaml');
-  const providers = new Map<string, ProviderState>();
-  for (const entry of catalog.providers.values()) {
-    const state: ProviderState = {
-      provider: entry.slug,
-      displayName: entry.displayName,
-      enabled: !disabled.includes(entry.slug),
-      health: 'healthy',
-      credential: entry.requiresApiKey ? 'active' : 'not_required',
-      priority: entry.priority,
-      models: modelsFromCapabilities(capabilitiesFromCatalog(entry)),
-    };
-    // As the registry's snapshot builder does: the request-independent verdict decided once.
-    state.standing = standingOf(state);
-    providers.set(entry.slug, state);
-  }
-  return { providers, catalog };
 }
 
 async function sweepBench(): Promise<void> {
@@ -109,15 +83,18 @@ async function main(): Promise<void> {
 
 function inMemory(): void {
   // The floor: the Vercel AI SDK's bare registry lookup (no availability, no fallback), in the same run.
-  const sdk = createProviderRegistry({ openai: createOpenAI({ apiKey: 'sk-bench' }) });
-  const floor = measure('AI SDK createProviderRegistry().languageModel()', 200_000, () => sdk.languageModel('openai:gpt-4o'));
-  const healthy = snapshot([]);
-  const first = measure('selectModel: global default (first candidate)', 200_000, () => selectModel(healthy, { modelType: 'text' }));
-  const degraded = snapshot(['openai', 'anthropic', 'openrouter']);
-  const walk = measure('selectModel: fallback walk to the fourth candidate', 200_000, () =>
-    selectModel(degraded, { modelType: 'text', operation: 'enrichment', commandOverride: { provider: 'openai' } }),
-  );
-  console.log(`  time vs the SDK lookup: default ${(floor / first).toFixed(1)}x, fallback walk ${(floor / walk).toFixed(1)}x`);
+  const times = measureSelection();
+  const row = (name: string, ns: number, target?: number) =>
+    console.log(
+      `${name.padEnd(52)} ${ns.toFixed(0).padStart(6)} ns  ${(ns / times.sdk).toFixed(1).padStart(5)}× the SDK lookup${target ? ` (target ≤ ${target}×)` : ''}`,
+    );
+  row('AI SDK createProviderRegistry().languageModel()', times.sdk);
+  row('selectModel: global default (first candidate)', times.select.default, 3);
+  row('selectModel: fallback walk to the fourth candidate', times.select.walk, 8);
+  row('planSelection: global default', times.plan.default, 3);
+  row('planSelection: fallback walk to the fourth candidate', times.plan.walk, 8);
+  row('ModelSelectionService.select(): default', times.service.default);
+  row('ModelSelectionService.select(): fallback walk', times.service.walk);
 
   const tally = new UsageTally();
   const now = new Date();

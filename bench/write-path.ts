@@ -1,21 +1,15 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Injectable, INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { admin, BENCH_ADMIN_URL } from './support/bench-database';
+import { bootRegistry } from './support/bench-registry';
 import { DataSource } from 'typeorm';
-import { ConfigModule } from '../src/config/config.module';
-import { loadConfig } from '../src/config/load-config';
-import { providersOptionsFromConfig } from '../src/config/providers-options';
-import { COORDINATION, Coordination } from '../src/database/coordination/coordination';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
-import { DatabaseModule } from '../src/database/database.module';
 import { capabilitiesFromCatalog } from '../src/providers/catalog/provider-capabilities';
 import { loadCatalog } from '../src/providers/catalog/load-catalog';
 import { credentialAad } from '../src/providers/credentials/credential-aad';
 import { CredentialsService } from '../src/providers/credentials/credentials.service';
 import { generateKey, parseKeyRing } from '../src/providers/credentials/key-ring';
 import { ProviderConfigService } from '../src/providers/provider-configs/provider-config.service';
-import { ProvidersModule } from '../src/providers/providers.module';
 import { RegistryStateService } from '../src/providers/selection/registry-state.service';
 
 /**
@@ -75,30 +69,12 @@ async function seed(name: string, providers: number): Promise<string> {
   return url;
 }
 
-async function boot(url: string, maintained: boolean): Promise<INestApplicationContext> {
-  const config = loadConfig({
-    DATABASE_URL: url,
-    CREDENTIALS_KEY: KEY,
-    LOG_LEVEL: 'silent',
-    HEALTH_CHECK_INTERVAL_MS: '0',
-    USAGE_FLUSH_MS: '600000',
-    MIGRATIONS_RUN: 'false',
-  });
-  const builder = Test.createTestingModule({
-    imports: [
-      ConfigModule.forRoot(config),
-      DatabaseModule.forRoot({ kind: 'postgres', url, description: 'bench', viaOwner: false, close: async () => undefined }),
-      ProvidersModule.forRootAsync({
-        inject: [COORDINATION],
-        useFactory: (coordination: Coordination) => providersOptionsFromConfig(config, coordination),
-      }),
-    ],
-  });
-  if (!maintained) builder.overrideProvider(RegistryStateService).useClass(NoSnapshotMaintenance);
-  const moduleRef = await builder.compile();
-  moduleRef.useLogger(false);
-  await moduleRef.init();
-  return moduleRef;
+function boot(url: string, maintained: boolean): Promise<INestApplicationContext> {
+  return bootRegistry(
+    url,
+    { CREDENTIALS_KEY: KEY },
+    maintained ? undefined : { provider: RegistryStateService, useClass: NoSnapshotMaintenance },
+  );
 }
 
 /** Runs `op` back to back for about `ms` (at least `min` times) and returns ops/s. */
