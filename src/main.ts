@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { exitWithError } from './common/exit-with-error';
 import { explainListenError } from './common/listen-errors';
+import { HttpDrain } from './http/http-drain';
 import { createAppLogger } from './common/logging/app-logger';
 import type { AppConfig } from './config/app-config';
 import { loadConfig, loadDotEnv } from './config/load-config';
@@ -29,16 +30,22 @@ function explainConnect(error: unknown, database: DatabaseTarget) {
   return explainConnectError(error, database.url, database.kind === 'postgres' ? 'DATABASE_URL' : 'the embedded database');
 }
 
-async function startApp(config: AppConfig, database: DatabaseTarget): Promise<INestApplication> {
+interface RunningApp {
+  app: INestApplication;
+  drain: HttpDrain;
+}
+
+async function startApp(config: AppConfig, database: DatabaseTarget): Promise<RunningApp> {
   let app: INestApplication | undefined;
   try {
     app = await createApp(config, database);
   } catch (error) {
     throw explainConnect(error, database) ?? error;
   }
+  const drain = new HttpDrain(app.getHttpServer());
   try {
     await app.listen(config.PORT, config.HOST);
-    return app;
+    return { app, drain };
   } catch (error) {
     await app.close().catch(() => undefined);
     throw explainListenError(error, 'PORT', config.HOST, config.PORT) ?? explainConnect(error, database) ?? error;
@@ -52,13 +59,14 @@ async function bootstrap(): Promise<void> {
   Logger.overrideLogger(createAppLogger(config.LOG_LEVEL));
   const database = await openDatabase(config);
   const logger = new Logger('Bootstrap');
-  let app: INestApplication;
+  let running: RunningApp;
   try {
-    app = await startApp(config, database);
+    running = await startApp(config, database);
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
   }
+  const { app } = running;
   const { port } = app.getHttpServer().address() as { port: number };
   logger.log(`Listening on http://${config.HOST}:${port} with ${database.description}`);
 
@@ -80,7 +88,7 @@ async function bootstrap(): Promise<void> {
         );
         process.exit(1);
       }, config.SHUTDOWN_TIMEOUT_MS);
-      void shutDown(app, database, usage, logger).then((clean) => {
+      void shutDown(running, database, usage, logger).then((clean) => {
         clearTimeout(deadline);
         process.exit(clean ? 0 : 1);
       });
@@ -89,7 +97,7 @@ async function bootstrap(): Promise<void> {
 }
 
 /** Every step runs even if one before it failed; any failure, or usage left unwritten, makes the exit code non-zero. */
-async function shutDown(app: INestApplication, database: DatabaseTarget, usage: UsageService, logger: Logger): Promise<boolean> {
+async function shutDown({ app, drain }: RunningApp, database: DatabaseTarget, usage: UsageService, logger: Logger): Promise<boolean> {
   let clean = true;
   const step = async (what: string, run: () => Promise<unknown>) => {
     try {
@@ -99,8 +107,9 @@ async function shutDown(app: INestApplication, database: DatabaseTarget, usage: 
       logger.error(`Shutdown: ${what} failed: ${(error as Error).message}`);
     }
   };
-  // Stop taking requests first, so nothing records usage after the final flush.
-  await step('closing the HTTP server', () => new Promise<void>((resolve) => app.getHttpServer().close(() => resolve())));
+  // Stop taking requests first (the in-flight ones are answered, kept-alive connections closed),
+  // so nothing records usage after the final flush.
+  await step('closing the HTTP server', () => drain.close());
   await step('closing the app', () => app.close());
   const { entries, requests } = usage.pendingUsage();
   if (entries > 0) {
