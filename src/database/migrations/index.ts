@@ -11,6 +11,7 @@ import { CreateAuditEvents1764000009000 } from './1764000009000-CreateAuditEvent
 import { AddUsageBatchKeys1764000009500 } from './1764000009500-AddUsageBatchKeys';
 import { LearnFromCallsAndSpend1764000010000 } from './1764000010000-LearnFromCallsAndSpend';
 import { AuditBudgets1764000011000 } from './1764000011000-AuditBudgets';
+import { StoreCredentialKeyMasks1764000012000 } from './1764000012000-StoreCredentialKeyMasks';
 
 /**
  * Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set.
@@ -28,6 +29,7 @@ export const PROVIDER_MIGRATIONS = [
   CreateUsageFlushes1764000007000,
   AddUsageBatchKeys1764000009500,
   LearnFromCallsAndSpend1764000010000,
+  StoreCredentialKeyMasks1764000012000,
 ];
 
 export const MIGRATIONS = [...PROVIDER_MIGRATIONS, CreateApiTokens1764000008000, CreateAuditEvents1764000009000, AuditBudgets1764000011000];

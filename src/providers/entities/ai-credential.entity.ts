@@ -36,6 +36,10 @@ export class AICredential {
   @Column({ type: 'jsonb', nullable: true })
   metadata: CredentialMetadata | null;
 
+  /** The secret's masked form (mask-secret.ts), written with it; null for rows stored before the column existed. */
+  @Column({ name: 'key_mask', type: 'varchar', length: 64, nullable: true })
+  keyMask: string | null;
+
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true, transformer: expiryTransformer })
   expiresAt: Date | null;
 
