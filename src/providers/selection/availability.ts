@@ -111,14 +111,14 @@ export function nextAvailabilityChange(snapshot: RegistrySnapshot, provider: str
   const state = snapshot.providers.get(provider);
   if (!state) return Infinity;
   let next = Infinity;
-  const consider = (at: Date | null | undefined) => {
-    const ms = at?.getTime();
-    if (ms !== undefined && ms > now && ms < next) next = ms;
-  };
-  if (state.credential === 'active') consider(state.credentialExpiresAt);
-  if (state.circuit?.state === 'open') consider(state.circuit.until);
-  consider(state.budget?.exhaustedUntil);
-  return next;
+  if (state.credential === 'active') next = earliestAfter(now, next, state.credentialExpiresAt);
+  if (state.circuit?.state === 'open') next = earliestAfter(now, next, state.circuit.until);
+  return earliestAfter(now, next, state.budget?.exhaustedUntil);
+}
+
+function earliestAfter(now: number, next: number, at: Date | null | undefined): number {
+  const ms = at?.getTime();
+  return ms !== undefined && ms > now && ms < next ? ms : next;
 }
 
 export function isAvailable(

@@ -44,9 +44,14 @@ export function selectModel(snapshot: RegistrySnapshot, request: SelectionReques
  */
 export function planSelection(snapshot: RegistrySnapshot, request: SelectionRequest, exclude?: Exclusions): SelectionPlan {
   const now = request.now?.getTime() ?? Date.now();
-  const plan = namesNothing(request, exclude) ? plainPlan(snapshot, request.modelType, now) : walkToTheEnd(snapshot, request, now, exclude);
-  if (plan.candidates.length === 0) throw new NoAvailableProviderError(request.modelType, plan.skipped.slice(), request.operation);
-  return { candidates: plan.candidates.slice(), skipped: plan.skipped.slice() };
+  if (namesNothing(request, exclude)) {
+    const shared = plainPlan(snapshot, request.modelType, now);
+    if (shared.candidates.length === 0) throw new NoAvailableProviderError(request.modelType, shared.skipped.slice());
+    return { candidates: shared.candidates.slice(), skipped: shared.skipped.slice() };
+  }
+  const plan = walkToTheEnd(snapshot, request, now, exclude, undefined);
+  if (plan.candidates.length === 0) throw new NoAvailableProviderError(request.modelType, plan.skipped, request.operation);
+  return { candidates: plan.candidates, skipped: plan.skipped };
 }
 
 /** A whole walk: the plan, how many of its skipped candidates came before the first choice, and until when it holds. */
@@ -54,12 +59,21 @@ interface Walked {
   candidates: PlannedCandidate[];
   skipped: SkippedCandidate[];
   skippedBeforeFirst: number;
-  /** The first instant at which a candidate's availability may change by the clock (nextAvailabilityChange). */
-  until: number;
+  /**
+   * The first instant at which a candidate's availability may change by the clock
+   * (nextAvailabilityChange); worked out only for a plan that is kept (Infinity), else undefined.
+   */
+  until: number | undefined;
 }
 
-function walkToTheEnd(snapshot: RegistrySnapshot, request: SelectionRequest, now: number, exclude: Exclusions): Walked {
-  const walked: Walked = { candidates: [], skipped: [], skippedBeforeFirst: 0, until: Infinity };
+function walkToTheEnd(
+  snapshot: RegistrySnapshot,
+  request: SelectionRequest,
+  now: number,
+  exclude: Exclusions,
+  until: number | undefined,
+): Walked {
+  const walked: Walked = { candidates: [], skipped: [], skippedBeforeFirst: 0, until };
   const first = walkCandidates(snapshot, request, now, exclude, walked.skipped, walked);
   if (first === undefined || request.modelType !== 'embedding') return walked;
   const comparable: PlannedCandidate[] = [];
@@ -98,8 +112,8 @@ function namesNothing(request: SelectionRequest, exclude: Exclusions): boolean {
 function plainPlan(snapshot: RegistrySnapshot, modelType: ModelType, now: number): Readonly<Walked> {
   let byType = PLAIN_PLANS.get(snapshot);
   const known = byType?.[modelType];
-  if (known !== undefined && known.from <= now && now < known.until) return known;
-  const walked = walkToTheEnd(snapshot, { modelType }, now, undefined);
+  if (known !== undefined && known.from <= now && now < known.until!) return known;
+  const walked = walkToTheEnd(snapshot, { modelType }, now, undefined, Infinity);
   for (const candidate of walked.candidates) Object.freeze(candidate);
   for (const skip of walked.skipped) Object.freeze(skip);
   const plan = Object.freeze({ ...walked, from: now });
@@ -147,7 +161,7 @@ function walkCandidates(
       }
 
       const availability = checkAvailability(snapshot, candidate.provider, request.modelType, candidate.model ?? undefined, now);
-      if (whole !== undefined) whole.until = Math.min(whole.until, nextAvailabilityChange(snapshot, candidate.provider, now));
+      if (whole?.until !== undefined) whole.until = Math.min(whole.until, nextAvailabilityChange(snapshot, candidate.provider, now));
       if (!availability.available) {
         skipped.push({ candidate, reason: availability.reason, detail: availability.detail });
       } else if (candidate.model === null) {
