@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { isBigintId } from '../common/bigint-id';
 import { InvalidInputError } from '../providers/providers.errors';
 import { ApiToken, ApiTokenRole } from './api-token.entity';
 import { ApiTokenRepository } from './api-token.repository';
@@ -93,7 +94,10 @@ export class ApiTokensService {
 
   /** Revokes a token by name, or by id when `nameOrId` is all digits (names never are); false when none was live. */
   async revoke(nameOrId: string): Promise<boolean> {
-    const revoked = await this.tokens.revoke(/^\d+$/.test(nameOrId) ? { id: nameOrId } : { name: nameOrId });
+    const byId = /^\d+$/.test(nameOrId);
+    // Refused here rather than by PostgreSQL, which would fail the query on an id past bigint.
+    if (byId && !isBigintId(nameOrId)) throw new InvalidInputError('token', 'an id is 1 to 9223372036854775807, without leading zeros');
+    const revoked = await this.tokens.revoke(byId ? { id: nameOrId } : { name: nameOrId });
     this.verified.forgetAll();
     return revoked;
   }

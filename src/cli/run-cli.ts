@@ -38,6 +38,8 @@ export function cliRunOptions(streams: CliStreams, verbose: boolean, exit: { cod
     outputConfiguration: {
       writeOut: (text: string) => streams.stdout.write(text),
       writeErr: (text: string) => streams.stderr.write(text),
+      // Commander puts its "(Did you mean …?)" on a line of its own: every error is one line here.
+      outputError: (text: string, write: (text: string) => void) => write(`${text.trimEnd().replace(/\n/g, ' ')}\n`),
     },
   };
 }
