@@ -1,15 +1,26 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Catalog } from '../providers/catalog/catalog.types';
-import type { ProbeOutcome } from '../providers/health/probes/probe.types';
-import type { HealthStatus, RegistrySnapshot } from '../providers/selection/registry-snapshot';
-import type { CandidateSource, SkipReason } from '../providers/selection/select-model';
+import { HEALTH_STATUSES, type HealthStatus } from '../providers/kernel/health-status';
 
-const HEALTH_STATUSES: readonly HealthStatus[] = ['unknown', 'healthy', 'degraded', 'unhealthy'];
 /** Label value for providers the catalog does not declare: slugs written by hand into the table are unbounded. */
 export const OTHER_PROVIDER = '_other';
 
 export type SweepTick = 'claimed' | 'skipped' | 'busy';
 export type SnapshotRefresh = 'incremental' | 'full';
+
+/*
+ * What the metrics read of the registry, by shape: the metrics sit below the services that record
+ * into them (health, selection, the snapshot), so they do not import those services' types.
+ */
+/** The providers of a snapshot, as the health gauge reports them. */
+export interface ProvidersHealth {
+  providers: ReadonlyMap<string, { provider: string; health: HealthStatus }>;
+}
+/** A probe's result: its outcome kind (ok, rate_limited, auth_failed, transient) and latency. */
+export interface ProbeResult {
+  kind: string;
+  latencyMs: number;
+}
 
 /**
  * The registry's Prometheus metrics, recorded by ProvidersModule's services into the prom-client
@@ -27,7 +38,7 @@ export class RegistryMetrics {
   private readonly selectionCounts = new Map<string, number>();
   private readonly skipCounts = new Map<string, number>();
   /** The snapshot the health gauge reports, read at each scrape. */
-  private healthOf: RegistrySnapshot | null = null;
+  private healthOf: ProvidersHealth | null = null;
 
   readonly providerHealth: Gauge<'provider' | 'status'>;
   readonly probeDuration: Histogram<'provider' | 'outcome'>;
@@ -207,13 +218,13 @@ export class RegistryMetrics {
   }
 
   /** After every swap of the snapshot: O(1), the health gauge reads the snapshot when scraped. */
-  snapshotRefreshed(kind: SnapshotRefresh, snapshot: RegistrySnapshot): void {
+  snapshotRefreshed(kind: SnapshotRefresh, snapshot: ProvidersHealth): void {
     this.snapshotRefreshes.inc({ kind });
     if (kind === 'full') this.lastFullLoadAt = Date.now();
     this.healthOf = snapshot;
   }
 
-  probed(provider: string, outcome: ProbeOutcome): void {
+  probed(provider: string, outcome: ProbeResult): void {
     const label = this.provider(provider);
     this.probeDuration.observe({ provider: label, outcome: outcome.kind }, outcome.latencyMs / 1000);
     if (outcome.kind !== 'ok') this.probeFailures.inc({ provider: label, reason: outcome.kind });
@@ -232,12 +243,12 @@ export class RegistryMetrics {
     this.healthTransitions.inc({ provider: this.provider(provider), from, to });
   }
 
-  selected(source: CandidateSource, skipped: ReadonlyArray<{ reason: SkipReason }>): void {
+  selected(source: string, skipped: ReadonlyArray<{ reason: string }>): void {
     this.selectionCounts.set(source, (this.selectionCounts.get(source) ?? 0) + 1);
     this.skips(skipped);
   }
 
-  noneAvailable(modelType: string, skipped: ReadonlyArray<{ reason: SkipReason }>): void {
+  noneAvailable(modelType: string, skipped: ReadonlyArray<{ reason: string }>): void {
     this.noAvailableProvider.inc({ model_type: modelType });
     this.skips(skipped);
   }
@@ -263,7 +274,7 @@ export class RegistryMetrics {
     }
   }
 
-  private skips(skipped: ReadonlyArray<{ reason: SkipReason }>): void {
+  private skips(skipped: ReadonlyArray<{ reason: string }>): void {
     for (const { reason } of skipped) this.skipCounts.set(reason, (this.skipCounts.get(reason) ?? 0) + 1);
   }
 }

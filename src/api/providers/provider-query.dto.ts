@@ -3,7 +3,7 @@ import { PageQueryDto } from '../page-query.dto';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsString, MaxLength } from 'class-validator';
 import { MODEL_TYPES, type ModelType } from '../../providers/catalog/catalog.types';
-import type { HealthStatus } from '../../providers/selection/registry-snapshot';
+import type { HealthStatus } from '../../providers/kernel/health-status';
 import { OptionalNotNull } from '../dto-rules/presence';
 
 const HEALTH_STATUSES: HealthStatus[] = ['unknown', 'healthy', 'degraded', 'unhealthy'];

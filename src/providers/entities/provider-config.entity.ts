@@ -1,7 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { AICredential } from './ai-credential.entity';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
-import type { HealthStatus } from '../selection/registry-snapshot';
+import type { HealthStatus } from '../kernel/health-status';
 
 export type CircuitState = 'closed' | 'open';
 export type BudgetWindow = 'day' | 'month';

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { ProviderConfig } from './provider-config.entity';
-import type { HealthStatus } from '../selection/registry-snapshot';
+import type { HealthStatus } from '../kernel/health-status';
 
 export type HealthCheckSource = 'probe' | 'traffic';
 

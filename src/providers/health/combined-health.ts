@@ -1,4 +1,4 @@
-import type { HealthStatus } from '../selection/registry-snapshot';
+import type { HealthStatus } from '../kernel/health-status';
 import { type Circuit, phaseOf } from './circuit.rules';
 
 export interface CombinedHealth {

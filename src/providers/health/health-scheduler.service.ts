@@ -4,7 +4,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from 
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { RegistryMetrics, detachedMetrics } from '../../metrics/registry-metrics';
 import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
-import type { HealthStatus } from '../selection/registry-snapshot';
+import type { HealthStatus } from '../kernel/health-status';
 import type { HealthCheckResult } from './health.types';
 import { SchedulerRunRepository } from './scheduler-run.repository';
 import { HealthService } from './health.service';

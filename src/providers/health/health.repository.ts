@@ -5,7 +5,7 @@ import { rowsOf } from '../../database/raw-rows';
 import { ProviderConfig } from '../entities/provider-config.entity';
 import { ProviderHealthCheck } from '../entities/provider-health-check.entity';
 import { REGISTRY_DATA_SOURCE } from '../providers.options';
-import type { HealthStatus } from '../selection/registry-snapshot';
+import type { HealthStatus } from '../kernel/health-status';
 
 /** What a probe needs of a provider's row. */
 export type ProbeTarget = Pick<

@@ -20,7 +20,7 @@ import { classifyProbe } from './classify-probe';
 import { phaseOf } from './circuit.rules';
 import { combinedHealth } from './combined-health';
 import type { HealthCheckRecord, HealthCheckResult, HealthWindowView, ProviderHealthSummary, SweepResult } from './health.types';
-import type { HealthStatus } from '../selection/registry-snapshot';
+import type { HealthStatus } from '../kernel/health-status';
 import { HealthWindow, windowSpan } from './health-window';
 import { runProbe } from './probes/probe-registry';
 import type { ProbeOutcome } from './probes/probe.types';

@@ -1,6 +1,6 @@
 import type { HealthCheckSource } from '../entities/provider-health-check.entity';
 import type { CircuitPhase } from './circuit.rules';
-import type { HealthStatus } from '../selection/registry-snapshot';
+import type { HealthStatus } from '../kernel/health-status';
 import type { HealthWindow } from './health-window';
 
 export interface HealthCheckResult {

@@ -1,6 +1,6 @@
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
 import type { BudgetWindow, CircuitState, UiPreferences } from '../entities/provider-config.entity';
-import type { HealthStatus } from '../selection/registry-snapshot';
+import type { HealthStatus } from '../kernel/health-status';
 
 export interface ProviderConfigView {
   id: string;

@@ -2,10 +2,9 @@ import { Catalog, ModelType } from '../catalog/catalog.types';
 import type { Availability } from './availability';
 import type { BudgetWindow } from '../entities/provider-config.entity';
 import type { Circuit } from '../health/circuit.rules';
+import type { HealthStatus } from '../kernel/health-status';
 
 export type { ModelType } from '../catalog/catalog.types';
-
-export type HealthStatus = 'unknown' | 'healthy' | 'degraded' | 'unhealthy';
 
 /** Passive health as the snapshot holds it (provider_configs.circuit_*); see health/circuit.rules.ts. */
 export interface CircuitSnapshot extends Circuit {
