@@ -20,9 +20,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Per table, the columns the in-memory snapshot holds: an UPDATE that changes none of them (usage
  * counters, last check time, latency, UI JSON) announces nothing. Frozen as of this migration: a
- * later change to the snapshot's columns is a new migration that replaces these functions.
+ * later change to the snapshot's columns is a new migration that replaces these functions with its
+ * own full SQL (as 1764000010000-LearnFromCallsAndSpend does); test/database/snapshot-trigger.spec.ts
+ * fails when the installed trigger misses a column the snapshot reads.
  */
-export const SNAPSHOT_COLUMNS: Record<string, string[]> = {
+const SNAPSHOT_COLUMNS: Record<string, string[]> = {
   provider_configs: [
     'provider',
     'display_name',
@@ -38,7 +40,7 @@ export const SNAPSHOT_COLUMNS: Record<string, string[]> = {
 };
 
 /** The statement-level trigger function of `table`: the providers its rows name before and after. */
-export function changedFunction(table: string, columns: string[]): string {
+function changedFunction(table: string, columns: string[]): string {
   const row = (alias: string) => `(${columns.map((column) => `${alias}.${column}`).join(', ')})`;
   return `
       CREATE FUNCTION "ai_registry_${table}_changed"() RETURNS trigger LANGUAGE plpgsql AS $$

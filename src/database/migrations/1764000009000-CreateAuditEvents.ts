@@ -13,14 +13,15 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * trail: a changed encrypted_credentials or token_hash is `"secret": "replaced"` (a key rotation,
  * which re-encrypts the same secret, is `credential.reencrypted`), and at most the id of the key a
  * credential is encrypted with (shown by the API too) is read from its envelope. Frozen as of this
- * migration: recording other columns later is a new migration that replaces these functions.
+ * migration: recording other columns later is a new migration that replaces these functions with
+ * its own full SQL (as 1764000011000-AuditBudgets does).
  *
  * The server's, not ProvidersModule's: a host app running only the module's migrations has no
  * trail, and its writes behave exactly as without it.
  */
 
 /** Fields recorded per table, as `jsonb` keys (camelCase, like the API); `r` is the row. */
-export const FIELDS = {
+const FIELDS = {
   provider_configs: `jsonb_build_object('provider', r.provider, 'displayName', r.display_name,
     'displayNameOverride', r.display_name_override, 'enabled', r.enabled,
     'priority', r.priority, 'capabilities', r.capabilities, 'priorityOverride', r.priority_override,
@@ -32,7 +33,7 @@ export const FIELDS = {
 };
 
 /** The columns whose UPDATE can change a recorded field (or a secret). */
-export const WATCHED = {
+const WATCHED = {
   provider_configs: [
     'provider',
     'display_name',
@@ -48,14 +49,14 @@ export const WATCHED = {
   api_tokens: ['name', 'role', 'token_hash', 'expires_at', 'revoked_at'],
 };
 
-export type Table = keyof typeof FIELDS;
+type Table = keyof typeof FIELDS;
 
 /**
  * Per table: the event's provider and target, the secret column, and the action of an UPDATE
  * (`changed`: the fields that differ; `secret_changed`). One write is one event, so when a write
  * changes several things the action names the weightiest and before/after hold all of them.
  */
-export const EVENTS: Record<
+const EVENTS: Record<
   Table,
   { provider: string; target: string; secret: string | null; created: string; deleted: string; updated: string }
 > = {
@@ -101,8 +102,10 @@ export const EVENTS: Record<
 
 const TABLES = Object.keys(FIELDS) as Table[];
 
-/** The row trigger function of `table`; a later migration may pass other fields and events to replace it. */
-export function rowFunction(table: Table, fields = FIELDS[table], event = EVENTS[table]): string {
+/** The row trigger function of `table` (a later migration that replaces it writes out its own full SQL). */
+function rowFunction(table: Table): string {
+  const fields = FIELDS[table];
+  const event = EVENTS[table];
   const at = (row: 'OLD' | 'NEW', expression: string) => expression.replace(/\br\./g, `${row}.`);
   const fieldsOf = (row: 'OLD' | 'NEW') => at(row, fields);
   const secretChanged = event.secret ? `NEW.${event.secret} IS DISTINCT FROM OLD.${event.secret}` : 'false';

@@ -1,22 +1,51 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { changedFunction, SNAPSHOT_COLUMNS } from './1764000005000-PropagateRegistryChanges';
 
-/** The snapshot now also holds the circuit (passive health) and the budget: their changes are announced too. */
-const PROVIDER_SNAPSHOT_COLUMNS = [
-  ...SNAPSHOT_COLUMNS.provider_configs,
-  'circuit_state',
-  'circuit_until',
-  'circuit_trips',
-  'circuit_reason',
-  'circuit_changed_at',
-  'budget_usd',
-  'budget_window',
-  'budget_warn_ratio',
-  'budget_exhausted_until',
-];
+/*
+ * The change trigger of provider_configs (see 1764000005000-PropagateRegistryChanges) as this
+ * migration leaves it: the snapshot now also holds the circuit (passive health) and the budget, so
+ * their changes are announced too. Written out in full, as is the one down() restores: a migration
+ * carries its own SQL and never changes when another one does.
+ */
+const CHANGED_FUNCTION_WITH_CIRCUIT_AND_BUDGET = `
+      CREATE OR REPLACE FUNCTION "ai_registry_provider_configs_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        changed text[];
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          SELECT array_agg(DISTINCT provider) INTO changed FROM new_rows;
+        ELSIF TG_OP = 'DELETE' THEN
+          SELECT array_agg(DISTINCT provider) INTO changed FROM old_rows;
+        ELSE
+          SELECT array_agg(DISTINCT s.provider) INTO changed FROM (
+            SELECT n.provider, o.provider AS old_provider FROM new_rows n JOIN old_rows o ON o.id = n.id
+            WHERE (n.provider, n.display_name, n.display_name_override, n.enabled, n.priority, n.priority_override, n.capabilities, n.capabilities_override, n.health_status, n.circuit_state, n.circuit_until, n.circuit_trips, n.circuit_reason, n.circuit_changed_at, n.budget_usd, n.budget_window, n.budget_warn_ratio, n.budget_exhausted_until) IS DISTINCT FROM (o.provider, o.display_name, o.display_name_override, o.enabled, o.priority, o.priority_override, o.capabilities, o.capabilities_override, o.health_status, o.circuit_state, o.circuit_until, o.circuit_trips, o.circuit_reason, o.circuit_changed_at, o.budget_usd, o.budget_window, o.budget_warn_ratio, o.budget_exhausted_until)
+          ) d CROSS JOIN LATERAL (VALUES (d.provider), (d.old_provider)) AS s(provider);
+        END IF;
+        PERFORM ai_registry_notify(changed);
+        RETURN NULL;
+      END
+      $$`;
 
-const replaceChangedFunction = (columns: string[]) =>
-  changedFunction('provider_configs', columns).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION');
+/** The function as 1764000005000-PropagateRegistryChanges created it. */
+const CHANGED_FUNCTION_BEFORE = `
+      CREATE OR REPLACE FUNCTION "ai_registry_provider_configs_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        changed text[];
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          SELECT array_agg(DISTINCT provider) INTO changed FROM new_rows;
+        ELSIF TG_OP = 'DELETE' THEN
+          SELECT array_agg(DISTINCT provider) INTO changed FROM old_rows;
+        ELSE
+          SELECT array_agg(DISTINCT s.provider) INTO changed FROM (
+            SELECT n.provider, o.provider AS old_provider FROM new_rows n JOIN old_rows o ON o.id = n.id
+            WHERE (n.provider, n.display_name, n.display_name_override, n.enabled, n.priority, n.priority_override, n.capabilities, n.capabilities_override, n.health_status) IS DISTINCT FROM (o.provider, o.display_name, o.display_name_override, o.enabled, o.priority, o.priority_override, o.capabilities, o.capabilities_override, o.health_status)
+          ) d CROSS JOIN LATERAL (VALUES (d.provider), (d.old_provider)) AS s(provider);
+        END IF;
+        PERFORM ai_registry_notify(changed);
+        RETURN NULL;
+      END
+      $$`;
 
 /**
  * Health learned from real traffic and spend: outcome buckets shared by every instance, usage and
@@ -52,11 +81,11 @@ export class LearnFromCallsAndSpend1764000010000 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "provider_configs" ADD CONSTRAINT "CHK_provider_configs_circuit_state" CHECK ("circuit_state" IN ('closed', 'open'))`,
     );
-    await queryRunner.query(replaceChangedFunction(PROVIDER_SNAPSHOT_COLUMNS));
+    await queryRunner.query(CHANGED_FUNCTION_WITH_CIRCUIT_AND_BUDGET);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(replaceChangedFunction(SNAPSHOT_COLUMNS.provider_configs));
+    await queryRunner.query(CHANGED_FUNCTION_BEFORE);
     await queryRunner.query(`ALTER TABLE "provider_configs" DROP CONSTRAINT "CHK_provider_configs_circuit_state"`);
     await queryRunner.query(`ALTER TABLE "provider_configs" DROP CONSTRAINT "CHK_provider_configs_budget_window"`);
     await queryRunner.query(`ALTER TABLE "provider_health_checks" DROP COLUMN "source"`);
