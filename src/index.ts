@@ -10,6 +10,8 @@ export { loadCatalog, parseCatalog } from './providers/catalog/load-catalog';
 export { KeyRing, generateKey, parseKeyRing } from './providers/credentials/key-ring';
 export { CatalogSyncService } from './providers/catalog/catalog-sync.service';
 export { CredentialsService } from './providers/credentials/credentials.service';
+export { KeyRotationService } from './providers/credentials/key-rotation.service';
+export { CredentialViewMapper } from './providers/credentials/credential-view.mapper';
 export { ProviderConfigService } from './providers/provider-configs/provider-config.service';
 export { AvailabilityService } from './providers/selection/availability.service';
 export { ModelSelectionService } from './providers/selection/model-selection.service';

@@ -11,6 +11,9 @@ import { CATALOG } from './catalog/catalog.token';
 import type { Catalog } from './catalog/catalog.types';
 import { loadCatalog } from './catalog/load-catalog';
 import { CredentialsService } from './credentials/credentials.service';
+import { CredentialCipher } from './credentials/credential-cipher';
+import { CredentialViewMapper } from './credentials/credential-view.mapper';
+import { KeyRotationService } from './credentials/key-rotation.service';
 import { KeyRing, parseKeyRing } from './credentials/key-ring';
 import { KEY_RING } from './credentials/key-ring.provider';
 import { PROVIDER_ENTITIES } from './entities';
@@ -43,6 +46,7 @@ import { RegistryCoordination } from './registry-coordination';
 const SERVICES = [
   ProviderConfigService,
   CredentialsService,
+  KeyRotationService,
   CatalogSyncService,
   AvailabilityService,
   ModelSelectionService,
@@ -104,6 +108,8 @@ export class ProvidersModule {
       RegistryCoordination,
       { provide: REGISTRY_COORDINATION, inject: [RegistryCoordination], useFactory: (owned: RegistryCoordination) => owned.coordination },
       ...REPOSITORIES,
+      CredentialCipher,
+      CredentialViewMapper,
       RegistryStateService,
       ...SERVICES,
       CallConnections,
@@ -118,7 +124,7 @@ export class ProvidersModule {
       providers,
       // RegistryStateService for readiness checks (is the snapshot loaded); hosts read through the services.
       // RegistryMetrics: the server's /metrics reads the same Registry; a host may record its own figures beside ours.
-      exports: [CATALOG, RegistryStateService, RegistryMetrics, ...SERVICES],
+      exports: [CATALOG, RegistryStateService, RegistryMetrics, CredentialViewMapper, ...SERVICES],
     };
   }
 }

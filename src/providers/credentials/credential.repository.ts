@@ -12,12 +12,21 @@ export interface CredentialUpsert {
   provider: string;
   credentialType: string;
   encryptedCredentials: string;
+  /** The secret's masked form, stored with it so views need not decrypt. */
+  keyMask: string;
   metadata: CredentialMetadata | null;
   expiresAt: Date | null;
   isActive: boolean;
   uiMetadata: UiMetadata;
   /** Replace only if the row is still at this version (its ETag); otherwise upsert() answers null. */
   expectedVersion?: string;
+}
+
+/** One row of a key rotation batch: its new envelope (null: kept, only its missing mask is filled) and mask. */
+export interface RotatedCredential {
+  id: string;
+  envelope: string | null;
+  keyMask: string;
 }
 
 /** A credential's version for optimistic concurrency: updated_at to the microsecond (usage never moves it). */
@@ -43,10 +52,11 @@ export class CredentialRepository {
     const [raw] = await withActor(this.dataSource, (runner) =>
       rowsOf(
         runner,
-        `INSERT INTO ai_credentials AS c (provider, credential_type, encrypted_credentials, metadata, expires_at, is_active, ui_metadata)
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb)
+        `INSERT INTO ai_credentials AS c (provider, credential_type, encrypted_credentials, metadata, expires_at, is_active, ui_metadata, key_mask)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $9)
        ON CONFLICT (provider, credential_type) DO UPDATE SET
          encrypted_credentials = EXCLUDED.encrypted_credentials,
+         key_mask = EXCLUDED.key_mask,
          metadata = EXCLUDED.metadata,
          expires_at = EXCLUDED.expires_at,
          is_active = EXCLUDED.is_active,
@@ -63,6 +73,7 @@ export class CredentialRepository {
           values.isActive,
           JSON.stringify(values.uiMetadata),
           values.expectedVersion ?? null,
+          values.keyMask,
         ],
       ),
     );
@@ -149,13 +160,10 @@ export class CredentialRepository {
   /**
    * One batch of a key rotation, in one transaction: locks the next `limit` rows after `afterId`
    * (keyset order, so a row that cannot be re-encrypted is passed once, not retried forever), lets
-   * `reencrypt` decide their new envelopes, and writes those in one set-based UPDATE.
+   * `reencrypt` decide their new envelopes and masks, and writes those in set-based UPDATEs. A mask
+   * filled in on its own leaves updated_at (the version) alone and is no watched column: no event.
    */
-  rotateBatch(
-    afterId: string,
-    limit: number,
-    reencrypt: (rows: AICredential[]) => Array<{ id: string; envelope: string }>,
-  ): Promise<AICredential[]> {
+  rotateBatch(afterId: string, limit: number, reencrypt: (rows: AICredential[]) => RotatedCredential[]): Promise<AICredential[]> {
     return this.dataSource.transaction(async (manager) => {
       const rows = await manager
         .getRepository(AICredential)
@@ -166,13 +174,21 @@ export class CredentialRepository {
         .setLock('pessimistic_write')
         .getMany();
       const updates = reencrypt(rows);
-      if (updates.length > 0) {
+      const reencrypted = updates.filter((u) => u.envelope !== null);
+      const masksOnly = updates.filter((u) => u.envelope === null);
+      if (reencrypted.length > 0) {
         // Labelled, so the audit trail records a re-encryption of the same secret, not a replaced one.
         await setAuditContext(manager, 'key-rotation');
         await manager.query(
-          `UPDATE ai_credentials c SET encrypted_credentials = d.envelope, updated_at = now()
-           FROM unnest($1::bigint[], $2::text[]) AS d(id, envelope) WHERE c.id = d.id`,
-          [updates.map((u) => u.id), updates.map((u) => u.envelope)],
+          `UPDATE ai_credentials c SET encrypted_credentials = d.envelope, key_mask = d.key_mask, updated_at = now()
+           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS d(id, envelope, key_mask) WHERE c.id = d.id`,
+          [reencrypted.map((u) => u.id), reencrypted.map((u) => u.envelope), reencrypted.map((u) => u.keyMask)],
+        );
+      }
+      if (masksOnly.length > 0) {
+        await manager.query(
+          `UPDATE ai_credentials c SET key_mask = d.key_mask FROM unnest($1::bigint[], $2::text[]) AS d(id, key_mask) WHERE c.id = d.id`,
+          [masksOnly.map((u) => u.id), masksOnly.map((u) => u.keyMask)],
         );
       }
       return rows;

@@ -10,6 +10,8 @@ import { CredentialNotFoundError, InvalidInputError, StaleVersionError, UnknownP
 import { RegistryStateService } from '../selection/registry-state.service';
 import { assertProviderName, assertProviderSlug } from '../provider-configs/provider-input.rules';
 import { credentialAad, destinationOf } from './credential-aad';
+import { CredentialCipher } from './credential-cipher';
+import { CredentialViewMapper } from './credential-view.mapper';
 import { assertApiKey, assertCredentialType, assertExpiresAt } from './credential-input.rules';
 import { CredentialRepository } from './credential.repository';
 import {
@@ -20,14 +22,13 @@ import {
   RotationResult,
   StoreCredentialInput,
 } from './credential.types';
-import { KEY_RING } from './key-ring.provider';
-import { KeyRing } from './key-ring';
-import { CredentialDecryptError, UnknownKeyError } from './key-ring.errors';
+import { KeyRotationService } from './key-rotation.service';
 import { maskSecret } from './mask-secret';
 
 /**
  * Encrypted credentials. Plaintext exists only inside store() and in what getActiveCredential()
- * hands to the probe or host that calls the provider; everything else sees a masked value.
+ * hands to the probe or host that calls the provider; everything else sees a masked value, stored
+ * with the secret (CredentialViewMapper). Key rotation and the key ring check are KeyRotationService's.
  */
 @Injectable()
 export class CredentialsService {
@@ -36,7 +37,9 @@ export class CredentialsService {
   constructor(
     private readonly credentials: CredentialRepository,
     private readonly configs: ProviderConfigRepository,
-    @Inject(KEY_RING) private readonly keyRing: KeyRing,
+    private readonly cipher: CredentialCipher,
+    private readonly views: CredentialViewMapper,
+    private readonly keyRotation: KeyRotationService,
     @Inject(CATALOG) private readonly catalog: Catalog,
     private readonly state: RegistryStateService,
   ) {}
@@ -81,12 +84,13 @@ export class CredentialsService {
           })
         : null;
     const aad = credentialAad(provider, credentialType, destinationOf(metadata));
-    const encryptedCredentials = kept && this.aadOf(kept) === aad ? kept.encryptedCredentials : this.keyRing.encrypt(apiKey, aad);
+    const encryptedCredentials = kept && this.cipher.aadOf(kept) === aad ? kept.encryptedCredentials : this.cipher.encrypt(apiKey, aad);
     const written = await this.state.write(this.snapshotProviders(provider, credentialType, configXid !== null), async () => {
       const upserted = await this.credentials.upsert({
         provider,
         credentialType,
         encryptedCredentials,
+        keyMask: maskSecret(apiKey),
         metadata,
         expiresAt,
         isActive: input.isActive ?? true,
@@ -97,7 +101,7 @@ export class CredentialsService {
     });
     if (!written) throw new StaleVersionError(`${provider}/${credentialType}`);
     this.logger.log(`Stored ${credentialType} credential ${written.row.id} for provider ${provider}`);
-    return { ...this.toView(written.row, undefined), version: written.version };
+    return { ...this.views.toView(written.row, undefined), version: written.version };
   }
 
   /**
@@ -119,7 +123,7 @@ export class CredentialsService {
       provider,
       {
         credentialType,
-        apiKey: patch.apiKey ?? this.decrypt(current),
+        apiKey: patch.apiKey ?? this.cipher.decrypt(current),
         metadata: current.metadata ?? undefined,
         expiresAt: patch.expiresAt === undefined ? current.expiresAt : patch.expiresAt,
         isActive: patch.isActive ?? current.isActive,
@@ -154,7 +158,7 @@ export class CredentialsService {
   async list(options: { provider?: string; enabledOnly?: boolean } = {}): Promise<CredentialView[]> {
     if (options.provider !== undefined) assertProviderName(options.provider);
     const rows = await this.credentials.listWithProvider(options);
-    return rows.map((row) => this.toView(row, row.providerConfig?.enabled));
+    return rows.map((row) => this.views.toView(row, row.providerConfig?.enabled));
   }
 
   async remove(provider: string, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<void> {
@@ -194,75 +198,14 @@ export class CredentialsService {
     }
   }
 
-  /**
-   * Re-encrypts every credential not under the active key, in batches of `batchSize`, each batch
-   * one transaction holding its rows' locks. Every row is decrypted first, so a row the ring cannot
-   * read (unknown key, wrong key under a known id, not an envelope at all) is reported as failed and
-   * passed over, never counted as current and never a reason to stop. `onProgress` is told how many
-   * rows have been looked at after each batch (the CLI's progress bar).
-   */
-  async rotate(options: { batchSize?: number; onProgress?: (processed: number) => void } = {}): Promise<RotationResult> {
-    const batchSize = options.batchSize ?? 100;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
-      throw new InvalidInputError('batchSize', 'must be an integer between 1 and 10000');
-    }
-    const result: RotationResult = { rotated: 0, alreadyCurrent: 0, failed: [] };
-    const touched = new Set<string>();
-    let afterId = '0';
-    for (;;) {
-      const batch = await this.credentials.rotateBatch(afterId, batchSize, (rows) =>
-        rows.flatMap((row) => {
-          try {
-            const plaintext = this.decrypt(row);
-            if (!this.keyRing.needsRotation(row.encryptedCredentials)) {
-              result.alreadyCurrent++;
-              return [];
-            }
-            touched.add(row.provider);
-            result.rotated++;
-            return [{ id: row.id, envelope: this.keyRing.encrypt(plaintext, this.aadOf(row)) }];
-          } catch (error) {
-            result.failed.push({
-              id: row.id,
-              provider: row.provider,
-              credentialType: row.credentialType,
-              reason: (error as Error).message,
-            });
-            return [];
-          }
-        }),
-      );
-      if (batch.length === 0) break;
-      afterId = batch[batch.length - 1].id;
-      options.onProgress?.(result.rotated + result.alreadyCurrent + result.failed.length);
-    }
-    if (touched.size > 0) await this.state.reload([...touched]);
-    this.logger.log(
-      `Key rotation to ${this.keyRing.activeKeyId}: ${result.rotated} re-encrypted, ${result.alreadyCurrent} already current, ${result.failed.length} failed`,
-    );
-    return result;
+  /** Re-encrypts every credential not under the active key (see KeyRotationService.rotate). */
+  rotate(options: { batchSize?: number; onProgress?: (processed: number) => void } = {}): Promise<RotationResult> {
+    return this.keyRotation.rotate(options);
   }
 
-  /**
-   * Whether the configured key ring can read what is stored: the start-up check, so a missing or
-   * wrong key is named at boot rather than discovered by the first request.
-   */
-  async checkKeyRing(): Promise<KeyRingCheck> {
-    const rows = await this.credentials.listWithProvider({});
-    const check: KeyRingCheck = { total: rows.length, readable: 0, missingKeyIds: [], failing: [] };
-    const missing = new Set<string>();
-    for (const row of rows) {
-      try {
-        this.decrypt(row);
-        check.readable++;
-      } catch (error) {
-        if (error instanceof UnknownKeyError) missing.add(error.keyId);
-        const reason = error instanceof CredentialDecryptError || error instanceof UnknownKeyError ? error.message : String(error);
-        check.failing.push({ id: row.id, provider: row.provider, credentialType: row.credentialType, reason });
-      }
-    }
-    check.missingKeyIds = [...missing].sort();
-    return check;
+  /** Whether the configured key ring can read what is stored (see KeyRotationService.checkKeyRing). */
+  checkKeyRing(): Promise<KeyRingCheck> {
+    return this.keyRotation.checkKeyRing();
   }
 
   /** The snapshot holds only a provider's api_key credential: writes of other types change nothing in it. */
@@ -277,55 +220,10 @@ export class CredentialsService {
       id: row.id,
       provider: row.provider,
       credentialType: row.credentialType,
-      apiKey: this.decrypt(row),
+      apiKey: this.cipher.decrypt(row),
       // Only a destination the ciphertext is bound to: decrypt() above fails if it was changed.
       baseUrl: destinationOf(row.metadata),
       expiresAt: row.expiresAt,
-    };
-  }
-
-  private aadOf(row: AICredential): string {
-    return credentialAad(row.provider, row.credentialType, destinationOf(row.metadata));
-  }
-
-  private decrypt(row: AICredential): string {
-    return this.keyRing.decrypt(row.encryptedCredentials, {
-      aad: this.aadOf(row),
-      label: `credential ${row.id} (${row.provider}/${row.credentialType})`,
-    });
-  }
-
-  private toView(row: AICredential, providerEnabled: boolean | undefined): CredentialView {
-    let masked: string | null = null;
-    let decryptError: string | undefined;
-    let keyId: string | null = null;
-    try {
-      keyId = this.keyRing.keyIdOf(row.encryptedCredentials);
-      masked = maskSecret(this.decrypt(row));
-    } catch (error) {
-      decryptError = (error as Error).message;
-    }
-    const expired = row.expiresAt !== null && row.expiresAt.getTime() <= Date.now();
-    return {
-      id: row.id,
-      provider: row.provider,
-      credentialType: row.credentialType,
-      masked,
-      ...(decryptError ? { decryptError } : {}),
-      keyId,
-      status: decryptError ? 'undecryptable' : !row.isActive ? 'inactive' : expired ? 'expired' : 'active',
-      isActive: row.isActive,
-      ...(providerEnabled !== undefined ? { providerEnabled } : {}),
-      expiresAt: row.expiresAt,
-      baseUrl: destinationOf(row.metadata),
-      metadata: row.metadata,
-      uiMetadata: row.uiMetadata,
-      usageCount: Number(row.usageCount),
-      inputTokens: Number(row.inputTokens),
-      outputTokens: Number(row.outputTokens),
-      lastUsedAt: row.lastUsedAt,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
     };
   }
 
