@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ModelType } from '../../providers/catalog/catalog.types';
 import type { CredentialView } from '../../providers/credentials/credential.types';
-import { CredentialsService } from '../../providers/credentials/credentials.service';
+import { CredentialViewMapper } from '../../providers/credentials/credential-view.mapper';
 import type { ProviderConfigView } from '../../providers/provider-configs/provider-config.types';
-import { ProviderConfigService } from '../../providers/provider-configs/provider-config.service';
+import { ProviderConfigService, ProviderWithCredentials } from '../../providers/provider-configs/provider-config.service';
 import type { Availability } from '../../providers/selection/availability';
 import { AvailabilityService } from '../../providers/selection/availability.service';
 import { combinedHealth } from '../../providers/health/combined-health';
@@ -30,25 +30,24 @@ export interface ProviderResource {
   credentials: Array<Pick<CredentialView, 'id' | 'credentialType' | 'masked' | 'status' | 'expiresAt' | 'baseUrl' | 'lastUsedAt'>>;
 }
 
-/** Composes the services' views into API resources; no rule of its own. */
+/**
+ * Composes the services' views into API resources; no rule of its own. A provider and its
+ * credentials come from one read, and their masked keys from what was stored with them.
+ */
 @Injectable()
 export class ProviderViews {
   constructor(
     private readonly configs: ProviderConfigService,
-    private readonly credentials: CredentialsService,
+    private readonly credentials: CredentialViewMapper,
     private readonly availability: AvailabilityService,
   ) {}
 
   async list(modelType?: ModelType): Promise<ProviderResource[]> {
-    const [configs, credentials] = await Promise.all([this.configs.list(), this.credentials.list()]);
-    const byProvider = new Map<string, CredentialView[]>();
-    for (const credential of credentials) byProvider.set(credential.provider, [...(byProvider.get(credential.provider) ?? []), credential]);
-    return configs.map((config) => this.resource(config, byProvider.get(config.provider) ?? [], modelType));
+    return (await this.configs.listWithCredentials()).map((entry) => this.resource(entry, modelType));
   }
 
   async get(provider: string, modelType?: ModelType): Promise<ProviderResource> {
-    const config = await this.configs.get(provider);
-    return this.resource(config, await this.credentials.list({ provider }), modelType);
+    return this.resource(await this.configs.getWithCredentials(provider), modelType);
   }
 
   private health(config: ProviderConfigView): ProviderResource['health'] {
@@ -60,7 +59,8 @@ export class ProviderViews {
     return { ...config.health, status, lastError: reason, decidedBy };
   }
 
-  private resource(config: ProviderConfigView, credentials: CredentialView[], modelType?: ModelType): ProviderResource {
+  private resource({ config, credentials: rows }: ProviderWithCredentials, modelType?: ModelType): ProviderResource {
+    const credentials = rows.map((row) => this.credentials.toView(row, config.enabled));
     return {
       provider: config.provider,
       displayName: config.displayName,

@@ -3,6 +3,7 @@ import { assertSafeUiJson } from '../../common/json-guard/validate-ui-json';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
+import type { AICredential } from '../entities/ai-credential.entity';
 import type { BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
 import { BudgetService } from '../usage/budget.service';
 import { assertBudgetUsd, assertBudgetWarnRatio, assertBudgetWindow } from './budget-input.rules';
@@ -13,6 +14,12 @@ import { assertCapabilities } from './capabilities.rules';
 import { OperatorColumns, ProviderConfigRepository } from './provider-config.repository';
 import { assertDisplayNameOverride, assertPriorityOverride, assertProviderName } from './provider-input.rules';
 import type { ProviderConfigView } from './provider-config.types';
+
+/** A provider's view and its credential rows as one read found them (never shown as they are: they hold envelopes). */
+export interface ProviderWithCredentials {
+  config: ProviderConfigView;
+  credentials: AICredential[];
+}
 
 /**
  * Operator-owned columns of provider_configs. Every write is a targeted UPDATE of the columns it
@@ -32,14 +39,29 @@ export class ProviderConfigService {
 
   /** Every provider with its credentials (masked views are the credentials service's job), preferred first. */
   async list(options: { enabledOnly?: boolean } = {}): Promise<ProviderConfigView[]> {
+    return (await this.listWithCredentials(options)).map((entry) => entry.config);
+  }
+
+  /**
+   * The same, each with its stored credential rows (by type) from the same read, for a caller that
+   * shows both (the API's provider list masks them with CredentialViewMapper): one query, not two.
+   */
+  async listWithCredentials(options: { enabledOnly?: boolean } = {}): Promise<ProviderWithCredentials[]> {
     const rows = await this.configs.findAllWithCredentials(options);
-    return rows.map((row) => this.toView(row)).sort((a, b) => a.priority - b.priority || (a.provider < b.provider ? -1 : 1));
+    return rows
+      .map((row) => ({ config: this.toView(row), credentials: row.credentials ?? [] }))
+      .sort((a, b) => a.config.priority - b.config.priority || (a.config.provider < b.config.provider ? -1 : 1));
   }
 
   async get(provider: string): Promise<ProviderConfigView> {
+    return (await this.getWithCredentials(provider)).config;
+  }
+
+  /** One provider with its stored credential rows (by type), from one read. */
+  async getWithCredentials(provider: string): Promise<ProviderWithCredentials> {
     const row = await this.configs.findBySlugWithCredentials(assertProviderName(provider));
     if (!row) throw new UnknownProviderError(provider);
-    return this.toView(row);
+    return { config: this.toView(row), credentials: row.credentials ?? [] };
   }
 
   /** From the in-memory snapshot: no query. */
