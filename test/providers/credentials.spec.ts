@@ -155,6 +155,31 @@ describe(CredentialsService.name, () => {
     expect(await credentials.getUIMetadata('openai')).toEqual({ label: 'Primary', color: '#10a37f' });
   });
 
+  it('stores the mask with the secret; a row stored before masks is masked by decrypting until rotate-key fills it in', async () => {
+    registry = await perTest.start();
+    const credentials = registry.get(CredentialsService);
+    await credentials.store('openai', { apiKey: OPENAI_KEY });
+    await credentials.store('anthropic', { apiKey: ANTHROPIC_KEY });
+    const masks = () => registry.dataSource.query(`SELECT provider, key_mask FROM ai_credentials ORDER BY provider`);
+    expect(await masks()).toEqual([
+      { provider: 'anthropic', key_mask: 'sk-ant-…1234' },
+      { provider: 'openai', key_mask: 'sk-proj-…9876' },
+    ]);
+
+    // As a row stored before the column existed: the same masked value, by decrypting it.
+    await registry.dataSource.query(`UPDATE ai_credentials SET key_mask = NULL WHERE provider = 'openai'`);
+    const version = await credentials.version('openai', 'api_key');
+    expect((await credentials.list()).map((c) => c.masked)).toEqual(['sk-ant-…1234', 'sk-proj-…9876']);
+
+    // rotate-key fills it in, leaving the row's version (and the secret's envelope) as they were.
+    expect(await credentials.rotate()).toEqual({ rotated: 0, alreadyCurrent: 2, failed: [] });
+    expect(await masks()).toEqual([
+      { provider: 'anthropic', key_mask: 'sk-ant-…1234' },
+      { provider: 'openai', key_mask: 'sk-proj-…9876' },
+    ]);
+    expect(await credentials.version('openai', 'api_key')).toBe(version);
+  });
+
   it('refuses to boot on a real PostgreSQL without a key ring, and on a malformed one', async () => {
     await expect(perTest.start({ CREDENTIALS_KEYS: '' })).rejects.toThrow(MissingCredentialsKeyError);
     const malformed = perTest.start({ CREDENTIALS_KEYS: 'k1:c2hvcnQ=' });
