@@ -16,6 +16,8 @@ export { ProviderConfigService } from './providers/provider-configs/provider-con
 export { AvailabilityService } from './providers/selection/availability.service';
 export { ModelSelectionService } from './providers/selection/model-selection.service';
 export { UsageService } from './providers/usage/usage.service';
+export { UsageFlusher } from './providers/usage/usage-flusher.service';
+export { SpendService } from './providers/usage/spend.service';
 export { HealthService } from './providers/health/health.service';
 export { RegistryModels } from './providers/calls/registry-models';
 export type { ModelRequest } from './providers/calls/plan-walker';

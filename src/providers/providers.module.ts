@@ -39,6 +39,11 @@ import { AvailabilityService } from './selection/availability.service';
 import { ModelSelectionService } from './selection/model-selection.service';
 import { RegistryStateService } from './selection/registry-state.service';
 import { BudgetService } from './usage/budget.service';
+import { SpendService } from './usage/spend.service';
+import { UsageBuffer } from './usage/usage-buffer';
+import { UsageFanOut } from './usage/usage-fan-out';
+import { UsageFlusher } from './usage/usage-flusher.service';
+import { UsagePruner } from './usage/usage-pruner';
 import { UsageService } from './usage/usage.service';
 import { RegistryCoordination } from './registry-coordination';
 
@@ -51,6 +56,8 @@ const SERVICES = [
   AvailabilityService,
   ModelSelectionService,
   UsageService,
+  UsageFlusher,
+  SpendService,
   HealthService,
   PassiveHealthService,
   BudgetService,
@@ -112,6 +119,9 @@ export class ProvidersModule {
       CredentialViewMapper,
       RegistryStateService,
       ...SERVICES,
+      UsageBuffer,
+      UsageFanOut,
+      UsagePruner,
       CallConnections,
       PlanWalker,
       ProvidersBootstrap,

@@ -3,7 +3,8 @@ import { CredentialsService } from '../../src/providers/credentials/credentials.
 import { HealthService } from '../../src/providers/health/health.service';
 import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
 import { InvalidInputError, UnknownProviderError } from '../../src/providers/providers.errors';
-import { MAX_RECORD_AMOUNT, UsageService } from '../../src/providers/usage/usage.service';
+import { MAX_RECORD_AMOUNT } from '../../src/providers/usage/usage-input.rules';
+import { UsageService } from '../../src/providers/usage/usage.service';
 import { captureLogs } from '../support/log-capture';
 import { RegistryContext, freshRegistryEachTest, startRegistry, testConfig } from '../support/registry-app';
 import { freePort, runTs, waitFor } from '../support/server-process';

@@ -14,7 +14,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CALL_OUTCOMES, CallOutcome, MAX_BATCH_RECORDS, MAX_RECORD_AMOUNT } from '../../providers/usage/usage.service';
+import { CALL_OUTCOMES, CallOutcome } from '../../providers/usage/call-outcomes';
+import { MAX_BATCH_RECORDS, MAX_RECORD_AMOUNT } from '../../providers/usage/usage-input.rules';
 import { OptionalNotNull } from '../dto-rules/presence';
 import { IsBigintId } from '../dto-rules/values';
 

@@ -2,7 +2,9 @@ import { Body, Controller, Get, Headers, HttpCode, Post, Query } from '@nestjs/c
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { WithMeta } from '../../http/api-envelope';
-import { CredentialUsage, ProviderUsage, SpendReport, UsageBatchResult, UsageService } from '../../providers/usage/usage.service';
+import type { SpendReport } from '../../providers/usage/spend-report';
+import { UsageService } from '../../providers/usage/usage.service';
+import type { CredentialUsage, ProviderUsage, UsageBatchResult } from '../../providers/usage/usage.types';
 import { RecordUsageDto } from './record-usage.dto';
 import { UsageQueryDto } from './usage-query.dto';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RegistryMetrics } from '../../metrics/registry-metrics';
 import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
 import { RegistryStateService } from '../selection/registry-state.service';
-import { UsageRepository } from '../usage/usage.repository';
+import { OutcomeBucketRepository } from '../usage/outcome-bucket.repository';
 import { Circuit, circuitWindowStart, CircuitRules, decideCircuit, phaseOf } from './circuit.rules';
 import { HealthRepository } from './health.repository';
 
@@ -21,7 +21,7 @@ export class PassiveHealthService {
 
   constructor(
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
-    private readonly usage: UsageRepository,
+    private readonly outcomes: OutcomeBucketRepository,
     private readonly health: HealthRepository,
     private readonly state: RegistryStateService,
     private readonly metrics: RegistryMetrics,
@@ -57,7 +57,7 @@ export class PassiveHealthService {
     for (const [provider, circuit] of circuits) if (phaseOf(circuit, now) === 'open') circuits.delete(provider);
     if (circuits.size === 0) return;
     const since = new Map([...circuits].map(([provider, circuit]) => [provider, circuitWindowStart(circuit, rules, now)]));
-    const windows = await this.usage.outcomeWindows(since);
+    const windows = await this.outcomes.outcomeWindows(since);
     const changed: string[] = [];
     const xids: string[] = [];
     for (const window of windows) {

@@ -50,7 +50,8 @@ export interface CatalogRow {
 
 /**
  * All SQL of `provider_configs` except the columns other writers own (usage: UsageRepository,
- * health: HealthRepository). Every write is a targeted UPDATE of its own columns.
+ * health: HealthRepository). Every write is a targeted UPDATE of its own columns; the budget status
+ * columns are written by BudgetService through this repository, decided from the spend.
  */
 @Injectable()
 export class ProviderConfigRepository {
@@ -149,6 +150,33 @@ export class ProviderConfigRepository {
       .where('p.provider = ANY(:providers)', { providers })
       .andWhere(`p.capabilities <> '{}'::jsonb`)
       .getCount();
+  }
+
+  /**
+   * Marks a provider's budget exhausted until its window ends, or clears the mark; false when it was
+   * already so (nothing to announce). Only these columns: the change trigger announces it to every instance.
+   */
+  async setBudgetExhausted(provider: string, until: Date | null, decidedOn?: { usd: string; window: string }): Promise<boolean> {
+    // Only while the budget is still the one the decision compared with: an instance that has not yet
+    // heard of a raised budget must not mark the provider exhausted under the new one.
+    const rows = await this.dataSource.query(
+      `UPDATE provider_configs SET budget_exhausted_until = $2
+       WHERE provider = $1 AND budget_exhausted_until IS DISTINCT FROM $2
+         AND ($3::numeric IS NULL OR (budget_usd = $3::numeric AND budget_window = $4))
+       RETURNING id`,
+      [provider, until, decidedOn?.usd ?? null, decidedOn?.window ?? null],
+    );
+    return (rows as unknown[]).length > 0;
+  }
+
+  /** Claims the warning of this window for `provider`: true for exactly one caller across instances. */
+  async claimBudgetWarning(provider: string, windowStart: Date): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `UPDATE provider_configs SET budget_warned_window = $2
+       WHERE provider = $1 AND budget_warned_window IS DISTINCT FROM $2 RETURNING id`,
+      [provider, windowStart],
+    );
+    return (rows as unknown[]).length > 0;
   }
 
   /**

@@ -2,8 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { RegistryMetrics } from '../../metrics/registry-metrics';
 import type { BudgetSnapshot } from '../selection/registry-snapshot';
 import { RegistryStateService } from '../selection/registry-state.service';
+import { ProviderConfigRepository } from '../provider-configs/provider-config.repository';
 import { budgetStanding, budgetWindowOf, formatUsd } from './spend.rules';
-import { UsageRepository } from './usage.repository';
+import { UsageDailyRepository } from './usage-daily.repository';
 
 /**
  * Budgets: after usage with a cost is written, and when an operator changes a budget, compares the
@@ -16,14 +17,15 @@ export class BudgetService {
   private readonly logger = new Logger(BudgetService.name);
 
   constructor(
-    private readonly usage: UsageRepository,
+    private readonly daily: UsageDailyRepository,
+    private readonly configs: ProviderConfigRepository,
     private readonly state: RegistryStateService,
     private readonly metrics: RegistryMetrics,
   ) {}
 
   /** A removed budget takes its exhausted mark with it (a budget set again later starts unmarked). */
   async cleared(provider: string): Promise<void> {
-    if (await this.usage.setBudgetExhausted(provider, null)) await this.state.reload([provider]);
+    if (await this.configs.setBudgetExhausted(provider, null)) await this.state.reload([provider]);
   }
 
   async check(providers: Iterable<string>, now = new Date()): Promise<void> {
@@ -36,7 +38,7 @@ export class BudgetService {
     }
     if (budgeted.size === 0) return;
     const windows = new Map([...budgeted].map(([provider, budget]) => [provider, budgetWindowOf(budget.window, now)]));
-    const spent = await this.usage.spendSince(new Map([...windows].map(([provider, window]) => [provider, window.start])));
+    const spent = await this.daily.spendSince(new Map([...windows].map(([provider, window]) => [provider, window.start])));
     const changed: string[] = [];
     for (const [provider, budget] of budgeted) {
       const window = windows.get(provider)!;
@@ -47,15 +49,15 @@ export class BudgetService {
       const marked = budget.exhaustedUntil?.getTime() === window.end.getTime();
       const decidedOn = { usd: formatUsd(budget.nanos), window: budget.window };
       if (standing === 'exhausted') {
-        if (!marked && (await this.usage.setBudgetExhausted(provider, window.end, decidedOn))) {
+        if (!marked && (await this.configs.setBudgetExhausted(provider, window.end, decidedOn))) {
           changed.push(provider);
           this.logger.warn(`Budget of ${provider} exhausted: ${spendText}; out of selection until ${window.end.toISOString()}`);
         }
-      } else if (budget.exhaustedUntil !== null && (await this.usage.setBudgetExhausted(provider, null, decidedOn))) {
+      } else if (budget.exhaustedUntil !== null && (await this.configs.setBudgetExhausted(provider, null, decidedOn))) {
         changed.push(provider);
         this.logger.log(`Budget of ${provider} no longer exhausted: ${spendText}`);
       }
-      if (standing !== 'within' && (await this.usage.claimBudgetWarning(provider, window.start))) {
+      if (standing !== 'within' && (await this.configs.claimBudgetWarning(provider, window.start))) {
         this.metrics.budgetWarnings.inc({ provider: this.metrics.provider(provider) });
         this.logger.warn(`Budget of ${provider} at ${Math.round(budget.warnRatio * 100)} % or more: ${spendText}`);
       }

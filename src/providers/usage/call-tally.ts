@@ -1,4 +1,4 @@
-import type { CallOutcome } from './usage.service';
+import type { CallOutcome } from './call-outcomes';
 
 /** Outcomes are summed in buckets this long: the circuit's window and cooldown are multiples of it. */
 export const OUTCOME_BUCKET_MS = 10_000;

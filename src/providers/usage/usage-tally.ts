@@ -17,6 +17,16 @@ export interface UsageSums {
   lastUsedAt: Date;
 }
 
+/** Usage to add to one row: `key` is the provider slug (provider_configs) or the credential id (ai_credentials). */
+export interface UsageDelta extends UsageSums {
+  key: string;
+}
+
+/** Rows are updated (and locked) in key order, so two instances flushing the same rows cannot deadlock. */
+export function sortedDeltas(tally: Map<string, UsageSums>): UsageDelta[] {
+  return [...tally.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, sums]) => ({ key, ...sums }));
+}
+
 /** Usage added up in memory between flushes, keyed by provider slug or credential id. */
 export class UsageTally {
   private entries = new Map<string, UsageSums>();

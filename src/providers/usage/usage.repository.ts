@@ -1,19 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DatabaseError } from 'pg';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AICredential } from '../entities/ai-credential.entity';
 import { ProviderConfig } from '../entities/provider-config.entity';
 import { REGISTRY_DATA_SOURCE } from '../providers.options';
 import { CredentialNotFoundError } from '../providers.errors';
+import type { CallDeltas } from './call-tally';
+import { OutcomeBucketRepository } from './outcome-bucket.repository';
+import { isPermanentDataError } from './permanent-data-error';
+import { SetWrite, writeBisecting } from './savepoint-bisection';
+import { UsageDailyRepository } from './usage-daily.repository';
 import { UsageOutOfRangeError } from './usage.errors';
-import type { UsageSums } from './usage-tally';
-import type { CallDeltas, DailyDelta, OutcomeDelta } from './call-tally';
-import { SPEND_GROUPS, SPEND_ROW_KEYS, SpendGroup } from './spend-report';
-
-/** Usage to add to one row: `key` is the provider slug (provider_configs) or the credential id (ai_credentials). */
-export interface UsageDelta extends UsageSums {
-  key: string;
-}
+import type { UsageDelta } from './usage-tally';
 
 export type UsageTable = 'provider_configs' | 'ai_credentials';
 
@@ -55,21 +52,8 @@ export type BatchOutcome =
   /** The key was already in the ledger; `hash` is what that batch carried (null: pruned in the meantime). */
   | { applied: false; hash: string | null };
 
-/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): the same values fail the same way every time. */
-export function isPermanentDataError(error: unknown): boolean {
-  return /^2[23]/.test(sqlStateOf(error) ?? '');
-}
-
-/** The SQLSTATE of an error PostgreSQL reported; undefined for everything else (a lost connection has none). */
-export function sqlStateOf(error: unknown): string | undefined {
-  const driverError: unknown = error instanceof QueryFailedError ? error.driverError : error;
-  return driverError instanceof DatabaseError ? driverError.code : undefined;
-}
-
-type Write = (manager: EntityManager, deltas: UsageDelta[]) => Promise<unknown>;
-
 /** Only the usage columns: the change-notification triggers ignore them, and no other writer owns them. */
-const addProviderUsage: Write = (manager, deltas) =>
+const addProviderUsage: SetWrite<UsageDelta> = (manager, deltas) =>
   manager.query(
     `UPDATE provider_configs p
      SET usage_count = p.usage_count + d.requests,
@@ -79,7 +63,7 @@ const addProviderUsage: Write = (manager, deltas) =>
     [deltas.map((d) => d.key), deltas.map((d) => d.requests.toString()), deltas.map((d) => d.lastUsedAt)],
   );
 
-const addCredentialUsage: Write = (manager, deltas) =>
+const addCredentialUsage: SetWrite<UsageDelta> = (manager, deltas) =>
   manager.query(
     `UPDATE ai_credentials c
      SET usage_count = c.usage_count + d.requests,
@@ -98,92 +82,19 @@ const addCredentialUsage: Write = (manager, deltas) =>
     ],
   );
 
-/** Spend per day: `n = n + delta` on the row, created at zero when it is the day's first. */
-async function addDaily(manager: EntityManager, deltas: DailyDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
-  await manager.query(
-    `INSERT INTO usage_daily AS u (day, provider, model, credential_id, requests, input_tokens, output_tokens, cost_nanos)
-     SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
-     ON CONFLICT (day, provider, model, credential_id) DO UPDATE
-     SET requests = u.requests + EXCLUDED.requests,
-         input_tokens = u.input_tokens + EXCLUDED.input_tokens,
-         output_tokens = u.output_tokens + EXCLUDED.output_tokens,
-         cost_nanos = u.cost_nanos + EXCLUDED.cost_nanos`,
-    [
-      deltas.map((d) => d.day),
-      deltas.map((d) => d.provider),
-      deltas.map((d) => d.model),
-      deltas.map((d) => d.credentialId),
-      deltas.map((d) => d.requests.toString()),
-      deltas.map((d) => d.inputTokens.toString()),
-      deltas.map((d) => d.outputTokens.toString()),
-      deltas.map((d) => d.costNanos.toString()),
-    ],
-  );
-}
-
-async function addOutcomes(manager: EntityManager, deltas: OutcomeDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
-  await manager.query(
-    `INSERT INTO call_outcome_buckets AS b (provider, bucket_start, model, successes, errors, timeouts, rate_limited, auth_errors, latency_ms_sum)
-     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])
-     ON CONFLICT (provider, bucket_start, model) DO UPDATE
-     SET successes = b.successes + EXCLUDED.successes,
-         errors = b.errors + EXCLUDED.errors,
-         timeouts = b.timeouts + EXCLUDED.timeouts,
-         rate_limited = b.rate_limited + EXCLUDED.rate_limited,
-         auth_errors = b.auth_errors + EXCLUDED.auth_errors,
-         latency_ms_sum = b.latency_ms_sum + EXCLUDED.latency_ms_sum`,
-    [
-      deltas.map((d) => d.provider),
-      deltas.map((d) => d.bucketStart),
-      deltas.map((d) => d.model),
-      deltas.map((d) => d.successes),
-      deltas.map((d) => d.errors),
-      deltas.map((d) => d.timeouts),
-      deltas.map((d) => d.rateLimited),
-      deltas.map((d) => d.authErrors),
-      deltas.map((d) => d.latencyMsSum.toString()),
-    ],
-  );
-}
-
-/** Successes and failures of real calls since a per-provider start, summed over every instance's buckets. */
-export interface OutcomeWindow {
-  provider: string;
-  successes: number;
-  failures: number;
-}
-
-/** One row of a spend report; the grouping columns are null when not grouped by. */
-export interface SpendRow {
-  provider: string | null;
-  model: string | null;
-  credentialId: string | null;
-  day: string | null;
-  requests: string;
-  inputTokens: string;
-  outputTokens: string;
-  costNanos: string;
-}
-
-/** Per grouping: the column it groups by, and its value as the report shows it (under SPEND_ROW_KEYS). */
-const SPEND_COLUMNS: Record<SpendGroup, { column: string; shown: string }> = {
-  provider: { column: 'provider', shown: 'provider' },
-  model: { column: 'model', shown: 'model' },
-  credential: { column: 'credential_id', shown: 'credential_id::text' },
-  day: { column: 'day', shown: `to_char(day, 'YYYY-MM-DD')` },
-};
-
 /**
- * The usage counters of provider_configs and ai_credentials (owned by the usage flusher alone), spend
- * per day (usage_daily) and outcomes per bucket (call_outcome_buckets), the budget status columns of
- * provider_configs that the spend decides, and the flush ledger (usage_flushes) that makes each flush
- * and API batch count exactly once.
+ * The usage counters of provider_configs and ai_credentials (owned by the usage flusher alone) and the
+ * flush ledger (usage_flushes) that makes each flush and API batch count exactly once. A flush or batch
+ * is one transaction with its ledger row, so it also carries the daily sums and outcome buckets, whose
+ * SQL their own repositories hold.
  */
 @Injectable()
 export class UsageRepository {
-  constructor(@Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly daily: UsageDailyRepository,
+    private readonly outcomes: OutcomeBucketRepository,
+  ) {}
 
   /**
    * Adds one flush's deltas in one transaction with its ledger row. Deltas must be sorted by key, so
@@ -200,11 +111,15 @@ export class UsageRepository {
       );
       if (claimed.length === 0) return { applied: false, dropped: [] };
       const dropped: DroppedUsage[] = [];
-      await addIsolating(manager, 'provider_configs', addProviderUsage, providers, dropped);
-      await addIsolating(manager, 'ai_credentials', addCredentialUsage, credentials, dropped);
+      await writeBisecting(manager, addProviderUsage, providers, (delta, reason) =>
+        dropped.push({ table: 'provider_configs', delta, reason }),
+      );
+      await writeBisecting(manager, addCredentialUsage, credentials, (delta, reason) =>
+        dropped.push({ table: 'ai_credentials', delta, reason }),
+      );
       // Bounded per record and summed per flush, these cannot leave their columns' range the way lifetime counters could.
-      await addDaily(manager, calls.daily);
-      await addOutcomes(manager, calls.outcomes);
+      await this.daily.add(manager, calls.daily);
+      await this.outcomes.add(manager, calls.outcomes);
       return { applied: true, dropped };
     });
   }
@@ -231,8 +146,8 @@ export class UsageRepository {
       try {
         await addProviderUsage(manager, batch.providers);
         if (batch.credentials.length > 0) await addCredentialUsage(manager, batch.credentials);
-        await addDaily(manager, batch.calls.daily);
-        await addOutcomes(manager, batch.calls.outcomes);
+        await this.daily.add(manager, batch.calls.daily);
+        await this.outcomes.add(manager, batch.calls.outcomes);
       } catch (error) {
         // Bounded amounts make an out-of-range sum the only permanent refusal these statements can meet.
         if (isPermanentDataError(error)) throw new UsageOutOfRangeError();
@@ -247,83 +162,6 @@ export class UsageRepository {
     await this.dataSource.query(`DELETE FROM usage_flushes WHERE flushed_at < now() - $1::bigint * interval '1 millisecond'`, [
       olderThanMs,
     ]);
-  }
-
-  /** Outcome buckets older than this are past every window: the circuit never reads them again. */
-  async pruneOutcomes(olderThanMs: number): Promise<void> {
-    await this.dataSource.query(`DELETE FROM call_outcome_buckets WHERE bucket_start < now() - $1::bigint * interval '1 millisecond'`, [
-      olderThanMs,
-    ]);
-  }
-
-  /** Per provider, outcomes in buckets from its `since` on (buckets are 10 s: one starting before `since` is left out). */
-  async outcomeWindows(since: ReadonlyMap<string, Date>): Promise<OutcomeWindow[]> {
-    if (since.size === 0) return [];
-    const rows = (await this.dataSource.query(
-      // Summed as numeric and read as float8: a count past 2^53 is far beyond any threshold that matters.
-      `SELECT b.provider, sum(b.successes)::float8 AS successes,
-              sum(b.errors + b.timeouts + b.rate_limited + b.auth_errors)::float8 AS failures
-       FROM unnest($1::text[], $2::timestamptz[]) AS w(provider, since)
-       JOIN call_outcome_buckets b ON b.provider = w.provider AND b.bucket_start >= w.since
-       GROUP BY b.provider`,
-      [[...since.keys()], [...since.values()]],
-    )) as OutcomeWindow[];
-    return rows;
-  }
-
-  /** Each provider's spend since its window start, in nanos (decimal strings). */
-  async spendSince(windows: ReadonlyMap<string, Date>): Promise<Map<string, bigint>> {
-    if (windows.size === 0) return new Map();
-    const rows = (await this.dataSource.query(
-      `SELECT u.provider, sum(u.cost_nanos)::text AS cost
-       FROM unnest($1::text[], $2::date[]) AS w(provider, since)
-       JOIN usage_daily u ON u.provider = w.provider AND u.day >= w.since
-       GROUP BY u.provider`,
-      [[...windows.keys()], [...windows.values()].map((d) => d.toISOString().slice(0, 10))],
-    )) as Array<{ provider: string; cost: string }>;
-    return new Map(rows.map((r) => [r.provider, BigInt(r.cost)]));
-  }
-
-  /**
-   * Marks a provider's budget exhausted until its window ends, or clears the mark; false when it was
-   * already so (nothing to announce). Only these columns: the change trigger announces it to every instance.
-   */
-  async setBudgetExhausted(provider: string, until: Date | null, decidedOn?: { usd: string; window: string }): Promise<boolean> {
-    // Only while the budget is still the one the decision compared with: an instance that has not yet
-    // heard of a raised budget must not mark the provider exhausted under the new one.
-    const rows = await this.dataSource.query(
-      `UPDATE provider_configs SET budget_exhausted_until = $2
-       WHERE provider = $1 AND budget_exhausted_until IS DISTINCT FROM $2
-         AND ($3::numeric IS NULL OR (budget_usd = $3::numeric AND budget_window = $4))
-       RETURNING id`,
-      [provider, until, decidedOn?.usd ?? null, decidedOn?.window ?? null],
-    );
-    return (rows as unknown[]).length > 0;
-  }
-
-  /** Claims the warning of this window for `provider`: true for exactly one caller across instances. */
-  async claimBudgetWarning(provider: string, windowStart: Date): Promise<boolean> {
-    const rows = await this.dataSource.query(
-      `UPDATE provider_configs SET budget_warned_window = $2
-       WHERE provider = $1 AND budget_warned_window IS DISTINCT FROM $2 RETURNING id`,
-      [provider, windowStart],
-    );
-    return (rows as unknown[]).length > 0;
-  }
-
-  /** Usage and spend from `from` to `to` (days, inclusive), grouped as asked, largest spend first. */
-  async spend(groupBy: readonly SpendGroup[], range: { from: string; to: string; provider?: string }): Promise<SpendRow[]> {
-    const columns = groupBy.map((g) => SPEND_COLUMNS[g].column);
-    const select = SPEND_GROUPS.map((g) => `${groupBy.includes(g) ? SPEND_COLUMNS[g].shown : 'NULL'} AS "${SPEND_ROW_KEYS[g]}"`).join(', ');
-    return (await this.dataSource.query(
-      `SELECT ${select}, sum(requests)::text AS requests, sum(input_tokens)::text AS "inputTokens",
-              sum(output_tokens)::text AS "outputTokens", sum(cost_nanos)::text AS "costNanos"
-       FROM usage_daily
-       WHERE day BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR provider = $3)
-       ${columns.length > 0 ? `GROUP BY ${columns.join(', ')}` : ''}
-       ORDER BY sum(cost_nanos) DESC, sum(requests) DESC${columns.length > 0 ? `, ${columns.join(', ')}` : ''}`,
-      [range.from, range.to, range.provider ?? null],
-    )) as SpendRow[];
   }
 
   findProviderUsage(): Promise<ProviderUsageRow[]> {
@@ -359,35 +197,4 @@ async function assertCredentialsOf(manager: EntityManager, expected: ReadonlyMap
   for (const [id, provider] of expected) {
     if (found.get(id) !== provider) throw new CredentialNotFoundError(provider, `#${id}`);
   }
-}
-
-/**
- * Writes `deltas` inside a savepoint; when the database refuses them for good, halves the set until
- * the refused deltas stand alone, so one bad entry costs O(log n) statements and blocks nothing else.
- */
-async function addIsolating(
-  manager: EntityManager,
-  table: UsageTable,
-  write: Write,
-  deltas: UsageDelta[],
-  dropped: DroppedUsage[],
-): Promise<void> {
-  if (deltas.length === 0) return;
-  await manager.query('SAVEPOINT usage_part');
-  try {
-    await write(manager, deltas);
-    await manager.query('RELEASE SAVEPOINT usage_part');
-    return;
-  } catch (error) {
-    if (!isPermanentDataError(error)) throw error;
-    await manager.query('ROLLBACK TO SAVEPOINT usage_part');
-    await manager.query('RELEASE SAVEPOINT usage_part');
-    if (deltas.length === 1) {
-      dropped.push({ table, delta: deltas[0], reason: `${sqlStateOf(error)} ${(error as Error).message}` });
-      return;
-    }
-  }
-  const half = Math.ceil(deltas.length / 2);
-  await addIsolating(manager, table, write, deltas.slice(0, half), dropped);
-  await addIsolating(manager, table, write, deltas.slice(half), dropped);
 }

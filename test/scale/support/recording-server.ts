@@ -6,6 +6,7 @@
  * began>`. Run it with startInstance({ entry }); the test signals the process and reads the database.
  */
 import { NestApplication } from '@nestjs/core';
+import { UsageFlusher } from '../../../src/providers/usage/usage-flusher.service';
 import { UsageService } from '../../../src/providers/usage/usage.service';
 
 const TICK_MS = 10;
@@ -13,8 +14,9 @@ const perTick = Number(process.argv[2]);
 const provider = process.argv[3] ?? 'openai';
 let total = 0;
 
-const flush = UsageService.prototype.flush;
-UsageService.prototype.flush = function (this: UsageService) {
+// Scheduled and shutdown flushes are UsageFlusher's (UsageService.flush() only hands over to it).
+const flush = UsageFlusher.prototype.flush;
+UsageFlusher.prototype.flush = function (this: UsageFlusher) {
   const before = total;
   const run = flush.call(this);
   run.then(
