@@ -55,6 +55,9 @@ function walk(node: unknown, path: string, depth: number, fail: Fail): void {
       if (kind) throw fail(path, 'secret-value', `the string looks like ${SECRET_VALUE_DESCRIPTIONS[kind]}; ${SECRET_ADVICE}`);
       return;
     }
+    default:
+      // Objects, arrays and null are walked below; anything else is refused there.
+      break;
   }
   if (node === null) return;
 
