@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { firstInvalidRange } from '../providers/health/egress-policy';
+import { REGISTRY_TUNABLES, RegistrySettings, tunableRule } from '../providers/providers.options';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -37,12 +38,37 @@ function IsIpRangeList(): PropertyDecorator {
   });
 }
 
+type Tunables = typeof REGISTRY_TUNABLES;
+/** The module's tunables that our environment sets, by variable name (USAGE_FLUSH_MS, HEALTH_*, REGISTRY_RESYNC_MS, PASSIVE_HEALTH_*…). */
+type TunableVariables = {
+  -readonly [K in keyof Tunables as Tunables[K] extends { env: infer Name extends string } ? Name : never]: number;
+};
+export type TunableVariable = keyof TunableVariables;
+
+/** Each module tunable with the variable that sets it: name, default and bounds are the module's table, nothing here. */
+export const TUNABLE_VARIABLES: readonly { option: keyof RegistrySettings; variable: TunableVariable }[] = Object.entries(
+  REGISTRY_TUNABLES,
+).flatMap(([option, tunable]) => ('env' in tunable ? [{ option: option as keyof RegistrySettings, variable: tunable.env }] : []));
+
+// AppConfig has one number per tunable variable besides the properties it declares itself; the
+// class gives them their defaults and rules from REGISTRY_TUNABLES (below), so they are declared
+// by type only. Declaration merging is the point here: the class's own fields cannot be generated.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface AppConfig extends TunableVariables {}
+
 /**
  * The whole environment, validated once at boot (see load-config.ts). Property names are the
  * environment variable names so a validation error names exactly what the operator must fix.
- * Nothing else in the code base reads process.env.
+ * Nothing else in the code base reads process.env. The registry's tunables (USAGE_FLUSH_MS,
+ * HEALTH_*, REGISTRY_RESYNC_MS, PASSIVE_HEALTH_*…) are not written out here: they are derived from
+ * the module's own table, REGISTRY_TUNABLES (src/providers/providers.options.ts).
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the constructor sets every member of the interface
 export class AppConfig {
+  constructor() {
+    for (const { option, variable } of TUNABLE_VARIABLES) this[variable] = REGISTRY_TUNABLES[option].default;
+  }
+
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
@@ -120,55 +146,6 @@ export class AppConfig {
   @Matches(/^[A-Za-z0-9+/=]+$/, { message: 'must be a base64-encoded 32-byte key' })
   CREDENTIALS_KEY?: string;
 
-  @Transform(toInt)
-  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
-  @Min(10, { message: 'must be at least 10' })
-  @IsInt({ message: 'must be an integer number of milliseconds' })
-  USAGE_FLUSH_MS = 1000;
-
-  /** How long a shutdown may take (the final usage flush included) before the server exits non-zero without waiting further. */
-  @Transform(toInt)
-  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
-  @Min(100, { message: 'must be at least 100' })
-  @IsInt({ message: 'must be an integer number of milliseconds' })
-  SHUTDOWN_TIMEOUT_MS = 10_000;
-
-  /** A shorter interval would only hammer the providers and the database (1 ms ran 594 sweeps in 5 s). */
-  @Transform(toInt)
-  @ValidateIf((config: AppConfig) => config.HEALTH_CHECK_INTERVAL_MS !== 0)
-  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
-  @Min(1000, { message: 'must be 0 (off) or at least 1000' })
-  @IsInt({ message: 'must be an integer number of milliseconds (0 turns the schedule off)' })
-  HEALTH_CHECK_INTERVAL_MS = 300_000;
-
-  @Transform(toInt)
-  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
-  @Min(1, { message: 'must be at least 1' })
-  @IsInt({ message: 'must be an integer number of milliseconds' })
-  HEALTH_TIMEOUT_MS = 5000;
-
-  @Transform(toInt)
-  @Min(1, { message: 'must be at least 1' })
-  @Max(256, { message: 'must be at most 256' })
-  @IsInt({ message: 'must be an integer' })
-  HEALTH_CONCURRENCY = 8;
-
-  @Transform(toInt)
-  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
-  @Min(1, { message: 'must be at least 1' })
-  @IsInt({ message: 'must be an integer number of milliseconds' })
-  HEALTH_DEGRADED_MS = 3000;
-
-  @Transform(toInt)
-  @Min(1, { message: 'must be at least 1' })
-  @IsInt({ message: 'must be an integer' })
-  HEALTH_UNHEALTHY_AFTER = 2;
-
-  @Transform(toInt)
-  @Min(1, { message: 'must be at least 1' })
-  @IsInt({ message: 'must be an integer number of days' })
-  HEALTH_HISTORY_DAYS = 30;
-
   /** Comma-separated IPs / CIDR ranges probes must never connect to, besides the built-in metadata ones. */
   @Transform(toList)
   @IsIpRangeList()
@@ -178,52 +155,6 @@ export class AppConfig {
   @Transform(toList)
   @IsIpRangeList()
   EGRESS_ALLOWED_RANGES: string[] = [];
-
-  /** Full reload of the in-memory registry snapshot, repairing missed change notifications; 0 = off. */
-  @Transform(toInt)
-  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647 (the longest timer Node supports)' })
-  @Min(0, { message: 'must be 0 (off) or more' })
-  @IsInt({ message: 'must be an integer number of milliseconds (0 turns the resync off)' })
-  REGISTRY_RESYNC_MS = 60_000;
-
-  /** Passive health: calls in the window before failures can trip a provider's circuit; 0 turns passive health off. */
-  @Transform(toInt)
-  @Min(0, { message: 'must be 0 (off) or more' })
-  @IsInt({ message: 'must be an integer number of calls (0 turns passive health off)' })
-  PASSIVE_HEALTH_MIN_CALLS = 20;
-
-  /** Passive health: percent of failed calls in the window that trips the circuit. */
-  @Transform(toInt)
-  @Max(100, { message: 'must be at most 100' })
-  @Min(1, { message: 'must be at least 1' })
-  @IsInt({ message: 'must be an integer percentage' })
-  PASSIVE_HEALTH_ERROR_PERCENT = 50;
-
-  @Transform(toInt)
-  @Max(86_400_000, { message: 'must be at most 86400000 (a day)' })
-  @Min(10_000, { message: 'must be at least 10000 (outcomes are kept in 10-second buckets)' })
-  @IsInt({ message: 'must be an integer number of milliseconds' })
-  PASSIVE_HEALTH_WINDOW_MS = 60_000;
-
-  /** Passive health: the first cooldown of a tripped circuit; each trip in a row doubles it up to PASSIVE_HEALTH_MAX_COOLDOWN_MS. */
-  @Transform(toInt)
-  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647' })
-  @Min(10_000, { message: 'must be at least 10000 (outcomes are kept in 10-second buckets)' })
-  @IsInt({ message: 'must be an integer number of milliseconds' })
-  PASSIVE_HEALTH_COOLDOWN_MS = 30_000;
-
-  @Transform(toInt)
-  @Max(MAX_TIMER_MS, { message: 'must be at most 2147483647' })
-  @Min(10_000, { message: 'must be at least 10000' })
-  @IsInt({ message: 'must be an integer number of milliseconds' })
-  PASSIVE_HEALTH_MAX_COOLDOWN_MS = 600_000;
-
-  /** Passive health: trial calls each instance lets through a half-open circuit; that many successes close it. */
-  @Transform(toInt)
-  @Max(1000, { message: 'must be at most 1000' })
-  @Min(1, { message: 'must be at least 1' })
-  @IsInt({ message: 'must be an integer number of calls' })
-  PASSIVE_HEALTH_HALF_OPEN_CALLS = 3;
 
   /** How long a verified API token is remembered (no query per request); a token revoked on another instance is refused within it. 0: never. */
   @Transform(toInt)
@@ -290,4 +221,16 @@ export class AppConfig {
   get embedded(): boolean {
     return !this.DATABASE_URL;
   }
+}
+
+/** The tunables' rules, from the module's table: an integer, then its bounds, each message naming the variable (load-config.ts). */
+for (const { option, variable } of TUNABLE_VARIABLES) {
+  Transform(toInt)(AppConfig.prototype, variable);
+  ValidateBy({
+    name: 'registryTunable',
+    validator: {
+      validate: (value: unknown) => tunableRule(option, value) === undefined,
+      defaultMessage: (args) => tunableRule(option, args?.value) ?? '',
+    },
+  })(AppConfig.prototype, variable);
 }

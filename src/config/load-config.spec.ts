@@ -87,4 +87,19 @@ describe(loadConfig.name, () => {
       /^Invalid configuration: LOG_LEVEL must be one of [^;]*$/,
     );
   });
+
+  it.each([
+    ['REGISTRY_RESYNC_MS', '500', 'REGISTRY_RESYNC_MS must be 0 (off) or at least 1000 (got 500)'],
+    ['HEALTH_UNHEALTHY_AFTER', '5000', 'HEALTH_UNHEALTHY_AFTER must be at most 1000 (got 5000)'],
+    ['PASSIVE_HEALTH_MIN_CALLS', '2000000', 'PASSIVE_HEALTH_MIN_CALLS must be at most 1000000 (got 2000000)'],
+  ])('%s=%s, which the module refuses, is refused at load in one line naming the variable', (variable, value, rule) => {
+    let thrown: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as Error).message).toBe(`Invalid configuration: ${rule}`);
+  });
 });

@@ -1,8 +1,8 @@
 import type { Registry } from 'prom-client';
 import type { Coordination } from '../database/coordination/coordination';
 import { resolveKeyRing } from '../providers/credentials/key-ring.provider';
-import type { ProvidersModuleOptions } from '../providers/providers.options';
-import type { AppConfig } from './app-config';
+import type { ProvidersModuleOptions, RegistrySettings } from '../providers/providers.options';
+import { type AppConfig, TUNABLE_VARIABLES } from './app-config';
 
 /**
  * Our server as one user of ProvidersModule: its environment mapped onto the module's options.
@@ -13,25 +13,18 @@ export function providersOptionsFromConfig(
   coordination: Coordination,
   metricsRegistry?: Registry,
 ): ProvidersModuleOptions {
+  const settings: Partial<RegistrySettings> = {};
+  for (const { option, variable } of TUNABLE_VARIABLES) settings[option] = config[variable];
   return {
     catalog: config.CATALOG_PATH,
-    keyRing: resolveKeyRing(config),
+    keyRing: resolveKeyRing({
+      keys: config.CREDENTIALS_KEYS,
+      key: config.CREDENTIALS_KEY,
+      dataDir: config.DATA_DIR,
+      generateIfMissing: config.embedded,
+    }),
     coordination,
-    usageFlushMs: config.USAGE_FLUSH_MS,
-    shutdownFlushTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    healthCheckIntervalMs: config.HEALTH_CHECK_INTERVAL_MS,
-    healthTimeoutMs: config.HEALTH_TIMEOUT_MS,
-    healthConcurrency: config.HEALTH_CONCURRENCY,
-    healthDegradedMs: config.HEALTH_DEGRADED_MS,
-    healthUnhealthyAfter: config.HEALTH_UNHEALTHY_AFTER,
-    healthHistoryDays: config.HEALTH_HISTORY_DAYS,
-    resyncIntervalMs: config.REGISTRY_RESYNC_MS,
-    passiveMinCalls: config.PASSIVE_HEALTH_MIN_CALLS,
-    passiveErrorPercent: config.PASSIVE_HEALTH_ERROR_PERCENT,
-    passiveWindowMs: config.PASSIVE_HEALTH_WINDOW_MS,
-    passiveCooldownMs: config.PASSIVE_HEALTH_COOLDOWN_MS,
-    passiveMaxCooldownMs: config.PASSIVE_HEALTH_MAX_COOLDOWN_MS,
-    passiveHalfOpenCalls: config.PASSIVE_HEALTH_HALF_OPEN_CALLS,
+    ...settings,
     egress: { blockedRanges: config.EGRESS_BLOCKED_RANGES, allowedRanges: config.EGRESS_ALLOWED_RANGES },
     ...(metricsRegistry ? { metricsRegistry } : {}),
   };

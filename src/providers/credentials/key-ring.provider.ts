@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
 import { DomainError } from '../../common/domain-error';
-import { KeyRing, generateKey, parseKeyRing } from './key-ring';
+import { KeyRing, KeyRingSpec, generateKey, parseKeyRing } from './key-ring';
 import { decodeBase64Strict } from './strict-base64';
 
 export const KEY_RING = Symbol('KeyRing');
@@ -21,18 +20,30 @@ export class MissingCredentialsKeyError extends DomainError {
   }
 }
 
+/** Where the key ring comes from: the configured keys, and the folder a generated key lives in. */
+export interface KeyRingSource extends KeyRingSpec {
+  /** The folder of the generated key (`credentials.key`), beside the data it protects. */
+  dataDir: string;
+  /**
+   * A single-instance database (the embedded one): without configured keys one is generated once into
+   * `dataDir`. Otherwise instances must share the ring, and missing keys stop the boot.
+   */
+  generateIfMissing: boolean;
+}
+
 /**
  * On the embedded database a newcomer should not have to make a key, so one is generated once into
  * the data folder (beside the data it protects). With a real PostgreSQL instances must share the
  * ring, so a missing key stops the boot instead of silently making one per instance.
  */
-export function resolveKeyRing(config: AppConfig, logger = new Logger('KeyRing')): KeyRing {
-  const file = path.resolve(config.DATA_DIR, KEY_FILE);
-  if (config.CREDENTIALS_KEYS || config.CREDENTIALS_KEY) {
-    const ring = parseKeyRing({ keys: config.CREDENTIALS_KEYS, key: config.CREDENTIALS_KEY });
+export function resolveKeyRing(source: KeyRingSource, logger = new Logger('KeyRing')): KeyRing {
+  const file = path.resolve(source.dataDir, KEY_FILE);
+  if (source.keys || source.key) {
+    const ring = parseKeyRing({ keys: source.keys, key: source.key });
     // An embedded folder whose credentials were encrypted with its generated key: a ring without
     // that key cannot read them. Said now, not found out by the first request.
-    const generated = config.embedded && fs.existsSync(file) ? decodeBase64Strict(fs.readFileSync(file, 'utf8').trim()) : undefined;
+    const generated =
+      source.generateIfMissing && fs.existsSync(file) ? decodeBase64Strict(fs.readFileSync(file, 'utf8').trim()) : undefined;
     if (generated && !ring.holds(generated)) {
       logger.warn(
         `CREDENTIALS_KEYS does not include the key generated in ${file}: credentials stored with it cannot be decrypted. ` +
@@ -41,7 +52,7 @@ export function resolveKeyRing(config: AppConfig, logger = new Logger('KeyRing')
     }
     return ring;
   }
-  if (!config.embedded) throw new MissingCredentialsKeyError();
+  if (!source.generateIfMissing) throw new MissingCredentialsKeyError();
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${generateKey()}\n`, { mode: 0o600, flag: 'wx' });
