@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 
 // Built by `npm run build` after `nest build` (which empties dist/), into dist/admin, which the
-// server serves at /admin (src/admin-console). Paths are relative to this file's folder.
+// server serves at /admin (src/server/admin-console). Paths are relative to this file's folder.
 export default defineConfig({
   root: import.meta.dirname,
   base: '/admin/',

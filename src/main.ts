@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { createApp } from './app.factory';
+import { createApp } from './server/app.factory';
 import { exitWithError } from './common/exit-with-error';
 import { explainListenError } from './common/listen-errors';
-import { HttpDrain } from './http/http-drain';
+import { HttpDrain } from './server/http/http-drain';
 import { createAppLogger } from './common/logging/app-logger';
 import type { AppConfig } from './config/app-config';
 import { loadConfig, loadDotEnv } from './config/load-config';
 import { explainConnectError, explainDataDirError } from './database/database-errors';
 import { DatabaseTarget, openDatabaseTarget } from './database/database-target';
-import { UsageService } from './providers/usage/usage.service';
+import { UsageService } from './registry/usage/usage.service';
 
 const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 

@@ -1,13 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ApiTokenRepository } from '../auth/api-token.repository';
-import { ApiTokensService } from '../auth/api-tokens.service';
+import { ApiTokenRepository } from '../server/auth/api-token.repository';
+import { ApiTokensService } from '../server/auth/api-tokens.service';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { providersOptionsFromConfig } from '../config/providers-options';
 import { COORDINATION, Coordination } from '../database/coordination/coordination';
 import { DatabaseModule } from '../database/database.module';
 import type { DatabaseTarget } from '../database/database-target';
-import { ProvidersModule } from '../providers/providers.module';
+import { ProvidersModule } from '../registry/providers.module';
 
 /**
  * The registry as the CLI uses it: the server's own modules and configuration, minus what only a

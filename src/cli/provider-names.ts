@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { CATALOG } from '../providers/catalog/catalog.token';
-import type { Catalog } from '../providers/catalog/catalog.types';
-import { ProviderConfigService } from '../providers/provider-configs/provider-config.service';
+import { CATALOG } from '../registry/catalog/catalog.token';
+import type { Catalog } from '../registry/catalog/catalog.types';
+import { ProviderConfigService } from '../registry/provider-settings/provider-config.service';
 import { quoteInput } from '../common/json-guard/text-rules';
 import { CliFailure } from './cli-errors';
 import { RegistryContext } from './registry-context';

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
-import { firstInvalidRange } from '../providers/health/egress-policy';
-import { REGISTRY_TUNABLES, RegistrySettings, tunableRule } from '../providers/providers.options';
+import { firstInvalidRange } from '../registry/egress/egress-policy';
+import { REGISTRY_TUNABLES, RegistrySettings, tunableRule } from '../registry/providers.options';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -61,7 +61,7 @@ export interface AppConfig extends TunableVariables {}
  * environment variable names so a validation error names exactly what the operator must fix.
  * Nothing else in the code base reads process.env. The registry's tunables (USAGE_FLUSH_MS,
  * HEALTH_*, REGISTRY_RESYNC_MS, PASSIVE_HEALTH_*…) are not written out here: they are derived from
- * the module's own table, REGISTRY_TUNABLES (src/providers/providers.options.ts).
+ * the module's own table, REGISTRY_TUNABLES (src/registry/providers.options.ts).
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the constructor sets every member of the interface
 export class AppConfig {

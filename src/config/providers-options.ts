@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Coordination } from '../database/coordination/coordination';
-import { resolveKeyRing } from '../providers/credentials/key-ring.provider';
-import type { ProvidersModuleOptions, RegistrySettings } from '../providers/providers.options';
+import { resolveKeyRing } from '../registry/key-ring/key-ring.provider';
+import type { ProvidersModuleOptions, RegistrySettings } from '../registry/providers.options';
 import { type AppConfig, TUNABLE_VARIABLES } from './app-config';
 
 /**

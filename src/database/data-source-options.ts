@@ -1,9 +1,9 @@
 import type { ClientBase } from 'pg';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { TypeOrmLogger } from '../common/logging/typeorm-logger';
-import { ApiToken } from '../auth/api-token.entity';
-import { AuditEvent } from '../audit/audit-event.entity';
-import { PROVIDER_ENTITIES } from '../providers/entities';
+import { ApiToken } from '../server/auth/api-token.entity';
+import { AuditEvent } from '../server/audit/audit-event.entity';
+import { PROVIDER_ENTITIES } from '../registry/entities';
 import { MIGRATIONS } from './migrations';
 
 export interface DataSourceTuning {

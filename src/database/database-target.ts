@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import type { AppConfig } from '../config/app-config';
-import { DataDirLock, DataDirLockedError } from './embedded/data-dir-lock';
+import { DataDirLock, DataDirLockedError } from '../embedded-postgres/data-dir-lock';
 import { CHANGE_CHANNEL } from './coordination/coordination';
-import { embeddedUrl } from './embedded/embedded-url';
+import { embeddedUrl } from '../embedded-postgres/embedded-url';
 
 export type DatabaseKind = 'postgres' | 'embedded';
 
@@ -71,7 +71,7 @@ export async function openDatabaseTarget(config: AppConfig, role: DatabaseRole, 
     };
   }
   // Loaded only here: a process on a real PostgreSQL never loads PGlite.
-  const { openEmbeddedDatabase } = await import('./embedded/embedded-database');
+  const { openEmbeddedDatabase } = await import('../embedded-postgres/embedded-database');
   const owned = await openEmbeddedDatabase({
     dataDir,
     port: role === 'server' ? config.EMBEDDED_DB_PORT : 0,

@@ -5,7 +5,7 @@ import { FakeProvider, FakeProviderServer } from '../support/fake-provider-serve
 import { writeCatalogVariant } from '../support/catalog-files';
 import { REPO_ROOT, waitFor } from '../support/server-process';
 import { describeInChromium, launchChromium } from './support/chromium';
-import { ApiTokensService } from '../../src/auth/api-tokens.service';
+import { ApiTokensService } from '../../src/server/auth/api-tokens.service';
 import { ADMIN_TOKEN, ConsoleApp, startConsoleApp } from './support/console-app';
 
 const OPENAI_KEY = 'sk-proj-BrowserTestKey0123456789abcdefWXYZ';

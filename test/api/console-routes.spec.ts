@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createApp } from '../../src/app.factory';
-import { ApiTokensService } from '../../src/auth/api-tokens.service';
+import { createApp } from '../../src/server/app.factory';
+import { ApiTokensService } from '../../src/server/auth/api-tokens.service';
 import { testConfig } from '../support/registry-app';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 

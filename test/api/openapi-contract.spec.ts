@@ -5,7 +5,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import request from 'supertest';
-import { createApp } from '../../src/app.factory';
+import { createApp } from '../../src/server/app.factory';
 import { testConfig } from '../support/registry-app';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 

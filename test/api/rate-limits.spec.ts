@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createApp } from '../../src/app.factory';
+import { createApp } from '../../src/server/app.factory';
 import { testConfig } from '../support/registry-app';
 import { freePort } from '../support/server-process';
 import { TestDatabase, createTestDatabase } from '../support/test-database';

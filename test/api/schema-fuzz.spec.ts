@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/app.factory';
+import { createApp } from '../../src/server/app.factory';
 import { writeCatalogVariant } from '../support/catalog-files';
 import { testConfig } from '../support/registry-app';
 import { freePort } from '../support/server-process';

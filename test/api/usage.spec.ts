@@ -1,12 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
-import { createApp } from '../../src/app.factory';
-import { ApiTokensService } from '../../src/auth/api-tokens.service';
-import { MAX_BATCH_RECORDS } from '../../src/providers/usage/usage-input.rules';
-import { LEDGER_RETENTION_MS } from '../../src/providers/usage/usage-pruner';
-import { UsageService } from '../../src/providers/usage/usage.service';
-import { UsageRepository } from '../../src/providers/usage/usage.repository';
+import { createApp } from '../../src/server/app.factory';
+import { ApiTokensService } from '../../src/server/auth/api-tokens.service';
+import { MAX_BATCH_RECORDS } from '../../src/registry/usage/usage-input.rules';
+import { LEDGER_RETENTION_MS } from '../../src/registry/usage/usage-pruner';
+import { UsageService } from '../../src/registry/usage/usage.service';
+import { UsageRepository } from '../../src/registry/usage/usage.repository';
 import { testConfig } from '../support/registry-app';
 import { waitFor } from '../support/server-process';
 import { TestDatabase, createTestDatabase, describeOnRealPostgres } from '../support/test-database';

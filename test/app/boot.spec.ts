@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createApp } from '../../src/app.factory';
+import { createApp } from '../../src/server/app.factory';
 import { testConfig, TEST_KEY_1 } from '../support/registry-app';
 import { RunningProcess, embeddedEnv, freePort, readLock, runTs, startServer } from '../support/server-process';
 import { TestDatabase, createTestDatabase } from '../support/test-database';

@@ -4,8 +4,8 @@ import { ConfigModule } from '../../src/config/config.module';
 import { providersOptionsFromConfig } from '../../src/config/providers-options';
 import { COORDINATION, Coordination } from '../../src/database/coordination/coordination';
 import { DatabaseModule } from '../../src/database/database.module';
-import type { ProvidersModuleOptions } from '../../src/providers/providers.options';
-import { ProvidersModule } from '../../src/providers/providers.module';
+import type { ProvidersModuleOptions } from '../../src/registry/providers.options';
+import { ProvidersModule } from '../../src/registry/providers.module';
 import { testConfig } from '../support/registry-app';
 import type { TestDatabase } from '../support/test-database';
 

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadCatalog } from '../../src/providers/catalog/load-catalog';
+import { loadCatalog } from '../../src/registry/catalog/load-catalog';
 import { SHIPPED_CATALOG } from '../support/catalog-files';
 import { FakeProviderServer, keyLeaks } from '../support/fake-provider-server';
 import { TEST_KEY_1 } from '../support/registry-app';

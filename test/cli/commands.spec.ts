@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { loadCatalog } from '../../src/providers/catalog/load-catalog';
-import { UsageService } from '../../src/providers/usage/usage.service';
+import { loadCatalog } from '../../src/registry/catalog/load-catalog';
+import { UsageService } from '../../src/registry/usage/usage.service';
 import { SHIPPED_CATALOG, writeCatalogVariant } from '../support/catalog-files';
 import { FakeProviderServer, keyLeaks } from '../support/fake-provider-server';
 import { startRegistry, testConfig, TEST_KEY_1, TEST_KEY_2 } from '../support/registry-app';

@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { createApp } from '../../src/app.factory';
+import { createApp } from '../../src/server/app.factory';
 import { testConfig } from '../support/registry-app';
 import { waitFor } from '../support/server-process';
 import { TestDatabase, createTestDatabase, onRealPostgres } from '../support/test-database';

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { DEFAULT_CREDENTIAL_TYPE } from '../../src/providers/credentials/credential.types';
-import { SNAPSHOT_CONFIG_COLUMNS, snapshotCredentialJson } from '../../src/providers/provider-configs/snapshot-row.sql';
+import { DEFAULT_CREDENTIAL_TYPE } from '../../src/registry/credentials/credential.types';
+import { SNAPSHOT_CONFIG_COLUMNS, snapshotCredentialJson } from '../../src/registry/snapshot/snapshot-row.sql';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 
 /**
@@ -44,7 +44,7 @@ async function snapshotCredentialColumns(dataSource: DataSource): Promise<string
  * The in-memory snapshot is kept current by the change triggers: an UPDATE that changes no watched
  * column announces nothing, so a column the snapshot reads but the trigger does not watch would go
  * stale on every other instance until the next resync. The triggers live in migrations; this pins
- * them to the snapshot's own column lists (src/providers/provider-configs/snapshot-row.sql.ts).
+ * them to the snapshot's own column lists (src/registry/snapshot/snapshot-row.sql.ts).
  */
 describe('change triggers watch every column the snapshot holds', () => {
   let db: TestDatabase;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { DataDirLock, DataDirLockedError, type LockHolder } from '../../src/database/embedded/data-dir-lock';
+import { DataDirLock, DataDirLockedError, type LockHolder } from '../../src/embedded-postgres/data-dir-lock';
 import { REPO_ROOT } from '../support/server-process';
 
 const TRIALS = 30;

@@ -1,5 +1,5 @@
 import * as readline from 'node:readline';
-import { DataDirLock, DataDirLockedError } from '../../src/database/embedded/data-dir-lock';
+import { DataDirLock, DataDirLockedError } from '../../src/embedded-postgres/data-dir-lock';
 
 /**
  * One contender in the lock races of data-dir-lock.spec.ts, as a real process. Commands arrive as

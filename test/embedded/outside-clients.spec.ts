@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { embeddedUrl } from '../../src/database/embedded/embedded-url';
+import { embeddedUrl } from '../../src/embedded-postgres/embedded-url';
 import { readLock, startServer } from '../support/server-process';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { embeddedUrl } from '../../src/database/embedded/embedded-url';
+import { embeddedUrl } from '../../src/embedded-postgres/embedded-url';
 import { embeddedEnv, memoryOf, newestLockFile, readLock, runTs, startServer, waitFor } from '../support/server-process';
 
 /**

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
-import { startEmbeddedSocketServer, type EmbeddedSocketServer } from '../../src/database/embedded/embedded-socket-server';
+import { startEmbeddedSocketServer, type EmbeddedSocketServer } from '../../src/embedded-postgres/embedded-socket-server';
 import { loadPGlite } from '../support/load-pglite';
 
 /**

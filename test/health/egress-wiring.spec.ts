@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../../src/config/load-config';
 import { providersOptionsFromConfig } from '../../src/config/providers-options';
 import { EmbeddedCoordination } from '../../src/database/coordination/embedded-coordination';
-import { PROBE_EGRESS, ProbeEgress } from '../../src/providers/health/probe-egress';
+import { PROBE_EGRESS, ProbeEgress } from '../../src/registry/egress/probe-egress';
 import { freshRegistryEachTest } from '../support/registry-app';
 
 /** EGRESS_*_RANGES → ProvidersModule `egress` → the module's ProbeEgress, which HealthService probes through. */

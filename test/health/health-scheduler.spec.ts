@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { HealthScheduler } from '../../src/providers/health/health-scheduler.service';
-import { HealthService } from '../../src/providers/health/health.service';
-import type { SchedulerRunRepository } from '../../src/providers/health/scheduler-run.repository';
-import type { SweepResult } from '../../src/providers/health/health.types';
-import { DEFAULT_REGISTRY_SETTINGS } from '../../src/providers/providers.options';
+import { HealthScheduler } from '../../src/registry/health/active/health-scheduler.service';
+import { HealthService } from '../../src/registry/health/active/health.service';
+import type { SchedulerRunRepository } from '../../src/registry/health/active/scheduler-run.repository';
+import type { SweepResult } from '../../src/registry/health/active/health.types';
+import { DEFAULT_REGISTRY_SETTINGS } from '../../src/registry/providers.options';
 import { writeCatalogVariant } from '../support/catalog-files';
 import { FakeProvider, FakeProviderServer } from '../support/fake-provider-server';
 import { captureLogs } from '../support/log-capture';

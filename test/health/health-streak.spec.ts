@@ -1,5 +1,5 @@
-import { HealthService } from '../../src/providers/health/health.service';
-import { CredentialsService } from '../../src/providers/credentials/credentials.service';
+import { HealthService } from '../../src/registry/health/active/health.service';
+import { CredentialsService } from '../../src/registry/credentials/credentials.service';
 import { FakeProviderServer } from '../support/fake-provider-server';
 import { RegistryContext, startRegistry } from '../support/registry-app';
 import { TestDatabase, createTestDatabase } from '../support/test-database';

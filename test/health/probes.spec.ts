@@ -1,10 +1,10 @@
 import { createServer } from 'node:net';
 import { runBounded } from '../../src/common/run-bounded';
-import { PROBES, runProbe } from '../../src/providers/health/probes/probe-registry';
-import type { ProbeKind, ProbeOutcome, ProbeTarget } from '../../src/providers/health/probes/probe.types';
-import { classifyProbe } from '../../src/providers/health/classify-probe';
-import { EgressPolicy } from '../../src/providers/health/egress-policy';
-import { ProbeEgress, type Resolver } from '../../src/providers/health/probe-egress';
+import { PROBES, runProbe } from '../../src/registry/health/probes/probe-registry';
+import type { ProbeKind, ProbeOutcome, ProbeTarget } from '../../src/registry/health/probes/probe.types';
+import { classifyProbe } from '../../src/registry/health/active/classify-probe';
+import { EgressPolicy } from '../../src/registry/egress/egress-policy';
+import { ProbeEgress, type Resolver } from '../../src/registry/egress/probe-egress';
 import { FakeProviderKind, FakeProviderServer, keyLeaks } from '../support/fake-provider-server';
 
 const KEYS = {

@@ -1,5 +1,5 @@
-import { CredentialsService } from '../../src/providers/credentials/credentials.service';
-import { HealthService } from '../../src/providers/health/health.service';
+import { CredentialsService } from '../../src/registry/credentials/credentials.service';
+import { HealthService } from '../../src/registry/health/active/health.service';
 import { FakeProviderServer, keyLeaks } from '../support/fake-provider-server';
 import { freshRegistryEachTest } from '../support/registry-app';
 

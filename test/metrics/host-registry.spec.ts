@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
-import { RegistryMetrics } from '../../src/metrics/registry-metrics';
-import { ModelSelectionService } from '../../src/providers/selection/model-selection.service';
-import { UsageService } from '../../src/providers/usage/usage.service';
+import { RegistryMetrics } from '../../src/registry/metrics/registry-metrics';
+import { ModelSelectionService } from '../../src/registry/selection/model-selection.service';
+import { UsageService } from '../../src/registry/usage/usage.service';
 import { parseExposition, promtoolCheck, valueOf } from './exposition';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -9,7 +9,7 @@ import { ConfigModule } from '../../src/config/config.module';
 import { providersOptionsFromConfig } from '../../src/config/providers-options';
 import { COORDINATION, Coordination } from '../../src/database/coordination/coordination';
 import { DatabaseModule } from '../../src/database/database.module';
-import { ProvidersModule } from '../../src/providers/providers.module';
+import { ProvidersModule } from '../../src/registry/providers.module';
 import { testConfig } from '../support/registry-app';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 

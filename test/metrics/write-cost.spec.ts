@@ -1,7 +1,7 @@
 import { Gauge } from 'prom-client';
-import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
-import { RegistryMetrics } from '../../src/metrics/registry-metrics';
-import { loadCatalog } from '../../src/providers/catalog/load-catalog';
+import { ProviderConfigService } from '../../src/registry/provider-settings/provider-config.service';
+import { RegistryMetrics } from '../../src/registry/metrics/registry-metrics';
+import { loadCatalog } from '../../src/registry/catalog/load-catalog';
 import { SHIPPED_CATALOG, generatedProvider, writeCatalogWithGeneratedProviders } from '../support/catalog-files';
 import { freshRegistryEachTest } from '../support/registry-app';
 

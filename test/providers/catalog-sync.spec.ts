@@ -1,8 +1,8 @@
 import { CreateAiCredentials1764000000000 } from '../../src/database/migrations/1764000000000-CreateAiCredentials';
-import { CatalogSyncService } from '../../src/providers/catalog/catalog-sync.service';
-import { CatalogError } from '../../src/providers/catalog/catalog.errors';
-import { CredentialsService } from '../../src/providers/credentials/credentials.service';
-import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
+import { CatalogSyncService } from '../../src/registry/catalog-sync/catalog-sync.service';
+import { CatalogError } from '../../src/registry/catalog/catalog.errors';
+import { CredentialsService } from '../../src/registry/credentials/credentials.service';
+import { ProviderConfigService } from '../../src/registry/provider-settings/provider-config.service';
 import { writeCatalogVariant } from '../support/catalog-files';
 import { RegistryContext, freshRegistryEachTest } from '../support/registry-app';
 

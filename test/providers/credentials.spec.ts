@@ -1,10 +1,10 @@
 import { UnsafeUiJsonError } from '../../src/common/json-guard/unsafe-ui-json.error';
-import { CredentialsService } from '../../src/providers/credentials/credentials.service';
-import { KeyRingError, UnknownKeyError } from '../../src/providers/credentials/key-ring.errors';
-import { MissingCredentialsKeyError } from '../../src/providers/credentials/key-ring.provider';
-import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
-import { InvalidInputError, UnknownProviderError } from '../../src/providers/providers.errors';
-import { RegistryStateService } from '../../src/providers/selection/registry-state.service';
+import { CredentialsService } from '../../src/registry/credentials/credentials.service';
+import { KeyRingError, UnknownKeyError } from '../../src/registry/key-ring/key-ring.errors';
+import { MissingCredentialsKeyError } from '../../src/registry/key-ring/key-ring.provider';
+import { ProviderConfigService } from '../../src/registry/provider-settings/provider-config.service';
+import { InvalidInputError, UnknownProviderError } from '../../src/registry/kernel/registry.errors';
+import { RegistryStateService } from '../../src/registry/snapshot/registry-state.service';
 import { RegistryContext, TEST_KEY_1, TEST_KEY_2, freshRegistryEachTest } from '../support/registry-app';
 
 const OPENAI_KEY = 'sk-proj-Zx81KqLmNoPq2RsTuVwXyZaBcDeF9876';

@@ -1,13 +1,13 @@
-import { CatalogSyncService } from '../../src/providers/catalog/catalog-sync.service';
-import { capabilitiesFromCatalog } from '../../src/providers/catalog/provider-capabilities';
-import { CATALOG } from '../../src/providers/catalog/catalog.token';
-import type { Catalog } from '../../src/providers/catalog/catalog.types';
-import { CredentialsService } from '../../src/providers/credentials/credentials.service';
-import { CredentialDecryptError } from '../../src/providers/credentials/key-ring.errors';
-import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
-import { InvalidInputError } from '../../src/providers/providers.errors';
-import { AvailabilityService } from '../../src/providers/selection/availability.service';
-import { ModelSelectionService } from '../../src/providers/selection/model-selection.service';
+import { CatalogSyncService } from '../../src/registry/catalog-sync/catalog-sync.service';
+import { capabilitiesFromCatalog } from '../../src/registry/catalog/provider-capabilities';
+import { CATALOG } from '../../src/registry/catalog/catalog.token';
+import type { Catalog } from '../../src/registry/catalog/catalog.types';
+import { CredentialsService } from '../../src/registry/credentials/credentials.service';
+import { CredentialDecryptError } from '../../src/registry/key-ring/key-ring.errors';
+import { ProviderConfigService } from '../../src/registry/provider-settings/provider-config.service';
+import { InvalidInputError } from '../../src/registry/kernel/registry.errors';
+import { AvailabilityService } from '../../src/registry/selection/availability.service';
+import { ModelSelectionService } from '../../src/registry/selection/model-selection.service';
 import { captureLogs } from '../support/log-capture';
 import { RegistryContext, TEST_KEY_1, TEST_KEY_2, freshRegistryEachTest } from '../support/registry-app';
 

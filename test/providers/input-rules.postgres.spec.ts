@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import { storableTextProblem } from '../../src/common/json-guard/text-rules';
-import { VALUE_LIMITS } from '../../src/providers/catalog/catalog-values';
-import { PRIORITY_MAX } from '../../src/providers/catalog/catalog.types';
-import { TIMESTAMPTZ_MIN } from '../../src/providers/credentials/credential-input.rules';
+import { VALUE_LIMITS } from '../../src/registry/catalog/catalog-values';
+import { PRIORITY_MAX } from '../../src/registry/catalog/catalog.types';
+import { TIMESTAMPTZ_MIN } from '../../src/registry/credentials/credential-input.rules';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 
 /*

@@ -1,11 +1,11 @@
-import { RegistryMetrics } from '../../src/metrics/registry-metrics';
+import { RegistryMetrics } from '../../src/registry/metrics/registry-metrics';
 import { performance } from 'node:perf_hooks';
-import { CredentialsService } from '../../src/providers/credentials/credentials.service';
-import { HealthService } from '../../src/providers/health/health.service';
-import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
-import { AvailabilityService } from '../../src/providers/selection/availability.service';
-import { ModelSelectionService } from '../../src/providers/selection/model-selection.service';
-import { UsageService } from '../../src/providers/usage/usage.service';
+import { CredentialsService } from '../../src/registry/credentials/credentials.service';
+import { HealthService } from '../../src/registry/health/active/health.service';
+import { ProviderConfigService } from '../../src/registry/provider-settings/provider-config.service';
+import { AvailabilityService } from '../../src/registry/selection/availability.service';
+import { ModelSelectionService } from '../../src/registry/selection/model-selection.service';
+import { UsageService } from '../../src/registry/usage/usage.service';
 import { freshRegistryEachTest, RegistryContext } from '../support/registry-app';
 import { waitFor } from '../support/server-process';
 import { describeOnRealPostgres } from '../support/test-database';

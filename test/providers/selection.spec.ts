@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
-import { CredentialsService } from '../../src/providers/credentials/credentials.service';
-import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
-import { AvailabilityService } from '../../src/providers/selection/availability.service';
-import { ModelSelectionService } from '../../src/providers/selection/model-selection.service';
-import { NoAvailableProviderError } from '../../src/providers/selection/selection.errors';
+import { CredentialsService } from '../../src/registry/credentials/credentials.service';
+import { ProviderConfigService } from '../../src/registry/provider-settings/provider-config.service';
+import { AvailabilityService } from '../../src/registry/selection/availability.service';
+import { ModelSelectionService } from '../../src/registry/selection/model-selection.service';
+import { NoAvailableProviderError } from '../../src/registry/selection/selection.errors';
 import { RegistryContext, startRegistry } from '../support/registry-app';
 import { TestDatabase, createTestDatabase, describeOnRealPostgres } from '../support/test-database';
 

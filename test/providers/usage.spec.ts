@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
-import { CredentialsService } from '../../src/providers/credentials/credentials.service';
-import { HealthService } from '../../src/providers/health/health.service';
-import { ProviderConfigService } from '../../src/providers/provider-configs/provider-config.service';
-import { InvalidInputError, UnknownProviderError } from '../../src/providers/providers.errors';
-import { MAX_RECORD_AMOUNT } from '../../src/providers/usage/usage-input.rules';
-import { UsageService } from '../../src/providers/usage/usage.service';
+import { CredentialsService } from '../../src/registry/credentials/credentials.service';
+import { HealthService } from '../../src/registry/health/active/health.service';
+import { ProviderConfigService } from '../../src/registry/provider-settings/provider-config.service';
+import { InvalidInputError, UnknownProviderError } from '../../src/registry/kernel/registry.errors';
+import { MAX_RECORD_AMOUNT } from '../../src/registry/usage/usage-input.rules';
+import { UsageService } from '../../src/registry/usage/usage.service';
 import { captureLogs } from '../support/log-capture';
 import { RegistryContext, freshRegistryEachTest, startRegistry, testConfig } from '../support/registry-app';
 import { freePort, runTs, waitFor } from '../support/server-process';

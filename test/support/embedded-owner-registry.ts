@@ -6,9 +6,9 @@ import { providersOptionsFromConfig } from '../../src/config/providers-options';
 import { COORDINATION, Coordination } from '../../src/database/coordination/coordination';
 import { DatabaseModule } from '../../src/database/database.module';
 import { openDatabaseTarget } from '../../src/database/database-target';
-import { CredentialsService } from '../../src/providers/credentials/credentials.service';
-import { ProvidersModule } from '../../src/providers/providers.module';
-import { AvailabilityService } from '../../src/providers/selection/availability.service';
+import { CredentialsService } from '../../src/registry/credentials/credentials.service';
+import { ProvidersModule } from '../../src/registry/providers.module';
+import { AvailabilityService } from '../../src/registry/selection/availability.service';
 
 /**
  * A child process that owns an embedded data folder and runs the registry on it, printing

@@ -43,7 +43,7 @@ export default async function globalSetup(): Promise<void> {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-test-pglite-'));
   // Loaded only here so a run on a real PostgreSQL never loads PGlite.
-  const { openEmbeddedDatabase } = await import('../../src/database/embedded/embedded-database');
+  const { openEmbeddedDatabase } = await import('../../src/embedded-postgres/embedded-database');
   const db = await openEmbeddedDatabase({ dataDir: dir, port: 0, command: 'jest', listenChannels: [] });
   globalThis.__EMBEDDED_TEST_DB__ = { close: db.close, dir };
   process.env.TEST_EMBEDDED_URL = db.url;

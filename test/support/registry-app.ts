@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/load-config';
 import { providersOptionsFromConfig } from '../../src/config/providers-options';
 import { COORDINATION, Coordination } from '../../src/database/coordination/coordination';
 import { DatabaseModule } from '../../src/database/database.module';
-import { ProvidersModule } from '../../src/providers/providers.module';
+import { ProvidersModule } from '../../src/registry/providers.module';
 import { TestDatabase, createTestDatabase } from './test-database';
 
 /** Two fixed test keys (32 bytes each), so a test can rotate from one ring to another. */

@@ -5,7 +5,7 @@
  * and reads the database.
  */
 import { NestApplication } from '@nestjs/core';
-import { UsageService } from '../../src/providers/usage/usage.service';
+import { UsageService } from '../../src/registry/usage/usage.service';
 
 const records = Number(process.argv[2]);
 const providers = (process.argv[3] ?? 'openai').split(',');

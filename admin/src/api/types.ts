@@ -1,4 +1,4 @@
-import type { SpendReport } from '../../../src/providers/usage/spend-report';
+import type { SpendReport } from '../../../src/registry/spend/spend-report';
 /** The REST API's answers, as documented in its OpenAPI document (/api/docs-json). */
 
 export type HealthStatus = 'unknown' | 'healthy' | 'degraded' | 'unhealthy';
@@ -191,7 +191,7 @@ export interface CredentialUsage {
 }
 
 // The server's own shape of a spend report (all strings: as JSON carries it).
-export type { SpendGroup, SpendReport, SpendReportRow as SpendRow } from '../../../src/providers/usage/spend-report';
+export type { SpendGroup, SpendReport, SpendReportRow as SpendRow } from '../../../src/registry/spend/spend-report';
 
 export interface UsageView {
   providers: ProviderUsage[];
@@ -200,7 +200,7 @@ export interface UsageView {
 }
 
 // The server's own list (the OpenAPI enum of GET /api/audit's `action`), bundled in, so the filter never lags behind it.
-export { AUDIT_ACTIONS } from '../../../src/audit/audit-actions';
+export { AUDIT_ACTIONS } from '../../../src/server/audit/audit-actions';
 
 export interface AuditEvent {
   id: string;

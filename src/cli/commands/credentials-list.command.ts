@@ -1,7 +1,7 @@
 import { Command, Option } from 'nest-commander';
-import { CredentialsService } from '../../providers/credentials/credentials.service';
-import { combinedHealth } from '../../providers/health/combined-health';
-import { RegistryStateService } from '../../providers/selection/registry-state.service';
+import { CredentialsService } from '../../registry/credentials/credentials.service';
+import { combinedHealth } from '../../registry/health/combined-health';
+import { RegistryStateService } from '../../registry/snapshot/registry-state.service';
 import { formatTime, healthCell, yesNo } from '../format/cells';
 import { ProviderNames } from '../provider-names';
 import { RegistryCommand } from '../registry-command';

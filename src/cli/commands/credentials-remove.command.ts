@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
-import { DEFAULT_CREDENTIAL_TYPE } from '../../providers/credentials/credential.types';
-import { CredentialsService } from '../../providers/credentials/credentials.service';
+import { DEFAULT_CREDENTIAL_TYPE } from '../../registry/credentials/credential.types';
+import { CredentialsService } from '../../registry/credentials/credentials.service';
 import { CliFailure, CliUsageError } from '../cli-errors';
 import { Prompts } from '../prompts';
 import { ProviderNames } from '../provider-names';

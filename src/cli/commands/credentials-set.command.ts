@@ -1,10 +1,10 @@
 import { Command, Option } from 'nest-commander';
-import { CredentialsService } from '../../providers/credentials/credentials.service';
-import { DEFAULT_CREDENTIAL_TYPE } from '../../providers/credentials/credential.types';
-import { HealthService } from '../../providers/health/health.service';
-import { CATALOG } from '../../providers/catalog/catalog.token';
-import type { Catalog } from '../../providers/catalog/catalog.types';
-import { ProviderConfigService } from '../../providers/provider-configs/provider-config.service';
+import { CredentialsService } from '../../registry/credentials/credentials.service';
+import { DEFAULT_CREDENTIAL_TYPE } from '../../registry/credentials/credential.types';
+import { HealthService } from '../../registry/health/active/health.service';
+import { CATALOG } from '../../registry/catalog/catalog.token';
+import type { Catalog } from '../../registry/catalog/catalog.types';
+import { ProviderConfigService } from '../../registry/provider-settings/provider-config.service';
 import { CliFailure, CliUsageError } from '../cli-errors';
 import { formatMs } from '../format/cells';
 import { Prompts } from '../prompts';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
-import { HealthService } from '../../providers/health/health.service';
-import type { HealthCheckResult } from '../../providers/health/health.types';
+import { HealthService } from '../../registry/health/active/health.service';
+import type { HealthCheckResult } from '../../registry/health/active/health.types';
 import { CliFailure } from '../cli-errors';
 import { formatMs, healthCell } from '../format/cells';
 import { healthExitCode } from '../format/health-exit';

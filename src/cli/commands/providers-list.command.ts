@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
-import { ProviderConfigService } from '../../providers/provider-configs/provider-config.service';
-import { AvailabilityService } from '../../providers/selection/availability.service';
+import { ProviderConfigService } from '../../registry/provider-settings/provider-config.service';
+import { AvailabilityService } from '../../registry/selection/availability.service';
 import { formatMs, formatTime, healthCell, yesNo } from '../format/cells';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';

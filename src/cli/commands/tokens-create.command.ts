@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
-import type { ApiTokenRole } from '../../auth/api-token.entity';
-import { ApiTokensService } from '../../auth/api-tokens.service';
+import type { ApiTokenRole } from '../../server/auth/api-token.entity';
+import { ApiTokensService } from '../../server/auth/api-tokens.service';
 import { CliUsageError } from '../cli-errors';
 import { parseExpiry } from '../parse-expiry';
 import { RegistryCommand } from '../registry-command';

@@ -1,5 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { ApiTokensService } from '../../auth/api-tokens.service';
+import { ApiTokensService } from '../../server/auth/api-tokens.service';
 import { formatTime } from '../format/cells';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';

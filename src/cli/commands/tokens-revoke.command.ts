@@ -1,6 +1,6 @@
 import { Command } from 'nest-commander';
 import { quoteInput } from '../../common/json-guard/text-rules';
-import { ApiTokensService } from '../../auth/api-tokens.service';
+import { ApiTokensService } from '../../server/auth/api-tokens.service';
 import { CliFailure } from '../cli-errors';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';

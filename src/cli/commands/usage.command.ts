@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
-import { SPEND_ROW_KEYS } from '../../providers/usage/spend-report';
-import { UsageService } from '../../providers/usage/usage.service';
+import { SPEND_ROW_KEYS } from '../../registry/spend/spend-report';
+import { UsageService } from '../../registry/usage/usage.service';
 import { formatTime } from '../format/cells';
 import { ProviderNames } from '../provider-names';
 import { RegistryCommand } from '../registry-command';

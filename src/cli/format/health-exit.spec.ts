@@ -1,4 +1,4 @@
-import type { HealthCheckResult } from '../../providers/health/health.types';
+import type { HealthCheckResult } from '../../registry/health/active/health.types';
 import { healthExitCode } from './health-exit';
 
 const result = (status: HealthCheckResult['status'], probed = true): HealthCheckResult => ({

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { createApp } from '../../../src/app.factory';
-import { ApiTokensService } from '../../../src/auth/api-tokens.service';
+import { createApp } from '../../../src/server/app.factory';
+import { ApiTokensService } from '../../../src/server/auth/api-tokens.service';
 import { testConfig } from '../../support/registry-app';
 import { freePort } from '../../support/server-process';
 import { TestDatabase, createTestDatabase } from '../../support/test-database';

@@ -6,8 +6,8 @@
  * began>`. Run it with startInstance({ entry }); the test signals the process and reads the database.
  */
 import { NestApplication } from '@nestjs/core';
-import { UsageFlusher } from '../../../src/providers/usage/usage-flusher.service';
-import { UsageService } from '../../../src/providers/usage/usage.service';
+import { UsageFlusher } from '../../../src/registry/usage/usage-flusher.service';
+import { UsageService } from '../../../src/registry/usage/usage.service';
 
 const TICK_MS = 10;
 const perTick = Number(process.argv[2]);

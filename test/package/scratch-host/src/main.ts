@@ -48,7 +48,7 @@ class ScratchHostModule {}
 /** Whether a path the package does not export can be required (it must not: the index is its face). */
 function deepImportRefused(): string | null {
   try {
-    require('ai-provider-registry/dist/providers/providers.module');
+    require('ai-provider-registry/dist/registry/providers.module');
     return null;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code ?? String(error);

@@ -1,0 +1,18 @@
+import { CredentialRepository } from './credentials/credential.repository';
+import { HealthRepository } from './health/active/health.repository';
+import { SchedulerRunRepository } from './health/active/scheduler-run.repository';
+import { ProviderConfigRepository } from './provider-settings/provider-config.repository';
+import { OutcomeBucketRepository } from './usage/outcome-bucket.repository';
+import { UsageDailyRepository } from './usage/usage-daily.repository';
+import { UsageRepository } from './usage/usage.repository';
+
+/** One repository per table (or per owner of a table's columns), each the only place holding that SQL. */
+export const REPOSITORIES = [
+  ProviderConfigRepository,
+  CredentialRepository,
+  HealthRepository,
+  SchedulerRunRepository,
+  UsageRepository,
+  UsageDailyRepository,
+  OutcomeBucketRepository,
+];

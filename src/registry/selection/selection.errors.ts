@@ -1,0 +1,47 @@
+import { DomainError } from '../../common/domain-error';
+import { quoteInput, truncateInput } from '../../common/json-guard/text-rules';
+import type { ModelType } from '../snapshot/registry-snapshot';
+import type { SkippedCandidate } from './selection.types';
+
+/** Base for selection failures; `code` and `kind` are what the HTTP exception filter and CLI switch on. */
+export abstract class SelectionError extends DomainError {}
+
+/**
+ * No candidate for the request was available. Carries every candidate considered and why it was
+ * skipped, so the caller (and the operator reading the log) sees what to switch on or fix.
+ */
+export class NoAvailableProviderError extends SelectionError {
+  readonly code = 'NO_AVAILABLE_PROVIDER';
+  readonly kind = 'unavailable';
+
+  constructor(
+    readonly modelType: ModelType,
+    readonly skipped: readonly SkippedCandidate[],
+    readonly operation?: string,
+  ) {
+    super(noAvailableMessage(modelType, skipped, operation));
+  }
+}
+
+/** The request named an operation the catalog does not declare (a typo must not silently fall through). */
+export class UnknownOperationError extends SelectionError {
+  readonly code = 'UNKNOWN_OPERATION';
+  readonly kind = 'invalid_input';
+
+  constructor(
+    readonly operation: string,
+    readonly knownOperations: readonly string[],
+  ) {
+    super(`unknown operation ${quoteInput(operation)} (known: ${knownOperations.length > 0 ? knownOperations.join(', ') : 'none'})`);
+  }
+}
+
+function noAvailableMessage(modelType: ModelType, skipped: readonly SkippedCandidate[], operation?: string): string {
+  const what = `no available ${modelType} model` + (operation ? ` for operation ${quoteInput(operation)}` : '');
+  if (skipped.length === 0) return `${what}: no candidates (no preference, operation, default or fallback applies)`;
+  const lines = skipped.map(
+    ({ candidate, reason, detail }) =>
+      `  ${candidate.source} ${truncateInput(JSON.stringify(candidate.provider).slice(1, -1))}/${candidate.model === null ? '(none)' : truncateInput(JSON.stringify(candidate.model).slice(1, -1))}: ${reason} (${detail})`,
+  );
+  return `${what}; candidates tried:\n${lines.join('\n')}`;
+}

@@ -1,0 +1,162 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { performance } from 'node:perf_hooks';
+import { RegistryMetrics } from '../metrics/registry-metrics';
+import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
+import { retryDelayMs } from './retry-delay';
+import { FlushBatch, UsageBuffer } from './usage-buffer';
+import { UsageFanOut } from './usage-fan-out';
+import { UsagePruner } from './usage-pruner';
+import { sortedDeltas } from './usage-tally';
+import { DroppedUsage, UsageRepository } from './usage.repository';
+
+const TIMER = 'usage-flush';
+/** Scheduled flushes back off up to this (or the flush interval, if longer) while the database fails. */
+const RETRY_CAP_MS = 60_000;
+/** At shutdown there is one chance left: retry often until the deadline. */
+const SHUTDOWN_RETRY_BASE_MS = 50;
+const SHUTDOWN_RETRY_CAP_MS = 1000;
+
+/**
+ * Turns what record() tallied into `n = n + $delta` UPDATEs, which add up exactly whatever the number
+ * of instances; each flush carries an id recorded in the same transaction, so a retry never counts it
+ * twice. Runs every USAGE_FLUSH_MS, backing off while the database fails, and once more at shutdown.
+ *
+ * A self-rescheduling timeout rather than an interval, so the wait can grow with each failure in a
+ * row; it is registered in the SchedulerRegistry beside the health sweep's, so every timer shows there.
+ */
+@Injectable()
+export class UsageFlusher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(UsageFlusher.name);
+  private flushing: Promise<void> = Promise.resolve();
+  private scheduledFailures = 0;
+  private stopped = false;
+
+  constructor(
+    @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
+    private readonly buffer: UsageBuffer,
+    private readonly repository: UsageRepository,
+    private readonly fanOut: UsageFanOut,
+    private readonly pruner: UsagePruner,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly metrics: RegistryMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.scheduleFlush();
+  }
+
+  /**
+   * Never throws: a rejected shutdown hook would make Nest skip the hooks after it. What could not be
+   * written is logged and stays visible in pendingUsage(), which the host checks for its exit code.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.scheduler.doesExist('timeout', TIMER)) this.scheduler.deleteTimeout(TIMER);
+    const budget = this.settings.shutdownFlushTimeoutMs;
+    const started = performance.now();
+    for (let failures = 1; ; failures++) {
+      try {
+        await withinMs(this.flush(), budget - (performance.now() - started));
+        return;
+      } catch (error) {
+        const wait = retryDelayMs(failures, SHUTDOWN_RETRY_BASE_MS, SHUTDOWN_RETRY_CAP_MS);
+        if (performance.now() - started + wait >= budget) {
+          const { requests } = this.buffer.pendingUsage();
+          this.logger.error(
+            `Final usage flush failed after ${failures} attempt(s) within ${budget} ms: usage of ${requests} request(s) is not known to be written (${(error as Error).message})`,
+          );
+          return;
+        }
+        this.logger.warn(`Final usage flush failed, retrying in ${wait} ms: ${(error as Error).message}`);
+        await sleep(wait);
+      }
+    }
+  }
+
+  /** Writes everything recorded so far. Flushes run one after another, never two at once. */
+  flush(): Promise<void> {
+    const run = this.flushing.catch(() => undefined).then(() => this.writePending());
+    this.flushing = run;
+    return run;
+  }
+
+  private scheduleFlush(): void {
+    const base = this.settings.usageFlushMs;
+    const timer = setTimeout(
+      () => {
+        this.scheduler.deleteTimeout(TIMER);
+        void this.flushOnSchedule();
+      },
+      retryDelayMs(this.scheduledFailures, base, Math.max(base, RETRY_CAP_MS)),
+    );
+    timer.unref();
+    this.scheduler.addTimeout(TIMER, timer);
+  }
+
+  private async flushOnSchedule(): Promise<void> {
+    try {
+      await this.flush();
+      this.scheduledFailures = 0;
+    } catch (error) {
+      this.scheduledFailures++;
+      this.logger.warn(`Usage flush failed (${this.scheduledFailures} in a row), will retry: ${(error as Error).message}`);
+    }
+    if (!this.stopped) this.scheduleFlush();
+  }
+
+  private async writePending(): Promise<void> {
+    // A batch in doubt goes first and alone: the ledger can answer only for exactly what its id carried.
+    const held = this.buffer.heldBatch();
+    if (held) await this.write(held);
+    const next = this.buffer.holdTallied();
+    if (next) await this.write(next);
+  }
+
+  private async write(batch: FlushBatch): Promise<void> {
+    const timer = this.metrics.flushDuration.startTimer();
+    const outcome = await this.repository
+      .applyFlush(batch.id, sortedDeltas(batch.providers), sortedDeltas(batch.credentials), batch.calls)
+      .catch((error: unknown) => {
+        this.metrics.flushFailures.inc();
+        throw error;
+      });
+    timer();
+    this.buffer.released();
+    // Written now or by an earlier attempt whose reply was lost: either way, in the database once.
+    let requests = 0n;
+    for (const sums of batch.providers.values()) requests += sums.requests;
+    this.metrics.usageFlushed.inc(Number(requests));
+    if (!outcome.applied) this.logger.log(`Usage flush ${batch.id} had already committed (its reply was lost): not adding it again`);
+    if (outcome.dropped.length > 0) this.logDropped(batch, outcome.dropped);
+    if (outcome.applied) await this.fanOut.afterWrite(batch.calls);
+    await this.pruner.pruneIfDue();
+  }
+
+  private logDropped(batch: FlushBatch, dropped: DroppedUsage[]): void {
+    const providers = dropped.filter((d) => d.table === 'provider_configs').length;
+    const shown = dropped
+      .slice(0, 10)
+      .map(
+        ({ table, delta, reason }) =>
+          `${table} ${delta.key} (+${delta.requests} requests, +${delta.inputTokens} input and +${delta.outputTokens} output tokens): ${reason}`,
+      );
+    this.logger.error(
+      `Usage flush ${batch.id} left out ${providers} of ${batch.providers.size} provider entries and ${dropped.length - providers} of ` +
+        `${batch.credentials.size} credential entries that the database refuses for good; the rest was written. ` +
+        `Left out: ${shown.join('; ')}${dropped.length > shown.length ? `; and ${dropped.length - shown.length} more` : ''}`,
+    );
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`it did not finish within ${ms} ms`)), Math.max(0, ms));
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}

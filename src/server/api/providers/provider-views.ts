@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import type { ModelType } from '../../../registry/catalog/catalog.types';
+import type { CredentialView } from '../../../registry/credentials/credential.types';
+import { CredentialViewMapper } from '../../../registry/credentials/credential-view.mapper';
+import type { ProviderConfigView } from '../../../registry/provider-settings/provider-config.types';
+import { ProviderConfigService, ProviderWithCredentials } from '../../../registry/provider-settings/provider-config.service';
+import type { Availability } from '../../../registry/snapshot/availability';
+import { AvailabilityService } from '../../../registry/selection/availability.service';
+import { combinedHealth } from '../../../registry/health/combined-health';
+
+/** A provider as the API shows it: its config, whether it can serve now and why not, its credentials masked. */
+export interface ProviderResource {
+  provider: string;
+  displayName: string;
+  displayNameOverride: string | null;
+  enabled: boolean;
+  inCatalog: boolean;
+  /** One health state: the probes', unless real calls tripped the circuit (then unhealthy, `decidedBy: traffic`, until the cooldown ends). */
+  health: ProviderConfigView['health'] & { decidedBy: 'probe' | 'traffic' };
+  /** Passive health (real calls); an open circuit makes the provider unavailable as `tripped` until its cooldown ends. */
+  circuit: ProviderConfigView['circuit'];
+  budget: ProviderConfigView['budget'];
+  availability: Availability;
+  priority: number;
+  catalogPriority: number;
+  priorityOverride: number | null;
+  capabilities: ProviderConfigView['capabilities'];
+  uiPreferences: ProviderConfigView['uiPreferences'];
+  usage: { usageCount: number; lastUsedAt: Date | null };
+  credentials: Array<Pick<CredentialView, 'id' | 'credentialType' | 'masked' | 'status' | 'expiresAt' | 'baseUrl' | 'lastUsedAt'>>;
+}
+
+/**
+ * Composes the services' views into API resources; no rule of its own. A provider and its
+ * credentials come from one read, and their masked keys from what was stored with them.
+ */
+@Injectable()
+export class ProviderViews {
+  constructor(
+    private readonly configs: ProviderConfigService,
+    private readonly credentials: CredentialViewMapper,
+    private readonly availability: AvailabilityService,
+  ) {}
+
+  async list(modelType?: ModelType): Promise<ProviderResource[]> {
+    return (await this.configs.listWithCredentials()).map((entry) => this.resource(entry, modelType));
+  }
+
+  async get(provider: string, modelType?: ModelType): Promise<ProviderResource> {
+    return this.resource(await this.configs.getWithCredentials(provider), modelType);
+  }
+
+  private health(config: ProviderConfigView): ProviderResource['health'] {
+    const { status, reason, decidedBy } = combinedHealth(
+      { status: config.health.status, reason: config.health.lastError },
+      config.circuit,
+      new Date(),
+    );
+    return { ...config.health, status, lastError: reason, decidedBy };
+  }
+
+  private resource({ config, credentials: rows }: ProviderWithCredentials, modelType?: ModelType): ProviderResource {
+    const credentials = rows.map((row) => this.credentials.toView(row, config.enabled));
+    return {
+      provider: config.provider,
+      displayName: config.displayName,
+      displayNameOverride: config.displayNameOverride,
+      enabled: config.enabled,
+      inCatalog: config.inCatalog,
+      health: this.health(config),
+      circuit: config.circuit,
+      budget: config.budget,
+      availability: this.availability.isProviderAvailable(config.provider, modelType),
+      priority: config.priority,
+      catalogPriority: config.catalogPriority,
+      priorityOverride: config.priorityOverride,
+      capabilities: config.capabilities,
+      uiPreferences: config.uiPreferences,
+      usage: { usageCount: config.usageCount, lastUsedAt: config.lastUsedAt },
+      credentials: credentials.map((c) => ({
+        id: c.id,
+        credentialType: c.credentialType,
+        masked: c.masked,
+        status: c.status,
+        expiresAt: c.expiresAt,
+        baseUrl: c.baseUrl,
+        lastUsedAt: c.lastUsedAt,
+      })),
+    };
+  }
+}

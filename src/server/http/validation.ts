@@ -1,0 +1,71 @@
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { nestsDeeperThan } from '../../common/json-guard/json-depth';
+import type { ApiFieldError } from './api-envelope';
+import { InvalidRequestError } from './invalid-request.error';
+
+function flatten(errors: ValidationError[], parent = ''): ApiFieldError[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.entries(error.constraints ?? {}).map(([rule, text]) => ({
+      field,
+      rule,
+      // Never the value: it may be a secret (apiKey) or junk meant for a log line.
+      message: text.replace(/^property \S+ /, `${field} `),
+    }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+/**
+ * How deep a body may nest objects and arrays. The deepest legitimate body is a PATCH whose UI JSON
+ * nests its own 4 levels (UI_JSON_LIMITS.maxDepth) one level down; past this bound a body is refused
+ * before the recursive checks below and class-transformer could overflow the stack on it.
+ */
+export const MAX_BODY_DEPTH = 16;
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function forbiddenKeyPath(value: unknown, path: string): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  for (const key of Object.keys(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (FORBIDDEN_KEYS.has(key)) return at;
+    const nested = forbiddenKeyPath((value as Record<string, unknown>)[key], at);
+    if (nested) return nested;
+  }
+  return null;
+}
+
+/**
+ * Refuses a body nested past MAX_BODY_DEPTH, then prototype-polluting keys, before class-transformer
+ * copies it (the copy silently drops such keys, which would turn `{"__proto__": …}` into an empty
+ * object that then overwrites data).
+ */
+class ApiValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body') {
+      if (nestsDeeperThan(value, MAX_BODY_DEPTH)) {
+        const message = `body must not nest objects and arrays more than ${MAX_BODY_DEPTH} levels deep`;
+        throw new InvalidRequestError([{ field: 'body', rule: 'max-depth', message }]);
+      }
+      const path = forbiddenKeyPath(value, '');
+      if (path) throw new InvalidRequestError([{ field: path, rule: 'forbidden-key', message: `${path} is not an allowed key` }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+/**
+ * The API's one ValidationPipe: unknown fields are refused (not silently dropped), values are
+ * converted to the DTO's types, and a failure becomes InvalidRequestError, which the exception filter
+ * answers with 400 and every field and rule.
+ */
+export function apiValidationPipe(): ValidationPipe {
+  return new ApiValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new InvalidRequestError(flatten(errors)),
+  });
+}
