@@ -5,10 +5,10 @@ import { embed, generateText, streamText } from 'ai';
 import { performance } from 'node:perf_hooks';
 import { createBenchDatabase } from './support/bench-database';
 import { bootRegistry, migrate } from './support/bench-registry';
-import { RegistryModels } from '../src/providers/calls/registry-models';
-import { CredentialsService } from '../src/providers/credentials/credentials.service';
-import { generateKey } from '../src/providers/credentials/key-ring';
-import { ModelSelectionService } from '../src/providers/selection/model-selection.service';
+import { RegistryModels } from '../src/registry/ai-sdk/registry-models';
+import { CredentialsService } from '../src/registry/credentials/credentials.service';
+import { generateKey } from '../src/registry/key-ring/key-ring';
+import { ModelSelectionService } from '../src/registry/selection/model-selection.service';
 import { FakeProviderServer } from '../test/support/fake-provider-server';
 
 /**

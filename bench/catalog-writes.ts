@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { INestApplicationContext } from '@nestjs/common';
-import { generateKey } from '../src/providers/credentials/key-ring';
-import { ProviderConfigService } from '../src/providers/provider-configs/provider-config.service';
+import { generateKey } from '../src/registry/key-ring/key-ring';
+import { ProviderConfigService } from '../src/registry/provider-settings/provider-config.service';
 import { SHIPPED_CATALOG, generatedProvider, writeCatalogWithGeneratedProviders } from '../test/support/catalog-files';
 import { createBenchDatabase } from './support/bench-database';
 import { bootRegistry, migrate } from './support/bench-registry';

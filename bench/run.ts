@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { runBounded } from '../src/common/run-bounded';
-import { KeyRing, generateKey, parseKeyRing } from '../src/providers/credentials/key-ring';
-import { runProbe } from '../src/providers/health/probes/probe-registry';
-import type { ProbeTarget } from '../src/providers/health/probes/probe.types';
-import { UsageTally } from '../src/providers/usage/usage-tally';
+import { KeyRing, generateKey, parseKeyRing } from '../src/registry/key-ring/key-ring';
+import { runProbe } from '../src/registry/health/probes/probe-registry';
+import type { ProbeTarget } from '../src/registry/health/probes/probe.types';
+import { UsageTally } from '../src/registry/usage/usage-tally';
 import { FakeProviderServer } from '../test/support/fake-provider-server';
 import { callsBench } from './calls';
 import { measureSelection } from './selection';

@@ -1,15 +1,15 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { createProviderRegistry } from 'ai';
-import { detachedMetrics } from '../src/metrics/registry-metrics';
-import { loadCatalog } from '../src/providers/catalog/load-catalog';
-import { capabilitiesFromCatalog, modelsFromCapabilities } from '../src/providers/catalog/provider-capabilities';
-import { DEFAULT_REGISTRY_SETTINGS } from '../src/providers/providers.options';
-import { standingOf } from '../src/providers/selection/availability';
-import { AvailabilityService } from '../src/providers/selection/availability.service';
-import { ModelSelectionService } from '../src/providers/selection/model-selection.service';
-import type { ProviderState, RegistrySnapshot } from '../src/providers/selection/registry-snapshot';
-import type { RegistryStateService } from '../src/providers/selection/registry-state.service';
-import { planSelection, selectModel } from '../src/providers/selection/select-model';
+import { detachedMetrics } from '../src/registry/metrics/registry-metrics';
+import { loadCatalog } from '../src/registry/catalog/load-catalog';
+import { capabilitiesFromCatalog, modelsFromCapabilities } from '../src/registry/catalog/provider-capabilities';
+import { DEFAULT_REGISTRY_SETTINGS } from '../src/registry/providers.options';
+import { standingOf } from '../src/registry/snapshot/availability';
+import { AvailabilityService } from '../src/registry/selection/availability.service';
+import { ModelSelectionService } from '../src/registry/selection/model-selection.service';
+import type { ProviderState, RegistrySnapshot } from '../src/registry/snapshot/registry-snapshot';
+import type { RegistryStateService } from '../src/registry/snapshot/registry-state.service';
+import { planSelection, selectModel } from '../src/registry/selection/select-model';
 
 /**
  * Selection against the floor every caller pays anyway: the Vercel AI SDK's bare registry lookup

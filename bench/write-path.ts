@@ -4,13 +4,13 @@ import { admin, BENCH_ADMIN_URL } from './support/bench-database';
 import { bootRegistry } from './support/bench-registry';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
-import { capabilitiesFromCatalog } from '../src/providers/catalog/provider-capabilities';
-import { loadCatalog } from '../src/providers/catalog/load-catalog';
-import { credentialAad } from '../src/providers/credentials/credential-aad';
-import { CredentialsService } from '../src/providers/credentials/credentials.service';
-import { generateKey, parseKeyRing } from '../src/providers/credentials/key-ring';
-import { ProviderConfigService } from '../src/providers/provider-configs/provider-config.service';
-import { RegistryStateService } from '../src/providers/selection/registry-state.service';
+import { capabilitiesFromCatalog } from '../src/registry/catalog/provider-capabilities';
+import { loadCatalog } from '../src/registry/catalog/load-catalog';
+import { credentialAad } from '../src/registry/key-ring/credential-aad';
+import { CredentialsService } from '../src/registry/credentials/credentials.service';
+import { generateKey, parseKeyRing } from '../src/registry/key-ring/key-ring';
+import { ProviderConfigService } from '../src/registry/provider-settings/provider-config.service';
+import { RegistryStateService } from '../src/registry/snapshot/registry-state.service';
 
 /**
  * The core's write path, on the local PostgreSQL: writes through the services with the in-memory

@@ -4,8 +4,8 @@
  * helmet), global guard (it is public) and interceptors as every API route. For benchmarks only.
  */
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { AppModule } from '../../src/app.module';
-import { Public } from '../../src/auth/auth.guard';
+import { AppModule } from '../../src/server/app.module';
+import { Public } from '../../src/server/auth/auth.guard';
 
 @Public()
 @Controller('bench')

@@ -7,7 +7,7 @@ import { providersOptionsFromConfig } from '../../src/config/providers-options';
 import { COORDINATION, Coordination } from '../../src/database/coordination/coordination';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { DatabaseModule } from '../../src/database/database.module';
-import { ProvidersModule } from '../../src/providers/providers.module';
+import { ProvidersModule } from '../../src/registry/providers.module';
 
 /** Migrates the database at `url` (the registries booted below do not: MIGRATIONS_RUN=false). */
 export async function migrate(url: string): Promise<void> {
