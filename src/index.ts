@@ -3,7 +3,8 @@
  * its own, the services it calls and the errors they throw.
  */
 export { ProvidersModule } from './registry/providers.module';
-export type { ProvidersModuleOptions, ProvidersModuleAsyncOptions, RegistrySettings } from './registry/providers.options';
+export type { ProvidersModuleOptions, ProvidersModuleAsyncOptions } from './registry/providers.options';
+export type { RegistrySettings } from './registry/kernel/registry-settings';
 export { PROVIDER_ENTITIES, AICredential, ProviderConfig, ProviderHealthCheck, SchedulerRun } from './registry/entities';
 export { PROVIDER_MIGRATIONS } from './database/migrations';
 export { loadCatalog, parseCatalog } from './registry/catalog/load-catalog';

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { firstInvalidRange } from '../registry/egress/egress-policy';
-import { REGISTRY_TUNABLES, RegistrySettings, tunableRule } from '../registry/providers.options';
+import { REGISTRY_TUNABLES, RegistrySettings, tunableRule } from '../registry/kernel/registry-settings';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -1,7 +1,8 @@
 import type { Registry } from 'prom-client';
 import type { Coordination } from '../database/coordination/coordination';
 import { resolveKeyRing } from '../registry/key-ring/key-ring.provider';
-import type { ProvidersModuleOptions, RegistrySettings } from '../registry/providers.options';
+import type { ProvidersModuleOptions } from '../registry/providers.options';
+import type { RegistrySettings } from '../registry/kernel/registry-settings';
 import { type AppConfig, TUNABLE_VARIABLES } from './app-config';
 
 /**

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generateKey } from '../registry/key-ring/key-ring';
-import { DEFAULT_REGISTRY_SETTINGS, REGISTRY_TUNABLES, resolveRegistrySettings } from '../registry/providers.options';
+import { DEFAULT_REGISTRY_SETTINGS, REGISTRY_TUNABLES, resolveRegistrySettings } from '../registry/kernel/registry-settings';
 import { TUNABLE_VARIABLES } from './app-config';
 import { loadConfig } from './load-config';
 import { providersOptionsFromConfig } from './providers-options';

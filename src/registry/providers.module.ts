@@ -24,16 +24,9 @@ import { EgressPolicy } from './egress/egress-policy';
 import { PROBE_EGRESS, ProbeEgress } from './egress/probe-egress';
 import { ProviderConfigService } from './provider-settings/provider-config.service';
 import { ProvidersBootstrap } from './providers-bootstrap.service';
-import {
-  PROVIDERS_OPTIONS,
-  ProvidersModuleAsyncOptions,
-  ProvidersModuleOptions,
-  ProvidersModuleSyncOptions,
-  REGISTRY_COORDINATION,
-  REGISTRY_DATA_SOURCE,
-  REGISTRY_SETTINGS,
-  resolveRegistrySettings,
-} from './providers.options';
+import { PROVIDERS_OPTIONS, ProvidersModuleAsyncOptions, ProvidersModuleOptions, ProvidersModuleSyncOptions } from './providers.options';
+import { resolveRegistrySettings } from './kernel/registry-settings';
+import { REGISTRY_COORDINATION, REGISTRY_DATA_SOURCE, REGISTRY_SETTINGS } from './kernel/registry-tokens';
 import { REPOSITORIES } from './repositories';
 import { AvailabilityService } from './selection/availability.service';
 import { ModelSelectionService } from './selection/model-selection.service';

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import type { Coordination } from '../database/coordination/coordination';
 import { connectionConfigOf } from '../database/connection-config';
 import { PostgresCoordination } from '../database/coordination/postgres-coordination';
-import { PROVIDERS_OPTIONS, ProvidersModuleOptions, REGISTRY_DATA_SOURCE } from './providers.options';
+import { PROVIDERS_OPTIONS, ProvidersModuleOptions } from './providers.options';
+import { REGISTRY_DATA_SOURCE } from './kernel/registry-tokens';
 
 /**
  * The module's locks and notifications: the host's own (our server passes the one that fits its

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { tidy } from '../health/probes/probe-detail';
-import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
+import { RegistrySettings } from '../kernel/registry-settings';
+import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
 import { ModelSelectionService } from '../selection/model-selection.service';
 import type { ModelType } from '../snapshot/registry-snapshot';
 import type { PlannedCandidate, SelectionRequest } from '../selection/select-model';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Coordination } from '../../database/coordination/coordination';
-import { REGISTRY_COORDINATION } from '../providers.options';
+import { REGISTRY_COORDINATION } from '../kernel/registry-tokens';
 import { ProviderConfigRepository } from '../provider-settings/provider-config.repository';
 import { RegistryStateService } from '../snapshot/registry-state.service';
 import { CATALOG } from '../catalog/catalog.token';

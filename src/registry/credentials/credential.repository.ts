@@ -3,7 +3,7 @@ import { DataSource, Repository } from 'typeorm';
 import { hydrate, rowsOf } from '../../database/raw-rows';
 import { setAuditContext, withActor } from '../../database/with-actor';
 import { AICredential, CredentialMetadata, UiMetadata } from '../entities/ai-credential.entity';
-import { REGISTRY_DATA_SOURCE } from '../providers.options';
+import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
 import { snapshotConfigJson, snapshotRowFromJson } from '../snapshot/snapshot-row.sql';
 import type { RegistryWrite } from '../snapshot/registry-write';
 import { DEFAULT_CREDENTIAL_TYPE } from './credential.types';

@@ -1,4 +1,4 @@
-import { InvalidModuleOptionError } from '../providers.options';
+import { InvalidModuleOptionError } from '../kernel/registry-settings';
 import { EgressPolicy, firstInvalidRange, parseRange } from './egress-policy';
 
 describe(EgressPolicy.name, () => {

@@ -1,5 +1,5 @@
 import * as ipaddr from 'ipaddr.js';
-import { InvalidModuleOptionError } from '../providers.options';
+import { InvalidModuleOptionError } from '../kernel/registry-settings';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 type Range = [Address, number];

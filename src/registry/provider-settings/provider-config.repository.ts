@@ -7,7 +7,7 @@ import type { ExistingProviderRow, SyncPlan } from '../catalog-sync/plan-sync';
 import { DEFAULT_CREDENTIAL_TYPE } from '../credentials/credential.types';
 import { AICredential } from '../entities/ai-credential.entity';
 import { BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
-import { REGISTRY_DATA_SOURCE } from '../providers.options';
+import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
 import type { RegistryWrite } from '../snapshot/registry-write';
 import { snapshotConfigColumns, snapshotConfigJsonOf, snapshotCredentialJson, snapshotRowFromJson } from '../snapshot/snapshot-row.sql';
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
+import { RegistrySettings } from '../kernel/registry-settings';
+import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
 import { HalfOpenTrials } from './half-open-trials';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import type { AvailableModel } from '../snapshot/availability';

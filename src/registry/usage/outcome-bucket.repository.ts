@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { REGISTRY_DATA_SOURCE } from '../providers.options';
+import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
 import type { OutcomeDelta } from './call-tally';
 
 /** Successes and failures of real calls since a per-provider start, summed over every instance's buckets. */

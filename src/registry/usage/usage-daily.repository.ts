@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { REGISTRY_DATA_SOURCE } from '../providers.options';
+import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
 import type { DailyDelta } from './call-tally';
 import { SPEND_GROUPS, SPEND_ROW_KEYS, SpendGroup } from '../spend/spend-report';
 

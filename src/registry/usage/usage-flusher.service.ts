@@ -2,7 +2,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { performance } from 'node:perf_hooks';
 import { RegistryMetrics } from '../metrics/registry-metrics';
-import { REGISTRY_SETTINGS, RegistrySettings } from '../providers.options';
+import { RegistrySettings } from '../kernel/registry-settings';
+import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
 import { retryDelayMs } from './retry-delay';
 import { FlushBatch, UsageBuffer } from './usage-buffer';
 import { UsageFanOut } from './usage-fan-out';

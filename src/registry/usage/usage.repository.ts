@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AICredential } from '../entities/ai-credential.entity';
 import { ProviderConfig } from '../entities/provider-config.entity';
-import { REGISTRY_DATA_SOURCE } from '../providers.options';
+import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
 import { CredentialNotFoundError } from '../kernel/registry.errors';
 import type { CallDeltas } from './call-tally';
 import { OutcomeBucketRepository } from './outcome-bucket.repository';

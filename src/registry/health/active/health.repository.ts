@@ -4,7 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { rowsOf } from '../../../database/raw-rows';
 import { ProviderConfig } from '../../entities/provider-config.entity';
 import { ProviderHealthCheck } from '../../entities/provider-health-check.entity';
-import { REGISTRY_DATA_SOURCE } from '../../providers.options';
+import { REGISTRY_DATA_SOURCE } from '../../kernel/registry-tokens';
 import type { HealthStatus } from '../../kernel/health-status';
 
 /** What a probe needs of a provider's row. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RegistryMetrics } from '../../metrics/registry-metrics';
-import { REGISTRY_SETTINGS, RegistrySettings } from '../../providers.options';
+import { RegistrySettings } from '../../kernel/registry-settings';
+import { REGISTRY_SETTINGS } from '../../kernel/registry-tokens';
 import { RegistryStateService } from '../../snapshot/registry-state.service';
 import { OutcomeBucketRepository } from '../../usage/outcome-bucket.repository';
 import { Circuit, circuitWindowStart, CircuitRules, decideCircuit, phaseOf } from './circuit.rules';
