@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { DEFAULT_CREDENTIAL_TYPE } from '../../src/registry/credentials/credential.types';
+import { DEFAULT_CREDENTIAL_TYPE } from '../../src/registry/kernel/credential-type';
 import { SNAPSHOT_CONFIG_COLUMNS, snapshotCredentialJson } from '../../src/registry/snapshot/snapshot-row.sql';
 import { TestDatabase, createTestDatabase } from '../support/test-database';
 

@@ -1,5 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { DEFAULT_CREDENTIAL_TYPE } from '../../registry/credentials/credential.types';
+import { DEFAULT_CREDENTIAL_TYPE } from '../../registry/kernel/credential-type';
 import { CredentialsService } from '../../registry/credentials/credentials.service';
 import { CliFailure, CliUsageError } from '../cli-errors';
 import { Prompts } from '../prompts';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
 import { CredentialsService } from '../../registry/credentials/credentials.service';
-import { DEFAULT_CREDENTIAL_TYPE } from '../../registry/credentials/credential.types';
+import { DEFAULT_CREDENTIAL_TYPE } from '../../registry/kernel/credential-type';
 import { HealthService } from '../../registry/health/active/health.service';
 import { CATALOG } from '../../registry/catalog/catalog.token';
 import type { Catalog } from '../../registry/catalog/catalog.types';

@@ -1,6 +1,6 @@
 import { APICallError } from 'ai';
 import { EGRESS_BLOCKED } from '../egress/probe-egress';
-import type { CallOutcome } from '../usage/call-outcomes';
+import type { CallOutcome } from '../kernel/call-outcomes';
 
 /** How one attempt ended, as far as the plan walk and passive health are concerned. */
 export interface AttemptVerdict {

@@ -1,5 +1,5 @@
 import type { CandidateSource, SkippedCandidate } from '../selection/select-model';
-import type { CallOutcome } from '../usage/call-outcomes';
+import type { CallOutcome } from '../kernel/call-outcomes';
 
 /** One candidate that was tried (or could not be) before the one that answered. */
 export interface FailedAttempt {

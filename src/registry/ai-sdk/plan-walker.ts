@@ -6,7 +6,7 @@ import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
 import { ModelSelectionService } from '../selection/model-selection.service';
 import type { ModelType } from '../snapshot/registry-snapshot';
 import type { PlannedCandidate, SelectionRequest } from '../selection/select-model';
-import type { CallOutcome } from '../usage/call-outcomes';
+import type { CallOutcome } from '../kernel/call-outcomes';
 import { UsageService } from '../usage/usage.service';
 import { AttemptSignal } from './attempt-signal';
 import { CallConnections, Connection } from './call-connections';

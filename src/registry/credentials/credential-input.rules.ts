@@ -1,6 +1,6 @@
 import { codePoint } from '../../common/json-guard/text-rules';
 import { InvalidInputError } from '../kernel/registry.errors';
-import { DEFAULT_CREDENTIAL_TYPE } from './credential.types';
+import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
 
 /*
  * What a credential must look like to be stored. Each rule throws InvalidInputError naming the field

@@ -6,7 +6,7 @@ import { AICredential, CredentialMetadata, UiMetadata } from '../entities/ai-cre
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
 import { snapshotConfigJson, snapshotRowFromJson } from '../snapshot/snapshot-row.sql';
 import type { RegistryWrite } from '../snapshot/registry-write';
-import { DEFAULT_CREDENTIAL_TYPE } from './credential.types';
+import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
 
 export interface CredentialUpsert {
   provider: string;

@@ -1,7 +1,5 @@
 import type { CredentialMetadata, UiMetadata } from '../entities/ai-credential.entity';
 
-export const DEFAULT_CREDENTIAL_TYPE = 'api_key';
-
 export interface StoreCredentialInput {
   /** The secret. Optional only for providers whose catalog entry needs no API key (e.g. ollama). */
   apiKey?: string;

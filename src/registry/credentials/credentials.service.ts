@@ -14,14 +14,8 @@ import { CredentialCipher } from '../key-ring/credential-cipher';
 import { CredentialViewMapper } from './credential-view.mapper';
 import { assertApiKey, assertCredentialType, assertExpiresAt } from './credential-input.rules';
 import { CredentialRepository } from './credential.repository';
-import {
-  ActiveCredential,
-  CredentialView,
-  DEFAULT_CREDENTIAL_TYPE,
-  KeyRingCheck,
-  RotationResult,
-  StoreCredentialInput,
-} from './credential.types';
+import { ActiveCredential, CredentialView, KeyRingCheck, RotationResult, StoreCredentialInput } from './credential.types';
+import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
 import { KeyRotationService } from './key-rotation.service';
 import { maskSecret } from './mask-secret';
 

@@ -1,5 +1,6 @@
 import type { HealthStatus } from '../kernel/health-status';
-import { type Circuit, phaseOf } from './passive/circuit.rules';
+import { phaseOf } from './passive/circuit.rules';
+import { type Circuit } from '../kernel/circuit';
 
 export interface CombinedHealth {
   status: HealthStatus;

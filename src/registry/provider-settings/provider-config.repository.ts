@@ -4,7 +4,7 @@ import { hydrate, rowsOf } from '../../database/raw-rows';
 import { setAuditContext, withActor } from '../../database/with-actor';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
 import type { ExistingProviderRow, SyncPlan } from '../catalog-sync/plan-sync';
-import { DEFAULT_CREDENTIAL_TYPE } from '../credentials/credential.types';
+import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
 import { AICredential } from '../entities/ai-credential.entity';
 import { BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';

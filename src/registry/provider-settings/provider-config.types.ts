@@ -1,5 +1,6 @@
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
-import type { BudgetWindow, CircuitState, UiPreferences } from '../entities/provider-config.entity';
+import type { BudgetWindow, UiPreferences } from '../entities/provider-config.entity';
+import type { CircuitState } from '../kernel/circuit';
 import type { HealthStatus } from '../kernel/health-status';
 
 export interface ProviderConfigView {

@@ -1,7 +1,7 @@
 import { Catalog, ModelType } from '../catalog/catalog.types';
 import type { Availability } from './availability';
 import type { BudgetWindow } from '../entities/provider-config.entity';
-import type { Circuit } from '../health/passive/circuit.rules';
+import type { Circuit } from '../kernel/circuit';
 import type { HealthStatus } from '../kernel/health-status';
 
 export type { ModelType } from '../catalog/catalog.types';

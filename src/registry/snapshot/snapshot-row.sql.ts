@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { hydrate } from '../../database/raw-rows';
-import { DEFAULT_CREDENTIAL_TYPE } from '../credentials/credential.types';
+import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
 import { AICredential } from '../entities/ai-credential.entity';
 import { ProviderConfig } from '../entities/provider-config.entity';
 

@@ -1,7 +1,4 @@
-import type { CallOutcome } from './call-outcomes';
-
-/** Outcomes are summed in buckets this long: the circuit's window and cooldown are multiples of it. */
-export const OUTCOME_BUCKET_MS = 10_000;
+import { type CallOutcome, OUTCOME_BUCKET_MS } from '../kernel/call-outcomes';
 
 /** One call (or a batch record) as the spend and outcome tables see it. */
 export interface CallRecord {

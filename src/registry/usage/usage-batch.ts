@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CallOutcome } from './call-outcomes';
+import type { CallOutcome } from '../kernel/call-outcomes';
 
 /**
  * The ledger id of an API usage batch: the same key gives the same id on every instance, so the ledger's

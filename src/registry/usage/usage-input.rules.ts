@@ -1,7 +1,7 @@
 import { modelIdProblem } from '../catalog/catalog-values';
 import { assertProviderName } from '../provider-settings/provider-input.rules';
 import { InvalidInputError, UnknownProviderError } from '../kernel/registry.errors';
-import { CALL_OUTCOMES } from './call-outcomes';
+import { CALL_OUTCOMES } from '../kernel/call-outcomes';
 import type { NormalizedUsageRecord } from './usage-batch';
 import type { UsageBatchRecord, UsageRecord } from './usage.types';
 

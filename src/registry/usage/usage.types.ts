@@ -1,4 +1,4 @@
-import type { CallOutcome } from './call-outcomes';
+import type { CallOutcome } from '../kernel/call-outcomes';
 
 export interface UsageRecord {
   requests?: number;

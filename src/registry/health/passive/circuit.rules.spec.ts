@@ -1,4 +1,5 @@
-import { Circuit, circuitWindowStart, CircuitRules, cooldownMs, decideCircuit, phaseOf } from './circuit.rules';
+import { circuitWindowStart, CircuitRules, cooldownMs, decideCircuit, phaseOf } from './circuit.rules';
+import { Circuit } from '../../kernel/circuit';
 
 const RULES: CircuitRules = {
   minCalls: 20,

@@ -1,5 +1,5 @@
-import type { CircuitState } from '../../entities/provider-config.entity';
-import { OUTCOME_BUCKET_MS } from '../../usage/call-tally';
+import type { Circuit } from '../../kernel/circuit';
+import { OUTCOME_BUCKET_MS } from '../../kernel/call-outcomes';
 
 /**
  * Outcomes are summed in buckets; the circuit's boundaries are put on bucket boundaries, so that a
@@ -7,15 +7,6 @@ import { OUTCOME_BUCKET_MS } from '../../usage/call-tally';
  */
 function nextBucketStart(at: number): number {
   return Math.ceil(at / OUTCOME_BUCKET_MS) * OUTCOME_BUCKET_MS;
-}
-
-/** A provider's circuit as stored (provider_configs.circuit_*). */
-export interface Circuit {
-  state: CircuitState;
-  /** End of the cooldown of an open circuit. */
-  until: Date | null;
-  trips: number;
-  changedAt: Date | null;
 }
 
 /** Outcomes of real calls, summed over every instance's buckets since `windowStart` (circuitWindowStart). */

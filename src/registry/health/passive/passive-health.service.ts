@@ -4,7 +4,8 @@ import { RegistrySettings } from '../../kernel/registry-settings';
 import { REGISTRY_SETTINGS } from '../../kernel/registry-tokens';
 import { RegistryStateService } from '../../snapshot/registry-state.service';
 import { OutcomeBucketRepository } from '../../usage/outcome-bucket.repository';
-import { Circuit, circuitWindowStart, CircuitRules, decideCircuit, phaseOf } from './circuit.rules';
+import { circuitWindowStart, CircuitRules, decideCircuit, phaseOf } from './circuit.rules';
+import { Circuit } from '../../kernel/circuit';
 import { HealthRepository } from '../active/health.repository';
 
 const CLOSED: Circuit = { state: 'closed', until: null, trips: 0, changedAt: null };
