@@ -3,7 +3,7 @@ import { createProviderRegistry } from 'ai';
 import { detachedMetrics } from '../src/registry/metrics/registry-metrics';
 import { loadCatalog } from '../src/registry/catalog/load-catalog';
 import { capabilitiesFromCatalog, modelsFromCapabilities } from '../src/registry/catalog/provider-capabilities';
-import { DEFAULT_REGISTRY_SETTINGS } from '../src/registry/providers.options';
+import { DEFAULT_REGISTRY_SETTINGS } from '../src/registry/kernel/registry-settings';
 import { standingOf } from '../src/registry/snapshot/availability';
 import { AvailabilityService } from '../src/registry/selection/availability.service';
 import { ModelSelectionService } from '../src/registry/selection/model-selection.service';
