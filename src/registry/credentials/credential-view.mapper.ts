@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AICredential } from '../entities/ai-credential.entity';
+import type { AICredential } from '../entities/provider-config.entity';
 import { destinationOf } from '../key-ring/credential-aad';
 import { CredentialCipher } from '../key-ring/credential-cipher';
 import type { CredentialView } from './credential.types';

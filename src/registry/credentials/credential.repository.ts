@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { hydrate, rowsOf } from '../../database/raw-rows';
 import { setAuditContext, withActor } from '../../database/with-actor';
-import { AICredential, CredentialMetadata, UiMetadata } from '../entities/ai-credential.entity';
+import { AICredential, CredentialMetadata, UiMetadata } from '../entities/provider-config.entity';
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
 import { snapshotConfigJson, snapshotRowFromJson } from '../snapshot/snapshot-row.sql';
 import type { RegistryWrite } from '../snapshot/registry-write';

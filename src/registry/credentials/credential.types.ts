@@ -1,4 +1,4 @@
-import type { CredentialMetadata, UiMetadata } from '../entities/ai-credential.entity';
+import type { CredentialMetadata, UiMetadata } from '../entities/provider-config.entity';
 
 export interface StoreCredentialInput {
   /** The secret. Optional only for providers whose catalog entry needs no API key (e.g. ollama). */

@@ -3,7 +3,7 @@ import { assertSafeUiJson } from '../../common/json-guard/validate-ui-json';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
 import { capabilitiesFromCatalog } from '../catalog/provider-capabilities';
-import type { AICredential, CredentialMetadata, UiMetadata } from '../entities/ai-credential.entity';
+import type { AICredential, CredentialMetadata, UiMetadata } from '../entities/provider-config.entity';
 import { validateBaseUrlField } from '../egress/base-url.policy';
 import { ProviderConfigRepository } from '../provider-settings/provider-config.repository';
 import { CredentialNotFoundError, InvalidInputError, StaleVersionError, UnknownProviderError } from '../kernel/registry.errors';

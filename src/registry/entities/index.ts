@@ -1,6 +1,5 @@
-import { AICredential } from './ai-credential.entity';
 import { CallOutcomeBucket } from './call-outcome-bucket.entity';
-import { ProviderConfig } from './provider-config.entity';
+import { AICredential, ProviderConfig } from './provider-config.entity';
 import { ProviderHealthCheck } from './provider-health-check.entity';
 import { SchedulerRun } from './scheduler-run.entity';
 import { UsageDaily } from './usage-daily.entity';

@@ -1,4 +1,4 @@
-import type { CredentialMetadata } from '../entities/ai-credential.entity';
+import type { CredentialMetadata } from '../entities/provider-config.entity';
 
 /**
  * The AAD that binds a stored credential to its row's natural key, the unique

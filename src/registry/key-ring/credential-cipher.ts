@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AICredential } from '../entities/ai-credential.entity';
+import type { AICredential } from '../entities/provider-config.entity';
 import { credentialAad, destinationOf } from './credential-aad';
 import { KeyRing } from './key-ring';
 import { KEY_RING } from './key-ring.provider';

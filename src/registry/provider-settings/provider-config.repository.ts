@@ -5,7 +5,7 @@ import { setAuditContext, withActor } from '../../database/with-actor';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
 import type { ExistingProviderRow, SyncPlan } from '../catalog-sync/plan-sync';
 import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
-import { AICredential } from '../entities/ai-credential.entity';
+import { AICredential } from '../entities/provider-config.entity';
 import { BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
 import type { RegistryWrite } from '../snapshot/registry-write';

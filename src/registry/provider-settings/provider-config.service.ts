@@ -3,7 +3,7 @@ import { assertSafeUiJson } from '../../common/json-guard/validate-ui-json';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
-import type { AICredential } from '../entities/ai-credential.entity';
+import type { AICredential } from '../entities/provider-config.entity';
 import type { BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
 import { BudgetService } from '../spend/budget.service';
 import { assertBudgetUsd, assertBudgetWarnRatio, assertBudgetWindow } from './budget-input.rules';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { MODEL_TYPES } from '../catalog/catalog.types';
 import { InvalidInputError } from '../kernel/registry.errors';
-import { Availability, AvailableModel, checkAvailability, listAvailableModels, listAvailableProviders } from '../snapshot/availability';
+import { AvailableModel, checkAvailability, listAvailableModels, listAvailableProviders } from '../snapshot/availability';
+import { Availability } from '../snapshot/registry-snapshot';
 import type { ModelType, ProviderState } from '../snapshot/registry-snapshot';
 import { RegistryStateService } from '../snapshot/registry-state.service';
 

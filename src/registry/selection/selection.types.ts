@@ -1,5 +1,5 @@
 import type { PrecedenceSource } from '../catalog/catalog.types';
-import type { UnavailableReason } from '../snapshot/availability';
+import type { UnavailableReason } from '../snapshot/registry-snapshot';
 import type { ModelType } from '../snapshot/registry-snapshot';
 
 /** A caller's choice; without `model` it means "this provider's first model of the requested type". */

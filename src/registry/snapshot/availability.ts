@@ -1,6 +1,6 @@
 import { quoteInput } from '../../common/json-guard/text-rules';
 import { MODEL_TYPES } from '../catalog/catalog.types';
-import { ModelType, ProviderState, RegistrySnapshot } from './registry-snapshot';
+import type { Availability, ModelType, ProviderState, RegistrySnapshot, UnavailableReason } from './registry-snapshot';
 
 /*
  * available = enabled ∧ credential usable (active and unexpired, or not required) ∧ health ≠ unhealthy
@@ -8,22 +8,6 @@ import { ModelType, ProviderState, RegistrySnapshot } from './registry-snapshot'
  * Degraded and unknown health stay available: a slow provider is better than none, and a provider
  * that was never probed must not be shut out until the first sweep.
  */
-
-export type UnavailableReason =
-  | 'unknown_provider'
-  | 'disabled'
-  | 'no_credential'
-  | 'credential_expired'
-  | 'credential_inactive'
-  | 'credential_undecryptable'
-  | 'unhealthy'
-  /** Passive health: real calls failed often enough that the circuit is open (cooling down). */
-  | 'tripped'
-  | 'budget_exhausted'
-  | 'no_model_of_type'
-  | 'unknown_model';
-
-export type Availability = { available: true } | { available: false; reason: UnavailableReason; detail: string };
 
 export interface AvailableModel {
   provider: string;

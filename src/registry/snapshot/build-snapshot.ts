@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.types';
 import { ProviderCapabilities, modelsFromCapabilities } from '../catalog/provider-capabilities';
-import type { AICredential } from '../entities/ai-credential.entity';
+import type { AICredential } from '../entities/provider-config.entity';
 import type { ProviderConfig } from '../entities/provider-config.entity';
 import { usdToNanos } from '../spend/spend.rules';
 import { standingOf } from './availability';

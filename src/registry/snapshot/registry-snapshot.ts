@@ -1,8 +1,24 @@
 import { Catalog, ModelType } from '../catalog/catalog.types';
-import type { Availability } from './availability';
 import type { BudgetWindow } from '../entities/provider-config.entity';
 import type { Circuit } from '../kernel/circuit';
 import type { HealthStatus } from '../kernel/health-status';
+
+/** Why a provider cannot be used right now; availability.ts decides it, the snapshot holds each provider's standing. */
+export type UnavailableReason =
+  | 'unknown_provider'
+  | 'disabled'
+  | 'no_credential'
+  | 'credential_expired'
+  | 'credential_inactive'
+  | 'credential_undecryptable'
+  | 'unhealthy'
+  /** Passive health: real calls failed often enough that the circuit is open (cooling down). */
+  | 'tripped'
+  | 'budget_exhausted'
+  | 'no_model_of_type'
+  | 'unknown_model';
+
+export type Availability = { available: true } | { available: false; reason: UnavailableReason; detail: string };
 
 export type { ModelType } from '../catalog/catalog.types';
 

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { hydrate } from '../../database/raw-rows';
 import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
-import { AICredential } from '../entities/ai-credential.entity';
+import { AICredential } from '../entities/provider-config.entity';
 import { ProviderConfig } from '../entities/provider-config.entity';
 
 /*

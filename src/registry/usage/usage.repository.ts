@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AICredential } from '../entities/ai-credential.entity';
+import { AICredential } from '../entities/provider-config.entity';
 import { ProviderConfig } from '../entities/provider-config.entity';
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
 import { CredentialNotFoundError } from '../kernel/registry.errors';

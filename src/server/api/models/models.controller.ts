@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { assertProviderName } from '../../../registry/provider-settings/provider-input.rules';
 import { UnknownProviderError } from '../../../registry/kernel/registry.errors';
-import type { Availability, AvailableModel } from '../../../registry/snapshot/availability';
+import type { AvailableModel } from '../../../registry/snapshot/availability';
+import type { Availability } from '../../../registry/snapshot/registry-snapshot';
 import { AvailabilityService } from '../../../registry/selection/availability.service';
 import { ModelSelectionService } from '../../../registry/selection/model-selection.service';
 import type { Selection } from '../../../registry/selection/select-model';

@@ -4,7 +4,7 @@ import type { CredentialView } from '../../../registry/credentials/credential.ty
 import { CredentialViewMapper } from '../../../registry/credentials/credential-view.mapper';
 import type { ProviderConfigView } from '../../../registry/provider-settings/provider-config.types';
 import { ProviderConfigService, ProviderWithCredentials } from '../../../registry/provider-settings/provider-config.service';
-import type { Availability } from '../../../registry/snapshot/availability';
+import type { Availability } from '../../../registry/snapshot/registry-snapshot';
 import { AvailabilityService } from '../../../registry/selection/availability.service';
 import { combinedHealth } from '../../../registry/health/combined-health';
 
