@@ -1,17 +1,10 @@
-import type { ProviderConfig } from '../entities/provider-config.entity';
+import type { CatalogSyncWrites, ExistingProviderRow } from '../provider-settings/provider-config.types';
 import type { Catalog } from '../catalog/catalog.types';
 import type { FieldChange, SyncResult } from './catalog-sync.types';
 import { ProviderCapabilities, capabilitiesFromCatalog, sameCapabilities } from '../catalog/provider-capabilities';
 
-export type ExistingProviderRow = Pick<
-  ProviderConfig,
-  'provider' | 'displayName' | 'displayNameOverride' | 'priority' | 'priorityOverride' | 'capabilities' | 'capabilitiesOverride' | 'enabled'
->;
-
-export interface SyncPlan {
+export interface SyncPlan extends CatalogSyncWrites {
   result: Omit<SyncResult, 'dryRun'>;
-  inserts: Array<{ provider: string; displayName: string; priority: number; capabilities: ProviderCapabilities }>;
-  updates: Array<{ provider: string; displayName: string; priority: number; capabilities: ProviderCapabilities }>;
 }
 
 /**

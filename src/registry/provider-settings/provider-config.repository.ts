@@ -1,9 +1,9 @@
+import type { CatalogSyncWrites, ExistingProviderRow } from './provider-config.types';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { hydrate, rowsOf } from '../../database/raw-rows';
 import { setAuditContext, withActor } from '../../database/with-actor';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
-import type { ExistingProviderRow, SyncPlan } from '../catalog-sync/plan-sync';
 import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
 import { AICredential } from '../entities/provider-config.entity';
 import { BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
@@ -184,7 +184,7 @@ export class ProviderConfigRepository {
    * (unless dryRun) writes the catalog-owned columns set-based. Never enabled, overrides, usage or health,
    * except that pruning disables providers that left the catalog.
    */
-  syncCatalog(dryRun: boolean, plan: (existing: ExistingProviderRow[]) => SyncPlan): Promise<SyncPlan> {
+  syncCatalog<P extends CatalogSyncWrites>(dryRun: boolean, plan: (existing: ExistingProviderRow[]) => P): Promise<P> {
     return this.dataSource.transaction(async (manager) => {
       await setAuditContext(manager);
       const existing = await manager
@@ -210,7 +210,7 @@ export class ProviderConfigRepository {
     });
   }
 
-  private async applySyncPlan(manager: EntityManager, plan: SyncPlan): Promise<void> {
+  private async applySyncPlan(manager: EntityManager, plan: CatalogSyncWrites): Promise<void> {
     const columns = (rows: CatalogRow[]) => [
       rows.map((r) => r.provider),
       rows.map((r) => r.displayName),

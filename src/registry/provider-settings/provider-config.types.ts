@@ -1,5 +1,5 @@
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
-import type { BudgetWindow, UiPreferences } from '../entities/provider-config.entity';
+import type { BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
 import type { CircuitState } from '../kernel/circuit';
 import type { HealthStatus } from '../kernel/health-status';
 
@@ -38,4 +38,25 @@ export interface ProviderConfigView {
   budget: { usd: string; window: BudgetWindow; warnAt: number; exhaustedUntil: Date | null } | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** What a catalog sync reads of each stored provider (catalog-sync/plan-sync.ts decides from it). */
+export type ExistingProviderRow = Pick<
+  ProviderConfig,
+  'provider' | 'displayName' | 'displayNameOverride' | 'priority' | 'priorityOverride' | 'capabilities' | 'capabilitiesOverride' | 'enabled'
+>;
+
+/** The catalog's fields of one provider, as a sync writes them. */
+export interface CatalogFields {
+  provider: string;
+  displayName: string;
+  priority: number;
+  capabilities: ProviderCapabilities;
+}
+
+/** The writes a catalog sync decided: rows to insert and update, providers to switch off (pruned). */
+export interface CatalogSyncWrites {
+  inserts: CatalogFields[];
+  updates: CatalogFields[];
+  result: { pruned: string[] };
 }
