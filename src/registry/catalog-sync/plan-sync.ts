@@ -1,7 +1,7 @@
 import type { CatalogSyncWrites, ExistingProviderRow } from '../provider-settings/provider-config.types';
 import type { Catalog } from '../catalog/catalog.types';
 import type { FieldChange, SyncResult } from './catalog-sync.types';
-import { ProviderCapabilities, capabilitiesFromCatalog, sameCapabilities } from '../catalog/provider-capabilities';
+import { capabilitiesFromCatalog, sameCapabilities } from '../catalog/provider-capabilities';
 
 export interface SyncPlan extends CatalogSyncWrites {
   result: Omit<SyncResult, 'dryRun'>;
