@@ -23,6 +23,24 @@ export default tseslint.config(
     },
   },
   {
+    // The edges reach the registry through its public index only, so its inside can move freely.
+    files: ['src/server/**/*.ts', 'src/cli/**/*.ts', 'examples/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)registry/.+',
+              message: "Import the registry's public index (src/registry/index.ts), not a file inside it.",
+            },
+            { regex: '(^|/)src/', message: "An example imports the package by name ('ai-provider-registry'), as a host app would." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     plugins: { jest },
     rules: {

@@ -7,7 +7,7 @@ import { providersOptionsFromConfig } from '../config/providers-options';
 import { COORDINATION, Coordination } from '../database/coordination/coordination';
 import { DatabaseModule } from '../database/database.module';
 import type { DatabaseTarget } from '../database/database-target';
-import { ProvidersModule } from '../registry/providers.module';
+import { ProvidersModule } from '../registry';
 
 /**
  * The registry as the CLI uses it: the server's own modules and configuration, minus what only a

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CATALOG } from '../registry/catalog/catalog.token';
-import type { Catalog } from '../registry/catalog/catalog.types';
-import { ProviderConfigService } from '../registry/provider-settings/provider-config.service';
+import { CATALOG, ProviderConfigService, type Catalog } from '../registry';
 import { quoteInput } from '../common/json-guard/text-rules';
 import { CliFailure } from './cli-errors';
 import { RegistryContext } from './registry-context';

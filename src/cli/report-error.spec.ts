@@ -1,4 +1,4 @@
-import { InvalidInputError, UnknownProviderError } from '../registry/kernel/registry.errors';
+import { InvalidInputError, UnknownProviderError } from '../registry';
 import { CliFailure, CliUsageError } from './cli-errors';
 import { reportError } from './report-error';
 

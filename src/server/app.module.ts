@@ -12,7 +12,7 @@ import { DatabaseModule } from '../database/database.module';
 import type { DatabaseTarget } from '../database/database-target';
 import { HealthzModule } from './probes/healthz.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { ProvidersModule } from '../registry/providers.module';
+import { ProvidersModule } from '../registry';
 
 @Module({})
 export class AppModule {

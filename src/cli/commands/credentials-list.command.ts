@@ -1,7 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { CredentialsService } from '../../registry/credentials/credentials.service';
-import { combinedHealth } from '../../registry/health/combined-health';
-import { RegistryStateService } from '../../registry/snapshot/registry-state.service';
+import { CredentialsService, RegistryStateService, combinedHealth } from '../../registry';
 import { formatTime, healthCell, yesNo } from '../format/cells';
 import { ProviderNames } from '../provider-names';
 import { RegistryCommand } from '../registry-command';

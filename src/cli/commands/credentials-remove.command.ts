@@ -1,6 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { DEFAULT_CREDENTIAL_TYPE } from '../../registry/kernel/credential-type';
-import { CredentialsService } from '../../registry/credentials/credentials.service';
+import { CredentialsService, DEFAULT_CREDENTIAL_TYPE } from '../../registry';
 import { CliFailure, CliUsageError } from '../cli-errors';
 import { Prompts } from '../prompts';
 import { ProviderNames } from '../provider-names';

@@ -1,5 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { CredentialsService } from '../../registry/credentials/credentials.service';
+import { CredentialsService } from '../../registry';
 import { CliFailure } from '../cli-errors';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';

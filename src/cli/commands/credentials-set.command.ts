@@ -1,10 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { CredentialsService } from '../../registry/credentials/credentials.service';
-import { DEFAULT_CREDENTIAL_TYPE } from '../../registry/kernel/credential-type';
-import { HealthService } from '../../registry/health/active/health.service';
-import { CATALOG } from '../../registry/catalog/catalog.token';
-import type { Catalog } from '../../registry/catalog/catalog.types';
-import { ProviderConfigService } from '../../registry/provider-settings/provider-config.service';
+import { CATALOG, CredentialsService, DEFAULT_CREDENTIAL_TYPE, HealthService, ProviderConfigService, type Catalog } from '../../registry';
 import { CliFailure, CliUsageError } from '../cli-errors';
 import { formatMs } from '../format/cells';
 import { Prompts } from '../prompts';

@@ -1,6 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { HealthService } from '../../registry/health/active/health.service';
-import type { HealthCheckResult } from '../../registry/health/active/health.types';
+import { HealthService, type HealthCheckResult } from '../../registry';
 import { CliFailure } from '../cli-errors';
 import { formatMs, healthCell } from '../format/cells';
 import { healthExitCode } from '../format/health-exit';

@@ -1,6 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { ProviderConfigService } from '../../registry/provider-settings/provider-config.service';
-import { AvailabilityService } from '../../registry/selection/availability.service';
+import { AvailabilityService, ProviderConfigService } from '../../registry';
 import { formatMs, formatTime, healthCell, yesNo } from '../format/cells';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';

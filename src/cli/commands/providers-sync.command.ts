@@ -1,5 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { CatalogSyncService } from '../../registry/catalog-sync/catalog-sync.service';
+import { CatalogSyncService } from '../../registry';
 import { renderSyncDiff } from '../format/sync-diff';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Command } from 'nest-commander';
-import { ProviderConfigService } from '../../registry/provider-settings/provider-config.service';
+import { ProviderConfigService } from '../../registry';
 import { ProviderNames } from '../provider-names';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';

@@ -1,6 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { SPEND_ROW_KEYS } from '../../registry/spend/spend-report';
-import { UsageService } from '../../registry/usage/usage.service';
+import { SPEND_ROW_KEYS, UsageService } from '../../registry';
 import { formatTime } from '../format/cells';
 import { ProviderNames } from '../provider-names';
 import { RegistryCommand } from '../registry-command';

@@ -1,5 +1,5 @@
 import type { Colors } from 'picocolors/types';
-import type { HealthStatus } from '../../registry/kernel/health-status';
+import type { HealthStatus } from '../../registry';
 
 /** A timestamp as operators read it in a table: UTC to the second, `-` for none. */
 export function formatTime(value: Date | string | null | undefined): string {

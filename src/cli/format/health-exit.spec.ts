@@ -1,4 +1,4 @@
-import type { HealthCheckResult } from '../../registry/health/active/health.types';
+import type { HealthCheckResult } from '../../registry';
 import { healthExitCode } from './health-exit';
 
 const result = (status: HealthCheckResult['status'], probed = true): HealthCheckResult => ({

@@ -1,4 +1,4 @@
-import type { HealthCheckResult } from '../../registry/health/active/health.types';
+import type { HealthCheckResult } from '../../registry';
 
 /**
  * `ai:health` as a deploy gate or a cron check: 0 when every provider it could check is healthy,

@@ -1,4 +1,4 @@
-import type { SyncResult } from '../../registry/catalog-sync/catalog-sync.types';
+import type { SyncResult } from '../../registry';
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return '(none)';

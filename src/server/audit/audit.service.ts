@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isBigintId } from '../../common/bigint-id';
-import { InvalidInputError } from '../../registry/kernel/registry.errors';
+import { InvalidInputError } from '../../registry';
 import type { AuditEvent } from './audit-event.entity';
 import { AuditRepository } from './audit.repository';
 

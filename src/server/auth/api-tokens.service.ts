@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { isBigintId } from '../../common/bigint-id';
-import { InvalidInputError } from '../../registry/kernel/registry.errors';
+import { InvalidInputError } from '../../registry';
 import { ApiToken, ApiTokenRole } from './api-token.entity';
 import { ApiTokenRepository } from './api-token.repository';
 import { UnauthenticatedError } from './auth.errors';

@@ -3,9 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { DomainError, DomainErrorKind } from '../../common/domain-error';
 import { UnsafeUiJsonError } from '../../common/json-guard/unsafe-ui-json.error';
 import { isDatabaseUnreachable } from '../../database/database-errors';
-import { InvalidBaseUrlError } from '../../registry/egress/base-url.policy';
-import { InvalidInputError } from '../../registry/kernel/registry.errors';
-import { NoAvailableProviderError } from '../../registry/selection/selection.errors';
+import { InvalidBaseUrlError, InvalidInputError, NoAvailableProviderError } from '../../registry';
 import type { ApiEnvelope, ApiFieldError } from './api-envelope';
 import { InvalidRequestError } from './invalid-request.error';
 

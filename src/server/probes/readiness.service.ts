@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MigrationExecutor } from 'typeorm';
-import { RegistryStateService } from '../../registry/snapshot/registry-state.service';
+import { RegistryStateService } from '../../registry';
 
 export interface Readiness {
   database: boolean;

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuditEvent } from '../../audit/audit-event.entity';
 import { AuditService } from '../../audit/audit.service';
 import { WithMeta } from '../../http/api-envelope';
-import { assertProviderName } from '../../../registry/provider-settings/provider-input.rules';
+import { assertProviderName } from '../../../registry';
 import { AuditQueryDto } from './audit-query.dto';
 
 @ApiTags('audit')

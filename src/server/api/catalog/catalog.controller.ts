@@ -2,8 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
 import { RequiresRole } from '../../auth/auth.guard';
-import { CatalogSyncService } from '../../../registry/catalog-sync/catalog-sync.service';
-import type { SyncResult } from '../../../registry/catalog-sync/catalog-sync.types';
+import { CatalogSyncService, type SyncResult } from '../../../registry';
 import { OptionalNotNull } from '../dto-rules/presence';
 
 export class CatalogSyncDto {

@@ -4,11 +4,14 @@ import { RequiresRole } from '../../auth/auth.guard';
 import { isBigintId } from '../../../common/bigint-id';
 import { WithMeta } from '../../http/api-envelope';
 import { CallsProviderWhenTested, ProviderCallsGuard } from '../../http/rate-limits';
-import { HealthService } from '../../../registry/health/active/health.service';
-import type { CredentialView } from '../../../registry/credentials/credential.types';
-import { CredentialsService } from '../../../registry/credentials/credentials.service';
-import { assertProviderName } from '../../../registry/provider-settings/provider-input.rules';
-import { CredentialNotFoundError, InvalidInputError } from '../../../registry/kernel/registry.errors';
+import {
+  CredentialNotFoundError,
+  CredentialsService,
+  HealthService,
+  InvalidInputError,
+  assertProviderName,
+  type CredentialView,
+} from '../../../registry';
 import { HeaderTarget, etagOf, versionOf } from '../providers/etag';
 import { StoreCredentialDto } from './store-credential.dto';
 import { UpdateCredentialDto } from './update-credential.dto';

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { HEALTH_WINDOWS, type HealthWindow } from '../../../registry/health/active/health-window';
+import { HEALTH_WINDOWS, type HealthWindow } from '../../../registry';
 import { OptionalNotNull } from '../dto-rules/presence';
 
 export class HealthWindowQueryDto {

@@ -2,16 +2,16 @@ import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestj
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { ProviderCallsGuard } from '../../http/rate-limits';
-import type {
-  HealthCheckRecord,
-  HealthCheckResult,
-  HealthWindowView,
-  ProviderHealthSummary,
-  SweepResult,
-} from '../../../registry/health/active/health.types';
-import { HealthService } from '../../../registry/health/active/health.service';
-import { assertProviderName } from '../../../registry/provider-settings/provider-input.rules';
-import { UnknownProviderError } from '../../../registry/kernel/registry.errors';
+import {
+  HealthService,
+  UnknownProviderError,
+  assertProviderName,
+  type HealthCheckRecord,
+  type HealthCheckResult,
+  type HealthWindowView,
+  type ProviderHealthSummary,
+  type SweepResult,
+} from '../../../registry';
 import { HealthWindowQueryDto } from './health-window-query.dto';
 
 @ApiTags('health')

@@ -1,12 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { assertProviderName } from '../../../registry/provider-settings/provider-input.rules';
-import { UnknownProviderError } from '../../../registry/kernel/registry.errors';
-import type { AvailableModel } from '../../../registry/snapshot/availability';
-import type { Availability } from '../../../registry/snapshot/registry-snapshot';
-import { AvailabilityService } from '../../../registry/selection/availability.service';
-import { ModelSelectionService } from '../../../registry/selection/model-selection.service';
-import type { Selection } from '../../../registry/selection/select-model';
+import {
+  AvailabilityService,
+  ModelSelectionService,
+  UnknownProviderError,
+  assertProviderName,
+  type Availability,
+  type AvailableModel,
+  type Selection,
+} from '../../../registry';
 import { ModelTypeQueryDto, SelectModelDto } from './select-model.dto';
 
 @ApiTags('models')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength } from 'class-validator';
-import { MODEL_TYPES, type ModelType } from '../../../registry/catalog/catalog.types';
+import { MODEL_TYPES, type ModelType } from '../../../registry';
 import { NestedObject, OptionalNotNull } from '../dto-rules/presence';
 
 export class ModelPreferenceDto {

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../../registry/kernel/registry.errors';
+import { InvalidInputError } from '../../../registry';
 
 /** The part of a response a controller sets headers on (express's and node's responses both fit). */
 export interface HeaderTarget {

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../../registry/kernel/registry.errors';
+import { InvalidInputError } from '../../../registry';
 
 /** Keyset pagination over a list already in its order: the cursor names the last item of the previous page. */
 export function paginate<T>(

@@ -2,8 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '../page-query.dto';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsString, MaxLength } from 'class-validator';
-import { MODEL_TYPES, type ModelType } from '../../../registry/catalog/catalog.types';
-import type { HealthStatus } from '../../../registry/kernel/health-status';
+import { MODEL_TYPES, type HealthStatus, type ModelType } from '../../../registry';
 import { OptionalNotNull } from '../dto-rules/presence';
 
 const HEALTH_STATUSES: HealthStatus[] = ['unknown', 'healthy', 'degraded', 'unhealthy'];

@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { ModelType } from '../../../registry/catalog/catalog.types';
-import type { CredentialView } from '../../../registry/credentials/credential.types';
-import { CredentialViewMapper } from '../../../registry/credentials/credential-view.mapper';
-import type { ProviderConfigView } from '../../../registry/provider-settings/provider-config.types';
-import { ProviderConfigService, ProviderWithCredentials } from '../../../registry/provider-settings/provider-config.service';
-import type { Availability } from '../../../registry/snapshot/registry-snapshot';
-import { AvailabilityService } from '../../../registry/selection/availability.service';
-import { combinedHealth } from '../../../registry/health/combined-health';
+import {
+  AvailabilityService,
+  CredentialViewMapper,
+  ProviderConfigService,
+  ProviderWithCredentials,
+  combinedHealth,
+  type Availability,
+  type CredentialView,
+  type ModelType,
+  type ProviderConfigView,
+} from '../../../registry';
 
 /** A provider as the API shows it: its config, whether it can serve now and why not, its credentials masked. */
 export interface ProviderResource {

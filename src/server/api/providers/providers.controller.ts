@@ -2,8 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Re
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { WithMeta } from '../../http/api-envelope';
-import { ProviderConfigService } from '../../../registry/provider-settings/provider-config.service';
-import { assertProviderName } from '../../../registry/provider-settings/provider-input.rules';
+import { ProviderConfigService, assertProviderName } from '../../../registry';
 import { HeaderTarget, etagOf, versionOf } from './etag';
 import { paginate } from './paginate';
 import { ProviderQueryDto } from './provider-query.dto';

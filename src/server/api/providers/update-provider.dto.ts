@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsString, Max, MaxLength, Min } from 'class-validator';
-import type { BudgetWindow } from '../../../registry/entities/provider-config.entity';
-import { BUDGET_WINDOWS } from '../../../registry/provider-settings/budget-input.rules';
+import { BUDGET_WINDOWS, type BudgetWindow } from '../../../registry';
 import { OptionalNotNull, OptionalNullable } from '../dto-rules/presence';
 
 export class UpdateProviderDto {

@@ -14,8 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CALL_OUTCOMES, CallOutcome } from '../../../registry/kernel/call-outcomes';
-import { MAX_BATCH_RECORDS, MAX_RECORD_AMOUNT } from '../../../registry/usage/usage-input.rules';
+import { CALL_OUTCOMES, CallOutcome, MAX_BATCH_RECORDS, MAX_RECORD_AMOUNT } from '../../../registry';
 import { OptionalNotNull } from '../dto-rules/presence';
 import { IsBigintId } from '../dto-rules/values';
 

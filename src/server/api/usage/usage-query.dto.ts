@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
-import { SPEND_GROUPS, SpendGroup } from '../../../registry/spend/spend-report';
+import { SPEND_GROUPS, SpendGroup } from '../../../registry';
 import { OptionalNotNull } from '../dto-rules/presence';
 
 export class UsageQueryDto {

@@ -2,9 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Post, Query } from '@nestjs/c
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { WithMeta } from '../../http/api-envelope';
-import type { SpendReport } from '../../../registry/spend/spend-report';
-import { UsageService } from '../../../registry/usage/usage.service';
-import type { CredentialUsage, ProviderUsage, UsageBatchResult } from '../../../registry/usage/usage.types';
+import { UsageService, type CredentialUsage, type ProviderUsage, type SpendReport, type UsageBatchResult } from '../../../registry';
 import { RecordUsageDto } from './record-usage.dto';
 import { UsageQueryDto } from './usage-query.dto';
 
