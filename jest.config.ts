@@ -1,22 +1,47 @@
 import type { Config } from 'jest';
 
-// TZ is pinned so date arithmetic in tests is deterministic; globalSetup prepares the test database.
+// TZ is pinned so date arithmetic in tests is deterministic.
 process.env.TZ = 'UTC';
 
-const config: Config = {
+const onRealPostgres = Boolean(process.env.TEST_DATABASE_URL?.trim());
+
+const shared = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   rootDir: '.',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
   // The example host app imports the package by name, as a real host would.
   moduleNameMapper: { '^ai-provider-registry$': '<rootDir>/src/index.ts' },
   testRegex: '.*\\.spec\\.ts$',
   transform: { '^.+\\.ts$': 'ts-jest' },
   testEnvironment: 'node',
+};
+
+/**
+ * The tiers that need the test database: globalSetup migrates a template on a real PostgreSQL (each
+ * file clones it) or opens one embedded PGlite for the run (jest runs it once, whichever tiers are
+ * selected, and only when one of them has a file to run). The embedded database is one backend
+ * session, so there these tiers run one file at a time (serial runner) while the unit tier keeps its workers.
+ */
+const database = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  ...(onRealPostgres ? {} : { runner: '<rootDir>/test/support/serial-runner.ts' }),
+};
+
+const config: Config = {
   testTimeout: 60_000,
-  // The embedded test database is one backend session: files must take turns on it.
-  maxWorkers: process.env.TEST_DATABASE_URL ? 2 : 1,
+  maxWorkers: 2,
+  projects: [
+    // Pure: no database, no server of ours, no child process (specs beside the code, and test/unit).
+    { ...shared, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/test/unit'] },
+    // In this process on a real database: services, the Nest app under supertest, the CLI's commands.
+    { ...shared, ...database, displayName: 'integration', roots: ['<rootDir>/test/integration'] },
+    // Spawns a server, the CLI, a fixture or npm: real processes (they run dist/ or ts-node).
+    { ...shared, ...database, displayName: 'process', roots: ['<rootDir>/test/process'] },
+    // Several server processes on one PostgreSQL, straight and through PgBouncer (skipped on the embedded database).
+    { ...shared, ...(onRealPostgres ? database : {}), displayName: 'scale', roots: ['<rootDir>/test/scale'] },
+    // The admin console in headless Chromium.
+    { ...shared, ...database, displayName: 'browser', roots: ['<rootDir>/test/browser'] },
+  ],
 };
 
 export default config;

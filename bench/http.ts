@@ -1,4 +1,4 @@
-import { ADMIN_TOKEN, Instance, OPENAI_KEY, startInstance, stopInstance } from '../test/scale/support/instances';
+import { ADMIN_TOKEN, Instance, OPENAI_KEY, startInstance, stopInstance } from '../test/support/instances';
 import { createBenchDatabase } from './support/bench-database';
 import { LoadResult, load, sideBySide, table } from './support/load';
 

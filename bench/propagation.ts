@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { RunningPgBouncer, startPgBouncer } from '../test/support/pgbouncer';
-import { Instance, OPENAI_KEY, startInstance, stopInstance } from '../test/scale/support/instances';
+import { Instance, OPENAI_KEY, startInstance, stopInstance } from '../test/support/instances';
 import { createBenchDatabase } from './support/bench-database';
 import { median, table } from './support/load';
 

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Instance, startInstance, stopInstance } from '../test/scale/support/instances';
+import { Instance, startInstance, stopInstance } from '../test/support/instances';
 import { AUTH, SELECT_BODY } from './http';
 import { createBenchDatabase } from './support/bench-database';
 import { load, sideBySide, table } from './support/load';
-import { OPENAI_KEY } from '../test/scale/support/instances';
+import { OPENAI_KEY } from '../test/support/instances';
 
 const CONNECTIONS = 50;
 const CLOCK_TICKS_PER_SECOND = 100; // Linux's USER_HZ

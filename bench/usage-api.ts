@@ -11,7 +11,7 @@ import { ProvidersModule } from '../src/registry/providers.module';
 import { UsageService } from '../src/registry/usage/usage.service';
 import { TEST_KEY_1 } from '../test/support/registry-app';
 import { runBounded } from '../src/common/run-bounded';
-import { Instance, psql, startInstance, stopInstance } from '../test/scale/support/instances';
+import { Instance, psql, startInstance, stopInstance } from '../test/support/instances';
 import { AUTH } from './http';
 import { createBenchDatabase } from './support/bench-database';
 import { table } from './support/load';

@@ -3,7 +3,7 @@ import { FakeProvider, FakeProviderServer } from '../support/fake-provider-serve
 import { waitFor } from '../support/server-process';
 import { describeOnRealPostgres } from '../support/test-database';
 import { MODES, ModeDatabase, openModeDatabase } from './modes';
-import { Instance, OPENAI_KEY, psql, startInstance, stopInstance } from './support/instances';
+import { Instance, OPENAI_KEY, psql, startInstance, stopInstance } from '../support/instances';
 
 const INTERVAL_MS = 1000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

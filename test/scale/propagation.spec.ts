@@ -3,7 +3,7 @@ import type { Client } from 'pg';
 import { waitFor } from '../support/server-process';
 import { describeOnRealPostgres } from '../support/test-database';
 import { MODES, ModeDatabase, openModeDatabase } from './modes';
-import { Instance, OPENAI_KEY, listenerPids, median, psql, startInstance, stopInstance } from './support/instances';
+import { Instance, OPENAI_KEY, listenerPids, median, psql, startInstance, stopInstance } from '../support/instances';
 
 const TOGGLES = 7;
 /** The figure: a disable through A is in B's selection within this. */

@@ -3,7 +3,7 @@ import { runBounded } from '../../src/common/run-bounded';
 import { waitFor } from '../support/server-process';
 import { describeOnRealPostgres } from '../support/test-database';
 import { MODES, ModeDatabase, openModeDatabase } from './modes';
-import { Instance, psql, startInstance, stopInstance } from './support/instances';
+import { Instance, psql, startInstance, stopInstance } from '../support/instances';
 
 const RECORDS_PER_INSTANCE = 5000;
 const CONCURRENCY = 50;

@@ -1,0 +1,88 @@
+import { Agent, request } from 'undici';
+import { ADMIN_TOKEN, Instance, startInstance, stopInstance } from '../../support/instances';
+import { waitFor } from '../../support/server-process';
+import { TestDatabase, createTestDatabase } from '../../support/test-database';
+
+const CLIENTS = 20;
+/** Usage the server records in-process (record()) right after it listens: pending until the final flush. */
+const RECORDED = 500;
+
+interface Client {
+  /** Usage posts answered 200: the server said they are in the database. */
+  acknowledged: number;
+  answered: number;
+  /** Answers that told the client to close the connection. */
+  closing: number;
+  done: Promise<void>;
+}
+
+/** A client on one keep-alive connection, calling usage and select back to back until the server is gone. */
+function busyClient(url: string, id: number, token: string): Client {
+  const agent = new Agent({ connections: 1, pipelining: 1 });
+  const client: Client = { acknowledged: 0, answered: 0, closing: 0, done: Promise.resolve() };
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  client.done = (async () => {
+    try {
+      for (let i = 0; ; i++) {
+        const usage = i % 2 === 0;
+        const response = await request(`${url}${usage ? '/api/usage' : '/api/models/select'}`, {
+          method: 'POST',
+          dispatcher: agent,
+          headers: usage ? { ...headers, 'idempotency-key': `client-${id}-${i}` } : headers,
+          body: JSON.stringify(usage ? { records: [{ provider: 'openai', requests: 1 }] } : { modelType: 'text' }),
+        });
+        await response.body.text();
+        client.answered++;
+        if (response.headers.connection === 'close') client.closing++;
+        if (usage && response.statusCode === 200) client.acknowledged++;
+      }
+    } catch {
+      // The server stopped listening: this client is done.
+    } finally {
+      await agent.close().catch(() => undefined);
+    }
+  })();
+  return client;
+}
+
+describe('SIGTERM under keep-alive load (real process)', () => {
+  let db: TestDatabase;
+  let server: Instance | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    if (server) await stopInstance(server, 1000);
+    await db?.drop();
+  });
+
+  it('stops taking requests, closes the kept-alive connections, flushes and exits 0 with every acknowledged usage written', async () => {
+    server = await startInstance({
+      databaseUrl: db.url,
+      entry: 'test/support/usage-recording-server.ts',
+      args: [String(RECORDED), 'openai'],
+      env: { USAGE_FLUSH_MS: '600000', SHUTDOWN_TIMEOUT_MS: '8000' },
+    });
+    await waitFor('the in-process usage records', () =>
+      server!.output().includes(`recorded ${RECORDED} usage records`) ? true : undefined,
+    );
+    const clients = Array.from({ length: CLIENTS }, (_, id) => busyClient(server!.url, id, ADMIN_TOKEN));
+    // Every client busy on its connection before the signal.
+    await waitFor('every client to be answered', () => (clients.every((c) => c.answered >= 4) ? true : undefined));
+
+    server.child.kill('SIGTERM');
+    const code = await server.exited;
+    await Promise.all(clients.map((c) => c.done));
+
+    expect(server.logs().filter((line) => /did not finish|Shutdown:/.test(String(line.msg)))).toEqual([]);
+    expect(code).toBe(0);
+    // The connections were told to close rather than cut: some answers after the signal said so.
+    expect(clients.reduce((n, c) => n + c.closing, 0)).toBeGreaterThan(0);
+    const acknowledged = clients.reduce((n, c) => n + c.acknowledged, 0);
+    const dataSource = await db.dataSource();
+    const [{ n }] = await dataSource.query(`SELECT usage_count::int AS n FROM provider_configs WHERE provider = 'openai'`);
+    expect(n).toBe(RECORDED + acknowledged);
+  }, 120_000);
+});

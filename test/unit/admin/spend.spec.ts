@@ -1,0 +1,64 @@
+import type { SpendRow } from '../../../admin/src/api/types';
+import { budgetShare, budgetWindowRange, daysOf, rangeOf, spendSeries, tableRows } from '../../../admin/src/spend';
+
+const row = (day: string, provider: string, model: string | undefined, costUsd: string): SpendRow => ({
+  day,
+  provider,
+  ...(model === undefined ? {} : { model }),
+  requests: '1',
+  inputTokens: '0',
+  outputTokens: '0',
+  costUsd,
+});
+
+describe('admin console spend views', () => {
+  const now = Date.parse('2026-12-09T15:00:00Z');
+
+  it('turns the range presets into UTC days, today included', () => {
+    const custom = { from: '2026-10-01', to: '2026-10-31' };
+    expect(rangeOf('month', now, custom)).toEqual({ from: '2026-12-01', to: '2026-12-09' });
+    expect(rangeOf('7d', now, custom)).toEqual({ from: '2026-12-03', to: '2026-12-09' });
+    expect(rangeOf('30d', now, custom)).toEqual({ from: '2026-11-10', to: '2026-12-09' });
+    expect(rangeOf('custom', now, custom)).toBe(custom);
+    expect(budgetWindowRange('day', now)).toEqual({ from: '2026-12-09', to: '2026-12-09' });
+    expect(budgetWindowRange('month', now)).toEqual({ from: '2026-12-01', to: '2026-12-09' });
+  });
+
+  it('lists every day of a range, none for a range backwards or not typed yet', () => {
+    expect(daysOf({ from: '2026-02-27', to: '2026-03-02' })).toEqual(['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-02']);
+    expect(daysOf({ from: '2026-03-02', to: '2026-03-01' })).toEqual([]);
+    expect(daysOf({ from: '', to: '2026-03-01' })).toEqual([]);
+  });
+
+  it('makes one line per provider or model over every day, the largest spend first, zero on days without spend', () => {
+    const rows = [
+      row('2026-12-02', 'anthropic', 'claude-haiku-4-5', '0.500000'),
+      row('2026-12-03', 'openai', 'gpt-4o', '3.500000'),
+      row('2026-12-03', 'openai', undefined, '0.000000'),
+      row('2026-12-01', 'openai', 'gpt-4o-mini', '0.250000'),
+      row('2026-12-01', 'openai', '', '0.000000'),
+    ];
+    const range = { from: '2026-12-01', to: '2026-12-03' };
+    expect(spendSeries(rows, 'provider', range)).toEqual({
+      days: ['2026-12-01', '2026-12-02', '2026-12-03'],
+      keys: ['openai', 'anthropic'],
+      values: [
+        [0.25, 0, 3.5],
+        [0, 0.5, 0],
+      ],
+    });
+    expect(spendSeries(rows, 'model', range).keys).toEqual(['gpt-4o', 'claude-haiku-4-5', 'gpt-4o-mini', '(no model)']);
+    expect(tableRows(rows).map((r) => `${r.day} ${r.costUsd}`)).toEqual([
+      '2026-12-01 0.250000',
+      '2026-12-01 0.000000',
+      '2026-12-02 0.500000',
+      '2026-12-03 3.500000',
+      '2026-12-03 0.000000',
+    ]);
+  });
+
+  it('says the share of a budget spent', () => {
+    expect(budgetShare('0.0105', '0.01')).toBeCloseTo(105);
+    expect(budgetShare('1', '0')).toBeNull();
+  });
+});
