@@ -18,7 +18,7 @@ export { AvailabilityService } from './selection/availability.service';
 export { ModelSelectionService } from './selection/model-selection.service';
 export { UsageService } from './usage/usage.service';
 export { UsageFlusher } from './usage/usage-flusher.service';
-export { SpendService } from './spend/spend.service';
+export { SpendService } from './usage/spend.service';
 export { HealthService } from './health/active/health.service';
 export { RegistryModels } from './ai-sdk/registry-models';
 export type { ModelRequest } from './ai-sdk/plan-walker';
@@ -43,8 +43,8 @@ export type {
   ProviderHealthSummary,
   SweepResult,
 } from './health/active/health.types';
-export { SPEND_GROUPS, SPEND_ROW_KEYS } from './spend/spend-report';
-export type { SpendGroup, SpendReport } from './spend/spend-report';
+export { SPEND_GROUPS, SPEND_ROW_KEYS } from './usage/spend-report';
+export type { SpendGroup, SpendReport } from './usage/spend-report';
 export type { HealthStatus } from './kernel/health-status';
 export type { SyncResult } from './catalog-sync/catalog-sync.types';
 export { assertProviderName } from './provider-settings/provider-input.rules';

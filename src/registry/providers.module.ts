@@ -32,9 +32,10 @@ import { AvailabilityService } from './selection/availability.service';
 import { ModelSelectionService } from './selection/model-selection.service';
 import { RegistryStateService } from './snapshot/registry-state.service';
 import { BudgetService } from './spend/budget.service';
-import { SpendService } from './spend/spend.service';
+import { SpendService } from './usage/spend.service';
 import { UsageBuffer } from './usage/usage-buffer';
-import { UsageFanOut } from './usage/usage-fan-out';
+import { UsageFanOut } from './usage-fan-out';
+import { UsageWriteListener } from './usage/usage-write-listener';
 import { UsageFlusher } from './usage/usage-flusher.service';
 import { UsagePruner } from './usage/usage-pruner';
 import { UsageService } from './usage/usage.service';
@@ -114,6 +115,7 @@ export class ProvidersModule {
       ...SERVICES,
       UsageBuffer,
       UsageFanOut,
+      { provide: UsageWriteListener, useExisting: UsageFanOut },
       UsagePruner,
       CallConnections,
       PlanWalker,

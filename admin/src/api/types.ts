@@ -1,4 +1,4 @@
-import type { SpendReport } from '../../../src/registry/spend/spend-report';
+import type { SpendReport } from '../../../src/registry/usage/spend-report';
 /** The REST API's answers, as documented in its OpenAPI document (/api/docs-json). */
 
 export type HealthStatus = 'unknown' | 'healthy' | 'degraded' | 'unhealthy';
@@ -191,7 +191,7 @@ export interface CredentialUsage {
 }
 
 // The server's own shape of a spend report (all strings: as JSON carries it).
-export type { SpendGroup, SpendReport, SpendReportRow as SpendRow } from '../../../src/registry/spend/spend-report';
+export type { SpendGroup, SpendReport, SpendReportRow as SpendRow } from '../../../src/registry/usage/spend-report';
 
 export interface UsageView {
   providers: ProviderUsage[];

@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog.types';
 import { ProviderCapabilities, modelsFromCapabilities } from '../catalog/provider-capabilities';
 import type { AICredential } from '../entities/provider-config.entity';
 import type { ProviderConfig } from '../entities/provider-config.entity';
-import { usdToNanos } from '../spend/spend.rules';
+import { usdToNanos } from '../catalog/prices';
 import { standingOf } from './availability';
 import type { CredentialState, ProviderState, RegistrySnapshot } from './registry-snapshot';
 

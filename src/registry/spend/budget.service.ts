@@ -3,7 +3,8 @@ import { RegistryMetrics } from '../metrics/registry-metrics';
 import type { BudgetSnapshot } from '../snapshot/registry-snapshot';
 import { RegistryStateService } from '../snapshot/registry-state.service';
 import { ProviderConfigRepository } from '../provider-settings/provider-config.repository';
-import { budgetStanding, budgetWindowOf, formatUsd } from './spend.rules';
+import { budgetStanding, budgetWindowOf } from './spend.rules';
+import { formatUsd } from '../catalog/prices';
 import { UsageDailyRepository } from '../usage/usage-daily.repository';
 
 /**

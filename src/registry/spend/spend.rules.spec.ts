@@ -1,5 +1,6 @@
 import { loadCatalog } from '../catalog/load-catalog';
-import { budgetStanding, budgetWindowOf, costNanos, formatUsd, priceOf, usdToNanos } from './spend.rules';
+import { budgetStanding, budgetWindowOf } from './spend.rules';
+import { costNanos, formatUsd, priceOf, usdToNanos } from '../catalog/prices';
 
 const catalog = loadCatalog('config/providers.yaml');
 

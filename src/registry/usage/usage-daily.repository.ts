@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
 import type { DailyDelta } from './call-tally';
-import { SPEND_GROUPS, SPEND_ROW_KEYS, SpendGroup } from '../spend/spend-report';
+import { SPEND_GROUPS, SPEND_ROW_KEYS, SpendGroup } from './spend-report';
 
 /** One row of a spend report; the grouping columns are null when not grouped by. */
 export interface SpendRow {

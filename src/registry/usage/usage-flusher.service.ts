@@ -6,7 +6,7 @@ import { RegistrySettings } from '../kernel/registry-settings';
 import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
 import { retryDelayMs } from './retry-delay';
 import { FlushBatch, UsageBuffer } from './usage-buffer';
-import { UsageFanOut } from './usage-fan-out';
+import { UsageWriteListener } from './usage-write-listener';
 import { UsagePruner } from './usage-pruner';
 import { sortedDeltas } from './usage-tally';
 import { DroppedUsage, UsageRepository } from './usage.repository';
@@ -37,7 +37,7 @@ export class UsageFlusher implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
     private readonly buffer: UsageBuffer,
     private readonly repository: UsageRepository,
-    private readonly fanOut: UsageFanOut,
+    private readonly fanOut: UsageWriteListener,
     private readonly pruner: UsagePruner,
     private readonly scheduler: SchedulerRegistry,
     private readonly metrics: RegistryMetrics,

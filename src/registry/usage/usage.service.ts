@@ -5,12 +5,12 @@ import type { Catalog } from '../catalog/catalog.types';
 import { InvalidInputError, UnknownProviderError } from '../kernel/registry.errors';
 import { RegistryStateService } from '../snapshot/registry-state.service';
 import { CallRecord, CallTally } from './call-tally';
-import { SpendService } from '../spend/spend.service';
-import { costNanos, priceOf } from '../spend/spend.rules';
-import type { SpendReport } from '../spend/spend-report';
+import { SpendService } from './spend.service';
+import { costNanos, priceOf } from '../catalog/prices';
+import type { SpendReport } from './spend-report';
 import { batchHash, batchLedgerId } from './usage-batch';
 import { UsageBuffer } from './usage-buffer';
-import { UsageFanOut } from './usage-fan-out';
+import { UsageWriteListener } from './usage-write-listener';
 import { UsageFlusher } from './usage-flusher.service';
 import { amount, assertBatchShape, CallFields, callFields, credentialKey, normalizeBatchRecord } from './usage-input.rules';
 import { UsageAmounts, UsageTally, sortedDeltas } from './usage-tally';
@@ -33,7 +33,7 @@ export class UsageService {
     private readonly repository: UsageRepository,
     private readonly flusher: UsageFlusher,
     private readonly spendReports: SpendService,
-    private readonly fanOut: UsageFanOut,
+    private readonly fanOut: UsageWriteListener,
     private readonly state: RegistryStateService,
     private readonly metrics: RegistryMetrics,
     @Inject(CATALOG) private readonly catalog: Catalog,

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { isCalendarDay } from '../../common/calendar-day';
 import { assertProviderName } from '../provider-settings/provider-input.rules';
 import { InvalidInputError } from '../kernel/registry.errors';
-import { formatUsd } from './spend.rules';
+import { formatUsd } from '../catalog/prices';
 import { SPEND_GROUPS, SpendGroup, SpendReport } from './spend-report';
-import { UsageDailyRepository } from '../usage/usage-daily.repository';
+import { UsageDailyRepository } from './usage-daily.repository';
 
 /** The longest range a report covers: a year and a day, so a leap year fits. */
 const MAX_SPEND_DAYS = 366;
