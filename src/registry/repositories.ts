@@ -2,6 +2,7 @@ import { CredentialRepository } from './credentials/credential.repository';
 import { HealthRepository } from './health/active/health.repository';
 import { SchedulerRunRepository } from './health/active/scheduler-run.repository';
 import { ProviderConfigRepository } from './provider-settings/provider-config.repository';
+import { SnapshotRepository } from './snapshot/snapshot.repository';
 import { OutcomeBucketRepository } from './usage/outcome-bucket.repository';
 import { UsageDailyRepository } from './usage/usage-daily.repository';
 import { UsageRepository } from './usage/usage.repository';
@@ -10,6 +11,7 @@ import { UsageRepository } from './usage/usage.repository';
 export const REPOSITORIES = [
   ProviderConfigRepository,
   CredentialRepository,
+  SnapshotRepository,
   HealthRepository,
   SchedulerRunRepository,
   UsageRepository,

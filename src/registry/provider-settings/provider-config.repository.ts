@@ -1,15 +1,13 @@
 import type { CatalogSyncWrites, ExistingProviderRow } from './provider-config.types';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { hydrate, rowsOf } from '../../database/raw-rows';
+import { rowsOf } from '../../database/raw-rows';
 import { setAuditContext, withActor } from '../../database/with-actor';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
-import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
-import { AICredential } from '../entities/provider-config.entity';
 import { BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
 import type { RegistryWrite } from '../snapshot/registry-write';
-import { snapshotConfigColumns, snapshotConfigJsonOf, snapshotCredentialJson, snapshotRowFromJson } from '../snapshot/snapshot-row.sql';
+import { snapshotConfigJsonOf, snapshotCredentialJson, snapshotRowFromJson } from '../snapshot/snapshot-row.sql';
 
 /** The operator-owned columns, the only ones the API/CLI edges write. */
 export interface OperatorColumns {
@@ -72,16 +70,6 @@ export class ProviderConfigRepository {
 
   findBySlugWithCredentials(provider: string): Promise<ProviderConfig | null> {
     return this.repo.findOne({ where: { provider }, relations: { credentials: true }, order: { credentials: { credentialType: 'ASC' } } });
-  }
-
-  /** What the in-memory snapshot holds of the named providers: one indexed query. */
-  findSnapshotRows(providers: readonly string[]): Promise<ProviderConfig[]> {
-    return this.snapshotRows(`WHERE p.provider = ANY($1) ORDER BY p.provider`, [providers]);
-  }
-
-  /** The same, a page at a time in slug order, for the full resync (keeps each step short). */
-  findSnapshotPage(afterProvider: string | null, limit: number): Promise<ProviderConfig[]> {
-    return this.snapshotRows(`WHERE $1::text IS NULL OR p.provider > $1 ORDER BY p.provider LIMIT $2`, [afterProvider, limit]);
   }
 
   /**
@@ -238,36 +226,4 @@ export class ProviderConfigRepository {
       await manager.query(`UPDATE provider_configs SET enabled = false, updated_at = now() WHERE provider = ANY($1)`, [plan.result.pruned]);
     }
   }
-
-  /**
-   * Hand-written because it is the hot path of every write's read-your-writes reload: the same
-   * rows through the query builder cost twice the time. Only the api_key credential is joined, on
-   * its slug too so the (provider, credential_type) unique index serves it (the trigger keeps
-   * provider_config_id and the slug in agreement).
-   */
-  private async snapshotRows(where: string, params: unknown[]): Promise<ProviderConfig[]> {
-    const raw = await rowsOf(
-      this.dataSource,
-      `SELECT p.id, ${snapshotConfigColumns('p')},
-              c.id AS c_id, c.provider AS c_provider, c.credential_type AS c_credential_type, c.is_active AS c_is_active,
-              c.expires_at AS c_expires_at, c.encrypted_credentials AS c_encrypted_credentials, c.metadata AS c_metadata
-       FROM provider_configs p
-       LEFT JOIN ai_credentials c
-         ON c.provider_config_id = p.id AND c.provider = p.provider AND c.credential_type = '${DEFAULT_CREDENTIAL_TYPE}'
-       ${where}`,
-      params,
-    );
-    return raw.map((row) => {
-      const config = hydrate(this.dataSource, ProviderConfig, row);
-      config.credentials = row.c_id === null ? [] : [hydrate(this.dataSource, AICredential, prefixed(row, 'c_'))];
-      return config;
-    });
-  }
-}
-
-/** The columns of a joined table that a query gave a prefix, under their own names. */
-function prefixed(row: Record<string, unknown>, prefix: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(row)) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = row[key];
-  return out;
 }

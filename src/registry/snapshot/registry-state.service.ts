@@ -4,7 +4,7 @@ import { RegistryMetrics } from '../metrics/registry-metrics';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
 import { CredentialCipher } from '../key-ring/credential-cipher';
-import { ProviderConfigRepository } from '../provider-settings/provider-config.repository';
+import { SnapshotRepository } from './snapshot.repository';
 import { RegistrySettings } from '../kernel/registry-settings';
 import { REGISTRY_COORDINATION, REGISTRY_SETTINGS } from '../kernel/registry-tokens';
 import { applyChanges, buildSnapshot } from './build-snapshot';
@@ -39,7 +39,7 @@ export class RegistryStateService implements OnModuleDestroy {
   private readonly listener: ChangeListener;
 
   constructor(
-    configs: ProviderConfigRepository,
+    configs: SnapshotRepository,
     @Inject(CATALOG) private readonly catalog: Catalog,
     @Inject(REGISTRY_COORDINATION) coordination: Coordination,
     cipher: CredentialCipher,

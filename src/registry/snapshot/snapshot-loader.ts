@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '@nestjs/common';
 import type { Catalog } from '../catalog/catalog.types';
 import type { ProviderConfig } from '../entities/provider-config.entity';
-import type { ProviderConfigRepository } from '../provider-settings/provider-config.repository';
+import type { SnapshotRepository } from './snapshot.repository';
 import { DecryptCheck, toProviderState } from './build-snapshot';
 import type { ProviderState } from './registry-snapshot';
 
@@ -18,7 +18,7 @@ export class SnapshotLoader {
   private fullLoadStartedAt = -Infinity;
 
   constructor(
-    private readonly configs: ProviderConfigRepository,
+    private readonly configs: SnapshotRepository,
     private readonly catalog: Catalog,
     private readonly decryptable: DecryptCheck,
     private readonly logger: Logger,
