@@ -3,6 +3,7 @@ import { HealthRepository } from './health/active/health.repository';
 import { SchedulerRunRepository } from './health/active/scheduler-run.repository';
 import { ProviderConfigRepository } from './provider-settings/provider-config.repository';
 import { SnapshotRepository } from './snapshot/snapshot.repository';
+import { BudgetStatusRepository } from './spend/budget-status.repository';
 import { OutcomeBucketRepository } from './usage/outcome-bucket.repository';
 import { UsageDailyRepository } from './usage/usage-daily.repository';
 import { UsageRepository } from './usage/usage.repository';
@@ -17,4 +18,5 @@ export const REPOSITORIES = [
   UsageRepository,
   UsageDailyRepository,
   OutcomeBucketRepository,
+  BudgetStatusRepository,
 ];

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import type { BudgetSnapshot } from '../snapshot/registry-snapshot';
 import { RegistryStateService } from '../snapshot/registry-state.service';
-import { ProviderConfigRepository } from '../provider-settings/provider-config.repository';
+import { BudgetStatusRepository } from './budget-status.repository';
 import { budgetStanding, budgetWindowOf } from './spend.rules';
 import { formatUsd } from '../catalog/prices';
 import { UsageDailyRepository } from '../usage/usage-daily.repository';
@@ -19,7 +19,7 @@ export class BudgetService {
 
   constructor(
     private readonly daily: UsageDailyRepository,
-    private readonly configs: ProviderConfigRepository,
+    private readonly configs: BudgetStatusRepository,
     private readonly state: RegistryStateService,
     private readonly metrics: RegistryMetrics,
   ) {}
