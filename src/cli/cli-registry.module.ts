@@ -4,7 +4,7 @@ import { ApiTokensService } from '../server/auth/api-tokens.service';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { providersOptionsFromConfig } from '../config/providers-options';
-import { COORDINATION, Coordination } from '../database/coordination/coordination';
+import { COORDINATION, Coordination } from '../registry';
 import { DatabaseModule } from '../database/database.module';
 import type { DatabaseTarget } from '../database/database-target';
 import { ProvidersModule } from '../registry';

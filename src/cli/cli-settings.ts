@@ -1,4 +1,5 @@
-import type { AppConfig, LogLevel } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import type { LogLevel } from '../common/logging/log-level';
 
 /** What the CLI decided before Nest starts: the server's validated configuration and how loud to be. */
 export interface CliSettings {

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { CommandFactory, CommandRunnerService } from 'nest-commander';
-import { runAsActor } from '../server/audit/actor-context';
+import { runAsActor } from '../common/actor-context';
 import { loadConfig, loadDotEnv } from '../config/load-config';
 import { CliSettings } from './cli-settings';
 import { CliModule } from './cli.module';

@@ -2,9 +2,8 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { firstInvalidRange } from '../registry/egress/egress-policy';
 import { REGISTRY_TUNABLES, RegistrySettings, tunableRule } from '../registry/kernel/registry-settings';
+import { LOG_LEVELS, type LogLevel } from '../common/logging/log-level';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Node clamps longer timers to 1 ms, which would turn a long interval into a busy loop. */
 const MAX_TIMER_MS = 2_147_483_647;
 

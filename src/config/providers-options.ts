@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { Coordination } from '../database/coordination/coordination';
+import type { Coordination } from '../registry/kernel/coordination';
 import { resolveKeyRing } from '../registry/key-ring/key-ring.provider';
 import type { ProvidersModuleOptions } from '../registry/providers.options';
 import type { RegistrySettings } from '../registry/kernel/registry-settings';

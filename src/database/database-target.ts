@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import { DataDirLock, DataDirLockedError } from '../embedded-postgres/data-dir-lock';
-import { CHANGE_CHANNEL } from './coordination/coordination';
+import { CHANGE_CHANNEL } from '../registry/kernel/coordination';
 import { embeddedUrl } from '../embedded-postgres/embedded-url';
 
 export type DatabaseKind = 'postgres' | 'embedded';

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module, OnApplicationShutdown, Inject } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { COORDINATION, Coordination } from './coordination/coordination';
+import { COORDINATION, Coordination } from '../registry/kernel/coordination';
 import { createCoordination } from './coordination/create-coordination';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseTarget } from './database-target';

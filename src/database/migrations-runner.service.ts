@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { COORDINATION, Coordination } from './coordination/coordination';
+import { COORDINATION, Coordination } from '../registry/kernel/coordination';
 
 /** Runs pending migrations at start, under a lock so replicas starting together do not race. */
 @Injectable()

@@ -61,3 +61,5 @@ export type { CallOutcome } from './kernel/call-outcomes';
 export { MAX_BATCH_RECORDS, MAX_RECORD_AMOUNT } from './usage/usage-input.rules';
 export type { CredentialUsage, ProviderUsage, UsageBatchResult } from './usage/usage.types';
 export { InvalidBaseUrlError } from './egress/base-url.policy';
+export { COORDINATION } from './kernel/coordination';
+export type { Coordination } from './kernel/coordination';

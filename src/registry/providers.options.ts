@@ -1,6 +1,6 @@
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import type { Coordination } from '../database/coordination/coordination';
+import type { Coordination } from './kernel/coordination';
 import type { Catalog } from './catalog/catalog.types';
 import type { KeyRing, KeyRingSpec } from './key-ring/key-ring';
 import type { EgressOptions } from './egress/egress-policy';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Coordination } from '../database/coordination/coordination';
+import type { Coordination } from './kernel/coordination';
 import { connectionConfigOf } from '../database/connection-config';
 import { PostgresCoordination } from '../database/coordination/postgres-coordination';
 import { PROVIDERS_OPTIONS, ProvidersModuleOptions } from './providers.options';

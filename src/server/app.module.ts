@@ -7,7 +7,7 @@ import { httpLogOptions } from '../common/logging/http-log-options';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { providersOptionsFromConfig } from '../config/providers-options';
-import { COORDINATION, Coordination } from '../database/coordination/coordination';
+import { COORDINATION, Coordination } from '../registry';
 import { DatabaseModule } from '../database/database.module';
 import type { DatabaseTarget } from '../database/database-target';
 import { HealthzModule } from './probes/healthz.module';

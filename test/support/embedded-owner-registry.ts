@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigModule } from '../../src/config/config.module';
 import { loadConfig } from '../../src/config/load-config';
 import { providersOptionsFromConfig } from '../../src/config/providers-options';
-import { COORDINATION, Coordination } from '../../src/database/coordination/coordination';
+import { COORDINATION, Coordination } from '../../src/registry/kernel/coordination';
 import { DatabaseModule } from '../../src/database/database.module';
 import { openDatabaseTarget } from '../../src/database/database-target';
 import { CredentialsService } from '../../src/registry/credentials/credentials.service';

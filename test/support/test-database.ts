@@ -87,3 +87,12 @@ export function describeOnRealPostgres(name: string, reason: string, fn: () => v
     process.stdout.write(`skipped "${name}" on the embedded database: ${reason}\n`);
   }
 }
+
+/** it() on a real PostgreSQL; on the embedded database jest reports the test as skipped, the reason in its name. */
+export function itOnRealPostgres(name: string, reason: string, fn: jest.ProvidesCallback, timeout?: number): void {
+  if (onRealPostgres) {
+    it(name, fn, timeout);
+  } else {
+    it.skip(`${name} (skipped on the embedded database: ${reason})`, fn, timeout);
+  }
+}

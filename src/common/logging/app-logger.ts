@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { Logger as PinoNestLogger, type PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
-import type { LogLevel } from '../../config/app-config';
+import type { LogLevel } from './log-level';
 import { prettyOnTty } from './pretty-on-tty';
 
 /** Nest's context for its report of an error thrown while the app is created or called. */

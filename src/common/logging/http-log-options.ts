@@ -1,5 +1,5 @@
 import type { Options } from 'pino-http';
-import type { LogLevel } from '../../config/app-config';
+import type { LogLevel } from './log-level';
 import { prettyOnTty } from './pretty-on-tty';
 import { maskHeaders, maskQuery, maskUrl } from './redaction';
 

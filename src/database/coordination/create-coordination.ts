@@ -1,5 +1,5 @@
 import type { DatabaseTarget } from '../database-target';
-import type { Coordination } from './coordination';
+import type { Coordination } from '../../registry/kernel/coordination';
 import { EmbeddedCoordination } from './embedded-coordination';
 import { PostgresCoordination } from './postgres-coordination';
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Coordination } from './coordination';
+import type { Coordination } from '../../registry/kernel/coordination';
 
 /** The embedded database has one owner process, so an in-process lock is a global one. */
 export class EmbeddedCoordination implements Coordination {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Client, type ClientConfig } from 'pg';
-import { LockLostError, type Coordination } from './coordination';
+import { LockLostError, type Coordination } from '../../registry/kernel/coordination';
 
 export interface ReconnectPolicy {
   /** Wait before the first reconnect attempt after the listener's connection is lost. */

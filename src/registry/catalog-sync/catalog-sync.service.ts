@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Coordination } from '../../database/coordination/coordination';
+import type { Coordination } from '../kernel/coordination';
 import { REGISTRY_COORDINATION } from '../kernel/registry-tokens';
 import { ProviderConfigRepository } from '../provider-settings/provider-config.repository';
 import { RegistryStateService } from '../snapshot/registry-state.service';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
-import { hydrate, rowsOf } from '../../database/raw-rows';
-import { setAuditContext, withActor } from '../../database/with-actor';
+import { hydrate, rowsOf } from '../../common/raw-rows';
+import { setAuditContext, withActor } from '../../common/with-actor';
 import { AICredential, CredentialMetadata, UiMetadata } from '../entities/provider-config.entity';
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
 import { snapshotConfigJson, snapshotRowFromJson } from '../snapshot/snapshot-row.sql';

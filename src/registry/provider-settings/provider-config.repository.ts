@@ -1,8 +1,8 @@
 import type { CatalogSyncWrites, ExistingProviderRow } from './provider-config.types';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { rowsOf } from '../../database/raw-rows';
-import { setAuditContext, withActor } from '../../database/with-actor';
+import { rowsOf } from '../../common/raw-rows';
+import { setAuditContext, withActor } from '../../common/with-actor';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
 import { BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';

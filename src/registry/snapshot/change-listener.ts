@@ -1,4 +1,4 @@
-import { CHANGE_CHANNEL, Coordination } from '../../database/coordination/coordination';
+import { CHANGE_CHANNEL, Coordination } from '../kernel/coordination';
 import { parseChangeNotification } from './change-notification';
 import type { WriteTracker } from './write-tracker';
 

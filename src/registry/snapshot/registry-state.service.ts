@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import type { Coordination } from '../../database/coordination/coordination';
+import type { Coordination } from '../kernel/coordination';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';

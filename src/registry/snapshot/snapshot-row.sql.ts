@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { hydrate } from '../../database/raw-rows';
+import { hydrate } from '../../common/raw-rows';
 import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
 import { AICredential } from '../entities/provider-config.entity';
 import { ProviderConfig } from '../entities/provider-config.entity';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { hydrate, rowsOf } from '../../database/raw-rows';
+import { hydrate, rowsOf } from '../../common/raw-rows';
 import { AICredential, ProviderConfig } from '../entities/provider-config.entity';
 import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';

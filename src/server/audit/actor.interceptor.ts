@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
-import { runAsActor } from './actor-context';
+import { runAsActor } from '../../common/actor-context';
 
 /**
  * Makes the token that called a route the actor of the writes the route makes. Nest binds the rest

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, Repository } from 'typeorm';
-import { rowsOf } from '../../database/raw-rows';
-import { withActor } from '../../database/with-actor';
+import { rowsOf } from '../../common/raw-rows';
+import { withActor } from '../../common/with-actor';
 import { ApiToken, ApiTokenRole } from './api-token.entity';
 
 /** All SQL of `api_tokens`. */

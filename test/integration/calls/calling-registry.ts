@@ -2,7 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule } from '../../../src/config/config.module';
 import { providersOptionsFromConfig } from '../../../src/config/providers-options';
-import { COORDINATION, Coordination } from '../../../src/database/coordination/coordination';
+import { COORDINATION, Coordination } from '../../../src/registry/kernel/coordination';
 import { DatabaseModule } from '../../../src/database/database.module';
 import type { ProvidersModuleOptions } from '../../../src/registry/providers.options';
 import { ProvidersModule } from '../../../src/registry/providers.module';

@@ -5,7 +5,7 @@ import { CliModule } from '../../../src/cli/cli.module';
 import { Prompts } from '../../../src/cli/prompts';
 import { cliRunOptions } from '../../../src/cli/run-cli';
 import type { CliStreams } from '../../../src/cli/terminal';
-import { runAsActor } from '../../../src/server/audit/actor-context';
+import { runAsActor } from '../../../src/common/actor-context';
 
 export interface CliRun {
   code: number;

@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ConfigModule } from '../../../src/config/config.module';
 import { providersOptionsFromConfig } from '../../../src/config/providers-options';
-import { COORDINATION, Coordination } from '../../../src/database/coordination/coordination';
+import { COORDINATION, Coordination } from '../../../src/registry/kernel/coordination';
 import { DatabaseModule } from '../../../src/database/database.module';
 import { ProvidersModule } from '../../../src/registry/providers.module';
 import { testConfig } from '../../support/registry-app';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CircuitChange } from '../passive/circuit.rules';
 import { DataSource, Repository } from 'typeorm';
-import { rowsOf } from '../../../database/raw-rows';
+import { rowsOf } from '../../../common/raw-rows';
 import { ProviderConfig } from '../../entities/provider-config.entity';
 import { ProviderHealthCheck } from '../../entities/provider-health-check.entity';
 import { REGISTRY_DATA_SOURCE } from '../../kernel/registry-tokens';

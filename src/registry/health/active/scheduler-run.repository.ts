@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { rowsOf } from '../../../database/raw-rows';
+import { rowsOf } from '../../../common/raw-rows';
 import { REGISTRY_DATA_SOURCE } from '../../kernel/registry-tokens';
 
 /** All SQL of `scheduler_runs`: one row per scheduled job. */

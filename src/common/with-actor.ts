@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { currentActor } from '../server/audit/actor-context';
+import { currentActor } from './actor-context';
 
 export type Runner = DataSource | EntityManager;
 
