@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { ConfigModule } from '../src/config/config.module';
 import { loadConfig } from '../src/config/load-config';
 import { providersOptionsFromConfig } from '../src/config/providers-options';
-import { COORDINATION, Coordination } from '../src/database/coordination/coordination';
+import { COORDINATION, Coordination } from '../src/registry/kernel/coordination';
 import { DatabaseModule } from '../src/database/database.module';
 import { ProvidersModule } from '../src/registry/providers.module';
 import { UsageService } from '../src/registry/usage/usage.service';

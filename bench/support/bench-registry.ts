@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ConfigModule } from '../../src/config/config.module';
 import { loadConfig } from '../../src/config/load-config';
 import { providersOptionsFromConfig } from '../../src/config/providers-options';
-import { COORDINATION, Coordination } from '../../src/database/coordination/coordination';
+import { COORDINATION, Coordination } from '../../src/registry/kernel/coordination';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { DatabaseModule } from '../../src/database/database.module';
 import { ProvidersModule } from '../../src/registry/providers.module';
