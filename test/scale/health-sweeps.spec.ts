@@ -6,7 +6,6 @@ import { MODES, ModeDatabase, openModeDatabase } from './modes';
 import { Instance, OPENAI_KEY, psql, startInstance, stopInstance } from '../support/instances';
 
 const INTERVAL_MS = 1000;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Which process ran the job's last claimed interval, and when it started (database clock). */
 async function lastClaim(client: Client): Promise<{ pid: number; startedAt: number } | null> {
@@ -61,21 +60,36 @@ describeOnRealPostgres('several instances on one PostgreSQL: health sweeps', 'ne
       const from = Date.now();
       const linesBefore = instances.map((instance) => sweepLines(instance).length);
       const probesBefore = openai.requests().length;
-      await sleep(6 * INTERVAL_MS);
-      // Let the last sweep in flight finish (and log) before counting.
-      await sleep(700);
-      const probes = openai
-        .requests()
-        .slice(probesBefore)
-        .filter((request) => request.receivedAt >= from);
+      // Six sweeps' probes (one provider: one probe per sweep), waited for instead of slept through.
+      const SWEEPS = 6;
+      const probes = await waitFor(
+        `${SWEEPS} sweeps`,
+        () => {
+          const since = openai
+            .requests()
+            .slice(probesBefore)
+            .filter((request) => request.receivedAt >= from);
+          return since.length >= SWEEPS ? since.slice(0, SWEEPS) : undefined;
+        },
+        SWEEPS * INTERVAL_MS * 5,
+      );
+      const lastProbe = probes[SWEEPS - 1];
+      // Let the last counted sweep finish and log (its line comes after its probe) before counting lines.
+      await waitFor(
+        'the last counted sweep to log',
+        () => (instances.flatMap(sweepLines).some((line) => Number(line.time) >= lastProbe.receivedAt) ? true : undefined),
+        10_000,
+      );
       const gaps = probes.slice(1).map((request, i) => request.receivedAt - probes[i].receivedAt);
       const swept = instances.map((instance, i) => sweepLines(instance).length - linesBefore[i]);
+      const span = lastProbe.receivedAt - probes[0].receivedAt;
       process.stdout.write(
-        `[${mode}] 3 instances, ${probes.length} sweeps in ~6 intervals, by instance ${swept.join('/')}, gaps ${gaps.join(', ')} ms\n`,
+        `[${mode}] 3 instances, ${probes.length} sweeps in ${lastProbe.receivedAt - from} ms, by instance ${swept.join('/')}, gaps ${gaps.join(', ')} ms\n`,
       );
-      // Once per interval: neither two in one interval (the claim) nor intervals left out (a loaded machine may delay one).
-      expect(probes.length).toBeGreaterThanOrEqual(4);
-      expect(probes.length).toBeLessThanOrEqual(7);
+      // Once per interval: neither two in one interval (the claim) nor intervals left out (a loaded machine may delay one):
+      // at least 4 and at most 7 sweeps per 6 intervals, as rates over the six sweeps waited for.
+      expect(lastProbe.receivedAt - from).toBeLessThanOrEqual((SWEEPS * 6 * INTERVAL_MS) / 4);
+      expect(span).toBeGreaterThanOrEqual(((SWEEPS - 1) * 6 * INTERVAL_MS) / 7);
       for (const gap of gaps) expect(gap).toBeGreaterThan(INTERVAL_MS / 2);
       // Each sweep is one log line with its counts, on the instance that ran it.
       expect(swept.reduce((sum, n) => sum + n, 0)).toBeGreaterThanOrEqual(probes.length - 1);

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { HealthScheduler } from '../../../src/registry/health/active/health-scheduler.service';
 import { HealthService } from '../../../src/registry/health/active/health.service';
+import { RegistryJobs } from '../../../src/registry/jobs/registry-jobs';
 import type { SchedulerRunRepository } from '../../../src/registry/health/active/scheduler-run.repository';
 import type { SweepResult } from '../../../src/registry/health/active/health.types';
 import { DEFAULT_REGISTRY_SETTINGS } from '../../../src/registry/kernel/registry-settings';
@@ -29,8 +30,8 @@ describe(`${HealthScheduler.name} timing, on a fake clock`, () => {
   const INTERVAL = 60_000;
   let claims: number;
 
-  /** A scheduler over a database that grants every claim, counting the claims it makes. */
-  function scheduler(): HealthScheduler {
+  /** A scheduler over a database that grants every claim, counting the claims it makes, and its timer. */
+  function scheduler(): HealthScheduler & { jobs: RegistryJobs } {
     claims = 0;
     const runs = {
       claimInterval: jest.fn(async () => {
@@ -40,7 +41,9 @@ describe(`${HealthScheduler.name} timing, on a fake clock`, () => {
       markFinished: jest.fn(async () => undefined),
     } as unknown as SchedulerRunRepository;
     const health = { checkAll: jest.fn(async () => EMPTY_SWEEP), pruneHistory: jest.fn(async () => 0) } as unknown as HealthService;
-    return new HealthScheduler({ ...DEFAULT_REGISTRY_SETTINGS, healthCheckIntervalMs: INTERVAL }, runs, health, new SchedulerRegistry());
+    const settings = { ...DEFAULT_REGISTRY_SETTINGS, healthCheckIntervalMs: INTERVAL };
+    const s = new HealthScheduler(settings, runs, health);
+    return Object.assign(s, { jobs: new RegistryJobs(settings, new SchedulerRegistry(), s, null as never, null as never) });
   }
 
   beforeEach(() => {
@@ -57,7 +60,7 @@ describe(`${HealthScheduler.name} timing, on a fake clock`, () => {
 
   it('keeps sweeping once per interval when the wall clock steps back 10 minutes', async () => {
     const s = scheduler();
-    s.start();
+    s.jobs.startHealthSweep();
     await jest.advanceTimersByTimeAsync(0);
     expect(claims).toBe(1);
     await jest.advanceTimersByTimeAsync(INTERVAL);
@@ -69,12 +72,13 @@ describe(`${HealthScheduler.name} timing, on a fake clock`, () => {
       expect(claims).toBe(expected);
     }
     expect(s.sweeps).toBe(6);
+    s.jobs.beforeApplicationShutdown();
     await s.beforeApplicationShutdown();
   });
 
   it('sends no burst of catch-up claims when the wall clock steps forward 6 hours', async () => {
     const s = scheduler();
-    s.start();
+    s.jobs.startHealthSweep();
     await jest.advanceTimersByTimeAsync(INTERVAL);
     expect(claims).toBe(2);
 
@@ -83,13 +87,15 @@ describe(`${HealthScheduler.name} timing, on a fake clock`, () => {
     expect(claims).toBe(3);
     await jest.advanceTimersByTimeAsync(5 * INTERVAL);
     expect(claims).toBe(8);
+    s.jobs.beforeApplicationShutdown();
     await s.beforeApplicationShutdown();
   });
 
   it('leaves no timer behind at shutdown', async () => {
     const s = scheduler();
-    s.start();
+    s.jobs.startHealthSweep();
     await jest.advanceTimersByTimeAsync(INTERVAL);
+    s.jobs.beforeApplicationShutdown();
     await s.beforeApplicationShutdown();
     expect(jest.getTimerCount()).toBe(0);
     await jest.advanceTimersByTimeAsync(10 * INTERVAL);
@@ -100,6 +106,7 @@ describe(`${HealthScheduler.name} timing, on a fake clock`, () => {
 interface Instance {
   registry: RegistryContext;
   scheduler: HealthScheduler;
+  jobs: RegistryJobs;
   health: HealthService;
   /** Ticks this instance's timer fired (claimed or not). */
   ticks: () => number;
@@ -147,7 +154,7 @@ describeOnRealPostgres(
 
     /** Boots an instance on the shared test database; `autoStart: false` leaves its schedule to the test. */
     async function boot(env: Record<string, string>, options: { autoStart: boolean }): Promise<Instance> {
-      const start = options.autoStart ? null : jest.spyOn(HealthScheduler.prototype, 'start').mockImplementation(() => undefined);
+      const start = options.autoStart ? null : jest.spyOn(RegistryJobs.prototype, 'startHealthSweep').mockImplementation(() => undefined);
       let registry: RegistryContext;
       try {
         registry = await startRegistry(db, { CATALOG_PATH: catalogPath, ...env });
@@ -159,6 +166,7 @@ describeOnRealPostgres(
       const instance: Instance = {
         registry,
         scheduler,
+        jobs: registry.get(RegistryJobs),
         health: registry.get(HealthService),
         ticks: () => tick.mock.calls.length,
         claims: { sent: 0, won: [] },
@@ -198,11 +206,13 @@ describeOnRealPostgres(
       const [a, b, c] = all;
       const requestsBefore = ollama.requests().length;
 
-      a.scheduler.start();
+      // The 330 ms are the scenario (three phases a third of an interval apart), not a wait before counting:
+      // the counts below follow the won claims waited for and close(), which waits for a sweep in flight.
+      a.jobs.startHealthSweep();
       await sleep(330);
-      b.scheduler.start();
+      b.jobs.startHealthSweep();
       await sleep(330);
-      c.scheduler.start();
+      c.jobs.startHealthSweep();
       const SWEEPS = 6;
       await waitFor(() => wonClaims(all).length >= SWEEPS, 30_000, `${SWEEPS} sweeps in total`);
       // close() stops the timers and waits for a sweep in flight, so the counts are final.
@@ -251,9 +261,9 @@ describeOnRealPostgres(
           }),
       );
 
-      a.scheduler.start();
+      a.jobs.startHealthSweep();
       await waitFor(() => stuck.mock.calls.length === 1, 10_000, 'instance a to claim and get stuck');
-      b.scheduler.start();
+      b.jobs.startHealthSweep();
       await waitFor(() => b.scheduler.sweeps >= 2, 20_000, 'instance b to sweep two intervals');
       // b took over at the next interval the database granted, and kept the schedule.
       const [aClaim] = a.claims.won;
@@ -302,7 +312,7 @@ describeOnRealPostgres(
         // Ticks 3+: the provider answers 500 (degraded, then unhealthy); the schedule goes on.
         ollama.setMode('server_error');
 
-        one.scheduler.start();
+        one.jobs.startHealthSweep();
         await waitFor(() => checkAll.mock.calls.length >= 3, 30_000, 'the third claimed sweep to start');
         // Let the sweep in flight finish before reading.
         await one.registry.close();
@@ -333,7 +343,7 @@ describeOnRealPostgres(
       const before = ollama.requests().length;
       const one = await boot({ HEALTH_CHECK_INTERVAL_MS: '60000', HEALTH_TIMEOUT_MS: '3000' }, { autoStart: true });
       const timers = one.registry.get(SchedulerRegistry);
-      // Nobody called start(): ProvidersBootstrap did, and the first tick sweeps at once.
+      // Nobody called startHealthSweep(): ProvidersBootstrap did, and the first tick sweeps at once.
       await waitFor(() => ollama.requests().length > before, 10_000, 'the first sweep to reach the slow provider');
       expect(one.scheduler.sweeps).toBe(1);
       const probe = ollama.requests()[ollama.requests().length - 1];

@@ -7,7 +7,8 @@ import request from 'supertest';
 import { createApp } from '../../../src/server/app.factory';
 import { testConfig, TEST_KEY_1 } from '../../support/registry-app';
 import { RunningProcess, embeddedEnv, freePort, readLock, runTs, startServer } from '../../support/server-process';
-import { TestDatabase, createTestDatabase } from '../../support/test-database';
+import { TestDatabase, createTestDatabase, itOnRealPostgres } from '../../support/test-database';
+import { TEST_DATABASE_URL } from '../../support/test-env';
 
 describe('app boot', () => {
   let db: TestDatabase;
@@ -131,28 +132,30 @@ describe('start-up errors (real processes)', () => {
     expect(line).toMatch(cause);
   });
 
-  it("DATABASE_URL naming a database or role that does not exist, on the real server: one line with the server's reason", async () => {
-    // Only a reachable PostgreSQL can say these; without one the test has nothing to reach.
-    const server = process.env.TEST_DATABASE_URL;
-    if (!server) return;
-    const base = new URL(server);
-    const missingDb = new URL(server);
-    missingDb.password = PASSWORD;
-    missingDb.pathname = '/no_such_database_test';
-    const missingRole = new URL(server);
-    missingRole.username = 'no_such_role';
-    missingRole.password = PASSWORD;
-    const [dbLine, roleLine] = await Promise.all([
-      expectOneLineFailure(serverOn(missingDb.toString())),
-      expectOneLineFailure(serverOn(missingRole.toString())),
-    ]);
-    expect(dbLine).toBe(
-      `Cannot connect to DATABASE_URL (PostgreSQL at ${base.hostname}:${base.port || 5432}, database "no_such_database_test", user "${base.username}"): database "no_such_database_test" does not exist`,
-    );
-    expect(roleLine).toMatch(
-      /user "no_such_role"\): (role "no_such_role" does not exist|password authentication failed for user "no_such_role")$/,
-    );
-  });
+  itOnRealPostgres(
+    "DATABASE_URL naming a database or role that does not exist, on the real server: one line with the server's reason",
+    'only a reachable PostgreSQL server can say that a database or role does not exist',
+    async () => {
+      const server = TEST_DATABASE_URL!;
+      const base = new URL(server);
+      const missingDb = new URL(server);
+      missingDb.password = PASSWORD;
+      missingDb.pathname = '/no_such_database_test';
+      const missingRole = new URL(server);
+      missingRole.username = 'no_such_role';
+      missingRole.password = PASSWORD;
+      const [dbLine, roleLine] = await Promise.all([
+        expectOneLineFailure(serverOn(missingDb.toString())),
+        expectOneLineFailure(serverOn(missingRole.toString())),
+      ]);
+      expect(dbLine).toBe(
+        `Cannot connect to DATABASE_URL (PostgreSQL at ${base.hostname}:${base.port || 5432}, database "no_such_database_test", user "${base.username}"): database "no_such_database_test" does not exist`,
+      );
+      expect(roleLine).toMatch(
+        /user "no_such_role"\): (role "no_such_role" does not exist|password authentication failed for user "no_such_role")$/,
+      );
+    },
+  );
 
   it('DATA_DIR that is a file: one line saying so', async () => {
     const file = path.join(work, 'i-am-a-file');
