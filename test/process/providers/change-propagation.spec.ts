@@ -2,18 +2,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Notification } from 'pg';
-import { CHANGE_CHANNEL } from '../../../src/database/coordination/coordination';
+import { CHANGE_CHANNEL } from '../../../src/registry/kernel/coordination';
 import { embeddedUrl } from '../../../src/embedded-postgres/embedded-url';
 import { credentialAad } from '../../../src/registry/key-ring/credential-aad';
 import { CredentialsService } from '../../../src/registry/credentials/credentials.service';
 import { parseKeyRing } from '../../../src/registry/key-ring/key-ring';
-import { ProviderConfigRepository } from '../../../src/registry/provider-settings/provider-config.repository';
+import { SnapshotRepository } from '../../../src/registry/snapshot/snapshot.repository';
 import { ProviderConfigService } from '../../../src/registry/provider-settings/provider-config.service';
 import { AvailabilityService } from '../../../src/registry/selection/availability.service';
 import { ModelSelectionService } from '../../../src/registry/selection/model-selection.service';
 import { RegistryContext, TEST_KEY_1, freshRegistryEachTest } from '../../support/registry-app';
 import { RunningProcess, embeddedEnv, readLock, runTs, waitFor } from '../../support/server-process';
-import { describeOnRealPostgres } from '../../support/test-database';
+import { describeOnRealPostgres, itOnRealPostgres } from '../../support/test-database';
 
 const OPENAI_KEY = 'sk-proj-Zx81KqLmNoPq2RsTuVwXyZaBcDeF9876';
 const ANTHROPIC_KEY = 'sk-ant-api03-QwErTyUiOpAsDfGhJkLzXcVbNm1234';
@@ -173,21 +173,24 @@ describeOnRealPostgres(
       }
     });
 
-    it('re-establishes a killed listener connection and resynchronises what changed while it was down', async () => {
-      await boot();
-      if (perTest.db.kind !== 'postgres') return; // the embedded database has no listener connection to kill
-      const availability = registry.get(AvailabilityService);
-      const killed = await psql.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`,
-      );
-      expect(killed.rowCount).toBeGreaterThan(0);
-      // Written while the listener is down (or reconnecting): its notification is lost to this instance.
-      await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'openai'`);
-      await arrival('the resync after reconnecting', () => !availability.isProviderAvailable('openai').available);
-      // And the re-established listener delivers again.
-      await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'anthropic'`);
-      await arrival('a notification on the new connection', () => !availability.isProviderAvailable('anthropic').available);
-    });
+    itOnRealPostgres(
+      're-establishes a killed listener connection and resynchronises what changed while it was down',
+      'the embedded database has no listener connection to kill',
+      async () => {
+        await boot();
+        const availability = registry.get(AvailabilityService);
+        const killed = await psql.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`,
+        );
+        expect(killed.rowCount).toBeGreaterThan(0);
+        // Written while the listener is down (or reconnecting): its notification is lost to this instance.
+        await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'openai'`);
+        await arrival('the resync after reconnecting', () => !availability.isProviderAvailable('openai').available);
+        // And the re-established listener delivers again.
+        await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'anthropic'`);
+        await arrival('a notification on the new connection', () => !availability.isProviderAvailable('anthropic').available);
+      },
+    );
 
     it('converges to the database when this instance and another writer change the same provider at once', async () => {
       await boot();
@@ -258,13 +261,17 @@ describeOnRealPostgres(
     it('retries a reload the database refuses, backing off (never a busy loop), and converges once it answers', async () => {
       await boot();
       const availability = registry.get(AvailabilityService);
-      const failing = jest.spyOn(ProviderConfigRepository.prototype, 'findSnapshotRows').mockRejectedValue(new Error('database is down'));
+      const attempts: number[] = [];
+      const failing = jest.spyOn(SnapshotRepository.prototype, 'findSnapshotRows').mockImplementation(async () => {
+        attempts.push(performance.now());
+        throw new Error('database is down');
+      });
       try {
         await psql.query(`UPDATE provider_configs SET enabled = false WHERE provider = 'openai'`);
-        await waitFor('the first failed reload', () => (failing.mock.calls.length > 0 ? true : undefined), 10_000);
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        // Backing off from 250 ms: a handful of attempts, not thousands.
-        expect(failing.mock.calls.length).toBeLessThanOrEqual(3);
+        // Backing off from 250 ms: a handful of attempts, not thousands — at most 3 in the 400 ms after the
+        // first, so the 4th comes later than that: wait for it, then compare the times.
+        await waitFor('the 4th failed reload', () => (attempts.length >= 4 ? true : undefined), 10_000);
+        expect(attempts[3] - attempts[0]).toBeGreaterThanOrEqual(400);
         expect(availability.isProviderAvailable('openai').available).toBe(true); // not loaded yet
       } finally {
         failing.mockRestore();
