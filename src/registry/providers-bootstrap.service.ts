@@ -1,13 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CatalogSyncService } from './catalog-sync/catalog-sync.service';
 import { CredentialsService } from './credentials/credentials.service';
-import { HealthScheduler } from './health/active/health-scheduler.service';
+import { RegistryJobs } from './jobs/registry-jobs';
 import { RegistryStateService } from './snapshot/registry-state.service';
 
 /**
- * Start-up in the order it must happen (after the migrations ran in onModuleInit): an install missing
- * catalog providers syncs the catalog, the snapshot loads, the key ring is checked against what is
- * stored, then the health schedule begins.
+ * Start-up in the order it must happen (after the migrations ran in onModuleInit): the usage flush
+ * timer starts, an install missing catalog providers syncs the catalog, the snapshot loads and its
+ * resync timer starts, the key ring is checked against what is stored, then the health schedule begins.
  */
 @Injectable()
 export class ProvidersBootstrap implements OnApplicationBootstrap {
@@ -17,14 +17,16 @@ export class ProvidersBootstrap implements OnApplicationBootstrap {
     private readonly catalogSync: CatalogSyncService,
     private readonly state: RegistryStateService,
     private readonly credentials: CredentialsService,
-    private readonly healthScheduler: HealthScheduler,
+    private readonly jobs: RegistryJobs,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.jobs.startUsageFlush();
     await this.catalogSync.syncIfIncomplete(); // logs its own diff
     await this.state.start();
+    this.jobs.startSnapshotResync();
     await this.checkKeyRing();
-    this.healthScheduler.start();
+    this.jobs.startHealthSweep();
   }
 
   /**

@@ -17,6 +17,7 @@ import { KeyRotationService } from './credentials/key-rotation.service';
 import { KeyRing, parseKeyRing } from './key-ring/key-ring';
 import { KEY_RING } from './key-ring/key-ring.provider';
 import { PROVIDER_ENTITIES } from './entities';
+import { RegistryJobs } from './jobs/registry-jobs';
 import { HealthScheduler } from './health/active/health-scheduler.service';
 import { HealthService } from './health/active/health.service';
 import { PassiveHealthService } from './health/passive/passive-health.service';
@@ -119,12 +120,13 @@ export class ProvidersModule {
       UsagePruner,
       CallConnections,
       PlanWalker,
+      RegistryJobs,
       ProvidersBootstrap,
     ];
     return {
       module: ProvidersModule,
       // Not ScheduleModule.forRoot(): a host that has its own would then get two explorers registering
-      // its @Cron jobs twice. Our timers are our own; the registry only keeps track of them.
+      // its @Cron jobs twice. Our timers are our own (RegistryJobs); the registry only keeps track of them.
       imports: [TypeOrmModule.forFeature(PROVIDER_ENTITIES, options.dataSource), ...(options.imports ?? [])],
       providers,
       // RegistryStateService for readiness checks (is the snapshot loaded); hosts read through the services.

@@ -5,8 +5,7 @@ import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
 import { CredentialCipher } from '../key-ring/credential-cipher';
 import { SnapshotRepository } from './snapshot.repository';
-import { RegistrySettings } from '../kernel/registry-settings';
-import { REGISTRY_COORDINATION, REGISTRY_SETTINGS } from '../kernel/registry-tokens';
+import { REGISTRY_COORDINATION } from '../kernel/registry-tokens';
 import { applyChanges, buildSnapshot } from './build-snapshot';
 import { ChangeListener } from './change-listener';
 import type { ProviderState, RegistrySnapshot } from './registry-snapshot';
@@ -21,8 +20,8 @@ import { WriteTracker } from './write-tracker';
  * Kept current incrementally: the database's triggers announce every committed change to
  * provider_configs/ai_credentials with the providers it touched (ChangeListener); only those are
  * reloaded (one indexed query for however many arrived meanwhile, coalesced by ReloadQueue) and the
- * snapshot is swapped atomically. A periodic full resync repairs anything missed (a dropped
- * listener, a notification lost to a crash).
+ * snapshot is swapped atomically. A periodic full resync (resync(), on RegistryJobs' timer
+ * registry.snapshot-resync) repairs anything missed (a dropped listener, a notification lost to a crash).
  *
  * Read-your-writes: a writer in this process goes through write(), which returns once the write is
  * in the snapshot (WriteTracker knows what this process is writing and which echoes are its own).
@@ -32,7 +31,6 @@ export class RegistryStateService implements OnModuleDestroy {
   private readonly logger = new Logger(RegistryStateService.name);
   private snapshot: RegistrySnapshot;
   private fullyLoaded = false;
-  private resyncTimer: NodeJS.Timeout | null = null;
   private readonly writes = new WriteTracker();
   private readonly queue: ReloadQueue;
   private readonly loader: SnapshotLoader;
@@ -43,7 +41,6 @@ export class RegistryStateService implements OnModuleDestroy {
     @Inject(CATALOG) private readonly catalog: Catalog,
     @Inject(REGISTRY_COORDINATION) coordination: Coordination,
     cipher: CredentialCipher,
-    @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
     private readonly metrics: RegistryMetrics,
   ) {
     this.snapshot = buildSnapshot([], catalog);
@@ -67,18 +64,16 @@ export class RegistryStateService implements OnModuleDestroy {
   async start(): Promise<void> {
     await this.listener.start();
     await this.reload('all');
-    if (this.settings.resyncIntervalMs > 0) {
-      this.resyncTimer = setInterval(() => {
-        this.reload('all').catch((error: Error) => this.logger.warn(`Periodic snapshot resync failed: ${error.message}`));
-      }, this.settings.resyncIntervalMs);
-      this.resyncTimer.unref();
-    }
+  }
+
+  /** The periodic full reload. Never rejects: a failure is logged and the next resync tries again. */
+  resync(): Promise<void> {
+    return this.reload('all').catch((error: Error) => this.logger.warn(`Periodic snapshot resync failed: ${error.message}`));
   }
 
   onModuleDestroy(): void {
     this.queue.close();
     this.listener.stop();
-    if (this.resyncTimer) clearInterval(this.resyncTimer);
   }
 
   /** Whether the first full load has happened (readiness: before it, every provider looks unknown). */

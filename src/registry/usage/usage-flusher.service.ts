@@ -1,5 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import { RegistrySettings } from '../kernel/registry-settings';
@@ -11,7 +10,6 @@ import { UsagePruner } from './usage-pruner';
 import { sortedDeltas } from './usage-tally';
 import { DroppedUsage, UsageRepository } from './usage.repository';
 
-const TIMER = 'usage-flush';
 /** Scheduled flushes back off up to this (or the flush interval, if longer) while the database fails. */
 const RETRY_CAP_MS = 60_000;
 /** At shutdown there is one chance left: retry often until the deadline. */
@@ -23,15 +21,14 @@ const SHUTDOWN_RETRY_CAP_MS = 1000;
  * of instances; each flush carries an id recorded in the same transaction, so a retry never counts it
  * twice. Runs every USAGE_FLUSH_MS, backing off while the database fails, and once more at shutdown.
  *
- * A self-rescheduling timeout rather than an interval, so the wait can grow with each failure in a
- * row; it is registered in the SchedulerRegistry beside the health sweep's, so every timer shows there.
+ * Ticked by RegistryJobs' timer (registry.usage-flush), which asks nextFlushDelayMs() after each
+ * scheduled flush, so the wait can grow with each failure in a row.
  */
 @Injectable()
-export class UsageFlusher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class UsageFlusher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(UsageFlusher.name);
   private flushing: Promise<void> = Promise.resolve();
   private scheduledFailures = 0;
-  private stopped = false;
 
   constructor(
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
@@ -39,21 +36,15 @@ export class UsageFlusher implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly repository: UsageRepository,
     private readonly fanOut: UsageWriteListener,
     private readonly pruner: UsagePruner,
-    private readonly scheduler: SchedulerRegistry,
     private readonly metrics: RegistryMetrics,
   ) {}
-
-  onApplicationBootstrap(): void {
-    this.scheduleFlush();
-  }
 
   /**
    * Never throws: a rejected shutdown hook would make Nest skip the hooks after it. What could not be
    * written is logged and stays visible in pendingUsage(), which the host checks for its exit code.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.scheduler.doesExist('timeout', TIMER)) this.scheduler.deleteTimeout(TIMER);
+    // RegistryJobs removes the timer beside this: a scheduled flush in flight is queued before this one.
     const budget = this.settings.shutdownFlushTimeoutMs;
     const started = performance.now();
     for (let failures = 1; ; failures++) {
@@ -82,20 +73,14 @@ export class UsageFlusher implements OnApplicationBootstrap, BeforeApplicationSh
     return run;
   }
 
-  private scheduleFlush(): void {
+  /** The wait before the next scheduled flush: USAGE_FLUSH_MS, doubled by each failure in a row, capped. */
+  nextFlushDelayMs(): number {
     const base = this.settings.usageFlushMs;
-    const timer = setTimeout(
-      () => {
-        this.scheduler.deleteTimeout(TIMER);
-        void this.flushOnSchedule();
-      },
-      retryDelayMs(this.scheduledFailures, base, Math.max(base, RETRY_CAP_MS)),
-    );
-    timer.unref();
-    this.scheduler.addTimeout(TIMER, timer);
+    return retryDelayMs(this.scheduledFailures, base, Math.max(base, RETRY_CAP_MS));
   }
 
-  private async flushOnSchedule(): Promise<void> {
+  /** A scheduled flush. Never throws: a failure is logged and counted for the backoff. */
+  async flushOnSchedule(): Promise<void> {
     try {
       await this.flush();
       this.scheduledFailures = 0;
@@ -103,7 +88,6 @@ export class UsageFlusher implements OnApplicationBootstrap, BeforeApplicationSh
       this.scheduledFailures++;
       this.logger.warn(`Usage flush failed (${this.scheduledFailures} in a row), will retry: ${(error as Error).message}`);
     }
-    if (!this.stopped) this.scheduleFlush();
   }
 
   private async writePending(): Promise<void> {

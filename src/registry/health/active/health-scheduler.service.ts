@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import { RegistryMetrics, detachedMetrics } from '../../metrics/registry-metrics';
 import { RegistrySettings } from '../../kernel/registry-settings';
 import { REGISTRY_SETTINGS } from '../../kernel/registry-tokens';
@@ -11,12 +10,12 @@ import { SchedulerRunRepository } from './scheduler-run.repository';
 import { HealthService } from './health.service';
 
 const JOB = 'health';
-const TIMER = 'health-sweep';
 
 /**
- * Runs the health sweep every HEALTH_CHECK_INTERVAL_MS (0 = off). A self-rescheduling timer rather
- * than @Interval: ticks keep a fixed rate, a tick never starts a sweep while one runs here, every
- * instance claims the interval in the database first, and shutdown waits for a sweep in flight.
+ * The health sweep every HEALTH_CHECK_INTERVAL_MS (0 = off), ticked by RegistryJobs' timer
+ * (registry.health-sweep). Not @Interval: ticks keep a fixed rate, a tick never starts a sweep while
+ * one runs here, every instance claims the interval in the database first, and shutdown waits for a
+ * sweep in flight.
  *
  * Ticks are planned on the monotonic clock (performance.now): a wall-clock step (NTP, a VM resumed,
  * an operator) neither stalls the schedule nor makes it catch up. Which instance sweeps is decided
@@ -29,7 +28,6 @@ export class HealthScheduler implements BeforeApplicationShutdown {
   private running: Promise<void> | null = null;
   private abort: AbortController | null = null;
   private nextAt = 0;
-  private stopped = true;
   /** Sweeps this instance ran; for operators and tests. */
   sweeps = 0;
 
@@ -37,24 +35,28 @@ export class HealthScheduler implements BeforeApplicationShutdown {
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
     private readonly runs: SchedulerRunRepository,
     private readonly health: HealthService,
-    private readonly scheduler: SchedulerRegistry,
     @Optional() private readonly metrics: RegistryMetrics = detachedMetrics(),
   ) {}
 
-  start(): void {
-    const interval = this.settings.healthCheckIntervalMs;
-    if (interval === 0) {
+  /** Plans ticks from now, the first at once; false (and logged) when scheduled health checks are off. */
+  beginSchedule(): boolean {
+    if (this.settings.healthCheckIntervalMs === 0) {
       this.logger.log('HEALTH_CHECK_INTERVAL_MS=0: scheduled health checks are off');
-      return;
+      return false;
     }
-    this.stopped = false;
     this.nextAt = performance.now();
-    this.schedule(0);
+    return true;
   }
 
+  /** Asked as a tick fires: the wait until the next one, keeping the fixed rate. */
+  nextTickDelayMs(): number {
+    const now = performance.now();
+    this.nextAt = nextTickAt(this.nextAt, this.settings.healthCheckIntervalMs, now);
+    return this.nextAt - now;
+  }
+
+  /** RegistryJobs removes the timer beside this; a sweep in flight is let finish, then cut short. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.scheduler.doesExist('timeout', TIMER)) this.scheduler.deleteTimeout(TIMER);
     if (!this.running) return;
     // Let the sweep finish (probes are bounded by their timeout), then cut it short.
     const grace = this.settings.healthTimeoutMs + 1000;
@@ -113,19 +115,6 @@ export class HealthScheduler implements BeforeApplicationShutdown {
     this.running = run;
     await run.finally(() => (this.running = null));
     return claimed;
-  }
-
-  private schedule(delay: number): void {
-    const timer = setTimeout(() => {
-      this.scheduler.deleteTimeout(TIMER);
-      if (this.stopped) return;
-      const now = performance.now();
-      this.nextAt = nextTickAt(this.nextAt, this.settings.healthCheckIntervalMs, now);
-      this.schedule(this.nextAt - now);
-      void this.tick();
-    }, delay);
-    timer.unref();
-    this.scheduler.addTimeout(TIMER, timer);
   }
 }
 

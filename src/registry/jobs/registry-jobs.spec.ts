@@ -1,0 +1,94 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { HealthScheduler } from '../health/active/health-scheduler.service';
+import { DEFAULT_REGISTRY_SETTINGS, RegistrySettings } from '../kernel/registry-settings';
+import type { RegistryStateService } from '../snapshot/registry-state.service';
+import type { UsageFlusher } from '../usage/usage-flusher.service';
+import { REGISTRY_JOBS, RegistryJobs } from './registry-jobs';
+
+describe(RegistryJobs.name, () => {
+  let scheduler: SchedulerRegistry;
+  let delays: number[];
+  const health = { beginSchedule: jest.fn(() => true), nextTickDelayMs: jest.fn(() => 1000), tick: jest.fn(async () => true) };
+  const flusher = { nextFlushDelayMs: jest.fn(() => delays.shift() ?? 100), flushOnSchedule: jest.fn(async () => undefined) };
+  const state = { resync: jest.fn(async () => undefined) };
+
+  function jobs(settings: Partial<RegistrySettings> = {}): RegistryJobs {
+    return new RegistryJobs(
+      { ...DEFAULT_REGISTRY_SETTINGS, resyncIntervalMs: 5000, ...settings },
+      scheduler,
+      health as unknown as HealthScheduler,
+      flusher as unknown as UsageFlusher,
+      state as unknown as RegistryStateService,
+    );
+  }
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    jest.clearAllMocks();
+    scheduler = new SchedulerRegistry();
+    delays = [];
+  });
+
+  afterEach(() => jest.useRealTimers());
+
+  it('registers every timer by name, each calling its service, and removes them at shutdown', async () => {
+    const j = jobs();
+    j.startUsageFlush();
+    j.startSnapshotResync();
+    j.startHealthSweep();
+    expect(scheduler.getTimeouts().sort()).toEqual([REGISTRY_JOBS.healthSweep, REGISTRY_JOBS.usageFlush].sort());
+    expect(scheduler.getIntervals()).toEqual([REGISTRY_JOBS.snapshotResync]);
+
+    await jest.advanceTimersByTimeAsync(0);
+    expect(health.tick).toHaveBeenCalledTimes(1); // the first sweep at once
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(health.tick).toHaveBeenCalledTimes(6);
+    expect(flusher.flushOnSchedule).toHaveBeenCalledTimes(50);
+    expect(state.resync).toHaveBeenCalledTimes(1);
+
+    j.onModuleDestroy();
+    expect(scheduler.getIntervals()).toEqual([]);
+    j.beforeApplicationShutdown();
+    expect(scheduler.getTimeouts()).toEqual([]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('plans the next flush only after one settled, with the delay the flusher asks for then', async () => {
+    let settle: () => void = () => undefined;
+    flusher.flushOnSchedule.mockImplementationOnce(() => new Promise<undefined>((resolve) => (settle = () => resolve(undefined))));
+    delays = [100, 400];
+    const j = jobs();
+    j.startUsageFlush();
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(flusher.flushOnSchedule).toHaveBeenCalledTimes(1); // still running: nothing planned
+    expect(scheduler.getTimeouts()).toEqual([]);
+    settle();
+    await jest.advanceTimersByTimeAsync(399);
+    expect(flusher.flushOnSchedule).toHaveBeenCalledTimes(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(flusher.flushOnSchedule).toHaveBeenCalledTimes(2);
+    j.beforeApplicationShutdown();
+  });
+
+  it('plans no flush after shutdown, even when one was in flight', async () => {
+    let settle: () => void = () => undefined;
+    flusher.flushOnSchedule.mockImplementationOnce(() => new Promise<undefined>((resolve) => (settle = () => resolve(undefined))));
+    const j = jobs();
+    j.startUsageFlush();
+    await jest.advanceTimersByTimeAsync(100);
+    j.beforeApplicationShutdown();
+    settle();
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(flusher.flushOnSchedule).toHaveBeenCalledTimes(1);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('starts no resync at REGISTRY_RESYNC_MS=0 and no sweep when the scheduler says health checks are off', () => {
+    health.beginSchedule.mockReturnValueOnce(false);
+    const j = jobs({ resyncIntervalMs: 0 });
+    j.startSnapshotResync();
+    j.startHealthSweep();
+    expect(scheduler.getIntervals()).toEqual([]);
+    expect(scheduler.getTimeouts()).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { HealthScheduler } from '../health/active/health-scheduler.service';
+import { RegistrySettings } from '../kernel/registry-settings';
+import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
+import { RegistryStateService } from '../snapshot/registry-state.service';
+import { UsageFlusher } from '../usage/usage-flusher.service';
+import { JobTimers } from './job-timers';
+
+/** The module's recurring timers, by the name each has in the SchedulerRegistry. */
+export const REGISTRY_JOBS = {
+  healthSweep: 'registry.health-sweep',
+  usageFlush: 'registry.usage-flush',
+  snapshotResync: 'registry.snapshot-resync',
+} as const;
+
+/**
+ * Every recurring timer of the module, in one place: each a one-line handler over the service that
+ * keeps the logic. ProvidersBootstrap starts them in start-up order; they stop at shutdown.
+ *
+ * - health sweep, every HEALTH_CHECK_INTERVAL_MS (0 = off), at a fixed rate on the monotonic clock:
+ *   HealthScheduler claims each interval in the database (one instance sweeps), never overlaps a
+ *   sweep in flight, prunes the health history after each sweep, and waits for a sweep at shutdown;
+ * - usage flush, every USAGE_FLUSH_MS, backing off while the database fails: UsageFlusher writes,
+ *   prunes the flush ledger and outcome buckets after a write (at most hourly), and flushes once more,
+ *   with retries, at shutdown;
+ * - snapshot resync, every REGISTRY_RESYNC_MS (0 = off): a full reload repairing anything missed.
+ */
+@Injectable()
+export class RegistryJobs implements OnModuleDestroy, BeforeApplicationShutdown {
+  private readonly timers: JobTimers;
+
+  constructor(
+    @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
+    scheduler: SchedulerRegistry,
+    private readonly health: HealthScheduler,
+    private readonly flusher: UsageFlusher,
+    private readonly state: RegistryStateService,
+  ) {
+    this.timers = new JobTimers(scheduler);
+  }
+
+  startUsageFlush(): void {
+    this.timers.start(REGISTRY_JOBS.usageFlush, { after: () => this.flusher.nextFlushDelayMs() }, () => this.flusher.flushOnSchedule());
+  }
+
+  /** After the first full load. */
+  startSnapshotResync(): void {
+    if (this.settings.resyncIntervalMs === 0) return;
+    this.timers.start(REGISTRY_JOBS.snapshotResync, { every: this.settings.resyncIntervalMs }, () => this.state.resync());
+  }
+
+  /** The first sweep at once, then one per interval. */
+  startHealthSweep(): void {
+    if (!this.health.beginSchedule()) return;
+    this.timers.start(REGISTRY_JOBS.healthSweep, { firstMs: 0, rate: () => this.health.nextTickDelayMs() }, () => this.health.tick());
+  }
+
+  /** As the snapshot's listener and reload queue close, before the shutdown hooks. */
+  onModuleDestroy(): void {
+    this.timers.stop(REGISTRY_JOBS.snapshotResync);
+  }
+
+  /** Beside HealthScheduler's wait for a sweep in flight and UsageFlusher's final flush. */
+  beforeApplicationShutdown(): void {
+    this.timers.stop(REGISTRY_JOBS.healthSweep);
+    this.timers.stop(REGISTRY_JOBS.usageFlush);
+  }
+}
