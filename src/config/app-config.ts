@@ -60,7 +60,7 @@ export interface AppConfig extends TunableVariables {}
  * environment variable names so a validation error names exactly what the operator must fix.
  * Nothing else in the code base reads process.env. The registry's tunables (USAGE_FLUSH_MS,
  * HEALTH_*, REGISTRY_RESYNC_MS, PASSIVE_HEALTH_*…) are not written out here: they are derived from
- * the module's own table, REGISTRY_TUNABLES (src/registry/providers.options.ts).
+ * the module's own table, REGISTRY_TUNABLES (src/registry/kernel/registry-settings.ts).
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the constructor sets every member of the interface
 export class AppConfig {
