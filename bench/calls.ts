@@ -1,4 +1,5 @@
 import { createOpenAI } from '@ai-sdk/openai';
+import { median } from './support/load';
 import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
 import { INestApplicationContext } from '@nestjs/common';
 import { embed, generateText, streamText } from 'ai';
@@ -32,11 +33,6 @@ async function perCall(n: number, op: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < n; i++) await op();
   return ((performance.now() - started) * 1000) / n;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 interface Row {

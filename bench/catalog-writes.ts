@@ -5,6 +5,7 @@ import { ProviderConfigService } from '../src/registry/provider-settings/provide
 import { SHIPPED_CATALOG, generatedProvider, writeCatalogWithGeneratedProviders } from '../test/support/catalog-files';
 import { createBenchDatabase } from './support/bench-database';
 import { bootRegistry, migrate } from './support/bench-registry';
+import { median } from './support/load';
 
 /**
  * Writes (enable/disable through ProviderConfigService, each swapping the snapshot) with the shipped
@@ -52,7 +53,6 @@ export async function measureCatalogWrites(generated = 2000, rounds = 3, n = 200
       rates.small.push(await toggles(smallConfigs, 'openai', n));
       rates.large.push(await toggles(largeConfigs, generatedProvider(1234), n));
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     return { generated, small: median(rates.small), large: median(rates.large) };
   } finally {
     await small.drop();

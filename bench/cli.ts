@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { median } from './support/load';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,11 +16,6 @@ function timed(args: string[], env: NodeJS.ProcessEnv): number {
   const ms = performance.now() - started;
   if (run.status !== 0) throw new Error(`${args.join(' ')} exited ${run.status}: ${run.stderr}`);
   return ms;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createOpenAI } from '@ai-sdk/openai';
+import { median } from './support/load';
 import { createProviderRegistry } from 'ai';
 import { detachedMetrics } from '../src/registry/metrics/registry-metrics';
 import { loadCatalog } from '../src/registry/catalog/load-catalog';
@@ -57,11 +58,6 @@ function nsPerCall(n: number, fn: () => unknown): number {
   const started = process.hrtime.bigint();
   for (let i = 0; i < n; i++) fn();
   return Number(process.hrtime.bigint() - started) / n;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /**

@@ -45,6 +45,7 @@ export type {
 } from './health/active/health.types';
 export { SPEND_GROUPS, SPEND_ROW_KEYS } from './usage/spend-report';
 export type { SpendGroup, SpendReport } from './usage/spend-report';
+export { HEALTH_STATUSES } from './kernel/health-status';
 export type { HealthStatus } from './kernel/health-status';
 export type { SyncResult } from './catalog-sync/catalog-sync.types';
 export { assertProviderName } from './provider-settings/provider-input.rules';

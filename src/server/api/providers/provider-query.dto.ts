@@ -2,10 +2,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '../page-query.dto';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsString, MaxLength } from 'class-validator';
-import { MODEL_TYPES, type HealthStatus, type ModelType } from '../../../registry';
+import { HEALTH_STATUSES, MODEL_TYPES, type HealthStatus, type ModelType } from '../../../registry';
 import { OptionalNotNull } from '../dto-rules/presence';
 
-const HEALTH_STATUSES: HealthStatus[] = ['unknown', 'healthy', 'degraded', 'unhealthy'];
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class ProviderQueryDto extends PageQueryDto {
