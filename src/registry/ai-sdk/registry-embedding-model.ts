@@ -1,5 +1,5 @@
 import type { EmbeddingModelV3, EmbeddingModelV3CallOptions, EmbeddingModelV3Result } from '@ai-sdk/provider';
-import type { ModelRequest, PlanWalker } from './plan-walker';
+import type { ModelRequest, PlanWalker } from '../calls/plan-walker';
 import { withReport } from './registry-language-model';
 import { sdkEmbeddingModel } from './sdk-models';
 

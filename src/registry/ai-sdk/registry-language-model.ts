@@ -7,8 +7,8 @@ import type {
   LanguageModelV3Usage,
   SharedV3ProviderMetadata,
 } from '@ai-sdk/provider';
-import { CallReport, REPORT_KEY } from './call-report';
-import type { Attempt, ModelRequest, PlanWalker } from './plan-walker';
+import { CallReport, REPORT_KEY } from '../calls/call-report';
+import type { Attempt, ModelRequest, PlanWalker } from '../calls/plan-walker';
 import { sdkLanguageModel } from './sdk-models';
 import { continueStream, readToFirstOutput } from './stream-start';
 

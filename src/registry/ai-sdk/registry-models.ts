@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
-import { ModelRequest, PlanWalker } from './plan-walker';
+import { ModelRequest, PlanWalker } from '../calls/plan-walker';
 import { RegistryEmbeddingModel } from './registry-embedding-model';
 import { RegistryLanguageModel } from './registry-language-model';
 

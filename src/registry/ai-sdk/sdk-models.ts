@@ -2,17 +2,7 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
-import { Agent, fetch as undiciFetch } from 'undici';
-import type { Connection } from './call-connections';
-
-/**
- * fetch through the egress-checked dispatcher (the health probes' own): the connection's address is
- * checked after DNS, so a base URL whose name resolves to a blocked range never receives the key.
- */
-export function egressFetch(dispatcher: Agent): typeof globalThis.fetch {
-  return ((input: string | URL, init?: RequestInit) =>
-    undiciFetch(input, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher })) as unknown as typeof globalThis.fetch;
-}
+import type { Connection } from '../calls/call-connections';
 
 /**
  * The AI SDK model for one attempt, built on the spot so the plaintext key lives only in this call's

@@ -9,6 +9,7 @@ import type { ModelType } from '../snapshot/registry-snapshot';
 import { RegistryStateService } from '../snapshot/registry-state.service';
 import { planSelection, Selection, SelectionPlan, SelectionRequest, selectModel } from './select-model';
 import { NoAvailableProviderError } from './selection.errors';
+import { ModelTarget, planModel } from './plan-model';
 
 /**
  * Which provider/model a request should use: the pure selectModel() over the in-memory snapshot,
@@ -61,6 +62,24 @@ export class ModelSelectionService {
       if (error instanceof NoAvailableProviderError) this.metrics.noneAvailable(error.modelType, error.skipped);
       throw error;
     }
+  }
+
+  /**
+   * The plan for a request that names its model (planModel): that provider's model alone, or every
+   * provider offering the model id. NoAvailableProviderError when every offer is unavailable, with
+   * each one's reason; UnknownModelError when nobody offers it.
+   */
+  planModel(modelType: ModelType, target: ModelTarget): SelectionPlan {
+    assertModelType(modelType, true);
+    const snapshot = this.state.current();
+    const now = Date.now();
+    const plan = planModel(snapshot, modelType, target, this.trials.exhausted(snapshot, now), now);
+    if (plan.candidates.length === 0) {
+      this.metrics.noneAvailable(modelType, plan.skipped);
+      throw new NoAvailableProviderError(modelType, plan.skipped);
+    }
+    this.metrics.selected(plan.candidates[0].source, []);
+    return plan;
   }
 
   /**

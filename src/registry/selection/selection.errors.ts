@@ -45,3 +45,17 @@ function noAvailableMessage(modelType: ModelType, skipped: readonly SkippedCandi
   );
   return `${what}; candidates tried:\n${lines.join('\n')}`;
 }
+
+/** A request named a model nobody in the registry offers (for that model type): the caller's mistake, not an outage. */
+export class UnknownModelError extends SelectionError {
+  readonly code = 'UNKNOWN_MODEL';
+  readonly kind = 'not_found';
+
+  constructor(
+    readonly target: { provider?: string; model: string },
+    readonly modelType: ModelType,
+    why: string,
+  ) {
+    super(why);
+  }
+}

@@ -1,8 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { embed, embedMany, generateText, streamText, TextStreamPart, ToolSet } from 'ai';
-import type { CallReport } from '../../../src/registry/ai-sdk/call-report';
-import { ProviderCallError } from '../../../src/registry/ai-sdk/provider-call.errors';
+import type { CallReport } from '../../../src/registry/calls/call-report';
+import { ProviderCallError } from '../../../src/registry/calls/provider-call.errors';
 import { RegistryModels } from '../../../src/registry/ai-sdk/registry-models';
 import type { ProvidersModuleOptions } from '../../../src/registry/providers.options';
 import { CredentialsService } from '../../../src/registry/credentials/credentials.service';

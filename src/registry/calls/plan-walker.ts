@@ -5,14 +5,14 @@ import { RegistrySettings } from '../kernel/registry-settings';
 import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
 import { ModelSelectionService } from '../selection/model-selection.service';
 import type { ModelType } from '../snapshot/registry-snapshot';
-import type { PlannedCandidate, SelectionRequest } from '../selection/select-model';
+import type { PlannedCandidate, SelectionPlan, SelectionRequest } from '../selection/select-model';
 import type { CallOutcome } from '../kernel/call-outcomes';
 import { UsageService } from '../usage/usage.service';
 import { AttemptSignal } from './attempt-signal';
 import { CallConnections, Connection } from './call-connections';
 import { failsWholeProvider, judgeAttempt } from './call-outcome';
 import { CallReport, FailedAttempt, reportSkipped } from './call-report';
-import { egressFetch } from './sdk-models';
+import { egressFetch } from './egress-fetch';
 import { describeAttempts, ProviderCallError } from './provider-call.errors';
 
 /** What a host passes to languageModel()/textEmbeddingModel(): a selection request without its model type. */
@@ -60,7 +60,16 @@ export class PlanWalker {
     callerSignal: AbortSignal | undefined,
     run: (attempt: Attempt) => Promise<T>,
   ): Promise<T> {
-    const plan = this.selection.plan({ ...request, modelType });
+    return this.walkPlan(modelType, this.selection.plan({ ...request, modelType }), callerSignal, run);
+  }
+
+  /** walk() over a plan worked out by the caller (the gateway's, for a request that names its model). */
+  async walkPlan<T>(
+    modelType: ModelType,
+    plan: SelectionPlan,
+    callerSignal: AbortSignal | undefined,
+    run: (attempt: Attempt) => Promise<T>,
+  ): Promise<T> {
     const skipped = reportSkipped(plan.skipped);
     const failed: FailedAttempt[] = [];
     /** Providers that failed as a whole (failsWholeProvider), with why: their other models are not tried. */

@@ -1,6 +1,7 @@
 import { APICallError } from 'ai';
 import { EGRESS_BLOCKED } from '../egress/probe-egress';
 import type { CallOutcome } from '../kernel/call-outcomes';
+import { UpstreamBodyError, UpstreamStatusError } from './upstream.errors';
 
 /** How one attempt ended, as far as the plan walk and passive health are concerned. */
 export interface AttemptVerdict {
@@ -29,8 +30,8 @@ export interface AttemptCircumstances {
 /**
  * The retry decision: connection errors, timeouts, 5xx, 429 and 401/403 move to the next candidate
  * (a different provider may well answer: its own key, its own quota, its own servers); the other 4xx
- * describe the request and surface at once. Errors that are not HTTP answers are connection failures
- * when the AI SDK says so (APICallError without a status) or a response it could not read (a provider
+ * describe the request and surface at once. The same for the gateway's raw calls (upstream.errors.ts)
+ * and the AI SDK's. Errors that are not HTTP answers are connection failures when the AI SDK says so (APICallError without a status) or a response it could not read (a provider
  * failure too); anything else was raised before a byte was sent (a prompt the SDK cannot convert) and
  * is the caller's.
  */
@@ -40,6 +41,8 @@ export function judgeAttempt(error: unknown, circumstances: AttemptCircumstances
   // Our egress policy refused the address the name resolved to: the key went nowhere, and the
   // provider did nothing wrong; another candidate may live somewhere allowed.
   if (causedBy(error, EGRESS_BLOCKED)) return { outcome: undefined, retryable: true, notSent: true };
+  if (error instanceof UpstreamStatusError) return { ...judgeStatus(error.status), status: error.status };
+  if (error instanceof UpstreamBodyError) return { outcome: 'error', retryable: true };
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
     if (status === undefined) return { outcome: 'error', retryable: true };
