@@ -26,6 +26,11 @@ export interface RegistrySettings {
    * tried: the whole answer of a generate or embed call, the wait for the first output of a stream.
    */
   callTimeoutMs: number;
+  /**
+   * Once a stream through the gateway has begun: the longest wait for its next
+   * chunk. Longer, and the stream is cut and counted as the provider's timeout.
+   */
+  streamIdleTimeoutMs: number;
   /** Passive health: calls a window needs before it can trip the provider's circuit; 0 turns passive health off. */
   passiveMinCalls: number;
   /** Passive health: the share of failed calls in the window, in percent, that trips the circuit. */
@@ -93,7 +98,8 @@ export const REGISTRY_TUNABLES = {
   healthUnhealthyAfter: { env: 'HEALTH_UNHEALTHY_AFTER', default: 2, min: 1, max: 1000 },
   healthHistoryDays: { env: 'HEALTH_HISTORY_DAYS', default: 30, min: 1, max: 36_500, unit: 'days' },
   resyncIntervalMs: { env: 'REGISTRY_RESYNC_MS', default: 60_000, min: 1000, max: MAX_TIMER_MS, unit: 'ms', off: 'the resync' },
-  callTimeoutMs: { default: 60_000, min: 1, max: MAX_TIMER_MS, unit: 'ms' },
+  callTimeoutMs: { env: 'CALL_TIMEOUT_MS', default: 60_000, min: 1, max: MAX_TIMER_MS, unit: 'ms' },
+  streamIdleTimeoutMs: { env: 'STREAM_IDLE_TIMEOUT_MS', default: 60_000, min: 1, max: MAX_TIMER_MS, unit: 'ms' },
   passiveMinCalls: {
     env: 'PASSIVE_HEALTH_MIN_CALLS',
     default: 20,
