@@ -1,4 +1,5 @@
 import { ADMIN_TOKEN, Instance, OPENAI_KEY, startInstance, stopInstance } from '../test/support/instances';
+import { freePort, runTs, waitFor } from '../test/support/server-process';
 import { createBenchDatabase } from './support/bench-database';
 import { LoadResult, load, sideBySide, table } from './support/load';
 
@@ -6,6 +7,7 @@ const CONNECTIONS = 50;
 const SECONDS = 3;
 const ROUNDS = 5;
 const ANTHROPIC_KEY = 'sk-ant-api03-BenchKeyQwErTyUiOpAsDfGh1234';
+const BARE_ENTRY = 'bench/support/bare-route-server.ts';
 
 /** The server on a fresh database, with the bare route, two providers' credentials, request logs at warn. */
 export async function benchInstance(
@@ -15,7 +17,7 @@ export async function benchInstance(
   const db = await createBenchDatabase(label);
   const instance = await startInstance({
     databaseUrl: db.url,
-    entry: 'bench/support/bare-route-server.ts',
+    entry: BARE_ENTRY,
     env: { LOG_LEVEL: 'warn', ...env },
   });
   await instance.api('POST', '/api/providers/openai/credentials', { apiKey: OPENAI_KEY });
@@ -29,11 +31,39 @@ export async function benchInstance(
   };
 }
 
+/** The baseline: a bare NestJS app on Fastify serving the same /bench/bare, in a process of its own. */
+async function bareNestOnFastify(): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const server = runTs(BARE_ENTRY, [], { ...process.env, BENCH_SERVER: 'nest-fastify', PORT: String(port), HOST: '127.0.0.1' });
+  let exitCode: number | null | undefined;
+  void server.exited.then((code) => (exitCode = code));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    'the bare NestJS-on-Fastify app',
+    async () => {
+      if (exitCode !== undefined) throw new Error(`the bare app exited with ${exitCode}:\n${server.output()}`);
+      return (await fetch(`${url}/bench/bare`).catch(() => undefined))?.status === 200 ? true : undefined;
+    },
+    60_000,
+  );
+  return {
+    url,
+    async close() {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    },
+  };
+}
+
 export const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
 export const SELECT_BODY = { modelType: 'text', operation: 'enrichment' };
 
-/** 1. GET /api/providers and POST /api/models/select vs a bare route returning a constant, in the same app. */
+/**
+ * 1. Our bare route (a constant, through the whole middleware stack) vs the same route in a bare NestJS
+ * app on Fastify; GET /api/providers and POST /api/models/select vs our bare route, in the same app.
+ */
 export async function httpBench(): Promise<void> {
+  const nest = await bareNestOnFastify();
   const secured = await benchInstance('http');
   // The same app with AUTH_DISABLED: what the per-request token lookup costs (the "why" of the gap).
   const open = await benchInstance('http_noauth', { AUTH_DISABLED: 'true' });
@@ -42,9 +72,10 @@ export async function httpBench(): Promise<void> {
       (instance: Instance, path: string, method: 'GET' | 'POST' = 'GET', body?: unknown, headers: Record<string, string> = AUTH) =>
       () =>
         load({ url: `${instance.url}${path}`, method, body, headers }, CONNECTIONS, SECONDS);
-    for (const instance of [secured.instance, open.instance]) await run(instance, '/bench/bare', 'GET', undefined, {})(); // warm-up
+    for (const url of [nest.url, secured.instance.url, open.instance.url]) await load({ url: `${url}/bench/bare` }, CONNECTIONS, SECONDS); // warm-up
     const results: Record<string, LoadResult> = await sideBySide(
       {
+        'bare NestJS on Fastify: GET /bench/bare': () => load({ url: `${nest.url}/bench/bare` }, CONNECTIONS, SECONDS),
         'GET /bench/bare (constant)': run(secured.instance, '/bench/bare', 'GET', undefined, {}),
         'POST /bench/bare (same JSON body)': run(secured.instance, '/bench/bare', 'POST', SELECT_BODY, {}),
         'GET /api/providers': run(secured.instance, '/api/providers'),
@@ -55,15 +86,26 @@ export async function httpBench(): Promise<void> {
       ROUNDS,
     );
     const bare = results['GET /bench/bare (constant)'].rps;
+    const ratio = (name: string, value: number, over: number, target: number) => {
+      const percent = (value / over) * 100;
+      return `${name.padEnd(52)} ${percent.toFixed(0).padStart(4)} %  (target ≥ ${target} %${percent >= target ? '' : ', MISSED'})`;
+    };
     console.log(
       `1. HTTP, autocannon ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${SECONDS} s rounds, one instance each, LOG_LEVEL=warn\n` +
         table(
           ['route', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'failed'],
           Object.entries(results).map(([route, r]) => [route, r.rps, r.p50, r.p99, `${((r.rps / bare) * 100).toFixed(0)} %`, r.failed]),
         ) +
+        '\n\n' +
+        [
+          ratio('our bare route ÷ bare NestJS on Fastify', bare, results['bare NestJS on Fastify: GET /bench/bare'].rps, 60),
+          ratio('POST /api/models/select ÷ our bare route', results['POST /api/models/select'].rps, bare, 70),
+          ratio('GET /api/providers ÷ our bare route', results['GET /api/providers'].rps, bare, 50),
+        ].join('\n') +
         '\n',
     );
   } finally {
+    await nest.close();
     await secured.close();
     await open.close();
   }
