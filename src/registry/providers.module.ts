@@ -7,6 +7,7 @@ import { CallConnections } from './calls/call-connections';
 import { PlanWalker } from './calls/plan-walker';
 import { RegistryModels } from './ai-sdk/registry-models';
 import { CatalogSyncService } from './catalog-sync/catalog-sync.service';
+import { GatewayService } from './gateway/gateway.service';
 import { CATALOG } from './catalog/catalog.token';
 import type { Catalog } from './catalog/catalog.types';
 import { loadCatalog } from './catalog/load-catalog';
@@ -58,6 +59,7 @@ const SERVICES = [
   BudgetService,
   HealthScheduler,
   RegistryModels,
+  GatewayService,
 ];
 
 /**

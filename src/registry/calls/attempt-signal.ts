@@ -13,7 +13,8 @@ export class AttemptTimeoutError extends Error {
  */
 export class AttemptSignal {
   private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout;
+  private idleMs: number | undefined;
   private readonly onCallerAbort = () => this.controller.abort(this.caller?.reason);
   timedOut = false;
 
@@ -21,10 +22,7 @@ export class AttemptSignal {
     private readonly caller: AbortSignal | undefined,
     timeoutMs: number,
   ) {
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.controller.abort(new AttemptTimeoutError(timeoutMs));
-    }, timeoutMs);
+    this.timer = this.deadline(timeoutMs);
     if (caller?.aborted) this.onCallerAbort();
     else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
   }
@@ -39,6 +37,24 @@ export class AttemptSignal {
 
   stopTimer(): void {
     clearTimeout(this.timer);
+  }
+
+  /** A stream that has begun: from now on at most `ms` between two chunks (call again at each one). */
+  idleTimeout(ms: number): void {
+    if (this.idleMs === ms) {
+      this.timer.refresh(); // cheaper than a new timer per chunk
+      return;
+    }
+    clearTimeout(this.timer);
+    this.idleMs = ms;
+    this.timer = this.deadline(ms);
+  }
+
+  private deadline(ms: number): NodeJS.Timeout {
+    return setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(new AttemptTimeoutError(ms));
+    }, ms);
   }
 
   /** The attempt is over: no timer left running, no listener left on the caller's signal. */

@@ -76,9 +76,11 @@ function isResponseError(error: unknown): boolean {
 
 /** fetch() itself failed (undici's TypeError "fetch failed", or a socket error in a stream read). */
 function isNetworkError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  // Duck-typed: a socket error is made by Node's own Error, which is another realm's under a VM (jest).
+  if (typeof error !== 'object' || error === null) return false;
   if (error instanceof TypeError && /fetch failed|terminated|network/i.test(error.message)) return true;
-  const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
+  const { code: own, cause } = error as { code?: unknown; cause?: { code?: unknown } };
+  const code = own ?? cause?.code;
   return typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code);
 }
 

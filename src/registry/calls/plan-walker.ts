@@ -211,6 +211,6 @@ function count(n: number | undefined): number {
 
 /** A line for the report: the status and the provider's message, with anything key-shaped removed. */
 function scrubbedReason(error: unknown, status: number | undefined, secrets: readonly string[]): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = typeof (error as Error | undefined)?.message === 'string' ? (error as Error).message : String(error);
   return tidy(status === undefined ? message : `HTTP ${status}: ${message}`, secrets);
 }

@@ -10,7 +10,7 @@ export class UpstreamStatusError extends Error {
     readonly body: string,
     readonly contentType: string | undefined,
   ) {
-    super(`the provider answered HTTP ${status}`);
+    super(errorMessageOf(body) ?? `the provider answered HTTP ${status}`);
     this.name = 'UpstreamStatusError';
   }
 }
@@ -20,5 +20,16 @@ export class UpstreamBodyError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UpstreamBodyError';
+  }
+}
+
+/** The message of an error body in OpenAI's or Anthropic's shape (`{ error: { message } }`), if it has one. */
+function errorMessageOf(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
+    const message = typeof parsed.error === 'object' && parsed.error !== null ? parsed.error.message : (parsed.error ?? parsed.message);
+    return typeof message === 'string' && message !== '' ? message : undefined;
+  } catch {
+    return undefined;
   }
 }

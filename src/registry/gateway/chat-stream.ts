@@ -1,0 +1,86 @@
+import type { EventSourceMessage } from 'eventsource-parser';
+import type { Attempt } from '../calls/plan-walker';
+import { UpstreamBodyError } from '../calls/upstream.errors';
+import { redact } from '../health/probes/probe-detail';
+import { errorFrame, StreamRelay } from './upstream-wire';
+
+/** An upstream stream whose first output has arrived (and was judged, with the first-byte timeout). */
+export interface StartedStream {
+  attempt: Attempt;
+  relay: StreamRelay;
+  events: AsyncGenerator<EventSourceMessage, void, undefined>;
+  /** The frames of the first output, not yet sent. */
+  first: string[];
+  idleTimeoutMs: number;
+  /** Aborts the upstream request (the client went away, or we stopped reading). */
+  abort(): void;
+}
+
+/**
+ * Reads upstream events until the relay has output to send. Before this returns, a failure is worth
+ * another candidate (nothing reached the client): an error event, or a stream that ends with nothing.
+ */
+export async function readToFirstFrames(
+  relay: StreamRelay,
+  events: AsyncGenerator<EventSourceMessage, void, undefined>,
+): Promise<string[]> {
+  for (;;) {
+    const next = await events.next();
+    if (next.done) throw new UpstreamBodyError('the stream ended before any output');
+    const frames = relay.push(next.value);
+    if (relay.failure) throw new UpstreamBodyError(`the stream began with an error: ${relay.failure.message}`);
+    if (frames.length > 0) return frames;
+  }
+}
+
+/**
+ * The rest of a started stream, relayed as it arrives, each chunk within the idle timeout. It ends
+ * with [DONE] and the attempt recorded as a success only when the upstream finished the answer; a
+ * stream that breaks, errs or stops short ends with OpenAI's error event and no [DONE], recorded as
+ * the provider's failure. A consumer that stops reading (return(): the client went away) aborts the
+ * upstream at once and is recorded as cancelled: no outcome, nothing said about the provider.
+ */
+export async function* relayStream(stream: StartedStream): AsyncGenerator<string, void, undefined> {
+  const { attempt, relay, events } = stream;
+  const secrets = attempt.connection.apiKey ? [attempt.connection.apiKey] : [];
+  let settled = false;
+  try {
+    for (const frame of stream.first) yield frame;
+    attempt.signal.idleTimeout(stream.idleTimeoutMs);
+    while (!relay.finished && !relay.failure) {
+      const next = await events.next();
+      if (next.done) break;
+      attempt.signal.idleTimeout(stream.idleTimeoutMs);
+      for (const frame of relay.push(next.value)) yield frame;
+    }
+    settled = true;
+    if (relay.finished) {
+      attempt.signal.dispose();
+      attempt.record('success', relay.tokens);
+      return;
+    }
+    const failure = relay.failure;
+    const failed = attempt.failedMidStream(
+      new UpstreamBodyError(failure ? `the provider sent an error: ${failure.message}` : 'the stream ended before the answer was complete'),
+    );
+    yield errorFrame({
+      message: redact((failed as Error).message, secrets),
+      type: failure?.type ?? 'server_error',
+      code: failure?.code ?? 'stream_interrupted',
+    });
+  } catch (error) {
+    settled = true;
+    const failed = attempt.failedMidStream(error);
+    if (!attempt.signal.callerAborted) {
+      yield errorFrame({ message: redact((failed as Error).message, secrets), type: 'server_error', code: 'stream_interrupted' });
+    }
+  } finally {
+    if (!settled) {
+      // The consumer stopped reading: the client is gone.
+      stream.abort();
+      attempt.signal.dispose();
+      attempt.record(undefined, relay.tokens);
+    }
+    void events.return(undefined).catch(() => undefined);
+  }
+}

@@ -1,0 +1,196 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { quoteInput } from '../../common/json-guard/text-rules';
+import type { Attempt } from '../calls/plan-walker';
+import { PlanWalker } from '../calls/plan-walker';
+import { CallConnections } from '../calls/call-connections';
+import { judgeStatus } from '../calls/call-outcome';
+import { UpstreamStatusError } from '../calls/upstream.errors';
+import { redact } from '../health/probes/probe-detail';
+import { RegistrySettings } from '../kernel/registry-settings';
+import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
+import { listAvailableModels } from '../snapshot/availability';
+import type { ModelType } from '../snapshot/registry-snapshot';
+import { RegistryStateService } from '../snapshot/registry-state.service';
+import { ModelSelectionService } from '../selection/model-selection.service';
+import type { ModelTarget } from '../selection/plan-model';
+import type { SelectionPlan } from '../selection/selection.types';
+import { ANTHROPIC_WIRE } from './anthropic-wire';
+import { readToFirstFrames, relayStream } from './chat-stream';
+import { GatewayRequestError, ModelNotAllowedError } from './gateway.errors';
+import type { AnswerOrigin, GatewayAnswer, GatewayCall, GatewayModel, JsonAnswer } from './gateway.types';
+import { OPENAI_WIRE } from './openai-wire';
+import { sseEvents } from './sse-events';
+import { postUpstream, readBounded, UpstreamResponse } from './upstream-http';
+import type { ChatWire } from './upstream-wire';
+
+/** The model name that leaves the choice to the registry (its selection for the request's type). */
+export const AUTO_MODEL = 'auto';
+
+/**
+ * The OpenAI-compatible gateway's work, behind whatever HTTP edge serves it: which candidates may
+ * answer (the model named, or the registry's selection, less what the consumer key may not use),
+ * the plan walk with its fallback rules (shared with the in-process adapter), the upstream call in
+ * its wire format, and what each attempt leaves behind (usage, passive health). No query per call:
+ * selection reads the snapshot, connections and keys are resolved once per provider state.
+ */
+@Injectable()
+export class GatewayService {
+  constructor(
+    private readonly selection: ModelSelectionService,
+    private readonly walker: PlanWalker,
+    private readonly connections: CallConnections,
+    private readonly state: RegistryStateService,
+    @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
+  ) {}
+
+  async chatCompletions(call: GatewayCall): Promise<GatewayAnswer> {
+    const body = requestObject(call.body);
+    if (!Array.isArray(body.messages) || body.messages.length === 0) {
+      throw new GatewayRequestError('messages', 'messages must be a non-empty array of chat messages');
+    }
+    if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
+      throw new GatewayRequestError('stream', 'stream must be true or false');
+    }
+    const stream = body.stream === true;
+    const includeUsage = stream && isObject(body.stream_options) && body.stream_options.include_usage === true;
+    const plan = this.plan('text', body, call);
+    return this.walker.walkPlan('text', plan, call.signal, (attempt) => {
+      const wire = attempt.connection.endpoint.wire === 'anthropic' ? ANTHROPIC_WIRE : OPENAI_WIRE;
+      const request = wire.chatRequest(body, attempt.candidate.model, stream);
+      if ('refused' in request) throw new GatewayRequestError(request.refused.param, request.refused.message);
+      return this.send(attempt, wire, request.path, request.body, async (response) => {
+        if (!stream) return this.jsonAnswer(attempt, wire, response);
+        const relay = wire.streamRelay({ model: attempt.candidate.model, includeUsage });
+        const events = sseEvents(response.body);
+        const first = await readToFirstFrames(relay, events);
+        const abort = () => response.body.destroy();
+        const frames = relayStream({ attempt, relay, events, first, idleTimeoutMs: this.settings.streamIdleTimeoutMs, abort });
+        return { kind: 'stream', frames, origin: originOf(attempt) };
+      });
+    });
+  }
+
+  async embeddings(call: GatewayCall): Promise<GatewayAnswer> {
+    const body = requestObject(call.body);
+    if (!isEmbeddingInput(body.input)) {
+      throw new GatewayRequestError('input', 'input must be a non-empty string, an array of strings, or an array of token arrays');
+    }
+    const plan = this.plan('embedding', body, call);
+    return this.walker.walkPlan('embedding', plan, call.signal, (attempt) =>
+      this.send(attempt, OPENAI_WIRE, '/embeddings', JSON.stringify({ ...body, model: attempt.candidate.model }), (response) =>
+        this.jsonAnswer(attempt, OPENAI_WIRE, response),
+      ),
+    );
+  }
+
+  /** The models a caller may name right now: every model of an available provider it may use, as provider/model. */
+  models(mayUse: GatewayCall['mayUse']): GatewayModel[] {
+    return listAvailableModels(this.state.current())
+      .filter(({ provider, model }) => mayUse(provider, model))
+      .map(({ provider, model, modelType }) => ({ id: `${provider}/${model}`, provider, model, type: modelType }));
+  }
+
+  /** The candidates that may answer, in order: the model the body names, or the registry's choice for `auto`. */
+  private plan(modelType: ModelType, body: Record<string, unknown>, call: GatewayCall): SelectionPlan {
+    const model = body.model;
+    if (typeof model !== 'string' || model.trim() === '') {
+      throw new GatewayRequestError('model', `model must be "${AUTO_MODEL}", a model id, or provider/model`);
+    }
+    const plan =
+      model === AUTO_MODEL
+        ? this.selection.plan({ modelType, operation: call.operation })
+        : this.selection.planModel(modelType, this.targetOf(model));
+    const allowed = plan.candidates.filter((candidate) => call.mayUse(candidate.provider, candidate.model));
+    if (allowed.length === 0) throw new ModelNotAllowedError(quoteInput(model));
+    return allowed.length === plan.candidates.length ? plan : { candidates: allowed, skipped: plan.skipped };
+  }
+
+  /**
+   * `provider/model` when the part before the first slash is a provider of the registry; otherwise the
+   * whole name is a model id (which may itself hold slashes, as OpenRouter's `openai/gpt-4o` does).
+   */
+  private targetOf(name: string): ModelTarget {
+    const slash = name.indexOf('/');
+    if (slash > 0 && this.state.current().providers.has(name.slice(0, slash))) {
+      return { provider: name.slice(0, slash), model: name.slice(slash + 1) };
+    }
+    return { model: name };
+  }
+
+  /**
+   * Sends one attempt and hands a 2xx to `answer`. A status worth another candidate (5xx, 429, 401,
+   * 403, 408) is thrown for the walk to judge; any other 4xx is the request's fault and goes back to
+   * the client as the upstream wrote it (in OpenAI's shape), the key removed.
+   */
+  private async send(
+    attempt: Attempt,
+    wire: ChatWire,
+    path: string,
+    body: string,
+    answer: (response: UpstreamResponse) => Promise<GatewayAnswer>,
+  ): Promise<GatewayAnswer> {
+    const { endpoint, apiKey } = attempt.connection;
+    const response = await postUpstream(
+      this.connections.dispatcher,
+      `${endpoint.baseURL}${path}`,
+      wire.headers(apiKey),
+      body,
+      attempt.signal.signal,
+    );
+    if (response.statusCode < 400) {
+      try {
+        return await answer(response);
+      } catch (error) {
+        response.body.destroy(); // what was not read is not waited for: the socket goes
+        throw error;
+      }
+    }
+    const text = await readBounded(response.body);
+    if (judgeStatus(response.statusCode).retryable) {
+      throw new UpstreamStatusError(response.statusCode, text, headerOf(response, 'content-type'));
+    }
+    attempt.signal.dispose();
+    attempt.record(undefined);
+    const relayed = wire.clientError(response.statusCode, redact(text, apiKey ? [apiKey] : []));
+    return { kind: 'json', status: relayed.status, body: relayed.body, origin: originOf(attempt) };
+  }
+
+  private async jsonAnswer(attempt: Attempt, wire: Pick<ChatWire, 'chatAnswer'>, response: UpstreamResponse): Promise<JsonAnswer> {
+    const text = await response.body.text();
+    const { body, tokens } = wire.chatAnswer(text, attempt.candidate.model);
+    attempt.signal.dispose();
+    attempt.record('success', tokens);
+    return { kind: 'json', status: 200, body, origin: originOf(attempt) };
+  }
+}
+
+function originOf(attempt: Attempt): AnswerOrigin {
+  return {
+    provider: attempt.candidate.provider,
+    model: attempt.candidate.model,
+    attempts: attempt.report.failed.length + 1,
+    report: attempt.report,
+  };
+}
+
+function requestObject(body: unknown): Record<string, unknown> {
+  if (!isObject(body)) throw new GatewayRequestError(null, 'the request body must be a JSON object');
+  return body;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEmbeddingInput(input: unknown): boolean {
+  if (typeof input === 'string') return input !== '';
+  if (!Array.isArray(input) || input.length === 0) return false;
+  return input.every(
+    (item) => typeof item === 'string' || typeof item === 'number' || (Array.isArray(item) && item.every((n) => typeof n === 'number')),
+  );
+}
+
+function headerOf(response: UpstreamResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

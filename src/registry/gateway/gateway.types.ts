@@ -1,0 +1,52 @@
+import type { CallReport } from '../calls/call-report';
+
+/** One call through the gateway, as the edge hands it over: the parsed body and who is calling. */
+export interface GatewayCall {
+  /** The request body as the client sent it (already parsed JSON; anything, until checked). */
+  body: unknown;
+  /** The catalog operation to select by (the X-Registry-Operation header), for `model: "auto"`. */
+  operation?: string;
+  /** Whether this caller may use a provider's model (its consumer key's model list). */
+  mayUse(provider: string, model: string): boolean;
+  /** Fires when the client goes away: the upstream request is aborted at once. */
+  signal: AbortSignal;
+}
+
+/** Who answered, for the response headers. */
+export interface AnswerOrigin {
+  provider: string;
+  model: string;
+  /** Attempts made, this one included. */
+  attempts: number;
+  report: CallReport;
+}
+
+/** A whole JSON answer: the upstream's (translated when its wire format is not OpenAI's) or its 4xx as is. */
+export interface JsonAnswer {
+  kind: 'json';
+  status: number;
+  /** The body, serialized. */
+  body: string;
+  origin: AnswerOrigin;
+}
+
+/**
+ * A stream of server-sent events in OpenAI's format, each item one whole frame (`data: …\n\n`). It ends
+ * with `data: [DONE]` when the upstream finished, or with an error event and no [DONE] when it broke.
+ * The consumer must either read it to its end or call return() (the client went away).
+ */
+export interface StreamAnswer {
+  kind: 'stream';
+  frames: AsyncGenerator<string, void, undefined>;
+  origin: AnswerOrigin;
+}
+
+export type GatewayAnswer = JsonAnswer | StreamAnswer;
+
+/** A model a consumer may ask for: `provider/model` ids (GET /v1/models). */
+export interface GatewayModel {
+  id: string;
+  provider: string;
+  model: string;
+  type: 'text' | 'embedding';
+}

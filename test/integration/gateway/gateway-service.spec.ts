@@ -1,0 +1,266 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { GatewayService } from '../../../src/registry/gateway/gateway.service';
+import type { GatewayAnswer, GatewayCall, JsonAnswer, StreamAnswer } from '../../../src/registry/gateway/gateway.types';
+import { GatewayRequestError, ModelNotAllowedError } from '../../../src/registry/gateway/gateway.errors';
+import { ProviderCallError } from '../../../src/registry/calls/provider-call.errors';
+import type { ProvidersModuleOptions } from '../../../src/registry/providers.options';
+import { CredentialsService } from '../../../src/registry/credentials/credentials.service';
+import { UnknownModelError } from '../../../src/registry/selection/selection.errors';
+import { UsageService } from '../../../src/registry/usage/usage.service';
+import type { UsageRecord } from '../../../src/registry/usage/usage.types';
+import { FakeProvider, FakeProviderServer, keyLeaks } from '../../support/fake-provider-server';
+import { captureLogs, LogCapture } from '../../support/log-capture';
+import { waitFor } from '../../support/server-process';
+import { createTestDatabase, TestDatabase } from '../../support/test-database';
+import { startCallingRegistry } from '../calls/calling-registry';
+
+const KEYS = {
+  openai: 'sk-proj-Gw7Lq2Wm9Xc4Vb8Nz1Kd6Hf3Jg5Rt0Ye',
+  anthropic: 'sk-ant-api03-Gw4Qw8Er2Ty6Ui1Op5As9Df3Gh7Jk',
+  openrouter: 'sk-or-v1-Gw3Zx7Cv1Bn5Mq9Wl2Ek6Rj0Tp4Yh8',
+};
+
+/** Everything a stream sends, and its frames' data parsed (the [DONE] marker kept as the string). */
+async function drain(answer: GatewayAnswer): Promise<{ frames: string[]; data: unknown[] }> {
+  const frames: string[] = [];
+  for await (const frame of (answer as StreamAnswer).frames) frames.push(frame);
+  const data = frames.map((frame) => {
+    const text = frame.replace(/^data: /, '').trim();
+    return text === '[DONE]' ? text : JSON.parse(text);
+  });
+  return { frames, data };
+}
+
+function contentOf(data: unknown[]): string {
+  return data.map((d) => (d as { choices?: Array<{ delta?: { content?: string } }> }).choices?.[0]?.delta?.content ?? '').join('');
+}
+
+describe(GatewayService.name, () => {
+  const server = new FakeProviderServer();
+  let n = 0;
+  let db: TestDatabase;
+  let app: INestApplicationContext | undefined;
+  let logs: LogCapture;
+  let fakes: Record<'openai' | 'anthropic' | 'openrouter' | 'ollama', FakeProvider>;
+  let records: Array<[string, UsageRecord]>;
+  let gateway: GatewayService;
+
+  beforeAll(() => server.start());
+  afterAll(() => server.close());
+
+  async function start(settings: Partial<ProvidersModuleOptions> = {}): Promise<void> {
+    n++;
+    fakes = {
+      openai: server.add(`gw-openai${n}`, { kind: 'openai', apiKey: KEYS.openai, echoKeyInErrors: true }),
+      anthropic: server.add(`gw-anthropic${n}`, { kind: 'anthropic', apiKey: KEYS.anthropic, echoKeyInErrors: true }),
+      openrouter: server.add(`gw-openrouter${n}`, { kind: 'openrouter', apiKey: KEYS.openrouter }),
+      ollama: server.add(`gw-ollama${n}`, { kind: 'ollama' }),
+    };
+    app = await startCallingRegistry(db, settings);
+    const credentials = app.get(CredentialsService);
+    for (const provider of ['openai', 'anthropic', 'openrouter'] as const) {
+      await credentials.store(provider, { apiKey: KEYS[provider], baseUrl: fakes[provider].baseUrl });
+    }
+    await credentials.store('ollama', { baseUrl: fakes.ollama.baseUrl });
+    gateway = app.get(GatewayService);
+    const usage = app.get(UsageService);
+    records = [];
+    const record = usage.record.bind(usage);
+    jest.spyOn(usage, 'record').mockImplementation((provider, usageRecord) => {
+      records.push([provider, { ...usageRecord }]);
+      return record(provider, usageRecord);
+    });
+  }
+
+  const calls = (fake: FakeProvider) => fake.requests().filter((r) => r.method === 'POST');
+  const outcomes = () => records.map(([provider, r]) => `${provider}:${r.outcome ?? '-'}`);
+  const call = (body: unknown, extra: Partial<GatewayCall> = {}): GatewayCall => ({
+    body,
+    mayUse: () => true,
+    signal: new AbortController().signal,
+    ...extra,
+  });
+  const hello = (model: string, more: object = {}) => ({ model, messages: [{ role: 'user', content: 'Say hello' }], ...more });
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    logs = captureLogs();
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    logs.restore();
+    await db.drop();
+    for (const key of Object.values(KEYS)) expect(keyLeaks(logs.lines.join('\n'), key)).toEqual([]);
+  });
+
+  it('auto: the registry’s choice answers, the body passed through with the model replaced, usage recorded', async () => {
+    await start();
+    const answer = (await gateway.chatCompletions(call(hello('auto', { temperature: 0.3, seed: 7, logit_bias: { 1: 2 } })))) as JsonAnswer;
+
+    expect(answer).toMatchObject({ kind: 'json', status: 200, origin: { provider: 'openai', model: 'gpt-4o-mini', attempts: 1 } });
+    expect(JSON.parse(answer.body).choices[0].message.content).toBe(`Hello from gw-openai${n}.`);
+    const [sent] = calls(fakes.openai);
+    expect(sent.headers.authorization).toBe(`Bearer ${KEYS.openai}`);
+    expect(sent.body).toEqual({ ...hello('gpt-4o-mini'), temperature: 0.3, seed: 7, logit_bias: { 1: 2 } });
+    expect(records).toEqual([
+      ['openai', expect.objectContaining({ requests: 1, inputTokens: 11, outputTokens: 3, model: 'gpt-4o-mini', outcome: 'success' })],
+    ]);
+  });
+
+  it('a stream is relayed chunk by chunk and ends with [DONE]; usage is read from the stream even when the client did not ask for it', async () => {
+    await start();
+    const answer = await gateway.chatCompletions(call(hello('openai/gpt-4o-mini', { stream: true })));
+    const { data } = await drain(answer);
+
+    expect(contentOf(data)).toBe(`Hello from gw-openai${n}.`);
+    expect(data[data.length - 1]).toBe('[DONE]');
+    expect(data.some((d) => typeof d === 'object' && (d as { usage?: unknown }).usage)).toBe(false);
+    expect(calls(fakes.openai)[0].body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(records).toEqual([['openai', expect.objectContaining({ inputTokens: 11, outputTokens: 3, outcome: 'success' })]]);
+
+    const asked = await drain(
+      await gateway.chatCompletions(call(hello('gpt-4o-mini', { stream: true, stream_options: { include_usage: true } }))),
+    );
+    expect(asked.data[asked.data.length - 2]).toMatchObject({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 3 } });
+  });
+
+  it('Anthropic answers translated to OpenAI’s format, JSON and streamed, with its own headers', async () => {
+    await start();
+    const json = (await gateway.chatCompletions(call(hello('anthropic/claude-haiku-4-5', { max_tokens: 50 })))) as JsonAnswer;
+    expect(json.origin).toMatchObject({ provider: 'anthropic', model: 'claude-haiku-4-5' });
+    expect(JSON.parse(json.body)).toMatchObject({
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { role: 'assistant', content: `Hello from gw-anthropic${n}.` }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 11, completion_tokens: 3, total_tokens: 14 },
+    });
+    const [sent] = calls(fakes.anthropic);
+    expect(sent.headers['x-api-key']).toBe(KEYS.anthropic);
+    expect(sent.headers['anthropic-version']).toBe('2023-06-01');
+    expect(sent.body).toMatchObject({ model: 'claude-haiku-4-5', max_tokens: 50, messages: [{ role: 'user' }] });
+
+    const streamed = await drain(await gateway.chatCompletions(call(hello('claude-haiku-4-5', { stream: true }))));
+    expect(contentOf(streamed.data)).toBe(`Hello from gw-anthropic${n}.`);
+    expect(streamed.data[streamed.data.length - 1]).toBe('[DONE]');
+    expect(outcomes()).toEqual(['anthropic:success', 'anthropic:success']);
+  });
+
+  it.each([
+    ['a 500', 'server_error', 'error'],
+    ['a 429', 'rate_limited', 'rate_limited'],
+    ['a 401', 'unauthorized', 'auth_error'],
+  ] as const)('falls back after %s to the next candidate of the plan, and says so', async (_what, mode, outcome) => {
+    await start();
+    fakes.openai.setMode(mode);
+    const answer = (await gateway.chatCompletions(call(hello('auto')))) as JsonAnswer;
+
+    expect(answer.origin).toMatchObject({ provider: 'anthropic', attempts: 2 });
+    expect(answer.origin.report.failed).toEqual([expect.objectContaining({ provider: 'openai', outcome })]);
+    expect(outcomes()).toEqual([`openai:${outcome}`, 'anthropic:success']);
+    expect(JSON.stringify(answer)).not.toContain(KEYS.openai.slice(8));
+  });
+
+  it('falls back after a hang past the first-byte timeout and after a refused connection', async () => {
+    await start({ callTimeoutMs: 300 });
+    fakes.openai.setMode('hang');
+    const hung = (await gateway.chatCompletions(call(hello('auto', { stream: true })))) as StreamAnswer;
+    expect(hung.origin.report.failed).toEqual([expect.objectContaining({ outcome: 'timeout', reason: 'no answer within 300 ms' })]);
+    await drain(hung);
+    await waitFor('the hanging request to be closed', () => (calls(fakes.openai)[0].closedAt !== null ? true : undefined), 5000);
+
+    fakes.openai.setMode('ok');
+    await app!.get(CredentialsService).store('openai', { apiKey: KEYS.openai, baseUrl: 'http://127.0.0.1:9/v1' });
+    const refused = (await gateway.chatCompletions(call(hello('auto')))).origin;
+    expect(refused).toMatchObject({ provider: 'anthropic', attempts: 2 });
+    expect(refused.report.failed).toEqual([
+      expect.objectContaining({ provider: 'openai', outcome: 'error', status: null, reason: 'connect ECONNREFUSED 127.0.0.1:9' }),
+    ]);
+  });
+
+  it('a 400 from the upstream is the request’s: passed back as is, nothing else tried, the key removed', async () => {
+    await start();
+    const body = {
+      error: { message: `bad temperature for key ${KEYS.openai}`, type: 'invalid_request_error', param: 'temperature', code: null },
+    };
+    fakes.openai.setMode({ type: 'server_error', status: 400, body });
+    const answer = (await gateway.chatCompletions(call(hello('auto', { temperature: 9 })))) as JsonAnswer;
+
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toEqual({ error: { ...body.error, message: 'bad temperature for key [redacted]' } });
+    expect(calls(fakes.anthropic)).toHaveLength(0);
+    expect(outcomes()).toEqual(['openai:-']);
+  });
+
+  it('every candidate failing: ProviderCallError with each one’s reason', async () => {
+    await start();
+    for (const fake of Object.values(fakes)) fake.setMode('server_error');
+    await expect(gateway.chatCompletions(call(hello('auto')))).rejects.toThrow(ProviderCallError);
+    await expect(gateway.chatCompletions(call(hello('auto')))).rejects.toThrow(
+      /every candidate failed: openai\/gpt-4o-mini: HTTP 500.*anthropic\/claude-haiku-4-5: HTTP 500/,
+    );
+  });
+
+  it('a stream cut after its first chunk ends with an error event and no [DONE], recorded as the provider’s failure', async () => {
+    await start();
+    fakes.openai.setMode({ type: 'stream_cut', afterChunks: 1 });
+    const { data } = await drain(await gateway.chatCompletions(call(hello('auto', { stream: true }))));
+
+    expect(data).not.toContain('[DONE]');
+    expect(data[data.length - 1]).toEqual({
+      error: {
+        message: expect.stringContaining('openai/gpt-4o-mini failed after output had begun'),
+        type: 'server_error',
+        param: null,
+        code: 'stream_interrupted',
+      },
+    });
+    expect(calls(fakes.anthropic)).toHaveLength(0);
+    expect(outcomes()).toEqual(['openai:error']);
+  });
+
+  it('a client that goes away mid-stream aborts the upstream at once, recorded as cancelled (no outcome)', async () => {
+    await start();
+    const client = new AbortController();
+    const answer = (await gateway.chatCompletions(call(hello('auto', { stream: true }), { signal: client.signal }))) as StreamAnswer;
+    await answer.frames.next();
+    client.abort();
+    await answer.frames.return(undefined);
+    await waitFor('the upstream request to be closed', () => (calls(fakes.openai)[0].closedAt !== null ? true : undefined), 5000);
+    expect(outcomes()).toEqual(['openai:-']);
+  });
+
+  it('a consumer key limited to models: only those answer; none of them → ModelNotAllowedError', async () => {
+    await start();
+    const onlyAnthropic = (provider: string) => provider === 'anthropic';
+    const answer = await gateway.chatCompletions(call(hello('auto'), { mayUse: onlyAnthropic }));
+    expect(answer.origin.provider).toBe('anthropic');
+    await expect(gateway.chatCompletions(call(hello('openai/gpt-4o-mini'), { mayUse: onlyAnthropic }))).rejects.toThrow(
+      ModelNotAllowedError,
+    );
+    const listed = gateway.models(onlyAnthropic);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.filter((m) => m.provider !== 'anthropic' || m.id !== `anthropic/${m.model}`)).toEqual([]);
+  });
+
+  it('refuses what it cannot send, naming the field: no model, no messages, a model nobody offers', async () => {
+    await start();
+    await expect(gateway.chatCompletions(call({ messages: [{ role: 'user', content: 'hi' }] }))).rejects.toMatchObject({ param: 'model' });
+    await expect(gateway.chatCompletions(call({ model: 'auto', messages: [] }))).rejects.toThrow(GatewayRequestError);
+    await expect(gateway.chatCompletions(call(hello('gpt-nope')))).rejects.toThrow(UnknownModelError);
+    await expect(gateway.chatCompletions(call(hello('openai/claude-haiku-4-5')))).rejects.toThrow(/provider "openai" offers no text model/);
+    await expect(gateway.chatCompletions(call(hello('anthropic/claude-haiku-4-5', { n: 2 })))).rejects.toMatchObject({ param: 'n' });
+    expect(records).toEqual([]);
+  });
+
+  it('embeddings: the input passed through, vectors back, usage recorded', async () => {
+    await start();
+    const answer = (await gateway.embeddings(
+      call({ model: 'openai/text-embedding-3-small', input: ['a', 'b'], encoding_format: 'float' }),
+    )) as JsonAnswer;
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).data).toHaveLength(2);
+    expect(calls(fakes.openai)[0].body).toEqual({ model: 'text-embedding-3-small', input: ['a', 'b'], encoding_format: 'float' });
+    await expect(gateway.embeddings(call({ model: 'auto', input: [] }))).rejects.toMatchObject({ param: 'input' });
+  });
+});
