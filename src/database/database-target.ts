@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import { DataDirLock, DataDirLockedError } from '../embedded-postgres/data-dir-lock';
-import { CHANGE_CHANNEL } from '../registry/kernel/coordination';
+import { CHANGE_CHANNEL, CONSUMER_KEYS_CHANNEL } from '../registry/kernel/coordination';
 import { embeddedUrl } from '../embedded-postgres/embedded-url';
 
 export type DatabaseKind = 'postgres' | 'embedded';
@@ -76,7 +76,7 @@ export async function openDatabaseTarget(config: AppConfig, role: DatabaseRole, 
     dataDir,
     port: role === 'server' ? config.EMBEDDED_DB_PORT : 0,
     command,
-    listenChannels: [CHANGE_CHANNEL],
+    listenChannels: [CHANGE_CHANNEL, CONSUMER_KEYS_CHANNEL],
     slowGroupWarnMs: config.EMBEDDED_DB_SLOW_WARN_MS,
     idleInTransactionMs: config.EMBEDDED_DB_IDLE_IN_TRANSACTION_MS,
   });

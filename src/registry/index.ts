@@ -31,6 +31,18 @@ export { UnknownModelError } from './selection/selection.errors';
 export { InvalidInputError, UnknownProviderError, CredentialNotFoundError } from './kernel/registry.errors';
 export { NoAvailableProviderError, UnknownOperationError } from './selection/selection.errors';
 export type { Selection, SelectionRequest } from './selection/select-model';
+export { ConsumerKey } from './consumer-keys/consumer-key.entity';
+export { ConsumerKeysService } from './consumer-keys/consumer-keys.service';
+export { ConsumerKeyCache } from './consumer-keys/consumer-key-cache';
+export { consumerMayUse, MAX_KEY_MODELS } from './consumer-keys/consumer-key.rules';
+export { ConsumerKeyNameTakenError, ConsumerKeyNotFoundError } from './consumer-keys/consumer-key.errors';
+export type {
+  AuthenticatedConsumer,
+  ConsumerKeyStatus,
+  ConsumerKeyView,
+  CreateConsumerKeyInput,
+  CreatedConsumerKey,
+} from './consumer-keys/consumer-key.types';
 
 // What the runnable server and the CLI use besides a host app's surface.
 export { combinedHealth } from './health/combined-health';

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CatalogSyncService } from './catalog-sync/catalog-sync.service';
+import { ConsumerKeyCache } from './consumer-keys/consumer-key-cache';
 import { CredentialsService } from './credentials/credentials.service';
 import { RegistryJobs } from './jobs/registry-jobs';
 import { RegistryStateService } from './snapshot/registry-state.service';
@@ -7,7 +8,7 @@ import { RegistryStateService } from './snapshot/registry-state.service';
 /**
  * Start-up in the order it must happen (after the migrations ran in onModuleInit): the usage flush
  * timer starts, an install missing catalog providers syncs the catalog, the snapshot loads and its
- * resync timer starts, the key ring is checked against what is stored, then the health schedule begins.
+ * resync timer starts, the consumer keys load and theirs starts, the key ring is checked against what is stored, then the health schedule begins.
  */
 @Injectable()
 export class ProvidersBootstrap implements OnApplicationBootstrap {
@@ -18,6 +19,7 @@ export class ProvidersBootstrap implements OnApplicationBootstrap {
     private readonly state: RegistryStateService,
     private readonly credentials: CredentialsService,
     private readonly jobs: RegistryJobs,
+    private readonly consumerKeys: ConsumerKeyCache,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -25,6 +27,8 @@ export class ProvidersBootstrap implements OnApplicationBootstrap {
     await this.catalogSync.syncIfIncomplete(); // logs its own diff
     await this.state.start();
     this.jobs.startSnapshotResync();
+    await this.consumerKeys.start();
+    this.jobs.startConsumerKeyResync();
     await this.checkKeyRing();
     this.jobs.startHealthSweep();
   }

@@ -8,6 +8,8 @@ import { PlanWalker } from './calls/plan-walker';
 import { RegistryModels } from './ai-sdk/registry-models';
 import { CatalogSyncService } from './catalog-sync/catalog-sync.service';
 import { GatewayService } from './gateway/gateway.service';
+import { ConsumerKeyCache } from './consumer-keys/consumer-key-cache';
+import { ConsumerKeysService } from './consumer-keys/consumer-keys.service';
 import { CATALOG } from './catalog/catalog.token';
 import type { Catalog } from './catalog/catalog.types';
 import { loadCatalog } from './catalog/load-catalog';
@@ -60,6 +62,8 @@ const SERVICES = [
   HealthScheduler,
   RegistryModels,
   GatewayService,
+  ConsumerKeysService,
+  ConsumerKeyCache,
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { ConsumerKeyRepository } from './consumer-keys/consumer-key.repository';
 import { CredentialRepository } from './credentials/credential.repository';
 import { HealthRepository } from './health/active/health.repository';
 import { SchedulerRunRepository } from './health/active/scheduler-run.repository';
@@ -19,4 +20,5 @@ export const REPOSITORIES = [
   UsageDailyRepository,
   OutcomeBucketRepository,
   BudgetStatusRepository,
+  ConsumerKeyRepository,
 ];

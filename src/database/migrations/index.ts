@@ -12,6 +12,8 @@ import { AddUsageBatchKeys1764000009500 } from './1764000009500-AddUsageBatchKey
 import { LearnFromCallsAndSpend1764000010000 } from './1764000010000-LearnFromCallsAndSpend';
 import { AuditBudgets1764000011000 } from './1764000011000-AuditBudgets';
 import { StoreCredentialKeyMasks1764000012000 } from './1764000012000-StoreCredentialKeyMasks';
+import { CreateConsumerKeys1764000013000 } from './1764000013000-CreateConsumerKeys';
+import { AuditConsumerKeys1764000013500 } from './1764000013500-AuditConsumerKeys';
 
 /**
  * Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set.
@@ -30,6 +32,13 @@ export const PROVIDER_MIGRATIONS = [
   AddUsageBatchKeys1764000009500,
   LearnFromCallsAndSpend1764000010000,
   StoreCredentialKeyMasks1764000012000,
+  CreateConsumerKeys1764000013000,
 ];
 
-export const MIGRATIONS = [...PROVIDER_MIGRATIONS, CreateApiTokens1764000008000, CreateAuditEvents1764000009000, AuditBudgets1764000011000];
+export const MIGRATIONS = [
+  ...PROVIDER_MIGRATIONS,
+  CreateApiTokens1764000008000,
+  CreateAuditEvents1764000009000,
+  AuditBudgets1764000011000,
+  AuditConsumerKeys1764000013500,
+];

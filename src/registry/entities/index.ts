@@ -4,8 +4,9 @@ import { ProviderHealthCheck } from './provider-health-check.entity';
 import { SchedulerRun } from './scheduler-run.entity';
 import { UsageDaily } from './usage-daily.entity';
 import { UsageFlush } from './usage-flush.entity';
+import { ConsumerKey } from '../consumer-keys/consumer-key.entity';
 
-export { AICredential, CallOutcomeBucket, ProviderConfig, ProviderHealthCheck, SchedulerRun, UsageDaily, UsageFlush };
+export { AICredential, CallOutcomeBucket, ConsumerKey, ProviderConfig, ProviderHealthCheck, SchedulerRun, UsageDaily, UsageFlush };
 
 export const PROVIDER_ENTITIES = [
   ProviderConfig,
@@ -15,4 +16,5 @@ export const PROVIDER_ENTITIES = [
   UsageFlush,
   UsageDaily,
   CallOutcomeBucket,
+  ConsumerKey,
 ];

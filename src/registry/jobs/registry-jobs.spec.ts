@@ -1,4 +1,5 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
+import type { ConsumerKeyCache } from '../consumer-keys/consumer-key-cache';
 import type { HealthScheduler } from '../health/active/health-scheduler.service';
 import { DEFAULT_REGISTRY_SETTINGS, RegistrySettings } from '../kernel/registry-settings';
 import type { RegistryStateService } from '../snapshot/registry-state.service';
@@ -11,6 +12,7 @@ describe(RegistryJobs.name, () => {
   const health = { beginSchedule: jest.fn(() => true), nextTickDelayMs: jest.fn(() => 1000), tick: jest.fn(async () => true) };
   const flusher = { nextFlushDelayMs: jest.fn(() => delays.shift() ?? 100), flushOnSchedule: jest.fn(async () => undefined) };
   const state = { resync: jest.fn(async () => undefined) };
+  const consumerKeys = { resync: jest.fn(async () => undefined) };
 
   function jobs(settings: Partial<RegistrySettings> = {}): RegistryJobs {
     return new RegistryJobs(
@@ -19,6 +21,7 @@ describe(RegistryJobs.name, () => {
       health as unknown as HealthScheduler,
       flusher as unknown as UsageFlusher,
       state as unknown as RegistryStateService,
+      consumerKeys as unknown as ConsumerKeyCache,
     );
   }
 
@@ -35,9 +38,10 @@ describe(RegistryJobs.name, () => {
     const j = jobs();
     j.startUsageFlush();
     j.startSnapshotResync();
+    j.startConsumerKeyResync();
     j.startHealthSweep();
     expect(scheduler.getTimeouts().sort()).toEqual([REGISTRY_JOBS.healthSweep, REGISTRY_JOBS.usageFlush].sort());
-    expect(scheduler.getIntervals()).toEqual([REGISTRY_JOBS.snapshotResync]);
+    expect(scheduler.getIntervals()).toEqual([REGISTRY_JOBS.snapshotResync, REGISTRY_JOBS.consumerKeyResync]);
 
     await jest.advanceTimersByTimeAsync(0);
     expect(health.tick).toHaveBeenCalledTimes(1); // the first sweep at once
@@ -45,6 +49,7 @@ describe(RegistryJobs.name, () => {
     expect(health.tick).toHaveBeenCalledTimes(6);
     expect(flusher.flushOnSchedule).toHaveBeenCalledTimes(50);
     expect(state.resync).toHaveBeenCalledTimes(1);
+    expect(consumerKeys.resync).toHaveBeenCalledTimes(1);
 
     j.onModuleDestroy();
     expect(scheduler.getIntervals()).toEqual([]);
@@ -87,6 +92,7 @@ describe(RegistryJobs.name, () => {
     health.beginSchedule.mockReturnValueOnce(false);
     const j = jobs({ resyncIntervalMs: 0 });
     j.startSnapshotResync();
+    j.startConsumerKeyResync();
     j.startHealthSweep();
     expect(scheduler.getIntervals()).toEqual([]);
     expect(scheduler.getTimeouts()).toEqual([]);

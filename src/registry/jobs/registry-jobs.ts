@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { ConsumerKeyCache } from '../consumer-keys/consumer-key-cache';
 import { HealthScheduler } from '../health/active/health-scheduler.service';
 import { RegistrySettings } from '../kernel/registry-settings';
 import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
@@ -12,6 +13,7 @@ export const REGISTRY_JOBS = {
   healthSweep: 'registry.health-sweep',
   usageFlush: 'registry.usage-flush',
   snapshotResync: 'registry.snapshot-resync',
+  consumerKeyResync: 'registry.consumer-keys-resync',
 } as const;
 
 /**
@@ -24,7 +26,8 @@ export const REGISTRY_JOBS = {
  * - usage flush, every USAGE_FLUSH_MS, backing off while the database fails: UsageFlusher writes,
  *   prunes the flush ledger and outcome buckets after a write (at most hourly), and flushes once more,
  *   with retries, at shutdown;
- * - snapshot resync, every REGISTRY_RESYNC_MS (0 = off): a full reload repairing anything missed.
+ * - snapshot resync, every REGISTRY_RESYNC_MS (0 = off): a full reload repairing anything missed;
+ * - consumer key resync, at the same interval: ConsumerKeyCache reloads every live key, likewise.
  */
 @Injectable()
 export class RegistryJobs implements OnModuleDestroy, BeforeApplicationShutdown {
@@ -36,6 +39,7 @@ export class RegistryJobs implements OnModuleDestroy, BeforeApplicationShutdown 
     private readonly health: HealthScheduler,
     private readonly flusher: UsageFlusher,
     private readonly state: RegistryStateService,
+    private readonly consumerKeys: ConsumerKeyCache,
   ) {
     this.timers = new JobTimers(scheduler);
   }
@@ -50,6 +54,12 @@ export class RegistryJobs implements OnModuleDestroy, BeforeApplicationShutdown 
     this.timers.start(REGISTRY_JOBS.snapshotResync, { every: this.settings.resyncIntervalMs }, () => this.state.resync());
   }
 
+  /** After the consumer keys' first load. */
+  startConsumerKeyResync(): void {
+    if (this.settings.resyncIntervalMs === 0) return;
+    this.timers.start(REGISTRY_JOBS.consumerKeyResync, { every: this.settings.resyncIntervalMs }, () => this.consumerKeys.resync());
+  }
+
   /** The first sweep at once, then one per interval. */
   startHealthSweep(): void {
     if (!this.health.beginSchedule()) return;
@@ -59,6 +69,7 @@ export class RegistryJobs implements OnModuleDestroy, BeforeApplicationShutdown 
   /** As the snapshot's listener and reload queue close, before the shutdown hooks. */
   onModuleDestroy(): void {
     this.timers.stop(REGISTRY_JOBS.snapshotResync);
+    this.timers.stop(REGISTRY_JOBS.consumerKeyResync);
   }
 
   /** Beside HealthScheduler's wait for a sweep in flight and UsageFlusher's final flush. */

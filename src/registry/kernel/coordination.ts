@@ -29,6 +29,9 @@ export const COORDINATION = Symbol('Coordination');
 /** The channel on which instances tell each other that registry state changed. */
 export const CHANGE_CHANNEL = 'ai_registry_changes';
 
+/** The channel on which the database announces committed changes to consumer keys (migration CreateConsumerKeys). */
+export const CONSUMER_KEYS_CHANNEL = 'ai_registry_consumer_keys';
+
 export class LockLostError extends DomainError {
   readonly code = 'LOCK_LOST';
   readonly kind = 'unavailable';

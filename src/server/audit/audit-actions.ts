@@ -31,7 +31,15 @@ export const AUDIT_ACTIONS = [
   'token.restored',
   'token.replaced',
   'token.updated',
-  /** TRUNCATE of provider_configs, ai_credentials or api_tokens: `target` names the table */
+  /** consumer keys (migration AuditConsumerKeys1764000013500): `target` is the key's name, never the key */
+  'consumer_key.created',
+  'consumer_key.deleted',
+  'consumer_key.revoked',
+  'consumer_key.restored',
+  /** a new hash written by hand: `after.secret` is "replaced" */
+  'consumer_key.replaced',
+  'consumer_key.updated',
+  /** TRUNCATE of provider_configs, ai_credentials, api_tokens or consumer_keys: `target` names the table */
   'table.truncated',
 ] as const;
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import { ACCESS_NAME_RULE, isAccessName } from '../../common/access-name';
 import { isBigintId } from '../../common/bigint-id';
 import { InvalidInputError } from '../../registry';
 import { ApiToken, ApiTokenRole } from './api-token.entity';
@@ -16,8 +17,6 @@ export interface Principal {
 
 const TOKEN_PREFIX = 'reg_';
 const TOKEN_PATTERN = /^reg_[A-Za-z0-9_-]{43}$/;
-// Never all digits, so a name can never be mistaken for a token's id (`ai:tokens:revoke <name|id>`).
-const NAME_PATTERN = /^(?!\d+$)[a-z0-9][a-z0-9_.-]{0,99}$/;
 
 /** Tokens are 256 random bits: a plain SHA-256 is enough to keep them useless if the table leaks. */
 /** last_used_at is for people (which tokens are still in use): a minute's precision is plenty. */
@@ -46,8 +45,7 @@ export class ApiTokensService {
 
   /** A new token; the returned `token` is the only time its value exists outside the caller. */
   async create(name: string, role: ApiTokenRole, expiresAt: Date | null = null): Promise<{ token: string; record: ApiToken }> {
-    if (!NAME_PATTERN.test(name))
-      throw new InvalidInputError('name', 'must be 1-100 of a-z, 0-9, _ . - starting with a letter or digit, not all digits');
+    if (!isAccessName(name)) throw new InvalidInputError('name', ACCESS_NAME_RULE);
     if (role !== 'admin' && role !== 'viewer') throw new InvalidInputError('role', 'must be admin or viewer');
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const record = await this.tokens.insert(name, hashToken(token), role, expiresAt);
