@@ -5,6 +5,9 @@ import { CredentialsRemoveCommand } from './commands/credentials-remove.command'
 import { CredentialsRotateKeyCommand } from './commands/credentials-rotate-key.command';
 import { CredentialsSetCommand } from './commands/credentials-set.command';
 import { HealthCommand } from './commands/health.command';
+import { KeysCreateCommand } from './commands/keys-create.command';
+import { KeysListCommand } from './commands/keys-list.command';
+import { KeysRevokeCommand } from './commands/keys-revoke.command';
 import { ProvidersListCommand } from './commands/providers-list.command';
 import { ProvidersSyncCommand } from './commands/providers-sync.command';
 import { ProvidersDisableCommand, ProvidersEnableCommand } from './commands/providers-toggle.command';
@@ -32,6 +35,9 @@ export const COMMANDS = [
   TokensCreateCommand,
   TokensListCommand,
   TokensRevokeCommand,
+  KeysCreateCommand,
+  KeysListCommand,
+  KeysRevokeCommand,
 ];
 
 /** The admin CLI: thin commands over ProvidersModule's services, opened lazily through RegistryContext. */
