@@ -14,6 +14,7 @@ import { WhoamiController } from './auth/whoami.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { CredentialsController } from './credentials/credentials.controller';
 import { HealthController } from './health/health.controller';
+import { ConsumerKeysController } from './keys/consumer-keys.controller';
 import { ModelsController } from './models/models.controller';
 import { ProviderViews } from './providers/provider-views';
 import { ProvidersController } from './providers/providers.controller';
@@ -46,6 +47,7 @@ export class ApiModule implements NestModule {
         UsageController,
         AuditController,
         WhoamiController,
+        ConsumerKeysController,
       ],
       providers: [
         ProviderViews,
