@@ -10,6 +10,7 @@ import { providersOptionsFromConfig } from '../config/providers-options';
 import { COORDINATION, Coordination } from '../registry';
 import { DatabaseModule } from '../database/database.module';
 import type { DatabaseTarget } from '../database/database-target';
+import { GatewayEdgeModule } from './gateway/gateway-edge.module';
 import { HealthzModule } from './probes/healthz.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProvidersModule } from '../registry';
@@ -33,6 +34,7 @@ export class AppModule {
         HealthzModule,
         registry,
         ApiModule.forRoot(registry),
+        GatewayEdgeModule.forRoot(registry),
         AdminConsoleModule,
         MetricsModule.forRoot(config, metrics),
       ],

@@ -1,0 +1,74 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { AnswerOrigin, GatewayAnswer, StreamAnswer } from '../../registry';
+import type { OpenAiErrorAnswer } from './openai-error';
+
+/** Who answered, on every answer the registry routed: the caller can tell fallbacks from first choices. */
+function originHeaders(origin: AnswerOrigin): OutgoingHttpHeaders {
+  return {
+    'x-registry-provider': origin.provider,
+    'x-registry-model': origin.model,
+    'x-registry-attempts': String(origin.attempts),
+  };
+}
+
+export async function writeAnswer(response: ServerResponse, headers: OutgoingHttpHeaders, answer: GatewayAnswer): Promise<void> {
+  if (answer.kind === 'json') {
+    response.writeHead(answer.status, {
+      ...headers,
+      ...originHeaders(answer.origin),
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(answer.body),
+    });
+    response.end(answer.body);
+    return;
+  }
+  await writeStream(response, headers, answer);
+}
+
+export function writeError(response: ServerResponse, headers: OutgoingHttpHeaders, error: OpenAiErrorAnswer): void {
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  const body = JSON.stringify(error.body);
+  response.writeHead(error.status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
+/**
+ * Server-sent events as the upstream's frames arrive, with the socket's backpressure respected. When
+ * the client goes away the frames are abandoned (return()), which aborts the upstream request.
+ */
+async function writeStream(response: ServerResponse, headers: OutgoingHttpHeaders, answer: StreamAnswer): Promise<void> {
+  response.writeHead(200, {
+    ...headers,
+    ...originHeaders(answer.origin),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    // A proxy that buffers (nginx) would hold the answer back until it ends.
+    'x-accel-buffering': 'no',
+  });
+  response.flushHeaders();
+  try {
+    for await (const frame of answer.frames) {
+      if (response.destroyed) break;
+      if (!response.write(frame)) await drained(response);
+    }
+  } finally {
+    // Reached early (break, or the client gone while waiting): the generator's own finally settles the attempt.
+    await answer.frames.return(undefined);
+    response.end();
+  }
+}
+
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}

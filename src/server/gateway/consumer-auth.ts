@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { AuthenticatedConsumer, ConsumerKeyCache } from '../../registry';
+import { AuthFailures } from '../auth/auth-failures';
+import { UnauthenticatedError } from '../auth/auth.errors';
+
+/** The request's consumer, for the request log (its name, never its key). */
+export type ConsumerRequest = IncomingMessage & { consumer?: AuthenticatedConsumer };
+
+/**
+ * The gateway's callers are consumer keys, never the operators' API tokens: checked in memory
+ * (ConsumerKeyCache, kept current by the database's notifications), failures counted against the
+ * same per-address budget as every other token check, so /v1 is no free oracle for guessing keys.
+ */
+@Injectable()
+export class ConsumerAuth {
+  constructor(
+    private readonly keys: ConsumerKeyCache,
+    private readonly failures: AuthFailures,
+  ) {}
+
+  async consumerOf(request: ConsumerRequest): Promise<AuthenticatedConsumer> {
+    const header = request.headers.authorization;
+    const presented = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const consumer = presented ? this.keys.authenticate(presented) : null;
+    if (consumer) {
+      request.consumer = consumer;
+      return consumer;
+    }
+    return this.failures.counted(request, () =>
+      Promise.reject(new UnauthenticatedError(presented ? 'Incorrect API key provided' : 'You did not provide an API key')),
+    );
+  }
+}

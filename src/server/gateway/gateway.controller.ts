@@ -1,0 +1,77 @@
+import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { AUTO_MODEL, AuthenticatedConsumer, consumerMayUse, GatewayAnswer, GatewayCall, GatewayService } from '../../registry';
+import { Public } from '../auth/auth.guard';
+import { RawResponse } from '../http/envelope.interceptor';
+import { writeAnswer } from './answer-writer';
+import { ConsumerAuth, ConsumerRequest } from './consumer-auth';
+import { nodeRequest, takeOverResponse } from './node-response';
+import { OpenAiErrorFilter } from './openai-error.filter';
+
+const OPERATION_HEADER = 'x-registry-operation';
+
+/**
+ * OpenAI's API, served by the registry: `/v1/chat/completions`, `/v1/embeddings`, `/v1/models`, for
+ * any OpenAI client with a consumer key as its API key. Not an /api route: no API token, no envelope,
+ * OpenAI's error shape (OpenAiErrorFilter). The answer is written on Node's response as it arrives.
+ */
+@ApiExcludeController()
+@Public()
+@RawResponse()
+@Controller('v1')
+@UseFilters(OpenAiErrorFilter)
+export class GatewayController {
+  constructor(
+    private readonly gateway: GatewayService,
+    private readonly auth: ConsumerAuth,
+  ) {}
+
+  @Post('chat/completions')
+  chatCompletions(@Req() request: unknown, @Res() reply: unknown): Promise<void> {
+    return this.serve(request, reply, (call) => this.gateway.chatCompletions(call));
+  }
+
+  @Post('embeddings')
+  embeddings(@Req() request: unknown, @Res() reply: unknown): Promise<void> {
+    return this.serve(request, reply, (call) => this.gateway.embeddings(call));
+  }
+
+  @Get('models')
+  async models(@Req() request: unknown): Promise<object> {
+    const consumer = await this.auth.consumerOf(nodeRequest(request));
+    const data = this.gateway
+      .models((provider, model) => consumerMayUse(consumer, provider, model))
+      .map((model) => ({
+        id: model.id,
+        object: 'model',
+        created: 0,
+        owned_by: model.provider,
+      }));
+    return { object: 'list', data: [{ id: AUTO_MODEL, object: 'model', created: 0, owned_by: 'registry' }, ...data] };
+  }
+
+  private async serve(request: unknown, reply: unknown, run: (call: GatewayCall) => Promise<GatewayAnswer>): Promise<void> {
+    const raw: ConsumerRequest = nodeRequest(request);
+    const consumer = await this.auth.consumerOf(raw);
+    const { response, headers } = takeOverResponse(reply);
+    // The client going away (the socket closed before our answer ended) aborts the upstream call.
+    const client = new AbortController();
+    response.once('close', () => response.writableFinished || client.abort());
+    const answer = await run(callOf(consumer, (request as { body?: unknown }).body, raw.headers[OPERATION_HEADER], client.signal));
+    await writeAnswer(response, headers, answer);
+  }
+}
+
+function callOf(
+  consumer: AuthenticatedConsumer,
+  body: unknown,
+  operation: string | string[] | undefined,
+  signal: AbortSignal,
+): GatewayCall {
+  return {
+    body,
+    operation: typeof operation === 'string' && operation !== '' ? operation : undefined,
+    mayUse: (provider, model) => consumerMayUse(consumer, provider, model),
+    signal,
+  };
+}

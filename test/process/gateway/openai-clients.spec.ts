@@ -1,0 +1,202 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createOpenAI } from '@ai-sdk/openai';
+import { generateText, streamText } from 'ai';
+import OpenAI from 'openai';
+import { FakeProvider, FakeProviderServer, keyLeaks } from '../../support/fake-provider-server';
+import { ADMIN_TOKEN, startInstance, stopInstance } from '../../support/instances';
+import { startServer } from '../../support/server-process';
+import { createTestDatabase, onRealPostgres, TestDatabase } from '../../support/test-database';
+
+const OPENAI_KEY = 'sk-proj-Cl1entTestKeyAbCdEfGhIjKlMn0123';
+const ANTHROPIC_KEY = 'sk-ant-api03-Cl1entTestKeyAbCdEfGhIjKl';
+
+interface Server {
+  url: string;
+  output(): string;
+  stop(): Promise<unknown>;
+}
+
+/** Our server as a real process: on the test's PostgreSQL when there is one, else on the embedded default. */
+async function startOurServer(): Promise<Server & { db?: TestDatabase; dataDir?: string }> {
+  const env = { BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'info', HEALTH_CHECK_INTERVAL_MS: '0' };
+  if (onRealPostgres) {
+    const db = await createTestDatabase();
+    const instance = await startInstance({ databaseUrl: db.url, env });
+    return { url: instance.url, output: instance.output, stop: () => stopInstance(instance), db };
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-gateway-'));
+  const server = await startServer(dataDir, env);
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    output: server.output,
+    stop: async () => {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    },
+    dataDir,
+  };
+}
+
+describe('the gateway through the official clients', () => {
+  const fakes = new FakeProviderServer();
+  let server: Awaited<ReturnType<typeof startOurServer>>;
+  let openaiFake: FakeProvider;
+  let consumerKey: string;
+  let limitedKey: string;
+  let client: OpenAI;
+
+  async function api(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${server.url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  beforeAll(async () => {
+    await fakes.start();
+    openaiFake = fakes.add('oa', { kind: 'openai', apiKey: OPENAI_KEY, echoKeyInErrors: true });
+    const anthropicFake = fakes.add('an', { kind: 'anthropic', apiKey: ANTHROPIC_KEY, echoKeyInErrors: true });
+    server = await startOurServer();
+    expect((await api('POST', '/api/providers/openai/credentials', { apiKey: OPENAI_KEY, baseUrl: openaiFake.baseUrl })).status).toBe(201);
+    expect(
+      (await api('POST', '/api/providers/anthropic/credentials', { apiKey: ANTHROPIC_KEY, baseUrl: anthropicFake.baseUrl })).status,
+    ).toBe(201);
+    const created = await api('POST', '/api/keys', { name: 'checkout-service' });
+    expect(created.status).toBe(201);
+    consumerKey = created.body.data.key;
+    limitedKey = (await api('POST', '/api/keys', { name: 'limited', models: ['anthropic/claude-haiku-4-5'] })).body.data.key;
+    client = new OpenAI({ apiKey: consumerKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await server?.db?.drop();
+    if (server?.dataDir) fs.rmSync(server.dataDir, { recursive: true, force: true });
+    await fakes.close();
+  });
+
+  it('chat, JSON: the answer, and who answered in the headers', async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: 'auto', messages: [{ role: 'user', content: 'Say hello' }] })
+      .withResponse();
+    expect(data.choices[0].message.content).toBe('Hello from oa.');
+    expect(data.usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 3 });
+    expect(response.headers.get('x-registry-provider')).toBe('openai');
+    expect(response.headers.get('x-registry-model')).toBe('gpt-4o-mini');
+    expect(response.headers.get('x-registry-attempts')).toBe('1');
+  });
+
+  it('chat, streamed: the chunks as they come, ending cleanly', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'anthropic/claude-haiku-4-5',
+      messages: [
+        { role: 'system', content: 'Be brief' },
+        { role: 'user', content: 'Say hello' },
+      ],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? '';
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe('Hello from an.');
+    expect(usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 3 });
+  });
+
+  it('tools and response_format pass through to an OpenAI-compatible upstream untouched', async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: { name: 'lookup', description: 'Look up', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+      },
+    ];
+    await client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Find it' }],
+      tools,
+      tool_choice: 'auto',
+      response_format: { type: 'json_object' },
+    });
+    const sent = openaiFake
+      .requests()
+      .filter((r) => r.method === 'POST')
+      .at(-1)!;
+    expect(sent.body).toMatchObject({ model: 'gpt-4o-mini', tools, tool_choice: 'auto', response_format: { type: 'json_object' } });
+  });
+
+  it('embeddings and the models list', async () => {
+    const embeddings = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['one', 'two'] });
+    expect(embeddings.data).toHaveLength(2);
+    const ids = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    expect(ids).toEqual(
+      expect.arrayContaining(['auto', 'openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5', 'openai/text-embedding-3-small']),
+    );
+    const limited = new OpenAI({ apiKey: limitedKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    const allowed = [];
+    for await (const model of limited.models.list()) allowed.push(model.id);
+    expect(allowed).toEqual(['auto', 'anthropic/claude-haiku-4-5']);
+  });
+
+  it('each error as the client’s own error class, with OpenAI’s status and shape', async () => {
+    const chat = (c: OpenAI, model: string) => c.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+    const bad = new OpenAI({ apiKey: 'sk-reg-not-a-key', baseURL: `${server.url}/v1`, maxRetries: 0 });
+    await expect(chat(bad, 'auto')).rejects.toMatchObject({
+      status: 401,
+      code: 'invalid_api_key',
+      constructor: OpenAI.AuthenticationError,
+    });
+    await expect(chat(client, 'gpt-nope')).rejects.toMatchObject({
+      status: 404,
+      code: 'model_not_found',
+      param: 'model',
+      constructor: OpenAI.NotFoundError,
+    });
+    const limited = new OpenAI({ apiKey: limitedKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    await expect(chat(limited, 'openai/gpt-4o-mini')).rejects.toMatchObject({ status: 403, constructor: OpenAI.PermissionDeniedError });
+    await expect(client.chat.completions.create({ model: 'auto', messages: [] })).rejects.toMatchObject({ status: 400, param: 'messages' });
+
+    openaiFake.setMode('server_error');
+    try {
+      await expect(chat(client, 'openai/gpt-4o-mini')).rejects.toMatchObject({
+        status: 503,
+        code: 'upstream_failed',
+        message: expect.stringContaining('openai/gpt-4o-mini: HTTP 500'),
+        constructor: OpenAI.InternalServerError,
+      });
+    } finally {
+      openaiFake.setMode('ok');
+    }
+  });
+
+  it('@ai-sdk/openai with our baseURL: generateText and streamText', async () => {
+    const provider = createOpenAI({ apiKey: consumerKey, baseURL: `${server.url}/v1` });
+    const generated = await generateText({ model: provider.chat('auto'), prompt: 'Say hello' });
+    expect(generated.text).toBe('Hello from oa.');
+    const streamed = streamText({ model: provider.chat('anthropic/claude-haiku-4-5'), prompt: 'Say hello' });
+    expect(await streamed.text).toBe('Hello from an.');
+  });
+
+  it('never shows a provider key or a consumer key in an answer or a log line', async () => {
+    openaiFake.setMode('unauthorized');
+    try {
+      const { data } = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+      expect(data.choices[0].message.content).toBe('Hello from an.');
+      await expect(
+        client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+      ).rejects.toMatchObject({
+        status: 503,
+      });
+    } finally {
+      openaiFake.setMode('ok');
+    }
+    for (const key of [OPENAI_KEY, ANTHROPIC_KEY, consumerKey, limitedKey]) expect(keyLeaks(server.output(), key)).toEqual([]);
+  });
+});
