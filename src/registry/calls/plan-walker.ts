@@ -63,12 +63,16 @@ export class PlanWalker {
     return this.walkPlan(modelType, this.selection.plan({ ...request, modelType }), callerSignal, run);
   }
 
-  /** walk() over a plan worked out by the caller (the gateway's, for a request that names its model). */
+  /**
+   * walk() over a plan worked out by the caller (the gateway's, for a request that names its model);
+   * `consumerKeyId`: the gateway's caller, recorded with each attempt's usage.
+   */
   async walkPlan<T>(
     modelType: ModelType,
     plan: SelectionPlan,
     callerSignal: AbortSignal | undefined,
     run: (attempt: Attempt) => Promise<T>,
+    consumerKeyId?: string,
   ): Promise<T> {
     const skipped = reportSkipped(plan.skipped);
     const failed: FailedAttempt[] = [];
@@ -97,7 +101,13 @@ export class PlanWalker {
         failed.push({ ...label(candidate), outcome: null, status: null, reason: connection.unreachable, latencyMs: 0 });
         continue;
       }
-      const attempt = this.attempt(candidate, connection, callerSignal, { source: candidate.source, failed: [...failed], skipped });
+      const attempt = this.attempt(
+        candidate,
+        connection,
+        callerSignal,
+        { source: candidate.source, failed: [...failed], skipped },
+        consumerKeyId,
+      );
       try {
         return await run(attempt);
       } catch (error) {
@@ -134,13 +144,14 @@ export class PlanWalker {
     connection: Connection,
     callerSignal: AbortSignal | undefined,
     before: Omit<CallReport, 'provider' | 'model'>,
+    consumerKeyId: string | undefined,
   ): Attempt & { reasonOf(error: unknown, status: number | undefined): string; elapsedMs(): number } {
     const signal = new AttemptSignal(callerSignal, this.settings.callTimeoutMs);
     const started = performance.now();
     const secrets = connection.apiKey ? [connection.apiKey] : [];
     const elapsedMs = () => Math.round(performance.now() - started);
     const record = (outcome: CallOutcome | undefined, tokens: { inputTokens?: number; outputTokens?: number } = {}) =>
-      this.record(candidate, connection, elapsedMs(), outcome, tokens);
+      this.record(candidate, connection, elapsedMs(), outcome, tokens, consumerKeyId);
     const reasonOf = (error: unknown, status: number | undefined) => scrubbedReason(error, status, secrets);
     return {
       candidate,
@@ -183,6 +194,7 @@ export class PlanWalker {
     latencyMs: number,
     outcome: CallOutcome | undefined,
     tokens: { inputTokens?: number; outputTokens?: number },
+    consumerKeyId: string | undefined,
   ): void {
     try {
       this.usage.record(candidate.provider, {
@@ -190,6 +202,7 @@ export class PlanWalker {
         inputTokens: count(tokens.inputTokens),
         outputTokens: count(tokens.outputTokens),
         credentialId: connection.credentialId,
+        consumerKeyId,
         model: candidate.model,
         outcome,
         latencyMs,

@@ -54,20 +54,26 @@ export class GatewayService {
     const stream = body.stream === true;
     const includeUsage = stream && isObject(body.stream_options) && body.stream_options.include_usage === true;
     const plan = this.plan('text', body, call);
-    return this.walker.walkPlan('text', plan, call.signal, (attempt) => {
-      const wire = attempt.connection.endpoint.wire === 'anthropic' ? ANTHROPIC_WIRE : OPENAI_WIRE;
-      const request = wire.chatRequest(body, attempt.candidate.model, stream);
-      if ('refused' in request) throw new GatewayRequestError(request.refused.param, request.refused.message);
-      return this.send(attempt, wire, request.path, request.body, async (response) => {
-        if (!stream) return this.jsonAnswer(attempt, wire, response);
-        const relay = wire.streamRelay({ model: attempt.candidate.model, includeUsage });
-        const events = sseEvents(response.body);
-        const first = await readToFirstFrames(relay, events);
-        const abort = () => response.body.destroy();
-        const frames = relayStream({ attempt, relay, events, first, idleTimeoutMs: this.settings.streamIdleTimeoutMs, abort });
-        return { kind: 'stream', frames, origin: originOf(attempt) };
-      });
-    });
+    return this.walker.walkPlan(
+      'text',
+      plan,
+      call.signal,
+      (attempt) => {
+        const wire = attempt.connection.endpoint.wire === 'anthropic' ? ANTHROPIC_WIRE : OPENAI_WIRE;
+        const request = wire.chatRequest(body, attempt.candidate.model, stream);
+        if ('refused' in request) throw new GatewayRequestError(request.refused.param, request.refused.message);
+        return this.send(attempt, wire, request.path, request.body, async (response) => {
+          if (!stream) return this.jsonAnswer(attempt, wire, response);
+          const relay = wire.streamRelay({ model: attempt.candidate.model, includeUsage });
+          const events = sseEvents(response.body);
+          const first = await readToFirstFrames(relay, events);
+          const abort = () => response.body.destroy();
+          const frames = relayStream({ attempt, relay, events, first, idleTimeoutMs: this.settings.streamIdleTimeoutMs, abort });
+          return { kind: 'stream', frames, origin: originOf(attempt) };
+        });
+      },
+      call.consumerKeyId,
+    );
   }
 
   async embeddings(call: GatewayCall): Promise<GatewayAnswer> {
@@ -76,10 +82,15 @@ export class GatewayService {
       throw new GatewayRequestError('input', 'input must be a non-empty string, an array of strings, or an array of token arrays');
     }
     const plan = this.plan('embedding', body, call);
-    return this.walker.walkPlan('embedding', plan, call.signal, (attempt) =>
-      this.send(attempt, OPENAI_WIRE, '/embeddings', JSON.stringify({ ...body, model: attempt.candidate.model }), (response) =>
-        this.jsonAnswer(attempt, OPENAI_WIRE, response),
-      ),
+    return this.walker.walkPlan(
+      'embedding',
+      plan,
+      call.signal,
+      (attempt) =>
+        this.send(attempt, OPENAI_WIRE, '/embeddings', JSON.stringify({ ...body, model: attempt.candidate.model }), (response) =>
+          this.jsonAnswer(attempt, OPENAI_WIRE, response),
+        ),
+      call.consumerKeyId,
     );
   }
 

@@ -6,6 +6,8 @@ export interface GatewayCall {
   body: unknown;
   /** The catalog operation to select by (the X-Registry-Operation header), for `model: "auto"`. */
   operation?: string;
+  /** The caller's consumer key (its id), recorded with the usage. */
+  consumerKeyId?: string;
   /** Whether this caller may use a provider's model (its consumer key's model list). */
   mayUse(provider: string, model: string): boolean;
   /** Fires when the client goes away: the upstream request is aborted at once. */

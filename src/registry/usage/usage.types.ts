@@ -5,6 +5,8 @@ export interface UsageRecord {
   inputTokens?: number;
   outputTokens?: number;
   credentialId?: string;
+  /** The consumer key a gateway call was made with (consumer_keys.id), for spend per key. */
+  consumerKeyId?: string;
   /** The model called (for per-model spend and outcomes); a catalog model id or any the provider serves. */
   model?: string;
   /** How the call ended; omitted when the caller only counts usage. */

@@ -70,6 +70,7 @@ function callOf(
 ): GatewayCall {
   return {
     body,
+    consumerKeyId: consumer.id,
     operation: typeof operation === 'string' && operation !== '' ? operation : undefined,
     mayUse: (provider, model) => consumerMayUse(consumer, provider, model),
     signal,
