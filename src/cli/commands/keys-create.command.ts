@@ -12,8 +12,7 @@ import { Terminal } from '../terminal';
   description: 'Create a consumer key for the gateway (/v1/*); it is printed once, as the last line of stdout, only its hash is kept',
 })
 export class KeysCreateCommand extends RegistryCommand {
-  protected readonly example =
-    'ai-registry ai:keys:create --name billing-svc --models openai/gpt-4o-mini,anthropic/claude-3-5-haiku-latest';
+  protected readonly example = 'ai-registry ai:keys:create --name billing-svc --models openai/gpt-4o-mini,anthropic/claude-haiku-4-5';
 
   constructor(
     private readonly registry: RegistryContext,
