@@ -2,6 +2,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { register } from 'prom-client';
+import { GatewayMetrics } from './metrics/gateway-metrics';
 import { RegistryMetrics } from './metrics/registry-metrics';
 import { CallConnections } from './calls/call-connections';
 import { PlanWalker } from './calls/plan-walker';
@@ -112,6 +113,7 @@ export class ProvidersModule {
         useFactory: ({ metricsRegistry }: ProvidersModuleOptions, catalog: Catalog) =>
           new RegistryMetrics(metricsRegistry ?? register, catalog),
       },
+      { provide: GatewayMetrics, inject: [RegistryMetrics], useFactory: (metrics: RegistryMetrics) => new GatewayMetrics(metrics) },
       SchedulerRegistry,
       RegistryCoordination,
       { provide: REGISTRY_COORDINATION, inject: [RegistryCoordination], useFactory: (owned: RegistryCoordination) => owned.coordination },

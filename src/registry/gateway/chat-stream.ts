@@ -14,6 +14,8 @@ export interface StartedStream {
   idleTimeoutMs: number;
   /** Aborts the upstream request (the client went away, or we stopped reading). */
   abort(): void;
+  /** How the stream ended, once: for the call's metrics. */
+  ended(result: 'success' | 'stream_error' | 'cancelled', tokens: StreamRelay['tokens']): void;
 }
 
 /**
@@ -57,12 +59,14 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
     if (relay.finished) {
       attempt.signal.dispose();
       attempt.record('success', relay.tokens);
+      stream.ended('success', relay.tokens);
       return;
     }
     const failure = relay.failure;
     const failed = attempt.failedMidStream(
       new UpstreamBodyError(failure ? `the provider sent an error: ${failure.message}` : 'the stream ended before the answer was complete'),
     );
+    stream.ended('stream_error', relay.tokens);
     yield errorFrame({
       message: redact((failed as Error).message, secrets),
       type: failure?.type ?? 'server_error',
@@ -71,6 +75,7 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
   } catch (error) {
     settled = true;
     const failed = attempt.failedMidStream(error);
+    stream.ended(attempt.signal.callerAborted ? 'cancelled' : 'stream_error', relay.tokens);
     if (!attempt.signal.callerAborted) {
       yield errorFrame({ message: redact((failed as Error).message, secrets), type: 'server_error', code: 'stream_interrupted' });
     }
@@ -80,6 +85,7 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
       stream.abort();
       attempt.signal.dispose();
       attempt.record(undefined, relay.tokens);
+      stream.ended('cancelled', relay.tokens);
     }
     void events.return(undefined).catch(() => undefined);
   }

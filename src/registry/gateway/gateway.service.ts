@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { quoteInput } from '../../common/json-guard/text-rules';
 import type { Attempt } from '../calls/plan-walker';
 import { PlanWalker } from '../calls/plan-walker';
 import { CallConnections } from '../calls/call-connections';
 import { judgeStatus } from '../calls/call-outcome';
+import { ProviderCallError } from '../calls/provider-call.errors';
 import { UpstreamStatusError } from '../calls/upstream.errors';
 import { redact } from '../health/probes/probe-detail';
 import { RegistrySettings } from '../kernel/registry-settings';
@@ -11,7 +13,9 @@ import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
 import { listAvailableModels } from '../snapshot/availability';
 import type { ModelType } from '../snapshot/registry-snapshot';
 import { RegistryStateService } from '../snapshot/registry-state.service';
+import { GatewayMetrics, GatewayUnanswered } from '../metrics/gateway-metrics';
 import { ModelSelectionService } from '../selection/model-selection.service';
+import { NoAvailableProviderError, UnknownModelError } from '../selection/selection.errors';
 import type { ModelTarget } from '../selection/plan-model';
 import type { SelectionPlan } from '../selection/selection.types';
 import { ANTHROPIC_WIRE } from './anthropic-wire';
@@ -41,9 +45,18 @@ export class GatewayService {
     private readonly connections: CallConnections,
     private readonly state: RegistryStateService,
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
-  async chatCompletions(call: GatewayCall): Promise<GatewayAnswer> {
+  chatCompletions(call: GatewayCall): Promise<GatewayAnswer> {
+    return this.measured(call, (started) => this.chat(call, started));
+  }
+
+  embeddings(call: GatewayCall): Promise<GatewayAnswer> {
+    return this.measured(call, () => this.embed(call));
+  }
+
+  private async chat(call: GatewayCall, started: number): Promise<GatewayAnswer> {
     const body = requestObject(call.body);
     if (!Array.isArray(body.messages) || body.messages.length === 0) {
       throw new GatewayRequestError('messages', 'messages must be a non-empty array of chat messages');
@@ -68,7 +81,11 @@ export class GatewayService {
           const events = sseEvents(response.body);
           const first = await readToFirstFrames(relay, events);
           const abort = () => response.body.destroy();
-          const frames = relayStream({ attempt, relay, events, first, idleTimeoutMs: this.settings.streamIdleTimeoutMs, abort });
+          const { provider, model } = attempt.candidate;
+          this.metrics.firstToken(provider, model, seconds(started));
+          const ended = (result: 'success' | 'stream_error' | 'cancelled', tokens: { inputTokens?: number; outputTokens?: number }) =>
+            this.metrics.answered(provider, model, result, seconds(started), tokens);
+          const frames = relayStream({ attempt, relay, events, first, idleTimeoutMs: this.settings.streamIdleTimeoutMs, abort, ended });
           return { kind: 'stream', frames, origin: originOf(attempt) };
         });
       },
@@ -76,7 +93,7 @@ export class GatewayService {
     );
   }
 
-  async embeddings(call: GatewayCall): Promise<GatewayAnswer> {
+  private async embed(call: GatewayCall): Promise<GatewayAnswer> {
     const body = requestObject(call.body);
     if (!isEmbeddingInput(body.input)) {
       throw new GatewayRequestError('input', 'input must be a non-empty string, an array of strings, or an array of token arrays');
@@ -99,6 +116,28 @@ export class GatewayService {
     return listAvailableModels(this.state.current())
       .filter(({ provider, model }) => mayUse(provider, model))
       .map(({ provider, model, modelType }) => ({ id: `${provider}/${model}`, provider, model, type: modelType }));
+  }
+
+  /**
+   * Counts the call: its fallbacks, and a JSON answer's ending here (a stream's is counted when it
+   * ends); a call nobody answered by why.
+   */
+  private async measured(call: GatewayCall, run: (started: number) => Promise<GatewayAnswer>): Promise<GatewayAnswer> {
+    const started = performance.now();
+    let answer: GatewayAnswer;
+    try {
+      answer = await run(started);
+    } catch (error) {
+      if (error instanceof ProviderCallError) this.metrics.fellBack(error.attempts);
+      this.metrics.notAnswered(call.signal.aborted ? 'cancelled' : unansweredReason(error));
+      throw error;
+    }
+    const { provider, model, report } = answer.origin;
+    if (report.failed.length > 0) this.metrics.fellBack(report.failed);
+    if (answer.kind === 'json') {
+      this.metrics.answered(provider, model, answer.status < 400 ? 'success' : 'client_error', seconds(started), answer.tokens);
+    }
+    return answer;
   }
 
   /** The candidates that may answer, in order: the model the body names, or the registry's choice for `auto`. */
@@ -163,7 +202,7 @@ export class GatewayService {
     attempt.signal.dispose();
     attempt.record(undefined);
     const relayed = wire.clientError(response.statusCode, redact(text, apiKey ? [apiKey] : []));
-    return { kind: 'json', status: relayed.status, body: relayed.body, origin: originOf(attempt) };
+    return { kind: 'json', status: relayed.status, body: relayed.body, origin: originOf(attempt), tokens: {} };
   }
 
   private async jsonAnswer(attempt: Attempt, wire: Pick<ChatWire, 'chatAnswer'>, response: UpstreamResponse): Promise<JsonAnswer> {
@@ -171,8 +210,20 @@ export class GatewayService {
     const { body, tokens } = wire.chatAnswer(text, attempt.candidate.model);
     attempt.signal.dispose();
     attempt.record('success', tokens);
-    return { kind: 'json', status: 200, body, origin: originOf(attempt) };
+    return { kind: 'json', status: 200, body, origin: originOf(attempt), tokens };
   }
+}
+
+function seconds(since: number): number {
+  return (performance.now() - since) / 1000;
+}
+
+function unansweredReason(error: unknown): GatewayUnanswered {
+  if (error instanceof NoAvailableProviderError) return 'no_available_provider';
+  if (error instanceof UnknownModelError) return 'unknown_model';
+  if (error instanceof ModelNotAllowedError) return 'model_not_allowed';
+  if (error instanceof ProviderCallError) return 'all_candidates_failed';
+  return 'invalid_request';
 }
 
 function originOf(attempt: Attempt): AnswerOrigin {

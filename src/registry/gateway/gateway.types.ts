@@ -30,6 +30,8 @@ export interface JsonAnswer {
   /** The body, serialized. */
   body: string;
   origin: AnswerOrigin;
+  /** Tokens the answer reported (none for an upstream's refusal). */
+  tokens: { inputTokens?: number; outputTokens?: number };
 }
 
 /**

@@ -6,6 +6,7 @@ import { ProviderCallError } from '../../../src/registry/calls/provider-call.err
 import type { ProvidersModuleOptions } from '../../../src/registry/providers.options';
 import { CredentialsService } from '../../../src/registry/credentials/credentials.service';
 import { UnknownModelError } from '../../../src/registry/selection/selection.errors';
+import { RegistryMetrics } from '../../../src/registry/metrics/registry-metrics';
 import { UsageService } from '../../../src/registry/usage/usage.service';
 import type { UsageRecord } from '../../../src/registry/usage/usage.types';
 import { FakeProvider, FakeProviderServer, keyLeaks } from '../../support/fake-provider-server';
@@ -251,6 +252,21 @@ describe(GatewayService.name, () => {
     await expect(gateway.chatCompletions(call(hello('openai/claude-haiku-4-5')))).rejects.toThrow(/provider "openai" offers no text model/);
     await expect(gateway.chatCompletions(call(hello('anthropic/claude-haiku-4-5', { n: 2 })))).rejects.toMatchObject({ param: 'n' });
     expect(records).toEqual([]);
+  });
+
+  it('leaves its figures in the metrics: calls by result, fallbacks, time to first token, tokens, unanswered calls', async () => {
+    await start();
+    fakes.openai.setMode('server_error');
+    await drain(await gateway.chatCompletions(call(hello('auto', { stream: true }))));
+    await gateway.chatCompletions(call(hello('anthropic/claude-haiku-4-5')));
+    await expect(gateway.chatCompletions(call(hello('gpt-nope')))).rejects.toThrow(UnknownModelError);
+    const text = await app!.get(RegistryMetrics).registry.metrics();
+    const line = (prefix: string) => text.split('\n').find((l) => l.startsWith(prefix));
+    expect(line('ai_gateway_requests_total{provider="anthropic",model="claude-haiku-4-5",result="success"}')).toMatch(/ 2$/);
+    expect(line('ai_gateway_fallbacks_total{provider="openai",model="gpt-4o-mini",outcome="error"}')).toMatch(/ 1$/);
+    expect(line('ai_gateway_time_to_first_token_seconds_count{provider="anthropic",model="claude-haiku-4-5"}')).toMatch(/ 1$/);
+    expect(line('ai_gateway_tokens_total{provider="anthropic",model="claude-haiku-4-5",direction="output"}')).toMatch(/ 6$/);
+    expect(line('ai_gateway_unanswered_total{reason="unknown_model"}')).toMatch(/ 1$/);
   });
 
   it('embeddings: the input passed through, vectors back, usage recorded', async () => {
