@@ -19,7 +19,7 @@ export interface RegistrySettings {
   /** Transient probe failures in a row before `unhealthy`. */
   healthUnhealthyAfter: number;
   healthHistoryDays: number;
-  /** Full reload of the in-memory snapshot, repairing any missed change notification; 0 turns it off. */
+  /** Full reload of the in-memory snapshot and the consumer keys, repairing any missed change notification; 0 turns it off. */
   resyncIntervalMs: number;
   /**
    * How long one attempt of a call through RegistryModels may take before the next candidate is
