@@ -9,6 +9,7 @@ import { FakeProviderServer } from '../test/support/fake-provider-server';
 import { callsBench } from './calls';
 import { measureSelection } from './selection';
 import { cliBench } from './cli';
+import { gatewayBench } from './gateway';
 import { httpBench } from './http';
 import { propagationBench } from './propagation';
 import { scaleBench } from './scale';
@@ -64,8 +65,11 @@ async function sweepBench(): Promise<void> {
   }
 }
 
-/** `npm run bench` runs every section; `npm run bench -- write` (or `selection`, `sweep`, `cli`, `calls`, `http`, `scale`, `usage`, `propagation`) only those named. */
-const only = process.argv.slice(2);
+/**
+ * `npm run bench` runs every section; `npm run bench -- write` (or `selection`, `sweep`, `cli`, `calls`, `http`, `scale`, `usage`,
+ * `propagation`, `gateway`) only those named. Flags (`--quick`) are for the sections that read them, not section names.
+ */
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const wanted = (section: string) => only.length === 0 || only.includes(section);
 
 async function main(): Promise<void> {
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
   if (wanted('propagation')) await propagationBench();
   if (wanted('cli')) await cliBench();
   if (wanted('calls')) await callsBench();
+  if (wanted('gateway')) await gatewayBench();
 }
 
 function inMemory(): void {

@@ -16,15 +16,15 @@ export interface LoadResult {
   failed: number;
 }
 
-/** `connections` keep-alive connections for `seconds`, as autocannon measures them. */
-export async function load(target: LoadTarget, connections: number, seconds: number): Promise<LoadResult> {
+/** `connections` keep-alive connections for `seconds` (or until `{ amount }` requests are answered), as autocannon measures them. */
+export async function load(target: LoadTarget, connections: number, seconds: number | { amount: number }): Promise<LoadResult> {
   const result = await autocannon({
     url: target.url as string,
     method: target.method ?? 'GET',
     headers: { ...(target.body === undefined ? {} : { 'content-type': 'application/json' }), ...target.headers },
     body: target.body === undefined ? undefined : JSON.stringify(target.body),
     connections,
-    duration: seconds,
+    ...(typeof seconds === 'number' ? { duration: seconds } : { amount: seconds.amount }),
   });
   return {
     rps: result.requests.average,

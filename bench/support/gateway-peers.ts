@@ -1,0 +1,262 @@
+/**
+ * The three ways `npm run bench -- gateway` calls the same fake OpenAI upstream, each its own process on
+ * loopback: the fake itself (direct), the Portkey gateway (the npm package, headless), and ours (the
+ * built server, `node dist/main.js`, on a fresh database with the catalog's `openai` pointed at the fake
+ * and a consumer key). Each is a `GatewayPeer`: where to POST a chat completion, with which headers and
+ * model, and its process id (for its memory).
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ADMIN_TOKEN } from '../../test/support/instances';
+import { TEST_KEY_1 } from '../../test/support/registry-app';
+import { REPO_ROOT, RunningProcess, embeddedEnv, freePort, waitFor } from '../../test/support/server-process';
+import { createBenchDatabase } from './bench-database';
+import type { FakeUpstreamStats } from './fake-openai-server';
+
+export interface GatewayPeer {
+  name: string;
+  /** POST /v1/chat/completions of this peer. */
+  url: string;
+  headers: Record<string, string>;
+  model: string;
+  /** The Authorization header the fake upstream must see from this peer (the key it was meant to send). */
+  upstreamAuthorization: string;
+  pid: number;
+  close(): Promise<void>;
+}
+
+/** Output kept per process: enough for a start-up failure, bounded however long the bench runs. */
+const OUTPUT_TAIL = 64 * 1024;
+
+/**
+ * A `node` child with exactly these arguments (no ts-node unless asked for: the gateways' memory and
+ * start are their own), its output kept as a bounded tail however long the bench runs.
+ */
+function runNode(args: string[], env: NodeJS.ProcessEnv): RunningProcess {
+  let output = '';
+  let stderr = '';
+  const tail = (text: string, chunk: string) => (text + chunk).slice(-OUTPUT_TAIL);
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (chunk) => (output = tail(output, String(chunk))));
+  child.stderr!.on('data', (chunk) => {
+    output = tail(output, String(chunk));
+    stderr = tail(stderr, String(chunk));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, output: () => output, stderr: () => stderr, exited };
+}
+
+/** SIGTERM, then SIGKILL after `ms`; resolves once it has exited. */
+async function stop(proc: RunningProcess, ms = 30_000): Promise<void> {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), ms);
+  await proc.exited;
+  clearTimeout(timer);
+}
+
+/** Waits for `url` to answer `status`, failing at once (with its output) if the process exits first. */
+async function waitUntilUp(what: string, proc: RunningProcess, url: string, status = 200, timeoutMs = 90_000): Promise<void> {
+  let exitCode: number | null | undefined;
+  void proc.exited.then((code) => (exitCode = code));
+  await waitFor(
+    what,
+    async () => {
+      if (exitCode !== undefined) throw new Error(`${what} exited with ${exitCode}:\n${proc.output()}`);
+      return (await fetch(url).catch(() => undefined))?.status === status ? true : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** Resident memory of a process in MiB (Linux /proc), NaN where that is not available. */
+export function rssMiB(pid: number): number {
+  try {
+    const kB = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kB === undefined ? NaN : Number(kB) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+export interface FakeUpstream extends GatewayPeer {
+  /** What a gateway is configured with: the fake's `/v1`. */
+  baseUrl: string;
+  stats(): Promise<FakeUpstreamStats>;
+}
+
+/** The fake OpenAI upstream (bench/support/fake-openai-server.ts) in a process of its own. */
+export async function startFakeUpstream(): Promise<FakeUpstream> {
+  const proc = runNode(['-r', 'ts-node/register/transpile-only', 'bench/support/fake-openai-server.ts'], { ...process.env, PORT: '0' });
+  let exitCode: number | null | undefined;
+  void proc.exited.then((code) => (exitCode = code));
+  const port = await waitFor('the fake upstream', () => {
+    if (exitCode !== undefined) throw new Error(`the fake upstream exited with ${exitCode}:\n${proc.output()}`);
+    const match = /^listening (\d+)$/m.exec(proc.output());
+    return match ? Number(match[1]) : undefined;
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    name: 'direct',
+    url: `${origin}/v1/chat/completions`,
+    baseUrl: `${origin}/v1`,
+    headers: { authorization: 'Bearer sk-fake-direct-0123456789' },
+    model: 'gpt-4o-mini',
+    upstreamAuthorization: 'Bearer sk-fake-direct-0123456789',
+    pid: proc.child.pid!,
+    stats: async () => (await fetch(`${origin}/bench/stats`)).json() as Promise<FakeUpstreamStats>,
+    close: () => stop(proc),
+  };
+}
+
+const PORTKEY_ENTRY = 'node_modules/@portkey-ai/gateway/build/start-server.js';
+export const PORTKEY_KEY = 'sk-fake-portkey-0123456789abcdef';
+
+/**
+ * The Portkey gateway as its README starts it, headless, on a free port (it listens on every
+ * interface; we call it on 127.0.0.1), told per request to use OpenAI at the fake's `/v1`.
+ */
+export async function startPortkey(upstreamBaseUrl: string): Promise<GatewayPeer> {
+  const port = await freePort();
+  const proc = runNode([PORTKEY_ENTRY, `--port=${port}`, '--headless'], { ...process.env, NODE_ENV: 'production' });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitUntilUp('the Portkey gateway', proc, `${origin}/`, 200, 60_000);
+  return {
+    name: 'Portkey',
+    url: `${origin}/v1/chat/completions`,
+    headers: {
+      authorization: `Bearer ${PORTKEY_KEY}`,
+      'x-portkey-provider': 'openai',
+      'x-portkey-custom-host': upstreamBaseUrl,
+    },
+    model: 'gpt-4o-mini',
+    upstreamAuthorization: `Bearer ${PORTKEY_KEY}`,
+    pid: proc.child.pid!,
+    close: () => stop(proc),
+  };
+}
+
+/** The provider key our server stores for `openai` (it must arrive at the fake as the bearer). */
+export const OURS_PROVIDER_KEY = 'sk-fake-ours-provider-0123456789abcdef';
+const QUERY_COUNTER = './bench/support/count-pg-queries.cjs';
+
+export interface OurServer extends GatewayPeer {
+  /** Which database it runs on, for the report. */
+  database: string;
+  /** On the embedded default: PostgreSQL (PGlite) runs inside its process. */
+  embedded: boolean;
+  /** Statements sent to PostgreSQL so far, by first keyword and table (bench/support/count-pg-queries.cjs). */
+  queries(): Promise<Record<string, number>>;
+}
+
+/**
+ * Our server, built (`node scripts/build-if-stale.js`) and started as `node dist/main.js` with the
+ * query counter preloaded, on a fresh database: `BENCH_DATABASE_URL`'s server when set (a database of
+ * its own, dropped after), else the embedded default in a temporary DATA_DIR. Health sweeps off,
+ * LOG_LEVEL=warn; egress to loopback is allowed by default. The catalog's `openai` gets a credential
+ * whose base URL is the fake's `/v1`, and a consumer key `bench` is created through POST /api/keys.
+ * Resolves to a reason instead when it cannot run: the build fails, or the gateway's /v1 edge (or
+ * /api/keys) is not on this build yet.
+ */
+export async function startOurs(upstreamBaseUrl: string): Promise<OurServer | { skipped: string }> {
+  const build = spawn(process.execPath, ['scripts/build-if-stale.js'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const built = await new Promise<number | null>((resolve) => build.once('close', resolve));
+  if (built !== 0) return { skipped: `the build failed (node scripts/build-if-stale.js exited ${built})` };
+
+  const port = await freePort();
+  const common = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    HEALTH_CHECK_INTERVAL_MS: '0',
+    BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+  };
+  let env: NodeJS.ProcessEnv;
+  let database: string;
+  let dropDatabase: () => Promise<void>;
+  if (process.env.BENCH_DATABASE_URL) {
+    const db = await createBenchDatabase('gateway');
+    env = { ...process.env, ...common, DATABASE_URL: db.url, CREDENTIALS_KEYS: `k1:${TEST_KEY_1}` };
+    delete env.DATA_DIR;
+    delete env.DATABASE_DIRECT_URL;
+    database = `PostgreSQL (BENCH_DATABASE_URL), database ${new URL(db.url).pathname.slice(1)}`;
+    dropDatabase = db.drop;
+  } else {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-gateway-'));
+    env = embeddedEnv(dataDir, common);
+    database = `the embedded default in ${dataDir}`;
+    dropDatabase = async () => fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const proc = runNode(['-r', QUERY_COUNTER, 'dist/main.js'], env);
+  const origin = `http://127.0.0.1:${port}`;
+  const close = async () => {
+    await stop(proc);
+    await dropDatabase();
+  };
+  // Each SIGUSR2 makes the counter print one line; the next such line answers the oldest waiter.
+  const waiting: Array<(counts: Record<string, number>) => void> = [];
+  let partial = '';
+  proc.child.stderr!.on('data', (chunk) => {
+    const lines = (partial + String(chunk)).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (line.startsWith('bench-pg-queries ')) waiting.shift()?.(JSON.parse(line.slice(17)));
+  });
+  try {
+    await waitUntilUp('our server', proc, `${origin}/readyz`);
+    const api = async (method: string, route: string, body: unknown) => {
+      const response = await fetch(`${origin}${route}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json().catch(() => null)) as Record<string, unknown> | null };
+    };
+    const credential = await api('POST', '/api/providers/openai/credentials', { apiKey: OURS_PROVIDER_KEY, baseUrl: upstreamBaseUrl });
+    if (credential.status !== 201 && credential.status !== 200) {
+      throw new Error(`storing the openai credential answered ${credential.status}: ${JSON.stringify(credential.body)}`);
+    }
+    const created = await api('POST', '/api/keys', { name: 'bench' });
+    if (created.status === 404) {
+      await close();
+      return { skipped: 'POST /api/keys is not on this build yet (no consumer key to call /v1 with)' };
+    }
+    const payload = (created.body?.data ?? created.body) as { key?: string } | null;
+    if (!payload?.key) throw new Error(`POST /api/keys answered ${created.status} without a key: ${JSON.stringify(created.body)}`);
+    const headers = { authorization: `Bearer ${payload.key}` };
+    const probe = await fetch(`${origin}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello' }] }),
+    });
+    if (probe.status === 404) {
+      const text = await probe.text();
+      // The gateway answers an unknown model 404 too, in OpenAI's error shape; a missing route does not.
+      if (!text.includes('"error"') || !text.includes('model')) {
+        await close();
+        return { skipped: 'the gateway HTTP edge (POST /v1/chat/completions) is not on this build yet' };
+      }
+    }
+    return {
+      name: 'ours',
+      url: `${origin}/v1/chat/completions`,
+      headers,
+      model: 'openai/gpt-4o-mini',
+      upstreamAuthorization: `Bearer ${OURS_PROVIDER_KEY}`,
+      pid: proc.child.pid!,
+      database,
+      embedded: !process.env.BENCH_DATABASE_URL,
+      queries: () =>
+        new Promise((resolve) => {
+          waiting.push(resolve);
+          proc.child.kill('SIGUSR2');
+        }),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
