@@ -27,6 +27,9 @@ const database = {
   ...(onRealPostgres ? {} : { runner: '<rootDir>/test/support/serial-runner.ts' }),
 };
 
+/** The tiers that run the built server (dist/main.js): the same, with the build brought up to date first. */
+const built = { ...database, globalSetup: '<rootDir>/test/support/global-setup-built.ts' };
+
 const config: Config = {
   testTimeout: 60_000,
   maxWorkers: 2,
@@ -35,12 +38,12 @@ const config: Config = {
     { ...shared, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/test/unit'] },
     // In this process on a real database: services, the Nest app under supertest, the CLI's commands.
     { ...shared, ...database, displayName: 'integration', roots: ['<rootDir>/test/integration'] },
-    // Spawns a server, the CLI, a fixture or npm: real processes (they run dist/ or ts-node).
-    { ...shared, ...database, displayName: 'process', roots: ['<rootDir>/test/process'] },
+    // Spawns a server, the CLI, a fixture or npm: real processes (the built server and CLI from dist/, harnesses through ts-node).
+    { ...shared, ...built, displayName: 'process', roots: ['<rootDir>/test/process'] },
     // Several server processes on one PostgreSQL, straight and through PgBouncer (skipped on the embedded database).
-    { ...shared, ...(onRealPostgres ? database : {}), displayName: 'scale', roots: ['<rootDir>/test/scale'] },
+    { ...shared, ...(onRealPostgres ? built : {}), displayName: 'scale', roots: ['<rootDir>/test/scale'] },
     // The admin console in headless Chromium.
-    { ...shared, ...database, displayName: 'browser', roots: ['<rootDir>/test/browser'] },
+    { ...shared, ...built, displayName: 'browser', roots: ['<rootDir>/test/browser'] },
   ],
 };
 

@@ -1,5 +1,5 @@
 import { ADMIN_TOKEN, Instance, OPENAI_KEY, startInstance, stopInstance } from '../test/support/instances';
-import { freePort, runTs, waitFor } from '../test/support/server-process';
+import { freePort, runEntry, waitFor } from '../test/support/server-process';
 import { createBenchDatabase } from './support/bench-database';
 import { LoadResult, load, sideBySide, table } from './support/load';
 
@@ -34,7 +34,7 @@ export async function benchInstance(
 /** The baseline: a bare NestJS app on Fastify serving the same /bench/bare, in a process of its own. */
 async function bareNestOnFastify(): Promise<{ url: string; close(): Promise<void> }> {
   const port = await freePort();
-  const server = runTs(BARE_ENTRY, [], { ...process.env, BENCH_SERVER: 'nest-fastify', PORT: String(port), HOST: '127.0.0.1' });
+  const server = runEntry(BARE_ENTRY, [], { ...process.env, BENCH_SERVER: 'nest-fastify', PORT: String(port), HOST: '127.0.0.1' });
   let exitCode: number | null | undefined;
   void server.exited.then((code) => (exitCode = code));
   const url = `http://127.0.0.1:${port}`;

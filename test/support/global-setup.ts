@@ -19,6 +19,8 @@ declare global {
  */
 export default async function globalSetup(): Promise<void> {
   process.env.TZ = 'UTC';
+  // Jest runs each distinct setup module once (this one, and global-setup-built.ts, which calls it): one database per run.
+  if (process.env.TEST_TEMPLATE_DATABASE || process.env.TEST_EMBEDDED_URL) return;
   if (TEST_DATABASE_URL) {
     assertTestDatabase(TEST_DATABASE_URL);
     // Unique per run: several runs (CI, a developer, another checkout) may share one PostgreSQL.

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { TEST_KEY_1 } from './registry-app';
-import { RunningProcess, freePort, runTs, waitFor } from './server-process';
+import { RunningProcess, SERVER_ENTRY, freePort, runEntry, waitFor } from './server-process';
 
 /** The bootstrap admin token of every instance these tests start (≥ 32 characters). */
 export const ADMIN_TOKEN = 'scale-test-admin-token-0123456789abcdef';
@@ -28,12 +28,12 @@ export interface InstanceOptions {
   /** DATABASE_DIRECT_URL, for LISTEN and advisory locks; unset: the same as databaseUrl. */
   directUrl?: string;
   env?: Record<string, string>;
-  /** Another entry point that boots src/main.ts (a harness); default src/main.ts. */
+  /** Another entry point that boots the server (a harness); default the built server (SERVER_ENTRY). */
   entry?: string;
   args?: string[];
 }
 
-/** One instance of the real server (src/main.ts) on a real PostgreSQL, as a child process; resolves once /readyz answers 200. */
+/** One instance of the real server (dist/main.js) on a real PostgreSQL, as a child process; resolves once /readyz answers 200. */
 export async function startInstance(options: InstanceOptions): Promise<Instance> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -54,7 +54,7 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
   delete env.DATABASE_DIRECT_URL;
   delete env.DATA_DIR;
   if (options.directUrl) env.DATABASE_DIRECT_URL = options.directUrl;
-  const server = runTs(options.entry ?? 'src/main.ts', options.args ?? [], env);
+  const server = runEntry(options.entry ?? SERVER_ENTRY, options.args ?? [], env);
   let exitCode: number | null | undefined;
   void server.exited.then((code) => (exitCode = code));
   const url = `http://127.0.0.1:${port}`;

@@ -1,7 +1,7 @@
 /**
  * The real server (src/main.ts) with traffic it has no endpoint for yet: once the app listens, it
  * records `argv[2]` usage records for each provider named in `argv[3]` (comma-separated), as requests
- * would, and prints "recorded N usage records". Run it with runTs(); the test then signals the process
+ * would, and prints "recorded N usage records". Run it with runEntry(); the test then signals the process
  * and reads the database.
  */
 import { NestApplication } from '@nestjs/core';

@@ -6,7 +6,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../../src/server/app.factory';
 import { testConfig, TEST_KEY_1 } from '../../support/registry-app';
-import { RunningProcess, embeddedEnv, freePort, readLock, runTs, startServer } from '../../support/server-process';
+import { RunningProcess, SERVER_ENTRY, TYPEORM_CLI, embeddedEnv, freePort, readLock, runEntry, startServer } from '../../support/server-process';
 import { TestDatabase, createTestDatabase, itOnRealPostgres } from '../../support/test-database';
 import { TEST_DATABASE_URL } from '../../support/test-env';
 
@@ -41,7 +41,7 @@ describe('app boot', () => {
 });
 
 const PASSWORD = 'Pa55-not-for-logs';
-const TOOL = path.join('node_modules', 'typeorm', 'cli.js');
+const TOOL = TYPEORM_CLI;
 
 /** What a failed start must look like: exit 1, exactly one line on stderr, no stack, no password. */
 async function expectOneLineFailure(run: RunningProcess): Promise<string> {
@@ -65,7 +65,7 @@ async function occupy(host: string): Promise<{ port: number; close(): Promise<vo
 }
 
 /**
- * Real processes (`src/main.ts` and the TypeORM CLI over ormconfig.ts) started the way an operator
+ * Real processes (the built server and the TypeORM CLI over ormconfig.ts) started the way an operator
  * would, with one thing wrong each time. Independent of TEST_DATABASE_URL: the databases they fail to
  * reach do not exist, and the embedded ones live in folders of their own.
  */
@@ -74,9 +74,9 @@ describe('start-up errors (real processes)', () => {
   let closedPort: number;
   const started: RunningProcess[] = [];
 
-  /** runTs, remembering the process so a failed test leaves nothing running. */
+  /** runEntry, remembering the process so a failed test leaves nothing running. */
   function run(entry: string, args: string[], env: NodeJS.ProcessEnv): RunningProcess {
-    const spawned = runTs(entry, args, env);
+    const spawned = runEntry(entry, args, env);
     started.push(spawned);
     return spawned;
   }
@@ -109,7 +109,7 @@ describe('start-up errors (real processes)', () => {
   }
 
   function serverOn(url: string): RunningProcess {
-    return run('src/main.ts', [], onPostgres(url));
+    return run(SERVER_ENTRY, [], onPostgres(url));
   }
 
   it.each([
@@ -160,7 +160,7 @@ describe('start-up errors (real processes)', () => {
   it('DATA_DIR that is a file: one line saying so', async () => {
     const file = path.join(work, 'i-am-a-file');
     fs.writeFileSync(file, 'not a folder');
-    const line = await expectOneLineFailure(run('src/main.ts', [], embeddedEnv(file, { PORT: '0' })));
+    const line = await expectOneLineFailure(run(SERVER_ENTRY, [], embeddedEnv(file, { PORT: '0' })));
     expect(line).toBe(`DATA_DIR must be a folder for the embedded database, but it is a file (DATA_DIR=${file})`);
   });
 
@@ -169,7 +169,7 @@ describe('start-up errors (real processes)', () => {
     try {
       const dataDir = path.join(work, 'port-taken');
       const line = await expectOneLineFailure(
-        run('src/main.ts', [], embeddedEnv(dataDir, { PORT: String(taken.port), HOST: '127.0.0.1' })),
+        run(SERVER_ENTRY, [], embeddedEnv(dataDir, { PORT: String(taken.port), HOST: '127.0.0.1' })),
       );
       expect(line).toBe(
         `PORT=${taken.port} is already in use on 127.0.0.1: stop what listens on 127.0.0.1:${taken.port} or choose another PORT`,
@@ -184,7 +184,7 @@ describe('start-up errors (real processes)', () => {
     const taken = await occupy('127.0.0.1');
     try {
       const line = await expectOneLineFailure(
-        run('src/main.ts', [], embeddedEnv(path.join(work, 'embedded-port-taken'), { PORT: '0', EMBEDDED_DB_PORT: String(taken.port) })),
+        run(SERVER_ENTRY, [], embeddedEnv(path.join(work, 'embedded-port-taken'), { PORT: '0', EMBEDDED_DB_PORT: String(taken.port) })),
       );
       expect(line).toMatch(new RegExp(`^EMBEDDED_DB_PORT=${taken.port} is already in use on 127\\.0\\.0\\.1`));
     } finally {

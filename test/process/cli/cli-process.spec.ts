@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -40,12 +40,6 @@ function expectNoKey(...runs: Exit[]) {
   for (const run of runs) expect(keyLeaks(run.stdout + run.stderr, SECRET_PART)).toEqual([]);
 }
 
-/** The bin runs from dist/: built here when a source is newer (CI has just built it; `npm test` alone may not have). */
-function buildIfStale(): void {
-  const build = spawnSync(process.execPath, ['scripts/build-if-stale.js'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('npm run build failed: the CLI tests run the built bin');
-}
-
 // A dozen process starts per test on a loaded 2-core machine: generous, since no figure is asserted.
 jest.setTimeout(240_000);
 
@@ -54,7 +48,6 @@ describe('ai-registry as a child process', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    buildIfStale();
     await fake.start();
     baseUrl = fake.add('openai', { kind: 'openai', apiKey: KEY, models: OPENAI_MODELS }).baseUrl;
   });

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { LockLostError } from '../../../src/registry/kernel/coordination';
 import { PostgresCoordination } from '../../../src/database/coordination/postgres-coordination';
 import { captureLogs } from '../../support/log-capture';
-import { freePort, runTs, waitFor } from '../../support/server-process';
+import { freePort, runEntry, waitFor } from '../../support/server-process';
 import { TestDatabase, createTestDatabase, describeOnRealPostgres } from '../../support/test-database';
 import { TEST_DATABASE_URL, databaseNameOf, withDatabase } from '../../support/test-env';
 
@@ -144,7 +144,7 @@ describeOnRealPostgres(
       });
 
       it('never keeps a process alive by itself: with the database gone, a process that only subscribed exits', async () => {
-        const child = runTs(path.join('test', 'process', 'database', 'fixtures', 'subscribe-then-idle.ts'), [db.url], process.env);
+        const child = runEntry(path.join('test', 'process', 'database', 'fixtures', 'subscribe-then-idle.ts'), [db.url], process.env);
         try {
           await waitFor('the child to subscribe', () => (child.output().includes('subscribed') ? true : undefined), 30_000);
           await allowConnections(false);

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { embeddedUrl } from '../../../src/embedded-postgres/embedded-url';
-import { embeddedEnv, memoryOf, newestLockFile, readLock, runTs, startServer, waitFor } from '../../support/server-process';
+import { SERVER_ENTRY, TYPEORM_CLI, embeddedEnv, memoryOf, newestLockFile, readLock, runEntry, startServer, waitFor } from '../../support/server-process';
 
 /**
  * The embedded database as a newcomer meets it: real server processes on a data folder, a second
@@ -51,14 +51,14 @@ describe('embedded database processes', () => {
     await expect(intruder.connect()).rejects.toThrow('password authentication failed for user "intruder"');
 
     // A second server on the same folder is refused with one clear line.
-    const second = runTs('src/main.ts', [], embeddedEnv(dataDir, { PORT: '0', HOST: '127.0.0.1' }));
+    const second = runEntry(SERVER_ENTRY, [], embeddedEnv(dataDir, { PORT: '0', HOST: '127.0.0.1' }));
     expect(await second.exited).toBe(1);
     expect(second.output()).toContain(`is in use by process ${first.child.pid}`);
     expect(second.output()).toContain('DATABASE_URL');
     expect(second.output()).not.toMatch(/\n\s+at /); // no stack trace
 
     // The TypeORM CLI beside the running server connects through its socket.
-    const show = runTs(path.join('node_modules', 'typeorm', 'cli.js'), ['-d', 'ormconfig.ts', 'migration:show'], embeddedEnv(dataDir));
+    const show = runEntry(TYPEORM_CLI, ['-d', 'ormconfig.ts', 'migration:show'], embeddedEnv(dataDir));
     expect(await show.exited).toBe(0);
     expect(show.output()).toMatch(/\[X\] \d+ CreateAiCredentials1764000000000/);
     expect(show.output()).not.toMatch(/\[ \]/);
@@ -129,7 +129,7 @@ describe('embedded database processes', () => {
     expect(readLock(dataDir)).toBeNull();
 
     // With no server running a tool opens the folder itself, holds the lock while it runs, and releases it.
-    const alone = runTs(path.join('node_modules', 'typeorm', 'cli.js'), ['-d', 'ormconfig.ts', 'migration:show'], embeddedEnv(dataDir));
+    const alone = runEntry(TYPEORM_CLI, ['-d', 'ormconfig.ts', 'migration:show'], embeddedEnv(dataDir));
     expect(await alone.exited).toBe(0);
     expect(alone.output()).toMatch(/\[X\] \d+ BackfillProviderConfigs1764000003000/);
     expect(readLock(dataDir)).toBeNull();

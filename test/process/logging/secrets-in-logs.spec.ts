@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../../src/database/data-source-options';
 import { captureLogs } from '../../support/log-capture';
 import { TEST_KEY_1 } from '../../support/registry-app';
-import { RunningProcess, freePort, runTs, waitFor } from '../../support/server-process';
+import { RunningProcess, SERVER_ENTRY, freePort, runEntry, waitFor } from '../../support/server-process';
 import { TestDatabase, createTestDatabase } from '../../support/test-database';
 
 /** Values that look like nothing in particular, so only redaction by name can keep them out. */
@@ -35,7 +35,7 @@ describe('secrets never reach the logs', () => {
 
     beforeAll(async () => {
       port = await freePort();
-      server = runTs('src/main.ts', [], {
+      server = runEntry(SERVER_ENTRY, [], {
         ...process.env,
         DATABASE_URL: db.url,
         CREDENTIALS_KEYS: `k1:${TEST_KEY_1}`,

@@ -12,7 +12,7 @@ import { ProviderConfigService } from '../../../src/registry/provider-settings/p
 import { AvailabilityService } from '../../../src/registry/selection/availability.service';
 import { ModelSelectionService } from '../../../src/registry/selection/model-selection.service';
 import { RegistryContext, TEST_KEY_1, freshRegistryEachTest } from '../../support/registry-app';
-import { RunningProcess, embeddedEnv, readLock, runTs, waitFor } from '../../support/server-process';
+import { RunningProcess, embeddedEnv, readLock, runEntry, waitFor } from '../../support/server-process';
 import { describeOnRealPostgres, itOnRealPostgres } from '../../support/test-database';
 
 const OPENAI_KEY = 'sk-proj-Zx81KqLmNoPq2RsTuVwXyZaBcDeF9876';
@@ -327,7 +327,7 @@ describe('changes propagated on the embedded database, through its socket', () =
   });
 
   it('a write by another client of the socket (not the owner process) reaches the owner’s selection', async () => {
-    owner = runTs(
+    owner = runEntry(
       'test/support/embedded-owner-registry.ts',
       ['openai', OPENAI_KEY],
       embeddedEnv(dir, { ...NO_RESYNC, LOG_LEVEL: 'silent' }),

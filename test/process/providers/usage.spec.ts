@@ -7,7 +7,7 @@ import { MAX_RECORD_AMOUNT } from '../../../src/registry/usage/usage-input.rules
 import { UsageService } from '../../../src/registry/usage/usage.service';
 import { captureLogs } from '../../support/log-capture';
 import { RegistryContext, freshRegistryEachTest, startRegistry, testConfig } from '../../support/registry-app';
-import { freePort, runTs, waitFor } from '../../support/server-process';
+import { freePort, runEntry, waitFor } from '../../support/server-process';
 import { TcpProxy } from '../../support/tcp-proxy';
 import { TestDatabase, describeOnRealPostgres, onRealPostgres } from '../../support/test-database';
 
@@ -382,7 +382,7 @@ describeOnRealPostgres(`${UsageService.name} when connections break`, 'the proxy
   describe('the server process', () => {
     async function startServer(databaseUrl: string, records: number) {
       const port = await freePort();
-      const server = runTs('test/support/usage-recording-server.ts', [String(records), 'openai,anthropic'], {
+      const server = runEntry('test/support/usage-recording-server.ts', [String(records), 'openai,anthropic'], {
         ...process.env,
         DATABASE_URL: databaseUrl,
         CREDENTIALS_KEYS: testConfig(perTest.db).CREDENTIALS_KEYS,
