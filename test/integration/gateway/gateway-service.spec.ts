@@ -254,6 +254,18 @@ describe(GatewayService.name, () => {
     expect(records).toEqual([]);
   });
 
+  it('a replaced provider key is used by the very next call (keys are cached per provider state, not per process)', async () => {
+    await start();
+    await gateway.chatCompletions(call(hello('openai/gpt-4o-mini')));
+    const rotated = 'sk-proj-Rotated9Xc4Vb8Nz1Kd6Hf3Jg5Rt0Ye';
+    const other = server.add(`gw-rotated${n}`, { kind: 'openai', apiKey: rotated });
+    await app!.get(CredentialsService).store('openai', { apiKey: rotated, baseUrl: other.baseUrl });
+    const answer = (await gateway.chatCompletions(call(hello('openai/gpt-4o-mini')))) as JsonAnswer;
+    expect(JSON.parse(answer.body).choices[0].message.content).toBe(`Hello from gw-rotated${n}.`);
+    expect(calls(other)[0].headers.authorization).toBe(`Bearer ${rotated}`);
+    expect(calls(fakes.openai)).toHaveLength(1);
+  });
+
   it('leaves its figures in the metrics: calls by result, fallbacks, time to first token, tokens, unanswered calls', async () => {
     await start();
     fakes.openai.setMode('server_error');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -197,6 +198,16 @@ describe('the gateway through the official clients', () => {
     } finally {
       openaiFake.setMode('ok');
     }
-    for (const key of [OPENAI_KEY, ANTHROPIC_KEY, consumerKey, limitedKey]) expect(keyLeaks(server.output(), key)).toEqual([]);
+    const keys = [OPENAI_KEY, ANTHROPIC_KEY, consumerKey, limitedKey];
+    for (const key of keys) expect(keyLeaks(server.output(), key)).toEqual([]);
+    // Everything the database holds (usage, audit trail, health, the keys' table) after hostile upstreams echoed the keys.
+    if (server.db) {
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // past a usage flush
+      let dump = execFileSync('pg_dump', ['--data-only', server.db.url], { maxBuffer: 64 * 1024 * 1024 }).toString();
+      expect(dump).toContain('checkout-service');
+      // The display prefix (sk-reg- and 5 of the key's 43 random characters) is stored on purpose, as GitHub shows a token's.
+      for (const key of [consumerKey, limitedKey]) dump = dump.split(key.slice(0, 12)).join('[prefix]');
+      for (const key of keys) expect(keyLeaks(dump, key)).toEqual([]);
+    }
   });
 });
