@@ -212,3 +212,25 @@ export interface AuditEvent {
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
 }
+
+export type ConsumerKeyStatus = 'active' | 'expired' | 'revoked';
+
+/** A consumer key of the gateway (/v1) as GET /api/keys lists it: never the key, never its hash. */
+export interface ConsumerKey {
+  id: string;
+  name: string;
+  /** The key's first 12 characters (`sk-reg-AbCdE`), to tell keys apart. */
+  prefix: string;
+  /** `provider/model` entries it may call; null: every model. */
+  models: string[] | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  status: ConsumerKeyStatus;
+}
+
+/** POST /api/keys answers the key itself in `key`: the only time it is ever shown. */
+export interface CreatedConsumerKey extends ConsumerKey {
+  key: string;
+}
