@@ -31,6 +31,8 @@ export interface CallAnswer {
  */
 export interface StreamPlan {
   cutAfterChunks?: number;
+  /** After those chunks, keep the connection open and send nothing more (instead of cutting it). */
+  stall?: boolean;
 }
 
 interface ChatBody {
@@ -76,7 +78,7 @@ export function answerOpenAiChat(res: ServerResponse, body: ChatBody, answer: Ca
       : []),
   ].map((data) => `data: ${JSON.stringify(data)}\n\n`);
   // The first event carries no content (role only): a cut after N chunks counts content chunks.
-  sse(res, [...events, 'data: [DONE]\n\n'], plan.cutAfterChunks === undefined ? undefined : plan.cutAfterChunks + 1);
+  sse(res, [...events, 'data: [DONE]\n\n'], plan.cutAfterChunks === undefined ? undefined : plan.cutAfterChunks + 1, plan.stall);
 }
 
 export function answerOpenAiEmbeddings(res: ServerResponse, body: ChatBody, answer: CallAnswer): void {
@@ -127,7 +129,7 @@ export function answerAnthropicMessages(res: ServerResponse, body: ChatBody, ans
     event('message_stop', {}),
   ];
   // message_start, content_block_start and ping come before the first content chunk.
-  sse(res, events, plan.cutAfterChunks === undefined ? undefined : plan.cutAfterChunks + 3);
+  sse(res, events, plan.cutAfterChunks === undefined ? undefined : plan.cutAfterChunks + 3, plan.stall);
 }
 
 /** A deterministic vector per model and text, so a test can tell which model embedded it. */
@@ -143,7 +145,7 @@ function json(res: ServerResponse, body: unknown): void {
 }
 
 /** Each event in its own write (as a real server flushes them); `cutAfter` events, then the socket is destroyed. */
-function sse(res: ServerResponse, events: string[], cutAfter: number | undefined): void {
+function sse(res: ServerResponse, events: string[], cutAfter: number | undefined, stall = false): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.flushHeaders();
   const sent = cutAfter === undefined ? events : events.slice(0, cutAfter);
@@ -153,7 +155,9 @@ function sse(res: ServerResponse, events: string[], cutAfter: number | undefined
     if (i < sent.length) {
       res.write(sent[i++]);
       setImmediate(next);
-    } else if (cutAfter !== undefined) res.socket?.destroy();
+    } else if (cutAfter !== undefined && !stall) res.socket?.destroy();
+    else if (cutAfter !== undefined)
+      return; // stalled: the connection stays open until the client goes
     else res.end();
   };
   next();

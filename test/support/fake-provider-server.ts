@@ -28,7 +28,9 @@ export type FakeMode =
   | { type: 'broken_json' }
   | { type: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 }
   /** Model calls: answer 200, then end the connection abruptly after that many content chunks (0: before the first). */
-  | { type: 'stream_cut'; afterChunks: number };
+  | { type: 'stream_cut'; afterChunks: number }
+  /** Model calls: answer 200, then send nothing more after that many content chunks, the connection left open. */
+  | { type: 'stream_stall'; afterChunks: number };
 
 /** Shorthands for the modes without parameters (and defaults for the others). */
 export type FakeModeInput = FakeMode | 'ok' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'server_error' | 'hang' | 'broken_json';
@@ -278,6 +280,9 @@ export class FakeProviderServer {
       case 'stream_cut':
         if (body !== undefined) return answerCall(state, match, res, body, mode.afterChunks);
         return answer(state, match, url, res);
+      case 'stream_stall':
+        if (body !== undefined) return answerCall(state, match, res, body, mode.afterChunks, true);
+        return answer(state, match, url, res);
       default:
         return body === undefined ? answer(state, match, url, res) : answerCall(state, match, res, body, undefined);
     }
@@ -404,7 +409,14 @@ function answer(state: ProviderState, match: RouteMatch, url: URL, res: ServerRe
 }
 
 /** A model call's answer in the provider's wire format; `cutAfterChunks` breaks it off (streams, or a plain answer before its body). */
-function answerCall(state: ProviderState, match: RouteMatch, res: ServerResponse, body: unknown, cutAfterChunks: number | undefined): void {
+function answerCall(
+  state: ProviderState,
+  match: RouteMatch,
+  res: ServerResponse,
+  body: unknown,
+  cutAfterChunks: number | undefined,
+  stall = false,
+): void {
   const request = (typeof body === 'object' && body !== null ? body : {}) as { stream?: boolean };
   if (cutAfterChunks !== undefined && !request.stream) {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -416,7 +428,7 @@ function answerCall(state: ProviderState, match: RouteMatch, res: ServerResponse
     inputTokens: state.options.inputTokens ?? 11,
     dimensions: state.options.dimensions ?? 4,
   };
-  const plan = { cutAfterChunks };
+  const plan = { cutAfterChunks, stall };
   if (match.route.endsWith('/embeddings')) return answerOpenAiEmbeddings(res, request, answer);
   if (state.options.kind === 'anthropic') return answerAnthropicMessages(res, request, answer, plan);
   return answerOpenAiChat(res, request, answer, plan);

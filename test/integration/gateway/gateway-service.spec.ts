@@ -220,6 +220,19 @@ describe(GatewayService.name, () => {
     expect(outcomes()).toEqual(['openai:error']);
   });
 
+  it('a stream that stalls after its first chunk is cut after STREAM_IDLE_TIMEOUT_MS, counted as the provider’s timeout', async () => {
+    await start({ streamIdleTimeoutMs: 300 });
+    fakes.openai.setMode({ type: 'stream_stall', afterChunks: 1 });
+    const { data } = await drain(await gateway.chatCompletions(call(hello('auto', { stream: true }))));
+
+    expect(data).not.toContain('[DONE]');
+    expect(data[data.length - 1]).toMatchObject({
+      error: { message: expect.stringContaining('no answer within 300 ms'), code: 'stream_interrupted' },
+    });
+    expect(outcomes()).toEqual(['openai:timeout']);
+    await waitFor('the stalled request to be closed', () => (calls(fakes.openai)[0].closedAt !== null ? true : undefined), 5000);
+  });
+
   it('a client that goes away mid-stream aborts the upstream at once, recorded as cancelled (no outcome)', async () => {
     await start();
     const client = new AbortController();

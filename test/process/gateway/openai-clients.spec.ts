@@ -7,7 +7,7 @@ import { generateText, streamText } from 'ai';
 import OpenAI from 'openai';
 import { FakeProvider, FakeProviderServer, keyLeaks } from '../../support/fake-provider-server';
 import { ADMIN_TOKEN, startInstance, stopInstance } from '../../support/instances';
-import { startServer } from '../../support/server-process';
+import { startServer, waitFor } from '../../support/server-process';
 import { createTestDatabase, onRealPostgres, TestDatabase } from '../../support/test-database';
 
 const OPENAI_KEY = 'sk-proj-Cl1entTestKeyAbCdEfGhIjKlMn0123';
@@ -172,6 +172,26 @@ describe('the gateway through the official clients', () => {
         message: expect.stringContaining('openai/gpt-4o-mini: HTTP 500'),
         constructor: OpenAI.InternalServerError,
       });
+    } finally {
+      openaiFake.setMode('ok');
+    }
+  });
+
+  it('a client that goes away mid-stream: the upstream request is aborted at once', async () => {
+    openaiFake.setMode({ type: 'stream_stall', afterChunks: 1 });
+    try {
+      const before = openaiFake.requests().length;
+      const stream = await client.chat.completions.create({
+        model: 'openai/gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+      });
+      for await (const chunk of stream) {
+        expect(chunk.object).toBe('chat.completion.chunk');
+        break; // the client stops reading and closes the connection
+      }
+      const upstream = () => openaiFake.requests()[before];
+      await waitFor('the upstream request to be closed', () => (upstream()?.closedAt != null ? true : undefined), 5000);
     } finally {
       openaiFake.setMode('ok');
     }
