@@ -84,13 +84,13 @@ async function verify(peer: GatewayPeer, fake: FakeUpstream): Promise<void> {
 interface Memory {
   /** Ours runs on the embedded database: PGlite is in its process, and in its RSS. */
   embedded: boolean;
-  start: number;
-  at: Array<{ requests: number; rss: number }>;
+  start: { rss: number; heap: number };
+  at: Array<{ requests: number; rss: number; heap: number }>;
 }
 
 /** Ours' RSS at start, then after MEMORY_AT requests in all (half JSON, half streamed, 50 connections). */
 async function memoryPhase(ours: OurServer, servedSoFar: number): Promise<Memory> {
-  const memory: Memory = { embedded: ours.embedded, start: rssMiB(ours.pid), at: [] };
+  const memory: Memory = { embedded: ours.embedded, start: { rss: rssMiB(ours.pid), heap: await ours.heapUsedMiB() }, at: [] };
   let served = servedSoFar;
   for (const requests of MEMORY_AT) {
     const more = requests - served;
@@ -104,7 +104,7 @@ async function memoryPhase(ours: OurServer, servedSoFar: number): Promise<Memory
     }
     served = requests;
     await sleep(1000); // the usage flush after them, and the sockets settle
-    memory.at.push({ requests, rss: rssMiB(ours.pid) });
+    memory.at.push({ requests, rss: rssMiB(ours.pid), heap: await ours.heapUsedMiB() });
   }
   return memory;
 }
@@ -277,9 +277,9 @@ function report(
   if (memory) {
     const [first, last] = memory.at;
     console.log(
-      `ours, RSS: ${fixed(memory.start, 0)} MiB at start, ` +
-        memory.at.map((m) => `${fixed(m.rss, 0)} MiB after ${count(m.requests)} requests`).join(', ') +
-        ` (half JSON, half streamed): ×${fixed(last.rss / first.rss)} from ${count(first.requests)} to ${count(last.requests)} ` +
+      `ours, RSS (V8 heap in use): ${fixed(memory.start.rss, 0)} MiB (${fixed(memory.start.heap, 0)}) at start, ` +
+        memory.at.map((m) => `${fixed(m.rss, 0)} MiB (${fixed(m.heap, 0)}) after ${count(m.requests)} requests`).join(', ') +
+        ` (half JSON, half streamed): RSS ×${fixed(last.rss / first.rss)} from ${count(first.requests)} to ${count(last.requests)} ` +
         `(target: no growth with requests served; flagged above ×1.10${last.rss / first.rss <= 1.1 ? '' : ': MISSED'})` +
         (memory.embedded ? '; on the embedded default its PostgreSQL (PGlite) lives in the same process and counts in it' : ''),
     );

@@ -149,6 +149,8 @@ export interface OurServer extends GatewayPeer {
   embedded: boolean;
   /** Statements sent to PostgreSQL so far, by first keyword and table (bench/support/count-pg-queries.cjs). */
   queries(): Promise<Record<string, number>>;
+  /** V8 heap in use, MiB, as its /metrics reports it (nodejs_heap_size_used_bytes); NaN if it does not. */
+  heapUsedMiB(): Promise<number>;
 }
 
 /**
@@ -248,6 +250,10 @@ export async function startOurs(upstreamBaseUrl: string): Promise<OurServer | { 
       pid: proc.child.pid!,
       database,
       embedded: !process.env.BENCH_DATABASE_URL,
+      heapUsedMiB: async () => {
+        const metrics = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.text());
+        return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(metrics)?.[1]) / 2 ** 20;
+      },
       queries: () =>
         new Promise((resolve) => {
           waiting.push(resolve);
