@@ -37,6 +37,8 @@ export interface StreamPlan {
 
 interface ChatBody {
   model?: string;
+  /** OpenAI's `[{ type: 'function', function: { name } }]` or Anthropic's `[{ name }]`: the answer calls the first. */
+  tools?: Array<{ name?: string; function?: { name?: string } }>;
   stream?: boolean;
   stream_options?: { include_usage?: boolean };
   input?: string | string[];
@@ -92,9 +94,20 @@ export function answerOpenAiEmbeddings(res: ServerResponse, body: ChatBody, answ
   });
 }
 
+/** The tool a request offers first (the fake calls it with FAKE_TOOL_INPUT), if any. */
+function offeredTool(body: ChatBody): string | undefined {
+  const first = Array.isArray(body.tools) ? body.tools[0] : undefined;
+  return first?.function?.name ?? first?.name;
+}
+
+/** What the fake passes to the tool it calls. */
+export const FAKE_TOOL_INPUT = { city: 'Paris', days: 3 };
+
 export function answerAnthropicMessages(res: ServerResponse, body: ChatBody, answer: CallAnswer, plan: StreamPlan): void {
   const model = body.model ?? 'unknown';
   const pieces = words(answer.reply);
+  const tool = offeredTool(body);
+  if (tool !== undefined) return answerAnthropicTool(res, body, answer, tool);
   if (!body.stream) {
     return json(res, {
       id: 'msg_fake',
@@ -130,6 +143,55 @@ export function answerAnthropicMessages(res: ServerResponse, body: ChatBody, ans
   ];
   // message_start, content_block_start and ping come before the first content chunk.
   sse(res, events, plan.cutAfterChunks === undefined ? undefined : plan.cutAfterChunks + 3, plan.stall);
+}
+
+/** An Anthropic answer that calls `tool`: a text block, then a tool_use block; streamed, its input in two JSON fragments. */
+function answerAnthropicTool(res: ServerResponse, body: ChatBody, answer: CallAnswer, tool: string): void {
+  const model = body.model ?? 'unknown';
+  const input = JSON.stringify(FAKE_TOOL_INPUT);
+  const usage = { input_tokens: answer.inputTokens, output_tokens: 7 };
+  if (!body.stream) {
+    return json(res, {
+      id: 'msg_fake_tool',
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [
+        { type: 'text', text: 'Let me look.' },
+        { type: 'tool_use', id: 'toolu_fake1', name: tool, input: FAKE_TOOL_INPUT },
+      ],
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+      usage,
+    });
+  }
+  const event = (name: string, data: object) => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
+  sse(
+    res,
+    [
+      event('message_start', {
+        message: {
+          id: 'msg_fake_tool',
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          usage: { ...usage, output_tokens: 1 },
+        },
+      }),
+      event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+      event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Let me look.' } }),
+      event('content_block_stop', { index: 0 }),
+      event('content_block_start', { index: 1, content_block: { type: 'tool_use', id: 'toolu_fake1', name: tool, input: {} } }),
+      event('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: input.slice(0, 9) } }),
+      event('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: input.slice(9) } }),
+      event('content_block_stop', { index: 1 }),
+      event('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }),
+      event('message_stop', {}),
+    ],
+    undefined,
+  );
 }
 
 /** A deterministic vector per model and text, so a test can tell which model embedded it. */

@@ -10,6 +10,7 @@ import { RegistryMetrics } from '../../../src/registry/metrics/registry-metrics'
 import { UsageService } from '../../../src/registry/usage/usage.service';
 import type { UsageRecord } from '../../../src/registry/usage/usage.types';
 import { FakeProvider, FakeProviderServer, keyLeaks } from '../../support/fake-provider-server';
+import { FAKE_TOOL_INPUT } from '../../support/fake-model-calls';
 import { captureLogs, LogCapture } from '../../support/log-capture';
 import { waitFor } from '../../support/server-process';
 import { createTestDatabase, TestDatabase } from '../../support/test-database';
@@ -145,6 +146,70 @@ describe(GatewayService.name, () => {
     expect(contentOf(streamed.data)).toBe(`Hello from gw-anthropic${n}.`);
     expect(streamed.data[streamed.data.length - 1]).toBe('[DONE]');
     expect(outcomes()).toEqual(['anthropic:success', 'anthropic:success']);
+  });
+
+  it('Anthropic with tools, both ways: tool definitions and results sent in its format, tool calls back in OpenAI’s, JSON and streamed', async () => {
+    await start();
+    const tools = [
+      {
+        type: 'function',
+        function: { name: 'weather', description: 'Forecast', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
+    ];
+    const conversation = [
+      { role: 'system', content: 'Use tools.' },
+      { role: 'user', content: 'Weather in Paris?' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Lyon"}' } }],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: 'Sunny' },
+      { role: 'user', content: 'And Paris?' },
+    ];
+    const json = (await gateway.chatCompletions(
+      call({ model: 'anthropic/claude-haiku-4-5', messages: conversation, tools, tool_choice: 'auto' }),
+    )) as JsonAnswer;
+    const completion = JSON.parse(json.body);
+    expect(completion.choices[0]).toMatchObject({
+      finish_reason: 'tool_calls',
+      message: {
+        role: 'assistant',
+        content: 'Let me look.',
+        tool_calls: [{ id: 'toolu_fake1', type: 'function', function: { name: 'weather' } }],
+      },
+    });
+    expect(JSON.parse(completion.choices[0].message.tool_calls[0].function.arguments)).toEqual(FAKE_TOOL_INPUT);
+    expect(calls(fakes.anthropic)[0].body).toMatchObject({
+      system: 'Use tools.',
+      tools: [{ name: 'weather', description: 'Forecast', input_schema: { type: 'object' } }],
+      tool_choice: { type: 'auto' },
+      messages: [
+        { role: 'user' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'call_1', name: 'weather', input: { city: 'Lyon' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'call_1' },
+            { type: 'text', text: 'And Paris?' },
+          ],
+        },
+      ],
+    });
+
+    const { data } = await drain(
+      await gateway.chatCompletions(call({ model: 'claude-haiku-4-5', messages: conversation, tools, stream: true })),
+    );
+    const deltas = data.flatMap(
+      (d) => (d as { choices?: Array<{ delta?: { tool_calls?: Array<{ function?: { arguments?: string } }> } }> }).choices ?? [],
+    );
+    const args = deltas
+      .flatMap((c) => c.delta?.tool_calls ?? [])
+      .map((t) => t.function?.arguments ?? '')
+      .join('');
+    expect(JSON.parse(args)).toEqual(FAKE_TOOL_INPUT);
+    expect(data).toContainEqual(expect.objectContaining({ choices: [expect.objectContaining({ finish_reason: 'tool_calls' })] }));
+    expect(data[data.length - 1]).toBe('[DONE]');
   });
 
   it.each([
