@@ -14,6 +14,7 @@ import { httpBench } from './http';
 import { propagationBench } from './propagation';
 import { scaleBench } from './scale';
 import { usageBench } from './usage-api';
+import { usageFlushBench } from './usage-flush';
 import { writePathBench } from './write-path';
 
 /** Runs fn `n` times and prints throughput; numbers, not assertions (speed is not tested). */
@@ -67,7 +68,7 @@ async function sweepBench(): Promise<void> {
 
 /**
  * `npm run bench` runs every section; `npm run bench -- write` (or `selection`, `sweep`, `cli`, `calls`, `http`, `scale`, `usage`,
- * `propagation`, `gateway`) only those named. Flags (`--quick`) are for the sections that read them, not section names.
+ * `flush`, `propagation`, `gateway`) only those named. Flags (`--quick`) are for the sections that read them, not section names.
  */
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const wanted = (section: string) => only.length === 0 || only.includes(section);
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   if (wanted('http')) await httpBench();
   if (wanted('scale')) await scaleBench();
   if (wanted('usage')) await usageBench();
+  if (wanted('flush')) await usageFlushBench();
   if (wanted('propagation')) await propagationBench();
   if (wanted('cli')) await cliBench();
   if (wanted('calls')) await callsBench();
