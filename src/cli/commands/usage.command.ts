@@ -6,7 +6,7 @@ import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';
 import { Terminal } from '../terminal';
 
-/** A grouping's value in the table: '-' for none (a record that named no model or credential). */
+/** A grouping's value in the table: '-' for none (a record that named no model, credential or consumer key). */
 function shown(group: string, value: string | undefined): string {
   return value === undefined || value === '' || (group === 'credentialId' && value === '0') ? '-' : value;
 }
@@ -14,7 +14,7 @@ function shown(group: string, value: string | undefined): string {
 @Command({
   name: 'ai:usage',
   description:
-    'Show recorded usage per provider and credential, and spend (USD from catalog prices) grouped by provider, model, credential or day',
+    'Show recorded usage per provider and credential, and spend (USD from catalog prices) grouped by provider, model, credential, consumer key or day',
 })
 export class UsageCommand extends RegistryCommand {
   protected readonly example = 'ai-registry ai:usage --group-by provider,model --from 2026-12-01';
@@ -66,7 +66,7 @@ export class UsageCommand extends RegistryCommand {
     return value;
   }
 
-  @Option({ flags: '--group-by <groups>', description: 'spend grouped by some of provider,model,credential,day (default provider)' })
+  @Option({ flags: '--group-by <groups>', description: 'spend grouped by some of provider,model,credential,key,day (default provider)' })
   parseGroupBy(value: string): string {
     return value;
   }

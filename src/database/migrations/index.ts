@@ -14,6 +14,7 @@ import { AuditBudgets1764000011000 } from './1764000011000-AuditBudgets';
 import { StoreCredentialKeyMasks1764000012000 } from './1764000012000-StoreCredentialKeyMasks';
 import { CreateConsumerKeys1764000013000 } from './1764000013000-CreateConsumerKeys';
 import { AuditConsumerKeys1764000013500 } from './1764000013500-AuditConsumerKeys';
+import { CountUsagePerConsumerKey1764000014000 } from './1764000014000-CountUsagePerConsumerKey';
 
 /**
  * Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set.
@@ -33,6 +34,7 @@ export const PROVIDER_MIGRATIONS = [
   LearnFromCallsAndSpend1764000010000,
   StoreCredentialKeyMasks1764000012000,
   CreateConsumerKeys1764000013000,
+  CountUsagePerConsumerKey1764000014000,
 ];
 
 export const MIGRATIONS = [

@@ -1,9 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * Usage and spend per day, provider, model and credential, added to by the usage flush in the
- * transaction of its ledger row, so it is exact like the counters. `model` is '' and
- * `credential_id` 0 when a record named none. Cost is in billionths of a USD (an exact integer sum).
+ * Usage and spend per day, provider, model, credential and consumer key, added to by the usage flush
+ * in the transaction of its ledger row, so it is exact like the counters. `model` is '', and
+ * `credential_id` and `consumer_key_id` 0, when a record named none (only gateway calls carry a
+ * consumer key). Cost is in billionths of a USD (an exact integer sum).
  */
 @Entity('usage_daily')
 @Index('IDX_usage_daily_provider_day', ['provider', 'day'])
@@ -19,6 +20,9 @@ export class UsageDaily {
 
   @PrimaryColumn({ name: 'credential_id', type: 'bigint', primaryKeyConstraintName: 'PK_usage_daily' })
   credentialId: string;
+
+  @PrimaryColumn({ name: 'consumer_key_id', type: 'bigint', default: 0, primaryKeyConstraintName: 'PK_usage_daily' })
+  consumerKeyId: string;
 
   @Column({ type: 'bigint', default: 0 })
   requests: string;

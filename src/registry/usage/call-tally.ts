@@ -7,6 +7,8 @@ export interface CallRecord {
   model: string;
   /** '0' when the record named no credential. */
   credentialId: string;
+  /** The consumer key the gateway call was made with; '0' when none (every call not through the gateway). */
+  consumerKeyId: string;
   requests: number;
   inputTokens: number;
   outputTokens: number;
@@ -22,6 +24,7 @@ export interface DailyDelta {
   provider: string;
   model: string;
   credentialId: string;
+  consumerKeyId: string;
   requests: bigint;
   inputTokens: bigint;
   outputTokens: bigint;
@@ -55,7 +58,7 @@ const OUTCOME_FIELD: Record<CallOutcome, 'successes' | 'errors' | 'timeouts' | '
 };
 
 /**
- * Spend per day/provider/model/credential and outcomes per 10-second bucket, added up in memory
+ * Spend per day/provider/model/credential/consumer key and outcomes per 10-second bucket, added up in memory
  * between flushes like UsageTally (and drained with it, so both go in the flush's one transaction).
  */
 export class CallTally {
@@ -64,7 +67,7 @@ export class CallTally {
 
   add(call: CallRecord): void {
     const day = call.at.toISOString().slice(0, 10);
-    const dailyKey = `${day}\u0000${call.provider}\u0000${call.model}\u0000${call.credentialId}`;
+    const dailyKey = `${day}\u0000${call.provider}\u0000${call.model}\u0000${call.credentialId}\u0000${call.consumerKeyId}`;
     const daily = this.daily.get(dailyKey);
     if (daily) {
       daily.requests += BigInt(call.requests);
@@ -77,6 +80,7 @@ export class CallTally {
         provider: call.provider,
         model: call.model,
         credentialId: call.credentialId,
+        consumerKeyId: call.consumerKeyId,
         requests: BigInt(call.requests),
         inputTokens: BigInt(call.inputTokens),
         outputTokens: BigInt(call.outputTokens),

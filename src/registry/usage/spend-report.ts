@@ -3,7 +3,7 @@
  * Nothing here imports anything, so the console's bundle can share it.
  */
 
-export const SPEND_GROUPS = ['provider', 'model', 'credential', 'day'] as const;
+export const SPEND_GROUPS = ['provider', 'model', 'credential', 'key', 'day'] as const;
 export type SpendGroup = (typeof SPEND_GROUPS)[number];
 
 /** One row; a grouping it is not grouped by is absent. */
@@ -11,6 +11,10 @@ export interface SpendReportRow {
   provider?: string;
   model?: string;
   credentialId?: string;
+  /** The consumer key the calls were made with (through the gateway): its id, '0' for usage without a key. */
+  keyId?: string;
+  /** That key's name; '' for usage without a key (keyId '0'), as model is '' for usage without a model. */
+  keyName?: string;
   day?: string;
   requests: string;
   inputTokens: string;
@@ -19,11 +23,14 @@ export interface SpendReportRow {
   costUsd: string;
 }
 
-/** Where each grouping's value is in a row. */
-export const SPEND_ROW_KEYS = { provider: 'provider', model: 'model', credential: 'credentialId', day: 'day' } as const satisfies Record<
-  SpendGroup,
-  keyof SpendReportRow
->;
+/** Where each grouping's value is in a row (a key by its name; its id is beside it in keyId). */
+export const SPEND_ROW_KEYS = {
+  provider: 'provider',
+  model: 'model',
+  credential: 'credentialId',
+  key: 'keyName',
+  day: 'day',
+} as const satisfies Record<SpendGroup, keyof SpendReportRow>;
 
 /** Usage and cost from the daily sums (what is flushed), grouped as asked. */
 export interface SpendReport {

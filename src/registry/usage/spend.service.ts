@@ -22,7 +22,7 @@ export class SpendService {
   constructor(private readonly daily: UsageDailyRepository) {}
 
   /**
-   * Usage and spend per provider, model, credential and/or day from `from` to `to` (UTC days,
+   * Usage and spend per provider, model, credential, consumer key and/or day from `from` to `to` (UTC days,
    * inclusive; by default this month so far), from the daily sums every instance's flush adds to
    * exactly once. What this instance has not flushed yet is not in it (see pendingUsage()).
    */
@@ -44,12 +44,13 @@ export class SpendService {
     const provider = query.provider === undefined ? undefined : assertProviderName(query.provider);
     const rows = await this.daily.spend(groupBy as SpendGroup[], { from, to, provider });
     let total = 0n;
-    const shown = rows.map(({ costNanos: cost, provider: p, model, credentialId, day, ...counts }) => {
+    const shown = rows.map(({ costNanos: cost, provider: p, model, credentialId, keyId, keyName, day, ...counts }) => {
       total += BigInt(cost);
       return {
         ...(p === null ? {} : { provider: p }),
         ...(model === null ? {} : { model }),
         ...(credentialId === null ? {} : { credentialId }),
+        ...(keyId === null ? {} : { keyId, keyName: keyName ?? '' }),
         ...(day === null ? {} : { day }),
         ...counts,
         costUsd: formatUsd(BigInt(cost)),

@@ -3,6 +3,7 @@ import {
   amount,
   assertBatchShape,
   callFields,
+  consumerKeyKey,
   credentialKey,
   MAX_BATCH_RECORDS,
   MAX_RECORD_AMOUNT,
@@ -15,6 +16,14 @@ describe('usage input rules', () => {
     expect(credentialKey('007')).toBe('7');
     expect(credentialKey('9223372036854775807')).toBe('9223372036854775807');
     for (const bad of ['0', '9223372036854775808', '-1', '1.5', 42, undefined]) expect(() => credentialKey(bad)).toThrow(InvalidInputError);
+  });
+
+  it('canonicalizes consumer key ids the same way, naming the field', () => {
+    expect(consumerKeyKey('12')).toBe('12');
+    expect(consumerKeyKey('0012')).toBe('12');
+    for (const bad of ['0', '9223372036854775808', 'key-1', 12, undefined]) {
+      expect(() => consumerKeyKey(bad)).toThrow(/consumerKeyId: must be a consumer key id \(an integer from 1 to 9223372036854775807\)/);
+    }
   });
 
   it('takes amounts from 0 to MAX_RECORD_AMOUNT, with the default when omitted', () => {
@@ -55,5 +64,9 @@ describe('usage input rules', () => {
     });
     expect(() => normalizeBatchRecord({ provider: 'nobody', requests: -1 }, 'records.0', known)).toThrow(UnknownProviderError);
     expect(() => normalizeBatchRecord({ provider: 'openai', requests: -1 }, 'records.0', known)).toThrow(/records\.0\.requests/);
+    // Only the gateway says which consumer key a call was made with (a JavaScript host could still pass one).
+    expect(() => normalizeBatchRecord({ provider: 'openai', consumerKeyId: '1' } as never, 'records.2', known)).toThrow(
+      /records\.2\.consumerKeyId: is recorded by the gateway only/,
+    );
   });
 });

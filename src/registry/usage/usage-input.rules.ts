@@ -16,7 +16,7 @@ import type { UsageBatchRecord, UsageRecord } from './usage.types';
  * of it still fit a bigint column.
  */
 export const MAX_RECORD_AMOUNT = 2_147_483_647;
-const MAX_CREDENTIAL_ID = 9_223_372_036_854_775_807n;
+const MAX_BIGINT_ID = 9_223_372_036_854_775_807n;
 
 /** Records per API batch: a bounded transaction, and a body well within the API's 64 KiB. */
 export const MAX_BATCH_RECORDS = 1000;
@@ -53,11 +53,20 @@ export function amount(field: string, value: number | undefined, fallback: numbe
  * deltas for the same row applies only one of them.
  */
 export function credentialKey(id: unknown, field = 'credentialId'): string {
+  return bigintId(id, field, 'a credential id');
+}
+
+/** A consumer key's id (consumer_keys.id) as the tally keys it: canonical, like a credential's. */
+export function consumerKeyKey(id: unknown, field = 'consumerKeyId'): string {
+  return bigintId(id, field, 'a consumer key id');
+}
+
+function bigintId(id: unknown, field: string, what: string): string {
   // Up to 18 digits without a leading zero is already canonical and below 2^63: the common case parses nothing.
   if (typeof id === 'string' && /^[1-9]\d{0,17}$/.test(id)) return id;
   const value = typeof id === 'string' && /^\d{1,19}$/.test(id) ? BigInt(id) : 0n;
-  if (value < 1n || value > MAX_CREDENTIAL_ID) {
-    throw new InvalidInputError(field, `must be a credential id (an integer from 1 to ${MAX_CREDENTIAL_ID})`);
+  if (value < 1n || value > MAX_BIGINT_ID) {
+    throw new InvalidInputError(field, `must be ${what} (an integer from 1 to ${MAX_BIGINT_ID})`);
   }
   return value.toString();
 }
@@ -79,6 +88,10 @@ export function assertBatchShape(idempotencyKey: unknown, records: unknown): ass
 export function normalizeBatchRecord(record: UsageBatchRecord, at: string, isKnown: (provider: string) => boolean): NormalizedUsageRecord {
   const provider = assertProviderName(record?.provider, `${at}.provider`);
   if (!isKnown(provider)) throw new UnknownProviderError(provider);
+  // Usage per consumer key is what the gateway saw its callers use; a batch reports calls made elsewhere.
+  if ((record as { consumerKeyId?: unknown }).consumerKeyId !== undefined) {
+    throw new InvalidInputError(`${at}.consumerKeyId`, 'is recorded by the gateway only, not by a usage batch');
+  }
   return {
     provider,
     credentialId: record.credentialId === undefined ? null : credentialKey(record.credentialId, `${at}.credentialId`),

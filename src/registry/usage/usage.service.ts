@@ -12,7 +12,7 @@ import { batchHash, batchLedgerId } from './usage-batch';
 import { UsageBuffer } from './usage-buffer';
 import { UsageWriteListener } from './usage-write-listener';
 import { UsageFlusher } from './usage-flusher.service';
-import { amount, assertBatchShape, CallFields, callFields, credentialKey, normalizeBatchRecord } from './usage-input.rules';
+import { amount, assertBatchShape, CallFields, callFields, consumerKeyKey, credentialKey, normalizeBatchRecord } from './usage-input.rules';
 import { UsageAmounts, UsageTally, sortedDeltas } from './usage-tally';
 import { IdempotencyKeyReusedError } from './usage.errors';
 import { UsageRepository } from './usage.repository';
@@ -42,6 +42,7 @@ export class UsageService {
   record(provider: string, usage: UsageRecord = {}): void {
     if (!this.state.current().providers.has(provider)) throw new UnknownProviderError(provider);
     const credentialId = usage.credentialId === undefined ? undefined : credentialKey(usage.credentialId);
+    const consumerKeyId = usage.consumerKeyId === undefined ? '0' : consumerKeyKey(usage.consumerKeyId);
     const amounts: UsageAmounts = {
       requests: amount('requests', usage.requests, 1),
       inputTokens: amount('inputTokens', usage.inputTokens, 0),
@@ -49,7 +50,7 @@ export class UsageService {
       lastUsedAt: new Date(),
     };
     const call = callFields(usage);
-    this.buffer.add(provider, credentialId, amounts, this.callRecord(provider, credentialId ?? null, amounts, call));
+    this.buffer.add(provider, credentialId, amounts, this.callRecord(provider, credentialId ?? null, consumerKeyId, amounts, call));
   }
 
   /**
@@ -68,7 +69,7 @@ export class UsageService {
     const lastUsedAt = new Date();
     for (const { provider, credentialId, model, outcome, latencyMs, ...counts } of normalized) {
       providers.add(provider, { ...counts, lastUsedAt });
-      calls.add(this.callRecord(provider, credentialId, { ...counts, lastUsedAt }, { model, outcome, latencyMs }));
+      calls.add(this.callRecord(provider, credentialId, '0', { ...counts, lastUsedAt }, { model, outcome, latencyMs }));
       if (credentialId === null) continue;
       credentials.add(credentialId, { ...counts, lastUsedAt });
       const other = credentialProviders.get(credentialId);
@@ -147,12 +148,19 @@ export class UsageService {
   }
 
   /** A record as the spend and outcome tables count it, priced from the catalog. */
-  private callRecord(provider: string, credentialId: string | null, amounts: UsageAmounts, call: CallFields): CallRecord {
+  private callRecord(
+    provider: string,
+    credentialId: string | null,
+    consumerKeyId: string,
+    amounts: UsageAmounts,
+    call: CallFields,
+  ): CallRecord {
     const price = priceOf(this.catalog, provider, call.model);
     return {
       provider,
       model: call.model ?? '',
       credentialId: credentialId ?? '0',
+      consumerKeyId,
       requests: amounts.requests,
       inputTokens: amounts.inputTokens,
       outputTokens: amounts.outputTokens,

@@ -5,7 +5,7 @@ export interface UsageRecord {
   inputTokens?: number;
   outputTokens?: number;
   credentialId?: string;
-  /** The consumer key a gateway call was made with (consumer_keys.id), for spend per key. */
+  /** The consumer key a gateway call was made with (consumer_keys.id): its usage and spend are reported per key. */
   consumerKeyId?: string;
   /** The model called (for per-model spend and outcomes); a catalog model id or any the provider serves. */
   model?: string;
@@ -15,8 +15,11 @@ export interface UsageRecord {
   latencyMs?: number;
 }
 
-/** One record of an API batch: UsageRecord plus the provider it was used with. */
-export interface UsageBatchRecord extends UsageRecord {
+/**
+ * One record of an API batch: UsageRecord plus the provider it was used with. Without a consumer key:
+ * only the gateway, which authenticated the key, says which key a call was made with.
+ */
+export interface UsageBatchRecord extends Omit<UsageRecord, 'consumerKeyId'> {
   provider: string;
 }
 

@@ -144,6 +144,8 @@ describe('REST API: usage', () => {
       // A name that could be a legacy row's is looked up (in the snapshot, never in SQL text), and is simply not there.
       ['bad-13c', { records: [{ provider: "x'; DROP TABLE usage_flushes;--" }] }, 404, ''],
       ['bad-14', { records: [{ provider: 'openai' }, { provider: 'no-such-provider' }] }, 404, ''],
+      // Usage per consumer key is what the gateway saw its callers use: a batch cannot name one.
+      ['bad-14b', { records: [{ provider: 'openai', consumerKeyId: '1' }] }, 400, 'records.0.consumerKeyId'],
       ['bad-15', { records: [{ provider: 'openai', credentialId: '999999' }] }, 404, ''],
       // Another provider's credential: its usage would be counted under the wrong provider.
       ['bad-16', { records: [{ provider: 'openai', credentialId: anthropicCredential }] }, 404, ''],

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { loadCatalog } from '../../../src/registry/catalog/load-catalog';
+import { ConsumerKeysService } from '../../../src/registry/consumer-keys/consumer-keys.service';
 import { UsageService } from '../../../src/registry/usage/usage.service';
 import { SHIPPED_CATALOG, writeCatalogVariant } from '../../support/catalog-files';
 import { FakeProviderServer, keyLeaks } from '../../support/fake-provider-server';
@@ -265,16 +266,32 @@ describe('admin CLI commands (in-process, nest-commander testing)', () => {
     await registry
       .get(UsageService)
       .recordBatch('cli-spend-1', [{ provider: 'openai', model: 'gpt-4o', requests: 2, inputTokens: 1_000_000, outputTokens: 100_000 }]);
+    // A gateway call made with a consumer key (flushed when the registry closes).
+    const { view: billing } = await registry.get(ConsumerKeysService).create({ name: 'billing-svc' });
+    registry
+      .get(UsageService)
+      .record('openai', { model: 'gpt-4o-mini', inputTokens: 1_000_000, consumerKeyId: billing.id, outcome: 'success' });
     await registry.close();
     const today = new Date().toISOString().slice(0, 10);
     const run = await cli(['ai:usage', '--group-by', 'model,day', '--from', today]);
     expect(run.code).toBe(0);
     // $2.50 for a million input tokens, $1.00 for 100,000 output tokens at $10 per million.
-    expect(run.stdout).toContain(`Spend ${today} to ${today}: 3.500000 USD`);
+    // …and $0.15 for a million input tokens of gpt-4o-mini.
+    expect(run.stdout).toContain(`Spend ${today} to ${today}: 3.650000 USD`);
     expect(run.stdout).toMatch(new RegExp(`gpt-4o .*│ ${today} .*│ 2 .*│ 1000000 .*│ 100000 .*│ 3\\.500000`));
+    // Per consumer key, by its name; usage without a key is '-', as usage without a model is.
+    const byKey = await cli(['ai:usage', '--group-by', 'key', '--from', today]);
+    expect(byKey.stdout).toMatch(/│ key +│ requests/);
+    expect(byKey.stdout).toMatch(/│ - +│ 2 .*│ 3\.500000/);
+    expect(byKey.stdout).toMatch(/│ billing-svc +│ 1 .*│ 1000000 .*│ 0 .*│ 0\.150000/);
+    const json = JSON.parse((await cli(['ai:usage', '--group-by', 'key', '--from', today, '--json'])).stdout);
+    expect(json.spend.rows).toEqual([
+      { keyId: '0', keyName: '', requests: '2', inputTokens: '1000000', outputTokens: '100000', costUsd: '3.500000' },
+      { keyId: billing.id, keyName: 'billing-svc', requests: '1', inputTokens: '1000000', outputTokens: '0', costUsd: '0.150000' },
+    ]);
     const bad = await cli(['ai:usage', '--group-by', 'colour']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('groupBy: must list some of provider, model, credential, day');
+    expect(bad.stderr).toContain('groupBy: must list some of provider, model, credential, key, day');
     expect((await cli(['ai:usage', '--from', '2026-13-01'])).stderr).toContain('from: must be a date YYYY-MM-DD');
   });
 

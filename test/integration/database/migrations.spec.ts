@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../../src/database/data-source-options';
 import { MIGRATIONS } from '../../../src/database/migrations';
+import { CountUsagePerConsumerKey1764000014000 } from '../../../src/database/migrations/1764000014000-CountUsagePerConsumerKey';
 import { TestDatabase, createTestDatabase } from '../../support/test-database';
 
 const USER_OBJECTS = `
@@ -56,6 +57,76 @@ describe('migrations', () => {
       // What `migration:generate --check` does: the schema builder must find nothing to change.
       const pending = await dataSource.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('count usage per consumer key: the daily sums so far become usage without a key, and undone, every key adds back into it', async () => {
+    const last = MIGRATIONS.findIndex((m) => m === CountUsagePerConsumerKey1764000014000);
+    const before = await openWith(
+      db.url,
+      MIGRATIONS.filter((_, i) => i !== last),
+    );
+    try {
+      await before.runMigrations({ transaction: 'each' });
+      await before.query(`INSERT INTO usage_daily (day, provider, model, credential_id, requests, input_tokens, output_tokens, cost_nanos)
+                          VALUES ('2026-12-01', 'openai', 'gpt-4o', 0, 1, 10, 1, 100), ('2026-12-01', 'openai', 'gpt-4o', 7, 4, 40, 4, 400)`);
+    } finally {
+      await before.destroy();
+    }
+    const dataSource = await openWith(db.url, MIGRATIONS);
+    const rows = `SELECT day::text, provider, model, credential_id::text, requests::int, input_tokens::int, output_tokens::int, cost_nanos::int
+                  FROM usage_daily ORDER BY day, provider, model, credential_id`;
+    try {
+      expect(await dataSource.runMigrations({ transaction: 'each' })).toEqual([
+        expect.objectContaining({ name: 'CountUsagePerConsumerKey1764000014000' }),
+      ]);
+      expect(await dataSource.query(`SELECT consumer_key_id::text AS k, count(*)::int AS n FROM usage_daily GROUP BY 1`)).toEqual([
+        { k: '0', n: 2 },
+      ]);
+      // Two keys' usage beside the usage without one, on two days.
+      await dataSource.query(`INSERT INTO usage_daily (day, provider, model, credential_id, consumer_key_id, requests, input_tokens, output_tokens, cost_nanos)
+                              VALUES ('2026-12-01', 'openai', 'gpt-4o', 0, 5, 2, 20, 2, 200), ('2026-12-01', 'openai', 'gpt-4o', 0, 6, 3, 30, 3, 300),
+                                     ('2026-12-01', 'openai', 'gpt-4o', 7, 6, 5, 50, 5, 500), ('2026-12-02', 'openai', 'gpt-4o', 0, 6, 6, 60, 6, 600)`);
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      expect(await dataSource.query(rows)).toEqual([
+        {
+          day: '2026-12-01',
+          provider: 'openai',
+          model: 'gpt-4o',
+          credential_id: '0',
+          requests: 6,
+          input_tokens: 60,
+          output_tokens: 6,
+          cost_nanos: 600,
+        },
+        {
+          day: '2026-12-01',
+          provider: 'openai',
+          model: 'gpt-4o',
+          credential_id: '7',
+          requests: 9,
+          input_tokens: 90,
+          output_tokens: 9,
+          cost_nanos: 900,
+        },
+        {
+          day: '2026-12-02',
+          provider: 'openai',
+          model: 'gpt-4o',
+          credential_id: '0',
+          requests: 6,
+          input_tokens: 60,
+          output_tokens: 6,
+          cost_nanos: 600,
+        },
+      ]);
+      const key = await dataSource.query(
+        `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+         WHERE i.indrelid = 'usage_daily'::regclass AND i.indisprimary ORDER BY a.attnum`,
+      );
+      expect(key.map((k: { attname: string }) => k.attname)).toEqual(['day', 'provider', 'model', 'credential_id']);
     } finally {
       await dataSource.destroy();
     }

@@ -6,14 +6,16 @@ import { OptionalNotNull } from '../dto-rules/presence';
 
 export class UsageQueryDto {
   @ApiPropertyOptional({
-    description: `Comma-separated, any of ${SPEND_GROUPS.join(', ')} (default provider)`,
-    example: 'provider,model',
+    description:
+      `Comma-separated, any of ${SPEND_GROUPS.join(', ')} (default provider). ` +
+      "`key`: per consumer key (the gateway's callers), each row with the key's `keyId` and `keyName`; usage without a key is keyId '0', keyName ''",
+    example: 'key,model',
     type: String,
   })
   @OptionalNotNull()
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()) : value))
   @IsArray({ message: 'groupBy must be a comma-separated list' })
-  @ArrayMaxSize(4, { message: 'groupBy must list at most 4 groupings' })
+  @ArrayMaxSize(SPEND_GROUPS.length, { message: `groupBy must list at most ${SPEND_GROUPS.length} groupings` })
   @IsIn(SPEND_GROUPS, { each: true, message: `groupBy must list some of ${SPEND_GROUPS.join(', ')}` })
   groupBy?: SpendGroup[];
 

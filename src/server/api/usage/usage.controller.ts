@@ -39,7 +39,7 @@ export class UsageController {
   @ApiOperation({
     summary:
       'Usage per provider and per credential: the counters in the database and what this instance has pending (not yet flushed); ' +
-      'and `spend`: requests, tokens and cost (USD from catalog prices) grouped by provider, model, credential and/or day from `from` to `to` ' +
+      'and `spend`: requests, tokens and cost (USD from catalog prices) grouped by provider, model, credential, consumer key (`key`) and/or day from `from` to `to` ' +
       '(default: this month so far); counts are decimal strings',
   })
   async list(@Query() query: UsageQueryDto): Promise<WithMeta<UsageResource>> {
