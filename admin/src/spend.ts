@@ -3,7 +3,7 @@ import type { BudgetWindow, SpendRow } from './api/types';
 /** Pure date ranges and chart series for the spend views; the API counts in UTC days. */
 
 export type RangePreset = 'month' | '7d' | '30d' | 'custom';
-export type SpendBy = 'provider' | 'model';
+export type SpendBy = 'provider' | 'model' | 'key';
 
 export interface DayRange {
   from: string;
@@ -41,21 +41,26 @@ export function daysOf(range: DayRange): string[] {
   return days;
 }
 
-/** The name a row is charted under; usage reported without a model (an empty model) is named so. */
+/**
+ * The name a row is charted under; usage reported without a model (an empty model) or made without a
+ * consumer key (key id 0: not through the gateway) is named so. A key is named by its name, or by its
+ * id if its row is gone (names never start with '#').
+ */
 export function keyOf(row: SpendRow, by: SpendBy): string {
   if (by === 'provider') return row.provider || '(no provider)';
+  if (by === 'key') return !row.keyId || row.keyId === '0' ? '(no key)' : row.keyName || `#${row.keyId}`;
   return row.model || '(no model)';
 }
 
 export interface SpendSeries {
   days: string[];
-  /** One series per provider or model, the largest spend first. */
+  /** One series per provider, model or consumer key, the largest spend first. */
   keys: string[];
   /** USD per key per day (0 where nothing was spent): for drawing only, the table shows the exact strings. */
   values: number[][];
 }
 
-/** Rows grouped by day and provider (or model) as one line per key over every day of the range. */
+/** Rows grouped by day and provider (or model, or consumer key) as one line per key over every day of the range. */
 export function spendSeries(rows: SpendRow[], by: SpendBy, range: DayRange): SpendSeries {
   const days = daysOf(range);
   const index = new Map(days.map((day, i) => [day, i]));

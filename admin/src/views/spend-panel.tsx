@@ -14,13 +14,16 @@ const PRESETS: Array<{ preset: RangePreset; label: string }> = [
   { preset: 'custom', label: 'Custom' },
 ];
 
+/** The table's heading for what the spend is grouped by. */
+const SPEND_BY_LABEL: Record<SpendBy, string> = { provider: 'Provider', model: 'Model', key: 'Consumer key' };
+
 interface Loaded {
   spend?: SpendReport;
   /** The API's words for a refused range, by the field they name (from, to). */
   fieldErrors?: Record<string, string>;
 }
 
-/** Spend (USD from catalog prices) per day and provider or model over a range, as a chart, a table and a total. */
+/** Spend (USD from catalog prices) per day and provider, model or consumer key over a range, as a chart, a table and a total. */
 export function SpendPanel() {
   const [preset, setPreset] = useState<RangePreset>('month');
   const [by, setBy] = useState<SpendBy>('provider');
@@ -43,7 +46,7 @@ export function SpendPanel() {
   const spend = polled.data?.spend;
   const fieldErrors = polled.data?.fieldErrors ?? {};
   const series = useMemo(() => spendSeries(spend?.rows ?? [], by, range), [spend, by, range.from, range.to]);
-  const what = by === 'provider' ? 'Provider' : 'Model';
+  const what = SPEND_BY_LABEL[by];
 
   return (
     <section class="card spend-panel" aria-labelledby="spend-title">
@@ -63,6 +66,7 @@ export function SpendPanel() {
           <select value={by} onChange={(e) => setBy(e.currentTarget.value as SpendBy)}>
             <option value="provider">provider</option>
             <option value="model">model</option>
+            <option value="key">consumer key</option>
           </select>
         </label>
         {preset === 'custom' && (
@@ -105,7 +109,7 @@ export function SpendPanel() {
           <p class="spend-total">
             Total {spend.from} to {spend.to}: <strong data-testid="spend-total">{usd(spend.totalUsd)}</strong>
           </p>
-          <SpendChart series={series} label={`Spend per day and ${by} from ${spend.from} to ${spend.to}`} />
+          <SpendChart series={series} label={`Spend per day and ${what.toLowerCase()} from ${spend.from} to ${spend.to}`} />
           {spend.rows.length === 0 ? (
             <p>Nothing spent in this range.</p>
           ) : (

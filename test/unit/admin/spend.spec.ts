@@ -57,6 +57,29 @@ describe('admin console spend views', () => {
     ]);
   });
 
+  it('makes one line per consumer key by its name, the usage without a key as (no key)', () => {
+    const byKey = (day: string, keyId: string, keyName: string, costUsd: string): SpendRow => ({
+      day,
+      keyId,
+      keyName,
+      requests: '1',
+      inputTokens: '0',
+      outputTokens: '0',
+      costUsd,
+    });
+    const rows = [
+      byKey('2026-12-01', '0', '', '0.100000'),
+      byKey('2026-12-01', '12', 'billing-svc', '2.000000'),
+      byKey('2026-12-02', '12', 'billing-svc', '1.000000'),
+      byKey('2026-12-02', '7', 'search-svc', '0.500000'),
+      // A key whose row was deleted in the database: named by its id.
+      byKey('2026-12-02', '9', '', '0.050000'),
+    ];
+    const series = spendSeries(rows, 'key', { from: '2026-12-01', to: '2026-12-02' });
+    expect(series.keys).toEqual(['billing-svc', 'search-svc', '(no key)', '#9']);
+    expect(series.values[0]).toEqual([2, 1]);
+  });
+
   it('says the share of a budget spent', () => {
     expect(budgetShare('0.0105', '0.01')).toBeCloseTo(105);
     expect(budgetShare('1', '0')).toBeNull();
