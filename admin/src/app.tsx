@@ -8,6 +8,7 @@ import { Route, hrefOf, linkHandler, useRoute } from './router';
 import { SessionContext, SessionState } from './session-context';
 import { AuditPage } from './views/audit-page';
 import { CatalogPage } from './views/catalog-page';
+import { KeysPage } from './views/keys-page';
 import { ProviderPage } from './views/provider-page';
 import { ProvidersPage } from './views/providers-page';
 import { SelectionPage } from './views/selection-page';
@@ -19,6 +20,7 @@ const NAV: Array<{ route: Route; label: string }> = [
   { route: { page: 'selection' }, label: 'Selection' },
   { route: { page: 'catalog' }, label: 'Catalog sync' },
   { route: { page: 'usage' }, label: 'Usage' },
+  { route: { page: 'keys' }, label: 'Keys' },
   { route: { page: 'audit' }, label: 'Audit trail' },
 ];
 
@@ -34,6 +36,8 @@ function View({ route }: { route: Route }) {
       return <CatalogPage />;
     case 'usage':
       return <UsagePage />;
+    case 'keys':
+      return <KeysPage />;
     case 'audit':
       return <AuditPage />;
   }

@@ -109,23 +109,27 @@ function jsString(text: string): string {
  */
 export function clientSnippet(origin: string, models: readonly string[] | null, known: readonly KnownModel[] = []): string {
   const baseURL = `${origin.replace(/\/+$/, '')}/v1`;
-  const head = [
+  const model = jsString(models === null ? 'auto' : (models[0] ?? 'auto'));
+  const embedding = models !== null && known.find((m) => m.entry === models[0])?.type === 'embedding';
+  return [
     "import OpenAI from 'openai';",
     '',
     '// REGISTRY_API_KEY: the key shown above, from where you stored it.',
-    `const client = new OpenAI({ baseURL: ${jsString(baseURL)}, apiKey: process.env.REGISTRY_API_KEY });`,
-  ];
-  const model = models === null ? 'auto' : (models[0] ?? 'auto');
-  const quoted = jsString(model);
-  const embedding = known.find((m) => m.entry === model)?.type === 'embedding';
-  const call = embedding
-    ? [
-        `const answer = await client.embeddings.create({ model: ${quoted}, input: 'Say hello' });`,
-        'console.log(answer.data[0].embedding.length);',
-      ]
-    : [
-        `const answer = await client.chat.completions.create({ model: ${quoted}, messages: [{ role: 'user', content: 'Say hello' }] });`,
-        'console.log(answer.choices[0].message.content);',
-      ];
-  return [...head, ...call].join('\n');
+    'const client = new OpenAI({',
+    `  baseURL: ${jsString(baseURL)},`,
+    '  apiKey: process.env.REGISTRY_API_KEY,',
+    '});',
+    ...(embedding
+      ? [
+          `const answer = await client.embeddings.create({ model: ${model}, input: 'Say hello' });`,
+          'console.log(answer.data[0].embedding.length);',
+        ]
+      : [
+          'const answer = await client.chat.completions.create({',
+          `  model: ${model},`,
+          "  messages: [{ role: 'user', content: 'Say hello' }],",
+          '});',
+          'console.log(answer.choices[0].message.content);',
+        ]),
+  ].join('\n');
 }

@@ -7,6 +7,7 @@ export type Route =
   | { page: 'selection' }
   | { page: 'catalog' }
   | { page: 'usage' }
+  | { page: 'keys' }
   | { page: 'audit' };
 
 const BASE = '/admin';
@@ -15,7 +16,9 @@ export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
   const parts = rest.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'providers' && parts[1]) return { page: 'provider', provider: parts[1] };
-  if (parts[0] === 'selection' || parts[0] === 'catalog' || parts[0] === 'usage' || parts[0] === 'audit') return { page: parts[0] };
+  if (parts[0] === 'selection' || parts[0] === 'catalog' || parts[0] === 'usage' || parts[0] === 'keys' || parts[0] === 'audit') {
+    return { page: parts[0] };
+  }
   return { page: 'providers' };
 }
 

@@ -90,16 +90,29 @@ describe('admin console keys', () => {
   it("writes the openai client's snippet for this server's /v1, the key from the environment, never in the text", () => {
     const known = knownModelsOf(providers);
     const every = clientSnippet('http://127.0.0.1:3000', null, known);
-    expect(every).toContain("import OpenAI from 'openai';");
-    expect(every).toContain("new OpenAI({ baseURL: 'http://127.0.0.1:3000/v1', apiKey: process.env.REGISTRY_API_KEY })");
-    expect(every).toContain("client.chat.completions.create({ model: 'auto',");
+    expect(every).toBe(
+      [
+        "import OpenAI from 'openai';",
+        '',
+        '// REGISTRY_API_KEY: the key shown above, from where you stored it.',
+        'const client = new OpenAI({',
+        "  baseURL: 'http://127.0.0.1:3000/v1',",
+        '  apiKey: process.env.REGISTRY_API_KEY,',
+        '});',
+        'const answer = await client.chat.completions.create({',
+        "  model: 'auto',",
+        "  messages: [{ role: 'user', content: 'Say hello' }],",
+        '});',
+        'console.log(answer.choices[0].message.content);',
+      ].join('\n'),
+    );
     expect(clientSnippet('https://registry.example.com/', ['openrouter/openai/gpt-4o'], known)).toContain(
       "baseURL: 'https://registry.example.com/v1'",
     );
-    expect(clientSnippet('https://r.example', ['openrouter/openai/gpt-4o'], known)).toContain("model: 'openrouter/openai/gpt-4o'");
+    expect(clientSnippet('https://r.example', ['openrouter/openai/gpt-4o'], known)).toContain("  model: 'openrouter/openai/gpt-4o',");
     const embedding = clientSnippet('https://r.example', ['openai/text-embedding-3-small', 'openai/gpt-4o'], known);
     expect(embedding).toContain("client.embeddings.create({ model: 'openai/text-embedding-3-small', input: 'Say hello' })");
     // A model typed by hand is quoted safely and called as chat.
-    expect(clientSnippet('https://r.example', ["acme/it's\\here"], known)).toContain("model: 'acme/it\\'s\\\\here'");
+    expect(clientSnippet('https://r.example', ["acme/it's\\here"], known)).toContain("  model: 'acme/it\\'s\\\\here',");
   });
 });
