@@ -187,10 +187,10 @@ export class AppConfig {
   @IsInt({ message: 'must be an integer' })
   API_AUTH_FAILURES_PER_MINUTE = 20;
 
-  /** Express's `trust proxy`: behind a load balancer, the client address comes from X-Forwarded-For. */
+  /** Fastify's `trustProxy` (as Express's `trust proxy` took it): behind a load balancer, the client address comes from X-Forwarded-For. */
   @IsOptional()
   @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, {
-    message: 'must be true, false, a hop count, or addresses/subnets (as Express trust proxy takes)',
+    message: 'must be true, false, a hop count, or addresses/subnets (as trustProxy takes)',
   })
   TRUST_PROXY?: string;
 

@@ -1,37 +1,82 @@
-import { INestApplication } from '@nestjs/common';
+import fastifyHelmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import helmet from 'helmet';
-import { API_BODY_LIMIT, setUpApiDocs } from './http/api-docs';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { adminConsole } from './admin-console/admin-console.plugin';
+import { setUpApiDocs } from './http/api-docs';
+import { API_BODY_LIMIT, readBodies } from './http/body-parsers';
+import { answerFrameworkError } from './http/framework-errors';
+import { refuseUnreadableBodies } from './http/json-bodies-only';
+import { REQUEST_LOG, logRequests } from './http/request-log';
+import { API_SECURITY_HEADERS } from './http/security-headers';
+import { HttpMetrics, countRequests } from './metrics/http-metrics';
 import { createAppLogger } from '../common/logging/app-logger';
 import type { AppConfig } from '../config/app-config';
 import type { DatabaseTarget } from '../database/database-target';
 
-/** TRUST_PROXY as Express takes it: a boolean, a hop count, or the addresses/subnets to trust. */
-function trustProxyValue(value: string): boolean | number | string {
+/** TRUST_PROXY as Fastify's trustProxy takes it (the values Express's `trust proxy` took): a boolean, a hop count, or the addresses/subnets to trust. */
+export function trustProxyValue(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** Builds the HTTP app the same way for main.ts and the tests. */
-export async function createApp(config: AppConfig, database: DatabaseTarget): Promise<INestApplication> {
+/** The HTTP server's own options: routing as clients knew it, bodies as the API reads them, addresses as TRUST_PROXY says. */
+function fastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: API_BODY_LIMIT,
+    // Node's own timeouts, as the server had them (Fastify's defaults: 72 s keep-alive, no request timeout).
+    keepAliveTimeout: 5_000,
+    requestTimeout: 300_000,
+    ...(config.TRUST_PROXY === undefined ? {} : { trustProxy: trustProxyValue(config.TRUST_PROXY) }),
+    routerOptions: {
+      // Matched as before: case-insensitively, with or without a trailing slash, and a path parameter
+      // as long as the URL (find-my-way's default of 100 characters would answer a long slug 404).
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+      maxParamLength: 16_384,
+    },
+    // Keys like __proto__ are kept as JSON.parse keeps them (own properties, no pollution), so the
+    // API's validation pipe refuses them naming their path, instead of a bare "not valid JSON".
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
+    // A URL that is not valid percent-encoding is answered in the API's envelope, not Fastify's.
+    frameworkErrors: answerFrameworkError,
+  });
+}
+
+/**
+ * Builds the HTTP app the same way for main.ts and the tests, ready to serve: initialized (routes,
+ * hooks, lifecycle hooks run) and Fastify ready, so supertest can call app.getHttpServer() at once
+ * and main.ts only listens.
+ */
+export async function createApp(config: AppConfig, database: DatabaseTarget): Promise<NestFastifyApplication> {
   // Our format and level from the first line on, so what the boot logs (the key ring's generated-key
   // warning) is seen; abortOnError: false hands a failed boot to the caller instead of process.abort().
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, database), fastifyAdapter(config), {
     logger: createAppLogger(config.LOG_LEVEL),
     abortOnError: false,
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
-  // JSON bodies up to 64 KiB: nothing the API takes is larger, and a bigger one is answered 413.
-  app.useBodyParser('json', { limit: API_BODY_LIMIT });
-  app.useBodyParser('urlencoded', { limit: API_BODY_LIMIT, extended: false });
-  if (config.TRUST_PROXY !== undefined) app.set('trust proxy', trustProxyValue(config.TRUST_PROXY));
-  // nosniff, frame denial and friends everywhere; the strict Content-Security-Policy is the admin
-  // console's own (src/server/admin-console), since the API's Swagger page (/api/docs) runs inline scripts.
-  app.use(helmet({ contentSecurityPolicy: false, frameguard: { action: 'deny' }, strictTransportSecurity: false }));
-  setUpApiDocs(app);
-  return app;
+  try {
+    app.useLogger(app.get(Logger));
+    const fastify = app.getHttpAdapter().getInstance();
+    // The hooks run in this order on every request. First nosniff, frame denial and friends (on the
+    // answers the hooks below give too); the strict Content-Security-Policy is the admin console's own,
+    // since the API's Swagger page (/api/docs) runs inline scripts.
+    await app.register(fastifyHelmet, API_SECURITY_HEADERS);
+    logRequests(fastify, app.get(REQUEST_LOG));
+    countRequests(fastify, app.get(HttpMetrics));
+    fastify.addHook('onRequest', refuseUnreadableBodies);
+    // JSON (and HTML forms) up to 64 KiB: nothing the API takes is larger, and a bigger one is answered 413.
+    readBodies(fastify);
+    await app.register(adminConsole);
+    setUpApiDocs(app);
+    await app.init();
+    await fastify.ready();
+    return app;
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
 }

@@ -1,9 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { Registry } from 'prom-client';
-import { AdminConsoleModule } from './admin-console/admin-console.module';
 import { ApiModule } from './api/api.module';
-import { httpLogOptions } from '../common/logging/http-log-options';
+import { REQUEST_LOG, createRequestLog } from './http/request-log';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { providersOptionsFromConfig } from '../config/providers-options';
@@ -20,6 +19,8 @@ export class AppModule {
   static forRoot(config: AppConfig, database: DatabaseTarget): DynamicModule {
     // One Registry per app: the registry's figures and the server's own (HTTP, process) on one /metrics.
     const metrics = new Registry();
+    // Keys travel in headers and query parameters; the request log masks them by name (httpLogOptions).
+    const requestLog = createRequestLog(config.LOG_LEVEL);
     const registry = ProvidersModule.forRootAsync({
       inject: [AppConfig, COORDINATION],
       useFactory: (appConfig: AppConfig, coordination: Coordination) => providersOptionsFromConfig(appConfig, coordination, metrics),
@@ -28,16 +29,17 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        // Keys travel in headers and query parameters; httpLogOptions masks them by name.
-        LoggerModule.forRoot({ pinoHttp: httpLogOptions(config.LOG_LEVEL) }),
+        // Nest's logger over the request log's pino; no middleware of its own (createApp hooks the
+        // request log into Fastify, request-log.ts).
+        LoggerModule.forRoot({ pinoHttp: { logger: requestLog.logger }, forRoutes: [] }),
         DatabaseModule.forRoot(database),
         HealthzModule,
         registry,
         ApiModule.forRoot(registry),
         GatewayEdgeModule.forRoot(registry),
-        AdminConsoleModule,
         MetricsModule.forRoot(config, metrics),
       ],
+      providers: [{ provide: REQUEST_LOG, useValue: requestLog }],
     };
   }
 }

@@ -3,6 +3,15 @@ import type { LogLevel } from './log-level';
 import { prettyOnTty } from './pretty-on-tty';
 import { maskHeaders, maskQuery, maskUrl } from './redaction';
 
+/**
+ * What the server leaves on Node's request for the request log, besides the request itself: the
+ * token that called (its name) and the route template the router matched.
+ */
+export interface RequestLogFacts {
+  principal?: { name: string };
+  routePath?: string;
+}
+
 interface LoggedMessage {
   url?: string;
   query?: Record<string, unknown>;
@@ -28,11 +37,11 @@ export function httpLogOptions(level: LogLevel): Options {
         }),
       res: (res: LoggedMessage) => Object.assign(res, { headers: res.headers && maskHeaders(res.headers) }),
     },
-    // Evaluated again when the response is logged, by which time the guard has named the token and
-    // Express has matched the route: who called which route, never the token itself.
+    // Evaluated again when the response is logged, by which time the guard has named the token:
+    // who called which route, never the token itself.
     customProps: (req) => {
-      const { principal, route } = req as { principal?: { name: string }; route?: { path?: string } };
-      return { ...(principal ? { token: principal.name } : {}), ...(route?.path ? { route: route.path } : {}) };
+      const { principal, routePath } = req as RequestLogFacts;
+      return { ...(principal ? { token: principal.name } : {}), ...(routePath ? { route: routePath } : {}) };
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' },
   };

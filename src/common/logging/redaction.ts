@@ -68,7 +68,7 @@ export function maskUrl(url: string): string {
   return `${url.slice(0, start + 1)}${query}${url.slice(end)}`;
 }
 
-/** A copy of a parsed query object (Express `req.query`) with secret parameters' values replaced. */
+/** A copy of a parsed query object (the request's `query`) with secret parameters' values replaced. */
 export function maskQuery(query: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(query).map(([name, value]) => [name, isSecretQueryParam(name) ? REDACTED : value]));
 }

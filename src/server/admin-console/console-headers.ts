@@ -1,11 +1,12 @@
-import helmet from 'helmet';
+import type { FastifyHelmetOptions } from '@fastify/helmet';
 
 /**
  * The console's headers: scripts, styles and connections from this origin only (no inline script or
  * style element, no eval), no framing, no plugins, no referrer, nosniff. The REST API's interactive
- * docs (/api/docs) need inline scripts, so this policy is scoped to /admin (app.factory sets the rest).
+ * docs (/api/docs) need inline scripts, so this policy is the console's routes' own (their `helmet`
+ * option, laid over the API's headers of http/security-headers.ts).
  */
-export const consoleSecurityHeaders = helmet({
+export const CONSOLE_SECURITY_HEADERS = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -28,4 +29,4 @@ export const consoleSecurityHeaders = helmet({
   crossOriginResourcePolicy: { policy: 'same-origin' },
   // TLS is terminated in front of the server, which decides about HSTS for the whole host.
   strictTransportSecurity: false,
-});
+} satisfies FastifyHelmetOptions;

@@ -1,5 +1,4 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { JsonBodiesOnly } from '../http/json-bodies-only.middleware';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ActorInterceptor } from '../audit/actor.interceptor';
 import { AuditRepository } from '../audit/audit.repository';
@@ -27,11 +26,7 @@ import { UsageController } from './usage/usage.controller';
  * one envelope, one exception filter, and the token guard (AuthModule).
  */
 @Module({})
-export class ApiModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(JsonBodiesOnly).forRoutes('api/*path');
-  }
-
+export class ApiModule {
   /** `registry`: the very ProvidersModule the app configured (the same dynamic module is one instance). */
   static forRoot(registry: DynamicModule): DynamicModule {
     return {

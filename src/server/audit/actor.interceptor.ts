@@ -11,7 +11,7 @@ import { runAsActor } from '../../common/actor-context';
 @Injectable()
 export class ActorInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+    const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().raw.principal;
     return principal ? runAsActor(principal.name, () => next.handle()) : next.handle();
   }
 }

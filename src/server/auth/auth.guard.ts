@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '../../config/app-config';
 import type { ApiTokenRole } from './api-token.entity';
@@ -15,7 +16,11 @@ export const Public = () => SetMetadata(PUBLIC, true);
 /** The role a route needs; routes without it need any valid token (viewers read). */
 export const RequiresRole = (role: ApiTokenRole) => SetMetadata(ROLE, role);
 
-export type AuthenticatedRequest = IncomingMessage & { principal?: Principal };
+/**
+ * A request the guard has seen: the token that called is kept on Node's request (`raw`), which the
+ * request log (pino-http) reads too, so its line names the token (never the token's value).
+ */
+export type AuthenticatedRequest = FastifyRequest & { raw: IncomingMessage & { principal?: Principal } };
 
 /** Bearer API tokens on every route but the @Public() ones; admin-only routes say so with @RequiresRole('admin'). */
 @Injectable()
@@ -32,18 +37,19 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (this.config.AUTH_DISABLED) {
-      request.principal = { name: 'auth-disabled', role: 'admin' };
+      request.raw.principal = { name: 'auth-disabled', role: 'admin' };
       return true;
     }
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/.exec(header) : null;
-    request.principal = await this.failures.counted(request, async () => {
+    const principal = await this.failures.counted(request, async () => {
       if (!match) throw new UnauthenticatedError('an API token is required: Authorization: Bearer <token>');
       return this.tokens.authenticate(match[1]);
     });
+    request.raw.principal = principal;
     const needed = this.reflector.getAllAndOverride<ApiTokenRole | undefined>(ROLE, targets);
-    if (needed === 'admin' && request.principal.role !== 'admin') {
-      throw new ForbiddenError(`this needs an admin token; token "${request.principal.name}" is a ${request.principal.role}`);
+    if (needed === 'admin' && principal.role !== 'admin') {
+      throw new ForbiddenError(`this needs an admin token; token "${principal.name}" is a ${principal.role}`);
     }
     return true;
   }

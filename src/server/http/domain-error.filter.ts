@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
+import { ServerResponse } from 'node:http';
 import { DomainError, DomainErrorKind } from '../../common/domain-error';
 import { UnsafeUiJsonError } from '../../common/json-guard/unsafe-ui-json.error';
 import { isDatabaseUnreachable } from '../../database/database-errors';
@@ -34,26 +36,47 @@ export function statusOf(kind: DomainErrorKind): number {
   }
 }
 
-/** An http-errors error meant to be shown (body-parser raises these before any controller runs). */
-function isExposedClientError(error: unknown): error is { status: number; message: string; type?: string } {
-  const e = error as { status?: unknown; expose?: unknown; message?: unknown };
-  return typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true && typeof e.message === 'string';
-}
+const UNSUPPORTED_TYPE = 'Content-Type must be application/json';
+/** What clients have always read for a body over the limit (body-parser's words, kept through the move to Fastify). */
+const TOO_LARGE = 'request entity too large';
 
 /**
- * What was wrong with a request Nest refused before any controller saw it, named like a field error:
- * a 400 here is a body that is not JSON or a path that is not valid percent-encoding (Nest maps only
- * those), a 415 a body of a type the API does not read.
+ * What was wrong with a request refused before any controller saw it, named like a field error: a
+ * 413 is a body over the limit, a 415 a body of a type the API does not read, a 400 a body that is
+ * not JSON (Fastify's refusals reach here as Nest's HttpException of the same status).
  */
 function requestProblem(status: number, message: string): Pick<ApiEnvelope<null>, 'meta' | 'message' | 'errors'> | undefined {
-  if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
-    return { meta: { code: 'UNSUPPORTED_MEDIA_TYPE' }, message, errors: [{ field: 'Content-Type', rule: 'media-type', message }] };
+  switch (status) {
+    case HttpStatus.PAYLOAD_TOO_LARGE:
+      return {
+        meta: { code: 'BODY_TOO_LARGE' },
+        message: TOO_LARGE,
+        errors: [{ field: 'body', rule: 'entity.too.large', message: TOO_LARGE }],
+      };
+    case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
+      return {
+        meta: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+        message: UNSUPPORTED_TYPE,
+        errors: [{ field: 'Content-Type', rule: 'media-type', message: UNSUPPORTED_TYPE }],
+      };
+    case HttpStatus.BAD_REQUEST: {
+      const json = `the body is not valid JSON: ${message}`;
+      return { meta: { code: 'INVALID_BODY' }, message: json, errors: [{ field: 'body', rule: 'json', message: json }] };
+    }
+    default:
+      return undefined;
   }
-  if (status !== HttpStatus.BAD_REQUEST) return undefined;
-  if (/decode param/i.test(message))
-    return { meta: { code: 'INVALID_PATH' }, message, errors: [{ field: 'path', rule: 'uri-encoding', message }] };
-  const json = `the body is not valid JSON: ${message}`;
-  return { meta: { code: 'INVALID_BODY' }, message: json, errors: [{ field: 'body', rule: 'json', message: json }] };
+}
+
+/** A request target that is not valid percent-encoding, answered before routing (see framework-errors.ts). */
+export function invalidPathAnswer(message: string): ApiEnvelope<null> {
+  return {
+    data: null,
+    meta: { code: 'INVALID_PATH' },
+    status: 'error',
+    message,
+    errors: [{ field: 'path', rule: 'uri-encoding', message }],
+  };
 }
 
 function isRawRoute(host: ArgumentsHost): boolean {
@@ -71,18 +94,32 @@ function fieldErrors(error: DomainError): ApiFieldError[] | undefined {
   return undefined;
 }
 
+/** Where an answer goes: Fastify's reply, or Node's response (an error raised in a middleware). */
+type Response = FastifyReply | ServerResponse;
+
+function setHeader(response: Response, name: string, value: string): void {
+  if (response instanceof ServerResponse) response.setHeader(name, value);
+  else void response.header(name, value);
+}
+
 /**
  * The REST edge's one place that turns errors into answers: domain errors by their kind, Nest's own
- * HTTP errors (unknown route, body too large, rate limit) as they are, a database that cannot be
- * reached as a 503 with Retry-After, and anything else as a 500
- * whose text is logged but never sent (no stack trace or SQL text reaches a client).
+ * HTTP errors (unknown route, rate limit, the refusals of a body: too large, not JSON, a type the
+ * API does not read) with the field and rule broken, a database that cannot be reached as a 503 with
+ * Retry-After, and anything else as a 500 whose text is logged but never sent (no stack trace or SQL
+ * text reaches a client). Global, as it must be: an unknown route, an unreadable body or the
+ * JSON-bodies rule fail before any controller is chosen. A controller with a format of its own (the
+ * gateway's OpenAI errors) binds its own filter, which Nest asks first.
  */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(DomainErrorFilter.name);
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<ServerResponse & { status(code: number): { json(body: unknown): void } }>();
+    const response = host.switchToHttp().getResponse<Response>();
+    const reply = (status: number, body: unknown) => this.adapterHost.httpAdapter.reply(response, body, status);
     let status: number;
     let body: ApiEnvelope<null>;
     if (error instanceof DomainError) {
@@ -91,32 +128,20 @@ export class DomainErrorFilter implements ExceptionFilter {
       // Nothing available: every candidate and why it was passed over, for the caller to act on.
       const skipped = error instanceof NoAvailableProviderError ? { skipped: error.skipped } : {};
       body = { data: null, meta: { code: error.code, ...skipped }, status: 'error', message: error.message, ...(errors ? { errors } : {}) };
-      if (status === HttpStatus.UNAUTHORIZED) response.setHeader('WWW-Authenticate', 'Bearer');
+      if (status === HttpStatus.UNAUTHORIZED) setHeader(response, 'WWW-Authenticate', 'Bearer');
     } else if (error instanceof HttpException && isRawRoute(host)) {
       // The liveness check's own failure format (terminus), which orchestrators read.
-      response.status(error.getStatus()).json(error.getResponse());
+      reply(error.getStatus(), error.getResponse());
       return;
     } else if (error instanceof HttpException) {
       status = error.getStatus();
       const message = status === HttpStatus.INTERNAL_SERVER_ERROR ? 'internal error' : error.message;
       body = { data: null, meta: {}, status: 'error', message, ...requestProblem(status, message) };
-    } else if (isExposedClientError(error)) {
-      // body-parser's own refusals (413 body too large, 400 malformed JSON): the client's fault, said plainly,
-      // with the body named as the field and body-parser's reason as the rule, like every other 4xx.
-      status = error.status;
-      const rule = error.type ?? 'body';
-      body = {
-        data: null,
-        meta: { code: status === HttpStatus.PAYLOAD_TOO_LARGE ? 'BODY_TOO_LARGE' : 'INVALID_BODY' },
-        status: 'error',
-        message: error.message,
-        errors: [{ field: 'body', rule, message: error.message }],
-      };
     } else if (isDatabaseUnreachable(error)) {
       // A lost or refused database session is the server's passing trouble, not a bug: worth a retry.
       status = HttpStatus.SERVICE_UNAVAILABLE;
       this.logger.warn(`Database unreachable: ${(error as Error).message}`);
-      response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
+      setHeader(response, 'Retry-After', String(DATABASE_RETRY_AFTER_S));
       body = {
         data: null,
         meta: { code: 'DATABASE_UNAVAILABLE' },
@@ -128,6 +153,6 @@ export class DomainErrorFilter implements ExceptionFilter {
       this.logger.error(`Unexpected error: ${(error as Error)?.message ?? String(error)}`);
       body = { data: null, meta: {}, status: 'error', message: 'internal error' };
     }
-    response.status(status).json(body);
+    reply(status, body);
   }
 }

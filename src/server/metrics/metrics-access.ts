@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
-import { AuthFailures } from '../auth/auth-failures';
+import { AuthFailures, type ClientRequest } from '../auth/auth-failures';
 import { ApiTokensService } from '../auth/api-tokens.service';
 import { UnauthenticatedError } from '../auth/auth.errors';
 import { AppConfig } from '../../config/app-config';
@@ -19,7 +18,7 @@ export class MetricsAccess {
     private readonly failures: AuthFailures,
   ) {}
 
-  async check(request: IncomingMessage): Promise<void> {
+  async check(request: ClientRequest): Promise<void> {
     if (this.config.AUTH_DISABLED) return;
     await this.failures.counted(request, async () => {
       const token = bearerToken(request.headers.authorization);

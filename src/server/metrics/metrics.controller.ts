@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import { Public } from '../auth/auth.guard';
 import { RawResponse } from '../http/envelope.interceptor';
@@ -21,10 +21,9 @@ export class MetricsController {
 
   @Get()
   @ApiOperation({ summary: 'Prometheus metrics (text exposition format); METRICS_TOKEN or any API token' })
-  async scrape(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
-    await this.access.check(req);
+  async scrape(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.access.check(request);
     const body = await this.registry.metrics();
-    res.setHeader('Content-Type', this.registry.contentType);
-    res.end(body);
+    await reply.type(this.registry.contentType).send(body);
   }
 }

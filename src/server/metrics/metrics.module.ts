@@ -1,8 +1,8 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { AuthModule } from '../auth/auth.module';
 import type { AppConfig } from '../../config/app-config';
-import { HttpMetrics, HttpMetricsMiddleware } from './http-metrics';
+import { HttpMetrics } from './http-metrics';
 import { MetricsAccess } from './metrics-access';
 import { MetricsController } from './metrics.controller';
 import { MetricsServer } from './metrics-server';
@@ -10,12 +10,13 @@ import { METRICS_REGISTRY } from './metrics.tokens';
 
 /**
  * Our server's metrics edge: the Registry ProvidersModule records into (given to it as
- * `metricsRegistry`), plus the process's own metrics and its HTTP requests, exposed at GET /metrics
+ * `metricsRegistry`), plus the process's own metrics and its HTTP requests (counted by the hook of
+ * http-metrics.ts, which createApp installs), exposed at GET /metrics
  * on the API's port (METRICS_TOKEN or an API token) or on METRICS_PORT. A host app that imports only
  * ProvidersModule exposes the registry's metrics with its own /metrics instead.
  */
 @Module({})
-export class MetricsModule implements NestModule {
+export class MetricsModule {
   static forRoot(config: AppConfig, registry: Registry): DynamicModule {
     collectDefaultMetrics({ register: registry });
     // Gauges named like counters, which promtool's lint rejects; nodejs_active_{handles,requests,resources}
@@ -35,9 +36,5 @@ export class MetricsModule implements NestModule {
         ...(separatePort ? [MetricsServer] : []),
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
 }

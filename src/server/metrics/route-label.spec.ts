@@ -2,12 +2,10 @@ import { methodLabel, routeLabel } from './route-label';
 
 describe('HTTP metric labels', () => {
   it('use the matched route template, or "unmatched"', () => {
-    expect(routeLabel({ path: '/api/providers/:provider' })).toBe('/api/providers/:provider');
-    expect(routeLabel(undefined)).toBe('unmatched');
-    expect(routeLabel({})).toBe('unmatched');
-    const middlewareRoute = { path: '/*path' };
-    expect(routeLabel(middlewareRoute, middlewareRoute)).toBe('unmatched');
-    expect(routeLabel({ path: '/api/usage' }, middlewareRoute)).toBe('/api/usage');
+    expect(routeLabel({ is404: false, routeOptions: { url: '/api/providers/:provider' } })).toBe('/api/providers/:provider');
+    expect(routeLabel({ is404: false, routeOptions: {} })).toBe('unmatched');
+    // The not-found handler is a route of Fastify's own, with a template that is not ours.
+    expect(routeLabel({ is404: true, routeOptions: { url: '/*' } })).toBe('unmatched');
   });
 
   it('keep the methods an API serves and fold the rest', () => {

@@ -6,11 +6,11 @@ export function methodLabel(method: string | undefined): string {
 }
 
 /**
- * The route template Express matched (`/api/providers/:provider`), never the URL a client sent:
- * paths carry provider names, ids and whatever a scanner tries, which would make the series unbounded.
- * `before`: req.route when our middleware ran (Nest mounts middleware as a catch-all route); still
- * that one at the end means no controller route matched.
+ * The route template Fastify matched (`/api/providers/:provider`), never the URL a client sent:
+ * paths carry provider names, ids and whatever a scanner tries, which would make the series
+ * unbounded. A request no route matched (answered by the not-found handler) is `unmatched`.
  */
-export function routeLabel(route: { path?: unknown } | undefined, before?: unknown): string {
-  return route !== undefined && route !== before && typeof route.path === 'string' ? route.path : 'unmatched';
+export function routeLabel(request: { is404: boolean; routeOptions: { url?: string } }): string {
+  const url = request.routeOptions.url;
+  return !request.is404 && url !== undefined ? url : 'unmatched';
 }

@@ -12,7 +12,8 @@ export class WhoamiController {
   @ApiOperation({ summary: "The calling token's name and role, so a client can tell what it may do (viewer reads, admin writes)" })
   whoami(@Req() request: AuthenticatedRequest): Principal {
     // The guard has set it on every non-public route; its absence would be a wiring bug, answered 401.
-    if (!request.principal) throw new UnauthenticatedError('an API token is required: Authorization: Bearer <token>');
-    return { name: request.principal.name, role: request.principal.role };
+    const { principal } = request.raw;
+    if (!principal) throw new UnauthenticatedError('an API token is required: Authorization: Bearer <token>');
+    return { name: principal.name, role: principal.role };
   }
 }

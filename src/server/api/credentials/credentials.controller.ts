@@ -63,7 +63,7 @@ export class CredentialsController {
     @Res({ passthrough: true }) response: HeaderTarget,
   ): Promise<CredentialResource> {
     const credential = await this.find(provider, id);
-    response.setHeader('ETag', etagOf(await this.credentials.version(provider, credential.credentialType)));
+    response.header('ETag', etagOf(await this.credentials.version(provider, credential.credentialType)));
     return resource(credential);
   }
 
@@ -85,7 +85,7 @@ export class CredentialsController {
       body,
       ifMatch === undefined ? undefined : versionOf(ifMatch),
     );
-    response.setHeader('ETag', etagOf(version));
+    response.header('ETag', etagOf(version));
     return resource(updated);
   }
 

@@ -1,8 +1,8 @@
 import { InvalidInputError } from '../../../registry';
 
-/** The part of a response a controller sets headers on (express's and node's responses both fit). */
+/** The part of a response a controller sets headers on (Fastify's reply). */
 export interface HeaderTarget {
-  setHeader(name: string, value: string): unknown;
+  header(name: string, value: string): unknown;
 }
 
 /** A strong ETag carrying the provider's settings version. */

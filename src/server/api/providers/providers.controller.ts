@@ -39,7 +39,7 @@ export class ProvidersController {
   async get(@Param('provider') provider: string, @Res({ passthrough: true }) response: HeaderTarget): Promise<ProviderResource> {
     const slug = assertProviderName(provider);
     const [resource, version] = await Promise.all([this.views.get(slug), this.configs.version(slug)]);
-    response.setHeader('ETag', etagOf(version));
+    response.header('ETag', etagOf(version));
     return resource;
   }
 
@@ -55,7 +55,7 @@ export class ProvidersController {
   ): Promise<ProviderResource> {
     const slug = assertProviderName(provider);
     const version = await this.configs.updateSettings(slug, body, ifMatch === undefined ? undefined : versionOf(ifMatch));
-    response.setHeader('ETag', etagOf(version));
+    response.header('ETag', etagOf(version));
     return this.views.get(slug);
   }
 

@@ -1,0 +1,9 @@
+const API_PREFIX = '/api/';
+
+/**
+ * Whether a request target is under the REST API (/api/…), as the router matches it (the prefix
+ * case-insensitively): what only the API does to a request, such as the JSON-bodies rule.
+ */
+export function isApiPath(url: string): boolean {
+  return url.length > API_PREFIX.length && url.slice(0, API_PREFIX.length).toLowerCase() === API_PREFIX;
+}
