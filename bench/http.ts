@@ -78,6 +78,7 @@ export async function httpBench(): Promise<void> {
         'bare NestJS on Fastify: GET /bench/bare': () => load({ url: `${nest.url}/bench/bare` }, CONNECTIONS, SECONDS),
         'GET /bench/bare (constant)': run(secured.instance, '/bench/bare', 'GET', undefined, {}),
         'POST /bench/bare (same JSON body)': run(secured.instance, '/bench/bare', 'POST', SELECT_BODY, {}),
+        'GET /bench/raw (outside the API stack)': run(secured.instance, '/bench/raw', 'GET', undefined, {}),
         'GET /api/providers': run(secured.instance, '/api/providers'),
         'POST /api/models/select': run(secured.instance, '/api/models/select', 'POST', SELECT_BODY),
         'GET /api/providers, AUTH_DISABLED': run(open.instance, '/api/providers', 'GET', undefined, {}),

@@ -1,10 +1,11 @@
 /**
  * The two servers of the HTTP benchmark (bench/http.ts), by BENCH_SERVER:
- * - unset: the real server (src/main.ts) with one more route, GET/POST /bench/bare, returning a
- *   constant: the framework's own ceiling in the same app, through the same middleware (request log,
- *   metrics, helmet), guard (it is public) and interceptors as every API route.
- * - `nest-fastify`: the baseline, a bare NestJS app on @nestjs/platform-fastify with the same
- *   controller and nothing else (no middleware, no logger, no global enhancers), on PORT and HOST.
+ * - unset: the real server (src/main.ts) with two more routes returning a constant: GET/POST
+ *   /bench/bare, an ApiController (the API's guard, public here, pipe, envelope and actor) behind the
+ *   server's hooks (security headers, request log, metrics): the ceiling of an API route in the same
+ *   app; and GET /bench/raw, a plain controller behind the same hooks only, as a gateway route is.
+ * - `nest-fastify`: the baseline, a bare NestJS app on @nestjs/platform-fastify with the bare
+ *   controller and nothing else (no hooks, no logger, no enhancers), on PORT and HOST.
  * For benchmarks only.
  */
 import 'reflect-metadata';
@@ -12,9 +13,9 @@ import { Controller, Get, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from '../../src/server/app.module';
+import { ApiController } from '../../src/server/api/api-controller';
 import { Public } from '../../src/server/auth/auth.guard';
 
-@Public()
 @Controller('bench')
 class BareController {
   @Get('bare')
@@ -25,6 +26,18 @@ class BareController {
   @Post('bare')
   @HttpCode(200)
   barePost(): { ok: true } {
+    return { ok: true };
+  }
+}
+
+@Public()
+@ApiController('bench')
+class ApiBareController extends BareController {}
+
+@Controller('bench')
+class RawController {
+  @Get('raw')
+  raw(): { ok: true } {
     return { ok: true };
   }
 }
@@ -46,7 +59,7 @@ if (process.env.BENCH_SERVER === 'nest-fastify') {
   const forRoot = AppModule.forRoot.bind(AppModule);
   AppModule.forRoot = (...args: Parameters<typeof AppModule.forRoot>) => {
     const module = forRoot(...args);
-    return { ...module, controllers: [...(module.controllers ?? []), BareController] };
+    return { ...module, controllers: [...(module.controllers ?? []), ApiBareController, RawController] };
   };
   // Loaded after the patch above: main.ts boots as soon as it is loaded.
   void import('../../src/main');

@@ -1,13 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { ActorInterceptor } from '../audit/actor.interceptor';
+import { APP_FILTER } from '@nestjs/core';
 import { AuditRepository } from '../audit/audit.repository';
 import { AuditService } from '../audit/audit.service';
 import { AuthModule } from '../auth/auth.module';
 import { DomainErrorFilter } from '../http/domain-error.filter';
-import { EnvelopeInterceptor } from '../http/envelope.interceptor';
 import { rateLimitsModule } from '../http/rate-limits';
-import { apiValidationPipe } from '../http/validation';
+import { isApiController } from './api-controller';
 import { AuditController } from './audit/audit.controller';
 import { WhoamiController } from './auth/whoami.controller';
 import { CatalogController } from './catalog/catalog.controller';
@@ -17,39 +15,43 @@ import { ConsumerKeysController } from './keys/consumer-keys.controller';
 import { ModelsController } from './models/models.controller';
 import { ProviderViews } from './providers/provider-views';
 import { ProvidersController } from './providers/providers.controller';
-import { ReadinessController } from '../probes/readiness.controller';
+import { ReadinessController } from './readiness/readiness.controller';
 import { ReadinessService } from '../probes/readiness.service';
 import { UsageController } from './usage/usage.controller';
 
+const CONTROLLERS = [
+  ProvidersController,
+  CredentialsController,
+  ModelsController,
+  HealthController,
+  CatalogController,
+  ReadinessController,
+  UsageController,
+  AuditController,
+  WhoamiController,
+  ConsumerKeysController,
+];
+
 /**
- * The server's REST edge: thin controllers over ProvidersModule's services, one validation pipe,
- * one envelope, one exception filter, and the token guard (AuthModule).
+ * The server's REST edge: thin controllers over ProvidersModule's services, each an ApiController
+ * (the token guard of AuthModule, one validation pipe, one envelope, the writes' actor), and one
+ * exception filter for every answer the app gives.
  */
 @Module({})
 export class ApiModule {
   /** `registry`: the very ProvidersModule the app configured (the same dynamic module is one instance). */
   static forRoot(registry: DynamicModule): DynamicModule {
+    // Fail closed: a controller declared with @Controller would serve its routes without a token.
+    const plain = CONTROLLERS.filter((controller) => !isApiController(controller)).map((controller) => controller.name);
+    if (plain.length > 0) throw new Error(`ApiModule: ${plain.join(', ')} must be declared with @ApiController(), not @Controller()`);
     return {
       module: ApiModule,
       imports: [AuthModule, rateLimitsModule, registry],
-      controllers: [
-        ProvidersController,
-        CredentialsController,
-        ModelsController,
-        HealthController,
-        CatalogController,
-        ReadinessController,
-        UsageController,
-        AuditController,
-        WhoamiController,
-        ConsumerKeysController,
-      ],
+      controllers: CONTROLLERS,
       providers: [
         ProviderViews,
-        { provide: APP_PIPE, useFactory: apiValidationPipe },
+        // Global: unknown routes, unreadable bodies and the JSON-bodies rule fail before any controller.
         { provide: APP_FILTER, useClass: DomainErrorFilter },
-        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: ActorInterceptor },
         AuditRepository,
         AuditService,
         ReadinessService,

@@ -11,7 +11,7 @@ import { ForbiddenError, UnauthenticatedError } from './auth.errors';
 const PUBLIC = 'auth:public';
 const ROLE = 'auth:role';
 
-/** A route anyone may call (liveness, readiness, the API's documentation). */
+/** A route of an ApiController anyone may call (readiness). */
 export const Public = () => SetMetadata(PUBLIC, true);
 /** The role a route needs; routes without it need any valid token (viewers read). */
 export const RequiresRole = (role: ApiTokenRole) => SetMetadata(ROLE, role);
@@ -22,7 +22,7 @@ export const RequiresRole = (role: ApiTokenRole) => SetMetadata(ROLE, role);
  */
 export type AuthenticatedRequest = FastifyRequest & { raw: IncomingMessage & { principal?: Principal } };
 
-/** Bearer API tokens on every route but the @Public() ones; admin-only routes say so with @RequiresRole('admin'). */
+/** Bearer API tokens on every route of an ApiController but the @Public() ones; admin-only routes say so with @RequiresRole('admin'). */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(

@@ -4,7 +4,7 @@ import { Observable, map } from 'rxjs';
 import { ApiEnvelope, WithMeta } from './api-envelope';
 
 const RAW = 'http:raw';
-/** A controller whose answers keep their own format (the terminus liveness check orchestrators read). */
+/** An ApiController route whose answers keep their own format (routes outside the API are never enveloped). */
 export const RawResponse = () => SetMetadata(RAW, true);
 
 /** Wraps what a controller returns in the API's envelope; controllers return plain data. */

@@ -2,14 +2,13 @@ import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import { Public } from '../auth/auth.guard';
-import { RawResponse } from '../http/envelope.interceptor';
 import { MetricsAccess } from './metrics-access';
 import { METRICS_REGISTRY } from './metrics.tokens';
 
-/** GET /metrics on the API's port (when METRICS_PORT does not move it elsewhere), in Prometheus's text format. */
-@Public()
-@RawResponse()
+/**
+ * GET /metrics on the API's port (when METRICS_PORT does not move it elsewhere), in Prometheus's text
+ * format. Not an ApiController: MetricsAccess checks its own tokens, and the answer is not enveloped.
+ */
 @ApiTags('metrics')
 @ApiBearerAuth()
 @Controller('metrics')

@@ -1,13 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../auth/auth.guard';
 import { DATABASE_TARGET } from '../../database/database.module';
-import { RawResponse } from '../http/envelope.interceptor';
 import type { DatabaseTarget } from '../../database/database-target';
 
-/** Liveness of this instance and its database; the providers' own health lives elsewhere. */
-@Public()
-@RawResponse()
+/**
+ * Liveness of this instance and its database; the providers' own health lives elsewhere. Not an
+ * ApiController: no token, terminus's own format, which orchestrators read.
+ */
 @Controller('healthz')
 export class HealthzController {
   constructor(

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../../src/server/app.factory';
 import { ApiTokensService } from '../../../src/server/auth/api-tokens.service';
 import { captureLogs, LogCapture } from '../../support/log-capture';
+import { servedRoutes } from '../../support/served-routes';
 import { testConfig } from '../../support/registry-app';
 import { freePort } from '../../support/server-process';
 import { TestDatabase, createTestDatabase } from '../../support/test-database';
@@ -11,22 +12,6 @@ import { validateOpenApi } from '../../support/validate-openapi';
 const BOOTSTRAP = 'bootstrap-admin-token-for-tests-0123456789abcdef';
 const OPENAI_KEY = 'sk-proj-Zx81KqLmNoPq2RsTuVwXyZaBcDeF9876';
 const ANTHROPIC_KEY = 'sk-ant-api03-QwErTyUiOpAsDfGhJkLzXcVbNm1234';
-
-/** Every route Fastify serves with its methods, read from its route tree (printRoutes: one line per node, children indented 4 more). */
-function servedRoutes(fastify: { printRoutes(options: { commonPrefix: boolean }): string }): Array<{ path: string; methods: string[] }> {
-  const parents: string[] = [];
-  return fastify
-    .printRoutes({ commonPrefix: false })
-    .split('\n')
-    .flatMap((line) => {
-      const node = /^(.*?)[└├]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
-      if (!node) return [];
-      const depth = node[1].length / 4;
-      const path = (parents[depth - 1] ?? '') + node[2];
-      parents[depth] = path;
-      return node[3] ? [{ path, methods: node[3].split(', ') }] : [];
-    });
-}
 
 describe('REST API', () => {
   let db: TestDatabase;
@@ -364,7 +349,7 @@ describe('REST API', () => {
     const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([route, methods]) =>
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`),
     );
-    const served = servedRoutes(app.getHttpAdapter().getInstance() as { printRoutes(options: { commonPrefix: boolean }): string })
+    const served = servedRoutes(app.getHttpAdapter().getInstance())
       // Not the docs themselves, nor wildcards (the docs' assets), the admin console's page or the gateway (OpenAI's API, not ours to document).
       .filter(({ path }) => !path.startsWith('/api/docs') && !path.includes('*') && !path.startsWith('/admin') && !path.startsWith('/v1/'))
       .flatMap(({ path, methods }) =>

@@ -1,14 +1,15 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuditEvent } from '../../audit/audit-event.entity';
 import { AuditService } from '../../audit/audit.service';
 import { WithMeta } from '../../http/api-envelope';
 import { assertProviderName } from '../../../registry';
 import { AuditQueryDto } from './audit-query.dto';
+import { ApiController } from '../api-controller';
 
 @ApiTags('audit')
 @ApiBearerAuth()
-@Controller('api/audit')
+@ApiController('api/audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 

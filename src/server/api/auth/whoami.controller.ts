@@ -1,12 +1,13 @@
-import { Controller, Get, Req } from '@nestjs/common';
+import { Get, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../../auth/auth.guard';
 import type { Principal } from '../../auth/api-tokens.service';
 import { UnauthenticatedError } from '../../auth/auth.errors';
+import { ApiController } from '../api-controller';
 
 @ApiTags('auth')
 @ApiBearerAuth()
-@Controller('api/auth')
+@ApiController('api/auth')
 export class WhoamiController {
   @Get('whoami')
   @ApiOperation({ summary: "The calling token's name and role, so a client can tell what it may do (viewer reads, admin writes)" })

@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
 import { RequiresRole } from '../../auth/auth.guard';
 import { CatalogSyncService, type SyncResult } from '../../../registry';
 import { OptionalNotNull } from '../dto-rules/presence';
+import { ApiController } from '../api-controller';
 
 export class CatalogSyncDto {
   @ApiPropertyOptional({ default: false, description: 'Return the diff without writing anything.' })
@@ -19,7 +20,7 @@ export class CatalogSyncDto {
 
 @ApiTags('catalog')
 @ApiBearerAuth()
-@Controller('api/catalog')
+@ApiController('api/catalog')
 export class CatalogController {
   constructor(private readonly sync: CatalogSyncService) {}
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { isBigintId } from '../../../common/bigint-id';
@@ -15,6 +15,7 @@ import {
 import { HeaderTarget, etagOf, versionOf } from '../providers/etag';
 import { StoreCredentialDto } from './store-credential.dto';
 import { UpdateCredentialDto } from './update-credential.dto';
+import { ApiController } from '../api-controller';
 
 /** A credential as the API shows it: masked, never the secret, and without the free metadata JSON. */
 export type CredentialResource = Omit<CredentialView, 'metadata'>;
@@ -25,7 +26,7 @@ function resource({ metadata: _metadata, ...view }: CredentialView): CredentialR
 
 @ApiTags('credentials')
 @ApiBearerAuth()
-@Controller('api/providers/:provider/credentials')
+@ApiController('api/providers/:provider/credentials')
 export class CredentialsController {
   constructor(
     private readonly credentials: CredentialsService,

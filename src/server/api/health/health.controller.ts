@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { ProviderCallsGuard } from '../../http/rate-limits';
@@ -13,10 +13,11 @@ import {
   type SweepResult,
 } from '../../../registry';
 import { HealthWindowQueryDto } from './health-window-query.dto';
+import { ApiController } from '../api-controller';
 
 @ApiTags('health')
 @ApiBearerAuth()
-@Controller('api')
+@ApiController('api')
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 

@@ -1,16 +1,17 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { isBigintId } from '../../../common/bigint-id';
 import { RequiresRole } from '../../auth/auth.guard';
 import { ConsumerKeysService, InvalidInputError, type ConsumerKeyView } from '../../../registry';
 import { CreateConsumerKeyDto } from './create-consumer-key.dto';
+import { ApiController } from '../api-controller';
 
 /** A new consumer key as POST answers it: the key itself, this once, beside what lists show. */
 export type CreatedConsumerKeyResource = ConsumerKeyView & { key: string };
 
 @ApiTags('keys')
 @ApiBearerAuth()
-@Controller('api/keys')
+@ApiController('api/keys')
 export class ConsumerKeysController {
   constructor(private readonly keys: ConsumerKeysService) {}
 

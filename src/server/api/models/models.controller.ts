@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AvailabilityService,
@@ -10,10 +10,11 @@ import {
   type Selection,
 } from '../../../registry';
 import { ModelTypeQueryDto, SelectModelDto } from './select-model.dto';
+import { ApiController } from '../api-controller';
 
 @ApiTags('models')
 @ApiBearerAuth()
-@Controller('api')
+@ApiController('api')
 export class ModelsController {
   constructor(
     private readonly availability: AvailabilityService,

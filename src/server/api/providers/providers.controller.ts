@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { WithMeta } from '../../http/api-envelope';
@@ -8,10 +8,11 @@ import { paginate } from './paginate';
 import { ProviderQueryDto } from './provider-query.dto';
 import { ProviderResource, ProviderViews } from './provider-views';
 import { UpdateProviderDto } from './update-provider.dto';
+import { ApiController } from '../api-controller';
 
 @ApiTags('providers')
 @ApiBearerAuth()
-@Controller('api/providers')
+@ApiController('api/providers')
 export class ProvidersController {
   constructor(
     private readonly views: ProviderViews,

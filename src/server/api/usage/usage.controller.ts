@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Get, Headers, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { WithMeta } from '../../http/api-envelope';
 import { UsageService, type CredentialUsage, type ProviderUsage, type SpendReport, type UsageBatchResult } from '../../../registry';
 import { RecordUsageDto } from './record-usage.dto';
 import { UsageQueryDto } from './usage-query.dto';
+import { ApiController } from '../api-controller';
 
 export interface UsageResource {
   providers: ProviderUsage[];
@@ -14,7 +15,7 @@ export interface UsageResource {
 
 @ApiTags('usage')
 @ApiBearerAuth()
-@Controller('api/usage')
+@ApiController('api/usage')
 export class UsageController {
   constructor(private readonly usage: UsageService) {}
 

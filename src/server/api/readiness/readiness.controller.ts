@@ -1,11 +1,12 @@
-import { Controller, Get, HttpException, HttpStatus } from '@nestjs/common';
+import { Get, HttpException, HttpStatus } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth/auth.guard';
-import { Readiness, ReadinessService } from './readiness.service';
+import { Public } from '../../auth/auth.guard';
+import { Readiness, ReadinessService } from '../../probes/readiness.service';
+import { ApiController } from '../api-controller';
 
 /** The readiness probe: the service's answer, or 503 naming what is not ready. */
 @ApiTags('health')
-@Controller('readyz')
+@ApiController('readyz')
 export class ReadinessController {
   constructor(private readonly readiness: ReadinessService) {}
 
