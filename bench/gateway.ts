@@ -254,7 +254,8 @@ function report(
   const added = (label: string, pick: (l: Latency) => number[], p: number) => {
     const at = (peer: GatewayPeer) => percentile(pick(latency.get(peer)!), p);
     const base = at(direct);
-    const cell = (peer: GatewayPeer | undefined) => (peer ? `${fixed(at(peer))} (+${fixed(at(peer) - base)})` : 'skipped');
+    const signed = (n: number) => `${n < 0 ? '−' : '+'}${fixed(Math.abs(n))}`;
+    const cell = (peer: GatewayPeer | undefined) => (peer ? `${fixed(at(peer))} (${signed(at(peer) - base)})` : 'skipped');
     const ratio = ours ? (at(ours) - base) / (at(portkey) - base) : NaN;
     rows.push([
       label,
@@ -295,7 +296,7 @@ function report(
   if (queries) {
     console.log(
       `ours, database: ${total(queries.load)} statements during ${count(QUERY_WINDOW_REQUESTS)} requests and the flush interval after them ` +
-        `(${describe(queries.load)}; ${queries.load['INSERT usage_flushes'] ?? 0} usage flushes); ` +
+        `(${describe(queries.load)}; usage flushes: ${queries.load['INSERT usage_flushes'] ?? 0}); ` +
         `${total(queries.idle)} in an idle window as long (${fixed(queries.windowMs / 1000, 1)} s; ${describe(queries.idle)}). ` +
         `Counted in its process at node-postgres's Client#query; usage flushes every 1 s, and SELECTs of provider_configs, ai_credentials ` +
         `and consumer_keys, if any, are the resync every REGISTRY_RESYNC_MS (60 s) falling in the window. Target: only the periodic flushes.`,
