@@ -10,6 +10,7 @@ import { COORDINATION, Coordination } from '../registry';
 import { DatabaseModule } from '../database/database.module';
 import type { DatabaseTarget } from '../database/database-target';
 import { GatewayEdgeModule } from './gateway/gateway-edge.module';
+import { ErrorFormatsModule } from './http/error-formats';
 import { HealthzModule } from './probes/healthz.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProvidersModule } from '../registry';
@@ -29,6 +30,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ErrorFormatsModule,
         // Nest's logger over the request log's pino; no middleware of its own (createApp hooks the
         // request log into Fastify, request-log.ts).
         LoggerModule.forRoot({ pinoHttp: { logger: requestLog.logger }, forRoutes: [] }),

@@ -1,8 +1,6 @@
 import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AUTO_MODEL, AuthenticatedConsumer, consumerMayUse, GatewayAnswer, GatewayCall, GatewayService } from '../../registry';
-import { Public } from '../auth/auth.guard';
-import { RawResponse } from '../http/envelope.interceptor';
 import { writeAnswer } from './answer-writer';
 import { ConsumerAuth, ConsumerRequest } from './consumer-auth';
 import { nodeRequest, takeOverResponse } from './node-response';
@@ -12,12 +10,10 @@ const OPERATION_HEADER = 'x-registry-operation';
 
 /**
  * OpenAI's API, served by the registry: `/v1/chat/completions`, `/v1/embeddings`, `/v1/models`, for
- * any OpenAI client with a consumer key as its API key. Not an /api route: no API token, no envelope,
- * OpenAI's error shape (OpenAiErrorFilter). The answer is written on Node's response as it arrives.
+ * any OpenAI client with a consumer key as its API key. Not an ApiController: no API token, no
+ * envelope, OpenAI's error shape (OpenAiErrorFilter). The answer is written on Node's response as it arrives.
  */
 @ApiExcludeController()
-@Public()
-@RawResponse()
 @Controller('v1')
 @UseFilters(OpenAiErrorFilter)
 export class GatewayController {

@@ -1,9 +1,13 @@
 import { parse as parseForm } from 'node:querystring';
 import { BadRequestException } from '@nestjs/common';
 import type { FastifyBodyParser, FastifyInstance } from 'fastify';
+import { isGatewayPath } from './api-paths';
 
 /** The largest body the server reads: nothing the API takes is larger; a bigger one is answered 413. */
 export const API_BODY_LIMIT = 64 * 1024;
+
+/** The gateway's (/v1) instead: a chat carrying images or long documents, as OpenAI's API takes them. */
+export const GATEWAY_BODY_LIMIT = 32 * 1024 * 1024;
 
 /** The JSON media types of the +json family (application/merge-patch+json, …), besides application/json. */
 const JSON_FAMILY = /^application\/[\w.+-]+\+json$/i;
@@ -37,7 +41,8 @@ function strictSyntaxError(text: string, first: string | undefined): SyntaxError
 
 /**
  * The bodies the server reads, and only those: Fastify's own parsers (JSON with its empty-body error,
- * text/plain) give way to JSON as above and HTML forms (flat `a=1&b=2`), each up to API_BODY_LIMIT.
+ * text/plain) give way to JSON as above and HTML forms (flat `a=1&b=2`), each up to API_BODY_LIMIT
+ * (the gateway's routes up to GATEWAY_BODY_LIMIT).
  * A body of another type is refused before it is read (415).
  */
 export function readBodies(fastify: FastifyInstance): void {
@@ -50,6 +55,10 @@ export function readBodies(fastify: FastifyInstance): void {
       done(new BadRequestException((error as SyntaxError).message), undefined);
     }
   };
+  // A route's own limit outranks the parsers': the gateway's routes get theirs as they are declared.
+  fastify.addHook('onRoute', (route) => {
+    if (isGatewayPath(route.url)) route.bodyLimit = GATEWAY_BODY_LIMIT;
+  });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', options, json);
   fastify.addContentTypeParser(JSON_FAMILY, options, json);

@@ -7,6 +7,7 @@ import { UnsafeUiJsonError } from '../../common/json-guard/unsafe-ui-json.error'
 import { isDatabaseUnreachable } from '../../database/database-errors';
 import { InvalidBaseUrlError, InvalidInputError, NoAvailableProviderError } from '../../registry';
 import type { ApiEnvelope, ApiFieldError } from './api-envelope';
+import { ErrorFormats } from './error-formats';
 import { InvalidRequestError } from './invalid-request.error';
 
 /** Seconds a client is asked to wait after a database connection was lost: a new session is usually there by then. */
@@ -108,16 +109,22 @@ function setHeader(response: Response, name: string, value: string): void {
  * API does not read) with the field and rule broken, a database that cannot be reached as a 503 with
  * Retry-After, and anything else as a 500 whose text is logged but never sent (no stack trace or SQL
  * text reaches a client). Global, as it must be: an unknown route, an unreadable body or the
- * JSON-bodies rule fail before any controller is chosen. A controller with a format of its own (the
- * gateway's OpenAI errors) binds its own filter, which Nest asks first.
+ * JSON-bodies rule fail before any controller is chosen. An edge with a format of its own (the
+ * gateway's OpenAI errors) binds its own filter, which Nest asks first, and registers it in
+ * ErrorFormats for what fails on its paths before that.
  */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(DomainErrorFilter.name);
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly formats: ErrorFormats,
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
+    const own = this.formats.filterFor(host);
+    if (own) return own.catch(error, host);
     const response = host.switchToHttp().getResponse<Response>();
     const reply = (status: number, body: unknown) => this.adapterHost.httpAdapter.reply(response, body, status);
     let status: number;

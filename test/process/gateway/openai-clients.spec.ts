@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createOpenAI } from '@ai-sdk/openai';
@@ -175,6 +176,45 @@ describe('the gateway through the official clients', () => {
     } finally {
       openaiFake.setMode('ok');
     }
+  });
+
+  it('what fails before the gateway reads the request is answered in OpenAI’s shape too; large chats are read', async () => {
+    const post = async (body: string, type?: string) => {
+      const response = await fetch(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${consumerKey}`, ...(type ? { 'content-type': type } : {}) },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as { error?: { code: string | null; type: string } } };
+    };
+    expect(await post('{bad', 'application/json')).toMatchObject({
+      status: 400,
+      body: { error: { type: 'invalid_request_error', code: 'invalid_json' } },
+    });
+    expect(await post('model=auto', 'application/x-www-form-urlencoded')).toMatchObject({
+      status: 415,
+      body: { error: { code: 'unsupported_media_type' } },
+    });
+    const long = JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(2_000_000) }] });
+    expect((await post(long, 'application/json')).status).toBe(200);
+    // Announced at 40 MiB: refused on its Content-Length before a byte of it is read (a client writing it on gets EPIPE).
+    const tooLarge = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${consumerKey}`, 'content-type': 'application/json', 'content-length': String(40 * 1024 * 1024) },
+      });
+      request.on('response', (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, body }));
+      });
+      request.on('error', reject);
+      request.flushHeaders();
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body)).toMatchObject({ error: { code: 'request_too_large' } });
+    const unknown = await fetch(`${server.url}/v1/completions/nope`, { headers: { authorization: `Bearer ${consumerKey}` } });
+    expect([unknown.status, ((await unknown.json()) as { error: { code: string } }).error.code]).toEqual([404, 'unknown_url']);
   });
 
   it('a client that goes away mid-stream: the upstream request is aborted at once', async () => {
