@@ -9,6 +9,10 @@ import { maskHeaders, maskQuery, maskUrl } from './redaction';
  */
 export interface RequestLogFacts {
   principal?: { name: string };
+  /** A gateway call's consumer key (its name is logged, never the key). */
+  consumer?: { name: string };
+  /** Who answered a gateway call: provider/model, and the attempts it took. */
+  answeredBy?: { upstream: string; attempts: number };
   routePath?: string;
 }
 
@@ -37,11 +41,16 @@ export function httpLogOptions(level: LogLevel): Options {
         }),
       res: (res: LoggedMessage) => Object.assign(res, { headers: res.headers && maskHeaders(res.headers) }),
     },
-    // Evaluated again when the response is logged, by which time the guard has named the token:
-    // who called which route, never the token itself.
+    // Evaluated again when the response is logged, by which time the guard has named the token (or
+    // the gateway its consumer key, and who answered): who called which route, never a key itself.
     customProps: (req) => {
-      const { principal, routePath } = req as RequestLogFacts;
-      return { ...(principal ? { token: principal.name } : {}), ...(routePath ? { route: routePath } : {}) };
+      const { principal, consumer, answeredBy, routePath } = req as RequestLogFacts;
+      return {
+        ...(principal ? { token: principal.name } : {}),
+        ...(consumer ? { consumerKey: consumer.name } : {}),
+        ...(answeredBy ?? {}),
+        ...(routePath ? { route: routePath } : {}),
+      };
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' },
   };

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
+import type { RequestLogFacts } from '../../common/logging/http-log-options';
 import { AuthenticatedConsumer, ConsumerKeyCache } from '../../registry';
 import { AuthFailures } from '../auth/auth-failures';
 import { UnauthenticatedError } from '../auth/auth.errors';
 
-/** The request's consumer, for the request log (its name, never its key). */
-export type ConsumerRequest = IncomingMessage & { consumer?: AuthenticatedConsumer };
+/** The request's consumer and who answered, for the request log (names, never a key). */
+export type ConsumerRequest = IncomingMessage & RequestLogFacts & { consumer?: AuthenticatedConsumer };
 
 /**
  * The gateway's callers are consumer keys, never the operators' API tokens: checked in memory

@@ -54,6 +54,7 @@ export class GatewayController {
     const client = new AbortController();
     response.once('close', () => response.writableFinished || client.abort());
     const answer = await run(callOf(consumer, (request as { body?: unknown }).body, raw.headers[OPERATION_HEADER], client.signal));
+    raw.answeredBy = { upstream: `${answer.origin.provider}/${answer.origin.model}`, attempts: answer.origin.attempts };
     await writeAnswer(response, headers, answer);
   }
 }

@@ -258,6 +258,15 @@ describe('the gateway through the official clients', () => {
     } finally {
       openaiFake.setMode('ok');
     }
+    // Each call's line names its consumer key and who answered, never a key.
+    const calls = server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"consumerKey"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(calls).toContainEqual(
+      expect.objectContaining({ consumerKey: 'checkout-service', upstream: 'anthropic/claude-haiku-4-5', attempts: 2 }),
+    );
     const keys = [OPENAI_KEY, ANTHROPIC_KEY, consumerKey, limitedKey];
     for (const key of keys) expect(keyLeaks(server.output(), key)).toEqual([]);
     // Everything the database holds (usage, audit trail, health, the keys' table) after hostile upstreams echoed the keys.
