@@ -6,7 +6,16 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../../src/server/app.factory';
 import { testConfig, TEST_KEY_1 } from '../../support/registry-app';
-import { RunningProcess, SERVER_ENTRY, TYPEORM_CLI, embeddedEnv, freePort, readLock, runEntry, startServer } from '../../support/server-process';
+import {
+  RunningProcess,
+  SERVER_ENTRY,
+  TYPEORM_CLI,
+  embeddedEnv,
+  freePort,
+  readLock,
+  runEntry,
+  startServer,
+} from '../../support/server-process';
 import { TestDatabase, createTestDatabase, itOnRealPostgres } from '../../support/test-database';
 import { TEST_DATABASE_URL } from '../../support/test-env';
 
@@ -168,9 +177,7 @@ describe('start-up errors (real processes)', () => {
     const taken = await occupy('127.0.0.1');
     try {
       const dataDir = path.join(work, 'port-taken');
-      const line = await expectOneLineFailure(
-        run(SERVER_ENTRY, [], embeddedEnv(dataDir, { PORT: String(taken.port), HOST: '127.0.0.1' })),
-      );
+      const line = await expectOneLineFailure(run(SERVER_ENTRY, [], embeddedEnv(dataDir, { PORT: String(taken.port), HOST: '127.0.0.1' })));
       expect(line).toBe(
         `PORT=${taken.port} is already in use on 127.0.0.1: stop what listens on 127.0.0.1:${taken.port} or choose another PORT`,
       );

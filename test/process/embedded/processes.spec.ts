@@ -3,7 +3,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { embeddedUrl } from '../../../src/embedded-postgres/embedded-url';
-import { SERVER_ENTRY, TYPEORM_CLI, embeddedEnv, memoryOf, newestLockFile, readLock, runEntry, startServer, waitFor } from '../../support/server-process';
+import {
+  SERVER_ENTRY,
+  TYPEORM_CLI,
+  embeddedEnv,
+  memoryOf,
+  newestLockFile,
+  readLock,
+  runEntry,
+  startServer,
+  waitFor,
+} from '../../support/server-process';
 
 /**
  * The embedded database as a newcomer meets it: real server processes on a data folder, a second
