@@ -223,6 +223,13 @@ export async function gatewayBench(): Promise<void> {
     const latency = await latencyPhase(peers);
 
     report(peers, throughput, latency, memory, queries);
+  } catch (error) {
+    // A refused connection says little by itself: name the peer that died, and how.
+    for (const peer of peers) {
+      const death = peer.death();
+      if (death) console.error(`gateway: ${peer.name} ${death}`);
+    }
+    throw error;
   } finally {
     for (const peer of peers.reverse()) await peer.close().catch((error) => console.error(`closing ${peer.name}:`, error));
   }

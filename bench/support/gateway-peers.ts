@@ -24,6 +24,8 @@ export interface GatewayPeer {
   /** The Authorization header the fake upstream must see from this peer (the key it was meant to send). */
   upstreamAuthorization: string;
   pid: number;
+  /** Null while it runs; once it has exited, how, with the tail of its output (to say why a figure failed). */
+  death(): string | null;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,13 @@ function runNode(args: string[], env: NodeJS.ProcessEnv): RunningProcess {
   });
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return { child, output: () => output, stderr: () => stderr, exited };
+}
+
+/** Null while `proc` runs, else its exit code or signal and the tail of its output. */
+function death(proc: RunningProcess): string | null {
+  const { exitCode, signalCode } = proc.child;
+  if (exitCode === null && signalCode === null) return null;
+  return `exited (${signalCode ?? `code ${exitCode}`}); its output ended:\n${proc.output().slice(-4000)}`;
 }
 
 /** SIGTERM, then SIGKILL after `ms`; resolves once it has exited. */
@@ -106,6 +115,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     model: 'gpt-4o-mini',
     upstreamAuthorization: 'Bearer sk-fake-direct-0123456789',
     pid: proc.child.pid!,
+    death: () => death(proc),
     stats: async () => (await fetch(`${origin}/bench/stats`)).json() as Promise<FakeUpstreamStats>,
     close: () => stop(proc),
   };
@@ -134,6 +144,7 @@ export async function startPortkey(upstreamBaseUrl: string): Promise<GatewayPeer
     model: 'gpt-4o-mini',
     upstreamAuthorization: `Bearer ${PORTKEY_KEY}`,
     pid: proc.child.pid!,
+    death: () => death(proc),
     close: () => stop(proc),
   };
 }
@@ -248,6 +259,7 @@ export async function startOurs(upstreamBaseUrl: string): Promise<OurServer | { 
       model: 'openai/gpt-4o-mini',
       upstreamAuthorization: `Bearer ${OURS_PROVIDER_KEY}`,
       pid: proc.child.pid!,
+      death: () => death(proc),
       database,
       embedded: !process.env.BENCH_DATABASE_URL,
       heapUsedMiB: async () => {
