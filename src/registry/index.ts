@@ -27,6 +27,8 @@ export { ProviderCallError } from './calls/provider-call.errors';
 export { GatewayService, AUTO_MODEL } from './gateway/gateway.service';
 export { GatewayRequestError, ModelNotAllowedError } from './gateway/gateway.errors';
 export type { AnswerOrigin, GatewayAnswer, GatewayCall, GatewayModel, JsonAnswer, StreamAnswer } from './gateway/gateway.types';
+export { GatewayObservers } from './gateway/gateway-observers';
+export type { GatewayCallRecord, GatewayObserver } from './gateway/gateway-observers';
 export { UnknownModelError } from './selection/selection.errors';
 export { InvalidInputError, UnknownProviderError, CredentialNotFoundError } from './kernel/registry.errors';
 export { NoAvailableProviderError, UnknownOperationError } from './selection/selection.errors';

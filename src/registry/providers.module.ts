@@ -8,6 +8,7 @@ import { CallConnections } from './calls/call-connections';
 import { PlanWalker } from './calls/plan-walker';
 import { RegistryModels } from './ai-sdk/registry-models';
 import { CatalogSyncService } from './catalog-sync/catalog-sync.service';
+import { GatewayObservers } from './gateway/gateway-observers';
 import { GatewayService } from './gateway/gateway.service';
 import { ConsumerKeyCache } from './consumer-keys/consumer-key-cache';
 import { ConsumerKeysService } from './consumer-keys/consumer-keys.service';
@@ -63,6 +64,7 @@ const SERVICES = [
   HealthScheduler,
   RegistryModels,
   GatewayService,
+  GatewayObservers,
   ConsumerKeysService,
   ConsumerKeyCache,
 ];

@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { performance } from 'node:perf_hooks';
 import { quoteInput } from '../../common/json-guard/text-rules';
 import type { Attempt } from '../calls/plan-walker';
 import { PlanWalker } from '../calls/plan-walker';
 import { CallConnections } from '../calls/call-connections';
 import { judgeStatus } from '../calls/call-outcome';
-import { ProviderCallError } from '../calls/provider-call.errors';
 import { UpstreamStatusError } from '../calls/upstream.errors';
 import { redact } from '../health/probes/probe-detail';
 import { RegistrySettings } from '../kernel/registry-settings';
@@ -13,13 +11,14 @@ import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
 import { listAvailableModels } from '../snapshot/availability';
 import type { ModelType } from '../snapshot/registry-snapshot';
 import { RegistryStateService } from '../snapshot/registry-state.service';
-import { GatewayMetrics, GatewayUnanswered } from '../metrics/gateway-metrics';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ModelSelectionService } from '../selection/model-selection.service';
-import { NoAvailableProviderError, UnknownModelError } from '../selection/selection.errors';
 import type { ModelTarget } from '../selection/plan-model';
 import type { SelectionPlan } from '../selection/selection.types';
 import { ANTHROPIC_WIRE } from './anthropic-wire';
+import { CallWatch } from './call-watch';
 import { readToFirstFrames, relayStream } from './chat-stream';
+import { GatewayObservers } from './gateway-observers';
 import { GatewayRequestError, ModelNotAllowedError } from './gateway.errors';
 import type { AnswerOrigin, GatewayAnswer, GatewayCall, GatewayModel, JsonAnswer } from './gateway.types';
 import { OPENAI_WIRE } from './openai-wire';
@@ -46,17 +45,18 @@ export class GatewayService {
     private readonly state: RegistryStateService,
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
     private readonly metrics: GatewayMetrics,
+    private readonly observers: GatewayObservers,
   ) {}
 
   chatCompletions(call: GatewayCall): Promise<GatewayAnswer> {
-    return this.measured(call, (started) => this.chat(call, started));
+    return this.watched(call, 'chat', (watch) => this.chat(call, watch));
   }
 
   embeddings(call: GatewayCall): Promise<GatewayAnswer> {
-    return this.measured(call, () => this.embed(call));
+    return this.watched(call, 'embeddings', (watch) => this.embed(call, watch));
   }
 
-  private async chat(call: GatewayCall, started: number): Promise<GatewayAnswer> {
+  private async chat(call: GatewayCall, watch: CallWatch): Promise<GatewayAnswer> {
     const body = requestObject(call.body);
     if (!Array.isArray(body.messages) || body.messages.length === 0) {
       throw new GatewayRequestError('messages', 'messages must be a non-empty array of chat messages');
@@ -65,6 +65,7 @@ export class GatewayService {
       throw new GatewayRequestError('stream', 'stream must be true or false');
     }
     const stream = body.stream === true;
+    watch.asked(body.model, stream);
     const includeUsage = stream && isObject(body.stream_options) && body.stream_options.include_usage === true;
     const plan = this.plan('text', body, call);
     return this.walker.walkPlan(
@@ -81,20 +82,21 @@ export class GatewayService {
           const events = sseEvents(response.body);
           const first = await readToFirstFrames(relay, events);
           const abort = () => response.body.destroy();
-          const { provider, model } = attempt.candidate;
-          this.metrics.firstToken(provider, model, seconds(started));
+          watch.firstChunk(attempt.candidate.provider, attempt.candidate.model);
+          const origin = originOf(attempt);
           const ended = (result: 'success' | 'stream_error' | 'cancelled', tokens: { inputTokens?: number; outputTokens?: number }) =>
-            this.metrics.answered(provider, model, result, seconds(started), tokens);
+            watch.streamEnded(origin, result, tokens);
           const frames = relayStream({ attempt, relay, events, first, idleTimeoutMs: this.settings.streamIdleTimeoutMs, abort, ended });
-          return { kind: 'stream', frames, origin: originOf(attempt) };
+          return { kind: 'stream', frames, origin };
         });
       },
       call.consumerKeyId,
     );
   }
 
-  private async embed(call: GatewayCall): Promise<GatewayAnswer> {
+  private async embed(call: GatewayCall, watch: CallWatch): Promise<GatewayAnswer> {
     const body = requestObject(call.body);
+    watch.asked(body.model, false);
     if (!isEmbeddingInput(body.input)) {
       throw new GatewayRequestError('input', 'input must be a non-empty string, an array of strings, or an array of token arrays');
     }
@@ -118,26 +120,21 @@ export class GatewayService {
       .map(({ provider, model, modelType }) => ({ id: `${provider}/${model}`, provider, model, type: modelType }));
   }
 
-  /**
-   * Counts the call: its fallbacks, and a JSON answer's ending here (a stream's is counted when it
-   * ends); a call nobody answered by why.
-   */
-  private async measured(call: GatewayCall, run: (started: number) => Promise<GatewayAnswer>): Promise<GatewayAnswer> {
-    const started = performance.now();
-    let answer: GatewayAnswer;
+  /** Runs the call under its CallWatch: what it leaves in the metrics and tells the observers. */
+  private async watched(
+    call: GatewayCall,
+    kind: 'chat' | 'embeddings',
+    run: (watch: CallWatch) => Promise<GatewayAnswer>,
+  ): Promise<GatewayAnswer> {
+    const watch = new CallWatch(kind, call.consumerKeyId, call.signal, this.metrics, this.observers);
     try {
-      answer = await run(started);
+      const answer = await run(watch);
+      watch.answered(answer);
+      return answer;
     } catch (error) {
-      if (error instanceof ProviderCallError) this.metrics.fellBack(error.attempts);
-      this.metrics.notAnswered(call.signal.aborted ? 'cancelled' : unansweredReason(error));
+      watch.failed(error);
       throw error;
     }
-    const { provider, model, report } = answer.origin;
-    if (report.failed.length > 0) this.metrics.fellBack(report.failed);
-    if (answer.kind === 'json') {
-      this.metrics.answered(provider, model, answer.status < 400 ? 'success' : 'client_error', seconds(started), answer.tokens);
-    }
-    return answer;
   }
 
   /** The candidates that may answer, in order: the model the body names, or the registry's choice for `auto`. */
@@ -212,18 +209,6 @@ export class GatewayService {
     attempt.record('success', tokens);
     return { kind: 'json', status: 200, body, origin: originOf(attempt), tokens };
   }
-}
-
-function seconds(since: number): number {
-  return (performance.now() - since) / 1000;
-}
-
-function unansweredReason(error: unknown): GatewayUnanswered {
-  if (error instanceof NoAvailableProviderError) return 'no_available_provider';
-  if (error instanceof UnknownModelError) return 'unknown_model';
-  if (error instanceof ModelNotAllowedError) return 'model_not_allowed';
-  if (error instanceof ProviderCallError) return 'all_candidates_failed';
-  return 'invalid_request';
 }
 
 function originOf(attempt: Attempt): AnswerOrigin {

@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { GatewayService } from '../../../src/registry/gateway/gateway.service';
 import type { GatewayAnswer, GatewayCall, JsonAnswer, StreamAnswer } from '../../../src/registry/gateway/gateway.types';
 import { GatewayRequestError, ModelNotAllowedError } from '../../../src/registry/gateway/gateway.errors';
+import { GatewayCallRecord, GatewayObservers } from '../../../src/registry/gateway/gateway-observers';
 import { ProviderCallError } from '../../../src/registry/calls/provider-call.errors';
 import type { ProvidersModuleOptions } from '../../../src/registry/providers.options';
 import { CredentialsService } from '../../../src/registry/credentials/credentials.service';
@@ -357,6 +358,40 @@ describe(GatewayService.name, () => {
     expect(line('ai_gateway_time_to_first_token_seconds_count{provider="anthropic",model="claude-haiku-4-5"}')).toMatch(/ 1$/);
     expect(line('ai_gateway_tokens_total{provider="anthropic",model="claude-haiku-4-5",direction="output"}')).toMatch(/ 6$/);
     expect(line('ai_gateway_unanswered_total{reason="unknown_model"}')).toMatch(/ 1$/);
+  });
+
+  it('tells its observers how each call ended: who answered after which failures, tokens, latency; nobody, and why', async () => {
+    await start();
+    const records: GatewayCallRecord[] = [];
+    app!.get(GatewayObservers).add({ callEnded: (record) => records.push(record) });
+    fakes.openai.setMode('server_error');
+    await drain(await gateway.chatCompletions(call(hello('auto', { stream: true }), { consumerKeyId: '7' })));
+    await expect(gateway.chatCompletions(call(hello('gpt-nope')))).rejects.toThrow(UnknownModelError);
+
+    expect(records).toEqual([
+      expect.objectContaining({
+        kind: 'chat',
+        consumerKeyId: '7',
+        modelAsked: 'auto',
+        stream: true,
+        provider: 'anthropic',
+        model: 'claude-haiku-4-5',
+        result: 'success',
+        upstreamStatus: 200,
+        failedAttempts: [expect.objectContaining({ provider: 'openai', outcome: 'error', status: 500 })],
+        inputTokens: 11,
+        outputTokens: 3,
+        timeToFirstTokenMs: expect.any(Number),
+      }),
+      expect.objectContaining({
+        modelAsked: 'gpt-nope',
+        provider: null,
+        result: 'unknown_model',
+        errorCode: 'UNKNOWN_MODEL',
+        failedAttempts: [],
+      }),
+    ]);
+    expect(records[0].latencyMs).toBeGreaterThanOrEqual(records[0].timeToFirstTokenMs!);
   });
 
   it('embeddings: the input passed through, vectors back, usage recorded', async () => {
