@@ -19,6 +19,7 @@ const PINNED: Record<string, { default: number; min: number; max: number; off?: 
   // These three were the drift: the environment took what the module then refused (up to any size, or 1-999 ms).
   HEALTH_UNHEALTHY_AFTER: { default: 2, min: 1, max: 1000 },
   HEALTH_HISTORY_DAYS: { default: 30, min: 1, max: 36_500 },
+  REQUEST_LOG_DAYS: { default: 30, min: 1, max: 36_500 },
   REGISTRY_RESYNC_MS: { default: 60_000, min: 1000, max: MAX_TIMER_MS, off: true },
   PASSIVE_HEALTH_MIN_CALLS: { default: 20, min: 1, max: 1_000_000, off: true },
   PASSIVE_HEALTH_ERROR_PERCENT: { default: 50, min: 1, max: 100 },

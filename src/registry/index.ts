@@ -36,6 +36,9 @@ export type { Selection, SelectionRequest } from './selection/select-model';
 export { ConsumerKey } from './consumer-keys/consumer-key.entity';
 export { ConsumerKeysService } from './consumer-keys/consumer-keys.service';
 export { ConsumerKeyCache } from './consumer-keys/consumer-key-cache';
+export { RequestLogService } from './request-log/request-log.service';
+export { REQUEST_RESULTS } from './request-log/request-log.types';
+export type { RequestLogPage, RequestLogQuery, RequestLogView, RequestResult } from './request-log/request-log.types';
 export { consumerMayUse, MAX_KEY_MODELS } from './consumer-keys/consumer-key.rules';
 export { ConsumerKeyNameTakenError, ConsumerKeyNotFoundError } from './consumer-keys/consumer-key.errors';
 export type {

@@ -24,6 +24,7 @@ export class ProvidersBootstrap implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     this.jobs.startUsageFlush();
+    this.jobs.startRequestLog();
     await this.catalogSync.syncIfIncomplete(); // logs its own diff
     await this.state.start();
     this.jobs.startSnapshotResync();

@@ -46,6 +46,8 @@ import { UsageFlusher } from './usage/usage-flusher.service';
 import { UsagePruner } from './usage/usage-pruner';
 import { UsageService } from './usage/usage.service';
 import { RegistryCoordination } from './registry-coordination';
+import { RequestLogService } from './request-log/request-log.service';
+import { RequestLogWriter } from './request-log/request-log-writer.service';
 
 /** What the edges (REST, CLI) and a host app call. */
 const SERVICES = [
@@ -67,6 +69,7 @@ const SERVICES = [
   GatewayObservers,
   ConsumerKeysService,
   ConsumerKeyCache,
+  RequestLogService,
 ];
 
 /**
@@ -130,6 +133,8 @@ export class ProvidersModule {
       UsagePruner,
       CallConnections,
       PlanWalker,
+      // Registers itself with GatewayObservers as the module starts.
+      RequestLogWriter,
       RegistryJobs,
       ProvidersBootstrap,
     ];

@@ -3,6 +3,7 @@ import { CredentialRepository } from './credentials/credential.repository';
 import { HealthRepository } from './health/active/health.repository';
 import { SchedulerRunRepository } from './health/active/scheduler-run.repository';
 import { ProviderConfigRepository } from './provider-settings/provider-config.repository';
+import { RequestLogRepository } from './request-log/request-log.repository';
 import { SnapshotRepository } from './snapshot/snapshot.repository';
 import { BudgetStatusRepository } from './spend/budget-status.repository';
 import { OutcomeBucketRepository } from './usage/outcome-bucket.repository';
@@ -21,4 +22,5 @@ export const REPOSITORIES = [
   OutcomeBucketRepository,
   BudgetStatusRepository,
   ConsumerKeyRepository,
+  RequestLogRepository,
 ];

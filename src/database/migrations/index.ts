@@ -15,6 +15,7 @@ import { StoreCredentialKeyMasks1764000012000 } from './1764000012000-StoreCrede
 import { CreateConsumerKeys1764000013000 } from './1764000013000-CreateConsumerKeys';
 import { AuditConsumerKeys1764000013500 } from './1764000013500-AuditConsumerKeys';
 import { CountUsagePerConsumerKey1764000014000 } from './1764000014000-CountUsagePerConsumerKey';
+import { CreateRequestLog1764000016500 } from './1764000016500-CreateRequestLog';
 
 /**
  * Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set.
@@ -35,6 +36,7 @@ export const PROVIDER_MIGRATIONS = [
   StoreCredentialKeyMasks1764000012000,
   CreateConsumerKeys1764000013000,
   CountUsagePerConsumerKey1764000014000,
+  CreateRequestLog1764000016500,
 ];
 
 export const MIGRATIONS = [

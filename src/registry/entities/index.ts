@@ -5,8 +5,19 @@ import { SchedulerRun } from './scheduler-run.entity';
 import { UsageDaily } from './usage-daily.entity';
 import { UsageFlush } from './usage-flush.entity';
 import { ConsumerKey } from '../consumer-keys/consumer-key.entity';
+import { RequestLogEntry } from '../request-log/request-log.entity';
 
-export { AICredential, CallOutcomeBucket, ConsumerKey, ProviderConfig, ProviderHealthCheck, SchedulerRun, UsageDaily, UsageFlush };
+export {
+  AICredential,
+  CallOutcomeBucket,
+  ConsumerKey,
+  ProviderConfig,
+  ProviderHealthCheck,
+  RequestLogEntry,
+  SchedulerRun,
+  UsageDaily,
+  UsageFlush,
+};
 
 export const PROVIDER_ENTITIES = [
   ProviderConfig,
@@ -17,4 +28,5 @@ export const PROVIDER_ENTITIES = [
   UsageDaily,
   CallOutcomeBucket,
   ConsumerKey,
+  RequestLogEntry,
 ];

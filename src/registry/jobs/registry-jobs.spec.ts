@@ -4,6 +4,8 @@ import type { HealthScheduler } from '../health/active/health-scheduler.service'
 import { DEFAULT_REGISTRY_SETTINGS, RegistrySettings } from '../kernel/registry-settings';
 import type { RegistryStateService } from '../snapshot/registry-state.service';
 import type { UsageFlusher } from '../usage/usage-flusher.service';
+import type { RequestLogService } from '../request-log/request-log.service';
+import type { RequestLogWriter } from '../request-log/request-log-writer.service';
 import { REGISTRY_JOBS, RegistryJobs } from './registry-jobs';
 
 describe(RegistryJobs.name, () => {
@@ -13,6 +15,8 @@ describe(RegistryJobs.name, () => {
   const flusher = { nextFlushDelayMs: jest.fn(() => delays.shift() ?? 100), flushOnSchedule: jest.fn(async () => undefined) };
   const state = { resync: jest.fn(async () => undefined) };
   const consumerKeys = { resync: jest.fn(async () => undefined) };
+  const requestLog = { nextFlushDelayMs: jest.fn(() => 100), flushOnSchedule: jest.fn(async () => undefined) };
+  const requestLogPruner = { prune: jest.fn(async () => 0) };
 
   function jobs(settings: Partial<RegistrySettings> = {}): RegistryJobs {
     return new RegistryJobs(
@@ -22,6 +26,8 @@ describe(RegistryJobs.name, () => {
       flusher as unknown as UsageFlusher,
       state as unknown as RegistryStateService,
       consumerKeys as unknown as ConsumerKeyCache,
+      requestLog as unknown as RequestLogWriter,
+      requestLogPruner as unknown as RequestLogService,
     );
   }
 
@@ -33,6 +39,19 @@ describe(RegistryJobs.name, () => {
   });
 
   afterEach(() => jest.useRealTimers());
+
+  it('the request log: a flush every USAGE_FLUSH_MS and an hourly prune, both gone at shutdown', async () => {
+    const j = jobs();
+    j.startRequestLog();
+    expect(scheduler.getTimeouts()).toEqual([REGISTRY_JOBS.requestLogFlush]);
+    expect(scheduler.getIntervals()).toEqual([REGISTRY_JOBS.requestLogPrune]);
+    await jest.advanceTimersByTimeAsync(3_600_000);
+    expect(requestLog.flushOnSchedule).toHaveBeenCalledTimes(36_000);
+    expect(requestLogPruner.prune).toHaveBeenCalledTimes(1);
+    j.onModuleDestroy();
+    j.beforeApplicationShutdown();
+    expect(jest.getTimerCount()).toBe(0);
+  });
 
   it('registers every timer by name, each calling its service, and removes them at shutdown', async () => {
     const j = jobs();

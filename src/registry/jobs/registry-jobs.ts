@@ -5,6 +5,8 @@ import { HealthScheduler } from '../health/active/health-scheduler.service';
 import { RegistrySettings } from '../kernel/registry-settings';
 import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
 import { RegistryStateService } from '../snapshot/registry-state.service';
+import { RequestLogService } from '../request-log/request-log.service';
+import { RequestLogWriter } from '../request-log/request-log-writer.service';
 import { UsageFlusher } from '../usage/usage-flusher.service';
 import { JobTimers } from './job-timers';
 
@@ -14,7 +16,12 @@ export const REGISTRY_JOBS = {
   usageFlush: 'registry.usage-flush',
   snapshotResync: 'registry.snapshot-resync',
   consumerKeyResync: 'registry.consumer-keys-resync',
+  requestLogFlush: 'registry.request-log-flush',
+  requestLogPrune: 'registry.request-log-prune',
 } as const;
+
+/** The request log is pruned hourly, in bounded batches (RequestLogService.prune). */
+const REQUEST_LOG_PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * Every recurring timer of the module, in one place: each a one-line handler over the service that
@@ -27,7 +34,10 @@ export const REGISTRY_JOBS = {
  *   prunes the flush ledger and outcome buckets after a write (at most hourly), and flushes once more,
  *   with retries, at shutdown;
  * - snapshot resync, every REGISTRY_RESYNC_MS (0 = off): a full reload repairing anything missed;
- * - consumer key resync, at the same interval: ConsumerKeyCache reloads every live key, likewise.
+ * - consumer key resync, at the same interval: ConsumerKeyCache reloads every live key, likewise;
+ * - request log flush, every USAGE_FLUSH_MS, backing off while the database fails: RequestLogWriter
+ *   inserts the buffered calls, and once more at shutdown;
+ * - request log prune, hourly: RequestLogService deletes rows past REQUEST_LOG_DAYS in bounded batches.
  */
 @Injectable()
 export class RegistryJobs implements OnModuleDestroy, BeforeApplicationShutdown {
@@ -40,12 +50,21 @@ export class RegistryJobs implements OnModuleDestroy, BeforeApplicationShutdown 
     private readonly flusher: UsageFlusher,
     private readonly state: RegistryStateService,
     private readonly consumerKeys: ConsumerKeyCache,
+    private readonly requestLog: RequestLogWriter,
+    private readonly requestLogPruner: RequestLogService,
   ) {
     this.timers = new JobTimers(scheduler);
   }
 
   startUsageFlush(): void {
     this.timers.start(REGISTRY_JOBS.usageFlush, { after: () => this.flusher.nextFlushDelayMs() }, () => this.flusher.flushOnSchedule());
+  }
+
+  startRequestLog(): void {
+    this.timers.start(REGISTRY_JOBS.requestLogFlush, { after: () => this.requestLog.nextFlushDelayMs() }, () =>
+      this.requestLog.flushOnSchedule(),
+    );
+    this.timers.start(REGISTRY_JOBS.requestLogPrune, { every: REQUEST_LOG_PRUNE_EVERY_MS }, () => this.requestLogPruner.prune());
   }
 
   /** After the first full load. */
@@ -70,11 +89,13 @@ export class RegistryJobs implements OnModuleDestroy, BeforeApplicationShutdown 
   onModuleDestroy(): void {
     this.timers.stop(REGISTRY_JOBS.snapshotResync);
     this.timers.stop(REGISTRY_JOBS.consumerKeyResync);
+    this.timers.stop(REGISTRY_JOBS.requestLogPrune);
   }
 
-  /** Beside HealthScheduler's wait for a sweep in flight and UsageFlusher's final flush. */
+  /** Beside HealthScheduler's wait for a sweep in flight and the final flushes of UsageFlusher and RequestLogWriter. */
   beforeApplicationShutdown(): void {
     this.timers.stop(REGISTRY_JOBS.healthSweep);
     this.timers.stop(REGISTRY_JOBS.usageFlush);
+    this.timers.stop(REGISTRY_JOBS.requestLogFlush);
   }
 }

@@ -19,6 +19,8 @@ export interface RegistrySettings {
   /** Transient probe failures in a row before `unhealthy`. */
   healthUnhealthyAfter: number;
   healthHistoryDays: number;
+  /** Days of the gateway's request log kept; older rows are pruned in batches. */
+  requestLogDays: number;
   /** Full reload of the in-memory snapshot and the consumer keys, repairing any missed change notification; 0 turns it off. */
   resyncIntervalMs: number;
   /**
@@ -97,6 +99,7 @@ export const REGISTRY_TUNABLES = {
   healthDegradedMs: { env: 'HEALTH_DEGRADED_MS', default: 3000, min: 1, max: MAX_TIMER_MS, unit: 'ms' },
   healthUnhealthyAfter: { env: 'HEALTH_UNHEALTHY_AFTER', default: 2, min: 1, max: 1000 },
   healthHistoryDays: { env: 'HEALTH_HISTORY_DAYS', default: 30, min: 1, max: 36_500, unit: 'days' },
+  requestLogDays: { env: 'REQUEST_LOG_DAYS', default: 30, min: 1, max: 36_500, unit: 'days' },
   resyncIntervalMs: { env: 'REGISTRY_RESYNC_MS', default: 60_000, min: 1000, max: MAX_TIMER_MS, unit: 'ms', off: 'the resync' },
   callTimeoutMs: { env: 'CALL_TIMEOUT_MS', default: 60_000, min: 1, max: MAX_TIMER_MS, unit: 'ms' },
   streamIdleTimeoutMs: { env: 'STREAM_IDLE_TIMEOUT_MS', default: 60_000, min: 1, max: MAX_TIMER_MS, unit: 'ms' },

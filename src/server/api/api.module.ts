@@ -17,6 +17,7 @@ import { ProviderViews } from './providers/provider-views';
 import { ProvidersController } from './providers/providers.controller';
 import { ReadinessController } from './readiness/readiness.controller';
 import { ReadinessService } from '../probes/readiness.service';
+import { RequestsController } from './requests/requests.controller';
 import { UsageController } from './usage/usage.controller';
 
 const CONTROLLERS = [
@@ -30,6 +31,7 @@ const CONTROLLERS = [
   AuditController,
   WhoamiController,
   ConsumerKeysController,
+  RequestsController,
 ];
 
 /**

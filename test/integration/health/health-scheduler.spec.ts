@@ -43,7 +43,18 @@ describe(`${HealthScheduler.name} timing, on a fake clock`, () => {
     const health = { checkAll: jest.fn(async () => EMPTY_SWEEP), pruneHistory: jest.fn(async () => 0) } as unknown as HealthService;
     const settings = { ...DEFAULT_REGISTRY_SETTINGS, healthCheckIntervalMs: INTERVAL };
     const s = new HealthScheduler(settings, runs, health);
-    return Object.assign(s, { jobs: new RegistryJobs(settings, new SchedulerRegistry(), s, null as never, null as never, null as never) });
+    return Object.assign(s, {
+      jobs: new RegistryJobs(
+        settings,
+        new SchedulerRegistry(),
+        s,
+        null as never,
+        null as never,
+        null as never,
+        null as never,
+        null as never,
+      ),
+    });
   }
 
   beforeEach(() => {
