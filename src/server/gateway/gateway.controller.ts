@@ -53,7 +53,14 @@ export class GatewayController {
     // The client going away (the socket closed before our answer ended) aborts the upstream call.
     const client = new AbortController();
     response.once('close', () => response.writableFinished || client.abort());
-    const answer = await run(callOf(consumer, (request as { body?: unknown }).body, raw.headers[OPERATION_HEADER], client.signal));
+    let answer: GatewayAnswer;
+    try {
+      answer = await run(callOf(consumer, (request as { body?: unknown }).body, raw.headers[OPERATION_HEADER], client.signal));
+    } catch (error) {
+      // Gone before any answer: nobody to tell (the call is counted as cancelled), and no fault of ours.
+      if (client.signal.aborted) return void response.end();
+      throw error;
+    }
     raw.answeredBy = { upstream: `${answer.origin.provider}/${answer.origin.model}`, attempts: answer.origin.attempts };
     await writeAnswer(response, headers, answer);
   }

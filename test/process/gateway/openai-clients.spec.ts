@@ -237,6 +237,26 @@ describe('the gateway through the official clients', () => {
     }
   });
 
+  it('a client that goes away before any answer: the upstream is aborted, and it is no fault of ours (nothing logged as one)', async () => {
+    openaiFake.setMode('hang');
+    try {
+      const before = openaiFake.requests().length;
+      const gone = new AbortController();
+      const call = client.chat.completions.create(
+        { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
+        { signal: gone.signal },
+      );
+      await waitFor('the upstream request', () => (openaiFake.requests().length > before ? true : undefined), 5000);
+      gone.abort();
+      await expect(call).rejects.toThrow();
+      await waitFor('the upstream request to be closed', () => (openaiFake.requests()[before].closedAt != null ? true : undefined), 5000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(server.output()).not.toContain('Unexpected gateway failure');
+    } finally {
+      openaiFake.setMode('ok');
+    }
+  });
+
   it('@ai-sdk/openai with our baseURL: generateText and streamText', async () => {
     const provider = createOpenAI({ apiKey: consumerKey, baseURL: `${server.url}/v1` });
     const generated = await generateText({ model: provider.chat('auto'), prompt: 'Say hello' });
