@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, streamText } from 'ai';
 import OpenAI from 'openai';
+import { maskSecret } from '../../../src/registry/credentials/mask-secret';
 import { FakeProvider, FakeProviderServer, keyLeaks } from '../../support/fake-provider-server';
 import { ADMIN_TOKEN, startInstance, stopInstance } from '../../support/instances';
 import { startServer, waitFor } from '../../support/server-process';
@@ -296,6 +297,8 @@ describe('the gateway through the official clients', () => {
       expect(dump).toContain('checkout-service');
       // The display prefix (sk-reg- and 5 of the key's 43 random characters) is stored on purpose, as GitHub shows a token's.
       for (const key of [consumerKey, limitedKey]) dump = dump.split(key.slice(0, 12)).join('[prefix]');
+      // So is a provider key's mask (its public prefix and last characters), shown in the API and console.
+      for (const key of [OPENAI_KEY, ANTHROPIC_KEY]) dump = dump.split(maskSecret(key)).join('[mask]');
       for (const key of keys) expect(keyLeaks(dump, key)).toEqual([]);
     }
   });
