@@ -8,6 +8,7 @@ import { HealthCommand } from './commands/health.command';
 import { KeysCreateCommand } from './commands/keys-create.command';
 import { KeysListCommand } from './commands/keys-list.command';
 import { KeysRevokeCommand } from './commands/keys-revoke.command';
+import { KeysUpdateCommand } from './commands/keys-update.command';
 import { ProvidersListCommand } from './commands/providers-list.command';
 import { ProvidersSyncCommand } from './commands/providers-sync.command';
 import { ProvidersDisableCommand, ProvidersEnableCommand } from './commands/providers-toggle.command';
@@ -38,6 +39,7 @@ export const COMMANDS = [
   KeysCreateCommand,
   KeysListCommand,
   KeysRevokeCommand,
+  KeysUpdateCommand,
 ];
 
 /** The admin CLI: thin commands over ProvidersModule's services, opened lazily through RegistryContext. */

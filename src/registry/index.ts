@@ -44,6 +44,8 @@ export { ConsumerKeyNameTakenError, ConsumerKeyNotFoundError } from './consumer-
 export type {
   AuthenticatedConsumer,
   ConsumerKeyStatus,
+  ConsumerKeyLimits,
+  ConsumerKeyLimitsInput,
   ConsumerKeyView,
   CreateConsumerKeyInput,
   CreatedConsumerKey,

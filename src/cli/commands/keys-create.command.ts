@@ -1,6 +1,7 @@
 import { Command, Option } from 'nest-commander';
 import { ConsumerKeysService } from '../../registry';
 import { CliUsageError } from '../cli-errors';
+import { describeLimits, KeyLimitFlags, keyLimitsOf } from '../key-limit-options';
 import { formatTime } from '../format/cells';
 import { parseExpiry } from '../parse-expiry';
 import { RegistryCommand } from '../registry-command';
@@ -12,7 +13,8 @@ import { Terminal } from '../terminal';
   description: 'Create a consumer key for the gateway (/v1/*); it is printed once, as the last line of stdout, only its hash is kept',
 })
 export class KeysCreateCommand extends RegistryCommand {
-  protected readonly example = 'ai-registry ai:keys:create --name billing-svc --models openai/gpt-4o-mini,anthropic/claude-haiku-4-5';
+  protected readonly example =
+    'ai-registry ai:keys:create --name billing-svc --models openai/gpt-4o-mini --rpm 600 --tpm 200000 --max-parallel 20 --budget-usd 50 --budget-window month';
 
   constructor(
     private readonly registry: RegistryContext,
@@ -21,16 +23,19 @@ export class KeysCreateCommand extends RegistryCommand {
     super();
   }
 
-  async run(_: string[], options: { name?: string; models?: string; expires?: string; json?: boolean }): Promise<void> {
+  async run(_: string[], options: { name?: string; models?: string; expires?: string; json?: boolean } & KeyLimitFlags): Promise<void> {
     if (options.name === undefined) throw new CliUsageError('missing --name <name>');
     const expiresAt = options.expires === undefined ? null : parseExpiry(options.expires);
     if (expiresAt !== null && expiresAt.getTime() <= Date.now()) throw new CliUsageError('--expires: must be in the future');
     const models = options.models === undefined ? null : options.models.split(',').map((entry) => entry.trim());
-    const { key, view } = await (await this.registry.get(ConsumerKeysService)).create({ name: options.name, models, expiresAt });
+    const limits = keyLimitsOf(options, false);
+    const { key, view } = await (await this.registry.get(ConsumerKeysService)).create({ name: options.name, models, expiresAt, limits });
     if (options.json) return this.terminal.json({ ...view, key });
     const scope = view.models === null ? 'every model' : view.models.join(', ');
     const expiry = view.expiresAt === null ? 'never expires' : `expires ${formatTime(view.expiresAt)}`;
-    this.terminal.note(`Created consumer key ${view.name} (id ${view.id}) for ${scope}; ${expiry}. It is shown once: store it now.`);
+    this.terminal.note(
+      `Created consumer key ${view.name} (id ${view.id}) for ${scope}; ${expiry}; ${describeLimits(view)}. It is shown once: store it now.`,
+    );
     this.terminal.print(key);
   }
 
@@ -46,6 +51,39 @@ export class KeysCreateCommand extends RegistryCommand {
 
   @Option({ flags: '--expires <date>', description: 'when it stops working (ISO 8601); default never' })
   parseExpires(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--rpm <n>', description: 'requests per UTC minute, across every instance; default no limit' })
+  parseRpm(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--tpm <n>', description: 'tokens (input and output) per UTC minute; default no limit' })
+  parseTpm(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--max-parallel <n>', description: 'calls in flight at once, across every instance; default no limit' })
+  parseMaxParallel(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--budget-usd <usd>', description: "spend limit in USD per window, at the catalog's prices; default none" })
+  parseBudgetUsd(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--budget-window <day|month>', description: 'the UTC window of the budget; default month' })
+  parseBudgetWindow(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '--budget-warn-at <share>',
+    description: 'share of the budget at which a warning is logged, once per window; default 0.8',
+  })
+  parseBudgetWarnAt(value: string): string {
     return value;
   }
 

@@ -15,6 +15,8 @@ import { StoreCredentialKeyMasks1764000012000 } from './1764000012000-StoreCrede
 import { CreateConsumerKeys1764000013000 } from './1764000013000-CreateConsumerKeys';
 import { AuditConsumerKeys1764000013500 } from './1764000013500-AuditConsumerKeys';
 import { CountUsagePerConsumerKey1764000014000 } from './1764000014000-CountUsagePerConsumerKey';
+import { AddConsumerKeyLimits1764000017000 } from './1764000017000-AddConsumerKeyLimits';
+import { AuditConsumerKeyLimits1764000017500 } from './1764000017500-AuditConsumerKeyLimits';
 import { CreateRequestLog1764000016500 } from './1764000016500-CreateRequestLog';
 
 /**
@@ -36,6 +38,7 @@ export const PROVIDER_MIGRATIONS = [
   StoreCredentialKeyMasks1764000012000,
   CreateConsumerKeys1764000013000,
   CountUsagePerConsumerKey1764000014000,
+  AddConsumerKeyLimits1764000017000,
   CreateRequestLog1764000016500,
 ];
 
@@ -45,4 +48,5 @@ export const MIGRATIONS = [
   CreateAuditEvents1764000009000,
   AuditBudgets1764000011000,
   AuditConsumerKeys1764000013500,
+  AuditConsumerKeyLimits1764000017500,
 ];

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CONSUMER_KEYS_CHANNEL, type Coordination } from '../kernel/coordination';
 import { REGISTRY_COORDINATION } from '../kernel/registry-tokens';
 import { type CachedKeyRow, ConsumerKeyRepository } from './consumer-key.repository';
+import { limitsOf } from './consumer-key-limits.rules';
 import { hashConsumerKey, looksLikeConsumerKey } from './consumer-key.rules';
 import type { AuthenticatedConsumer } from './consumer-key.types';
 import { parseKeyNotification } from './key-notification';
@@ -27,7 +28,8 @@ const RETRY_MAX_MS = 30_000;
 
 function cachedKey(row: CachedKeyRow): CachedKey {
   const models = row.models === null ? null : Object.freeze([...row.models]);
-  const consumer: AuthenticatedConsumer = Object.freeze({ id: row.id, name: row.name, models });
+  const limits = Object.freeze(limitsOf(row));
+  const consumer: AuthenticatedConsumer = Object.freeze({ id: row.id, name: row.name, models, limits });
   // expiresAt went through the entity's expiry transformer: never is null, unreadable the epoch.
   return { id: row.id, hash: row.keyHash.trim().toLowerCase(), consumer, expiresAt: row.expiresAt?.getTime() ?? null };
 }
@@ -111,6 +113,12 @@ export class ConsumerKeyCache implements OnModuleDestroy {
     if (!known) return null;
     if (known.expiresAt !== null && known.expiresAt <= Date.now()) return null;
     return known.consumer;
+  }
+
+  /** The live key with that id (expired ones included: authenticate() refuses those), or null. Query-free. */
+  byId(id: string): AuthenticatedConsumer | null {
+    const hash = this.hashById.get(id);
+    return hash === undefined ? null : (this.byHash.get(hash)?.consumer ?? null);
   }
 
   /**

@@ -89,7 +89,7 @@ export function assertConsumerKeyExpiry(value: unknown, now: number, field = 'ex
 }
 
 /** Whether a key may call `model` of `provider`: unlimited keys may call every model, the others those they list. */
-export function consumerMayUse(consumer: AuthenticatedConsumer, provider: string, model: string): boolean {
+export function consumerMayUse(consumer: Pick<AuthenticatedConsumer, 'models'>, provider: string, model: string): boolean {
   const models = consumer.models;
   if (models === null) return true;
   const wanted = `${provider}/${model}`;

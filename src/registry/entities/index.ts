@@ -5,12 +5,14 @@ import { SchedulerRun } from './scheduler-run.entity';
 import { UsageDaily } from './usage-daily.entity';
 import { UsageFlush } from './usage-flush.entity';
 import { ConsumerKey } from '../consumer-keys/consumer-key.entity';
+import { ConsumerKeyAllowance } from '../key-limits/consumer-key-allowance.entity';
 import { RequestLogEntry } from '../request-log/request-log.entity';
 
 export {
   AICredential,
   CallOutcomeBucket,
   ConsumerKey,
+  ConsumerKeyAllowance,
   ProviderConfig,
   ProviderHealthCheck,
   RequestLogEntry,
@@ -28,5 +30,6 @@ export const PROVIDER_ENTITIES = [
   UsageDaily,
   CallOutcomeBucket,
   ConsumerKey,
+  ConsumerKeyAllowance,
   RequestLogEntry,
 ];

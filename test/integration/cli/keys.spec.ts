@@ -61,7 +61,24 @@ describe('ai:keys:* (consumer keys, in-process)', () => {
     }
     const rows = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
     expect(rows.map((r) => Object.keys(r).sort())).toEqual(
-      Array(2).fill(['createdAt', 'expiresAt', 'id', 'models', 'name', 'prefix', 'revokedAt', 'status', 'updatedAt']),
+      Array(2).fill([
+        'budgetUsd',
+        'budgetWarnRatio',
+        'budgetWindow',
+        'createdAt',
+        'expiresAt',
+        'id',
+        'maxParallel',
+        'models',
+        'name',
+        'prefix',
+        'revokedAt',
+        'rpm',
+        'status',
+        'tpm',
+        'updatedAt',
+        'version',
+      ]),
     );
     expect(rows[1]).toMatchObject({ name: 'nightly', models: null, expiresAt: '2099-01-31T12:00:00.000Z', status: 'active' });
 
@@ -100,6 +117,35 @@ describe('ai:keys:* (consumer keys, in-process)', () => {
     const extra = await cli(['ai:keys:revoke', 'svc', 'other']);
     expect(extra.code).toBe(2);
     expect(extra.stderr).toContain('too many arguments');
+  });
+
+  it('create sets limits; update changes and removes them (none), refusing bad values and an empty change', async () => {
+    const created = await cli([
+      'ai:keys:create',
+      '--name',
+      'limited',
+      '--rpm',
+      '600',
+      '--tpm',
+      '200000',
+      '--max-parallel',
+      '20',
+      '--budget-usd',
+      '50',
+      '--budget-window',
+      'month',
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain('rpm 600, tpm 200000, max parallel 20, budget 50.0000 USD/month (warn at 80 %)');
+    const updated = await cli(['ai:keys:update', 'limited', '--rpm', '1200', '--max-parallel', 'none', '--budget-window', 'day']);
+    expect(updated).toMatchObject({ code: 0, stdout: expect.stringContaining('rpm 1200, tpm 200000, budget 50.0000 USD/day') });
+    const [row] = await data.query('SELECT rpm, tpm, max_parallel, budget_usd, budget_window FROM consumer_keys');
+    expect(row).toEqual({ rpm: 1200, tpm: 200000, max_parallel: null, budget_usd: '50.0000', budget_window: 'day' });
+    refused(await cli(['ai:keys:update', 'limited']), 2, 'nothing to change');
+    refused(await cli(['ai:keys:update', 'limited', '--rpm', 'lots']), 2, '--rpm: must be a number or none');
+    refused(await cli(['ai:keys:update', 'limited', '--tpm', '0']), 2, 'tpm: must be a whole number');
+    refused(await cli(['ai:keys:update', 'nobody', '--rpm', '5']), 1, 'No live consumer key named or numbered "nobody"');
+    refused(await cli(['ai:keys:create', '--name', 'x', '--rpm', 'none']), 2, '--rpm: must be a number');
   });
 
   it('--help of each ends with an example, and the root help lists them', async () => {

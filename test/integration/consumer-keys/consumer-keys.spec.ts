@@ -5,6 +5,7 @@ import { ConsumerKeyRepository } from '../../../src/registry/consumer-keys/consu
 import { ConsumerKeyNameTakenError, ConsumerKeyNotFoundError } from '../../../src/registry/consumer-keys/consumer-key.errors';
 import { consumerMayUse } from '../../../src/registry/consumer-keys/consumer-key.rules';
 import { ConsumerKeysService } from '../../../src/registry/consumer-keys/consumer-keys.service';
+import { NO_LIMITS } from '../../../src/registry/consumer-keys/consumer-key-limits.rules';
 import { InvalidInputError } from '../../../src/registry/kernel/registry.errors';
 import { RegistryContext, freshRegistryEachTest } from '../../support/registry-app';
 import { waitFor } from '../../support/server-process';
@@ -69,7 +70,12 @@ describe('consumer keys (service and cache, on the real database)', () => {
 
     const queries = jest.spyOn(registry.dataSource, 'query');
     const consumer = cache.authenticate(key);
-    expect(consumer).toEqual({ id: view.id, name: 'billing-svc', models: ['openai/gpt-4o-mini', 'openrouter/openai/gpt-4o'] });
+    expect(consumer).toEqual({
+      id: view.id,
+      name: 'billing-svc',
+      models: ['openai/gpt-4o-mini', 'openrouter/openai/gpt-4o'],
+      limits: NO_LIMITS,
+    });
     expect(cache.authenticate(key)).toBe(consumer); // the same frozen object every call
     expect(Object.isFrozen(consumer)).toBe(true);
     expect(consumerMayUse(consumer!, 'openai', 'gpt-4o-mini')).toBe(true);
@@ -179,7 +185,12 @@ describe('consumer keys (service and cache, on the real database)', () => {
     const restartedCache = restarted.get(ConsumerKeyCache);
     expect(restartedCache.loaded).toBe(true);
     expect(restartedCache.size).toBe(1);
-    expect(restartedCache.authenticate(live.key)).toEqual({ id: live.view.id, name: 'live', models: ['openai/gpt-4o-mini'] });
+    expect(restartedCache.authenticate(live.key)).toEqual({
+      id: live.view.id,
+      name: 'live',
+      models: ['openai/gpt-4o-mini'],
+      limits: NO_LIMITS,
+    });
     expect(restartedCache.authenticate(gone.key)).toBeNull();
   });
 
@@ -280,7 +291,12 @@ describeOnRealPostgres(
       const b = await perTest.start(NO_RESYNC);
       const { key, view } = await a.get(ConsumerKeysService).create({ name: 'svc', models: ['openai/gpt-4o-mini'] });
       const created = await arrival('the other instance to accept the key', () => b.get(ConsumerKeyCache).authenticate(key) !== null);
-      expect(b.get(ConsumerKeyCache).authenticate(key)).toEqual({ id: view.id, name: 'svc', models: ['openai/gpt-4o-mini'] });
+      expect(b.get(ConsumerKeyCache).authenticate(key)).toEqual({
+        id: view.id,
+        name: 'svc',
+        models: ['openai/gpt-4o-mini'],
+        limits: NO_LIMITS,
+      });
 
       await a.get(ConsumerKeysService).revoke('svc');
       const revoked = await arrival('the other instance to refuse the key', () => b.get(ConsumerKeyCache).authenticate(key) === null);

@@ -3,9 +3,10 @@ import { ArrayMaxSize, IsArray, IsString, MaxLength } from 'class-validator';
 import { MAX_KEY_MODELS } from '../../../registry';
 import { OptionalNullable } from '../dto-rules/presence';
 import { IsDateTime } from '../dto-rules/values';
+import { KeyLimitsDto } from './key-limits.dto';
 
 /** The rules of a name and of each models entry are the service's (ConsumerKeysService): its messages name the field. */
-export class CreateConsumerKeyDto {
+export class CreateConsumerKeyDto extends KeyLimitsDto {
   @ApiProperty({ description: 'Unique, for logs, usage and the audit trail: 1-100 of a-z, 0-9, _ . -, not all digits.', maxLength: 100 })
   @IsString({ message: 'name must be a string' })
   @MaxLength(100, { message: 'name must be at most 100 characters' })
