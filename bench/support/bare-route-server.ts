@@ -15,6 +15,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from '../../src/server/app.module';
 import { ApiController } from '../../src/server/api/api-controller';
 import { Public } from '../../src/server/auth/auth.guard';
+import { AuthModule } from '../../src/server/auth/auth.module';
 
 @Controller('bench')
 class BareController {
@@ -59,7 +60,12 @@ if (process.env.BENCH_SERVER === 'nest-fastify') {
   const forRoot = AppModule.forRoot.bind(AppModule);
   AppModule.forRoot = (...args: Parameters<typeof AppModule.forRoot>) => {
     const module = forRoot(...args);
-    return { ...module, controllers: [...(module.controllers ?? []), ApiBareController, RawController] };
+    // AuthModule for the guard an ApiController binds (ApiModule imports it for its own controllers).
+    return {
+      ...module,
+      imports: [...(module.imports ?? []), AuthModule],
+      controllers: [...(module.controllers ?? []), ApiBareController, RawController],
+    };
   };
   // Loaded after the patch above: main.ts boots as soon as it is loaded.
   void import('../../src/main');

@@ -4,11 +4,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { adminConsole } from './admin-console/admin-console.plugin';
+import { actorPerRequest } from './audit/request-actor';
 import { setUpApiDocs } from './http/api-docs';
 import { API_BODY_LIMIT, readBodies } from './http/body-parsers';
 import { answerFrameworkError } from './http/framework-errors';
 import { refuseUnreadableBodies } from './http/json-bodies-only';
-import { REQUEST_LOG, logRequests } from './http/request-log';
+import { RequestLog } from './http/request-log';
 import { API_SECURITY_HEADERS } from './http/security-headers';
 import { HttpMetrics, countRequests } from './metrics/http-metrics';
 import { createAppLogger } from '../common/logging/app-logger';
@@ -65,7 +66,8 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
     // answers the hooks below give too); the strict Content-Security-Policy is the admin console's own,
     // since the API's Swagger page (/api/docs) runs inline scripts.
     await app.register(fastifyHelmet, API_SECURITY_HEADERS);
-    logRequests(fastify, app.get(REQUEST_LOG));
+    app.get(RequestLog).install(fastify);
+    actorPerRequest(fastify);
     countRequests(fastify, app.get(HttpMetrics));
     fastify.addHook('onRequest', refuseUnreadableBodies);
     // JSON (and HTML forms) up to 64 KiB: nothing the API takes is larger, and a bigger one is answered 413.

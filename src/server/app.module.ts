@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { Registry } from 'prom-client';
 import { ApiModule } from './api/api.module';
-import { REQUEST_LOG, createRequestLog } from './http/request-log';
+import { RequestLog } from './http/request-log';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { providersOptionsFromConfig } from '../config/providers-options';
@@ -21,7 +21,7 @@ export class AppModule {
     // One Registry per app: the registry's figures and the server's own (HTTP, process) on one /metrics.
     const metrics = new Registry();
     // Keys travel in headers and query parameters; the request log masks them by name (httpLogOptions).
-    const requestLog = createRequestLog(config.LOG_LEVEL);
+    const requestLog = new RequestLog(config.LOG_LEVEL);
     const registry = ProvidersModule.forRootAsync({
       inject: [AppConfig, COORDINATION],
       useFactory: (appConfig: AppConfig, coordination: Coordination) => providersOptionsFromConfig(appConfig, coordination, metrics),
@@ -41,7 +41,7 @@ export class AppModule {
         GatewayEdgeModule.forRoot(registry),
         MetricsModule.forRoot(config, metrics),
       ],
-      providers: [{ provide: REQUEST_LOG, useValue: requestLog }],
+      providers: [{ provide: RequestLog, useValue: requestLog }],
     };
   }
 }

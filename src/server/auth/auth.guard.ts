@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { actAs } from '../../common/actor-context';
 import { AppConfig } from '../../config/app-config';
 import type { ApiTokenRole } from './api-token.entity';
 import { ApiTokensService, Principal } from './api-tokens.service';
@@ -38,6 +39,7 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (this.config.AUTH_DISABLED) {
       request.raw.principal = { name: 'auth-disabled', role: 'admin' };
+      actAs(request.raw.principal.name);
       return true;
     }
     const header = request.headers.authorization;
@@ -47,6 +49,8 @@ export class AuthGuard implements CanActivate {
       return this.tokens.authenticate(match[1]);
     });
     request.raw.principal = principal;
+    // The token's name is the actor of the writes the route makes (the audit trail).
+    actAs(principal.name);
     const needed = this.reflector.getAllAndOverride<ApiTokenRole | undefined>(ROLE, targets);
     if (needed === 'admin' && principal.role !== 'admin') {
       throw new ForbiddenError(`this needs an admin token; token "${principal.name}" is a ${principal.role}`);

@@ -20,3 +20,10 @@ export class WithMeta<T> {
     readonly meta: Record<string, unknown>,
   ) {}
 }
+
+/** A controller's answer in the envelope: its value as `data` (null for none), or a WithMeta's data and meta. */
+export function toEnvelope(value: unknown): ApiEnvelope<unknown> {
+  return value instanceof WithMeta
+    ? { data: value.data, meta: value.meta, status: 'success', message: 'OK' }
+    : { data: value ?? null, meta: {}, status: 'success', message: 'OK' };
+}
