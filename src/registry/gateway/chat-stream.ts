@@ -8,9 +8,9 @@ import { errorFrame, StreamRelay } from './upstream-wire';
 export interface StartedStream {
   attempt: Attempt;
   relay: StreamRelay;
-  events: AsyncGenerator<EventSourceMessage, void, undefined>;
-  /** The frames of the first output, not yet sent. */
-  first: string[];
+  events: AsyncGenerator<EventSourceMessage[], void, undefined>;
+  /** The frames of the first output (and whatever arrived with it), not yet sent, as one piece. */
+  first: string;
   idleTimeoutMs: number;
   /** Aborts the upstream request (the client went away, or we stopped reading). */
   abort(): void;
@@ -24,15 +24,25 @@ export interface StartedStream {
  */
 export async function readToFirstFrames(
   relay: StreamRelay,
-  events: AsyncGenerator<EventSourceMessage, void, undefined>,
-): Promise<string[]> {
+  events: AsyncGenerator<EventSourceMessage[], void, undefined>,
+): Promise<string> {
   for (;;) {
     const next = await events.next();
     if (next.done) throw new UpstreamBodyError('the stream ended before any output');
-    const frames = relay.push(next.value);
+    const frames = framesOf(relay, next.value);
     if (relay.failure) throw new UpstreamBodyError(`the stream began with an error: ${relay.failure.message}`);
-    if (frames.length > 0) return frames;
+    if (frames !== '') return frames;
   }
+}
+
+/** The frames a batch of upstream events makes, as one piece (one write); it stops at the stream's end or an error. */
+function framesOf(relay: StreamRelay, batch: readonly EventSourceMessage[]): string {
+  let frames = '';
+  for (const event of batch) {
+    for (const frame of relay.push(event)) frames += frame;
+    if (relay.finished || relay.failure) break;
+  }
+  return frames;
 }
 
 /**
@@ -47,13 +57,14 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
   const secrets = attempt.connection.apiKey ? [attempt.connection.apiKey] : [];
   let settled = false;
   try {
-    for (const frame of stream.first) yield frame;
+    yield stream.first;
     attempt.signal.idleTimeout(stream.idleTimeoutMs);
     while (!relay.finished && !relay.failure) {
       const next = await events.next();
       if (next.done) break;
       attempt.signal.idleTimeout(stream.idleTimeoutMs);
-      for (const frame of relay.push(next.value)) yield frame;
+      const frames = framesOf(relay, next.value);
+      if (frames !== '') yield frames;
     }
     settled = true;
     if (relay.finished) {

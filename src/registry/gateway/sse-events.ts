@@ -5,11 +5,13 @@ import { UpstreamBodyError } from '../calls/upstream.errors';
 const MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
 /**
- * The server-sent events of an upstream's streamed body, as they arrive. Reading stops (and the
- * upstream's body is released) when the consumer stops; a body that breaks rejects with its error.
+ * The server-sent events of an upstream's streamed body, as they arrive: the events each chunk of the
+ * body completes, together (a chunk often holds several; one step per event would cost a write and a
+ * turn of the event loop each). Reading stops (and the upstream's body is released) when the consumer
+ * stops; a body that breaks rejects with its error.
  */
-export async function* sseEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<EventSourceMessage, void, undefined> {
-  const queue: EventSourceMessage[] = [];
+export async function* sseEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<EventSourceMessage[], void, undefined> {
+  let queue: EventSourceMessage[] = [];
   let failure: Error | undefined;
   const parser = createParser({
     maxBufferSize: MAX_EVENT_BYTES,
@@ -24,8 +26,12 @@ export async function* sseEvents(body: AsyncIterable<Uint8Array>): AsyncGenerato
   for await (const chunk of body) {
     parser.feed(decoder.decode(chunk, { stream: true }));
     if (failure) throw failure;
-    while (queue.length > 0) yield queue.shift()!;
+    if (queue.length > 0) {
+      const events = queue;
+      queue = [];
+      yield events;
+    }
   }
   parser.feed(decoder.decode());
-  while (queue.length > 0) yield queue.shift()!;
+  if (queue.length > 0) yield queue;
 }

@@ -25,8 +25,9 @@ const KEYS = {
 
 /** Everything a stream sends, and its frames' data parsed (the [DONE] marker kept as the string). */
 async function drain(answer: GatewayAnswer): Promise<{ frames: string[]; data: unknown[] }> {
-  const frames: string[] = [];
-  for await (const frame of (answer as StreamAnswer).frames) frames.push(frame);
+  let text = '';
+  for await (const piece of (answer as StreamAnswer).frames) text += piece;
+  const frames = text.split(/(?<=\n\n)/).filter((frame) => frame !== '');
   const data = frames.map((frame) => {
     const text = frame.replace(/^data: /, '').trim();
     return text === '[DONE]' ? text : JSON.parse(text);
