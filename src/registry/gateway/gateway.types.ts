@@ -35,7 +35,7 @@ export interface JsonAnswer {
 }
 
 /**
- * A stream of server-sent events in OpenAI's format, each item one whole frame (`data: …\n\n`). It ends
+ * A stream of server-sent events in OpenAI's format, each item one or more whole frames (`data: …\n\n`). It ends
  * with `data: [DONE]` when the upstream finished, or with an error event and no [DONE] when it broke.
  * The consumer must either read it to its end or call return() (the client went away).
  */
