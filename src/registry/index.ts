@@ -40,6 +40,8 @@ export { RequestLogService } from './request-log/request-log.service';
 export { REQUEST_RESULTS } from './request-log/request-log.types';
 export type { RequestLogPage, RequestLogQuery, RequestLogView, RequestResult } from './request-log/request-log.types';
 export { consumerMayUse, MAX_KEY_MODELS } from './consumer-keys/consumer-key.rules';
+export { KeyLimitExceededError } from './key-limits/key-limits.errors';
+export type { KeyLimitKind } from './key-limits/key-limits.errors';
 export { ConsumerKeyNameTakenError, ConsumerKeyNotFoundError } from './consumer-keys/consumer-key.errors';
 export type {
   AuthenticatedConsumer,

@@ -3,6 +3,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { register } from 'prom-client';
 import { GatewayMetrics } from './metrics/gateway-metrics';
+import { KeyLimitMetrics } from './key-limits/key-limit-metrics';
+import { KeyLimitsService } from './key-limits/key-limits.service';
 import { RegistryMetrics } from './metrics/registry-metrics';
 import { CallConnections } from './calls/call-connections';
 import { PlanWalker } from './calls/plan-walker';
@@ -133,6 +135,8 @@ export class ProvidersModule {
       UsagePruner,
       CallConnections,
       PlanWalker,
+      KeyLimitMetrics,
+      KeyLimitsService,
       // Registers itself with GatewayObservers as the module starts.
       RequestLogWriter,
       RegistryJobs,

@@ -1,3 +1,4 @@
+import { AllowanceRepository } from './key-limits/allowance.repository';
 import { ConsumerKeyRepository } from './consumer-keys/consumer-key.repository';
 import { CredentialRepository } from './credentials/credential.repository';
 import { HealthRepository } from './health/active/health.repository';
@@ -22,5 +23,6 @@ export const REPOSITORIES = [
   OutcomeBucketRepository,
   BudgetStatusRepository,
   ConsumerKeyRepository,
+  AllowanceRepository,
   RequestLogRepository,
 ];

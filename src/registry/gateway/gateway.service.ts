@@ -12,6 +12,8 @@ import { listAvailableModels } from '../snapshot/availability';
 import type { ModelType } from '../snapshot/registry-snapshot';
 import { RegistryStateService } from '../snapshot/registry-state.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { Admission, KeyLimitsService } from '../key-limits/key-limits.service';
+import { inputTokenBound, requestedMaxOutput } from '../key-limits/key-limits.rules';
 import { ModelSelectionService } from '../selection/model-selection.service';
 import type { ModelTarget } from '../selection/plan-model';
 import type { SelectionPlan } from '../selection/selection.types';
@@ -46,6 +48,7 @@ export class GatewayService {
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
     private readonly metrics: GatewayMetrics,
     private readonly observers: GatewayObservers,
+    private readonly limits: KeyLimitsService,
   ) {}
 
   chatCompletions(call: GatewayCall): Promise<GatewayAnswer> {
@@ -68,29 +71,36 @@ export class GatewayService {
     watch.asked(body.model, stream);
     const includeUsage = stream && isObject(body.stream_options) && body.stream_options.include_usage === true;
     const plan = this.plan('text', body, call);
-    return this.walker.walkPlan(
-      'text',
-      plan,
-      call.signal,
-      (attempt) => {
-        const wire = attempt.connection.endpoint.wire === 'anthropic' ? ANTHROPIC_WIRE : OPENAI_WIRE;
-        const request = wire.chatRequest(body, attempt.candidate.model, stream);
-        if ('refused' in request) throw new GatewayRequestError(request.refused.param, request.refused.message);
-        return this.send(attempt, wire, request.path, request.body, async (response) => {
-          if (!stream) return this.jsonAnswer(attempt, wire, response);
-          const relay = wire.streamRelay({ model: attempt.candidate.model, includeUsage });
-          const events = sseEvents(response.body);
-          const first = await readToFirstFrames(relay, events);
-          const abort = () => response.body.destroy();
-          watch.firstChunk(attempt.candidate.provider, attempt.candidate.model);
-          const origin = originOf(attempt);
-          const ended = (result: 'success' | 'stream_error' | 'cancelled', tokens: { inputTokens?: number; outputTokens?: number }) =>
-            watch.streamEnded(origin, result, tokens);
-          const frames = relayStream({ attempt, relay, events, first, idleTimeoutMs: this.settings.streamIdleTimeoutMs, abort, ended });
-          return { kind: 'stream', frames, origin };
-        });
-      },
-      call.consumerKeyId,
+    const admission = await this.admit(call, plan, inputTokenBound(body), requestedMaxOutput(body));
+    return this.limited(
+      admission,
+      this.walker.walkPlan(
+        'text',
+        plan,
+        call.signal,
+        (attempt) => {
+          const wire = attempt.connection.endpoint.wire === 'anthropic' ? ANTHROPIC_WIRE : OPENAI_WIRE;
+          const request = wire.chatRequest(body, attempt.candidate.model, stream);
+          if ('refused' in request) throw new GatewayRequestError(request.refused.param, request.refused.message);
+          return this.send(attempt, wire, request.path, request.body, async (response) => {
+            if (!stream) return this.jsonAnswer(attempt, wire, response);
+            const relay = wire.streamRelay({ model: attempt.candidate.model, includeUsage });
+            const events = sseEvents(response.body);
+            const first = await readToFirstFrames(relay, events);
+            const abort = () => response.body.destroy();
+            watch.firstChunk(attempt.candidate.provider, attempt.candidate.model);
+            const origin = originOf(attempt);
+            const ended = (result: 'success' | 'stream_error' | 'cancelled', tokens: { inputTokens?: number; outputTokens?: number }) => {
+              watch.streamEnded(origin, result, tokens);
+              // Priced from the stream's own usage; a stream that ended without it keeps its reservation.
+              admission?.settle({ provider: origin.provider, model: origin.model, ...tokens });
+            };
+            const frames = relayStream({ attempt, relay, events, first, idleTimeoutMs: this.settings.streamIdleTimeoutMs, abort, ended });
+            return { kind: 'stream', frames, origin };
+          });
+        },
+        call.consumerKeyId,
+      ),
     );
   }
 
@@ -101,16 +111,51 @@ export class GatewayService {
       throw new GatewayRequestError('input', 'input must be a non-empty string, an array of strings, or an array of token arrays');
     }
     const plan = this.plan('embedding', body, call);
-    return this.walker.walkPlan(
-      'embedding',
-      plan,
-      call.signal,
-      (attempt) =>
-        this.send(attempt, OPENAI_WIRE, '/embeddings', JSON.stringify({ ...body, model: attempt.candidate.model }), (response) =>
-          this.jsonAnswer(attempt, OPENAI_WIRE, response),
-        ),
-      call.consumerKeyId,
+    const admission = await this.admit(call, plan, inputTokenBound(body), 0);
+    return this.limited(
+      admission,
+      this.walker.walkPlan(
+        'embedding',
+        plan,
+        call.signal,
+        (attempt) =>
+          this.send(attempt, OPENAI_WIRE, '/embeddings', JSON.stringify({ ...body, model: attempt.candidate.model }), (response) =>
+            this.jsonAnswer(attempt, OPENAI_WIRE, response),
+          ),
+        call.consumerKeyId,
+      ),
     );
+  }
+
+  /**
+   * Admits the call within its consumer key's limits (KeyLimitExceededError when a limit refuses),
+   * reserving its worst case over every candidate that may answer; null for a key without limits.
+   */
+  private async admit(call: GatewayCall, plan: SelectionPlan, inputBound: number, maxOutput: number | null): Promise<Admission | null> {
+    const consumer = this.limits.limited(call.consumerKeyId);
+    if (!consumer) return null;
+    return this.limits.admit(consumer, this.limits.estimate(plan.candidates, inputBound, maxOutput));
+  }
+
+  /**
+   * The walk's answer with the key's rate headers; the admission settled when the call ends: a JSON
+   * answer at once (its tokens, or nothing for an upstream's refusal), a stream when it ends, a walk
+   * that failed with nothing to pay.
+   */
+  private async limited(admission: Admission | null, walk: Promise<GatewayAnswer>): Promise<GatewayAnswer> {
+    if (!admission) return walk;
+    let answer: GatewayAnswer;
+    try {
+      answer = await walk;
+    } catch (error) {
+      admission.settle('nothing');
+      throw error;
+    }
+    if (answer.kind === 'json') {
+      const { provider, model } = answer.origin;
+      admission.settle(answer.status >= 400 ? 'nothing' : { provider, model, ...answer.tokens });
+    }
+    return { ...answer, limitHeaders: admission.headers };
   }
 
   /** The models a caller may name right now: every model of an available provider it may use, as provider/model. */

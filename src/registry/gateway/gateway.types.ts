@@ -32,6 +32,8 @@ export interface JsonAnswer {
   origin: AnswerOrigin;
   /** Tokens the answer reported (none for an upstream's refusal). */
   tokens: { inputTokens?: number; outputTokens?: number };
+  /** The consumer key's x-ratelimit-* headers, when it has rate limits. */
+  limitHeaders?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -43,6 +45,8 @@ export interface StreamAnswer {
   kind: 'stream';
   frames: AsyncGenerator<string, void, undefined>;
   origin: AnswerOrigin;
+  /** The consumer key's x-ratelimit-* headers, when it has rate limits. */
+  limitHeaders?: Readonly<Record<string, string>>;
 }
 
 export type GatewayAnswer = JsonAnswer | StreamAnswer;

@@ -16,6 +16,7 @@ export async function writeAnswer(response: ServerResponse, headers: OutgoingHtt
     response.writeHead(answer.status, {
       ...headers,
       ...originHeaders(answer.origin),
+      ...answer.limitHeaders,
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(answer.body),
     });
@@ -31,7 +32,12 @@ export function writeError(response: ServerResponse, headers: OutgoingHttpHeader
     return;
   }
   const body = JSON.stringify(error.body);
-  response.writeHead(error.status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  response.writeHead(error.status, {
+    ...headers,
+    ...error.headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
   response.end(body);
 }
 
@@ -43,6 +49,7 @@ async function writeStream(response: ServerResponse, headers: OutgoingHttpHeader
   response.writeHead(200, {
     ...headers,
     ...originHeaders(answer.origin),
+    ...answer.limitHeaders,
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     // A proxy that buffers (nginx) would hold the answer back until it ends.

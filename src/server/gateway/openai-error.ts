@@ -3,6 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import { DomainError } from '../../common/domain-error';
 import {
   GatewayRequestError,
+  KeyLimitExceededError,
   ModelNotAllowedError,
   NoAvailableProviderError,
   ProviderCallError,
@@ -21,6 +22,8 @@ export interface OpenAiErrorAnswer {
   body: OpenAiErrorBody;
   /** Whether the error is ours to log as a fault (a 500): never a client's or a provider's doing. */
   unexpected?: true;
+  /** Headers of the answer (Retry-After and the x-ratelimit-* of a key's limit). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 function answer(status: number, type: string, message: string, code: string | null = null, param: string | null = null): OpenAiErrorAnswer {
@@ -48,6 +51,11 @@ export function openAiErrorOf(error: unknown): OpenAiErrorAnswer {
     if (answered.length > 0 && answered.every((attempt) => attempt.status === 429))
       return answer(429, 'rate_limit_error', error.message, 'upstream_rate_limited');
     return answer(503, 'server_error', error.message, 'upstream_failed');
+  }
+  if (error instanceof KeyLimitExceededError) {
+    // OpenAI's own words: a spent budget is insufficient_quota, a rate or concurrency limit rate_limit_exceeded.
+    const type = error.limit === 'budget' ? 'insufficient_quota' : 'rate_limit_exceeded';
+    return { ...answer(429, type, error.message, type), headers: { ...error.headers, 'retry-after': String(error.retryAfterSeconds) } };
   }
   if (error instanceof ThrottlerException) return answer(429, 'rate_limit_error', error.message, 'rate_limit_exceeded');
   if (error instanceof DomainError && error.kind === 'invalid_input') return answer(400, 'invalid_request_error', error.message);

@@ -1,0 +1,137 @@
+import { CATALOG } from '../../../src/registry/catalog/catalog.token';
+import { ConsumerKeyCache } from '../../../src/registry/consumer-keys/consumer-key-cache';
+import { ConsumerKeysService } from '../../../src/registry/consumer-keys/consumer-keys.service';
+import type { AuthenticatedConsumer } from '../../../src/registry/consumer-keys/consumer-key.types';
+import { AllowanceRepository } from '../../../src/registry/key-limits/allowance.repository';
+import { KeyLimitExceededError } from '../../../src/registry/key-limits/key-limits.errors';
+import { KeyLimitMetrics } from '../../../src/registry/key-limits/key-limit-metrics';
+import { Admission, KeyLimitsService } from '../../../src/registry/key-limits/key-limits.service';
+import { RegistryContext, freshRegistryEachTest } from '../../support/registry-app';
+
+/** Admitted, or the limit that refused it. */
+async function tryAdmit(service: KeyLimitsService, consumer: AuthenticatedConsumer, estimate = { tokens: 0n, usdNanos: 0n }, now?: number) {
+  try {
+    return await service.admit(consumer, estimate, now);
+  } catch (error) {
+    if (error instanceof KeyLimitExceededError) return error;
+    throw error;
+  }
+}
+
+describe('KeyLimitsService: leased slices on the real database', () => {
+  const perTest = freshRegistryEachTest();
+  let registry: RegistryContext;
+  /** Three services on one database: three instances' memories, one table. */
+  let instances: KeyLimitsService[];
+  let leases: jest.SpyInstance;
+
+  beforeEach(async () => {
+    registry = await perTest.start({ REGISTRY_RESYNC_MS: '0' });
+    const fresh = () =>
+      new KeyLimitsService(
+        registry.get(AllowanceRepository),
+        registry.get(ConsumerKeyCache),
+        registry.get(CATALOG),
+        registry.get(KeyLimitMetrics),
+      );
+    instances = [registry.get(KeyLimitsService), fresh(), fresh()];
+    leases = jest.spyOn(AllowanceRepository.prototype, 'lease'); // counted, not replaced
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  async function keyWith(limits: Parameters<ConsumerKeysService['create']>[0]['limits']): Promise<AuthenticatedConsumer> {
+    const { key } = await registry.get(ConsumerKeysService).create({ name: `k${Math.random().toString(36).slice(2, 8)}`, limits });
+    return registry.get(ConsumerKeyCache).authenticate(key)!;
+  }
+
+  it('rpm: 600 concurrent calls over three instances in one minute admit exactly the limit, with a lease per many calls', async () => {
+    const consumer = await keyWith({ rpm: 150 });
+    const now = Date.UTC(2030, 0, 1, 12, 0, 10);
+    const results = await Promise.all(Array.from({ length: 600 }, (_, i) => tryAdmit(instances[i % 3], consumer, undefined, now)));
+    const admitted = results.filter((r) => r instanceof Admission).length;
+    const refused = results.filter((r) => r instanceof KeyLimitExceededError) as KeyLimitExceededError[];
+    expect(admitted).toBe(150);
+    expect(refused).toHaveLength(450);
+    expect(refused.every((e) => e.limit === 'requests' && e.retryAfterSeconds === 50)).toBe(true);
+    const [row] = await registry.dataSource.query(`SELECT granted FROM consumer_key_allowances WHERE kind = 'requests'`);
+    expect(row.granted).toBe('150');
+    console.log(`rpm 150, 600 calls on 3 instances: ${admitted} admitted, ${leases.mock.calls.length} leases`);
+    expect(leases.mock.calls.length).toBeLessThan(60);
+    // The next minute is a new window.
+    expect(await tryAdmit(instances[0], consumer, undefined, now + 60_000)).toBeInstanceOf(Admission);
+  });
+
+  it('budget: reserves the worst case, settles to the real cost, never grants past the budget, gives back at shutdown', async () => {
+    const consumer = await keyWith({ budgetUsd: 0.1, budgetWindow: 'day' });
+    const budget = 100_000_000n;
+    const service = instances[0];
+    const estimate = service.estimate([{ provider: 'openai', model: 'gpt-5' }], 1000, 1000); // 0.01125 USD
+    expect(estimate).toEqual({ tokens: 2000n, usdNanos: 11_250_000n });
+    const realCost = 500n * 1250n + 500n * 10_000n; // 0.005625 USD
+    let spent = 0n;
+    let refusals = 0;
+    // Waves of concurrent calls on three instances until the budget refuses them all.
+    let emptyWaves = 0;
+    for (let wave = 0; wave < 40 && emptyWaves < 2; wave++) {
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => tryAdmit(instances[i % 3], consumer, estimate)));
+      const admitted = results.filter((r): r is Admission => r instanceof Admission);
+      refusals += results.length - admitted.length;
+      for (const r of results) if (r instanceof KeyLimitExceededError) expect(r.limit).toBe('budget');
+      for (const admission of admitted) admission.settle({ provider: 'openai', model: 'gpt-5', inputTokens: 500, outputTokens: 500 });
+      spent += BigInt(admitted.length) * realCost;
+      emptyWaves = admitted.length === 0 ? emptyWaves + 1 : 0;
+    }
+    const [row] = await registry.dataSource.query(`SELECT granted FROM consumer_key_allowances WHERE kind = 'usd_nanos'`);
+    expect(BigInt(row.granted)).toBeLessThanOrEqual(budget);
+    expect(spent).toBeLessThanOrEqual(budget);
+    expect(refusals).toBeGreaterThan(0);
+    for (const instance of instances) await instance.beforeApplicationShutdown();
+    const [after] = await registry.dataSource.query(`SELECT granted FROM consumer_key_allowances WHERE kind = 'usd_nanos'`);
+    expect(BigInt(after.granted)).toBe(spent);
+    console.log(
+      `budget 0.1 USD, worst case 0.01125, real 0.005625: spent ${Number(spent) / 1e9} USD (${(Number(spent) / 1e6).toFixed(1)} %), ${leases.mock.calls.length} leases`,
+    );
+    // What stays unused is less than one worst case per instance (each stops at a remainder too small for a call).
+    expect(spent).toBeGreaterThan(budget - 3n * estimate.usdNanos);
+  });
+
+  it('a call that reported no usage keeps its reservation; one that cost more than reserved is owed by the next', async () => {
+    const consumer = await keyWith({ tpm: 100 });
+    const now = Date.UTC(2030, 0, 1, 12, 0, 0);
+    const a = (await tryAdmit(instances[0], consumer, { tokens: 60n, usdNanos: 0n }, now)) as Admission;
+    a.settle({ provider: 'openai', model: 'gpt-5' }); // no usage reported: 60 stay taken
+    expect(await tryAdmit(instances[0], consumer, { tokens: 50n, usdNanos: 0n }, now)).toBeInstanceOf(KeyLimitExceededError);
+    const b = (await tryAdmit(instances[0], consumer, { tokens: 20n, usdNanos: 0n }, now)) as Admission;
+    b.settle({ provider: 'openai', model: 'gpt-5', inputTokens: 30, outputTokens: 10 }); // 40: 20 more than reserved
+    expect(await tryAdmit(instances[0], consumer, { tokens: 1n, usdNanos: 0n }, now)).toBeInstanceOf(KeyLimitExceededError);
+  });
+
+  it('max_parallel: slots across instances never exceed the limit; returned when calls end, to the database when idle', async () => {
+    const consumer = await keyWith({ maxParallel: 4 });
+    const first = await Promise.all(Array.from({ length: 9 }, (_, i) => tryAdmit(instances[i % 3], consumer)));
+    const admitted = first.filter((r): r is Admission => r instanceof Admission);
+    expect(admitted).toHaveLength(4);
+    expect(first.filter((r) => r instanceof KeyLimitExceededError && r.limit === 'parallel')).toHaveLength(5);
+    for (const admission of admitted) admission.settle('nothing');
+    await new Promise((resolve) => setTimeout(resolve, 700)); // idle: the slots go back
+    const [row] = await registry.dataSource.query(`SELECT granted FROM consumer_key_allowances WHERE kind = 'parallel'`);
+    expect(row.granted).toBe('0');
+    const again = await Promise.all(Array.from({ length: 4 }, (_, i) => tryAdmit(instances[(i + 1) % 3], consumer)));
+    expect(again.every((r) => r instanceof Admission)).toBe(true);
+  });
+
+  it('headers: limit, remaining and reset of requests and tokens as this instance sees them', async () => {
+    const consumer = await keyWith({ rpm: 100, tpm: 10_000 });
+    const now = Date.UTC(2030, 0, 1, 12, 0, 45);
+    const admission = (await tryAdmit(instances[0], consumer, { tokens: 1000n, usdNanos: 0n }, now)) as Admission;
+    expect(admission.headers).toEqual({
+      'x-ratelimit-limit-requests': '100',
+      'x-ratelimit-remaining-requests': '99',
+      'x-ratelimit-reset-requests': '15s',
+      'x-ratelimit-limit-tokens': '10000',
+      'x-ratelimit-remaining-tokens': '9000',
+      'x-ratelimit-reset-tokens': '15s',
+    });
+  });
+});
