@@ -1,4 +1,3 @@
-import fastifyHelmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -10,7 +9,7 @@ import { API_BODY_LIMIT, readBodies } from './http/body-parsers';
 import { answerFrameworkError } from './http/framework-errors';
 import { refuseUnreadableBodies } from './http/json-bodies-only';
 import { RequestLog } from './http/request-log';
-import { API_SECURITY_HEADERS } from './http/security-headers';
+import { securityHeaders } from './http/security-headers';
 import { HttpMetrics, countRequests } from './metrics/http-metrics';
 import { createAppLogger } from '../common/logging/app-logger';
 import type { AppConfig } from '../config/app-config';
@@ -65,7 +64,7 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
     // The hooks run in this order on every request. First nosniff, frame denial and friends (on the
     // answers the hooks below give too); the strict Content-Security-Policy is the admin console's own,
     // since the API's Swagger page (/api/docs) runs inline scripts.
-    await app.register(fastifyHelmet, API_SECURITY_HEADERS);
+    securityHeaders(fastify);
     app.get(RequestLog).install(fastify);
     actorPerRequest(fastify);
     countRequests(fastify, app.get(HttpMetrics));

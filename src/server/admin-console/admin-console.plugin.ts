@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { CONSOLE_SECURITY_HEADERS } from './console-headers';
+import { setSecurityHeaders } from '../http/security-headers';
+import { CONSOLE_HEADERS } from './console-headers';
 import { consoleTarget } from './console-path';
 
 /** Where `vite build` puts the console: dist/admin, from src/server/admin-console (ts) and dist/server/admin-console (built) alike. */
@@ -20,10 +21,16 @@ const INDEX = 'index.html';
 export async function adminConsole(fastify: FastifyInstance): Promise<void> {
   // sendFile only (serve: false): which file a path names is consoleTarget's decision, not the folder's.
   await fastify.register(fastifyStatic, { root: CONSOLE_DIR, serve: false, suppressWarning: true });
-  const route = { helmet: CONSOLE_SECURITY_HEADERS, onRequest: onlyReads, handler: serve };
+  const route = { onRequest: [consoleHeaders, onlyReads], handler: serve };
   // /admin and everything below it (/admin/ too: trailing slashes are ignored by the router).
   fastify.all('/admin', route);
   fastify.all('/admin/*', route);
+}
+
+/** The console's own security headers (its strict CSP) in place of the API's, on every console answer. */
+function consoleHeaders(_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  setSecurityHeaders(reply, CONSOLE_HEADERS);
+  done();
 }
 
 /** Anything but GET and HEAD is refused before a body is read. */

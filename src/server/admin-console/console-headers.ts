@@ -1,12 +1,13 @@
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+import type { HelmetOptions } from 'helmet';
+import { headersOf } from '../http/security-headers';
 
 /**
  * The console's headers: scripts, styles and connections from this origin only (no inline script or
  * style element, no eval), no framing, no plugins, no referrer, nosniff. The REST API's interactive
- * docs (/api/docs) need inline scripts, so this policy is the console's routes' own (their `helmet`
- * option, laid over the API's headers of http/security-headers.ts).
+ * docs (/api/docs) need inline scripts, so this policy is the console's routes' own: its headers
+ * replace the API's (http/security-headers.ts) on every console answer.
  */
-export const CONSOLE_SECURITY_HEADERS = {
+const CONSOLE_SECURITY_POLICY = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -29,4 +30,6 @@ export const CONSOLE_SECURITY_HEADERS = {
   crossOriginResourcePolicy: { policy: 'same-origin' },
   // TLS is terminated in front of the server, which decides about HSTS for the whole host.
   strictTransportSecurity: false,
-} satisfies FastifyHelmetOptions;
+} satisfies HelmetOptions;
+
+export const CONSOLE_HEADERS = headersOf(CONSOLE_SECURITY_POLICY);
