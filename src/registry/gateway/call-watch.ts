@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DomainError } from '../../common/domain-error';
 import { ProviderCallError } from '../calls/provider-call.errors';
+import { KeyLimitExceededError } from '../key-limits/key-limits.errors';
 import type { FailedAttempt } from '../calls/call-report';
 import type { GatewayMetrics, GatewayResult, GatewayUnanswered } from '../metrics/gateway-metrics';
 import { NoAvailableProviderError, UnknownModelError } from '../selection/selection.errors';
@@ -103,5 +104,6 @@ function unansweredReason(error: unknown): GatewayUnanswered {
   if (error instanceof UnknownModelError) return 'unknown_model';
   if (error instanceof ModelNotAllowedError) return 'model_not_allowed';
   if (error instanceof ProviderCallError) return 'all_candidates_failed';
+  if (error instanceof KeyLimitExceededError) return 'key_limit';
   return 'invalid_request';
 }

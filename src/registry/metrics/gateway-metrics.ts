@@ -11,6 +11,8 @@ export type GatewayUnanswered =
   | 'model_not_allowed'
   | 'all_candidates_failed'
   | 'invalid_request'
+  /** A limit of the consumer key (rpm, tpm, calls in flight, budget) refused it: a 429. */
+  | 'key_limit'
   /** The client went away before any provider answered. */
   | 'cancelled';
 

@@ -13,6 +13,7 @@ export const REQUEST_RESULTS = [
   'model_not_allowed',
   'all_candidates_failed',
   'invalid_request',
+  'key_limit',
 ] as const satisfies ReadonlyArray<GatewayResult | GatewayUnanswered>;
 
 export type RequestResult = (typeof REQUEST_RESULTS)[number];
