@@ -4,61 +4,14 @@ import type { Catalog } from '../catalog/catalog.types';
 import { costNanos, formatUsd, priceOf, usdToNanos } from '../catalog/prices';
 import { ConsumerKeyCache } from '../consumer-keys/consumer-key-cache';
 import type { AuthenticatedConsumer } from '../consumer-keys/consumer-key.types';
+import { Admission } from './admission';
 import { AllowanceRepository } from './allowance.repository';
 import { KeyLimitExceededError, type KeyLimitKind } from './key-limits.errors';
 import { KeyLimitMetrics } from './key-limit-metrics';
-import { type AllowanceKind, leaseSize, parallelLeaseSize, secondsUntil, windowOf } from './key-limits.rules';
+import { type AllowanceKind, leaseSize, secondsUntil, windowOf } from './key-limits.rules';
+import type { CallActual, CallEstimate, KeyState, Slice, Taken } from './key-limits.types';
+import { ParallelSlots } from './parallel-slots';
 
-/** What a call may cost at worst, reserved before it runs. */
-export interface CallEstimate {
-  /** Input bound + the most output it may produce. */
-  tokens: bigint;
-  /** The tokens' worst case at the catalog's prices, over every candidate that may answer. */
-  usdNanos: bigint;
-}
-
-/** What a call really used, when it ended: who answered and the tokens the answer reported. */
-export interface CallActual {
-  provider: string;
-  model: string;
-  inputTokens?: number;
-  outputTokens?: number;
-}
-
-/** One window of one limit of one key, as this instance holds it. */
-interface Slice {
-  kind: AllowanceKind;
-  windowStart: number;
-  windowEnd: number;
-  /** Leased and not yet used (negative: a call cost more than its reservation, owed to the next lease). */
-  local: bigint;
-  /** Every instance's leases in this window, as the last lease answered. */
-  seen: bigint;
-  leasing: Promise<void> | null;
-}
-
-interface ParallelSlots {
-  /** Leased slots not in use. */
-  free: number;
-  inFlight: number;
-  leasing: Promise<void> | null;
-  idleTimer: NodeJS.Timeout | null;
-}
-
-interface KeyState {
-  slices: Map<AllowanceKind, Slice>;
-  parallel: ParallelSlots;
-  /** The budget window whose warning this instance has seen claimed (by it or another). */
-  warnedWindow: number | null;
-}
-
-interface Taken {
-  slice: Slice;
-  amount: bigint;
-}
-
-/** How long a key's free parallel slots stay leased after its last call ended. */
-const PARALLEL_IDLE_MS = 500;
 const PRUNE_EVERY_MS = 10 * 60_000;
 /** A model of unknown context that sets no max_tokens: what its output is reserved at. */
 export const UNKNOWN_MAX_OUTPUT = 131_072;
@@ -76,6 +29,7 @@ export const UNKNOWN_MAX_OUTPUT = 131_072;
 export class KeyLimitsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(KeyLimitsService.name);
   private readonly keys = new Map<string, KeyState>();
+  private readonly slots: ParallelSlots;
   private lastPrune = Date.now();
 
   constructor(
@@ -83,7 +37,9 @@ export class KeyLimitsService implements BeforeApplicationShutdown {
     private readonly consumers: ConsumerKeyCache,
     @Inject(CATALOG) private readonly catalog: Catalog,
     private readonly metrics: KeyLimitMetrics,
-  ) {}
+  ) {
+    this.slots = new ParallelSlots(allowances, metrics, this.logger);
+  }
 
   /** Whether the key has a limit at all: unlimited keys never reach admit(). */
   limited(consumerKeyId: string | undefined): AuthenticatedConsumer | null {
@@ -151,10 +107,10 @@ export class KeyLimitsService implements BeforeApplicationShutdown {
     }
     let parallel = false;
     if (limits.maxParallel !== null) {
-      parallel = await this.acquireSlot(consumer.id, state, limits.maxParallel);
+      parallel = await this.slots.acquire(consumer.id, state, limits.maxParallel);
       if (!parallel) refuse('parallel', 1, `Too many requests in flight for this key: at most ${limits.maxParallel} at once.`);
     }
-    return new Admission(this, consumer, state, taken, parallel, this.headersOf(consumer, state, now));
+    return new Admission(this.headersOf(consumer, state, now), (actual) => this.settleTaken(consumer, state, taken, actual, parallel));
   }
 
   /** Ends an admitted call: reservations back to the slices but for what it used; its parallel slot back to the pool. */
@@ -178,7 +134,7 @@ export class KeyLimitsService implements BeforeApplicationShutdown {
         }
       }
     }
-    if (parallel) this.releaseSlot(consumer.id, state);
+    if (parallel) this.slots.release(consumer.id, state);
   }
 
   /** The x-ratelimit-* headers of the key as this instance sees it (see the README). */
@@ -211,7 +167,7 @@ export class KeyLimitsService implements BeforeApplicationShutdown {
           work.push(this.allowances.giveBack(keyId, slice.kind, slice.windowStart, amount));
         }
       }
-      work.push(this.returnFreeSlots(keyId, state));
+      work.push(this.slots.returnFree(keyId, state));
     }
     const results = await Promise.allSettled(work);
     const failed = results.filter((r) => r.status === 'rejected').length;
@@ -317,86 +273,7 @@ export class KeyLimitsService implements BeforeApplicationShutdown {
     if (state.slices.get(taken.slice.kind) === taken.slice) taken.slice.local += amount;
   }
 
-  private async acquireSlot(keyId: string, state: KeyState, limit: number): Promise<boolean> {
-    const slots = state.parallel;
-    for (;;) {
-      if (slots.free > 0) {
-        slots.free--;
-        slots.inFlight++;
-        if (slots.idleTimer) clearTimeout(slots.idleTimer);
-        slots.idleTimer = null;
-        return true;
-      }
-      if (slots.leasing) {
-        await slots.leasing;
-        continue;
-      }
-      let granted = 0n;
-      slots.leasing = this.allowances
-        .lease(keyId, 'parallel', 0, BigInt(parallelLeaseSize(limit)), BigInt(limit))
-        .then((lease) => {
-          this.metrics.leased('parallel');
-          granted = lease.granted;
-          slots.free += Number(lease.granted);
-        })
-        .finally(() => (slots.leasing = null));
-      await slots.leasing;
-      if (granted === 0n) return false;
-    }
-  }
-
-  private releaseSlot(keyId: string, state: KeyState): void {
-    const slots = state.parallel;
-    slots.inFlight--;
-    slots.free++;
-    if (slots.inFlight === 0 && !slots.idleTimer) {
-      slots.idleTimer = setTimeout(() => {
-        slots.idleTimer = null;
-        if (slots.inFlight === 0)
-          void this.returnFreeSlots(keyId, state).catch((error: Error) =>
-            this.logger.warn(`Returning parallel slots failed: ${error.message}`),
-          );
-      }, PARALLEL_IDLE_MS);
-      slots.idleTimer.unref();
-    }
-  }
-
-  private async returnFreeSlots(keyId: string, state: KeyState): Promise<void> {
-    const slots = state.parallel;
-    if (slots.idleTimer) clearTimeout(slots.idleTimer);
-    slots.idleTimer = null;
-    const free = slots.free;
-    if (free === 0) return;
-    slots.free = 0;
-    await this.allowances.giveBack(keyId, 'parallel', 0, BigInt(free));
-  }
-
   private contextOf(provider: string, model: string): number | undefined {
     return this.catalog.providers.get(provider)?.textModels.find((m) => m.id === model)?.contextLength;
-  }
-}
-
-/** An admitted call's reservations: settled once, when the call ends. */
-export class Admission {
-  private settled = false;
-
-  constructor(
-    private readonly service: KeyLimitsService,
-    private readonly consumer: AuthenticatedConsumer,
-    private readonly state: KeyState,
-    private readonly taken: Partial<Record<AllowanceKind, Taken>>,
-    private readonly parallel: boolean,
-    /** The x-ratelimit-* headers as of the admission. */
-    readonly headers: Readonly<Record<string, string>>,
-  ) {}
-
-  /**
-   * The call ended: `actual` who answered and the tokens reported; 'nothing' when no provider
-   * answered (nothing to pay); 'unknown' when an answer's usage is not known (the reservation stands).
-   */
-  settle(actual: CallActual | 'nothing' | 'unknown'): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.service.settleTaken(this.consumer, this.state, this.taken, actual, this.parallel);
   }
 }

@@ -5,7 +5,8 @@ import type { AuthenticatedConsumer } from '../../../src/registry/consumer-keys/
 import { AllowanceRepository } from '../../../src/registry/key-limits/allowance.repository';
 import { KeyLimitExceededError } from '../../../src/registry/key-limits/key-limits.errors';
 import { KeyLimitMetrics } from '../../../src/registry/key-limits/key-limit-metrics';
-import { Admission, KeyLimitsService } from '../../../src/registry/key-limits/key-limits.service';
+import { Admission } from '../../../src/registry/key-limits/admission';
+import { KeyLimitsService } from '../../../src/registry/key-limits/key-limits.service';
 import { RegistryContext, freshRegistryEachTest } from '../../support/registry-app';
 
 /** Admitted, or the limit that refused it. */
