@@ -33,7 +33,7 @@ export { UnknownModelError } from './selection/selection.errors';
 export { InvalidInputError, UnknownProviderError, CredentialNotFoundError } from './kernel/registry.errors';
 export { NoAvailableProviderError, UnknownOperationError } from './selection/selection.errors';
 export type { Selection, SelectionRequest } from './selection/select-model';
-export { ConsumerKey } from './consumer-keys/consumer-key.entity';
+export { ConsumerKey } from './entities/consumer-key.entity';
 export { ConsumerKeysService } from './consumer-keys/consumer-keys.service';
 export { ConsumerKeyCache } from './consumer-keys/consumer-key-cache';
 export { RequestLogService } from './request-log/request-log.service';

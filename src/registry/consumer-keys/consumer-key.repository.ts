@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { hydrate, rowsOf } from '../../common/raw-rows';
 import { withActor } from '../../common/with-actor';
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
-import { ConsumerKey } from './consumer-key.entity';
+import { ConsumerKey } from '../entities/consumer-key.entity';
 import type { ConsumerKeyLimits } from './consumer-key.types';
 
 export interface ConsumerKeyInsert {

@@ -4,7 +4,7 @@ import { ProviderHealthCheck } from './provider-health-check.entity';
 import { SchedulerRun } from './scheduler-run.entity';
 import { UsageDaily } from './usage-daily.entity';
 import { UsageFlush } from './usage-flush.entity';
-import { ConsumerKey } from '../consumer-keys/consumer-key.entity';
+import { ConsumerKey } from './consumer-key.entity';
 import { ConsumerKeyAllowance } from '../key-limits/consumer-key-allowance.entity';
 import { RequestLogEntry } from '../request-log/request-log.entity';
 

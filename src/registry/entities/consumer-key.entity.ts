@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { expiryTransformer } from '../entities/expiry-transformer';
+import { expiryTransformer } from './expiry-transformer';
 
 /**
  * A consumer key: what a service calling the gateway (`/v1/*`) authenticates with. Not an operator's
