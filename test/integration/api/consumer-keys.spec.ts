@@ -73,10 +73,18 @@ describe('Consumer keys (/api/keys)', () => {
       revokedAt: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      version: expect.any(String),
       status: 'active',
+      // No limit asked for: none (see test/integration/key-limits for keys that have them).
+      rpm: null,
+      tpm: null,
+      maxParallel: null,
+      budgetUsd: null,
+      budgetWindow: null,
+      budgetWarnRatio: null,
     });
     // This instance accepts it at once.
-    expect(app.get(ConsumerKeyCache).authenticate(key)).toEqual({ id: view.id, name: 'billing-svc', models: view.models });
+    expect(app.get(ConsumerKeyCache).authenticate(key)).toMatchObject({ id: view.id, name: 'billing-svc', models: view.models });
 
     const unlimited = await create({ name: 'batch-jobs', models: null, expiresAt: null });
     expect(unlimited.body.data).toMatchObject({ models: null, expiresAt: null });
@@ -88,15 +96,22 @@ describe('Consumer keys (/api/keys)', () => {
     expect(listed.body.data.map((k: { name: string }) => k.name)).toEqual(['billing-svc', 'batch-jobs']);
     for (const row of listed.body.data) {
       expect(Object.keys(row).sort()).toEqual([
+        'budgetUsd',
+        'budgetWarnRatio',
+        'budgetWindow',
         'createdAt',
         'expiresAt',
         'id',
+        'maxParallel',
         'models',
         'name',
         'prefix',
         'revokedAt',
+        'rpm',
         'status',
+        'tpm',
         'updatedAt',
+        'version',
       ]);
     }
     const text = JSON.stringify(listed.body);
@@ -189,6 +204,12 @@ describe('Consumer keys (/api/keys)', () => {
       models: ['openai/gpt-4o-mini', 'anthropic/claude-3-5-haiku-latest'],
       expiresAt: '2099-06-30T00:00:00+00:00',
       revokedAt: null,
+      rpm: null,
+      tpm: null,
+      maxParallel: null,
+      budgetUsd: null,
+      budgetWindow: null,
+      budgetWarnRatio: null,
     });
     expect(ours[0]).toMatchObject({ before: { revokedAt: null }, after: { revokedAt: expect.any(String) } });
     const filtered = (await http().get('/api/audit?action=consumer_key.revoked').set(asViewer()).expect(200)).body.data;
@@ -208,7 +229,7 @@ describe('Consumer keys (/api/keys)', () => {
   it('is in the OpenAPI document: GET and POST /api/keys, DELETE /api/keys/{id}, the body schema', async () => {
     const document = (await http().get('/api/docs-json').expect(200)).body;
     expect(Object.keys(document.paths['/api/keys']).sort()).toEqual(['get', 'post']);
-    expect(Object.keys(document.paths['/api/keys/{id}'])).toEqual(['delete']);
+    expect(Object.keys(document.paths['/api/keys/{id}']).sort()).toEqual(['delete', 'get', 'patch']);
     expect(document.components.schemas.CreateConsumerKeyDto).toMatchObject({
       required: ['name'],
       properties: {

@@ -9,21 +9,26 @@ const MAX_LIMIT = 2_147_483_647;
  * (none at creation); null, removed. Each holds across every instance (see the README's limits section).
  */
 export class KeyLimitsDto {
-  @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'Requests per UTC minute; null: no limit.' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, description: 'Requests per UTC minute; null: no limit.' })
   @OptionalNullable()
   @IsInt({ message: 'rpm must be a whole number' })
   @Min(1, { message: 'rpm must be at least 1 (null removes the limit)' })
   @Max(MAX_LIMIT, { message: `rpm must be at most ${MAX_LIMIT}` })
   rpm?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'Tokens (input and output) per UTC minute; null: no limit.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    description: 'Tokens (input and output) per UTC minute; null: no limit.',
+  })
   @OptionalNullable()
   @IsInt({ message: 'tpm must be a whole number' })
   @Min(1, { message: 'tpm must be at least 1 (null removes the limit)' })
   @Max(MAX_LIMIT, { message: `tpm must be at most ${MAX_LIMIT}` })
   tpm?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'Calls in flight at once; null: no limit.' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, description: 'Calls in flight at once; null: no limit.' })
   @OptionalNullable()
   @IsInt({ message: 'maxParallel must be a whole number' })
   @Min(1, { message: 'maxParallel must be at least 1 (null removes the limit)' })
@@ -31,6 +36,7 @@ export class KeyLimitsDto {
   maxParallel?: number | null;
 
   @ApiPropertyOptional({
+    type: Number,
     nullable: true,
     description:
       "Spend limit in USD per budgetWindow at the catalog's prices; a call's worst case is reserved before it runs. null removes it.",
@@ -53,6 +59,7 @@ export class KeyLimitsDto {
   budgetWindow?: 'day' | 'month';
 
   @ApiPropertyOptional({
+    type: Number,
     nullable: true,
     maximum: 1,
     description: 'Share of the budget at which a warning is logged, once per window (default 0.8).',
