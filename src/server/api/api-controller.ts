@@ -11,6 +11,10 @@ const validation = apiValidationPipe();
 
 type Route = (...args: unknown[]) => unknown;
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
 /** The names of the route handlers of a controller class, its own and inherited. */
 function routeNames(prototype: object): string[] {
   const names = new Set<string>();
@@ -35,8 +39,10 @@ function envelopeAnswers(controller: { prototype: unknown }): void {
   const prototype = controller.prototype as Record<string, Route>;
   for (const name of routeNames(prototype)) {
     const route = prototype[name];
-    const enveloped = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-      return toEnvelope(await route.apply(this, args));
+    const enveloped = function (this: unknown, ...args: unknown[]): unknown {
+      const answer = route.apply(this, args);
+      // A promise is enveloped when it settles, a value at once (no promise of ours for a sync handler).
+      return isThenable(answer) ? answer.then(toEnvelope) : toEnvelope(answer);
     };
     for (const key of Reflect.getMetadataKeys(route)) Reflect.defineMetadata(key, Reflect.getMetadata(key, route), enveloped);
     Object.defineProperty(enveloped, 'name', { value: route.name });

@@ -79,6 +79,19 @@ export class ApiTokensService {
     return { name: record.name, role: record.role };
   }
 
+  /**
+   * The principal of a token verified in the last API_TOKEN_CACHE_MS whose last use needs no write
+   * now: what authenticate() would answer, without a query or a promise. Undefined otherwise (an
+   * unknown or malformed token too): then authenticate() decides, and counts a failure.
+   */
+  rememberedPrincipal(token: string): Principal | undefined {
+    if (!TOKEN_PATTERN.test(token) && token !== this.config.BOOTSTRAP_ADMIN_TOKEN) return undefined;
+    const now = Date.now();
+    const known = this.verified.get(hashToken(token), now);
+    if (!known || (this.touchedAt.get(known.id) ?? -Infinity) <= now - TOUCH_EVERY_MS) return undefined;
+    return { name: known.name, role: known.role };
+  }
+
   private async touch(id: string, now: number): Promise<void> {
     if ((this.touchedAt.get(id) ?? -Infinity) > now - TOUCH_EVERY_MS) return;
     this.touchedAt.set(id, now);

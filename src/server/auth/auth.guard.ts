@@ -23,6 +23,9 @@ export const RequiresRole = (role: ApiTokenRole) => SetMetadata(ROLE, role);
  */
 export type AuthenticatedRequest = FastifyRequest & { raw: IncomingMessage & { principal?: Principal } };
 
+/** A route's handler and its controller class, where the route's metadata (@Public, @RequiresRole) is read. */
+type RouteTargets = [ReturnType<ExecutionContext['getHandler']>, ReturnType<ExecutionContext['getClass']>];
+
 /** Bearer API tokens on every route of an ApiController but the @Public() ones; admin-only routes say so with @RequiresRole('admin'). */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -33,21 +36,25 @@ export class AuthGuard implements CanActivate {
     private readonly failures: AuthFailures,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
+  /** Synchronous for a token verified lately (the usual case): a promise costs, with request contexts on. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const targets: RouteTargets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (this.config.AUTH_DISABLED) {
-      request.raw.principal = { name: 'auth-disabled', role: 'admin' };
-      actAs(request.raw.principal.name);
-      return true;
-    }
+    if (this.config.AUTH_DISABLED) return this.admit(request, { name: 'auth-disabled', role: 'admin' }, targets);
     const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/.exec(header) : null;
-    const principal = await this.failures.counted(request, async () => {
-      if (!match) throw new UnauthenticatedError('an API token is required: Authorization: Bearer <token>');
-      return this.tokens.authenticate(match[1]);
-    });
+    const token = typeof header === 'string' ? /^Bearer ([^\s]+)$/.exec(header)?.[1] : undefined;
+    const remembered = token === undefined ? undefined : this.tokens.rememberedPrincipal(token);
+    if (remembered) return this.admit(request, remembered, targets);
+    return this.failures
+      .counted(request, async () => {
+        if (token === undefined) throw new UnauthenticatedError('an API token is required: Authorization: Bearer <token>');
+        return this.tokens.authenticate(token);
+      })
+      .then((principal) => this.admit(request, principal, targets));
+  }
+
+  private admit(request: AuthenticatedRequest, principal: Principal, targets: RouteTargets): boolean {
     request.raw.principal = principal;
     // The token's name is the actor of the writes the route makes (the audit trail).
     actAs(principal.name);
