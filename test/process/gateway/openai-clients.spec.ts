@@ -279,15 +279,19 @@ describe('the gateway through the official clients', () => {
     } finally {
       openaiFake.setMode('ok');
     }
-    // Each call's line names its consumer key and who answered, never a key.
-    const calls = server
-      .output()
-      .split('\n')
-      .filter((line) => line.includes('"consumerKey"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(calls).toContainEqual(
-      expect.objectContaining({ consumerKey: 'checkout-service', upstream: 'anthropic/claude-haiku-4-5', attempts: 2 }),
+    // Each call's line names its consumer key and who answered, never a key (the line reaches the pipe just after the answer).
+    const fellBack = (line: string) =>
+      line.includes('"consumerKey":"checkout-service"') && line.includes('"upstream":"anthropic/claude-haiku-4-5"');
+    const line = await waitFor(
+      'the fallback call’s log line',
+      () =>
+        server
+          .output()
+          .split('\n')
+          .find((l) => fellBack(l) && l.includes('"attempts":2')),
+      10_000,
     );
+    expect(JSON.parse(line)).toMatchObject({ consumerKey: 'checkout-service', upstream: 'anthropic/claude-haiku-4-5', attempts: 2 });
     const keys = [OPENAI_KEY, ANTHROPIC_KEY, consumerKey, limitedKey];
     for (const key of keys) expect(keyLeaks(server.output(), key)).toEqual([]);
     // Everything the database holds (usage, audit trail, health, the keys' table) after hostile upstreams echoed the keys.
