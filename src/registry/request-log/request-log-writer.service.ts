@@ -6,7 +6,7 @@ import { GatewayCallRecord, GatewayObserver, GatewayObservers } from '../gateway
 import { RegistrySettings } from '../kernel/registry-settings';
 import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
 import { RegistryMetrics } from '../metrics/registry-metrics';
-import { retryDelayMs } from '../usage/retry-delay';
+import { SerialFlush } from '../usage/serial-flush';
 import { BoundedQueue } from './bounded-queue';
 import { RequestLogMetrics } from './request-log-metrics';
 import { RequestLogRow, requestLogRow } from './request-log.rows';
@@ -16,9 +16,6 @@ import { RequestLogRepository } from './request-log.repository';
 export const REQUEST_LOG_BUFFER_MAX = 50_000;
 /** Rows per INSERT: one statement's arrays stay a few MB. */
 export const REQUEST_LOG_BATCH_MAX = 5_000;
-const RETRY_CAP_MS = 60_000;
-const SHUTDOWN_RETRY_BASE_MS = 50;
-const SHUTDOWN_RETRY_CAP_MS = 1000;
 const DROP_WARN_EVERY_MS = 60_000;
 
 /**
@@ -35,8 +32,7 @@ export class RequestLogWriter implements GatewayObserver, OnModuleInit, BeforeAp
   private readonly pending = new BoundedQueue<GatewayCallRecord>(REQUEST_LOG_BUFFER_MAX);
   /** Taken from the buffer and sent, not known to be written: it goes again unchanged. */
   private held: RequestLogRow[] | undefined;
-  private flushing: Promise<void> = Promise.resolve();
-  private scheduledFailures = 0;
+  private readonly flushes = new SerialFlush(() => this.writePending(), 'Request log flush', this.logger);
   private droppedSinceWarning = 0;
   private lastDropWarningAt = -Infinity;
   private readonly metrics: RequestLogMetrics;
@@ -76,47 +72,22 @@ export class RequestLogWriter implements GatewayObserver, OnModuleInit, BeforeAp
 
   /** Writes everything buffered so far. Flushes run one after another, never two at once. */
   flush(): Promise<void> {
-    const run = this.flushing.catch(() => undefined).then(() => this.writePending());
-    this.flushing = run;
-    return run;
+    return this.flushes.run();
   }
 
   /** The wait before the next scheduled flush: USAGE_FLUSH_MS, doubled by each failure in a row, capped. */
   nextFlushDelayMs(): number {
-    const base = this.settings.usageFlushMs;
-    return retryDelayMs(this.scheduledFailures, base, Math.max(base, RETRY_CAP_MS));
+    return this.flushes.nextDelayMs(this.settings.usageFlushMs);
   }
 
   /** A scheduled flush. Never throws: a failure is logged and counted for the backoff. */
-  async flushOnSchedule(): Promise<void> {
-    try {
-      await this.flush();
-      this.scheduledFailures = 0;
-    } catch (error) {
-      this.scheduledFailures++;
-      this.logger.warn(`Request log flush failed (${this.scheduledFailures} in a row), will retry: ${(error as Error).message}`);
-    }
+  flushOnSchedule(): Promise<void> {
+    return this.flushes.onSchedule();
   }
 
   /** The final flush, retried until SHUTDOWN_TIMEOUT_MS. Never throws (Nest would skip the hooks after it). */
   async beforeApplicationShutdown(): Promise<void> {
-    const budget = this.settings.shutdownFlushTimeoutMs;
-    const started = performance.now();
-    for (let failures = 1; ; failures++) {
-      try {
-        await withinMs(this.flush(), budget - (performance.now() - started));
-        return;
-      } catch (error) {
-        const wait = retryDelayMs(failures, SHUTDOWN_RETRY_BASE_MS, SHUTDOWN_RETRY_CAP_MS);
-        if (performance.now() - started + wait >= budget) {
-          this.logger.error(
-            `Final request log flush failed after ${failures} attempt(s) within ${budget} ms: ${this.pendingRows()} call(s) are not logged (${(error as Error).message})`,
-          );
-          return;
-        }
-        await sleep(wait);
-      }
-    }
+    await this.flushes.final(this.settings.shutdownFlushTimeoutMs, () => `${this.pendingRows()} call(s) are not logged`);
   }
 
   private async writePending(): Promise<void> {
@@ -135,16 +106,4 @@ export class RequestLogWriter implements GatewayObserver, OnModuleInit, BeforeAp
       this.held = undefined;
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`it did not finish within ${ms} ms`)), Math.max(0, ms));
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,20 +1,13 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { performance } from 'node:perf_hooks';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import { RegistrySettings } from '../kernel/registry-settings';
 import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
-import { retryDelayMs } from './retry-delay';
+import { SerialFlush } from './serial-flush';
 import { FlushBatch, UsageBuffer } from './usage-buffer';
 import { UsageWriteListener } from './usage-write-listener';
 import { UsagePruner } from './usage-pruner';
 import { sortedDeltas } from './usage-tally';
 import { DroppedUsage, UsageRepository } from './usage.repository';
-
-/** Scheduled flushes back off up to this (or the flush interval, if longer) while the database fails. */
-const RETRY_CAP_MS = 60_000;
-/** At shutdown there is one chance left: retry often until the deadline. */
-const SHUTDOWN_RETRY_BASE_MS = 50;
-const SHUTDOWN_RETRY_CAP_MS = 1000;
 
 /**
  * Turns what record() tallied into `n = n + $delta` UPDATEs, which add up exactly whatever the number
@@ -27,8 +20,7 @@ const SHUTDOWN_RETRY_CAP_MS = 1000;
 @Injectable()
 export class UsageFlusher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(UsageFlusher.name);
-  private flushing: Promise<void> = Promise.resolve();
-  private scheduledFailures = 0;
+  private readonly flushes = new SerialFlush(() => this.writePending(), 'Usage flush', this.logger);
 
   constructor(
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
@@ -45,49 +37,25 @@ export class UsageFlusher implements BeforeApplicationShutdown {
    */
   async beforeApplicationShutdown(): Promise<void> {
     // RegistryJobs removes the timer beside this: a scheduled flush in flight is queued before this one.
-    const budget = this.settings.shutdownFlushTimeoutMs;
-    const started = performance.now();
-    for (let failures = 1; ; failures++) {
-      try {
-        await withinMs(this.flush(), budget - (performance.now() - started));
-        return;
-      } catch (error) {
-        const wait = retryDelayMs(failures, SHUTDOWN_RETRY_BASE_MS, SHUTDOWN_RETRY_CAP_MS);
-        if (performance.now() - started + wait >= budget) {
-          const { requests } = this.buffer.pendingUsage();
-          this.logger.error(
-            `Final usage flush failed after ${failures} attempt(s) within ${budget} ms: usage of ${requests} request(s) is not known to be written (${(error as Error).message})`,
-          );
-          return;
-        }
-        this.logger.warn(`Final usage flush failed, retrying in ${wait} ms: ${(error as Error).message}`);
-        await sleep(wait);
-      }
-    }
+    await this.flushes.final(
+      this.settings.shutdownFlushTimeoutMs,
+      () => `usage of ${this.buffer.pendingUsage().requests} request(s) is not known to be written`,
+    );
   }
 
   /** Writes everything recorded so far. Flushes run one after another, never two at once. */
   flush(): Promise<void> {
-    const run = this.flushing.catch(() => undefined).then(() => this.writePending());
-    this.flushing = run;
-    return run;
+    return this.flushes.run();
   }
 
   /** The wait before the next scheduled flush: USAGE_FLUSH_MS, doubled by each failure in a row, capped. */
   nextFlushDelayMs(): number {
-    const base = this.settings.usageFlushMs;
-    return retryDelayMs(this.scheduledFailures, base, Math.max(base, RETRY_CAP_MS));
+    return this.flushes.nextDelayMs(this.settings.usageFlushMs);
   }
 
   /** A scheduled flush. Never throws: a failure is logged and counted for the backoff. */
-  async flushOnSchedule(): Promise<void> {
-    try {
-      await this.flush();
-      this.scheduledFailures = 0;
-    } catch (error) {
-      this.scheduledFailures++;
-      this.logger.warn(`Usage flush failed (${this.scheduledFailures} in a row), will retry: ${(error as Error).message}`);
-    }
+  flushOnSchedule(): Promise<void> {
+    return this.flushes.onSchedule();
   }
 
   private async writePending(): Promise<void> {
@@ -132,16 +100,4 @@ export class UsageFlusher implements BeforeApplicationShutdown {
         `Left out: ${shown.join('; ')}${dropped.length > shown.length ? `; and ${dropped.length - shown.length} more` : ''}`,
     );
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`it did not finish within ${ms} ms`)), Math.max(0, ms));
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
