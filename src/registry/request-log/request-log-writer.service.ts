@@ -82,12 +82,16 @@ export class RequestLogWriter implements GatewayObserver, OnModuleInit, BeforeAp
 
   /** A scheduled flush. Never throws: a failure is logged and counted for the backoff. */
   flushOnSchedule(): Promise<void> {
-    return this.flushes.onSchedule();
+    return this.flushes.onSchedule(() => this.flush());
   }
 
   /** The final flush, retried until SHUTDOWN_TIMEOUT_MS. Never throws (Nest would skip the hooks after it). */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.flushes.final(this.settings.shutdownFlushTimeoutMs, () => `${this.pendingRows()} call(s) are not logged`);
+    await this.flushes.final(
+      () => this.flush(),
+      this.settings.shutdownFlushTimeoutMs,
+      () => `${this.pendingRows()} call(s) are not logged`,
+    );
   }
 
   private async writePending(): Promise<void> {

@@ -35,10 +35,13 @@ export class SerialFlush {
     return retryDelayMs(this.failuresInARow, intervalMs, Math.max(intervalMs, RETRY_CAP_MS));
   }
 
-  /** A scheduled flush. Never throws: a failure is logged and counted for the backoff. */
-  async onSchedule(): Promise<void> {
+  /**
+   * A scheduled flush through `flush` (the owner's public flush(), so every flush takes one path). Never
+   * throws: a failure is logged and counted for the backoff.
+   */
+  async onSchedule(flush: () => Promise<void>): Promise<void> {
     try {
-      await this.run();
+      await flush();
       this.failuresInARow = 0;
     } catch (error) {
       this.failuresInARow++;
@@ -47,14 +50,14 @@ export class SerialFlush {
   }
 
   /**
-   * The final flush, retried until `budgetMs`. Never throws (a rejected shutdown hook would make Nest
+   * The final flush through `flush`, retried until `budgetMs`. Never throws (a rejected shutdown hook would make Nest
    * skip the hooks after it); a failure is logged as an error with what `unwritten` says is left.
    */
-  async final(budgetMs: number, unwritten: () => string): Promise<void> {
+  async final(flush: () => Promise<void>, budgetMs: number, unwritten: () => string): Promise<void> {
     const started = performance.now();
     for (let failures = 1; ; failures++) {
       try {
-        await withinMs(this.run(), budgetMs - (performance.now() - started));
+        await withinMs(flush(), budgetMs - (performance.now() - started));
         return;
       } catch (error) {
         const wait = retryDelayMs(failures, SHUTDOWN_RETRY_BASE_MS, SHUTDOWN_RETRY_CAP_MS);

@@ -38,6 +38,7 @@ export class UsageFlusher implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     // RegistryJobs removes the timer beside this: a scheduled flush in flight is queued before this one.
     await this.flushes.final(
+      () => this.flush(),
       this.settings.shutdownFlushTimeoutMs,
       () => `usage of ${this.buffer.pendingUsage().requests} request(s) is not known to be written`,
     );
@@ -55,7 +56,7 @@ export class UsageFlusher implements BeforeApplicationShutdown {
 
   /** A scheduled flush. Never throws: a failure is logged and counted for the backoff. */
   flushOnSchedule(): Promise<void> {
-    return this.flushes.onSchedule();
+    return this.flushes.onSchedule(() => this.flush());
   }
 
   private async writePending(): Promise<void> {
