@@ -13,18 +13,17 @@ const shared = {
   testRegex: '.*\\.spec\\.ts$',
   transform: { '^.+\\.ts$': 'ts-jest' },
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
 };
 
 /**
  * The tiers that need the test database: globalSetup migrates a template on a real PostgreSQL (each
- * file clones it) or opens one embedded PGlite for the run (jest runs it once, whichever tiers are
- * selected, and only when one of them has a file to run). The embedded database is one backend
- * session, so there these tiers run one file at a time (serial runner) while the unit tier keeps its workers.
+ * file clones it) or opens one embedded PGlite per worker (jest runs it once, whichever tiers are
+ * selected, and only when one of them has a file to run).
  */
 const database = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  ...(onRealPostgres ? {} : { runner: '<rootDir>/test/support/serial-runner.ts' }),
 };
 
 /** The tiers that run the built server (dist/main.js): the same, with the build brought up to date first. */

@@ -8,8 +8,8 @@ import { REPO_ROOT } from './server-process';
  * parent process, rather than in each test file: files run in parallel on a real PostgreSQL, and two
  * builds into one dist/ at once would break each other.
  */
-export default async function globalSetupBuilt(): Promise<void> {
+export default async function globalSetupBuilt(globalConfig?: { maxWorkers?: number }): Promise<void> {
   const build = spawnSync(process.execPath, ['scripts/build-if-stale.js'], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build failed: the process tests run the built server (dist/main.js)');
-  await globalSetup();
+  await globalSetup(globalConfig);
 }

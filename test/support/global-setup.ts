@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './quiet-logs';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,18 +10,20 @@ import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { TEMPLATE_SUFFIX, TEST_DATABASE_URL, assertTestDatabase, databaseNameOf, withDatabase } from './test-env';
 
 declare global {
-  var __EMBEDDED_TEST_DB__: { close(): Promise<void>; dir: string } | undefined;
+  var __EMBEDDED_TEST_DBS__: { close(): Promise<void>; dir: string }[] | undefined;
 }
 
 /**
  * Real PostgreSQL: migrate a template database once; each test file clones it (CREATE DATABASE …
  * TEMPLATE), so files run in parallel from a fresh schema in milliseconds.
- * No TEST_DATABASE_URL: one embedded PGlite for the whole run (one session, so files run in band).
+ * No TEST_DATABASE_URL: one embedded PGlite per jest worker. Each is one backend session, so each
+ * worker's files take turns on its own database (test-database.ts picks it by JEST_WORKER_ID), and the
+ * workers run side by side as they do on a real PostgreSQL.
  */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(globalConfig?: { maxWorkers?: number }): Promise<void> {
   process.env.TZ = 'UTC';
   // Jest runs each distinct setup module once (this one, and global-setup-built.ts, which calls it): one database per run.
-  if (process.env.TEST_TEMPLATE_DATABASE || process.env.TEST_EMBEDDED_URL) return;
+  if (process.env.TEST_TEMPLATE_DATABASE || process.env.TEST_EMBEDDED_URLS) return;
   if (TEST_DATABASE_URL) {
     assertTestDatabase(TEST_DATABASE_URL);
     // Unique per run: several runs (CI, a developer, another checkout) may share one PostgreSQL.
@@ -43,11 +46,18 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEST_TEMPLATE_DATABASE = template;
     return;
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-test-pglite-'));
   // Loaded only here so a run on a real PostgreSQL never loads PGlite.
   const { openEmbeddedDatabase } = await import('../../src/embedded-postgres/embedded-database');
-  const db = await openEmbeddedDatabase({ dataDir: dir, port: 0, command: 'jest', listenChannels: [] });
-  globalThis.__EMBEDDED_TEST_DB__ = { close: db.close, dir };
-  process.env.TEST_EMBEDDED_URL = db.url;
-  process.stdout.write(`\nTEST_DATABASE_URL is not set: tests run on an embedded PGlite on 127.0.0.1:${db.port}\n`);
+  const workers = Math.max(1, globalConfig?.maxWorkers ?? 1);
+  const opened = await Promise.all(
+    Array.from({ length: workers }, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-test-pglite-'));
+      const db = await openEmbeddedDatabase({ dataDir: dir, port: 0, command: 'jest', listenChannels: [] });
+      return { db, dir };
+    }),
+  );
+  globalThis.__EMBEDDED_TEST_DBS__ = opened.map(({ db, dir }) => ({ close: db.close, dir }));
+  process.env.TEST_EMBEDDED_URLS = opened.map(({ db }) => db.url).join(' ');
+  const ports = opened.map(({ db }) => db.port).join(', ');
+  process.stdout.write(`\nTEST_DATABASE_URL is not set: tests run on embedded PGlite, one per jest worker, on 127.0.0.1:${ports}\n`);
 }

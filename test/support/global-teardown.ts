@@ -3,10 +3,14 @@ import { Client } from 'pg';
 import { TEST_DATABASE_URL } from './test-env';
 
 export default async function globalTeardown(): Promise<void> {
-  const embedded = globalThis.__EMBEDDED_TEST_DB__;
+  const embedded = globalThis.__EMBEDDED_TEST_DBS__;
   if (embedded) {
-    await embedded.close();
-    fs.rmSync(embedded.dir, { recursive: true, force: true });
+    await Promise.all(
+      embedded.map(async ({ close, dir }) => {
+        await close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }),
+    );
     return;
   }
   const template = process.env.TEST_TEMPLATE_DATABASE;

@@ -30,7 +30,7 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
 
 /**
  * A database of this test file's own. `migrated: false` gives an empty one (for migration tests).
- * On the embedded database there is only one, so it is reset instead; files run in band there.
+ * On the embedded database each jest worker has one, reset here instead (the worker runs one file at a time).
  */
 export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const migrated = options.migrated ?? true;
@@ -44,9 +44,10 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
     url = withDatabase(TEST_DATABASE_URL, name);
     dropDatabase = () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined);
   } else {
-    const embeddedUrl = process.env.TEST_EMBEDDED_URL;
-    if (!embeddedUrl) throw new Error('TEST_EMBEDDED_URL is not set: run tests through jest.config.ts');
-    url = embeddedUrl;
+    const embeddedUrls = process.env.TEST_EMBEDDED_URLS?.split(' ');
+    if (!embeddedUrls) throw new Error('TEST_EMBEDDED_URLS is not set: run tests through jest.config.ts');
+    // Worker ids run 1..maxWorkers (1 in band), and globalSetup opened one database per worker.
+    url = embeddedUrls[(Number(process.env.JEST_WORKER_ID ?? '1') - 1) % embeddedUrls.length];
     const reset = new DataSource(buildDataSourceOptions(url, { poolSize: 1 }));
     await reset.initialize();
     try {
