@@ -1,6 +1,16 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 
 export const PROMTOOL = '/usr/bin/promtool';
+
+/**
+ * it() when promtool is installed; otherwise the test is reported as skipped, the reason in its name,
+ * except in CI, where a missing promtool is an error (.ci/run installs Debian's prometheus package).
+ */
+export function itWithPromtool(name: string, fn: jest.ProvidesCallback): void {
+  if (fs.existsSync(PROMTOOL) || process.env.CI) it(name, fn);
+  else it.skip(`${name} (skipped: ${PROMTOOL} is not installed; apt-get install prometheus)`, fn);
+}
 
 export interface Sample {
   name: string;

@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { RegistryMetrics } from '../../../src/registry/metrics/registry-metrics';
 import { ModelSelectionService } from '../../../src/registry/selection/model-selection.service';
 import { UsageService } from '../../../src/registry/usage/usage.service';
-import { parseExposition, promtoolCheck, valueOf } from '../../support/exposition';
+import { itWithPromtool, parseExposition, promtoolCheck, valueOf } from '../../support/exposition';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ConfigModule } from '../../../src/config/config.module';
@@ -27,7 +27,8 @@ describe('ProvidersModule metrics in a host app', () => {
     await db.drop();
   });
 
-  it("records into the host's Registry (module option metricsRegistry) what the registry does", async () => {
+  /** A host app importing ProvidersModule with the host's Registry, after one selection and one usage record. */
+  async function hostExposition(): Promise<string> {
     const hostRegistry = new Registry();
     const config = testConfig(db);
     registry = await NestFactory.createApplicationContext(
@@ -48,9 +49,11 @@ describe('ProvidersModule metrics in a host app', () => {
     expect(registry.get(RegistryMetrics).registry).toBe(hostRegistry);
     registry.get(ModelSelectionService).select({ modelType: 'text', commandOverride: { provider: 'ollama' } });
     registry.get(UsageService).record('ollama', { requests: 2 });
-    const text = await hostRegistry.metrics();
-    expect(promtoolCheck(text)).toEqual({ status: 0, output: '' });
-    const samples = parseExposition(text);
+    return hostRegistry.metrics();
+  }
+
+  it("records into the host's Registry (module option metricsRegistry) what the registry does", async () => {
+    const samples = parseExposition(await hostExposition());
     expect(valueOf(samples, 'ai_registry_selections_total', { source: 'command_override' })).toBe(1);
     expect(valueOf(samples, 'ai_registry_usage_buffered_requests_total')).toBe(2);
     expect(valueOf(samples, 'ai_registry_usage_pending_requests')).toBe(2);
@@ -58,5 +61,9 @@ describe('ProvidersModule metrics in a host app', () => {
     expect(valueOf(samples, 'ai_registry_provider_health', { provider: 'ollama', status: 'unknown' })).toBe(1);
     // Only the registry's own: process and HTTP metrics are the host's to choose.
     expect(samples.every((sample) => sample.name.startsWith('ai_registry_'))).toBe(true);
+  });
+
+  itWithPromtool('writes an exposition promtool accepts', async () => {
+    expect(promtoolCheck(await hostExposition())).toEqual({ status: 0, output: '' });
   });
 });
