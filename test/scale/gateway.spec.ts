@@ -3,6 +3,7 @@ import { waitFor } from '../support/server-process';
 import { describeOnRealPostgres } from '../support/test-database';
 import { Instance, OPENAI_KEY, startInstance, stopInstance } from '../support/instances';
 import { MODES, ModeDatabase, openModeDatabase } from './modes';
+import { printFigure } from '../support/print-figure';
 
 /** A gateway call with a consumer key, its status. */
 async function chat(instance: Instance, key: string): Promise<number> {
@@ -48,7 +49,7 @@ describeOnRealPostgres('several instances on one PostgreSQL: the gateway', 'need
       expect((await instances[0].api('DELETE', `/api/keys/${id}`)).status).toBe(200);
       expect(await chat(instances[0], key)).toBe(401);
       await waitFor('the revoke on the second instance', async () => ((await chat(instances[1], key)) === 401 ? true : undefined), 10_000);
-      console.log(`${mode}: a revoked consumer key was refused by the other instance ${Date.now() - revoked} ms after the revoke`);
+      printFigure(`${mode}: a revoked consumer key was refused by the other instance ${Date.now() - revoked} ms after the revoke`);
     });
 
     it('a provider key replaced through one instance is the one the other sends next', async () => {

@@ -4,6 +4,7 @@ import { waitFor } from '../support/server-process';
 import { describeOnRealPostgres } from '../support/test-database';
 import { ADMIN_TOKEN, Instance, OPENAI_KEY, psql, startInstance, stopInstance } from '../support/instances';
 import { MODES, ModeDatabase, openModeDatabase } from './modes';
+import { printFigure } from '../support/print-figure';
 
 const INSTANCES = 3;
 /** Input tokens the fake reports per call: below the input bound the gateway reserves for the budget test's messages. */
@@ -152,7 +153,7 @@ describeOnRealPostgres('several instances on one PostgreSQL: limits per consumer
         `SELECT granted::text FROM consumer_key_allowances WHERE consumer_key_id = $1 AND kind = 'requests'`,
         [id],
       );
-      console.log(
+      printFigure(
         `${mode}: rpm ${rpm}, ${calls} concurrent calls over ${INSTANCES} instances in ${tookMs} ms: ${ok.length} answered 200, ` +
           `${refused.length} refused 429, the fake saw ${upstream.length}; granted ${rows[0]?.granted}; ` +
           `${leases} leases (${(leases / calls).toFixed(3)} per request), ${writes} row writes to consumer_key_allowances`,
@@ -199,7 +200,7 @@ describeOnRealPostgres('several instances on one PostgreSQL: limits per consumer
       const refused = replies.filter((r) => r.status !== 200);
       const upstream = callsTagged(openai, tag);
       const most = mostOpenAtOnce(upstream);
-      console.log(
+      printFigure(
         `${mode}: max_parallel ${maxParallel}, ${replies.length} calls in overlapping waves over ${INSTANCES} instances: ` +
           `${ok.length} answered, ${refused.length} refused 429; at most ${most} open at once at the fake`,
       );
@@ -250,7 +251,7 @@ describeOnRealPostgres('several instances on one PostgreSQL: limits per consumer
       );
       const spent = Number(row.costUsd);
       const worstCaseUsd = ((4050 * 150 + 500 * 600) / 1e9) * replies.length;
-      console.log(
+      printFigure(
         `${mode}: budget $${budgetUsd}, ${replies.length} calls in ${waves} waves of 60 (worst cases summing to $${worstCaseUsd.toFixed(3)}): ` +
           `${ok.length} answered, ${refused.length} refused 429 insufficient_quota; recorded spend $${row.costUsd} ` +
           `(${((spent / budgetUsd) * 100).toFixed(1)} % of the budget)`,

@@ -11,11 +11,14 @@ export interface LogCapture {
   restore(): void;
 }
 
+/** Whether captured output is also printed (TEST_LOGS=1); otherwise it is only recorded, and the run stays quiet. */
+const PRINT = Boolean(process.env.TEST_LOGS);
+
 /**
  * Records everything the code under test logs, whatever the app's logger setting: every Nest Logger
  * call (instance and static, captured before Nest decides whether to print it), and everything
- * written to stdout/stderr or through console.* meanwhile. Calls still go through, so TEST_LOGS=1
- * keeps printing.
+ * written to stdout/stderr or through console.* meanwhile. Nest Logger calls still go through (Nest
+ * prints them when TEST_LOGS=1); the streams and the console print only with TEST_LOGS=1.
  */
 export function captureLogs(): LogCapture {
   const lines: string[] = [];
@@ -47,7 +50,11 @@ export function captureLogs(): LogCapture {
     spies.push(
       jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
         record(name, [Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk)]);
-        return original(chunk, ...rest);
+        if (PRINT) return original(chunk, ...rest);
+        // Not printed, but a writer waiting for its callback (write(chunk, [encoding], cb)) still gets it.
+        const done = rest.find((arg): arg is () => void => typeof arg === 'function');
+        if (done) process.nextTick(done);
+        return true;
       }) as typeof stream.write),
     );
   }
@@ -56,7 +63,7 @@ export function captureLogs(): LogCapture {
     spies.push(
       jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
         record(`console.${method}`, args);
-        original(...args);
+        if (PRINT) original(...args);
       }),
     );
   }

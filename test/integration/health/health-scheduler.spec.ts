@@ -11,6 +11,7 @@ import { FakeProvider, FakeProviderServer } from '../../support/fake-provider-se
 import { captureLogs } from '../../support/log-capture';
 import { RegistryContext, startRegistry } from '../../support/registry-app';
 import { TestDatabase, createTestDatabase, describeOnRealPostgres } from '../../support/test-database';
+import { printFigure } from '../../support/print-figure';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -237,7 +238,7 @@ describeOnRealPostgres(
       const [{ n: rows }] = await dataSource.query(`SELECT count(*)::int AS n FROM provider_health_checks`);
       const [{ n: providers }] = await dataSource.query(`SELECT count(*)::int AS n FROM provider_configs WHERE enabled`);
       const gaps = claims.slice(1).map((t, i) => t - claims[i]);
-      console.log(
+      printFigure(
         `3 instances at HEALTH_CHECK_INTERVAL_MS=1000: ${total} sweeps (per instance ${sweeps.join('/')}) from ${sent} claims sent ` +
           `(${all.map((i) => i.ticks()).join('/')} ticks); gaps between won claims on the database clock ${gaps.join(', ')} ms`,
       );
@@ -295,7 +296,7 @@ describeOnRealPostgres(
         const closing = performance.now();
         await a.registry.close();
         const closeMs = performance.now() - closing;
-        console.log(`close() of an instance with a stuck sweep took ${Math.round(closeMs)} ms (grace 1300 ms)`);
+        printFigure(`close() of an instance with a stuck sweep took ${Math.round(closeMs)} ms (grace 1300 ms)`);
         expect(aborted).toBe(true);
         expect(closeMs).toBeGreaterThanOrEqual(1300 - 20); // it did wait the grace period first
         expect(

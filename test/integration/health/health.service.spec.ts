@@ -11,6 +11,7 @@ import { FakeProvider, FakeProviderOptions, FakeProviderServer } from '../../sup
 import { captureLogs } from '../../support/log-capture';
 import { RegistryContext, freshRegistryEachTest, startRegistry } from '../../support/registry-app';
 import { TestDatabase, createTestDatabase } from '../../support/test-database';
+import { printFigure } from '../../support/print-figure';
 
 /** Test keys: long, distinctive, and each with a middle part that must not leak either. */
 const KEYS = {
@@ -704,7 +705,7 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
     // 10 hanging probes on 8 slots: some slot must run two of them back to back (two timeout waves),
     // and a correct pool never makes any slot wait for a third. Timings are printed, not asserted.
     const { result, measuredMs, sequentialMs, inFlight, waves, mostAtOnce } = await sweep();
-    console.log(
+    printFigure(
       `40-provider sweep, 10 hanging: measured ${measuredMs} ms (checkAll says ${result.durationMs} ms); ` +
         `sequential estimate ${sequentialMs} ms (sum of probe latencies); max in flight ${inFlight}; ${waves} timeout waves, ${mostAtOnce} hanging at once`,
     );
@@ -730,7 +731,7 @@ describe(`${HealthService.name} sweep of 40 providers`, () => {
     compat[0].setMode('ok');
     compat[4].setMode('ok');
     const { result, measuredMs, sequentialMs, inFlight, waves, mostAtOnce } = await sweep();
-    console.log(
+    printFigure(
       `40-provider sweep, 8 hanging: measured ${measuredMs} ms (checkAll says ${result.durationMs} ms); ` +
         `sequential estimate ${sequentialMs} ms (sum of probe latencies); max in flight ${inFlight}; ${waves} timeout wave(s), ${mostAtOnce} hanging at once`,
     );

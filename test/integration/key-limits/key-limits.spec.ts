@@ -8,6 +8,7 @@ import { KeyLimitMetrics } from '../../../src/registry/key-limits/key-limit-metr
 import { Admission } from '../../../src/registry/key-limits/admission';
 import { KeyLimitsService } from '../../../src/registry/key-limits/key-limits.service';
 import { RegistryContext, freshRegistryEachTest } from '../../support/registry-app';
+import { printFigure } from '../../support/print-figure';
 
 /** Admitted, or the limit that refused it. */
 async function tryAdmit(service: KeyLimitsService, consumer: AuthenticatedConsumer, estimate = { tokens: 0n, usdNanos: 0n }, now?: number) {
@@ -57,7 +58,7 @@ describe('KeyLimitsService: leased slices on the real database', () => {
     expect(refused.every((e) => e.limit === 'requests' && e.retryAfterSeconds === 50)).toBe(true);
     const [row] = await registry.dataSource.query(`SELECT granted FROM consumer_key_allowances WHERE kind = 'requests'`);
     expect(row.granted).toBe('150');
-    console.log(`rpm 150, 600 calls on 3 instances: ${admitted} admitted, ${leases.mock.calls.length} leases`);
+    printFigure(`rpm 150, 600 calls on 3 instances: ${admitted} admitted, ${leases.mock.calls.length} leases`);
     expect(leases.mock.calls.length).toBeLessThan(60);
     // The next minute is a new window.
     expect(await tryAdmit(instances[0], consumer, undefined, now + 60_000)).toBeInstanceOf(Admission);
@@ -90,7 +91,7 @@ describe('KeyLimitsService: leased slices on the real database', () => {
     for (const instance of instances) await instance.beforeApplicationShutdown();
     const [after] = await registry.dataSource.query(`SELECT granted FROM consumer_key_allowances WHERE kind = 'usd_nanos'`);
     expect(BigInt(after.granted)).toBe(spent);
-    console.log(
+    printFigure(
       `budget 0.1 USD, worst case 0.01125, real 0.005625: spent ${Number(spent) / 1e9} USD (${(Number(spent) / 1e6).toFixed(1)} %), ${leases.mock.calls.length} leases`,
     );
     // What stays unused is less than one worst case per instance (each stops at a remainder too small for a call).

@@ -4,6 +4,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { startEmbeddedSocketServer, type EmbeddedSocketServer } from '../../../src/embedded-postgres/embedded-socket-server';
 import { loadPGlite } from '../../support/load-pglite';
+import { printFigure } from '../../support/print-figure';
 
 /**
  * Many `pg` clients at once on one PGlite session through our socket layer: every answer must be
@@ -154,7 +155,7 @@ describe('embedded socket server under load', () => {
     const totals = await db.query<{ kept: number; doomed: number }>(
       'SELECT count(*) FILTER (WHERE NOT doomed)::int AS kept, count(*) FILTER (WHERE doomed)::int AS doomed FROM stress_tx',
     );
-    console.log(
+    printFigure(
       `embedded socket stress: ${QUERY_CLIENTS} query clients x ${QUERIES_PER_CLIENT} + ${TX_CLIENTS} transaction clients x ${TX_PER_CLIENT} ` +
         `transactions = ${queries} queries, ${mismatches} mismatches, ${errors.length} errors, ${foreignSightings} foreign rows seen, ` +
         `${elapsed} ms (${Math.round(queries / (elapsed / 1000))} queries/s), ${server.stats().groups} message groups`,

@@ -6,6 +6,7 @@ import { classifyProbe } from '../../../src/registry/health/active/classify-prob
 import { EgressPolicy } from '../../../src/registry/egress/egress-policy';
 import { ProbeEgress, type Resolver } from '../../../src/registry/egress/probe-egress';
 import { FakeProviderKind, FakeProviderServer, keyLeaks } from '../../support/fake-provider-server';
+import { printFigure } from '../../support/print-figure';
 
 const KEYS = {
   openai: 'sk-proj-TESTKEYopenai0123456789abcdefSECRET',
@@ -427,7 +428,7 @@ describe('health probes against the fake provider server', () => {
       new Set(timeline.filter((r) => r.receivedAt <= at && (r.closedAt ?? Infinity) > at).map((r) => r.provider)).size;
     expect(Math.max(...timeline.map((r) => inFlight(r.receivedAt)))).toBeLessThanOrEqual(concurrency);
     const releasedAfter = Date.now() - started - elapsed;
-    console.log(
+    printFigure(
       `health probe measurement: 40 targets (10 hanging), timeout ${timeoutMs}ms, concurrency ${concurrency}: ` +
         `elapsed ${elapsed}ms vs sequential estimate ${sequentialEstimate}ms ` +
         `(ok latency max ${Math.max(...okLatencies)}ms, mean ${Math.round(okLatencies.reduce((a, b) => a + b, 0) / okLatencies.length)}ms); ` +
