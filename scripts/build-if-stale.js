@@ -9,7 +9,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 // The server (nest build) and the admin console it serves at /admin (vite build into dist/admin).
 const outputs = [path.join(root, 'dist', 'main.js'), path.join(root, 'dist', 'admin', 'index.html')];
-const inputs = ['src', 'admin', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'];
+const inputs = ['src', 'admin', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', '.swcrc'];
 
 /** Newest modification time under `target` (a file or a folder), 0 if it does not exist. */
 function newest(target) {
