@@ -80,6 +80,8 @@ export interface RecordedRequest {
   route: string | null;
   headers: IncomingHttpHeaders;
   receivedAt: number;
+  /** The client's port: two requests with the same one came over one kept-alive connection. */
+  clientPort: number | undefined;
   /** Set when the response ended or the client went away (a hang ends only the latter way). */
   closedAt: number | null;
   answered: boolean;
@@ -200,6 +202,7 @@ export class FakeProviderServer {
       route: match?.route ?? null,
       headers: req.headers,
       receivedAt: Date.now(),
+      clientPort: req.socket.remotePort,
       closedAt: null,
       answered: false,
     };

@@ -4,6 +4,9 @@ import { UpstreamBodyError } from '../calls/upstream.errors';
 import { redact } from '../health/probes/probe-detail';
 import { errorFrame, StreamRelay } from './upstream-wire';
 
+/** How long what an upstream sends after its last event may take before its connection is dropped instead. */
+const TRAILER_DRAIN_MS = 1_000;
+
 /** An upstream stream whose first output has arrived (and was judged, with the first-byte timeout). */
 export interface StartedStream {
   attempt: Attempt;
@@ -56,6 +59,7 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
   const { attempt, relay, events } = stream;
   const secrets = attempt.connection.apiKey ? [attempt.connection.apiKey] : [];
   let settled = false;
+  let drained = false;
   try {
     yield stream.first;
     attempt.signal.idleTimeout(stream.idleTimeoutMs);
@@ -71,6 +75,8 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
       attempt.signal.dispose();
       attempt.record('success', relay.tokens);
       stream.ended('success', relay.tokens);
+      drained = true;
+      void drainTrailer(stream);
       return;
     }
     const failure = relay.failure;
@@ -98,6 +104,25 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
       attempt.record(undefined, relay.tokens);
       stream.ended('cancelled', relay.tokens);
     }
-    void events.return(undefined).catch(() => undefined);
+    if (!drained) void events.return(undefined).catch(() => undefined);
+  }
+}
+
+/**
+ * Reads what the upstream sends after [DONE] (normally only the end of its chunked body) instead of
+ * dropping it: a body left unread is destroyed, and undici then closes the keep-alive connection, so
+ * every stream would open a new one. In the background (the client's answer is complete); an upstream
+ * that keeps the body open past TRAILER_DRAIN_MS is cut.
+ */
+async function drainTrailer(stream: StartedStream): Promise<void> {
+  const cut = setTimeout(() => stream.abort(), TRAILER_DRAIN_MS);
+  try {
+    for (let next = await stream.events.next(); !next.done; next = await stream.events.next()) {
+      // Past [DONE]: nothing more is relayed.
+    }
+  } catch {
+    // Cut, or broken after the answer was complete: nothing left to tell anyone.
+  } finally {
+    clearTimeout(cut);
   }
 }

@@ -3,6 +3,7 @@ import { GatewayService } from '../../../src/registry/gateway/gateway.service';
 import type { GatewayAnswer, GatewayCall, JsonAnswer, StreamAnswer } from '../../../src/registry/gateway/gateway.types';
 import { GatewayRequestError, ModelNotAllowedError } from '../../../src/registry/gateway/gateway.errors';
 import { GatewayCallRecord, GatewayObservers } from '../../../src/registry/gateway/gateway-observers';
+import { CallConnections } from '../../../src/registry/calls/call-connections';
 import { ProviderCallError } from '../../../src/registry/calls/provider-call.errors';
 import type { ProvidersModuleOptions } from '../../../src/registry/providers.options';
 import { CredentialsService } from '../../../src/registry/credentials/credentials.service';
@@ -123,11 +124,17 @@ describe(GatewayService.name, () => {
     expect(data.some((d) => typeof d === 'object' && (d as { usage?: unknown }).usage)).toBe(false);
     expect(calls(fakes.openai)[0].body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(records).toEqual([['openai', expect.objectContaining({ inputTokens: 11, outputTokens: 3, outcome: 'success' })]]);
+    // The finished stream's connection goes back to the pool (an unread body would be destroyed, and its socket with it).
+    const pool = () => Object.values(app!.get(CallConnections).dispatcher.stats)[0];
+    await waitFor('the stream’s upstream connection idle in the pool', () => (pool()?.free === 1 ? true : undefined), 5000);
 
     const asked = await drain(
       await gateway.chatCompletions(call(hello('gpt-4o-mini', { stream: true, stream_options: { include_usage: true } }))),
     );
     expect(asked.data[asked.data.length - 2]).toMatchObject({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 3 } });
+    // So the second stream came over the same connection.
+    const [first, second] = calls(fakes.openai);
+    expect(second.clientPort).toBe(first.clientPort);
   });
 
   it('Anthropic answers translated to OpenAI’s format, JSON and streamed, with its own headers', async () => {
