@@ -25,7 +25,7 @@ export class RegistryEmbeddingModel implements EmbeddingModelV3 {
 
   doEmbed(options: EmbeddingModelV3CallOptions): Promise<EmbeddingModelV3Result> {
     return this.walker.walk('embedding', this.request, options.abortSignal, async (attempt) => {
-      const model = sdkEmbeddingModel(attempt.candidate.provider, attempt.connection, attempt.candidate.model, attempt.fetch);
+      const model = await sdkEmbeddingModel(attempt.candidate.provider, attempt.connection, attempt.candidate.model, attempt.fetch);
       const result = await model.doEmbed({ ...options, abortSignal: attempt.signal.signal });
       attempt.signal.dispose();
       attempt.record('success', { inputTokens: result.usage?.tokens });

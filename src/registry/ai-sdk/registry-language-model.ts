@@ -33,7 +33,7 @@ export class RegistryLanguageModel implements LanguageModelV3 {
 
   doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
     return this.walker.walk('text', this.request, options.abortSignal, async (attempt) => {
-      const model = sdkLanguageModel(attempt.candidate.provider, attempt.connection, attempt.candidate.model, attempt.fetch);
+      const model = await sdkLanguageModel(attempt.candidate.provider, attempt.connection, attempt.candidate.model, attempt.fetch);
       const result = await model.doGenerate({ ...options, abortSignal: attempt.signal.signal });
       attempt.signal.dispose();
       attempt.record('success', tokensOf(result.usage));
@@ -43,7 +43,7 @@ export class RegistryLanguageModel implements LanguageModelV3 {
 
   doStream(options: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
     return this.walker.walk('text', this.request, options.abortSignal, async (attempt) => {
-      const model = sdkLanguageModel(attempt.candidate.provider, attempt.connection, attempt.candidate.model, attempt.fetch);
+      const model = await sdkLanguageModel(attempt.candidate.provider, attempt.connection, attempt.candidate.model, attempt.fetch);
       const result = await model.doStream({ ...options, abortSignal: attempt.signal.signal });
       const started = await readToFirstOutput(result.stream);
       attempt.signal.stopTimer();

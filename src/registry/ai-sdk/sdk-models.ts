@@ -1,8 +1,11 @@
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
 import type { Connection } from '../calls/call-connections';
+
+/*
+ * The providers' SDK packages are loaded on the first call that needs one (then from require's
+ * cache): a process that never calls a model through the adapter — the CLI, a server serving only
+ * /v1 and /api — does not pay for loading them at start.
+ */
 
 /**
  * The AI SDK model for one attempt, built on the spot so the plaintext key lives only in this call's
@@ -11,44 +14,51 @@ import type { Connection } from '../calls/call-connections';
  * OpenAI is called through chat completions (what every compatible server also speaks), not the
  * Responses API the SDK defaults to.
  */
-export function sdkLanguageModel(
+export async function sdkLanguageModel(
   provider: string,
   connection: Connection,
   modelId: string,
   fetch: typeof globalThis.fetch,
-): LanguageModelV3 {
+): Promise<LanguageModelV3> {
   const { wire, baseURL } = connection.endpoint;
   const apiKey = connection.apiKey ?? '';
   switch (wire) {
-    case 'openai':
+    case 'openai': {
+      const { createOpenAI } = await import('@ai-sdk/openai');
       return createOpenAI({ apiKey, baseURL, fetch }).chat(modelId);
-    case 'anthropic':
+    }
+    case 'anthropic': {
+      const { createAnthropic } = await import('@ai-sdk/anthropic');
       return createAnthropic({ apiKey, baseURL, fetch }).messages(modelId);
+    }
     case 'openai_compatible':
-      return compatible(provider, connection, fetch).chatModel(modelId);
+      return (await compatible(provider, connection, fetch)).chatModel(modelId);
   }
 }
 
 /** CallConnections never offers an Anthropic endpoint for embeddings: its API has none. */
-export function sdkEmbeddingModel(
+export async function sdkEmbeddingModel(
   provider: string,
   connection: Connection,
   modelId: string,
   fetch: typeof globalThis.fetch,
-): EmbeddingModelV3 {
+): Promise<EmbeddingModelV3> {
   const { wire, baseURL } = connection.endpoint;
   switch (wire) {
-    case 'openai':
+    case 'openai': {
+      const { createOpenAI } = await import('@ai-sdk/openai');
       return createOpenAI({ apiKey: connection.apiKey ?? '', baseURL, fetch }).embedding(modelId);
+    }
     case 'anthropic':
       throw new Error(`${provider}: Anthropic's API has no embeddings`);
     case 'openai_compatible':
-      return compatible(provider, connection, fetch).embeddingModel(modelId);
+      return (await compatible(provider, connection, fetch)).embeddingModel(modelId);
   }
 }
 
 /** Keyless servers (a local Ollama) get no Authorization header at all; streams report their usage. */
-function compatible(provider: string, connection: Connection, fetch: typeof globalThis.fetch) {
+async function compatible(provider: string, connection: Connection, fetch: typeof globalThis.fetch) {
+  const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
   return createOpenAICompatible({
     name: provider,
     baseURL: connection.endpoint.baseURL,

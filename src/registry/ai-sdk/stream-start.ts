@@ -1,5 +1,4 @@
-import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
-import { EmptyResponseBodyError } from 'ai';
+import { EmptyResponseBodyError, type LanguageModelV3StreamPart } from '@ai-sdk/provider';
 
 /**
  * Parts that carry nothing the caller could have acted on: what providers send before the answer

@@ -1,4 +1,4 @@
-import { APICallError } from 'ai';
+import { APICallError } from '@ai-sdk/provider';
 import { EGRESS_BLOCKED } from '../egress/probe-egress';
 import type { CallOutcome } from '../kernel/call-outcomes';
 import { UpstreamBodyError, UpstreamStatusError } from './upstream.errors';
