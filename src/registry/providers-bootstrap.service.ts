@@ -6,8 +6,8 @@ import { RegistryJobs } from './jobs/registry-jobs';
 import { RegistryStateService } from './snapshot/registry-state.service';
 
 /**
- * Start-up in the order it must happen (after the migrations ran in onModuleInit): the usage flush
- * timer starts, an install missing catalog providers syncs the catalog, the snapshot loads and its
+ * Start-up in the order it must happen (after the migrations ran in onModuleInit): the usage flush,
+ * request log and key limits timers start, an install missing catalog providers syncs the catalog, the snapshot loads and its
  * resync timer starts, the consumer keys load and theirs starts, the key ring is checked against what is stored, then the health schedule begins.
  */
 @Injectable()
@@ -25,6 +25,7 @@ export class ProvidersBootstrap implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     this.jobs.startUsageFlush();
     this.jobs.startRequestLog();
+    this.jobs.startKeyLimits();
     await this.catalogSync.syncIfIncomplete(); // logs its own diff
     await this.state.start();
     this.jobs.startSnapshotResync();

@@ -1,4 +1,5 @@
 import { AllowanceRepository } from './key-limits/allowance.repository';
+import { ParallelSlotRepository } from './key-limits/parallel-slot.repository';
 import { ConsumerKeyRepository } from './consumer-keys/consumer-key.repository';
 import { CredentialRepository } from './credentials/credential.repository';
 import { HealthRepository } from './health/active/health.repository';
@@ -24,5 +25,6 @@ export const REPOSITORIES = [
   BudgetStatusRepository,
   ConsumerKeyRepository,
   AllowanceRepository,
+  ParallelSlotRepository,
   RequestLogRepository,
 ];

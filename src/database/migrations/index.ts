@@ -18,6 +18,7 @@ import { CountUsagePerConsumerKey1764000014000 } from './1764000014000-CountUsag
 import { AddConsumerKeyLimits1764000017000 } from './1764000017000-AddConsumerKeyLimits';
 import { AuditConsumerKeyLimits1764000017500 } from './1764000017500-AuditConsumerKeyLimits';
 import { CreateRequestLog1764000016500 } from './1764000016500-CreateRequestLog';
+import { HoldParallelSlotsPerInstance1764000018000 } from './1764000018000-HoldParallelSlotsPerInstance';
 
 /**
  * Listed as classes, not a glob, so ts-node, jest and the compiled app load the same set.
@@ -40,6 +41,7 @@ export const PROVIDER_MIGRATIONS = [
   CountUsagePerConsumerKey1764000014000,
   AddConsumerKeyLimits1764000017000,
   CreateRequestLog1764000016500,
+  HoldParallelSlotsPerInstance1764000018000,
 ];
 
 export const MIGRATIONS = [

@@ -6,6 +6,7 @@ import { UsageDaily } from './usage-daily.entity';
 import { UsageFlush } from './usage-flush.entity';
 import { ConsumerKey } from './consumer-key.entity';
 import { ConsumerKeyAllowance } from '../key-limits/consumer-key-allowance.entity';
+import { ConsumerKeyParallelSlots } from '../key-limits/consumer-key-parallel-slots.entity';
 import { RequestLogEntry } from '../request-log/request-log.entity';
 
 export {
@@ -13,6 +14,7 @@ export {
   CallOutcomeBucket,
   ConsumerKey,
   ConsumerKeyAllowance,
+  ConsumerKeyParallelSlots,
   ProviderConfig,
   ProviderHealthCheck,
   RequestLogEntry,
@@ -31,5 +33,6 @@ export const PROVIDER_ENTITIES = [
   CallOutcomeBucket,
   ConsumerKey,
   ConsumerKeyAllowance,
+  ConsumerKeyParallelSlots,
   RequestLogEntry,
 ];

@@ -1,6 +1,7 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ConsumerKeyCache } from '../consumer-keys/consumer-key-cache';
 import type { HealthScheduler } from '../health/active/health-scheduler.service';
+import type { KeyLimitsService } from '../key-limits/key-limits.service';
 import { DEFAULT_REGISTRY_SETTINGS, RegistrySettings } from '../kernel/registry-settings';
 import type { RegistryStateService } from '../snapshot/registry-state.service';
 import type { UsageFlusher } from '../usage/usage-flusher.service';
@@ -17,6 +18,7 @@ describe(RegistryJobs.name, () => {
   const consumerKeys = { resync: jest.fn(async () => undefined) };
   const requestLog = { nextFlushDelayMs: jest.fn(() => 100), flushOnSchedule: jest.fn(async () => undefined) };
   const requestLogPruner = { prune: jest.fn(async () => 0) };
+  const keyLimits = { renewParallelSlots: jest.fn(async () => undefined), prune: jest.fn(async () => 0) };
 
   function jobs(settings: Partial<RegistrySettings> = {}): RegistryJobs {
     return new RegistryJobs(
@@ -28,6 +30,7 @@ describe(RegistryJobs.name, () => {
       consumerKeys as unknown as ConsumerKeyCache,
       requestLog as unknown as RequestLogWriter,
       requestLogPruner as unknown as RequestLogService,
+      keyLimits as unknown as KeyLimitsService,
     );
   }
 
@@ -48,6 +51,24 @@ describe(RegistryJobs.name, () => {
     await jest.advanceTimersByTimeAsync(3_600_000);
     expect(requestLog.flushOnSchedule).toHaveBeenCalledTimes(36_000);
     expect(requestLogPruner.prune).toHaveBeenCalledTimes(1);
+    j.onModuleDestroy();
+    j.beforeApplicationShutdown();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('key limits: a parallel slots heartbeat every 5 s after the last one settled and a prune every 10 minutes, both gone at shutdown', async () => {
+    let settle: () => void = () => undefined;
+    keyLimits.renewParallelSlots.mockImplementationOnce(() => new Promise<undefined>((resolve) => (settle = () => resolve(undefined))));
+    const j = jobs();
+    j.startKeyLimits();
+    expect(scheduler.getTimeouts()).toEqual([REGISTRY_JOBS.parallelSlotsHeartbeat]);
+    expect(scheduler.getIntervals()).toEqual([REGISTRY_JOBS.keyLimitsPrune]);
+    await jest.advanceTimersByTimeAsync(20_000);
+    expect(keyLimits.renewParallelSlots).toHaveBeenCalledTimes(1); // still running: no second heartbeat over it
+    settle();
+    await jest.advanceTimersByTimeAsync(600_000 - 20_000);
+    expect(keyLimits.renewParallelSlots).toHaveBeenCalledTimes(1 + 116);
+    expect(keyLimits.prune).toHaveBeenCalledTimes(1);
     j.onModuleDestroy();
     j.beforeApplicationShutdown();
     expect(jest.getTimerCount()).toBe(0);

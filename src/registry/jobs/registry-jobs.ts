@@ -2,6 +2,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnModuleDestroy } from '
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { ConsumerKeyCache } from '../consumer-keys/consumer-key-cache';
 import { HealthScheduler } from '../health/active/health-scheduler.service';
+import { KeyLimitsService } from '../key-limits/key-limits.service';
+import { PARALLEL_HEARTBEAT_MS } from '../key-limits/key-limits.rules';
 import { RegistrySettings } from '../kernel/registry-settings';
 import { REGISTRY_SETTINGS } from '../kernel/registry-tokens';
 import { RegistryStateService } from '../snapshot/registry-state.service';
@@ -18,10 +20,14 @@ export const REGISTRY_JOBS = {
   consumerKeyResync: 'registry.consumer-keys-resync',
   requestLogFlush: 'registry.request-log-flush',
   requestLogPrune: 'registry.request-log-prune',
+  parallelSlotsHeartbeat: 'registry.parallel-slots-heartbeat',
+  keyLimitsPrune: 'registry.key-limits-prune',
 } as const;
 
 /** The request log is pruned hourly, in bounded batches (RequestLogService.prune). */
 const REQUEST_LOG_PRUNE_EVERY_MS = 3_600_000;
+/** Old key limit windows and expired parallel slots: each prune is two small deletes. */
+const KEY_LIMITS_PRUNE_EVERY_MS = 600_000;
 
 /**
  * Every recurring timer of the module, in one place: each a one-line handler over the service that
@@ -37,7 +43,11 @@ const REQUEST_LOG_PRUNE_EVERY_MS = 3_600_000;
  * - consumer key resync, at the same interval: ConsumerKeyCache reloads every live key, likewise;
  * - request log flush, every USAGE_FLUSH_MS, backing off while the database fails: RequestLogWriter
  *   inserts the buffered calls, and once more at shutdown;
- * - request log prune, hourly: RequestLogService deletes rows past REQUEST_LOG_DAYS in bounded batches.
+ * - request log prune, hourly: RequestLogService deletes rows past REQUEST_LOG_DAYS in bounded batches;
+ * - parallel slots heartbeat, every PARALLEL_HEARTBEAT_MS after the last one settled: KeyLimitsService
+ *   renews the expiry of this instance's parallel slots while it holds any (a killed instance's lapse);
+ * - key limits prune, every 10 minutes: KeyLimitsService deletes rate windows over an hour old, budget
+ *   windows over 40 days old and expired parallel slots.
  */
 @Injectable()
 export class RegistryJobs implements OnModuleDestroy, BeforeApplicationShutdown {
@@ -52,6 +62,7 @@ export class RegistryJobs implements OnModuleDestroy, BeforeApplicationShutdown 
     private readonly consumerKeys: ConsumerKeyCache,
     private readonly requestLog: RequestLogWriter,
     private readonly requestLogPruner: RequestLogService,
+    private readonly keyLimits: KeyLimitsService,
   ) {
     this.timers = new JobTimers(scheduler);
   }
@@ -65,6 +76,13 @@ export class RegistryJobs implements OnModuleDestroy, BeforeApplicationShutdown 
       this.requestLog.flushOnSchedule(),
     );
     this.timers.start(REGISTRY_JOBS.requestLogPrune, { every: REQUEST_LOG_PRUNE_EVERY_MS }, () => this.requestLogPruner.prune());
+  }
+
+  startKeyLimits(): void {
+    this.timers.start(REGISTRY_JOBS.parallelSlotsHeartbeat, { after: () => PARALLEL_HEARTBEAT_MS }, () =>
+      this.keyLimits.renewParallelSlots(),
+    );
+    this.timers.start(REGISTRY_JOBS.keyLimitsPrune, { every: KEY_LIMITS_PRUNE_EVERY_MS }, () => this.keyLimits.prune());
   }
 
   /** After the first full load. */
@@ -90,6 +108,7 @@ export class RegistryJobs implements OnModuleDestroy, BeforeApplicationShutdown 
     this.timers.stop(REGISTRY_JOBS.snapshotResync);
     this.timers.stop(REGISTRY_JOBS.consumerKeyResync);
     this.timers.stop(REGISTRY_JOBS.requestLogPrune);
+    this.timers.stop(REGISTRY_JOBS.keyLimitsPrune);
   }
 
   /** Beside HealthScheduler's wait for a sweep in flight and the final flushes of UsageFlusher and RequestLogWriter. */
@@ -97,5 +116,6 @@ export class RegistryJobs implements OnModuleDestroy, BeforeApplicationShutdown 
     this.timers.stop(REGISTRY_JOBS.healthSweep);
     this.timers.stop(REGISTRY_JOBS.usageFlush);
     this.timers.stop(REGISTRY_JOBS.requestLogFlush);
+    this.timers.stop(REGISTRY_JOBS.parallelSlotsHeartbeat);
   }
 }

@@ -3,18 +3,18 @@ import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 /**
  * How much of one consumer key's limit the instances have leased in one window: `granted` is the sum
  * of every slice handed out, never above the limit (one conditional upsert grants a slice). Rate
- * windows are UTC minutes, budgets UTC days or months; `parallel` is not windowed (the epoch), its
- * `granted` the slots held now.
+ * windows are UTC minutes, budgets UTC days or months. Calls in flight are held elsewhere, per
+ * instance (consumer_key_parallel_slots).
  */
 @Entity('consumer_key_allowances')
-@Check('CHK_consumer_key_allowances_kind', `"kind" IN ('requests', 'tokens', 'usd_nanos', 'parallel')`)
+@Check('CHK_consumer_key_allowances_kind', `"kind" IN ('requests', 'tokens', 'usd_nanos')`)
 @Check('CHK_consumer_key_allowances_granted', `"granted" >= 0`)
 export class ConsumerKeyAllowance {
   @PrimaryColumn({ name: 'consumer_key_id', type: 'bigint', primaryKeyConstraintName: 'PK_consumer_key_allowances' })
   consumerKeyId: string;
 
   @PrimaryColumn({ type: 'varchar', length: 16, primaryKeyConstraintName: 'PK_consumer_key_allowances' })
-  kind: 'requests' | 'tokens' | 'usd_nanos' | 'parallel';
+  kind: 'requests' | 'tokens' | 'usd_nanos';
 
   @PrimaryColumn({ name: 'window_start', type: 'timestamptz', primaryKeyConstraintName: 'PK_consumer_key_allowances' })
   windowStart: Date;

@@ -38,7 +38,7 @@ export class KeyLimitMetrics {
     this.refusals.inc({ limit });
   }
 
-  leased(kind: AllowanceKind): void {
+  leased(kind: AllowanceKind | 'parallel'): void {
     this.leases.inc({ kind });
   }
 

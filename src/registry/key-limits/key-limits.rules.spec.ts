@@ -1,9 +1,19 @@
-import { inputTokenBound, leaseSize, requestedMaxOutput, secondsUntil, windowOf } from './key-limits.rules';
+import {
+  PARALLEL_HEARTBEAT_MS,
+  PARALLEL_SLOT_TTL_MS,
+  inputTokenBound,
+  leaseSize,
+  parallelWant,
+  requestedMaxOutput,
+  secondsUntil,
+  slotsUsable,
+  windowOf,
+} from './key-limits.rules';
 
 describe('key limits rules', () => {
   const at = (iso: string) => Date.parse(iso);
 
-  it('windows: the UTC minute for rates, the UTC day or month for budgets, none for parallel slots', () => {
+  it('windows: the UTC minute for rates, the UTC day or month for budgets', () => {
     expect(windowOf('requests', at('2026-03-31T23:59:59.999Z'))).toEqual({
       start: at('2026-03-31T23:59:00Z'),
       end: at('2026-04-01T00:00:00Z'),
@@ -17,7 +27,6 @@ describe('key limits rules', () => {
       start: at('2026-12-01T00:00:00Z'),
       end: at('2027-01-01T00:00:00Z'),
     });
-    expect(windowOf('parallel', at('2026-03-31T12:00:00Z'))).toEqual({ start: 0, end: Infinity });
   });
 
   it('Retry-After: whole seconds to the window end, at least 1', () => {
@@ -33,6 +42,23 @@ describe('key limits rules', () => {
     expect(leaseSize(600n, 598n, 1n)).toBe(1n);
     expect(leaseSize(600n, 600n, 1n)).toBe(1n);
     expect(leaseSize(5n, 0n, 1n)).toBe(1n);
+  });
+
+  it('parallel slots asked for: enough for one more call and those in flight, normally a twentieth of the limit', () => {
+    expect(parallelWant(4, 0, 0)).toBe(1);
+    expect(parallelWant(100, 0, 0)).toBe(5);
+    expect(parallelWant(100, 5, 5)).toBe(5);
+    // The holder's slots lapsed under 12 calls in flight: 13 needed before one more fits.
+    expect(parallelWant(100, 0, 12)).toBe(13);
+    expect(parallelWant(4, 3, 3)).toBe(1);
+  });
+
+  it('parallel slots are used only within a TTL of the write that renewed them, which the heartbeat repeats three times per TTL', () => {
+    expect(PARALLEL_SLOT_TTL_MS).toBe(15_000);
+    expect(PARALLEL_HEARTBEAT_MS * 3).toBe(PARALLEL_SLOT_TTL_MS);
+    expect(slotsUsable(1000, 1000 + PARALLEL_SLOT_TTL_MS - 1)).toBe(true);
+    expect(slotsUsable(1000, 1000 + PARALLEL_SLOT_TTL_MS)).toBe(false);
+    expect(slotsUsable(0, Date.parse('2026-01-01T00:00:00Z'))).toBe(false); // never written
   });
 
   it('input bound: the UTF-8 bytes of what is sent as input (never fewer than its tokens), images priced as a high-detail image', () => {

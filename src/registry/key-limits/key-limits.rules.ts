@@ -5,12 +5,13 @@ import { budgetWindowOf } from '../spend/spend.rules';
  * request may cost at worst. No I/O and no clock of their own: the service passes `now`.
  */
 
-export type AllowanceKind = 'requests' | 'tokens' | 'usd_nanos' | 'parallel';
+/** The windowed limits, leased from consumer_key_allowances (calls in flight are held apart, per instance). */
+export type AllowanceKind = 'requests' | 'tokens' | 'usd_nanos';
 
 export interface AllowanceWindow {
-  /** Epoch ms; the epoch for `parallel`, which is not windowed. */
+  /** Epoch ms. */
   start: number;
-  /** Epoch ms; Infinity for `parallel`. */
+  /** Epoch ms. */
   end: number;
 }
 
@@ -19,9 +20,8 @@ export const LEASE_PARTS = 20;
 /** As the window fills, a lease takes at most this share of what is left, so one instance cannot hold the rest hostage. */
 export const LEASE_SHARE_OF_REST = 8;
 
-/** The window `now` (epoch ms) falls in: the UTC minute for rates, the budget's UTC day or month, none for parallel slots. */
+/** The window `now` (epoch ms) falls in: the UTC minute for rates, the budget's UTC day or month. */
 export function windowOf(kind: AllowanceKind, now: number, budgetWindow: 'day' | 'month' | null = null): AllowanceWindow {
-  if (kind === 'parallel') return { start: 0, end: Infinity };
   if (kind === 'usd_nanos') {
     const window = budgetWindowOf(budgetWindow ?? 'month', new Date(now));
     return { start: window.start.getTime(), end: window.end.getTime() };
@@ -48,9 +48,33 @@ export function leaseSize(limit: bigint, grantedSeen: bigint, need: bigint): big
   return max(need, min(slice, shareOfRest));
 }
 
-/** Parallel slots to lease when one more is needed: a small slice of the limit (the database clamps it). */
-export function parallelLeaseSize(limit: number): number {
-  return Math.max(1, Math.floor(limit / LEASE_PARTS));
+/**
+ * How long an instance's parallel slots stay counted without a renewal: what a key loses, for that
+ * long, to an instance killed while holding slots. The heartbeat renews them PARALLEL_SLOT_RENEWALS
+ * times per TTL, so a renewal or two may fail (a slow database, a busy event loop) before they lapse.
+ */
+export const PARALLEL_SLOT_TTL_MS = 15_000;
+export const PARALLEL_SLOT_RENEWALS = 3;
+export const PARALLEL_HEARTBEAT_MS = PARALLEL_SLOT_TTL_MS / PARALLEL_SLOT_RENEWALS;
+
+/**
+ * Parallel slots to ask for when a call finds none free (`held` slots, `inFlight` of them in use):
+ * enough for one more call — and for the calls in flight, when the holder's slots lapsed under them —
+ * but normally a small slice of the limit, so a busy instance does not ask for each call. The database
+ * grants what is left.
+ */
+export function parallelWant(limit: number, held: number, inFlight: number): number {
+  return Math.max(inFlight + 1 - held, Math.floor(limit / LEASE_PARTS), 1);
+}
+
+/**
+ * Whether slots a holder wrote at `writtenAt` (its own clock, taken before it sent the statement) may
+ * still be used at `now`: the database set their expiry a TTL after it ran the statement, which is
+ * later, so a holder that uses them only before writtenAt + TTL never uses a slot another holder
+ * already counts as free.
+ */
+export function slotsUsable(writtenAt: number, now: number): boolean {
+  return now < writtenAt + PARALLEL_SLOT_TTL_MS;
 }
 
 /**

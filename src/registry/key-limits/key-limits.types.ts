@@ -28,17 +28,22 @@ export interface Slice {
   leasing: Promise<void> | null;
 }
 
-export interface ParallelSlots {
-  /** Leased slots not in use. */
-  free: number;
+/** One key's calls in flight on this instance, and the slots it holds for them in the database. */
+export interface HeldSlots {
+  /** Slots this instance holds in the database, as its last write answered (never more than the database counts). */
+  held: number;
   inFlight: number;
-  leasing: Promise<void> | null;
+  /** This instance's clock before it sent the last statement that renewed them (slotsUsable). */
+  writtenAt: number;
+  /** A take in flight, resolving to whether it left a slot free; callers that find one wait for it. */
+  taking: Promise<boolean> | null;
+  /** The key's writes, one after another: each sets the slots from what the last one left. */
+  writes: Promise<unknown>;
   idleTimer: NodeJS.Timeout | null;
 }
 
 export interface KeyState {
   slices: Map<AllowanceKind, Slice>;
-  parallel: ParallelSlots;
   /** The budget window whose warning this instance has seen claimed (by it or another). */
   warnedWindow: number | null;
 }

@@ -1,73 +1,121 @@
-import { Logger } from '@nestjs/common';
-import { AllowanceRepository } from './allowance.repository';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@nestjs/common';
 import { KeyLimitMetrics } from './key-limit-metrics';
-import { parallelLeaseSize } from './key-limits.rules';
-import type { KeyState } from './key-limits.types';
+import { PARALLEL_SLOT_TTL_MS, parallelWant, slotsUsable } from './key-limits.rules';
+import type { HeldSlots } from './key-limits.types';
+import { ParallelSlotRepository } from './parallel-slot.repository';
 
-/** How long a key's free parallel slots stay leased after its last call ended. */
+/** How long a key's free parallel slots stay held after its last call ended. */
 const PARALLEL_IDLE_MS = 500;
 
 /**
- * A key's calls in flight across instances (max_parallel): slots leased from the database's
- * non-windowed `parallel` row like any allowance, taken and given back in memory per call, and
- * returned to the database when the key has been idle a moment or the instance stops.
+ * Every key's calls in flight on this instance (max_parallel): slots held in the database under this
+ * instance's own holder id, with an expiry the heartbeat renews (renew()) while it holds any, so the
+ * slots of an instance that died come back once its rows expire. Calls take and give back slots in
+ * memory; the database is asked only when none is free, and told when the key has been idle a moment
+ * or the instance stops. What this instance believes it holds is never more than the database counts:
+ * it is lowered before a give-back is sent, set from what each write answers, and dropped when a
+ * renewal finds the slots lapsed.
  */
 export class ParallelSlots {
+  /** This instance's rows: a new id per start, so a restarted instance never inherits a dead one's slots. */
+  readonly holder = randomUUID();
+  private readonly keys = new Map<string, HeldSlots>();
+
   constructor(
-    private readonly allowances: AllowanceRepository,
+    private readonly repository: ParallelSlotRepository,
     private readonly metrics: KeyLimitMetrics,
     private readonly logger: Logger,
   ) {}
 
-  async acquire(keyId: string, state: KeyState, limit: number): Promise<boolean> {
-    const slots = state.parallel;
+  /** A slot for one more call of the key, taking more from the database when none is free here; false when the key is at its limit. */
+  async acquire(keyId: string, limit: number): Promise<boolean> {
+    const key = this.stateOf(keyId);
     for (;;) {
-      if (slots.free > 0) {
-        slots.free--;
-        slots.inFlight++;
-        if (slots.idleTimer) clearTimeout(slots.idleTimer);
-        slots.idleTimer = null;
+      if (key.held > key.inFlight && slotsUsable(key.writtenAt, Date.now())) {
+        key.inFlight++;
+        if (key.idleTimer) clearTimeout(key.idleTimer);
+        key.idleTimer = null;
         return true;
       }
-      if (slots.leasing) {
-        await slots.leasing;
-        continue;
-      }
-      let granted = 0n;
-      slots.leasing = this.allowances
-        .lease(keyId, 'parallel', 0, BigInt(parallelLeaseSize(limit)), BigInt(limit))
-        .then((lease) => {
-          this.metrics.leased('parallel');
-          granted = lease.granted;
-          slots.free += Number(lease.granted);
-        })
-        .finally(() => (slots.leasing = null));
-      await slots.leasing;
-      if (granted === 0n) return false;
+      if (!key.taking) key.taking = this.take(keyId, key, limit).finally(() => (key.taking = null));
+      // Nothing free after a take (this caller's or one it waited for): the key is at its limit now.
+      if (!(await key.taking)) return false;
     }
   }
 
-  release(keyId: string, state: KeyState): void {
-    const slots = state.parallel;
-    slots.inFlight--;
-    slots.free++;
-    if (slots.inFlight === 0 && !slots.idleTimer) {
-      slots.idleTimer = setTimeout(() => {
-        slots.idleTimer = null;
-        if (slots.inFlight === 0)
-          void this.returnFree(keyId, state).catch((error: Error) => this.logger.warn(`Returning parallel slots failed: ${error.message}`));
+  release(keyId: string): void {
+    const key = this.stateOf(keyId);
+    key.inFlight--;
+    if (key.inFlight === 0 && !key.idleTimer) {
+      key.idleTimer = setTimeout(() => {
+        key.idleTimer = null;
+        this.giveBackFree(keyId, key).catch((error: Error) => this.logger.warn(`Giving back parallel slots failed: ${error.message}`));
       }, PARALLEL_IDLE_MS);
-      slots.idleTimer.unref();
+      key.idleTimer.unref();
     }
   }
 
-  async returnFree(keyId: string, state: KeyState): Promise<void> {
-    const slots = state.parallel;
-    if (slots.idleTimer) clearTimeout(slots.idleTimer);
-    slots.idleTimer = null;
-    const free = slots.free;
-    if (free === 0) return;
-    slots.free = 0;
-    await this.allowances.giveBack(keyId, 'parallel', 0, BigInt(free));
+  /**
+   * The heartbeat: extends this instance's live rows. A key whose row had already expired lost its
+   * slots (other instances may have them now): they are forgotten here, and taken again as calls need them.
+   */
+  async renew(): Promise<void> {
+    const holding = [...this.keys].filter(([, key]) => key.held > 0);
+    if (holding.length === 0) return;
+    const sentAt = Date.now();
+    const renewed = new Set(await this.repository.renew(this.holder, PARALLEL_SLOT_TTL_MS));
+    for (const [keyId, key] of holding) {
+      if (renewed.has(keyId)) key.writtenAt = Math.max(key.writtenAt, sentAt);
+      // A take written since carries its own answer; only an older state can be stale.
+      else if (key.writtenAt < sentAt && key.held > 0) {
+        key.held = 0;
+        this.logger.warn(`Parallel slots of consumer key ${keyId} had lapsed before their renewal: taken again as its calls need them`);
+      }
+    }
+  }
+
+  /** At shutdown: every slot not in use goes back (those in use lapse with their rows once this instance is gone). */
+  async giveBackAll(): Promise<number> {
+    const results = await Promise.allSettled([...this.keys].map(([keyId, key]) => this.giveBackFree(keyId, key)));
+    return results.filter((r) => r.status === 'rejected').length;
+  }
+
+  private stateOf(keyId: string): HeldSlots {
+    let key = this.keys.get(keyId);
+    if (!key) {
+      key = { held: 0, inFlight: 0, writtenAt: 0, taking: null, writes: Promise.resolve(), idleTimer: null };
+      this.keys.set(keyId, key);
+    }
+    return key;
+  }
+
+  /** Runs the key's writes one after another, so each starts from what the previous one answered. */
+  private serially<T>(key: HeldSlots, write: () => Promise<T>): Promise<T> {
+    const next = key.writes.then(write);
+    key.writes = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Takes more slots for the key; whether one is free after. */
+  private take(keyId: string, key: HeldSlots, limit: number): Promise<boolean> {
+    return this.serially(key, async () => {
+      const writtenAt = Date.now();
+      key.held = await this.repository.take(keyId, this.holder, parallelWant(limit, key.held, key.inFlight), limit, PARALLEL_SLOT_TTL_MS);
+      key.writtenAt = writtenAt;
+      this.metrics.leased('parallel');
+      return key.held > key.inFlight;
+    });
+  }
+
+  /** Gives back the key's slots not in use when the write runs (calls may have started or ended since it was asked for). */
+  private giveBackFree(keyId: string, key: HeldSlots): Promise<void> {
+    return this.serially(key, async () => {
+      const keep = key.inFlight;
+      if (key.held <= keep) return;
+      key.held = keep; // lowered before the statement: never above what the database counts
+      const left = await this.repository.giveBack(keyId, this.holder, keep);
+      key.held = Math.min(key.held, left);
+    });
   }
 }

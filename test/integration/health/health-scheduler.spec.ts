@@ -54,6 +54,7 @@ describe(`${HealthScheduler.name} timing, on a fake clock`, () => {
         null as never,
         null as never,
         null as never,
+        null as never,
       ),
     });
   }

@@ -7,6 +7,7 @@ import { KeyLimitExceededError } from '../../../src/registry/key-limits/key-limi
 import { KeyLimitMetrics } from '../../../src/registry/key-limits/key-limit-metrics';
 import { Admission } from '../../../src/registry/key-limits/admission';
 import { KeyLimitsService } from '../../../src/registry/key-limits/key-limits.service';
+import { ParallelSlotRepository } from '../../../src/registry/key-limits/parallel-slot.repository';
 import { RegistryContext, freshRegistryEachTest } from '../../support/registry-app';
 import { printFigure } from '../../support/print-figure';
 
@@ -32,6 +33,7 @@ describe('KeyLimitsService: leased slices on the real database', () => {
     const fresh = () =>
       new KeyLimitsService(
         registry.get(AllowanceRepository),
+        registry.get(ParallelSlotRepository),
         registry.get(ConsumerKeyCache),
         registry.get(CATALOG),
         registry.get(KeyLimitMetrics),
@@ -117,10 +119,49 @@ describe('KeyLimitsService: leased slices on the real database', () => {
     expect(first.filter((r) => r instanceof KeyLimitExceededError && r.limit === 'parallel')).toHaveLength(5);
     for (const admission of admitted) admission.settle('nothing');
     await new Promise((resolve) => setTimeout(resolve, 700)); // idle: the slots go back
-    const [row] = await registry.dataSource.query(`SELECT granted FROM consumer_key_allowances WHERE kind = 'parallel'`);
-    expect(row.granted).toBe('0');
+    expect(await registry.dataSource.query(`SELECT slots FROM consumer_key_parallel_slots`)).toEqual([]);
     const again = await Promise.all(Array.from({ length: 4 }, (_, i) => tryAdmit(instances[(i + 1) % 3], consumer)));
     expect(again.every((r) => r instanceof Admission)).toBe(true);
+  });
+
+  it('max_parallel: the slots of an instance that stopped renewing them come back once they expire; the heartbeat keeps the others', async () => {
+    const consumer = await keyWith({ maxParallel: 3 });
+    const [dead, alive] = instances;
+    const held = await Promise.all(Array.from({ length: 3 }, () => tryAdmit(dead, consumer)));
+    expect(held.every((r) => r instanceof Admission)).toBe(true);
+    expect(await tryAdmit(alive, consumer)).toBeInstanceOf(KeyLimitExceededError);
+    // `dead` is killed: it never settles its calls nor renews. Its rows' TTL passes (moved back rather than waited for).
+    await registry.dataSource.query(`UPDATE consumer_key_parallel_slots SET expires_at = now() - interval '1 second'`);
+    const after = await Promise.all(Array.from({ length: 4 }, () => tryAdmit(alive, consumer)));
+    expect(after.filter((r) => r instanceof Admission)).toHaveLength(3);
+    // The heartbeat renews what `alive` holds; `dead`'s expired row stays expired (pruned by the job).
+    await alive.renewParallelSlots();
+    const rows = await registry.dataSource.query(
+      `SELECT slots, expires_at > now() + interval '10 seconds' AS renewed FROM consumer_key_parallel_slots ORDER BY renewed`,
+    );
+    expect(rows).toEqual([
+      { slots: 3, renewed: false },
+      { slots: 3, renewed: true },
+    ]);
+    expect(await alive.prune()).toBe(1);
+  });
+
+  it('max_parallel: an instance whose slots lapsed under it (no renewal in time) forgets them, and takes again what its calls need', async () => {
+    const consumer = await keyWith({ maxParallel: 40 }); // slots are taken two at a time
+    const [stalled, other] = instances;
+    const first = (await tryAdmit(stalled, consumer)) as Admission;
+    expect(first).toBeInstanceOf(Admission); // 2 held, 1 free
+    await registry.dataSource.query(`UPDATE consumer_key_parallel_slots SET expires_at = now() - interval '1 second'`);
+    const others = await Promise.all(Array.from({ length: 40 }, () => tryAdmit(other, consumer)));
+    expect(others.every((r) => r instanceof Admission)).toBe(true);
+    await stalled.renewParallelSlots(); // finds its row lapsed: its free slot is gone with it
+    // Its call in flight counts again as soon as it asks: the key is full.
+    expect(await tryAdmit(stalled, consumer)).toBeInstanceOf(KeyLimitExceededError);
+    const [live] = await registry.dataSource.query(
+      `SELECT SUM(slots)::int AS slots FROM consumer_key_parallel_slots WHERE expires_at > now()`,
+    );
+    expect(live.slots).toBe(40);
+    first.settle('nothing');
   });
 
   it('headers: limit, remaining and reset of requests and tokens as this instance sees them', async () => {
