@@ -37,6 +37,15 @@ function IsIpRangeList(): PropertyDecorator {
   });
 }
 
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 type Tunables = typeof REGISTRY_TUNABLES;
 /** The module's tunables that our environment sets, by variable name (USAGE_FLUSH_MS, HEALTH_*, REGISTRY_RESYNC_MS, PASSIVE_HEALTH_*…). */
 type TunableVariables = {
@@ -216,6 +225,20 @@ export class AppConfig {
   @IsString()
   @MinLength(1)
   METRICS_HOST?: string;
+
+  /**
+   * OpenTelemetry: spans of gateway calls go over OTLP/HTTP (JSON) to this base URL's `/v1/traces`.
+   * Unset: tracing is off and the SDK is never loaded. The SDK reads the other OTEL_* variables itself.
+   */
+  @IsOptional()
+  @ValidateBy({
+    name: 'isHttpUrl',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isHttpUrl(value),
+      defaultMessage: () => "must be an http:// or https:// URL (the collector's OTLP/HTTP endpoint, e.g. http://localhost:4318)",
+    },
+  })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 
   get embedded(): boolean {
     return !this.DATABASE_URL;

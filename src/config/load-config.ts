@@ -15,8 +15,8 @@ const KNOWN_KEYS = new Set(
 
 function describe(error: ValidationError): string {
   const rules = Object.values(error.constraints ?? {});
-  // URLs carry passwords and keys are secrets: name the variable, never echo its value.
-  const shown = /KEY|URL|TOKEN/.test(error.property) ? 'value hidden' : `got ${JSON.stringify(error.value)}`;
+  // URLs (and endpoints) carry passwords and keys are secrets: name the variable, never echo its value.
+  const shown = /KEY|URL|TOKEN|ENDPOINT/.test(error.property) ? 'value hidden' : `got ${JSON.stringify(error.value)}`;
   return `${error.property} ${rules.join('; ')} (${shown})`;
 }
 

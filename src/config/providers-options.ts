@@ -28,5 +28,6 @@ export function providersOptionsFromConfig(
     ...settings,
     egress: { blockedRanges: config.EGRESS_BLOCKED_RANGES, allowedRanges: config.EGRESS_ALLOWED_RANGES },
     ...(metricsRegistry ? { metricsRegistry } : {}),
+    ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { tracing: { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } } : {}),
   };
 }

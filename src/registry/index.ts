@@ -6,6 +6,7 @@
 export { ProvidersModule } from './providers.module';
 export type { ProvidersModuleOptions, ProvidersModuleAsyncOptions } from './providers.options';
 export type { RegistrySettings } from './kernel/registry-settings';
+export type { TracingOptions } from './tracing/tracing-options';
 export { PROVIDER_ENTITIES, AICredential, ProviderConfig, ProviderHealthCheck, SchedulerRun } from './entities';
 export { loadCatalog, parseCatalog } from './catalog/load-catalog';
 export { KeyRing, generateKey, parseKeyRing } from './key-ring/key-ring';

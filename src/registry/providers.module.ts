@@ -11,6 +11,7 @@ import { PlanWalker } from './calls/plan-walker';
 import { RegistryModels } from './ai-sdk/registry-models';
 import { CatalogSyncService } from './catalog-sync/catalog-sync.service';
 import { GatewayObservers } from './gateway/gateway-observers';
+import { GatewayTracing } from './gateway/gateway-tracing';
 import { GatewayService } from './gateway/gateway.service';
 import { ConsumerKeyCache } from './consumer-keys/consumer-key-cache';
 import { ConsumerKeysService } from './consumer-keys/consumer-keys.service';
@@ -50,6 +51,7 @@ import { UsageService } from './usage/usage.service';
 import { RegistryCoordination } from './registry-coordination';
 import { RequestLogService } from './request-log/request-log.service';
 import { RequestLogWriter } from './request-log/request-log-writer.service';
+import { GatewayTracerService } from './tracing/gateway-tracer.service';
 
 /** What the edges (REST, CLI) and a host app call. */
 const SERVICES = [
@@ -139,6 +141,9 @@ export class ProvidersModule {
       KeyLimitsService,
       // Registers itself with GatewayObservers as the module starts.
       RequestLogWriter,
+      GatewayTracing,
+      // Sets GatewayTracing's tracer as the module starts, when the `tracing` option asks for one.
+      GatewayTracerService,
       RegistryJobs,
       ProvidersBootstrap,
     ];

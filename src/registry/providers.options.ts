@@ -5,6 +5,7 @@ import type { Catalog } from './catalog/catalog.types';
 import type { KeyRing, KeyRingSpec } from './key-ring/key-ring';
 import type { EgressOptions } from './egress/egress-policy';
 import type { RegistrySettings } from './kernel/registry-settings';
+import type { TracingOptions } from './tracing/tracing-options';
 
 export interface ProvidersModuleOptions extends Partial<RegistrySettings> {
   /** The catalog: a YAML file's path, or a catalog already loaded (loadCatalog / parseCatalog). */
@@ -29,6 +30,11 @@ export interface ProvidersModuleOptions extends Partial<RegistrySettings> {
    * snapshot, listener): the host's /metrics exposes them. Default: prom-client's global registry.
    */
   metricsRegistry?: Registry;
+  /**
+   * OpenTelemetry spans of gateway calls (GenAI semantic conventions), exported over OTLP/HTTP.
+   * Default: off, and the OpenTelemetry SDK is not even loaded.
+   */
+  tracing?: TracingOptions;
 }
 
 export interface ProvidersModuleAsyncOptions {

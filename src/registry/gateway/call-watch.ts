@@ -6,7 +6,8 @@ import type { FailedAttempt } from '../calls/call-report';
 import type { GatewayMetrics, GatewayResult, GatewayUnanswered } from '../metrics/gateway-metrics';
 import { NoAvailableProviderError, UnknownModelError } from '../selection/selection.errors';
 import { ModelNotAllowedError } from './gateway.errors';
-import type { GatewayObservers } from './gateway-observers';
+import type { GatewayCallRecord, GatewayObservers } from './gateway-observers';
+import type { CallTrace, SendAttempt } from './gateway-tracing';
 import type { AnswerOrigin, GatewayAnswer } from './gateway.types';
 
 type Tokens = { inputTokens?: number; outputTokens?: number };
@@ -29,7 +30,15 @@ export class CallWatch {
     private readonly signal: AbortSignal,
     private readonly metrics: GatewayMetrics,
     private readonly observers: GatewayObservers,
+    /** The call's trace; null while tracing is off. */
+    private readonly trace: CallTrace | null = null,
   ) {}
+
+  /** `send` itself when the call is not traced (nothing allocated), else `send` with a span around each attempt. */
+  traced(send: SendAttempt): SendAttempt {
+    const trace = this.trace;
+    return trace === null ? send : (attempt) => trace.attempt(attempt, send);
+  }
 
   asked(model: unknown, stream: boolean): void {
     this.modelAsked = typeof model === 'string' ? model : null;
@@ -58,7 +67,7 @@ export class CallWatch {
     if (attempts.length > 0) this.metrics.fellBack(attempts);
     const reason = this.signal.aborted ? 'cancelled' : unansweredReason(error);
     this.metrics.notAnswered(reason);
-    this.observers.callEnded({
+    this.tell({
       ...this.base(),
       provider: null,
       model: null,
@@ -73,7 +82,7 @@ export class CallWatch {
 
   private ended(origin: AnswerOrigin, result: GatewayResult, status: number, tokens: Tokens): void {
     this.metrics.answered(origin.provider, origin.model, result, (performance.now() - this.started) / 1000, tokens);
-    this.observers.callEnded({
+    this.tell({
       ...this.base(),
       provider: origin.provider,
       model: origin.model,
@@ -84,6 +93,11 @@ export class CallWatch {
       inputTokens: tokens.inputTokens ?? null,
       outputTokens: tokens.outputTokens ?? null,
     });
+  }
+
+  private tell(record: GatewayCallRecord): void {
+    this.observers.callEnded(record);
+    this.trace?.ended(record);
   }
 
   private base() {

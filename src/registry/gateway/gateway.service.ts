@@ -22,6 +22,7 @@ import { ANTHROPIC_WIRE } from './anthropic-wire';
 import { CallWatch } from './call-watch';
 import { readToFirstFrames, relayStream } from './chat-stream';
 import { GatewayObservers } from './gateway-observers';
+import { GatewayTracing } from './gateway-tracing';
 import { GatewayRequestError, ModelNotAllowedError } from './gateway.errors';
 import type { AnswerOrigin, GatewayAnswer, GatewayCall, GatewayModel, JsonAnswer } from './gateway.types';
 import { OPENAI_WIRE } from './openai-wire';
@@ -50,6 +51,7 @@ export class GatewayService {
     private readonly metrics: GatewayMetrics,
     private readonly observers: GatewayObservers,
     private readonly limits: KeyLimitsService,
+    private readonly tracing: GatewayTracing,
   ) {}
 
   chatCompletions(call: GatewayCall): Promise<GatewayAnswer> {
@@ -79,7 +81,7 @@ export class GatewayService {
         'text',
         plan,
         call.signal,
-        (attempt) => {
+        watch.traced((attempt) => {
           const wire = attempt.connection.endpoint.wire === 'anthropic' ? ANTHROPIC_WIRE : OPENAI_WIRE;
           const request = wire.chatRequest(body, attempt.candidate.model, stream);
           if ('refused' in request) throw new GatewayRequestError(request.refused.param, request.refused.message);
@@ -99,7 +101,7 @@ export class GatewayService {
             const frames = relayStream({ attempt, relay, events, first, idleTimeoutMs: this.settings.streamIdleTimeoutMs, abort, ended });
             return { kind: 'stream', frames, origin };
           });
-        },
+        }),
         call.consumerKeyId,
       ),
     );
@@ -119,10 +121,11 @@ export class GatewayService {
         'embedding',
         plan,
         call.signal,
-        (attempt) =>
+        watch.traced((attempt) =>
           this.send(attempt, OPENAI_WIRE, '/embeddings', JSON.stringify({ ...body, model: attempt.candidate.model }), (response) =>
             this.jsonAnswer(attempt, OPENAI_WIRE, response),
           ),
+        ),
         call.consumerKeyId,
       ),
     );
@@ -166,13 +169,14 @@ export class GatewayService {
       .map(({ provider, model, modelType }) => ({ id: `${provider}/${model}`, provider, model, type: modelType }));
   }
 
-  /** Runs the call under its CallWatch: what it leaves in the metrics and tells the observers. */
+  /** Runs the call under its CallWatch: what it leaves in the metrics, tells the observers and (when on) traces. */
   private async watched(
     call: GatewayCall,
     kind: 'chat' | 'embeddings',
     run: (watch: CallWatch) => Promise<GatewayAnswer>,
   ): Promise<GatewayAnswer> {
-    const watch = new CallWatch(kind, call.consumerKeyId, call.signal, this.metrics, this.observers);
+    const trace = this.tracing.tracer === null ? null : this.tracing.tracer.startCall(kind, call);
+    const watch = new CallWatch(kind, call.consumerKeyId, call.signal, this.metrics, this.observers, trace);
     try {
       const answer = await run(watch);
       watch.answered(answer);

@@ -12,6 +12,9 @@ export interface GatewayCall {
   mayUse(provider: string, model: string): boolean;
   /** Fires when the client goes away: the upstream request is aborted at once. */
   signal: AbortSignal;
+  /** The caller's W3C trace context headers, as sent: the call's span continues that trace (when tracing is on). */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** Who answered, for the response headers. */

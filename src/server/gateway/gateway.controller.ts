@@ -55,7 +55,7 @@ export class GatewayController {
     response.once('close', () => response.writableFinished || client.abort());
     let answer: GatewayAnswer;
     try {
-      answer = await run(callOf(consumer, (request as { body?: unknown }).body, raw.headers[OPERATION_HEADER], client.signal));
+      answer = await run(callOf(consumer, (request as { body?: unknown }).body, raw.headers, client.signal));
     } catch (error) {
       // Gone before any answer: nobody to tell (the call is counted as cancelled), and no fault of ours.
       if (client.signal.aborted) return void response.end();
@@ -66,17 +66,20 @@ export class GatewayController {
   }
 }
 
-function callOf(
-  consumer: AuthenticatedConsumer,
-  body: unknown,
-  operation: string | string[] | undefined,
-  signal: AbortSignal,
-): GatewayCall {
+function callOf(consumer: AuthenticatedConsumer, body: unknown, headers: ConsumerRequest['headers'], signal: AbortSignal): GatewayCall {
+  const operation = headers[OPERATION_HEADER];
   return {
     body,
     consumerKeyId: consumer.id,
     operation: typeof operation === 'string' && operation !== '' ? operation : undefined,
     mayUse: (provider, model) => consumerMayUse(consumer, provider, model),
     signal,
+    // Handed on as sent (W3C trace context): only the tracer, when on, reads them.
+    traceparent: oneHeader(headers.traceparent),
+    tracestate: oneHeader(headers.tracestate),
   };
+}
+
+function oneHeader(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
