@@ -7,8 +7,8 @@ import { RegistryContext } from '../registry-context';
 import { Terminal } from '../terminal';
 
 /** A grouping's value in the table: '-' for none (a record that named no model, credential or consumer key). */
-function shown(group: string, value: string | undefined): string {
-  return value === undefined || value === '' || (group === 'credentialId' && value === '0') ? '-' : value;
+function shown(group: string, value: string | null | undefined): string {
+  return value === undefined || value === null || value === '' || (group === 'credentialId' && value === '0') ? '-' : value;
 }
 
 @Command({

@@ -9,11 +9,12 @@ export type SpendGroup = (typeof SPEND_GROUPS)[number];
 /** One row; a grouping it is not grouped by is absent. */
 export interface SpendReportRow {
   provider?: string;
-  model?: string;
+  /** null for usage without a model. */
+  model?: string | null;
   credentialId?: string;
   /** The consumer key the calls were made with (through the gateway): its id, '0' for usage without a key. */
   keyId?: string;
-  /** That key's name; '' for usage without a key (keyId '0'), as model is '' for usage without a model. */
+  /** That key's name; '' for usage without a key (keyId '0'). */
   keyName?: string;
   day?: string;
   requests: string;

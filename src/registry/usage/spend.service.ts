@@ -48,7 +48,8 @@ export class SpendService {
       total += BigInt(cost);
       return {
         ...(p === null ? {} : { provider: p }),
-        ...(model === null ? {} : { model }),
+        // Stored as '' (the daily row's key); shown as null, as the JSON for "no model".
+        ...(model === null ? {} : { model: model === '' ? null : model }),
         ...(credentialId === null ? {} : { credentialId }),
         ...(keyId === null ? {} : { keyId, keyName: keyName ?? '' }),
         ...(day === null ? {} : { day }),

@@ -95,7 +95,8 @@ export class UsageService {
     }
     if (outcome.hash !== hash) throw new IdempotencyKeyReusedError();
     this.metrics.usageBatchRecords.inc({ result: 'duplicate' }, records.length);
-    return { accepted: records.length, duplicate: true };
+    // Counted when the key was first seen: this request counts nothing.
+    return { accepted: 0, duplicate: true };
   }
 
   /** Writes everything recorded so far (UsageFlusher.flush). */

@@ -24,9 +24,9 @@ export interface UsageBatchRecord extends Omit<UsageRecord, 'consumerKeyId'> {
 }
 
 export interface UsageBatchResult {
-  /** Records the batch carried, counted once. */
+  /** Records this request counted: all of the batch, or 0 for a duplicate. */
   accepted: number;
-  /** True when this key had been seen: the batch was counted then, not now. */
+  /** True when this key had been seen: the batch was counted then, not now (accepted is 0). */
   duplicate: boolean;
 }
 

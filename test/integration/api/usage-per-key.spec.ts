@@ -106,7 +106,7 @@ describe('GET /api/usage?groupBy=key: usage and spend per consumer key', () => {
         outputTokens: '1000',
         costUsd: '0.000750',
       },
-      { keyId: '0', keyName: '', model: '', requests: '1', inputTokens: '0', outputTokens: '0', costUsd: '0.000000' },
+      { keyId: '0', keyName: '', model: null, requests: '1', inputTokens: '0', outputTokens: '0', costUsd: '0.000000' },
     ]);
 
     expect((await spendOf(app, 'groupBy=key')).body.data.spend.rows).toEqual([

@@ -99,14 +99,14 @@ describe('REST API: usage', () => {
     expect(usage.meta).toEqual({ pendingEntries: 0, pendingRequests: '0' });
   });
 
-  it('counts a retried batch (same key, same records) once and says it was a duplicate', async () => {
+  it('counts a retried batch (same key, same records) once and says it was a duplicate that counted nothing', async () => {
     const body = { records: [{ provider: 'ollama', requests: 7 }] };
     expect((await post('retry-me', body).expect(200)).body.data).toEqual({ accepted: 1, duplicate: false });
     const after = await usageState(db);
-    expect((await post('retry-me', body).expect(200)).body.data).toEqual({ accepted: 1, duplicate: true });
+    expect((await post('retry-me', body).expect(200)).body.data).toEqual({ accepted: 0, duplicate: true });
     // The same batch spelled differently (defaults written out) is the same batch.
     expect((await post('retry-me', { records: [{ provider: 'ollama', requests: 7, inputTokens: 0 }] }).expect(200)).body.data).toEqual({
-      accepted: 1,
+      accepted: 0,
       duplicate: true,
     });
     expect(await usageState(db)).toBe(after);
@@ -216,7 +216,7 @@ describe('REST API: usage', () => {
     await dataSource.query(`UPDATE usage_flushes SET flushed_at = now() - interval '23 hours 59 minutes' WHERE batch_hash IS NOT NULL`);
     expect(LEDGER_RETENTION_MS).toBeGreaterThanOrEqual(24 * 3_600_000);
     await app.get(UsageRepository).pruneFlushes(LEDGER_RETENTION_MS);
-    expect((await post('day-old', body).expect(200)).body.data).toEqual({ accepted: 1, duplicate: true });
+    expect((await post('day-old', body).expect(200)).body.data).toEqual({ accepted: 0, duplicate: true });
     expect(await providerCount(db, 'openrouter')).toBe('4');
   });
 
@@ -271,7 +271,7 @@ describe('REST API: usage', () => {
       const body = { records: [{ provider: 'anthropic', requests: 11 }] };
       const before = BigInt(await providerCount(db, 'anthropic'));
       expect((await postTo(app, 'cross-1', body).expect(200)).body.data).toEqual({ accepted: 1, duplicate: false });
-      expect((await postTo(other, 'cross-1', body).expect(200)).body.data).toEqual({ accepted: 1, duplicate: true });
+      expect((await postTo(other, 'cross-1', body).expect(200)).body.data).toEqual({ accepted: 0, duplicate: true });
       expect(await providerCount(db, 'anthropic')).toBe((before + 11n).toString());
       await postTo(other, 'cross-1', { records: [{ provider: 'anthropic', requests: 12 }] }).expect(422);
     });
@@ -302,7 +302,7 @@ describe('REST API: usage', () => {
       expect(answers).toEqual(
         expect.arrayContaining([
           { status: 200, data: { accepted: 1, duplicate: false } },
-          { status: 200, data: { accepted: 1, duplicate: true } },
+          { status: 200, data: { accepted: 0, duplicate: true } },
         ]),
       );
       expect(await providerCount(db, 'openrouter')).toBe((before + 5n).toString());

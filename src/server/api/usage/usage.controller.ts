@@ -1,5 +1,5 @@
 import { Body, Get, Headers, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
 import { WithMeta } from '../../http/api-envelope';
 import { UsageService, type CredentialUsage, type ProviderUsage, type SpendReport, type UsageBatchResult } from '../../../registry';
@@ -31,6 +31,11 @@ export class UsageController {
     name: 'Idempotency-Key',
     required: true,
     description: '1-200 printable ASCII characters, one per batch; a retry sends the same one',
+  })
+  @ApiOkResponse({
+    description:
+      '`data: { accepted, duplicate }`: `accepted` is how many records this request counted, all of the batch or 0; ' +
+      '`duplicate: true` when the key was counted before (then `accepted` is 0 and nothing is counted again)',
   })
   record(@Headers('idempotency-key') idempotencyKey: string | undefined, @Body() body: RecordUsageDto): Promise<UsageBatchResult> {
     return this.usage.recordBatch(idempotencyKey, body.records);
