@@ -15,9 +15,7 @@ export class ProviderNames {
   }
 
   async known(): Promise<string[]> {
-    const catalog = await this.registry.get<Catalog>(CATALOG);
-    const configs = await (await this.registry.get(ProviderConfigService)).list();
-    return [...new Set([...catalog.providers.keys(), ...configs.map((c) => c.provider)])].sort();
+    return (await this.registry.get(ProviderConfigService)).knownProviders();
   }
 
   /** Fails with the list of known providers when `provider` is not one of them. */

@@ -69,7 +69,7 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
     actorPerRequest(fastify);
     countRequests(fastify, app.get(HttpMetrics));
     fastify.addHook('onRequest', refuseUnreadableBodies);
-    // JSON (and HTML forms) up to 64 KiB: nothing the API takes is larger, and a bigger one is answered 413.
+    // JSON up to 64 KiB: nothing the API takes is larger, and a bigger one is answered 413.
     readBodies(fastify);
     await app.register(adminConsole);
     setUpApiDocs(app);

@@ -3,7 +3,7 @@ import { CredentialNotFoundError, InvalidInputError, UnknownProviderError } from
 describe(UnknownProviderError.name, () => {
   it('quotes the slug', () => {
     const error = new UnknownProviderError('nope');
-    expect(error.message).toBe('Unknown provider "nope": it is neither in the catalog nor in provider_configs');
+    expect(error.message).toBe('Unknown provider "nope"');
     expect(error).toMatchObject({ code: 'UNKNOWN_PROVIDER', kind: 'not_found', provider: 'nope' });
   });
 

@@ -13,7 +13,8 @@ export class UnknownProviderError extends DomainError {
   readonly kind = 'not_found';
   readonly provider: string;
   constructor(provider: string) {
-    super(`Unknown provider ${quoteInput(provider)}: it is neither in the catalog nor in provider_configs`);
+    // The edges add the providers there are (the API's 404, the CLI's line).
+    super(`Unknown provider ${quoteInput(provider)}`);
     this.provider = truncateInput(provider);
   }
 }

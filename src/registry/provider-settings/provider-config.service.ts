@@ -64,6 +64,12 @@ export class ProviderConfigService {
     return { config: this.toView(row), credentials: row.credentials ?? [] };
   }
 
+  /** Every provider a caller may name, sorted: the catalog's and any stored outside it. From the snapshot: no query. */
+  knownProviders(): string[] {
+    const snapshot = this.state.current();
+    return [...new Set([...this.catalog.providers.keys(), ...snapshot.providers.keys()])].sort();
+  }
+
   /** From the in-memory snapshot: no query. */
   isEnabled(provider: string): boolean {
     assertProviderName(provider);

@@ -1,4 +1,3 @@
-import { parse as parseForm } from 'node:querystring';
 import { BadRequestException } from '@nestjs/common';
 import type { FastifyBodyParser, FastifyInstance } from 'fastify';
 import { isGatewayPath } from './api-paths';
@@ -41,9 +40,8 @@ function strictSyntaxError(text: string, first: string | undefined): SyntaxError
 
 /**
  * The bodies the server reads, and only those: Fastify's own parsers (JSON with its empty-body error,
- * text/plain) give way to JSON as above and HTML forms (flat `a=1&b=2`), each up to API_BODY_LIMIT
- * (the gateway's routes up to GATEWAY_BODY_LIMIT).
- * A body of another type is refused before it is read (415).
+ * text/plain) give way to JSON as above, up to API_BODY_LIMIT (the gateway's routes up to
+ * GATEWAY_BODY_LIMIT). A body of another type (an HTML form too) is refused before it is read (415).
  */
 export function readBodies(fastify: FastifyInstance): void {
   const options = { parseAs: 'string', bodyLimit: API_BODY_LIMIT } as const;
@@ -62,5 +60,4 @@ export function readBodies(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', options, json);
   fastify.addContentTypeParser(JSON_FAMILY, options, json);
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', options, (_request, text: string, done) => done(null, parseForm(text)));
 }

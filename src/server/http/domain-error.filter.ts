@@ -5,7 +5,13 @@ import { ServerResponse } from 'node:http';
 import { DomainError, DomainErrorKind } from '../../common/domain-error';
 import { UnsafeUiJsonError } from '../../common/json-guard/unsafe-ui-json.error';
 import { isDatabaseUnreachable } from '../../database/database-errors';
-import { InvalidBaseUrlError, InvalidInputError, NoAvailableProviderError } from '../../registry';
+import {
+  InvalidBaseUrlError,
+  InvalidInputError,
+  NoAvailableProviderError,
+  ProviderConfigService,
+  UnknownProviderError,
+} from '../../registry';
 import type { ApiEnvelope, ApiFieldError } from './api-envelope';
 import { ErrorFormats } from './error-formats';
 import { InvalidRequestError } from './invalid-request.error';
@@ -54,12 +60,15 @@ function requestProblem(status: number, message: string): Pick<ApiEnvelope<null>
         message: TOO_LARGE,
         errors: [{ field: 'body', rule: 'entity.too.large', message: TOO_LARGE }],
       };
-    case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
+    case HttpStatus.UNSUPPORTED_MEDIA_TYPE: {
+      // Ours names what was sent (json-bodies-only.ts); Fastify's own refusal says less.
+      const text = message.startsWith(UNSUPPORTED_TYPE) ? message : UNSUPPORTED_TYPE;
       return {
         meta: { code: 'UNSUPPORTED_MEDIA_TYPE' },
-        message: UNSUPPORTED_TYPE,
-        errors: [{ field: 'Content-Type', rule: 'media-type', message: UNSUPPORTED_TYPE }],
+        message: text,
+        errors: [{ field: 'Content-Type', rule: 'media-type', message: text }],
       };
+    }
     case HttpStatus.BAD_REQUEST: {
       const json = `the body is not valid JSON: ${message}`;
       return { meta: { code: 'INVALID_BODY' }, message: json, errors: [{ field: 'body', rule: 'json', message: json }] };
@@ -120,6 +129,7 @@ export class DomainErrorFilter implements ExceptionFilter {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly formats: ErrorFormats,
+    private readonly providers: ProviderConfigService,
   ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
@@ -134,7 +144,11 @@ export class DomainErrorFilter implements ExceptionFilter {
       const errors = fieldErrors(error);
       // Nothing available: every candidate and why it was passed over, for the caller to act on.
       const skipped = error instanceof NoAvailableProviderError ? { skipped: error.skipped } : {};
-      body = { data: null, meta: { code: error.code, ...skipped }, status: 'error', message: error.message, ...(errors ? { errors } : {}) };
+      // A mistyped provider: the ones there are, as the CLI lists them.
+      const known = error instanceof UnknownProviderError ? this.providers.knownProviders() : undefined;
+      const message = known ? `${error.message}; known providers: ${known.join(', ')}` : error.message;
+      const extra = known ? { knownProviders: known } : skipped;
+      body = { data: null, meta: { code: error.code, ...extra }, status: 'error', message, ...(errors ? { errors } : {}) };
       if (status === HttpStatus.UNAUTHORIZED) setHeader(response, 'WWW-Authenticate', 'Bearer');
     } else if (error instanceof HttpException && isRawRoute(host)) {
       // The liveness check's own failure format (terminus), which orchestrators read.

@@ -336,7 +336,7 @@ describe('REST API', () => {
     expect(text.status).toBe(415);
     expect(text.body).toMatchObject({
       status: 'error',
-      message: 'Content-Type must be application/json',
+      message: 'Content-Type must be application/json: the body was sent as text/plain, so it was not read',
       errors: [{ field: 'Content-Type', rule: 'media-type' }],
     });
     expect(await rowCounts()).toBe(before);
