@@ -143,8 +143,14 @@ export function ProviderPage({ provider }: { provider: string }) {
             </dd>
             <dt>Needs</dt>
             <dd>
-              {p.capabilities.requiresApiKey === false ? 'no API key' : 'an API key'}
-              {p.capabilities.requiredConfig?.length ? `; config ${p.capabilities.requiredConfig.join(', ')}` : ''}
+              {p.capabilities.requiresApiKey === false ? (
+                'no API key'
+              ) : (
+                <>
+                  an API key, stored in the registry (never read from the environment): the credential form below, or{' '}
+                  <code>ai-registry ai:credentials:set {p.provider} --key-stdin</code>
+                </>
+              )}
             </dd>
           </dl>
           <button type="button" class="primary" disabled={!canAct || busy} onClick={() => void testNow()}>

@@ -193,7 +193,8 @@ describe(selectModel.name, () => {
         {
           candidate: { provider: 'beta', model: 'b1', source: 'fallback' },
           reason: 'no_credential',
-          detail: 'provider "beta" needs a credential and none is stored',
+          detail:
+            'provider "beta" needs an API key and none is stored: store one with ai-registry ai:credentials:set beta --key-stdin, or POST /api/providers/beta/credentials',
         },
         {
           candidate: { provider: 'alpha', model: 'a1', source: 'fallback' },

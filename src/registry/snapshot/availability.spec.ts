@@ -22,7 +22,12 @@ describe(checkAvailability.name, () => {
   it.each([
     ['unknown_provider', 'nobody', {}, 'provider "nobody" is not in the registry'],
     ['disabled', 'alpha', { alpha: { enabled: false } }, 'provider "alpha" is disabled'],
-    ['no_credential', 'alpha', { alpha: { credential: 'missing' } }, 'provider "alpha" needs a credential and none is stored'],
+    [
+      'no_credential',
+      'alpha',
+      { alpha: { credential: 'missing' } },
+      'provider "alpha" needs an API key and none is stored: store one with ai-registry ai:credentials:set alpha --key-stdin, or POST /api/providers/alpha/credentials',
+    ],
     ['credential_expired', 'alpha', { alpha: { credential: 'expired' } }, 'the credential for "alpha" has expired'],
     ['credential_inactive', 'alpha', { alpha: { credential: 'inactive' } }, 'the credential for "alpha" is deactivated'],
     ['unhealthy', 'alpha', { alpha: { health: 'unhealthy' } }, 'provider "alpha" is unhealthy according to its latest health checks'],

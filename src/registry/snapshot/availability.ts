@@ -145,7 +145,12 @@ function storedCredentialProblem(state: ProviderState): Availability | undefined
     case 'active':
       return undefined;
     case 'missing':
-      return unavailable('no_credential', `provider ${name} needs a credential and none is stored`);
+      // Keys are never read from the environment: say where one is stored (the CLI, or the server's API).
+      return unavailable(
+        'no_credential',
+        `provider ${name} needs an API key and none is stored: store one with ` +
+          `ai-registry ai:credentials:set ${state.provider} --key-stdin, or POST /api/providers/${state.provider}/credentials`,
+      );
     case 'expired':
       return unavailable('credential_expired', `the credential for ${name} has expired`);
     case 'inactive':
