@@ -26,6 +26,7 @@ import { KeyRing, parseKeyRing } from './key-ring/key-ring';
 import { KEY_RING } from './key-ring/key-ring.provider';
 import { PROVIDER_ENTITIES } from './entities';
 import { RegistryJobs } from './jobs/registry-jobs';
+import { FreshCredentialProbes } from './health/active/fresh-credential-probes';
 import { HealthScheduler } from './health/active/health-scheduler.service';
 import { HealthService } from './health/active/health.service';
 import { PassiveHealthService } from './health/passive/passive-health.service';
@@ -135,6 +136,8 @@ export class ProvidersModule {
       UsageFanOut,
       { provide: UsageWriteListener, useExisting: UsageFanOut },
       UsagePruner,
+      // Registers itself with CredentialsService as the module starts.
+      FreshCredentialProbes,
       CallConnections,
       PlanWalker,
       KeyLimitMetrics,

@@ -63,3 +63,12 @@ export interface KeyRingCheck {
   missingKeyIds: string[];
   failing: RotationResult['failed'];
 }
+
+/**
+ * Hears of each credential this process stored with a new secret, or switched on, so its provider's
+ * health is checked with it at once (FreshCredentialProbes registers itself as the module starts).
+ */
+export interface CredentialWriteListener {
+  /** Called once the write is in the snapshot; must return at once and never throw (the write is done). */
+  afterWrite(provider: string): void;
+}

@@ -14,7 +14,14 @@ import { CredentialCipher } from '../key-ring/credential-cipher';
 import { CredentialViewMapper } from './credential-view.mapper';
 import { assertApiKey, assertCredentialType, assertExpiresAt } from './credential-input.rules';
 import { CredentialRepository } from './credential.repository';
-import { ActiveCredential, CredentialView, KeyRingCheck, RotationResult, StoreCredentialInput } from './credential.types';
+import {
+  ActiveCredential,
+  CredentialView,
+  CredentialWriteListener,
+  KeyRingCheck,
+  RotationResult,
+  StoreCredentialInput,
+} from './credential.types';
 import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
 import { KeyRotationService } from './key-rotation.service';
 import { maskSecret } from './mask-secret';
@@ -27,6 +34,7 @@ import { maskSecret } from './mask-secret';
 @Injectable()
 export class CredentialsService {
   private readonly logger = new Logger(CredentialsService.name);
+  private readonly writeListeners: CredentialWriteListener[] = [];
 
   constructor(
     private readonly credentials: CredentialRepository,
@@ -37,6 +45,11 @@ export class CredentialsService {
     @Inject(CATALOG) private readonly catalog: Catalog,
     private readonly state: RegistryStateService,
   ) {}
+
+  /** `listener` hears of each credential this process stores with a new secret or switches on. */
+  addWriteListener(listener: CredentialWriteListener): void {
+    this.writeListeners.push(listener);
+  }
 
   /** Creates or replaces the provider's credential of that type (one per provider and type). */
   async store(provider: string, input: StoreCredentialInput): Promise<CredentialView> {
@@ -95,6 +108,7 @@ export class CredentialsService {
     });
     if (!written) throw new StaleVersionError(`${provider}/${credentialType}`);
     this.logger.log(`Stored ${credentialType} credential ${written.row.id} for provider ${provider}`);
+    if (written.row.isActive && (kept === null || !kept.isActive)) this.announce(provider, credentialType);
     return { ...this.views.toView(written.row, undefined), version: written.version };
   }
 
@@ -172,6 +186,7 @@ export class CredentialsService {
       this.credentials.setActive(provider, credentialType, active),
     );
     if (written === null) throw new CredentialNotFoundError(provider, credentialType);
+    if (active) this.announce(provider, credentialType);
   }
 
   async getUIMetadata(provider: string, credentialType = DEFAULT_CREDENTIAL_TYPE): Promise<UiMetadata> {
@@ -200,6 +215,12 @@ export class CredentialsService {
   /** Whether the configured key ring can read what is stored (see KeyRotationService.checkKeyRing). */
   checkKeyRing(): Promise<KeyRingCheck> {
     return this.keyRotation.checkKeyRing();
+  }
+
+  /** Probes use only a provider's api_key credential: only its writes are told. */
+  private announce(provider: string, credentialType: string): void {
+    if (credentialType !== DEFAULT_CREDENTIAL_TYPE) return;
+    for (const listener of this.writeListeners) listener.afterWrite(provider);
   }
 
   /** The snapshot holds only a provider's api_key credential: writes of other types change nothing in it. */

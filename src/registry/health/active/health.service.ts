@@ -19,7 +19,7 @@ import { RegistryStateService } from '../../snapshot/registry-state.service';
 import { validateBaseUrl } from '../../egress/base-url.policy';
 import { classifyProbe } from './classify-probe';
 import { phaseOf } from '../passive/circuit.rules';
-import { combinedHealth } from '../combined-health';
+import { combinedHealth, NO_USABLE_CREDENTIAL } from '../combined-health';
 import type { HealthCheckRecord, HealthCheckResult, HealthWindowView, ProviderHealthSummary, SweepResult } from './health.types';
 import type { HealthStatus } from '../../kernel/health-status';
 import { HealthWindow, windowSpan } from './health-window';
@@ -150,11 +150,14 @@ export class HealthService {
     const snapshot = this.state.current();
     const now = new Date();
     return rows.map((row) => {
-      const circuit = snapshot.providers.get(row.provider)?.circuit;
+      const state = snapshot.providers.get(row.provider);
+      const circuit = state?.circuit;
+      const expiresAt = state?.credentialExpiresAt;
+      const credentialUsable = state?.credential === 'active' && !(expiresAt && expiresAt <= now);
       return {
         provider: row.provider,
         enabled: row.enabled,
-        ...combinedHealth({ status: row.healthStatus, reason: row.lastError }, circuit, now),
+        ...combinedHealth({ status: row.healthStatus, reason: row.lastError }, circuit, now, credentialUsable),
         circuit: circuit
           ? { phase: phaseOf(circuit, now), until: circuit.until, trips: circuit.trips, reason: circuit.reason }
           : { phase: 'closed' as const, until: null, trips: 0, reason: null },
@@ -228,7 +231,7 @@ export class HealthService {
       if (error instanceof CredentialDecryptError || error instanceof UnknownKeyError) return notProbed(error.message);
       throw error;
     }
-    if (requiresApiKey && !credential) return notProbed('no usable credential (missing, inactive or expired)');
+    if (requiresApiKey && !credential) return notProbed(NO_USABLE_CREDENTIAL);
     const destination = probeDestination(credential?.baseUrl ?? null, entry?.baseUrl, capabilities.baseUrl, credential !== null);
     if (destination === '') {
       return notProbed('no base URL the key may be sent to: store the credential with a baseUrl (it is bound to the key)');

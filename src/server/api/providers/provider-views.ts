@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   AvailabilityService,
   CredentialViewMapper,
+  DEFAULT_CREDENTIAL_TYPE,
   ProviderConfigService,
   ProviderWithCredentials,
   combinedHealth,
@@ -53,11 +54,13 @@ export class ProviderViews {
     return this.resource(await this.configs.getWithCredentials(provider), modelType);
   }
 
-  private health(config: ProviderConfigView): ProviderResource['health'] {
+  private health(config: ProviderConfigView, credentials: CredentialView[]): ProviderResource['health'] {
+    const usable = credentials.some((c) => c.credentialType === DEFAULT_CREDENTIAL_TYPE && c.status === 'active');
     const { status, reason, decidedBy } = combinedHealth(
       { status: config.health.status, reason: config.health.lastError },
       config.circuit,
       new Date(),
+      usable,
     );
     return { ...config.health, status, lastError: reason, decidedBy };
   }
@@ -70,7 +73,7 @@ export class ProviderViews {
       displayNameOverride: config.displayNameOverride,
       enabled: config.enabled,
       inCatalog: config.inCatalog,
-      health: this.health(config),
+      health: this.health(config, credentials),
       circuit: config.circuit,
       budget: config.budget,
       availability: this.availability.isProviderAvailable(config.provider, modelType),
