@@ -1,10 +1,16 @@
-import { Inject, Injectable, INestApplicationContext, OnApplicationShutdown, Type } from '@nestjs/common';
+import { Inject, Injectable, INestApplicationContext, Logger, LoggerService, OnApplicationShutdown, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { quoteInput } from '../common/json-guard/text-rules';
 import { createAppLogger } from '../common/logging/app-logger';
 import { explainConnectError, explainDataDirError } from '../database/database-errors';
 import { DatabaseTarget, openDatabaseTarget } from '../database/database-target';
+import { ProviderConfigService, UnknownProviderError } from '../registry';
+import { CliFailure } from './cli-errors';
+import { CliLogger } from './cli-logger';
 import { CLI_SETTINGS, CliSettings } from './cli-settings';
 import { CliRegistryModule } from './cli-registry.module';
+import { lostDatabaseError } from './lost-database';
+import { Terminal } from './terminal';
 
 /**
  * The registry, opened on first use: `--help`, a usage error or a missing flag answer at once,
@@ -14,8 +20,13 @@ import { CliRegistryModule } from './cli-registry.module';
 @Injectable()
 export class RegistryContext implements OnApplicationShutdown {
   private opened: Promise<{ app: INestApplicationContext; database: DatabaseTarget }> | undefined;
+  private database: DatabaseTarget | undefined;
+  private app: INestApplicationContext | undefined;
 
-  constructor(@Inject(CLI_SETTINGS) private readonly settings: CliSettings) {}
+  constructor(
+    @Inject(CLI_SETTINGS) private readonly settings: CliSettings,
+    private readonly terminal: Terminal,
+  ) {}
 
   async get<T>(token: Type<T> | symbol): Promise<T> {
     const { app } = await (this.opened ??= this.open());
@@ -28,23 +39,46 @@ export class RegistryContext implements OnApplicationShutdown {
     return database.description;
   }
 
+  /**
+   * The error a command failed with, as the CLI says it: a database that went away named for what it
+   * was, a mistyped provider with the providers there are (as ProviderNames.assertKnown says it).
+   */
+  explain(error: unknown): unknown {
+    if (error instanceof UnknownProviderError && this.app) {
+      const known = this.app.get(ProviderConfigService, { strict: false }).knownProviders();
+      return new CliFailure(`unknown provider ${quoteInput(error.provider)}; known providers: ${known.join(', ')}`);
+    }
+    return (this.database && lostDatabaseError(error, this.database)) ?? error;
+  }
+
   private async open(): Promise<{ app: INestApplicationContext; database: DatabaseTarget }> {
-    const { config, logLevel } = this.settings;
+    const { config, logLevel, verbose } = this.settings;
+    const quiet = verbose ? undefined : new CliLogger(logLevel === 'silent' ? () => undefined : (line) => this.terminal.warn(line));
+    const logger: LoggerService = quiet ?? createAppLogger(logLevel, 2);
+    // From the first line on: opening the embedded folder logs too (a stale lock taken over).
+    Logger.overrideLogger(logger);
     let database: DatabaseTarget;
     try {
       database = await openDatabaseTarget(config, 'tool', 'ai-registry (the admin CLI)');
     } catch (error) {
+      quiet?.opened();
       throw explainDataDirError(error, config.DATA_DIR) ?? error;
     }
+    this.database = database;
     try {
-      const app = await NestFactory.createApplicationContext(CliRegistryModule.forRoot(config, database), {
-        logger: createAppLogger(logLevel, 2),
-        abortOnError: false,
-      });
+      const app = await NestFactory.createApplicationContext(CliRegistryModule.forRoot(config, database), { logger, abortOnError: false });
+      this.app = app;
       return { app, database };
     } catch (error) {
       await database.close().catch(() => undefined);
-      throw explainConnectError(error, database.url, database.kind === 'postgres' ? 'DATABASE_URL' : 'the embedded database') ?? error;
+      // Through a server's socket, a refused connection is that server going away as we came in.
+      throw (
+        (database.viaOwner ? lostDatabaseError(error, database) : null) ??
+        explainConnectError(error, database.url, database.kind === 'postgres' ? 'DATABASE_URL' : 'the embedded database') ??
+        error
+      );
+    } finally {
+      quiet?.opened();
     }
   }
 

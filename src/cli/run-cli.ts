@@ -4,6 +4,7 @@ import { runAsActor } from '../common/actor-context';
 import { loadConfig, loadDotEnv } from '../config/load-config';
 import { CliSettings } from './cli-settings';
 import { CliModule } from './cli.module';
+import { RegistryContext } from './registry-context';
 import { reportError } from './report-error';
 import type { CliStreams } from './terminal';
 
@@ -20,10 +21,18 @@ export function cliActor(): string {
   }
 }
 
-/** nest-commander's options for our commands: our error edge, our streams, and the root's help. */
-export function cliRunOptions(streams: CliStreams, verbose: boolean, exit: { code: number }): CommandFactoryRunOptions {
+/**
+ * nest-commander's options for our commands: our error edge, our streams, and the root's help.
+ * `explain` says an error as the CLI knows it (RegistryContext.explain: a database that went away).
+ */
+export function cliRunOptions(
+  streams: CliStreams,
+  verbose: boolean,
+  exit: { code: number },
+  explain: (error: unknown) => unknown = (error) => error,
+): CommandFactoryRunOptions {
   const onError = (error: unknown) => {
-    const { line, exitCode } = reportError(error, verbose);
+    const { line, exitCode } = reportError(explain(error), verbose);
     if (line !== null) streams.stderr.write(`${line}\n`);
     exit.code = exitCode;
   };
@@ -62,7 +71,8 @@ export async function runCli(argv: string[], streams: CliStreams): Promise<numbe
     streams.stderr.write(`${line}\n`);
     return exitCode;
   }
-  const options = cliRunOptions(streams, verbose, exit);
+  const opened: { registry?: RegistryContext } = {};
+  const options = cliRunOptions(streams, verbose, exit, (error) => opened.registry?.explain(error) ?? error);
   let app: Awaited<ReturnType<typeof CommandFactory.createWithoutRunning>>;
   try {
     app = await CommandFactory.createWithoutRunning(CliModule.forRoot(settings, streams), options);
@@ -71,11 +81,15 @@ export async function runCli(argv: string[], streams: CliStreams): Promise<numbe
     streams.stderr.write(`${line}\n`);
     return exitCode;
   }
+  opened.registry = app.get(RegistryContext);
   try {
     await runAsActor(settings.actor, () => app.get(CommandRunnerService).run(args));
   } finally {
-    // Closes the registry (and an embedded folder this process owned) whatever the command did.
-    await app.close().catch((error: unknown) => options.serviceErrorHandler?.(error as Error));
+    // Closes the registry (and an embedded folder this process owned) whatever the command did; a
+    // command that failed has said why in its one line, which a failed close would only repeat.
+    await app.close().catch((error: unknown) => {
+      if (exit.code === 0) options.serviceErrorHandler?.(error as Error);
+    });
   }
   return exit.code;
 }

@@ -26,6 +26,8 @@ export interface DatabaseTarget {
   embeddedNotifications?: EventEmitter;
   /** True when this process reaches the embedded database through another process's socket. */
   viaOwner: boolean;
+  /** That process (the running server), when viaOwner. */
+  ownerPid?: number;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function openDatabaseTarget(config: AppConfig, role: DatabaseRole, 
       url: embeddedUrl(holder.port, holder.secret),
       description: `embedded PostgreSQL in ${dataDir}, through process ${holder.pid} on 127.0.0.1:${holder.port}`,
       viaOwner: true,
+      ownerPid: holder.pid,
       close: async () => undefined,
     };
   }

@@ -64,7 +64,8 @@ export class HealthCommand extends RegistryCommand {
           r.reason ?? '',
           r.missingModels.length > 0 ? `no longer listed: ${r.missingModels.join(', ')}` : '',
         ]),
-        ...errors.map((e) => [e.provider, colors.red('check failed'), '-', e.error, '']),
+        // Not the provider's failure: the registry could not check or record it (the reason says why).
+        ...errors.map((e) => [e.provider, colors.red('not checked'), '-', e.error, '']),
       ],
     );
   }

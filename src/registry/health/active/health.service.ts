@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../../common/domain-error';
+import { isDatabaseUnreachable } from '../../../database/database-errors';
 import { RegistryMetrics } from '../../metrics/registry-metrics';
 import { runBounded } from '../../../common/run-bounded';
 import { RegistrySettings } from '../../kernel/registry-settings';
@@ -87,6 +88,9 @@ export class HealthService {
     const settled = await runBounded(rows, this.settings.healthConcurrency, (row) =>
       this.checkRow(row, signal).finally(() => onChecked?.(row.provider, rows.length)),
     );
+    // A database that went away is no provider's failure: the sweep as a whole failed.
+    const lost = settled.find((outcome) => outcome.status === 'rejected' && isDatabaseUnreachable(outcome.reason));
+    if (lost) throw (lost as PromiseRejectedResult).reason;
     const results: HealthCheckResult[] = [];
     const xids: string[] = [];
     const errors: SweepResult['errors'] = [];
