@@ -2,14 +2,16 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from './server/app.factory';
-import { exitWithError } from './common/exit-with-error';
-import { explainListenError } from './common/listen-errors';
+import { describeFailure, exitWithError } from './common/exit-with-error';
+import { assertPortFree, explainListenError } from './common/listen-errors';
 import { HttpDrain } from './server/http/http-drain';
 import { createAppLogger } from './common/logging/app-logger';
 import type { AppConfig } from './config/app-config';
 import { loadConfig, loadDotEnv } from './config/load-config';
+import { keyRingSourceOf } from './config/providers-options';
 import { explainConnectError, explainDataDirError } from './database/database-errors';
-import { DatabaseTarget, openDatabaseTarget } from './database/database-target';
+import { DatabaseTarget, assertDataDirFree, openDatabaseTarget } from './database/database-target';
+import { assertKeyRingSource } from './registry/key-ring/key-ring.provider';
 import { UsageService } from './registry/usage/usage.service';
 
 const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
@@ -52,11 +54,24 @@ async function startApp(config: AppConfig, database: DatabaseTarget): Promise<Ru
   }
 }
 
+/** Whether our log has begun: a start that fails after that also ends the log, with a `fatal` line. */
+let logging = false;
+
+/** What would stop the start for sure, checked before the first log line: no key ring, a held folder, a port in use. */
+async function preflight(config: AppConfig): Promise<void> {
+  assertKeyRingSource(keyRingSourceOf(config));
+  assertDataDirFree(config);
+  await assertPortFree('PORT', config.HOST, config.PORT);
+  if (config.METRICS_PORT !== undefined) await assertPortFree('METRICS_PORT', config.METRICS_HOST ?? config.HOST, config.METRICS_PORT);
+}
+
 async function bootstrap(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
+  await preflight(config);
   // Everything from here on (the embedded database's start included) logs in our one format and level.
   Logger.overrideLogger(createAppLogger(config.LOG_LEVEL));
+  logging = true;
   const database = await openDatabase(config);
   const logger = new Logger('Bootstrap');
   let running: RunningApp;
@@ -120,4 +135,8 @@ async function shutDown({ app, drain }: RunningApp, database: DatabaseTarget, us
   return clean;
 }
 
-bootstrap().catch(exitWithError);
+bootstrap().catch((error: unknown) => {
+  // The log ends with why (where logs are collected, stderr's plain line may not be).
+  if (logging) new Logger('Bootstrap').fatal(describeFailure(error));
+  exitWithError(error);
+});

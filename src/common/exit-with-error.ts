@@ -6,7 +6,13 @@ import { DomainError } from './domain-error';
  * and before any logger exists.
  */
 export function exitWithError(error: unknown): never {
-  const text = error instanceof DomainError ? error.message : `Unexpected error: ${(error as Error)?.stack ?? String(error)}`;
-  process.stderr.write(`${text}\n`);
+  process.stderr.write(`${describeFailure(error, true)}\n`);
   process.exit(1);
+}
+
+/** A failed start in words: an error an operator can act on as its message, anything else (a bug) as unexpected. */
+export function describeFailure(error: unknown, withStack = false): string {
+  if (error instanceof DomainError) return error.message;
+  const shown = withStack ? ((error as Error)?.stack ?? String(error)) : ((error as Error)?.message ?? String(error));
+  return `Unexpected error: ${shown}`;
 }

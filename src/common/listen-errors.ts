@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { DomainError } from './domain-error';
 
 export class ListenError extends DomainError {
@@ -25,4 +26,19 @@ export function explainListenError(error: unknown, variable: string, host: strin
     default:
       return null;
   }
+}
+
+/**
+ * Fails as explainListenError says when `port` cannot be opened on `host` now (taken, not allowed),
+ * by opening and closing it: for a process to fail before it starts logging, instead of claiming a
+ * start it cannot finish. Port 0 (any free one) always can. Another program may still take the port
+ * before the real listen, which then fails the same way.
+ */
+export async function assertPortFree(variable: string, host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(explainListenError(error, variable, host, port) ?? error));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve()));
+  });
 }

@@ -47,6 +47,23 @@ function redact(url: string): string {
   }
 }
 
+/**
+ * Refuses the embedded folder when a live process holds it, as the server's open would: for a check
+ * before anything logs (a second `npm start` is told which process holds the folder, not that its
+ * port, likely the same, is taken). What cannot be read is left for the open to explain.
+ */
+export function assertDataDirFree(config: AppConfig): void {
+  if (config.DATABASE_URL) return;
+  const dataDir = path.resolve(config.DATA_DIR);
+  let holder: ReturnType<typeof DataDirLock.liveHolder>;
+  try {
+    holder = DataDirLock.liveHolder(dataDir);
+  } catch {
+    return;
+  }
+  if (holder) throw new DataDirLockedError(dataDir, holder);
+}
+
 export async function openDatabaseTarget(config: AppConfig, role: DatabaseRole, command: string): Promise<DatabaseTarget> {
   if (config.DATABASE_URL) {
     const direct = config.DATABASE_DIRECT_URL;

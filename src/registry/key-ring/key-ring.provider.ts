@@ -32,6 +32,15 @@ export interface KeyRingSource extends KeyRingSpec {
 }
 
 /**
+ * What resolveKeyRing would refuse (no key where instances must share one, a malformed key),
+ * without reading or generating anything: for a process to fail before it starts logging.
+ */
+export function assertKeyRingSource(source: KeyRingSource): void {
+  if (source.keys || source.key) parseKeyRing({ keys: source.keys, key: source.key });
+  else if (!source.generateIfMissing) throw new MissingCredentialsKeyError();
+}
+
+/**
  * On the embedded database a newcomer should not have to make a key, so one is generated once into
  * the data folder (beside the data it protects). With a real PostgreSQL instances must share the
  * ring, so a missing key stops the boot instead of silently making one per instance.

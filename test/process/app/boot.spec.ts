@@ -6,16 +6,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../../src/server/app.factory';
 import { testConfig, TEST_KEY_1 } from '../../support/registry-app';
-import {
-  RunningProcess,
-  SERVER_ENTRY,
-  TYPEORM_CLI,
-  embeddedEnv,
-  freePort,
-  readLock,
-  runEntry,
-  startServer,
-} from '../../support/server-process';
+import { RunningProcess, SERVER_ENTRY, TYPEORM_CLI, embeddedEnv, freePort, runEntry, startServer } from '../../support/server-process';
 import { TestDatabase, createTestDatabase, itOnRealPostgres } from '../../support/test-database';
 import { TEST_DATABASE_URL } from '../../support/test-env';
 
@@ -63,6 +54,15 @@ async function expectOneLineFailure(run: RunningProcess): Promise<string> {
   expect(run.output()).not.toMatch(/\n\s+at /);
   expect(run.output()).not.toContain(PASSWORD);
   return lines[0];
+}
+
+/** The JSON log lines a process wrote (stdout and stderr as they interleaved). */
+function jsonLines(run: RunningProcess): Array<{ level: number; msg: string; context?: string }> {
+  return run
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: number; msg: string; context?: string });
 }
 
 /** Occupies a TCP port, as another program would. */
@@ -135,10 +135,22 @@ describe('start-up errors (real processes)', () => {
       /unknown host "no-such-host\.invalid"|could not be resolved/,
     ],
   ])('DATABASE_URL with %s: one line naming host and database and the cause', async (_, url, names, cause) => {
-    const line = await expectOneLineFailure(serverOn(url()));
+    const server = serverOn(url());
+    const line = await expectOneLineFailure(server);
     expect(line).toContain('Cannot connect to DATABASE_URL (PostgreSQL at ');
     expect(line).toContain(names());
     expect(line).toMatch(cause);
+    // The log (stdout, as collected) ends with the same words as its fatal line.
+    expect(jsonLines(server).at(-1)).toMatchObject({ level: 60, context: 'Bootstrap', msg: line });
+  });
+
+  it('CREDENTIALS_KEYS missing beside DATABASE_URL: its one line, before any log line', async () => {
+    const env = onPostgres(`postgresql://postgres:${PASSWORD}@127.0.0.1:${closedPort}/registry`);
+    delete env.CREDENTIALS_KEY;
+    const server = run(SERVER_ENTRY, [], env);
+    const line = await expectOneLineFailure(server);
+    expect(line).toMatch(/^CREDENTIALS_KEYS \(or CREDENTIALS_KEY\) must be set when DATABASE_URL is set/);
+    expect(server.output()).toBe(`${line}\n`);
   });
 
   itOnRealPostgres(
@@ -173,15 +185,17 @@ describe('start-up errors (real processes)', () => {
     expect(line).toBe(`DATA_DIR must be a folder for the embedded database, but it is a file (DATA_DIR=${file})`);
   });
 
-  it('PORT already in use: one line naming PORT; the embedded folder is released', async () => {
+  it('PORT already in use: one line naming PORT, before any log line (no start claimed); the embedded folder is untouched', async () => {
     const taken = await occupy('127.0.0.1');
     try {
       const dataDir = path.join(work, 'port-taken');
-      const line = await expectOneLineFailure(run(SERVER_ENTRY, [], embeddedEnv(dataDir, { PORT: String(taken.port), HOST: '127.0.0.1' })));
+      const server = run(SERVER_ENTRY, [], embeddedEnv(dataDir, { PORT: String(taken.port), HOST: '127.0.0.1' }));
+      const line = await expectOneLineFailure(server);
       expect(line).toBe(
         `PORT=${taken.port} is already in use on 127.0.0.1: stop what listens on 127.0.0.1:${taken.port} or choose another PORT`,
       );
-      expect(readLock(dataDir)).toBeNull();
+      expect(server.output()).toBe(`${line}\n`);
+      expect(fs.existsSync(dataDir)).toBe(false);
     } finally {
       await taken.close();
     }
