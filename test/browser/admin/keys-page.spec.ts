@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../support/server-process';
 import { describeInChromium, launchChromium } from './support/chromium';
-import { ADMIN_TOKEN, ConsoleApp, startConsoleApp } from './support/console-app';
+import { ConsoleApp, startConsoleApp } from './support/console-app';
+import { signIn, unlabelledControls } from './support/console-page';
 
 const SHOTS = path.join(REPO_ROOT, 'artifacts', 'admin');
 
@@ -59,15 +60,7 @@ describeInChromium('Admin console: the Keys page', () => {
   }
 
   async function shot(name: string, target: Page = page): Promise<void> {
-    const unlabelled = await target.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLElement>('input, select, textarea, button'))
-        .filter((el) => {
-          const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
-          return !labelled && !(el.tagName === 'BUTTON' && el.textContent?.trim());
-        })
-        .map((el) => el.outerHTML.slice(0, 120)),
-    );
-    expect(unlabelled).toEqual([]);
+    expect(await unlabelledControls(target)).toEqual([]);
     fs.mkdirSync(SHOTS, { recursive: true });
     await target.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   }
@@ -98,9 +91,7 @@ describeInChromium('Admin console: the Keys page', () => {
   });
 
   it('an admin creates a key for two catalog models: shown once in its own field, copied exactly, nowhere else; it calls the gateway', async () => {
-    await page.goto(`${server.origin}/admin/`);
-    await page.getByLabel('API token').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, server.origin);
     await page.getByRole('link', { name: 'Keys', exact: true }).click();
     expect(new URL(page.url()).pathname).toBe('/admin/keys');
     await page.getByRole('heading', { name: 'Create a key' }).waitFor();
