@@ -138,6 +138,8 @@ export interface HealthCheckResult {
   status: HealthStatus;
   reason: string | null;
   latencyMs: number | null;
+  /** Failed checks in a row, this one included: a first transient failure is only `degraded`. */
+  consecutiveFailures: number;
   probed: boolean;
   checkedAt: string;
 }

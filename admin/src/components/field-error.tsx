@@ -1,3 +1,6 @@
+import type { ComponentChildren } from 'preact';
+import type { Tone } from '../check-outcome';
+
 /** An error in words under the control it is about, announced to screen readers. */
 export function FieldErrorText({ id, message }: { id: string; message: string | null | undefined }) {
   if (!message) return null;
@@ -23,4 +26,15 @@ export function ActionStatus({ error, done }: { error: string | null; done?: str
       </p>
     );
   return null;
+}
+
+const TONE_CLASSES: Record<Tone, string> = { ok: 'action-done', warn: 'action-warn', error: 'action-error' };
+
+/** An outcome that can be good, mixed or bad (checks): coloured and announced by how it went. */
+export function ToneStatus({ tone, testId, children }: { tone: Tone; testId?: string; children: ComponentChildren }) {
+  return (
+    <p class={TONE_CLASSES[tone]} role={tone === 'ok' ? 'status' : 'alert'} data-tone={tone} data-testid={testId}>
+      {children}
+    </p>
+  );
 }

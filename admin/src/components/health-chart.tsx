@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { HealthBucket } from '../api/types';
+import { type TimeRange, utcTickLabels } from '../chart-time';
+import { dateTime } from '../format';
 
 /** Seconds since the epoch per bucket, then each series (null where a bucket has no value). */
 export function chartData(buckets: HealthBucket[]): uPlot.AlignedData {
@@ -12,13 +14,20 @@ export function chartData(buckets: HealthBucket[]): uPlot.AlignedData {
   ];
 }
 
+const isoOf = (seconds: number | null | undefined) =>
+  seconds === null || seconds === undefined ? '' : new Date(seconds * 1000).toISOString();
+
 /**
- * Latency (median and worst per bucket, left axis) and uptime % (right axis) over the window, drawn
- * by uPlot on a canvas; the numbers are also in the table beside it for those who cannot see it.
+ * Latency (median and worst per bucket, left axis) and uptime % (right axis) over the whole window
+ * (`range`, however few checks it holds), on a UTC 24-hour time axis, drawn by uPlot on a canvas;
+ * the numbers are also in the table beside it for those who cannot see it. What the time axis shows
+ * is left on the element (data-x-from, data-x-to, data-x-ticks: [seconds, label] pairs).
  */
-export function HealthChart({ buckets, label }: { buckets: HealthBucket[]; label: string }) {
+export function HealthChart({ buckets, range, label }: { buckets: HealthBucket[]; range: TimeRange; label: string }) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const span = useRef(range);
+  span.current = range;
 
   useEffect(() => {
     const element = container.current;
@@ -27,18 +36,28 @@ export function HealthChart({ buckets, label }: { buckets: HealthBucket[]; label
       width: Math.max(element.clientWidth, 320),
       height: 260,
       cursor: { drag: { x: false, y: false } },
+      // Ticks on UTC hours and days (uPlot would place and name them in the browser's time zone).
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       scales: {
-        x: { time: true },
+        // The window asked for, not the span the checks in it happen to cover.
+        x: { time: true, range: () => [span.current.from, span.current.to] },
         ms: { auto: true, range: (_u, _min, max) => [0, Math.max(max ?? 0, 10) * 1.1] },
         pct: { range: [0, 100] },
       },
       axes: [
-        {},
+        {
+          label: 'time (UTC)',
+          values: (_u, ticks, _axis, _space, incr) => {
+            const labels = utcTickLabels(ticks, incr);
+            element.dataset.xTicks = JSON.stringify(ticks.map((tick, i) => [tick, labels[i]]));
+            return labels;
+          },
+        },
         { scale: 'ms', label: 'latency (ms)', size: 60 },
         { scale: 'pct', side: 1, label: 'uptime %', grid: { show: false }, size: 50 },
       ],
       series: [
-        { label: 'time' },
+        { label: 'time', value: (_u, v) => (v === null ? '—' : dateTime(isoOf(v))) },
         {
           label: 'median latency',
           scale: 'ms',
@@ -65,6 +84,15 @@ export function HealthChart({ buckets, label }: { buckets: HealthBucket[]; label
           value: (_u, v) => (v === null ? '—' : `${v} %`),
         },
       ],
+      hooks: {
+        setScale: [
+          (u, key) => {
+            if (key !== 'x') return;
+            element.dataset.xFrom = isoOf(u.scales.x.min);
+            element.dataset.xTo = isoOf(u.scales.x.max);
+          },
+        ],
+      },
     };
     const chart = new uPlot(options, chartData([]), element);
     plot.current = chart;
@@ -81,12 +109,7 @@ export function HealthChart({ buckets, label }: { buckets: HealthBucket[]; label
     const chart = plot.current;
     if (!chart) return;
     chart.setData(chartData(buckets));
-    // uPlot alone stretches a single time point over years of empty axis: an hour either side of it instead.
-    if (buckets.length === 1) {
-      const at = Date.parse(buckets[0].start) / 1000;
-      chart.setScale('x', { min: at - 3600, max: at + 3600 });
-    }
-  }, [buckets]);
+  }, [buckets, range.from, range.to]);
 
   return <div class="chart" ref={container} role="img" aria-label={label} data-points={buckets.length} data-testid="health-chart" />;
 }

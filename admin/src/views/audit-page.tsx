@@ -1,7 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { AUDIT_ACTIONS, type AuditEvent } from '../api/types';
+import { auditFields } from '../audit-fields';
+import { AuditFieldList } from '../components/audit-field-list';
+import { Pager } from '../components/pager';
 import { dateTime } from '../format';
+import { useCursorPages } from '../use-cursor-pages';
 import { usePolling } from '../use-polling';
 
 interface Filters {
@@ -11,23 +15,12 @@ interface Filters {
   since: string;
 }
 
-/** The changed fields, each value cut at 120 characters (capabilities are long); the whole event is in the API. */
-function fields(value: Record<string, unknown> | null): string {
-  if (!value) return '—';
-  return Object.entries(value)
-    .map(([key, v]) => {
-      const text = typeof v === 'string' ? v : JSON.stringify(v);
-      return `${key}: ${text.length > 120 ? `${text.slice(0, 120)}…` : text}`;
-    })
-    .join(', ');
-}
-
 /** Who changed what and when, newest first, filterable, a page at a time. */
 export function AuditPage() {
   const [draft, setDraft] = useState<Filters>({ provider: '', actor: '', action: '', since: '' });
   const [filters, setFilters] = useState<Filters>(draft);
-  const [cursors, setCursors] = useState<Array<string | undefined>>([]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const polled = usePolling(async () => {
     const since = filters.since ? new Date(filters.since).toISOString() : undefined;
     const answer = await api<AuditEvent[]>('/audit', { query: { ...filters, since, limit: 50, cursor } });
@@ -43,7 +36,7 @@ export function AuditPage() {
         class="filters"
         onSubmit={(e) => {
           e.preventDefault();
-          setCursors([]);
+          pages.reset();
           setFilters({ ...draft, provider: draft.provider.trim(), actor: draft.actor.trim() });
         }}
       >
@@ -102,24 +95,17 @@ export function AuditPage() {
                   <td>{e.actor}</td>
                   <td>{e.action}</td>
                   <td>{e.provider ?? e.target ?? '—'}</td>
-                  <td class="diff-from">{fields(e.before)}</td>
-                  <td class="diff-to">{fields(e.after)}</td>
+                  <td class="diff-from">
+                    <AuditFieldList fields={auditFields(e.before, e.after === null)} />
+                  </td>
+                  <td class="diff-to">
+                    <AuditFieldList fields={auditFields(e.after, e.before === null)} />
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <nav class="pager" aria-label="Pages of events">
-            <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              ← Newer
-            </button>
-            <button
-              type="button"
-              disabled={!polled.data.nextCursor}
-              onClick={() => polled.data?.nextCursor && setCursors((c) => [...c, polled.data?.nextCursor ?? undefined])}
-            >
-              Older →
-            </button>
-          </nav>
+          <Pager pages={pages} nextCursor={polled.data.nextCursor} label="Pages of events" backLabel="← Newer" forwardLabel="Older →" />
         </>
       )}
     </section>

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, messageOf } from '../api/client';
 import type { BudgetWindow, Provider, UsageView } from '../api/types';
+import { type BudgetField, budgetErrorInWords, isBudgetField } from '../budget-errors';
+import { DaySpan } from '../components/day-span';
 import { ActionStatus, FieldErrorText } from '../components/field-error';
 import { dayMonth, percent, usd } from '../format';
 import { useSession } from '../session-context';
@@ -27,12 +29,11 @@ function numberOrText(text: string): number | string {
   return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
 }
 
-const FIELDS = ['budgetUsd', 'budgetWindow', 'budgetWarnAt'] as const;
-
 /**
  * The provider's spend limit per UTC day or month, with what it has spent in the current window. The
- * API validates (amount above 0 with at most 4 decimals, share 0.01–1) and its messages are shown at
- * the field; at the limit the provider is out of selection until the window ends or the limit is raised.
+ * API validates (amount above 0 with at most 4 decimals, share 0.01–1); what it refuses is said at the
+ * field in the form's words; at the limit the provider is out of selection until the window ends or
+ * the limit is raised.
  */
 export function BudgetForm({ provider, etag, onSaved }: { provider: Provider; etag: string | null; onSaved: () => void }) {
   const { canAct } = useSession();
@@ -99,7 +100,8 @@ export function BudgetForm({ provider, etag, onSaved }: { provider: Provider; et
       const general: string[] = [];
       if (error instanceof ApiError) {
         for (const e of error.fieldErrors) {
-          if ((FIELDS as readonly string[]).includes(e.field)) atFields[e.field] = e.message;
+          const { field } = e;
+          if (isBudgetField(field)) atFields[field] = budgetErrorInWords({ ...e, field });
           else general.push(e.message);
         }
       }
@@ -130,7 +132,7 @@ export function BudgetForm({ provider, etag, onSaved }: { provider: Provider; et
     );
   };
 
-  const field = (name: (typeof FIELDS)[number]) => ({
+  const field = (name: BudgetField) => ({
     'aria-invalid': errors[name] ? ('true' as const) : undefined,
     'aria-describedby': errors[name] ? `${name}-error` : undefined,
   });
@@ -146,7 +148,10 @@ export function BudgetForm({ provider, etag, onSaved }: { provider: Provider; et
           {spent.data === undefined ? '…' : usd(spent.data)}
           {budget && ` of ${usd(budget.usd)}`}
           {share !== null && ` (${percent(share)})`}
-          <span class="hint"> {range.from === range.to ? range.from : `${range.from} to ${range.to}`} (UTC)</span>
+          <span class="hint" data-testid="budget-days">
+            {' '}
+            <DaySpan from={range.from} to={range.to} /> (UTC)
+          </span>
         </dd>
         <dt>State</dt>
         <dd data-testid="budget-state">

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { HealthWindow, ProviderHealth } from '../api/types';
+import { healthWindowRange } from '../chart-time';
 import { HealthBadge } from '../components/health-badge';
 import { HealthChart } from '../components/health-chart';
 import { circuitPhaseInWords, clockTime, dateTime, latency, percent } from '../format';
@@ -91,6 +92,7 @@ export function HealthPanel({ provider, version }: { provider: string; version: 
           {buckets.length === 0 ? <p>No checks in this window yet. “Test now” runs one.</p> : null}
           <HealthChart
             buckets={buckets}
+            range={healthWindowRange(window, health.window?.since ?? null, buckets[0]?.start ?? null, Date.now())}
             label={`Latency and uptime of ${provider} over the ${window === '24h' ? 'last 24 hours' : 'last 7 days'}`}
           />
           <details>

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import type { HealthCheckResult, Provider } from '../api/types';
-import { ActionStatus } from '../components/field-error';
+import { checkTone, checkVerdict } from '../check-outcome';
+import { ActionStatus, ToneStatus } from '../components/field-error';
 import { HealthBadge } from '../components/health-badge';
 import { Toggle } from '../components/toggle';
 import { ago, availabilityInWords, count, dateTime, latency } from '../format';
@@ -157,11 +158,11 @@ export function ProviderPage({ provider }: { provider: string }) {
             Test now
           </button>
           {test?.result && (
-            <p class="action-done" role="status" data-testid="test-result">
-              Test: <HealthBadge status={test.result.status} /> {latency(test.result.latencyMs)}
-              {test.result.reason ? ` — ${test.result.reason}` : ''}
-              {!test.result.probed && ' (not called: no usable credential)'} at {dateTime(test.result.checkedAt)}
-            </p>
+            <ToneStatus tone={checkTone(test.result)} testId="test-result">
+              {checkVerdict(test.result)}: <HealthBadge status={test.result.status} />
+              {test.result.probed ? ` ${latency(test.result.latencyMs)}` : ' (the provider was not called)'}
+              {test.result.reason ? ` — ${test.result.reason}` : ''} at {dateTime(test.result.checkedAt)}
+            </ToneStatus>
           )}
           <ActionStatus error={test?.error ?? null} />
         </div>

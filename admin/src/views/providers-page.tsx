@@ -1,12 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import type { HealthStatus, Provider, SweepResult } from '../api/types';
-import { ActionStatus } from '../components/field-error';
+import { sweepOutcome, type Tone } from '../check-outcome';
+import { ActionStatus, ToneStatus } from '../components/field-error';
 import { HealthBadge } from '../components/health-badge';
+import { Pager } from '../components/pager';
 import { Toggle } from '../components/toggle';
 import { ago, availabilityInWords, count, latency } from '../format';
 import { linkHandler, hrefOf } from '../router';
 import { useSession } from '../session-context';
+import { useCursorPages } from '../use-cursor-pages';
 import { usePolling } from '../use-polling';
 
 const PAGE_SIZE = 50;
@@ -29,18 +32,20 @@ export function ProvidersPage() {
   const { canAct } = useSession();
   const [filters, setFilters] = useState<Filters>({ q: '', enabled: '', health: '', available: '' });
   const [typed, setTyped] = useState('');
-  // Cursors of the pages before this one: [] on the first page.
-  const [cursors, setCursors] = useState<Array<string | undefined>>([]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const { cursor, reset } = pages;
   const [busy, setBusy] = useState<string | null>(null);
   const [rowError, setRowError] = useState<{ provider: string; message: string } | null>(null);
-  const [sweep, setSweep] = useState<{ error: string | null; done: string | null }>({ error: null, done: null });
+  const [sweep, setSweep] = useState<{ error: string | null; outcome: { tone: Tone; text: string } | null }>({
+    error: null,
+    outcome: null,
+  });
 
   useEffect(() => {
     const timer = setTimeout(() => setFilters((f) => (f.q === typed.trim() ? f : { ...f, q: typed.trim() })), 250);
     return () => clearTimeout(timer);
   }, [typed]);
-  useEffect(() => setCursors([]), [filters]);
+  useEffect(() => reset(), [filters, reset]);
 
   const key = JSON.stringify({ filters, cursor });
   const page = usePolling<Page>(async () => {
@@ -67,14 +72,13 @@ export function ProvidersPage() {
 
   async function checkAll() {
     setBusy('*');
-    setSweep({ error: null, done: null });
+    setSweep({ error: null, outcome: null });
     try {
       const { data } = await api<SweepResult>('/health/check', { method: 'POST' });
-      const failed = data.errors.length > 0 ? `; ${data.errors.length} could not be checked` : '';
-      setSweep({ error: null, done: `Checked ${data.results.length} enabled providers in ${data.durationMs} ms${failed}` });
+      setSweep({ error: null, outcome: sweepOutcome(data) });
       await page.reload();
     } catch (error) {
-      setSweep({ error: messageOf(error), done: null });
+      setSweep({ error: messageOf(error), outcome: null });
     } finally {
       setBusy(null);
     }
@@ -84,7 +88,7 @@ export function ProvidersPage() {
     <K extends keyof Filters>(name: K) =>
     (event: Event) =>
       setFilters((f) => ({ ...f, [name]: (event.currentTarget as HTMLSelectElement).value }));
-  const first = cursors.length * PAGE_SIZE + 1;
+  const first = pages.depth * PAGE_SIZE + 1;
   const shown = page.data?.providers.length ?? 0;
 
   return (
@@ -125,7 +129,12 @@ export function ProvidersPage() {
           Check all now
         </button>
       </form>
-      <ActionStatus error={sweep.error} done={sweep.done} />
+      <ActionStatus error={sweep.error} />
+      {sweep.outcome && (
+        <ToneStatus tone={sweep.outcome.tone} testId="sweep-result">
+          {sweep.outcome.text}
+        </ToneStatus>
+      )}
       {page.error && (
         <p class="action-error" role="alert">
           Could not load the providers: {page.error}
@@ -195,18 +204,13 @@ export function ProvidersPage() {
               </tbody>
             </table>
           </div>
-          <nav class="pager" aria-label="Pages of providers">
-            <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              ← Previous page
-            </button>
-            <button
-              type="button"
-              disabled={!page.data?.nextCursor}
-              onClick={() => page.data?.nextCursor && setCursors((c) => [...c, page.data?.nextCursor ?? undefined])}
-            >
-              Next page →
-            </button>
-          </nav>
+          <Pager
+            pages={pages}
+            nextCursor={page.data?.nextCursor ?? null}
+            label="Pages of providers"
+            backLabel="← Previous page"
+            forwardLabel="Next page →"
+          />
         </>
       )}
     </section>

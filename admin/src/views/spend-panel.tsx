@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { ApiError, api } from '../api/client';
 import type { SpendReport, UsageView } from '../api/types';
+import { DaySpan } from '../components/day-span';
 import { FieldErrorText } from '../components/field-error';
 import { SpendChart } from '../components/spend-chart';
 import { count, usd } from '../format';
@@ -107,7 +108,7 @@ export function SpendPanel() {
       {spend && (
         <>
           <p class="spend-total">
-            Total {spend.from} to {spend.to}: <strong data-testid="spend-total">{usd(spend.totalUsd)}</strong>
+            Total <DaySpan from={spend.from} to={spend.to} />: <strong data-testid="spend-total">{usd(spend.totalUsd)}</strong>
           </p>
           <SpendChart series={series} label={`Spend per day and ${what.toLowerCase()} from ${spend.from} to ${spend.to}`} />
           {spend.rows.length === 0 ? (

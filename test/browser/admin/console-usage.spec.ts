@@ -171,7 +171,7 @@ describeInChromium('Admin console in Chromium: selection, catalog sync, usage, s
     await page.getByTestId('spend-total').getByText('$0.00', { exact: true }).waitFor();
   });
 
-  it('a budget: the API field error at an invalid amount; one below the spend takes the provider out as budget_exhausted', async () => {
+  it('a budget: the refused amount said at its field; one below the spend takes the provider out as budget_exhausted', async () => {
     await page.getByRole('link', { name: 'Providers', exact: true }).click();
     await row('openai').getByRole('link').click();
     const budget = page.getByTestId('budget');
@@ -186,14 +186,14 @@ describeInChromium('Admin console in Chromium: selection, catalog sync, usage, s
     await page.getByRole('button', { name: 'Save budget' }).click();
     const error = page.locator('#budgetUsd-error');
     await error.waitFor();
-    expect(await error.innerText()).toMatch(/budgetUsd must be above 0/);
+    expect(await error.innerText()).toMatch(/Budget \(USD\) must be more than \$0/);
     expect(await page.getByLabel('Budget (USD)').getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('Warn at (share, 0.01–1)').fill('1.5');
     await page.getByLabel('Budget (USD)').fill('1');
     await page.getByRole('button', { name: 'Save budget' }).click();
     await page
       .locator('#budgetWarnAt-error')
-      .getByText(/budgetWarnAt must be at most 1/)
+      .getByText(/Warn at can be at most 1/)
       .waitFor();
     expect((await server.api<{ budget: unknown }>('GET', '/providers/openai')).body.data.budget).toBeNull();
     await shot(page, 'budget-error');

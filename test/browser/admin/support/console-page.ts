@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { ADMIN_TOKEN } from './console-app';
 
 /** Opens the console and signs in (the admin token unless another is given); resolves once signed in. */
@@ -20,3 +20,11 @@ export function unlabelledControls(page: Page): Promise<string[]> {
       .map((el) => el.outerHTML.slice(0, 120)),
   );
 }
+
+/** The computed text colour of what a locator finds, as `rgb(r, g, b)`. */
+export function colourOf(target: Locator): Promise<string> {
+  return target.evaluate((el) => getComputedStyle(el).color);
+}
+
+/** The console's colours for a good, a mixed and a bad outcome (--ok, --warn, --bad in styles.css). */
+export const TONE_COLOURS = { ok: 'rgb(26, 127, 55)', warn: 'rgb(154, 103, 0)', error: 'rgb(207, 34, 46)' } as const;
