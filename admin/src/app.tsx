@@ -11,6 +11,7 @@ import { CatalogPage } from './views/catalog-page';
 import { KeysPage } from './views/keys-page';
 import { ProviderPage } from './views/provider-page';
 import { ProvidersPage } from './views/providers-page';
+import { RequestsPage } from './views/requests-page';
 import { SelectionPage } from './views/selection-page';
 import { SignIn } from './views/sign-in';
 import { UsagePage } from './views/usage-page';
@@ -20,6 +21,7 @@ const NAV: Array<{ route: Route; label: string }> = [
   { route: { page: 'selection' }, label: 'Selection' },
   { route: { page: 'catalog' }, label: 'Catalog sync' },
   { route: { page: 'usage' }, label: 'Usage' },
+  { route: { page: 'requests' }, label: 'Requests' },
   { route: { page: 'keys' }, label: 'Keys' },
   { route: { page: 'audit' }, label: 'Audit trail' },
 ];
@@ -36,6 +38,8 @@ function View({ route }: { route: Route }) {
       return <CatalogPage />;
     case 'usage':
       return <UsagePage />;
+    case 'requests':
+      return <RequestsPage />;
     case 'keys':
       return <KeysPage />;
     case 'audit':

@@ -7,18 +7,21 @@ export type Route =
   | { page: 'selection' }
   | { page: 'catalog' }
   | { page: 'usage' }
+  | { page: 'requests' }
   | { page: 'keys' }
   | { page: 'audit' };
 
 const BASE = '/admin';
 
+/** The pages named by their path alone (/admin/<page>). */
+const PAGES = ['selection', 'catalog', 'usage', 'requests', 'keys', 'audit'] as const;
+
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
   const parts = rest.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'providers' && parts[1]) return { page: 'provider', provider: parts[1] };
-  if (parts[0] === 'selection' || parts[0] === 'catalog' || parts[0] === 'usage' || parts[0] === 'keys' || parts[0] === 'audit') {
-    return { page: parts[0] };
-  }
+  const page = PAGES.find((p) => p === parts[0]);
+  if (page) return { page };
   return { page: 'providers' };
 }
 

@@ -236,3 +236,41 @@ export interface ConsumerKey {
 export interface CreatedConsumerKey extends ConsumerKey {
   key: string;
 }
+
+/** One candidate that failed before the one that answered (every attempt, when none did). */
+export interface FailedAttempt {
+  provider: string;
+  model: string;
+  /** What usage recorded for it; null when nothing was sent or the request was at fault. */
+  outcome: string | null;
+  /** The provider's HTTP status, when it answered. */
+  status: number | null;
+  /** Why it failed, in a line. */
+  reason: string;
+  latencyMs: number;
+}
+
+/** One gateway call as GET /api/requests lists it: never a prompt, an answer or a key. */
+export interface RequestLogEntry {
+  id: string;
+  startedAt: string;
+  kind: string;
+  keyId: string | null;
+  keyName: string | null;
+  modelAsked: string | null;
+  stream: boolean;
+  provider: string | null;
+  model: string | null;
+  /** How the call ended (REQUEST_RESULTS on the server). */
+  result: string;
+  /** The upstream's HTTP status. */
+  status: number | null;
+  errorCode: string | null;
+  attempts: FailedAttempt[];
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** USD, 6 decimals. */
+  costUsd: string;
+  latencyMs: number;
+  timeToFirstTokenMs: number | null;
+}
