@@ -125,7 +125,8 @@ describe(GatewayService.name, () => {
     expect(calls(fakes.openai)[0].body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(records).toEqual([['openai', expect.objectContaining({ inputTokens: 11, outputTokens: 3, outcome: 'success' })]]);
     // The finished stream's connection goes back to the pool (an unread body would be destroyed, and its socket with it).
-    const pool = () => Object.values(app!.get(CallConnections).dispatcher.stats)[0];
+    // The Agent keeps a Pool per origin (a Client only with connections: 1): its `free` counts idle sockets.
+    const pool = () => Object.values(app!.get(CallConnections).dispatcher.stats)[0] as { free?: number } | undefined;
     await waitFor('the stream’s upstream connection idle in the pool', () => (pool()?.free === 1 ? true : undefined), 5000);
 
     const asked = await drain(
