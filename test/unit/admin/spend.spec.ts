@@ -1,7 +1,7 @@
 import type { SpendRow } from '../../../admin/src/api/types';
 import { budgetShare, budgetWindowRange, daysOf, rangeOf, spendSeries, tableRows } from '../../../admin/src/spend';
 
-const row = (day: string, provider: string, model: string | undefined, costUsd: string): SpendRow => ({
+const row = (day: string, provider: string, model: string | null | undefined, costUsd: string): SpendRow => ({
   day,
   provider,
   ...(model === undefined ? {} : { model }),
@@ -55,6 +55,15 @@ describe('admin console spend views', () => {
       '2026-12-03 3.500000',
       '2026-12-03 0.000000',
     ]);
+  });
+
+  it('shows usage without a model, as the API says it (model: null), as (no model)', () => {
+    const rows = [row('2026-12-01', 'openai', 'gpt-4o', '1.000000'), row('2026-12-01', 'openai', null, '0.500000')];
+    expect(spendSeries(rows, 'model', { from: '2026-12-01', to: '2026-12-01' })).toEqual({
+      days: ['2026-12-01'],
+      keys: ['gpt-4o', '(no model)'],
+      values: [[1], [0.5]],
+    });
   });
 
   it('makes one line per consumer key by its name, the usage without a key as (no key)', () => {
