@@ -11,6 +11,7 @@ import { measureSelection } from './selection';
 import { cliBench } from './cli';
 import { gatewayBench } from './gateway';
 import { httpBench } from './http';
+import { keyLimitsBench } from './key-limits';
 import { propagationBench } from './propagation';
 import { scaleBench } from './scale';
 import { usageBench } from './usage-api';
@@ -68,7 +69,7 @@ async function sweepBench(): Promise<void> {
 
 /**
  * `npm run bench` runs every section; `npm run bench -- write` (or `selection`, `sweep`, `cli`, `calls`, `http`, `scale`, `usage`,
- * `flush`, `propagation`, `gateway`) only those named. Flags (`--quick`) are for the sections that read them, not section names.
+ * `flush`, `propagation`, `gateway`, `key-limits`) only those named. Flags (`--quick`) are for the sections that read them, not section names.
  */
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const wanted = (section: string) => only.length === 0 || only.includes(section);
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
   if (wanted('cli')) await cliBench();
   if (wanted('calls')) await callsBench();
   if (wanted('gateway')) await gatewayBench();
+  if (wanted('key-limits')) await keyLimitsBench();
 }
 
 function inMemory(): void {
