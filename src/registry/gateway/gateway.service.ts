@@ -162,6 +162,12 @@ export class GatewayService {
     return { ...answer, limitHeaders: admission.headers };
   }
 
+  /** The key's x-ratelimit-* headers as they stand, for an answer that is not the walk's (an error); none without rate limits. */
+  rateHeaders(consumerKeyId: string): Record<string, string> {
+    const consumer = this.limits.limited(consumerKeyId);
+    return consumer ? this.limits.headersOf(consumer) : {};
+  }
+
   /** The models a caller may name right now: every model of an available provider it may use, as provider/model. */
   models(mayUse: GatewayCall['mayUse']): GatewayModel[] {
     return listAvailableModels(this.state.current())

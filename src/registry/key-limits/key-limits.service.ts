@@ -139,7 +139,7 @@ export class KeyLimitsService implements BeforeApplicationShutdown {
   }
 
   /** The x-ratelimit-* headers of the key as this instance sees it (see the README). */
-  private headersOf(consumer: AuthenticatedConsumer, now: number): Record<string, string> {
+  headersOf(consumer: AuthenticatedConsumer, now = Date.now()): Record<string, string> {
     const headers: Record<string, string> = {};
     const put = (kind: 'requests' | 'tokens', limit: number | null) => {
       if (limit === null) return;

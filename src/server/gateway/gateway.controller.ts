@@ -59,6 +59,8 @@ export class GatewayController {
     } catch (error) {
       // Gone before any answer: nobody to tell (the call is counted as cancelled), and no fault of ours.
       if (client.signal.aborted) return void response.end();
+      // An error answer carries the key's rate headers too, as OpenAI's do (a 429 brings its own).
+      for (const [name, value] of Object.entries(this.gateway.rateHeaders(consumer.id))) response.setHeader(name, value);
       throw error;
     }
     raw.answeredBy = { upstream: `${answer.origin.provider}/${answer.origin.model}`, attempts: answer.origin.attempts };

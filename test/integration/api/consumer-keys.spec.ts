@@ -221,6 +221,29 @@ describe('Consumer keys (/api/keys)', () => {
     }
   });
 
+  it('a /v1 error answer for a key with rate limits carries its x-ratelimit-* headers, as a 429 does', async () => {
+    const { key } = await create({ name: 'rated-svc', rpm: 100, tpm: 5000 });
+    const answer = await http()
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${key}`)
+      .send({ model: 'nobody/offers-this', messages: [{ role: 'user', content: 'hi' }] })
+      .expect(404);
+    expect(answer.body.error).toMatchObject({ type: 'invalid_request_error' });
+    expect(answer.headers).toMatchObject({
+      'x-ratelimit-limit-requests': '100',
+      'x-ratelimit-remaining-requests': '100',
+      'x-ratelimit-limit-tokens': '5000',
+      'x-ratelimit-reset-requests': expect.stringMatching(/^\d+s$/),
+    });
+    const { key: unlimited } = await create({ name: 'free-svc' });
+    const plain = await http()
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${unlimited}`)
+      .send({ model: 'nobody/offers-this', messages: [{ role: 'user', content: 'hi' }] })
+      .expect(404);
+    expect(Object.keys(plain.headers).filter((name) => name.startsWith('x-ratelimit-'))).toEqual([]);
+  });
+
   it('never logs a key', () => {
     expect(issued.length).toBeGreaterThanOrEqual(3);
     expect(logs.linesContaining(issued)).toEqual([]);
