@@ -1,3 +1,4 @@
+import { quoteInput } from '../../common/json-guard/text-rules';
 import { DomainError } from '../../common/domain-error';
 
 /** The request body breaks a rule the gateway checks itself; `param` names the field, as OpenAI's errors do. */
@@ -19,6 +20,6 @@ export class ModelNotAllowedError extends DomainError {
   readonly kind = 'forbidden';
 
   constructor(readonly requested: string) {
-    super(`this key may not use the model "${requested}"`);
+    super(`this key may not use the model ${quoteInput(requested)}`);
   }
 }

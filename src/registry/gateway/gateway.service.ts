@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { quoteInput } from '../../common/json-guard/text-rules';
 import type { Attempt } from '../calls/plan-walker';
 import { PlanWalker } from '../calls/plan-walker';
 import { CallConnections } from '../calls/call-connections';
@@ -204,7 +203,7 @@ export class GatewayService {
         ? this.selection.plan({ modelType, operation: call.operation })
         : this.selection.planModel(modelType, this.targetOf(model));
     const allowed = plan.candidates.filter((candidate) => call.mayUse(candidate.provider, candidate.model));
-    if (allowed.length === 0) throw new ModelNotAllowedError(quoteInput(model));
+    if (allowed.length === 0) throw new ModelNotAllowedError(model);
     return allowed.length === plan.candidates.length ? plan : { candidates: allowed, skipped: plan.skipped };
   }
 

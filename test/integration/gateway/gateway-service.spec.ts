@@ -324,9 +324,9 @@ describe(GatewayService.name, () => {
     const onlyAnthropic = (provider: string) => provider === 'anthropic';
     const answer = await gateway.chatCompletions(call(hello('auto'), { mayUse: onlyAnthropic }));
     expect(answer.origin.provider).toBe('anthropic');
-    await expect(gateway.chatCompletions(call(hello('openai/gpt-4o-mini'), { mayUse: onlyAnthropic }))).rejects.toThrow(
-      ModelNotAllowedError,
-    );
+    const refused = gateway.chatCompletions(call(hello('openai/gpt-4o-mini'), { mayUse: onlyAnthropic }));
+    await expect(refused).rejects.toThrow(ModelNotAllowedError);
+    await expect(refused).rejects.toThrow(/^this key may not use the model "openai\/gpt-4o-mini"$/); // quoted once
     const listed = gateway.models(onlyAnthropic);
     expect(listed.length).toBeGreaterThan(0);
     expect(listed.filter((m) => m.provider !== 'anthropic' || m.id !== `anthropic/${m.model}`)).toEqual([]);
