@@ -230,6 +230,14 @@ export interface ConsumerKey {
   createdAt: string;
   updatedAt: string;
   status: ConsumerKeyStatus;
+  /** Limits, each null for none: requests and tokens per UTC minute, calls in flight. */
+  rpm: number | null;
+  tpm: number | null;
+  maxParallel: number | null;
+  /** USD per budgetWindow as a decimal string ("50.0000"); window and warning share are set exactly when it is. */
+  budgetUsd: string | null;
+  budgetWindow: BudgetWindow | null;
+  budgetWarnRatio: number | null;
 }
 
 /** POST /api/keys answers the key itself in `key`: the only time it is ever shown. */

@@ -2,8 +2,10 @@ import { useState } from 'preact/hooks';
 import { ApiError, api, messageOf } from '../api/client';
 import type { CreatedConsumerKey, Provider } from '../api/types';
 import { ActionStatus, FieldErrorText } from '../components/field-error';
+import { NO_LIMIT_VALUES, limitErrorsByField, limitsBody, type LimitField, type LimitValues } from '../key-limits';
 import { errorsByField, expiryOf, knownModelsOf, type KeyFormField, type KnownModel } from '../keys';
 import { usePolling } from '../use-polling';
+import { KeyLimitFields } from './key-limit-fields';
 import { KeyModelsField, type ModelScope } from './key-models-field';
 
 /** Every provider the registry knows, a page of 200 at a time (the API's largest page). */
@@ -24,7 +26,8 @@ function tomorrow(): string {
 }
 
 /**
- * A new consumer key (admins only): name, the models it may call, an optional expiry day. The API
+ * A new consumer key (admins only): name, the models it may call, an optional expiry day, optional
+ * limits. The API
  * checks everything; its messages are shown at the field they name.
  */
 export function KeyCreateForm({ onCreated }: { onCreated: (created: CreatedConsumerKey, known: readonly KnownModel[]) => void }) {
@@ -32,7 +35,9 @@ export function KeyCreateForm({ onCreated }: { onCreated: (created: CreatedConsu
   const [scope, setScope] = useState<ModelScope>('all');
   const [chosen, setChosen] = useState<string[]>([]);
   const [expiry, setExpiry] = useState('');
+  const [limits, setLimits] = useState<LimitValues>(NO_LIMIT_VALUES);
   const [errors, setErrors] = useState<Partial<Record<KeyFormField, string>>>({});
+  const [limitErrors, setLimitErrors] = useState<Partial<Record<LimitField, string>>>({});
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // The catalog's models change rarely: read again every minute, not every 3 s.
@@ -42,22 +47,31 @@ export function KeyCreateForm({ onCreated }: { onCreated: (created: CreatedConsu
     event.preventDefault();
     setBusy(true);
     setErrors({});
+    setLimitErrors({});
     setStatus(null);
     try {
       const expiresAt = expiryOf(expiry);
-      const body = { name: name.trim(), ...(scope === 'some' ? { models: chosen } : {}), ...(expiresAt ? { expiresAt } : {}) };
+      const body = {
+        name: name.trim(),
+        ...(scope === 'some' ? { models: chosen } : {}),
+        ...(expiresAt ? { expiresAt } : {}),
+        ...limitsBody(limits, 'create'),
+      };
       const { data } = await api<CreatedConsumerKey>('/keys', { method: 'POST', body });
       setName('');
       setScope('all');
       setChosen([]);
       setExpiry('');
+      setLimits(NO_LIMIT_VALUES);
       onCreated(data, known.data ?? []);
     } catch (error) {
-      const { fields, general } = errorsByField(error instanceof ApiError ? error.fieldErrors : []);
+      const split = limitErrorsByField(error instanceof ApiError ? error.fieldErrors : []);
+      const { fields, general } = errorsByField(split.others);
       // A taken name (409) comes without a field: it is the name's.
       if (error instanceof ApiError && error.status === 409 && !fields.name) fields.name = error.message;
       setErrors(fields);
-      const marked = Object.keys(fields).length > 0;
+      setLimitErrors(split.fields);
+      const marked = Object.keys(fields).length + Object.keys(split.fields).length > 0;
       setStatus(general.length > 0 ? general.join('; ') : marked ? 'Not created: see the marked fields.' : messageOf(error));
     } finally {
       setBusy(false);
@@ -105,6 +119,12 @@ export function KeyCreateForm({ onCreated }: { onCreated: (created: CreatedConsu
         onInput={(e) => setExpiry(e.currentTarget.value)}
       />
       <FieldErrorText id="key-expiry-error" message={errors.expiresAt} />
+      <KeyLimitFields
+        idPrefix="key-new"
+        values={limits}
+        errors={limitErrors}
+        onChange={(change) => setLimits((current) => ({ ...current, ...change }))}
+      />
       <div class="actions">
         <button type="submit" class="primary" disabled={busy}>
           Create key

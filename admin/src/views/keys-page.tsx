@@ -4,10 +4,12 @@ import type { ConsumerKey, CreatedConsumerKey } from '../api/types';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ActionStatus } from '../components/field-error';
 import { dateTime } from '../format';
+import { limitsInWords } from '../key-limits';
 import { STATUS_WORDS, shownPrefix, type KnownModel } from '../keys';
 import { useSession } from '../session-context';
 import { usePolling } from '../use-polling';
 import { KeyCreateForm } from './key-create-form';
+import { KeyLimitsForm } from './key-limits-form';
 import { NewKeyReveal } from './new-key-reveal';
 
 /** A key's models: every model, a short list inline, a long one folded. */
@@ -37,15 +39,29 @@ function ModelsCell({ models }: { models: string[] | null }) {
   );
 }
 
+/** A key's limits in words, one a line; "no limits" when it has none. */
+function LimitsCell({ limits }: { limits: string[] }) {
+  if (limits.length === 0) return <em>no limits</em>;
+  return (
+    <ul class="key-model-list">
+      {limits.map((l) => (
+        <li key={l}>{l}</li>
+      ))}
+    </ul>
+  );
+}
+
 /**
  * The gateway's consumer keys (what services send to /v1), revoked and expired ones included. Admins
- * create keys (the key shown once) and revoke them after a confirmation; viewers see the list only.
+ * create keys (the key shown once), change their limits and revoke them after a confirmation; viewers
+ * see the list only.
  */
 export function KeysPage() {
   const { canAct } = useSession();
   const keys = usePolling(async () => (await api<ConsumerKey[]>('/keys')).data, 'keys');
   const [created, setCreated] = useState<{ key: CreatedConsumerKey; known: readonly KnownModel[] } | null>(null);
   const [confirming, setConfirming] = useState<ConsumerKey | null>(null);
+  const [editing, setEditing] = useState<ConsumerKey | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [revoke, setRevoke] = useState<{ error: string | null; done: string | null }>({ error: null, done: null });
 
@@ -104,13 +120,14 @@ export function KeysPage() {
                   <th scope="col">Expires</th>
                   <th scope="col">Status</th>
                   <th scope="col">Created</th>
+                  <th scope="col">Limits</th>
                   {canAct && <th scope="col">Actions</th>}
                 </tr>
               </thead>
               <tbody>
                 {keys.data.length === 0 && (
                   <tr>
-                    <td colSpan={canAct ? 7 : 6}>No keys yet.</td>
+                    <td colSpan={canAct ? 8 : 7}>No keys yet.</td>
                   </tr>
                 )}
                 {keys.data.map((k) => (
@@ -127,9 +144,17 @@ export function KeysPage() {
                       <span class={`key-status key-${k.status}`}>{STATUS_WORDS[k.status] ?? k.status}</span>
                       {k.revokedAt && <span class="hint"> {dateTime(k.revokedAt)}</span>}
                     </td>
-                    <td class="when">{dateTime(k.createdAt)}</td>
+                    <td class="when">{dateTime(k.createdAt)}</td>{' '}
+                    <td data-testid="key-limits">
+                      <LimitsCell limits={limitsInWords(k)} />
+                    </td>
                     {canAct && (
                       <td>
+                        {k.status !== 'revoked' && (
+                          <button type="button" aria-label={`Limits of ${k.name}…`} onClick={() => setEditing(k)}>
+                            Limits…
+                          </button>
+                        )}{' '}
                         {k.status !== 'revoked' && (
                           <button
                             type="button"
@@ -149,6 +174,15 @@ export function KeysPage() {
             </table>
           </div>
         )
+      )}
+      {canAct && editing && (
+        <KeyLimitsForm
+          key={editing.id}
+          keyId={editing.id}
+          name={editing.name}
+          onSaved={() => void keys.reload()}
+          onClose={() => setEditing(null)}
+        />
       )}
       {confirming && (
         <ConfirmDialog

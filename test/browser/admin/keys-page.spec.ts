@@ -270,6 +270,7 @@ describeInChromium('Admin console: the Keys page', () => {
         'Expires',
         'Status',
         'Created',
+        'Limits',
       ]);
       await shot('keys-viewer', viewer);
     } finally {
