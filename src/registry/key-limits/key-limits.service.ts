@@ -95,6 +95,13 @@ export class KeyLimitsService implements BeforeApplicationShutdown {
       const retry = secondsUntil(window.end, now);
       if (kind === 'requests')
         refuse('requests', retry, `Rate limit reached for this key: ${limit} requests per minute. Retry after ${retry} s.`);
+      // A request whose worst case is past the whole limit never fits, however long it waits: say so.
+      if (kind === 'tokens' && need > limit)
+        refuse(
+          'tokens',
+          retry,
+          `Request too large for this key: it may use up to ${need} tokens (its input and max_tokens, or the model's whole output when it sets none), more than the key's ${limit} tokens per minute. Lower max_tokens or the input.`,
+        );
       if (kind === 'tokens')
         refuse(
           'tokens',

@@ -164,6 +164,23 @@ describe('KeyLimitsService: leased slices on the real database', () => {
     first.settle('nothing');
   });
 
+  it('tpm: a request whose worst case is past the whole limit is told it is too large, not to retry, and takes nothing', async () => {
+    const consumer = await keyWith({ tpm: 1000 });
+    const now = Date.UTC(2030, 0, 1, 12, 0, 10);
+    const tooLarge = await tryAdmit(instances[0], consumer, { tokens: 5000n, usdNanos: 0n }, now);
+    expect(tooLarge).toBeInstanceOf(KeyLimitExceededError);
+    expect((tooLarge as KeyLimitExceededError).message).toMatch(
+      /^Request too large for this key: it may use up to 5000 tokens .* Lower max_tokens/,
+    );
+    expect(leases).not.toHaveBeenCalled();
+    // One that fits is admitted as before, and one that fits only the rest of the window is told to retry.
+    expect(await tryAdmit(instances[0], consumer, { tokens: 800n, usdNanos: 0n }, now)).toBeInstanceOf(Admission);
+    const later = await tryAdmit(instances[0], consumer, { tokens: 800n, usdNanos: 0n }, now);
+    expect((later as KeyLimitExceededError).message).toMatch(
+      /^Rate limit reached for this key: 1000 tokens per minute .* Retry after 50 s\.$/,
+    );
+  });
+
   it('headers: limit, remaining and reset of requests and tokens as this instance sees them', async () => {
     const consumer = await keyWith({ rpm: 100, tpm: 10_000 });
     const now = Date.UTC(2030, 0, 1, 12, 0, 45);
