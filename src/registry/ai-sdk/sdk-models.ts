@@ -2,10 +2,16 @@ import type { EmbeddingModelV3, LanguageModelV3 } from '@ai-sdk/provider';
 import type { Connection } from '../calls/call-connections';
 
 /*
- * The providers' SDK packages are loaded on the first call that needs one (then from require's
- * cache): a process that never calls a model through the adapter — the CLI, a server serving only
- * /v1 and /api — does not pay for loading them at start.
+ * The providers' SDK packages are loaded on the first call that needs one, and the loaded module kept:
+ * a process that never calls a model through the adapter — the CLI, a server serving only /v1 and
+ * /api — does not pay for loading them at start, and later calls do not resolve them again.
  */
+let openAi: Promise<typeof import('@ai-sdk/openai')> | undefined;
+let anthropic: Promise<typeof import('@ai-sdk/anthropic')> | undefined;
+let openAiCompatible: Promise<typeof import('@ai-sdk/openai-compatible')> | undefined;
+const openAiSdk = () => (openAi ??= import('@ai-sdk/openai'));
+const anthropicSdk = () => (anthropic ??= import('@ai-sdk/anthropic'));
+const openAiCompatibleSdk = () => (openAiCompatible ??= import('@ai-sdk/openai-compatible'));
 
 /**
  * The AI SDK model for one attempt, built on the spot so the plaintext key lives only in this call's
@@ -24,11 +30,11 @@ export async function sdkLanguageModel(
   const apiKey = connection.apiKey ?? '';
   switch (wire) {
     case 'openai': {
-      const { createOpenAI } = await import('@ai-sdk/openai');
+      const { createOpenAI } = await openAiSdk();
       return createOpenAI({ apiKey, baseURL, fetch }).chat(modelId);
     }
     case 'anthropic': {
-      const { createAnthropic } = await import('@ai-sdk/anthropic');
+      const { createAnthropic } = await anthropicSdk();
       return createAnthropic({ apiKey, baseURL, fetch }).messages(modelId);
     }
     case 'openai_compatible':
@@ -46,7 +52,7 @@ export async function sdkEmbeddingModel(
   const { wire, baseURL } = connection.endpoint;
   switch (wire) {
     case 'openai': {
-      const { createOpenAI } = await import('@ai-sdk/openai');
+      const { createOpenAI } = await openAiSdk();
       return createOpenAI({ apiKey: connection.apiKey ?? '', baseURL, fetch }).embedding(modelId);
     }
     case 'anthropic':
@@ -58,7 +64,7 @@ export async function sdkEmbeddingModel(
 
 /** Keyless servers (a local Ollama) get no Authorization header at all; streams report their usage. */
 async function compatible(provider: string, connection: Connection, fetch: typeof globalThis.fetch) {
-  const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
+  const { createOpenAICompatible } = await openAiCompatibleSdk();
   return createOpenAICompatible({
     name: provider,
     baseURL: connection.endpoint.baseURL,
