@@ -15,10 +15,16 @@ import { createAppLogger } from '../common/logging/app-logger';
 import type { AppConfig } from '../config/app-config';
 import type { DatabaseTarget } from '../database/database-target';
 
-/** TRUST_PROXY as Fastify's trustProxy takes it (the values Express's `trust proxy` took): a boolean, a hop count, or the addresses/subnets to trust. */
-export function trustProxyValue(value: string): boolean | number | string {
+/**
+ * TRUST_PROXY as Fastify's trustProxy takes it (the values Express's `trust proxy` took): a boolean,
+ * a hop count, or the addresses/subnets to trust. A hop count becomes Express's rule (the first n
+ * hops are trusted, whatever their address): Fastify 5.12 takes a bare number as trusting nobody.
+ */
+export function trustProxyValue(value: string): boolean | string | ((address: string, hop: number) => boolean) {
   if (value === 'true' || value === 'false') return value === 'true';
-  return /^\d+$/.test(value) ? Number(value) : value;
+  if (!/^\d+$/.test(value)) return value;
+  const hops = Number(value);
+  return (_address, hop) => hop < hops;
 }
 
 /** The HTTP server's own options: routing as clients knew it, bodies as the API reads them, addresses as TRUST_PROXY says. */
