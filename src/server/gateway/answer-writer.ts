@@ -44,6 +44,10 @@ export function writeError(response: ServerResponse, headers: OutgoingHttpHeader
 /**
  * Server-sent events as the upstream's frames arrive, with the socket's backpressure respected. When
  * the client goes away the frames are abandoned (return()), which aborts the upstream request.
+ *
+ * The frames one upstream read yields come out of the generator in the same tick: the response is
+ * corked from the first of them to the end of the tick, so they leave in one write (the headers
+ * with the first ones) instead of a system call per frame.
  */
 async function writeStream(response: ServerResponse, headers: OutgoingHttpHeaders, answer: StreamAnswer): Promise<void> {
   response.writeHead(200, {
@@ -55,10 +59,19 @@ async function writeStream(response: ServerResponse, headers: OutgoingHttpHeader
     // A proxy that buffers (nginx) would hold the answer back until it ends.
     'x-accel-buffering': 'no',
   });
-  response.flushHeaders();
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    response.uncork();
+  };
   try {
     for await (const frame of answer.frames) {
       if (response.destroyed) break;
+      if (!corked) {
+        corked = true;
+        response.cork();
+        process.nextTick(uncork);
+      }
       if (!response.write(frame)) await drained(response);
     }
   } finally {
