@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './install-deferrals';
 import 'reflect-metadata';
 import { runCli } from './run-cli';
 

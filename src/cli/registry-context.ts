@@ -1,7 +1,6 @@
 import { Inject, Injectable, INestApplicationContext, Logger, LoggerService, OnApplicationShutdown, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { quoteInput } from '../common/json-guard/text-rules';
-import { createAppLogger } from '../common/logging/app-logger';
 import { explainConnectError, explainDataDirError } from '../database/database-errors';
 import { DatabaseTarget, openDatabaseTarget } from '../database/database-target';
 import { ProviderConfigService, UnknownProviderError } from '../registry';
@@ -54,7 +53,7 @@ export class RegistryContext implements OnApplicationShutdown {
   private async open(): Promise<{ app: INestApplicationContext; database: DatabaseTarget }> {
     const { config, logLevel, verbose } = this.settings;
     const quiet = verbose ? undefined : new CliLogger(logLevel === 'silent' ? () => undefined : (line) => this.terminal.warn(line));
-    const logger: LoggerService = quiet ?? createAppLogger(logLevel, 2);
+    const logger: LoggerService = quiet ?? verboseLogger(logLevel);
     // From the first line on: opening the embedded folder logs too (a stale lock taken over).
     Logger.overrideLogger(logger);
     let database: DatabaseTarget;
@@ -92,4 +91,11 @@ export class RegistryContext implements OnApplicationShutdown {
       await opened.database.close();
     }
   }
+}
+
+/** The registry's JSON log for --verbose; its library (pino) is required only then, a quiet run never writes a line of it. */
+function verboseLogger(level: CliSettings['logLevel']): LoggerService {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createAppLogger } = require('../common/logging/app-logger') as typeof import('../common/logging/app-logger');
+  return createAppLogger(level, 2);
 }

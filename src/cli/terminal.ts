@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import { SingleBar } from 'cli-progress';
-import Table from 'cli-table3';
+import type * as CliProgress from 'cli-progress';
+import type CliTable from 'cli-table3';
 import { createColors } from 'picocolors';
 
 /** Where a command reads and writes; process's own streams in the CLI, buffers in tests. */
@@ -57,6 +57,9 @@ export class Terminal {
   }
 
   table(head: string[], rows: Array<Array<string | number>>): void {
+    // Required here, as the progress bar's library is: a run with --json or without a table never loads them.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Table = require('cli-table3') as typeof CliTable;
     const table = new Table({
       head: head.map((h) => this.colors.bold(h)),
       style: { head: [], border: [] },
@@ -70,6 +73,8 @@ export class Terminal {
   /** A progress bar on stderr while `total` steps run; nothing when stderr is not a terminal. */
   progress(total: number, label: string): Progress {
     if (!this.streams.stderr.isTTY || total === 0) return NO_PROGRESS;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SingleBar } = require('cli-progress') as typeof CliProgress;
     const bar = new SingleBar({
       stream: this.streams.stderr,
       format: `${label} [{bar}] {value}/{total} {item}`,
