@@ -51,7 +51,7 @@ export class PlanWalker {
     private readonly usage: UsageService,
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
   ) {
-    this.fetch = egressFetch(connections.dispatcher);
+    this.fetch = egressFetch(connections);
   }
 
   async walk<T>(

@@ -1,8 +1,9 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { DomainError } from '../../common/domain-error';
 import { EgressPolicy } from './egress-policy';
+import { loadUndici } from './undici';
 
 /** The module's ProbeEgress, built once from the `egress` option. */
 export const PROBE_EGRESS = Symbol('ProbeEgress');
@@ -34,13 +35,14 @@ export type Resolver = (
  * not looked up by Node at all; the text check is what refuses those.
  */
 export class ProbeEgress {
-  readonly dispatcher: Agent;
+  private readonly lookup: LookupFunction;
+  private agent: Agent | undefined;
 
   constructor(
     readonly policy: EgressPolicy = EgressPolicy.DEFAULT,
     resolve: Resolver = dnsLookup as Resolver,
   ) {
-    const lookup = ((hostname, options, callback: (...args: unknown[]) => void) => {
+    this.lookup = ((hostname, options, callback: (...args: unknown[]) => void) => {
       resolve(hostname, { family: options.family as number | undefined, hints: options.hints, all: true }, (error, addresses) => {
         if (error) return callback(error);
         for (const { address } of addresses) {
@@ -52,12 +54,16 @@ export class ProbeEgress {
         return callback(null, addresses[0].address, addresses[0].family);
       });
     }) as LookupFunction;
-    this.dispatcher = new Agent({ connect: { lookup } });
+  }
+
+  /** The pool every probe and call goes through, made by the first of them (undici is loaded then). */
+  get dispatcher(): Agent {
+    return (this.agent ??= new (loadUndici().Agent)({ connect: { lookup: this.lookup } }));
   }
 
   /** Closes the pooled keep-alive connections. */
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await this.agent?.close();
   }
 
   /** Nest calls this on the module's instance last at shutdown, after the scheduler has stopped its sweep. */

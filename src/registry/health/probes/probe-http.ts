@@ -1,6 +1,7 @@
-import { fetch, type Response } from 'undici';
+import type { Response } from 'undici';
 import { isSecretHeader } from '../../../common/logging/redaction';
 import { defaultProbeEgress, type ProbeEgress } from '../../egress/probe-egress';
+import { loadUndici } from '../../egress/undici';
 import { describeNetworkError, providerErrorFields, retryAfterSeconds, tidy } from './probe-detail';
 import type { ProbeFailure, ProbeOptions } from './probe.types';
 
@@ -98,7 +99,7 @@ export async function probeGetJson(request: ProbeRequest, deadline: ProbeDeadlin
 
   let response: Response;
   try {
-    response = await fetch(request.url, {
+    response = await loadUndici().fetch(request.url, {
       method: 'GET',
       headers,
       redirect: 'manual',
