@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import { embeddedUrl } from '../../../src/embedded-postgres/embedded-url';
 import { readLock, startServer } from '../../support/server-process';
 
@@ -66,5 +67,29 @@ describe('outside clients of the embedded database', () => {
     // Debian's pg_dump sets search_path = '' as it connects (it may then refuse PGlite's newer version).
     await tool('pg_dump', ['--schema-only', url]);
     await expectServing();
+  });
+  it('answers the gateway while a statement runs on the embedded database (PGlite has a thread of its own)', async () => {
+    const created = await fetch(`http://127.0.0.1:${server!.port}/api/keys`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${BOOTSTRAP}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'while-busy' }),
+    });
+    const { key } = ((await created.json()) as { data: { key: string } }).data;
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      const order: string[] = [];
+      const slow = client.query('SELECT pg_sleep(3)').then(() => order.push('statement'));
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the statement is running
+      // /v1/models answers from memory; on the server's own thread PGlite held it until the statement ended.
+      const models = await fetch(`http://127.0.0.1:${server!.port}/v1/models`, { headers: { Authorization: `Bearer ${key}` } });
+      order.push('models');
+      await slow;
+      expect(models.status).toBe(200);
+      expect(order).toEqual(['models', 'statement']);
+      await expectServing();
+    } finally {
+      await client.end();
+    }
   });
 });
