@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CATALOG, ProviderConfigService, type Catalog } from '../registry';
+import type { Catalog } from '../registry';
 import { quoteInput } from '../common/json-guard/text-rules';
 import { CliFailure } from './cli-errors';
 import { RegistryContext } from './registry-context';
@@ -10,12 +10,12 @@ export class ProviderNames {
   constructor(private readonly registry: RegistryContext) {}
 
   async catalogEntries(): Promise<Array<{ value: string; name: string }>> {
-    const catalog = await this.registry.get<Catalog>(CATALOG);
+    const catalog = await this.registry.get<Catalog>((registry) => registry.CATALOG);
     return [...catalog.providers.values()].map((entry) => ({ value: entry.slug, name: `${entry.displayName} (${entry.slug})` }));
   }
 
   async known(): Promise<string[]> {
-    return (await this.registry.get(ProviderConfigService)).knownProviders();
+    return (await this.registry.get((registry) => registry.ProviderConfigService)).knownProviders();
   }
 
   /** Fails with the list of known providers when `provider` is not one of them. */

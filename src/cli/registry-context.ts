@@ -3,16 +3,18 @@ import { NestFactory } from '@nestjs/core';
 import { quoteInput } from '../common/json-guard/text-rules';
 import { explainConnectError, explainDataDirError } from '../database/database-errors';
 import { DatabaseTarget, openDatabaseTarget } from '../database/database-target';
-import { ProviderConfigService, UnknownProviderError } from '../registry';
 import { CliFailure } from './cli-errors';
 import { CliLogger } from './cli-logger';
 import { CLI_SETTINGS, CliSettings } from './cli-settings';
-import { CliRegistryModule } from './cli-registry.module';
 import { lostDatabaseError } from './lost-database';
+import type * as RegistryServices from './registry-services';
 import { Terminal } from './terminal';
 
+/** The registry's exports and what the CLI adds (registry-services.ts), as RegistryContext loads them. */
+export type Registry = typeof RegistryServices;
+
 /**
- * The registry, opened on first use: `--help`, a usage error or a missing flag answer at once,
+ * The registry, loaded and opened on first use: `--help`, a usage error or a missing flag answer at once,
  * without connecting to a database or starting the embedded one. The database is the server's:
  * DATABASE_URL, or the embedded folder, through a running server's socket or owned while we run.
  */
@@ -21,15 +23,23 @@ export class RegistryContext implements OnApplicationShutdown {
   private opened: Promise<{ app: INestApplicationContext; database: DatabaseTarget }> | undefined;
   private database: DatabaseTarget | undefined;
   private app: INestApplicationContext | undefined;
+  private services: Registry | undefined;
 
   constructor(
     @Inject(CLI_SETTINGS) private readonly settings: CliSettings,
     private readonly terminal: Terminal,
   ) {}
 
-  async get<T>(token: Type<T> | symbol): Promise<T> {
+  /** A service of the opened registry: `get((registry) => registry.UsageService)`. */
+  async get<T>(token: (registry: Registry) => Type<T> | symbol): Promise<T> {
     const { app } = await (this.opened ??= this.open());
-    return app.get<T>(token, { strict: false });
+    return app.get<T>(token(this.load()), { strict: false });
+  }
+
+  /** The registry's exports (its constants and functions), loaded without opening it. */
+  load(): Registry {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (this.services ??= require('./registry-services') as Registry);
   }
 
   /** Where the commands' data lives, for the log and --verbose. */
@@ -43,8 +53,10 @@ export class RegistryContext implements OnApplicationShutdown {
    * was, a mistyped provider with the providers there are (as ProviderNames.assertKnown says it).
    */
   explain(error: unknown): unknown {
-    if (error instanceof UnknownProviderError && this.app) {
-      const known = this.app.get(ProviderConfigService, { strict: false }).knownProviders();
+    // Only an opened registry throws its errors: nothing here loads it.
+    const registry = this.services;
+    if (registry && error instanceof registry.UnknownProviderError && this.app) {
+      const known = this.app.get(registry.ProviderConfigService, { strict: false }).knownProviders();
       return new CliFailure(`unknown provider ${quoteInput(error.provider)}; known providers: ${known.join(', ')}`);
     }
     return (this.database && lostDatabaseError(error, this.database)) ?? error;
@@ -65,7 +77,10 @@ export class RegistryContext implements OnApplicationShutdown {
     }
     this.database = database;
     try {
-      const app = await NestFactory.createApplicationContext(CliRegistryModule.forRoot(config, database), { logger, abortOnError: false });
+      const app = await NestFactory.createApplicationContext(this.load().CliRegistryModule.forRoot(config, database), {
+        logger,
+        abortOnError: false,
+      });
       this.app = app;
       return { app, database };
     } catch (error) {

@@ -1,5 +1,4 @@
 import { Command, Option } from 'nest-commander';
-import { CredentialsService, RegistryStateService, combinedHealth } from '../../registry';
 import { formatTime, healthCell, yesNo } from '../format/cells';
 import { ProviderNames } from '../provider-names';
 import { RegistryCommand } from '../registry-command';
@@ -20,9 +19,10 @@ export class CredentialsListCommand extends RegistryCommand {
 
   async run(_: string[], options: { provider?: string; json?: boolean }): Promise<void> {
     if (options.provider !== undefined) await this.names.assertKnown(options.provider);
-    const credentials = await (await this.registry.get(CredentialsService)).list({ provider: options.provider });
+    const credentials = await (await this.registry.get((registry) => registry.CredentialsService)).list({ provider: options.provider });
     // Health from the in-memory snapshot (no 24-hour aggregate needed for a status); usage is on the credential rows already.
-    const snapshot = (await this.registry.get(RegistryStateService)).current();
+    const snapshot = (await this.registry.get((registry) => registry.RegistryStateService)).current();
+    const { combinedHealth } = this.registry.load();
     const now = new Date();
     const healthOf = (provider: string) => {
       const state = snapshot.providers.get(provider);

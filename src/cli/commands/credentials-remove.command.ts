@@ -1,5 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { CredentialsService, DEFAULT_CREDENTIAL_TYPE } from '../../registry';
+import { DEFAULT_CREDENTIAL_TYPE } from '../default-credential-type';
 import { CliFailure, CliUsageError } from '../cli-errors';
 import { Prompts } from '../prompts';
 import { ProviderNames } from '../provider-names';
@@ -28,7 +28,7 @@ export class CredentialsRemoveCommand extends RegistryCommand {
   async run([provider]: string[], options: { type?: string; yes?: boolean }): Promise<void> {
     await this.names.assertKnown(provider);
     const credentialType = options.type ?? DEFAULT_CREDENTIAL_TYPE;
-    const credentials = await this.registry.get(CredentialsService);
+    const credentials = await this.registry.get((registry) => registry.CredentialsService);
     const existing = (await credentials.list({ provider })).find((c) => c.credentialType === credentialType);
     if (!existing) throw new CliFailure(`${provider} has no ${credentialType} credential`);
     if (!options.yes) {

@@ -1,5 +1,4 @@
 import { Command, Option } from 'nest-commander';
-import { CredentialsService } from '../../registry';
 import { CliFailure } from '../cli-errors';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';
@@ -20,7 +19,7 @@ export class CredentialsRotateKeyCommand extends RegistryCommand {
   }
 
   async run(_: string[], options: { json?: boolean }): Promise<void> {
-    const credentials = await this.registry.get(CredentialsService);
+    const credentials = await this.registry.get((registry) => registry.CredentialsService);
     const total = (await credentials.list()).length;
     const progress = this.terminal.progress(total, 'Re-encrypting');
     let seen = 0;

@@ -1,5 +1,6 @@
 import { Command, Option } from 'nest-commander';
-import { CATALOG, CredentialsService, DEFAULT_CREDENTIAL_TYPE, HealthService, ProviderConfigService, type Catalog } from '../../registry';
+import type { Catalog } from '../../registry';
+import { DEFAULT_CREDENTIAL_TYPE } from '../default-credential-type';
 import { CliFailure, CliUsageError } from '../cli-errors';
 import { formatMs } from '../format/cells';
 import { Prompts } from '../prompts';
@@ -47,8 +48,8 @@ export class CredentialsSetCommand extends RegistryCommand {
     }
     const provider = given ?? (await this.askProvider());
     await this.names.assertKnown(provider);
-    const catalog = await this.registry.get<Catalog>(CATALOG);
-    const credentials = await this.registry.get(CredentialsService);
+    const catalog = await this.registry.get<Catalog>((registry) => registry.CATALOG);
+    const credentials = await this.registry.get((registry) => registry.CredentialsService);
     const credentialType = options.type ?? DEFAULT_CREDENTIAL_TYPE;
     const existing = (await credentials.list({ provider })).find((c) => c.credentialType === credentialType);
     if (existing && !options.force) await this.confirmReplace(provider, credentialType, existing.masked);
@@ -62,7 +63,7 @@ export class CredentialsSetCommand extends RegistryCommand {
       expiresAt: options.expires === undefined ? undefined : parseExpiry(options.expires),
       isActive: !options.inactive,
     });
-    const configs = await this.registry.get(ProviderConfigService);
+    const configs = await this.registry.get((registry) => registry.ProviderConfigService);
     if (options.enable) await configs.enable(provider);
     const config = await configs.get(provider);
     this.terminal.print(
@@ -104,7 +105,7 @@ export class CredentialsSetCommand extends RegistryCommand {
   }
 
   private async test(provider: string): Promise<void> {
-    const result = await (await this.registry.get(HealthService)).check(provider);
+    const result = await (await this.registry.get((registry) => registry.HealthService)).check(provider);
     const line = `Test: ${result.status}${result.latencyMs === null ? '' : ` in ${formatMs(result.latencyMs)}`}${result.reason ? ` (${result.reason})` : ''}`;
     this.terminal.print(line);
     if (result.status !== 'healthy' && result.status !== 'degraded') {

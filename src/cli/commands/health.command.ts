@@ -1,5 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { HealthService, type HealthCheckResult } from '../../registry';
+import type { HealthCheckResult } from '../../registry';
 import { CliFailure } from '../cli-errors';
 import { formatMs, healthCell } from '../format/cells';
 import { healthExitCode } from '../format/health-exit';
@@ -27,7 +27,7 @@ export class HealthCommand extends RegistryCommand {
 
   async run([provider]: string[], options: { json?: boolean }): Promise<void> {
     if (provider !== undefined) await this.names.assertKnown(provider);
-    const health = await this.registry.get(HealthService);
+    const health = await this.registry.get((registry) => registry.HealthService);
     let results: HealthCheckResult[];
     let errors: Array<{ provider: string; error: string }> = [];
     if (provider !== undefined) results = [await health.check(provider)];

@@ -1,5 +1,4 @@
 import { Command, Option } from 'nest-commander';
-import { ConsumerKeysService } from '../../registry';
 import { CliUsageError } from '../cli-errors';
 import { describeLimits, KeyLimitFlags, keyLimitsOf } from '../key-limit-options';
 import { formatTime } from '../format/cells';
@@ -29,7 +28,9 @@ export class KeysCreateCommand extends RegistryCommand {
     if (expiresAt !== null && expiresAt.getTime() <= Date.now()) throw new CliUsageError('--expires: must be in the future');
     const models = options.models === undefined ? null : options.models.split(',').map((entry) => entry.trim());
     const limits = keyLimitsOf(options, false);
-    const { key, view } = await (await this.registry.get(ConsumerKeysService)).create({ name: options.name, models, expiresAt, limits });
+    const { key, view } = await (
+      await this.registry.get((registry) => registry.ConsumerKeysService)
+    ).create({ name: options.name, models, expiresAt, limits });
     if (options.json) return this.terminal.json({ ...view, key });
     const scope = view.models === null ? 'every model' : view.models.join(', ');
     const expiry = view.expiresAt === null ? 'never expires' : `expires ${formatTime(view.expiresAt)}`;

@@ -1,5 +1,4 @@
 import { Command, Option } from 'nest-commander';
-import { ConsumerKeysService } from '../../registry';
 import { formatTime } from '../format/cells';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';
@@ -17,7 +16,7 @@ export class KeysListCommand extends RegistryCommand {
   }
 
   async run(_: string[], options: { json?: boolean }): Promise<void> {
-    const keys = await (await this.registry.get(ConsumerKeysService)).list();
+    const keys = await (await this.registry.get((registry) => registry.ConsumerKeysService)).list();
     if (options.json) return this.terminal.json(keys);
     if (keys.length === 0) return this.terminal.print('No consumer keys. Create one: ai-registry ai:keys:create --name <name>');
     this.terminal.table(

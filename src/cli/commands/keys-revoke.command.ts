@@ -1,5 +1,4 @@
 import { Command } from 'nest-commander';
-import { ConsumerKeysService } from '../../registry';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';
 import { Terminal } from '../terminal';
@@ -21,7 +20,7 @@ export class KeysRevokeCommand extends RegistryCommand {
   }
 
   async run([nameOrId]: string[]): Promise<void> {
-    const revoked = await (await this.registry.get(ConsumerKeysService)).revoke(nameOrId);
+    const revoked = await (await this.registry.get((registry) => registry.ConsumerKeysService)).revoke(nameOrId);
     this.terminal.print(`Revoked consumer key ${revoked.name} (id ${revoked.id})`);
   }
 }

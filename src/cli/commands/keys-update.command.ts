@@ -1,5 +1,4 @@
 import { Command, Option } from 'nest-commander';
-import { ConsumerKeysService } from '../../registry';
 import { CliUsageError } from '../cli-errors';
 import { describeLimits, KEY_LIMIT_FLAG_NAMES, KeyLimitFlags, keyLimitsOf } from '../key-limit-options';
 import { RegistryCommand } from '../registry-command';
@@ -27,7 +26,7 @@ export class KeysUpdateCommand extends RegistryCommand {
     const limits = keyLimitsOf(options, true);
     if (Object.keys(limits).length === 0)
       throw new CliUsageError(`nothing to change: give at least one of ${Object.values(KEY_LIMIT_FLAG_NAMES).join(', ')}`);
-    const view = await (await this.registry.get(ConsumerKeysService)).updateLimits(nameOrId, limits);
+    const view = await (await this.registry.get((registry) => registry.ConsumerKeysService)).updateLimits(nameOrId, limits);
     if (options.json) return this.terminal.json(view);
     this.terminal.print(`Updated consumer key ${view.name} (id ${view.id}): ${describeLimits(view)}`);
   }

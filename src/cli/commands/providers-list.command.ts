@@ -1,5 +1,4 @@
 import { Command, Option } from 'nest-commander';
-import { AvailabilityService, ProviderConfigService } from '../../registry';
 import { formatMs, formatTime, healthCell, yesNo } from '../format/cells';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';
@@ -17,8 +16,8 @@ export class ProvidersListCommand extends RegistryCommand {
   }
 
   async run(_: string[], options: { json?: boolean }): Promise<void> {
-    const providers = await (await this.registry.get(ProviderConfigService)).list();
-    const availability = await this.registry.get(AvailabilityService);
+    const providers = await (await this.registry.get((registry) => registry.ProviderConfigService)).list();
+    const availability = await this.registry.get((registry) => registry.AvailabilityService);
     const rows = providers.map((p) => ({
       provider: p.provider,
       displayName: p.displayName,

@@ -1,5 +1,4 @@
 import { Command, Option } from 'nest-commander';
-import { CatalogSyncService } from '../../registry';
 import { renderSyncDiff } from '../format/sync-diff';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';
@@ -21,7 +20,7 @@ export class ProvidersSyncCommand extends RegistryCommand {
 
   async run(_: string[], options: { dryRun?: boolean; prune?: boolean; json?: boolean }): Promise<void> {
     const result = await (
-      await this.registry.get(CatalogSyncService)
+      await this.registry.get((registry) => registry.CatalogSyncService)
     ).sync({ dryRun: options.dryRun ?? false, prune: options.prune ?? false });
     if (options.json) return this.terminal.json(result);
     for (const line of renderSyncDiff(result)) this.terminal.print(line);

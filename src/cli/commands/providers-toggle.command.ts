@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Command } from 'nest-commander';
-import { ProviderConfigService } from '../../registry';
 import { ProviderNames } from '../provider-names';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';
@@ -21,7 +20,7 @@ abstract class ProviderToggleCommand extends RegistryCommand {
 
   async run([provider]: string[]): Promise<void> {
     await this.names.assertKnown(provider);
-    const configs = await this.registry.get(ProviderConfigService);
+    const configs = await this.registry.get((registry) => registry.ProviderConfigService);
     await (this.enabled ? configs.enable(provider) : configs.disable(provider));
     this.terminal.print(`${provider} ${this.enabled ? 'enabled' : 'disabled'}`);
   }

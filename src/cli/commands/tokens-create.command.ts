@@ -1,6 +1,5 @@
 import { Command, Option } from 'nest-commander';
 import type { ApiTokenRole } from '../../server/auth/api-token.entity';
-import { ApiTokensService } from '../../server/auth/api-tokens.service';
 import { CliUsageError } from '../cli-errors';
 import { parseExpiry } from '../parse-expiry';
 import { RegistryCommand } from '../registry-command';
@@ -23,7 +22,9 @@ export class TokensCreateCommand extends RegistryCommand {
     if (options.role === undefined) throw new CliUsageError('missing --role viewer|admin');
     const expiresAt = options.expires === undefined ? null : parseExpiry(options.expires);
     if (expiresAt !== null && expiresAt.getTime() <= Date.now()) throw new CliUsageError('--expires: must be in the future');
-    const { token, record } = await (await this.registry.get(ApiTokensService)).create(options.name, options.role, expiresAt);
+    const { token, record } = await (
+      await this.registry.get((registry) => registry.ApiTokensService)
+    ).create(options.name, options.role, expiresAt);
     if (options.json)
       return this.terminal.json({ id: record.id, name: record.name, role: record.role, expiresAt: record.expiresAt, token });
     this.terminal.note(`Created ${record.role} token ${record.name} (id ${record.id}). It is shown once: store it now.`);

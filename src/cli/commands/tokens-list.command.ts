@@ -1,5 +1,4 @@
 import { Command, Option } from 'nest-commander';
-import { ApiTokensService } from '../../server/auth/api-tokens.service';
 import { formatTime } from '../format/cells';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';
@@ -17,7 +16,7 @@ export class TokensListCommand extends RegistryCommand {
   }
 
   async run(_: string[], options: { json?: boolean }): Promise<void> {
-    const tokens = await (await this.registry.get(ApiTokensService)).list();
+    const tokens = await (await this.registry.get((registry) => registry.ApiTokensService)).list();
     if (options.json) return this.terminal.json(tokens);
     if (tokens.length === 0)
       return this.terminal.print('No API tokens. Create one: ai-registry ai:tokens:create --name <name> --role admin');

@@ -1,6 +1,5 @@
 import { Command } from 'nest-commander';
 import { quoteInput } from '../../common/json-guard/text-rules';
-import { ApiTokensService } from '../../server/auth/api-tokens.service';
 import { CliFailure } from '../cli-errors';
 import { RegistryCommand } from '../registry-command';
 import { RegistryContext } from '../registry-context';
@@ -23,7 +22,7 @@ export class TokensRevokeCommand extends RegistryCommand {
   }
 
   async run([nameOrId]: string[]): Promise<void> {
-    if (!(await (await this.registry.get(ApiTokensService)).revoke(nameOrId))) {
+    if (!(await (await this.registry.get((registry) => registry.ApiTokensService)).revoke(nameOrId))) {
       throw new CliFailure(`no live token named or numbered ${quoteInput(nameOrId)} (see ai-registry ai:tokens:list)`);
     }
     this.terminal.print(`Revoked token ${nameOrId}`);

@@ -1,5 +1,4 @@
 import { Command, Option } from 'nest-commander';
-import { SPEND_ROW_KEYS, UsageService } from '../../registry';
 import { formatTime } from '../format/cells';
 import { ProviderNames } from '../provider-names';
 import { RegistryCommand } from '../registry-command';
@@ -29,7 +28,7 @@ export class UsageCommand extends RegistryCommand {
 
   async run(_: string[], options: { provider?: string; json?: boolean; groupBy?: string; from?: string; to?: string }): Promise<void> {
     if (options.provider !== undefined) await this.names.assertKnown(options.provider);
-    const usage = await this.registry.get(UsageService);
+    const usage = await this.registry.get((registry) => registry.UsageService);
     const spend = await usage.spend({
       groupBy: options.groupBy?.split(',').map((g) => g.trim()),
       from: options.from,
@@ -51,6 +50,7 @@ export class UsageCommand extends RegistryCommand {
         credentials.map((c) => [c.id, c.provider, c.credentialType, c.usageCount, c.inputTokens, c.outputTokens, formatTime(c.lastUsedAt)]),
       );
     }
+    const { SPEND_ROW_KEYS } = this.registry.load();
     const groups = spend.groupBy.map((g) => SPEND_ROW_KEYS[g]);
     this.terminal.print(`Spend ${spend.from} to ${spend.to}: ${spend.totalUsd} USD`);
     if (spend.rows.length > 0) {
