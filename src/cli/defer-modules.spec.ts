@@ -17,7 +17,7 @@ function requirers(from: string): string[] {
 function deferredRequires(file: string, request: RegExp): Array<{ request: string; match: RegExpExecArray; read: string[] }> {
   const source = fs.readFileSync(file, 'utf8');
   const found = [];
-  for (const [, name, required] of source.matchAll(/(?:const|var|let) (\w+) = (?:[\w.]+\()?require\("([^"]+)"\)/g)) {
+  for (const [, name, , required] of source.matchAll(/(?:const|var|let) (\w+) = (?:[\w.]+\()?require\((["'])([^"']+)\2\)/g)) {
     const match = request.exec(required);
     if (!match) continue;
     const read = [...source.matchAll(new RegExp(`(?<![\\w./"'-])${name}\\.(\\w+)`, 'g'))].map(([, key]) => key);

@@ -31,6 +31,10 @@ export const DEFERRALS: Deferral[] = [
   { from: 'typeorm/platform/PlatformTools.js', request: /^@sqltools\/formatter$/, keys: () => ['format'] },
   { from: 'typeorm/platform/PlatformTools.js', request: /^sql-highlight$/, keys: () => ['highlight'] },
   { from: 'typeorm/logger/DebugLogger.js', request: /^debug$/, keys: () => ['debug'] },
+  // @nestjs/schedule's cron parses times with luxon (one 256 KB file); the registry's jobs are its own timers, not @Cron.
+  { from: 'cron/dist/time.js', request: /^luxon$/, keys: () => ['DateTime'] },
+  // prom-client's CPU metric reads the active span (OpenTelemetry's API, ~45 modules) for exemplars, which the CLI never records.
+  { from: 'prom-client/lib/metrics/processCpuTotal.js', request: /^@opentelemetry\/api$/, keys: () => ['trace', 'context'] },
   // nest-commander's plugin loader (cosmiconfig), for `usePlugins`, which we do not set.
   { from: 'nest-commander/src/command.factory.js', request: /^cosmiconfig$/, keys: () => ['cosmiconfig'] },
 ];
@@ -38,7 +42,7 @@ export const DEFERRALS: Deferral[] = [
 type Load = (request: string, parent: Module | undefined, isMain: boolean) => unknown;
 
 /**
- * Has `require` hand out stand-ins for DEFERRALS: ~500 of the ~2,200 modules `ai:providers:list` loaded.
+ * Has `require` hand out stand-ins for DEFERRALS: ~570 of the ~2,200 modules `ai:providers:list` loaded.
  * Installed by main.ts (the CLI's process) before anything else loads; the library never does it.
  */
 export function deferModules(deferrals: Deferral[] = DEFERRALS): void {
