@@ -1,4 +1,5 @@
-import { Agent, Dispatcher, request } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+import { loadUndici } from '../egress/undici';
 
 /** An upstream's error body is read this far: enough for any error message, bounded against a hostile one. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -14,7 +15,7 @@ export function postUpstream(
   signal: AbortSignal,
 ): Promise<UpstreamResponse> {
   // Our own timers govern (CALL_TIMEOUT_MS, STREAM_IDLE_TIMEOUT_MS): undici's 300 s defaults would cut a longer setting.
-  return request(url, { method: 'POST', headers, body, dispatcher, signal, headersTimeout: 0, bodyTimeout: 0 });
+  return loadUndici().request(url, { method: 'POST', headers, body, dispatcher, signal, headersTimeout: 0, bodyTimeout: 0 });
 }
 
 /** The start of a body as text; the rest is dropped and the connection released. */
