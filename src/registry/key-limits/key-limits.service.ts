@@ -72,13 +72,37 @@ export class KeyLimitsService implements BeforeApplicationShutdown {
    * when a limit's window (or the calls in flight) cannot cover it. Queries only when a slice runs low.
    */
   async admit(consumer: AuthenticatedConsumer, estimate: CallEstimate, now = Date.now()): Promise<Admission> {
-    const limits = consumer.limits;
     const taken: Partial<Record<AllowanceKind, Taken>> = {};
+    /** What was reserved goes back (once): before a refusal's headers are read, and when the database failed half-way. */
+    const giveBack = () => {
+      for (const kind of Object.keys(taken) as AllowanceKind[]) {
+        this.slices.refund(consumer.id, taken[kind]!, taken[kind]!.amount);
+        delete taken[kind];
+      }
+    };
     const refuse = (limit: KeyLimitKind, retryAfterSeconds: number, message: string): never => {
-      for (const t of Object.values(taken)) if (t) this.slices.refund(consumer.id, t, t.amount);
+      giveBack();
       this.metrics.refused(limit);
       throw new KeyLimitExceededError(limit, retryAfterSeconds, message, this.headersOf(consumer, now));
     };
+    try {
+      const parallel = await this.reserve(consumer, estimate, now, taken, refuse);
+      return new Admission(this.headersOf(consumer, now), (actual) => this.settleTaken(consumer, taken, actual, parallel));
+    } catch (error) {
+      giveBack();
+      throw error;
+    }
+  }
+
+  /** Takes the call's worst case from each of the key's windows into `taken`, then its parallel slot; whether it holds one. */
+  private async reserve(
+    consumer: AuthenticatedConsumer,
+    estimate: CallEstimate,
+    now: number,
+    taken: Partial<Record<AllowanceKind, Taken>>,
+    refuse: (limit: KeyLimitKind, retryAfterSeconds: number, message: string) => never,
+  ): Promise<boolean> {
+    const limits = consumer.limits;
     const wanted: Array<[AllowanceKind, bigint | null, bigint]> = [
       ['requests', limits.rpm === null ? null : BigInt(limits.rpm), 1n],
       ['tokens', limits.tpm === null ? null : BigInt(limits.tpm), estimate.tokens],
@@ -114,12 +138,11 @@ export class KeyLimitsService implements BeforeApplicationShutdown {
         `This key's budget of ${formatUsd(limit)} USD per ${limits.budgetWindow} is spent (this request may cost up to ${formatUsd(need)} USD); it renews in ${retry} s.`,
       );
     }
-    let parallel = false;
-    if (limits.maxParallel !== null) {
-      parallel = await this.slots.acquire(consumer.id, limits.maxParallel);
-      if (!parallel) refuse('parallel', 1, `Too many requests in flight for this key: at most ${limits.maxParallel} at once.`);
+    if (limits.maxParallel === null) return false;
+    if (!(await this.slots.acquire(consumer.id, limits.maxParallel))) {
+      refuse('parallel', 1, `Too many requests in flight for this key: at most ${limits.maxParallel} at once.`);
     }
-    return new Admission(this.headersOf(consumer, now), (actual) => this.settleTaken(consumer, taken, actual, parallel));
+    return true;
   }
 
   /** Ends an admitted call: reservations back to the slices but for what it used; its parallel slot back to the pool. */

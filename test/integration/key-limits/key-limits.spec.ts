@@ -194,4 +194,19 @@ describe('KeyLimitsService: leased slices on the real database', () => {
       'x-ratelimit-reset-tokens': '15s',
     });
   });
+  it('a database failure half-way through an admission gives back what it had reserved', async () => {
+    const consumer = await keyWith({ rpm: 100, tpm: 10_000, maxParallel: 2 });
+    const now = Date.UTC(2030, 0, 1, 12, 0, 45);
+    // The parallel slots' table out of reach: the slices of rpm and tpm are taken, then the slot fails.
+    await registry.dataSource.query(`ALTER TABLE consumer_key_parallel_slots RENAME TO consumer_key_parallel_slots_away`);
+    try {
+      await expect(instances[0].admit(consumer, { tokens: 1000n, usdNanos: 0n }, now)).rejects.toThrow(/consumer_key_parallel_slots/);
+    } finally {
+      await registry.dataSource.query(`ALTER TABLE consumer_key_parallel_slots_away RENAME TO consumer_key_parallel_slots`);
+    }
+    const admission = (await tryAdmit(instances[0], consumer, { tokens: 1000n, usdNanos: 0n }, now)) as Admission;
+    // As if the failed call had never come: one request and 1,000 tokens taken, not two and 2,000.
+    expect(admission.headers).toMatchObject({ 'x-ratelimit-remaining-requests': '99', 'x-ratelimit-remaining-tokens': '9000' });
+    admission.settle('nothing');
+  });
 });
