@@ -10,7 +10,6 @@ import { count, latency } from './format';
 export const RESULT_WORDS: Readonly<Record<string, string>> = {
   success: 'answered',
   client_error: 'refused by the provider as a bad request',
-  upstream_error: 'provider error',
   stream_error: 'stream broke off',
   cancelled: 'cancelled by the caller',
   no_available_provider: 'no provider available',

@@ -2,7 +2,7 @@ import { Counter, Histogram } from 'prom-client';
 import { OTHER_PROVIDER, RegistryMetrics } from './registry-metrics';
 
 /** How a gateway call ended, for its count: answered, refused by the upstream as the client's fault, failed, or cancelled by the client. */
-export type GatewayResult = 'success' | 'client_error' | 'upstream_error' | 'stream_error' | 'cancelled';
+export type GatewayResult = 'success' | 'client_error' | 'stream_error' | 'cancelled';
 
 /** Why a gateway call was answered by nobody (every other ending has a provider). */
 export type GatewayUnanswered =
@@ -46,7 +46,7 @@ export class GatewayMetrics {
     };
     this.requests = new Counter({
       ...fresh('ai_gateway_requests_total'),
-      help: 'Gateway calls answered by a provider, by how they ended (success, client_error, upstream_error, stream_error, cancelled)',
+      help: 'Gateway calls answered by a provider, by how they ended (success, client_error, stream_error, cancelled)',
       labelNames: ['provider', 'model', 'result'],
     });
     this.unanswered = new Counter({

@@ -5,7 +5,6 @@ import type { GatewayResult, GatewayUnanswered } from '../metrics/gateway-metric
 export const REQUEST_RESULTS = [
   'success',
   'client_error',
-  'upstream_error',
   'stream_error',
   'cancelled',
   'no_available_provider',

@@ -57,7 +57,6 @@ export function spanName(operation: GenAiOperation, model: string | null): strin
 
 /** Endings that are a failure of ours or the upstreams' (span status ERROR); the others are the caller's (a 4xx, a refusal). */
 const FAILED_RESULTS: ReadonlySet<GatewayResult | GatewayUnanswered> = new Set([
-  'upstream_error',
   'stream_error',
   'all_candidates_failed',
   'no_available_provider',
