@@ -1,10 +1,10 @@
 import type { Client } from 'pg';
-import { FakeProvider, FakeProviderServer } from '../support/fake-provider-server';
+import type { FakeProvider } from '../support/fake-provider-server';
 import { waitFor } from '../support/server-process';
 import { describeOnRealPostgres } from '../support/test-database';
-import { Instance, OPENAI_KEY, psql, startInstance, stopInstance } from '../support/instances';
+import type { Instance } from '../support/instances';
 import { printFigure } from '../support/print-figure';
-import { ModeDatabase, openModeDatabase } from './modes';
+import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 import { REALISTIC, Reply, burst, callsTagged, chat, keyWith, mostOpenAtOnce } from './support/key-limit-calls';
 import { MINUTE, countByWindow, hammer, nextMinute, retryMoment } from './support/minute-windows';
 import { PARALLEL_SLOT_TTL_MS } from '../../src/registry/key-limits/key-limits.rules';
@@ -24,31 +24,18 @@ describeOnRealPostgres(
   'several instances on one PostgreSQL: per-key limits over minutes, and a SIGKILLed instance',
   'needs several real sessions',
   () => {
-    let database: ModeDatabase;
-    let fakes: FakeProviderServer;
+    let cluster: GatewayCluster | undefined;
     let openai: FakeProvider;
     let instances: Instance[] = [];
     let client: Client;
     const alive = () => instances.filter((instance) => instance.child.exitCode === null && instance.child.signalCode === null);
 
     beforeAll(async () => {
-      fakes = new FakeProviderServer();
-      await fakes.start();
-      openai = fakes.add('openai', REALISTIC);
-      database = await openModeDatabase('pgbouncer');
-      const options = { databaseUrl: database.databaseUrl, directUrl: database.directUrl };
-      instances = await Promise.all(Array.from({ length: INSTANCES }, () => startInstance(options)));
-      const stored = await instances[0].api('POST', '/api/providers/openai/credentials', { apiKey: OPENAI_KEY, baseUrl: openai.baseUrl });
-      expect(stored.status).toBe(201);
-      client = await psql(database.db.url);
+      cluster = await startGatewayCluster({ mode: 'pgbouncer', instances: INSTANCES, openai: REALISTIC });
+      ({ openai, instances, client } = cluster);
     }, 240_000);
 
-    afterAll(async () => {
-      await client?.end();
-      await Promise.all(instances.map((instance) => stopInstance(instance)));
-      await fakes?.close();
-      await database?.close();
-    });
+    afterAll(() => cluster?.close());
 
     it(`rpm ${RPM} hammered from ${INSTANCES} instances for 2 full UTC minutes, then one SIGKILLed in the third: never over, at most its lease lost`, async () => {
       const tag = 'rpm-minutes';

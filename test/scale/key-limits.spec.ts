@@ -1,10 +1,11 @@
 import type { Client } from 'pg';
-import { FakeProvider, FakeProviderServer } from '../support/fake-provider-server';
+import type { FakeProvider } from '../support/fake-provider-server';
 import { waitFor } from '../support/server-process';
 import { describeOnRealPostgres } from '../support/test-database';
-import { Instance, OPENAI_KEY, psql, startInstance, stopInstance } from '../support/instances';
+import type { Instance } from '../support/instances';
 import { printFigure } from '../support/print-figure';
-import { MODES, ModeDatabase, openModeDatabase } from './modes';
+import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
+import { MODES } from './modes';
 import {
   MAX_TOKENS,
   REALISTIC,
@@ -26,30 +27,17 @@ const INSTANCES = 4;
 
 describeOnRealPostgres('several instances on one PostgreSQL: limits per consumer key', 'needs several real sessions', () => {
   describe.each(MODES)('%s', (mode) => {
-    let database: ModeDatabase;
-    let fakes: FakeProviderServer;
+    let cluster: GatewayCluster | undefined;
     let openai: FakeProvider;
     let instances: Instance[] = [];
     let client: Client;
 
     beforeAll(async () => {
-      fakes = new FakeProviderServer();
-      await fakes.start();
-      openai = fakes.add('openai', REALISTIC);
-      database = await openModeDatabase(mode);
-      const options = { databaseUrl: database.databaseUrl, directUrl: database.directUrl, env: { USAGE_FLUSH_MS: '250' } };
-      instances = await Promise.all(Array.from({ length: INSTANCES }, () => startInstance(options)));
-      const stored = await instances[0].api('POST', '/api/providers/openai/credentials', { apiKey: OPENAI_KEY, baseUrl: openai.baseUrl });
-      expect(stored.status).toBe(201);
-      client = await psql(database.db.url);
+      cluster = await startGatewayCluster({ mode, instances: INSTANCES, openai: REALISTIC, env: { USAGE_FLUSH_MS: '250' } });
+      ({ openai, instances, client } = cluster);
     }, 240_000);
 
-    afterAll(async () => {
-      await client?.end();
-      await Promise.all(instances.map((instance) => stopInstance(instance)));
-      await fakes?.close();
-      await database?.close();
-    });
+    afterAll(() => cluster?.close());
 
     it('rpm: a burst over every instance within one UTC minute is answered at most rpm times, the rest 429 with Retry-After; a lease per many calls', async () => {
       const rpm = 100;

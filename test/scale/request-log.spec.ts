@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
-import { FakeProvider, FakeProviderServer } from '../support/fake-provider-server';
 import { waitFor } from '../support/server-process';
 import { describeOnRealPostgres } from '../support/test-database';
-import { Instance, OPENAI_KEY, psql, startInstance, stopInstance } from '../support/instances';
-import { openModeDatabase, ModeDatabase } from './modes';
+import { Instance, OPENAI_KEY } from '../support/instances';
 import { printFigure } from '../support/print-figure';
+import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
 const CALLS = 10_000;
 /** Every UNKNOWN_EVERY-th call names a model nobody offers: a row of a call nobody answered. */
@@ -13,30 +12,21 @@ const UNKNOWN_EVERY = 10;
 const CONCURRENCY = 40;
 
 describeOnRealPostgres('several instances on one PostgreSQL: the request log', 'needs several real sessions', () => {
-  let database: ModeDatabase;
-  let fakes: FakeProviderServer;
-  let openai: FakeProvider;
+  let cluster: GatewayCluster | undefined;
   let instances: Instance[] = [];
   let client: Client;
 
   beforeAll(async () => {
-    fakes = new FakeProviderServer();
-    await fakes.start();
-    openai = fakes.add('openai', { kind: 'openai', apiKey: OPENAI_KEY, reply: 'A completion no log may hold.' });
-    database = await openModeDatabase('direct');
-    const options = { databaseUrl: database.databaseUrl, env: { LOG_LEVEL: 'warn' } };
-    instances = await Promise.all([startInstance(options), startInstance(options)]);
-    const stored = await instances[0].api('POST', '/api/providers/openai/credentials', { apiKey: OPENAI_KEY, baseUrl: openai.baseUrl });
-    expect(stored.status).toBe(201);
-    client = await psql(database.db.url);
+    cluster = await startGatewayCluster({
+      mode: 'direct',
+      instances: 2,
+      openai: { kind: 'openai', apiKey: OPENAI_KEY, reply: 'A completion no log may hold.' },
+      env: { LOG_LEVEL: 'warn' },
+    });
+    ({ instances, client } = cluster);
   }, 240_000);
 
-  afterAll(async () => {
-    await client?.end();
-    await Promise.all(instances.map((instance) => stopInstance(instance)));
-    await fakes?.close();
-    await database?.close();
-  });
+  afterAll(() => cluster?.close());
 
   it(`${CALLS} calls through two instances leave one row each, exactly, and nothing secret in any`, async () => {
     const created = await instances[0].api<{ data: { key: string } }>('POST', '/api/keys', { name: 'logged' });
