@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from './server/app.factory';
-import { describeFailure, exitWithError } from './common/exit-with-error';
+import { describeFailure, endWithError, exitWithError } from './common/exit-with-error';
 import { assertPortFree, explainListenError } from './common/listen-errors';
 import { HttpDrain } from './server/http/http-drain';
 import { createAppLogger } from './common/logging/app-logger';
@@ -137,6 +137,7 @@ async function shutDown({ app, drain }: RunningApp, database: DatabaseTarget, us
 
 bootstrap().catch((error: unknown) => {
   // The log ends with why (where logs are collected, stderr's plain line may not be).
-  if (logging) new Logger('Bootstrap').fatal(describeFailure(error));
-  exitWithError(error);
+  if (!logging) exitWithError(error);
+  new Logger('Bootstrap').fatal(describeFailure(error));
+  endWithError(error);
 });

@@ -10,6 +10,21 @@ export function exitWithError(error: unknown): never {
   process.exit(1);
 }
 
+/** How long a server that failed to start may take to write its last log lines before it exits anyway. */
+const EXIT_GRACE_MS = 2_000;
+
+/**
+ * As exitWithError, for a process whose log has begun: its last lines (pino writes stdout
+ * asynchronously) may still be on their way, and process.exit() would drop them. The process ends
+ * once nothing is left to do, with exit code 1; a handle something failed to close cannot keep it
+ * up longer than the grace.
+ */
+export function endWithError(error: unknown): void {
+  process.stderr.write(`${describeFailure(error, true)}\n`);
+  process.exitCode = 1;
+  setTimeout(() => process.exit(1), EXIT_GRACE_MS).unref();
+}
+
 /** A failed start in words: an error an operator can act on as its message, anything else (a bug) as unexpected. */
 export function describeFailure(error: unknown, withStack = false): string {
   if (error instanceof DomainError) return error.message;
