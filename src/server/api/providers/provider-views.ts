@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SharedReads } from '../../../common/shared-reads';
 import {
   AvailabilityService,
   CredentialViewMapper,
@@ -40,14 +41,23 @@ export interface ProviderResource {
  */
 @Injectable()
 export class ProviderViews {
+  /**
+   * The list is the console's and every dashboard's poll: lists asked for at once share one read
+   * (begun after each of them asked, so each still sees every write before it), instead of one
+   * query, hydration and mapping per request. Shared: callers filter and page it, never change it.
+   */
+  private readonly lists = new SharedReads<ModelType | undefined, readonly ProviderResource[]>(async (modelType) =>
+    (await this.configs.listWithCredentials()).map((entry) => this.resource(entry, modelType)),
+  );
+
   constructor(
     private readonly configs: ProviderConfigService,
     private readonly credentials: CredentialViewMapper,
     private readonly availability: AvailabilityService,
   ) {}
 
-  async list(modelType?: ModelType): Promise<ProviderResource[]> {
-    return (await this.configs.listWithCredentials()).map((entry) => this.resource(entry, modelType));
+  list(modelType?: ModelType): Promise<readonly ProviderResource[]> {
+    return this.lists.get(modelType);
   }
 
   async get(provider: string, modelType?: ModelType): Promise<ProviderResource> {

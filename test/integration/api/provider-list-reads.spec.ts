@@ -1,0 +1,76 @@
+import { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../../src/server/app.factory';
+import { testConfig } from '../../support/registry-app';
+import { TestDatabase, createTestDatabase } from '../../support/test-database';
+
+const ADMIN = 'bootstrap-admin-token-for-tests-0123456789abcdef';
+
+/**
+ * GET /api/providers under a steady poll, where lists asked for at once share a read: each still
+ * shows every write committed before it was asked, here by another writer than the app (as another
+ * instance would). SharedReads' spec shows the rule itself (a late caller never gets the read in flight).
+ */
+describe('GET /api/providers while many poll it', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  let outside: DataSource;
+  let base: string;
+  const list = async (query = '') => {
+    const response = await fetch(`${base}/api/providers${query}`, { headers: { Authorization: `Bearer ${ADMIN}` } });
+    return { status: response.status, body: await response.json() };
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: ADMIN }), db.target);
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
+    outside = await db.dataSource();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('every list asked for after a write committed shows it, while eight pollers keep reads going', async () => {
+    let polling = true;
+    let polled = 0;
+    const pollers = Array.from({ length: 8 }, async () => {
+      while (polling) {
+        expect((await list()).status).toBe(200);
+        polled++;
+      }
+    });
+    try {
+      for (let i = 1; i <= 20; i++) {
+        const name = `OpenAI (write ${i})`;
+        await outside.query(`UPDATE provider_configs SET display_name_override = $1 WHERE provider = 'openai'`, [name]);
+        const [first, second] = await Promise.all([list(), list()]);
+        for (const response of [first, second]) {
+          expect(response.status).toBe(200);
+          expect(response.body.data.find((p: { provider: string }) => p.provider === 'openai').displayNameOverride).toBe(name);
+        }
+      }
+    } finally {
+      polling = false;
+      await Promise.all(pollers);
+    }
+    expect(polled).toBeGreaterThan(20);
+  });
+
+  it('a filtered, paged list is cut from the shared one without changing it for the others', async () => {
+    const [all, enabledOnly, firstPage] = await Promise.all([
+      list(),
+      list('?enabled=true'),
+      list('?limit=1'),
+    ]);
+    expect(all.body.meta.total).toBeGreaterThan(1);
+    expect(firstPage.body.data).toHaveLength(1);
+    expect(firstPage.body.data[0].provider).toBe(all.body.data[0].provider);
+    expect(enabledOnly.body.data.every((p: { enabled: boolean }) => p.enabled)).toBe(true);
+    const again = await list();
+    expect(again.body.data).toEqual(all.body.data);
+  });
+});
