@@ -48,6 +48,9 @@ function fastifyAdapter(config: AppConfig): FastifyAdapter {
     onConstructorPoisoning: 'ignore',
     // A URL that is not valid percent-encoding is answered in the API's envelope, not Fastify's.
     frameworkErrors: answerFrameworkError,
+    // No Nest middleware runs here (every per-request step is a Fastify hook, and nestjs-pino's is off:
+    // forRoutes []), so @fastify/middie, which Nest registers regardless, would only cost every request a hook.
+    skipMiddie: true,
   });
 }
 
