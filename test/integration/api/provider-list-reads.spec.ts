@@ -6,6 +6,11 @@ import { TestDatabase, createTestDatabase } from '../../support/test-database';
 
 const ADMIN = 'bootstrap-admin-token-for-tests-0123456789abcdef';
 
+interface ProviderList {
+  data: Array<{ provider: string; enabled: boolean; displayNameOverride: string | null }>;
+  meta: { total: number };
+}
+
 /**
  * GET /api/providers under a steady poll, where lists asked for at once share a read: each still
  * shows every write committed before it was asked, here by another writer than the app (as another
@@ -18,7 +23,7 @@ describe('GET /api/providers while many poll it', () => {
   let base: string;
   const list = async (query = '') => {
     const response = await fetch(`${base}/api/providers${query}`, { headers: { Authorization: `Bearer ${ADMIN}` } });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as ProviderList };
   };
 
   beforeAll(async () => {
@@ -50,7 +55,7 @@ describe('GET /api/providers while many poll it', () => {
         const [first, second] = await Promise.all([list(), list()]);
         for (const response of [first, second]) {
           expect(response.status).toBe(200);
-          expect(response.body.data.find((p: { provider: string }) => p.provider === 'openai').displayNameOverride).toBe(name);
+          expect(response.body.data.find((p) => p.provider === 'openai')?.displayNameOverride).toBe(name);
         }
       }
     } finally {
@@ -61,15 +66,11 @@ describe('GET /api/providers while many poll it', () => {
   });
 
   it('a filtered, paged list is cut from the shared one without changing it for the others', async () => {
-    const [all, enabledOnly, firstPage] = await Promise.all([
-      list(),
-      list('?enabled=true'),
-      list('?limit=1'),
-    ]);
+    const [all, enabledOnly, firstPage] = await Promise.all([list(), list('?enabled=true'), list('?limit=1')]);
     expect(all.body.meta.total).toBeGreaterThan(1);
     expect(firstPage.body.data).toHaveLength(1);
     expect(firstPage.body.data[0].provider).toBe(all.body.data[0].provider);
-    expect(enabledOnly.body.data.every((p: { enabled: boolean }) => p.enabled)).toBe(true);
+    expect(enabledOnly.body.data.every((p) => p.enabled)).toBe(true);
     const again = await list();
     expect(again.body.data).toEqual(all.body.data);
   });
