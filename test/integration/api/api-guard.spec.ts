@@ -1,9 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { createApp } from '../../../src/server/app.factory';
-import { testConfig } from '../../support/registry-app';
 import { servedRoutes } from '../../support/served-routes';
-import { TestDatabase, createTestDatabase } from '../../support/test-database';
+import { TestApp, startTestApp } from '../../support/test-app';
 
 /** A value for each path parameter, so the route itself is reached. */
 const PARAMS: Record<string, string> = { provider: 'openai', id: '1' };
@@ -14,19 +12,16 @@ const PARAMS: Record<string, string> = { provider: 'openai', id: '1' };
  * with a plain @Controller anywhere in the app cannot slip through.
  */
 describe('every /api route needs a token', () => {
-  let db: TestDatabase;
+  let testApp: TestApp | undefined;
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     // Failed authentications from one address are not what this looks at.
-    app = await createApp(testConfig(db, { PORT: '0', API_AUTH_FAILURES_PER_MINUTE: '100000' }), db.target);
+    testApp = await startTestApp({ API_AUTH_FAILURES_PER_MINUTE: '100000' });
+    app = testApp.app;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => testApp?.close());
 
   it('answers 401 in the envelope on each, the docs aside', async () => {
     const routes = servedRoutes(app.getHttpAdapter().getInstance())

@@ -1,12 +1,11 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createApp } from '../../../src/server/app.factory';
 import { ApiTokensService } from '../../../src/server/auth/api-tokens.service';
 import { captureLogs, LogCapture } from '../../support/log-capture';
 import { servedRoutes } from '../../support/served-routes';
-import { testConfig } from '../../support/registry-app';
 import { freePort } from '../../support/server-process';
-import { TestDatabase, createTestDatabase } from '../../support/test-database';
+import { TestApp, startTestApp } from '../../support/test-app';
+import { TestDatabase } from '../../support/test-database';
 import { validateOpenApi } from '../../support/validate-openapi';
 
 const BOOTSTRAP = 'bootstrap-admin-token-for-tests-0123456789abcdef';
@@ -14,6 +13,7 @@ const OPENAI_KEY = 'sk-proj-Zx81KqLmNoPq2RsTuVwXyZaBcDeF9876';
 const ANTHROPIC_KEY = 'sk-ant-api03-QwErTyUiOpAsDfGhJkLzXcVbNm1234';
 
 describe('REST API', () => {
+  let testApp: TestApp | undefined;
   let db: TestDatabase;
   let app: INestApplication;
   let logs: LogCapture;
@@ -24,10 +24,9 @@ describe('REST API', () => {
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrated: false });
     logs = captureLogs();
-    app = await createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, LOG_LEVEL: 'info' }), db.target);
-    await app.init();
+    testApp = await startTestApp({ BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, LOG_LEVEL: 'info' }, { migrated: false });
+    ({ db, app } = testApp);
     const tokens = app.get(ApiTokensService);
     viewer = (await tokens.create('dashboard', 'viewer')).token;
     revoked = (await tokens.create('old-ci', 'admin')).token;
@@ -37,8 +36,7 @@ describe('REST API', () => {
 
   afterAll(async () => {
     logs?.restore();
-    await app?.close();
-    await db?.drop();
+    await testApp?.close();
   });
 
   async function rowCounts(): Promise<string> {

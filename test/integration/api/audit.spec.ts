@@ -3,7 +3,6 @@ import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../../src/server/app.factory';
 import { runAsActor } from '../../../src/common/actor-context';
 import { AUDIT_ACTIONS } from '../../../src/server/audit/audit-actions';
 import { AdminTokenBootstrap } from '../../../src/server/auth/admin-token-bootstrap.service';
@@ -14,9 +13,10 @@ import { credentialAad } from '../../../src/registry/key-ring/credential-aad';
 import { CredentialsService } from '../../../src/registry/credentials/credentials.service';
 import { KeyRing } from '../../../src/registry/key-ring/key-ring';
 import { UsageService } from '../../../src/registry/usage/usage.service';
-import { TEST_KEY_1, TEST_KEY_2, testConfig } from '../../support/registry-app';
+import { TEST_KEY_1, TEST_KEY_2 } from '../../support/registry-app';
 import { freePort } from '../../support/server-process';
-import { TestDatabase, createTestDatabase } from '../../support/test-database';
+import { TestApp, startTestApp } from '../../support/test-app';
+import { TestDatabase } from '../../support/test-database';
 
 const BOOTSTRAP = 'bootstrap-admin-token-for-audit-tests-0123456789';
 const KEYS = {
@@ -38,6 +38,7 @@ interface EventRow {
 }
 
 describe('Audit trail (GET /api/audit)', () => {
+  let testApp: TestApp | undefined;
   let db: TestDatabase;
   let app: INestApplication;
   let reader: DataSource;
@@ -47,21 +48,17 @@ describe('Audit trail (GET /api/audit)', () => {
   const asOps = () => ({ Authorization: `Bearer ${ops}` });
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrated: false });
     // k2 encrypts; k1 still decrypts, so a row under k1 can be rotated.
-    const env = { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, CREDENTIALS_KEYS: `k2:${TEST_KEY_2},k1:${TEST_KEY_1}` };
-    app = await createApp(testConfig(db, env), db.target);
-    await app.init();
+    const env = { BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, CREDENTIALS_KEYS: `k2:${TEST_KEY_2},k1:${TEST_KEY_1}` };
+    testApp = await startTestApp(env, { migrated: false });
+    ({ db, app } = testApp);
     const tokens = app.get(ApiTokensService);
     ops = (await tokens.create('ops', 'admin')).token;
     viewer = (await tokens.create('dashboard', 'viewer')).token;
     reader = await db.dataSource();
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => testApp?.close());
 
   async function lastId(): Promise<string> {
     const [row] = await reader.query(`SELECT coalesce(max(id), 0)::text AS id FROM audit_events`);

@@ -1,30 +1,26 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createApp } from '../../../src/server/app.factory';
 import { ApiTokensService } from '../../../src/server/auth/api-tokens.service';
-import { testConfig } from '../../support/registry-app';
-import { TestDatabase, createTestDatabase } from '../../support/test-database';
+import { TestApp, startTestApp } from '../../support/test-app';
+import { TestDatabase } from '../../support/test-database';
 
 const BOOTSTRAP = 'bootstrap-admin-token-for-tests-console-0123456789';
 
 /** The routes the admin console leans on: who the token is, a provider search, and health over a window. */
 describe('REST API for the admin console', () => {
+  let testApp: TestApp | undefined;
   let db: TestDatabase;
   let app: INestApplication;
   let viewer: string;
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrated: false });
-    app = await createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP }), db.target);
-    await app.init();
+    testApp = await startTestApp({ BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP }, { migrated: false });
+    ({ db, app } = testApp);
     viewer = (await app.get(ApiTokensService).create('wall-screen', 'viewer')).token;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => testApp?.close());
 
   it('GET /api/auth/whoami names the token and its role', async () => {
     expect((await http().get('/api/auth/whoami').set('Authorization', `Bearer ${viewer}`).expect(200)).body).toMatchObject({

@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { ConsumerKeyCache } from '../../../src/registry/consumer-keys/consumer-key-cache';
-import { createApp } from '../../../src/server/app.factory';
 import { ApiTokensService } from '../../../src/server/auth/api-tokens.service';
 import { captureLogs, LogCapture } from '../../support/log-capture';
-import { testConfig } from '../../support/registry-app';
-import { TestDatabase, createTestDatabase } from '../../support/test-database';
+import { TestApp, startTestApp } from '../../support/test-app';
+import { TestDatabase } from '../../support/test-database';
 
 const BOOTSTRAP = 'bootstrap-admin-token-for-consumer-key-tests-0123456789';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -18,6 +17,7 @@ interface FieldError {
 }
 
 describe('Consumer keys (/api/keys)', () => {
+  let testApp: TestApp | undefined;
   let db: TestDatabase;
   let app: INestApplication;
   let logs: LogCapture;
@@ -30,10 +30,9 @@ describe('Consumer keys (/api/keys)', () => {
   const asViewer = () => ({ Authorization: `Bearer ${viewer}` });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     logs = captureLogs();
-    app = await createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, LOG_LEVEL: 'info' }), db.target);
-    await app.init();
+    testApp = await startTestApp({ BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, LOG_LEVEL: 'info' });
+    ({ db, app } = testApp);
     const tokens = app.get(ApiTokensService);
     ops = (await tokens.create('ops', 'admin')).token;
     viewer = (await tokens.create('dashboard', 'viewer')).token;
@@ -41,8 +40,7 @@ describe('Consumer keys (/api/keys)', () => {
 
   afterAll(async () => {
     logs?.restore();
-    await app?.close();
-    await db?.drop();
+    await testApp?.close();
   });
 
   async function create(body: object): Promise<{ key: string; id: string; body: Record<string, unknown> }> {

@@ -1,8 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createApp } from '../../../src/server/app.factory';
-import { testConfig } from '../../support/registry-app';
-import { TestDatabase, createTestDatabase } from '../../support/test-database';
+import { TestApp, startTestApp } from '../../support/test-app';
 
 const BOOTSTRAP = 'bootstrap-admin-token-for-hostile-input-0123456';
 const admin = { Authorization: `Bearer ${BOOTSTRAP}` };
@@ -14,20 +12,16 @@ function deepBody(fields: string, levels: number): string {
 
 /** The request shapes of issue 24 that answered 500: each must be a 400 naming the field and rule. */
 describe('Hostile input (issue 24)', () => {
-  let db: TestDatabase;
+  let testApp: TestApp | undefined;
   let app: INestApplication;
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP }), db.target);
-    await app.init();
+    testApp = await startTestApp({ BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP });
+    app = testApp.app;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => testApp?.close());
 
   async function expect400(call: request.Test, field: string, rule?: string): Promise<void> {
     const response = await call;

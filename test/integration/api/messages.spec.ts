@@ -1,30 +1,24 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { CREDENTIAL_STORED_SINCE, NO_USABLE_CREDENTIAL } from '../../../src/registry/health/combined-health';
-import { createApp } from '../../../src/server/app.factory';
-import { testConfig } from '../../support/registry-app';
-import { TestDatabase, createTestDatabase } from '../../support/test-database';
+import { TestApp, startTestApp } from '../../support/test-app';
 
 const BOOTSTRAP = 'bootstrap-admin-token-for-message-tests-0123456789';
 const admin = `Bearer ${BOOTSTRAP}`;
 
 /** What the API says when something is wrong or missing: each message points at what to do, in the user's words. */
 describe('REST API: messages that point the right way', () => {
-  let db: TestDatabase;
+  let testApp: TestApp | undefined;
   let app: INestApplication;
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     // No health schedule: nothing probes unless a test asks.
-    app = await createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP }), db.target);
-    await app.init();
+    testApp = await startTestApp({ BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP });
+    app = testApp.app;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => testApp?.close());
 
   it('a mistyped provider: 404 naming it and the providers there are, never a table', async () => {
     for (const path of ['/api/providers/openia', '/api/providers/openia/health', '/api/providers/openia/models']) {

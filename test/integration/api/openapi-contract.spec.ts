@@ -5,9 +5,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import request from 'supertest';
-import { createApp } from '../../../src/server/app.factory';
-import { testConfig } from '../../support/registry-app';
-import { TestDatabase, createTestDatabase } from '../../support/test-database';
+import { TestApp, startTestApp } from '../../support/test-app';
 
 interface Schema {
   type?: string;
@@ -97,16 +95,15 @@ function documented(schema: Schema, required: boolean, components: Record<string
 
 /** The OpenAPI document against the DTOs the controllers really validate with. */
 describe('OpenAPI contract', () => {
-  let db: TestDatabase;
+  let testApp: TestApp | undefined;
   let app: INestApplication;
   let paths: Record<string, Record<string, Operation>>;
   let components: Record<string, Schema>;
   const handlers = new Map<string, { controller: Type; method: string }>();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createApp(testConfig(db, { PORT: '0' }), db.target);
-    await app.init();
+    testApp = await startTestApp();
+    app = testApp.app;
     const document = (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body;
     paths = document.paths;
     components = document.components.schemas;
@@ -119,10 +116,7 @@ describe('OpenAPI contract', () => {
     }
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => testApp?.close());
 
   /** The DTO class a handler binds to @Body() or @Query(), if any. */
   function dtoOf(operationId: string, kind: RouteParamtypes): Type | undefined {

@@ -1,8 +1,5 @@
-import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../../src/server/app.factory';
-import { testConfig } from '../../support/registry-app';
-import { TestDatabase, createTestDatabase } from '../../support/test-database';
+import { TestApp, startTestApp } from '../../support/test-app';
 
 const ADMIN = 'bootstrap-admin-token-for-tests-0123456789abcdef';
 
@@ -17,8 +14,7 @@ interface ProviderList {
  * instance would). SharedReads' spec shows the rule itself (a late caller never gets the read in flight).
  */
 describe('GET /api/providers while many poll it', () => {
-  let db: TestDatabase;
-  let app: INestApplication;
+  let testApp: TestApp | undefined;
   let outside: DataSource;
   let base: string;
   const list = async (query = '') => {
@@ -27,17 +23,12 @@ describe('GET /api/providers while many poll it', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: ADMIN }), db.target);
-    await app.listen(0, '127.0.0.1');
-    base = await app.getUrl();
-    outside = await db.dataSource();
+    testApp = await startTestApp({ BOOTSTRAP_ADMIN_TOKEN: ADMIN }, { listen: true });
+    base = testApp.url!;
+    outside = await testApp.db.dataSource();
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => testApp?.close());
 
   it('every list asked for after a write committed shows it, while eight pollers keep reads going', async () => {
     let polling = true;

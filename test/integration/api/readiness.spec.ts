@@ -1,29 +1,25 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../../src/server/app.factory';
-import { testConfig } from '../../support/registry-app';
-import { TestDatabase, createTestDatabase } from '../../support/test-database';
+import { TestApp, startTestApp } from '../../support/test-app';
+import { TestDatabase } from '../../support/test-database';
 
 const BOOTSTRAP = 'bootstrap-admin-token-for-tests-0123456789abcdef';
 /** Bounds a request that would otherwise wait forever for a pooled connection, so a hang fails as one. */
 const HANG_MS = 15_000;
 
 describe('GET /readyz', () => {
+  let testApp: TestApp | undefined;
   let db: TestDatabase;
   let app: INestApplication;
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, LOG_LEVEL: 'silent' }), db.target);
-    await app.init();
+    testApp = await startTestApp({ BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, LOG_LEVEL: 'silent' });
+    ({ db, app } = testApp);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => testApp?.close());
 
   it('answers 503 as often as asked while the migrations table is unreadable, keeping no connection, and 200 once it is back', async () => {
     const outside = await db.dataSource();

@@ -1,11 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../../src/server/app.factory';
 import { writeCatalogVariant } from '../../support/catalog-files';
-import { testConfig } from '../../support/registry-app';
 import { freePort } from '../../support/server-process';
-import { TestDatabase, createTestDatabase } from '../../support/test-database';
+import { TestApp, startTestApp } from '../../support/test-app';
 import { fuzzRequests, OpenApiDocument, seededRandom } from './fuzz/fuzz-requests';
 
 const BOOTSTRAP = 'bootstrap-admin-token-for-schema-fuzz-0123456789';
@@ -37,7 +35,7 @@ async function databaseDigest(dataSource: DataSource): Promise<Record<string, st
  * answer 5xx, and none answered 4xx may have changed the database.
  */
 describe('Schema-driven fuzz over /api/docs-json', () => {
-  let db: TestDatabase;
+  let testApp: TestApp | undefined;
   let app: INestApplication;
   let reader: DataSource;
 
@@ -47,16 +45,12 @@ describe('Schema-driven fuzz over /api/docs-json', () => {
     const catalog = writeCatalogVariant((doc) => {
       for (const provider of Object.values(doc.providers as Record<string, { base_url: string }>)) provider.base_url = `${closed}/v1`;
     });
-    db = await createTestDatabase();
-    app = await createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, CATALOG_PATH: catalog }), db.target);
-    await app.init();
-    reader = await db.dataSource();
+    testApp = await startTestApp({ BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, CATALOG_PATH: catalog });
+    app = testApp.app;
+    reader = await testApp.db.dataSource();
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => testApp?.close());
 
   it('answers no hostile request with 5xx, and changes nothing when it refuses one', async () => {
     const http = () => request(app.getHttpServer());

@@ -10,16 +10,15 @@ import { UsageService } from '../../../src/registry/usage/usage.service';
 import type { UsageRecord } from '../../../src/registry/usage/usage.types';
 import type { CallOutcome } from '../../../src/registry/kernel/call-outcomes';
 import { testConfig } from '../../support/registry-app';
+import { TestApp, startTestApp } from '../../support/test-app';
 import { TestDatabase, createTestDatabase, describeOnRealPostgres } from '../../support/test-database';
 
 const BOOTSTRAP = 'bootstrap-admin-token-for-key-usage-tests-0123456789';
 const admin = `Bearer ${BOOTSTRAP}`;
 
-function bootApp(db: TestDatabase, env: Record<string, string> = {}): Promise<INestApplication> {
-  return createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, ...env }), db.target).then(async (app) => {
-    await app.init();
-    return app;
-  });
+/** One of several instances on the same database (startTestApp's app has a database of its own). */
+function bootApp(db: TestDatabase, env: Record<string, string>): Promise<INestApplication> {
+  return createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, ...env }), db.target);
 }
 
 /** One gateway attempt as PlanWalker records it: one request, the tokens the upstream reported, the key it was made with. */
@@ -48,23 +47,20 @@ const NANOS_PER_TOKEN: Record<string, [bigint, bigint]> = {
 };
 
 describe('GET /api/usage?groupBy=key: usage and spend per consumer key', () => {
-  let db: TestDatabase;
+  let testApp: TestApp | undefined;
   let app: INestApplication;
   let alpha: string;
   let beta: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await bootApp(db);
+    testApp = await startTestApp({ BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP });
+    app = testApp.app;
     const keys = app.get(ConsumerKeysService);
     alpha = (await keys.create({ name: 'alpha-svc' })).view.id;
     beta = (await keys.create({ name: 'beta-svc', models: ['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5'] })).view.id;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => testApp?.close());
 
   it('answers requests, tokens and spend per key and model, naming each key, with the usage without a key beside them', async () => {
     const usage = app.get(UsageService);

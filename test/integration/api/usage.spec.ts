@@ -9,17 +9,11 @@ import { UsageService } from '../../../src/registry/usage/usage.service';
 import { UsageRepository } from '../../../src/registry/usage/usage.repository';
 import { testConfig } from '../../support/registry-app';
 import { waitFor } from '../../support/server-process';
-import { TestDatabase, createTestDatabase, describeOnRealPostgres } from '../../support/test-database';
+import { TestApp, startTestApp } from '../../support/test-app';
+import { TestDatabase, describeOnRealPostgres } from '../../support/test-database';
 
 const BOOTSTRAP = 'bootstrap-admin-token-for-usage-tests-0123456789';
 const admin = `Bearer ${BOOTSTRAP}`;
-
-function bootApp(db: TestDatabase): Promise<INestApplication> {
-  return createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP }), db.target).then(async (app) => {
-    await app.init();
-    return app;
-  });
-}
 
 /** Every usage counter and the number of ledger rows, as one comparable string. */
 async function usageState(db: TestDatabase): Promise<string> {
@@ -38,6 +32,7 @@ async function providerCount(db: TestDatabase, provider: string): Promise<string
 }
 
 describe('REST API: usage', () => {
+  let testApp: TestApp | undefined;
   let db: TestDatabase;
   let app: INestApplication;
   let viewer: string;
@@ -51,8 +46,8 @@ describe('REST API: usage', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await bootApp(db);
+    testApp = await startTestApp({ BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP });
+    ({ db, app } = testApp);
     viewer = (await app.get(ApiTokensService).create('dashboard', 'viewer')).token;
     const store = async (provider: string, apiKey: string) =>
       (await http().post(`/api/providers/${provider}/credentials`).set('Authorization', admin).send({ apiKey }).expect(201)).body.data
@@ -61,10 +56,7 @@ describe('REST API: usage', () => {
     anthropicCredential = await store('anthropic', 'sk-ant-api03-Usage0123456789abcdef');
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => testApp?.close());
 
   it('counts a batch in the database at once (nothing left pending), per provider and per credential', async () => {
     const answer = await post('batch-1', {
@@ -250,7 +242,8 @@ describe('REST API: usage', () => {
     let outside: Client;
 
     beforeAll(async () => {
-      other = await bootApp(db);
+      // A second instance on the first one's database (which the first one's close() drops).
+      other = await createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP }), db.target);
       outside = new Client({ connectionString: db.url });
       await outside.connect();
     });

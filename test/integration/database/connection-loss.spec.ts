@@ -1,8 +1,6 @@
-import { INestApplication } from '@nestjs/common';
-import { createApp } from '../../../src/server/app.factory';
-import { testConfig } from '../../support/registry-app';
 import { waitFor } from '../../support/server-process';
-import { TestDatabase, createTestDatabase, onRealPostgres } from '../../support/test-database';
+import { TestApp, startTestApp } from '../../support/test-app';
+import { TestDatabase, onRealPostgres } from '../../support/test-database';
 
 const BOOTSTRAP = 'bootstrap-admin-token-for-tests-0123456789abcdef';
 const WORKERS = 8;
@@ -18,22 +16,18 @@ interface Answer {
 
 /** PostgreSQL only: the embedded database has no pg_terminate_backend for another session. */
 (onRealPostgres ? describe : describe.skip)('lost database connections', () => {
+  let testApp: TestApp | undefined;
   let db: TestDatabase;
-  let app: INestApplication;
   let base: string;
   const audit = () => fetch(`${base}/api/audit?limit=5`, { headers: { Authorization: `Bearer ${BOOTSTRAP}` } });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createApp(testConfig(db, { PORT: '0', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, LOG_LEVEL: 'silent' }), db.target);
-    await app.listen(0, '127.0.0.1');
-    base = await app.getUrl();
+    testApp = await startTestApp({ BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP, LOG_LEVEL: 'silent' }, { listen: true });
+    db = testApp.db;
+    base = testApp.url!;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => testApp?.close());
 
   it("answers 503 with Retry-After, never 500, while the server's sessions are terminated under load", async () => {
     const admin = await db.dataSource();
