@@ -3,12 +3,13 @@ import { CatalogSyncService } from './catalog-sync/catalog-sync.service';
 import { ConsumerKeyCache } from './consumer-keys/consumer-key-cache';
 import { CredentialsService } from './credentials/credentials.service';
 import { RegistryJobs } from './jobs/registry-jobs';
+import { KeyLimitsService } from './key-limits/key-limits.service';
 import { RegistryStateService } from './snapshot/registry-state.service';
 
 /**
  * Start-up in the order it must happen (after the migrations ran in onModuleInit): the usage flush,
  * request log and key limits timers start, an install missing catalog providers syncs the catalog, the snapshot loads and its
- * resync timer starts, the consumer keys load and theirs starts, the key ring is checked against what is stored, then the health schedule begins.
+ * resync timer starts, the consumer keys load and theirs starts, key limits listen for other instances' slot requests, the key ring is checked against what is stored, then the health schedule begins.
  */
 @Injectable()
 export class ProvidersBootstrap implements OnApplicationBootstrap {
@@ -20,6 +21,7 @@ export class ProvidersBootstrap implements OnApplicationBootstrap {
     private readonly credentials: CredentialsService,
     private readonly jobs: RegistryJobs,
     private readonly consumerKeys: ConsumerKeyCache,
+    private readonly keyLimits: KeyLimitsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -31,6 +33,7 @@ export class ProvidersBootstrap implements OnApplicationBootstrap {
     this.jobs.startSnapshotResync();
     await this.consumerKeys.start();
     this.jobs.startConsumerKeyResync();
+    await this.keyLimits.start();
     await this.checkKeyRing();
     this.jobs.startHealthSweep();
   }

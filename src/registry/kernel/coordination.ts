@@ -32,6 +32,9 @@ export const CHANGE_CHANNEL = 'ai_registry_changes';
 /** The channel on which the database announces committed changes to consumer keys (migration CreateConsumerKeys). */
 export const CONSUMER_KEYS_CHANNEL = 'ai_registry_consumer_keys';
 
+/** The channel on which an instance refused a consumer key's parallel slot asks the others for their idle ones (payload: the key's id). */
+export const PARALLEL_SLOTS_CHANNEL = 'ai_registry_parallel_slots';
+
 export class LockLostError extends DomainError {
   readonly code = 'LOCK_LOST';
   readonly kind = 'unavailable';

@@ -1,8 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
 import { costNanos, formatUsd, priceOf, usdToNanos } from '../catalog/prices';
 import { ConsumerKeyCache } from '../consumer-keys/consumer-key-cache';
+import { Coordination, PARALLEL_SLOTS_CHANNEL } from '../kernel/coordination';
+import { REGISTRY_COORDINATION } from '../kernel/registry-tokens';
 import type { AuthenticatedConsumer } from '../consumer-keys/consumer-key.types';
 import { Admission } from './admission';
 import { AllowanceRepository } from './allowance.repository';
@@ -28,10 +30,11 @@ export const UNKNOWN_MAX_OUTPUT = 131_072;
  * instance that stopped renewing them (RegistryJobs runs the heartbeat and the prune).
  */
 @Injectable()
-export class KeyLimitsService implements BeforeApplicationShutdown {
+export class KeyLimitsService implements BeforeApplicationShutdown, OnModuleDestroy {
   private readonly logger = new Logger(KeyLimitsService.name);
   private readonly slices: WindowSlices;
   private readonly slots: ParallelSlots;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly allowances: AllowanceRepository,
@@ -39,9 +42,24 @@ export class KeyLimitsService implements BeforeApplicationShutdown {
     private readonly consumers: ConsumerKeyCache,
     @Inject(CATALOG) private readonly catalog: Catalog,
     private readonly metrics: KeyLimitMetrics,
+    @Inject(REGISTRY_COORDINATION) private readonly coordination: Coordination,
   ) {
     this.slices = new WindowSlices(allowances, metrics, this.logger);
     this.slots = new ParallelSlots(slotRepository, metrics, this.logger);
+  }
+
+  /** Listens for other instances asking for idle parallel slots. Called once by ProvidersBootstrap. */
+  async start(): Promise<void> {
+    this.unsubscribe = await this.coordination.subscribe(PARALLEL_SLOTS_CHANNEL, (keyId) => {
+      // Empty after a reconnect (what was asked meanwhile is gone): the askers try again or refuse.
+      if (keyId === '') return;
+      this.slots.giveBackIdle(keyId).catch((error: Error) => this.logger.warn(`Giving back idle parallel slots failed: ${error.message}`));
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
   }
 
   /** Whether the key has a limit at all: unlimited keys never reach admit(). */

@@ -29,17 +29,25 @@ export interface Slice {
 }
 
 /** One key's calls in flight on this instance, and the slots it holds for them in the database. */
+/** What a take of parallel slots left: a slot free for the caller, and whether other instances hold any. */
+export interface SlotTake {
+  free: boolean;
+  othersHold: boolean;
+}
+
 export interface HeldSlots {
   /** Slots this instance holds in the database, as its last write answered (never more than the database counts). */
   held: number;
   inFlight: number;
   /** This instance's clock before it sent the last statement that renewed them (slotsUsable). */
   writtenAt: number;
-  /** A take in flight, resolving to whether it left a slot free; callers that find one wait for it. */
-  taking: Promise<boolean> | null;
+  /** A take in flight; callers that find one wait for it. */
+  taking: Promise<SlotTake> | null;
   /** The key's writes, one after another: each sets the slots from what the last one left. */
   writes: Promise<unknown>;
   idleTimer: NodeJS.Timeout | null;
+  /** When this instance last asked the others for their idle slots of the key. */
+  askedAt: number;
 }
 
 export interface KeyState {

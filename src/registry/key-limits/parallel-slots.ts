@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@nestjs/common';
 import { KeyLimitMetrics } from './key-limit-metrics';
 import { PARALLEL_SLOT_TTL_MS, parallelWant, slotsUsable } from './key-limits.rules';
-import type { HeldSlots } from './key-limits.types';
+import type { HeldSlots, SlotTake } from './key-limits.types';
 import { ParallelSlotRepository } from './parallel-slot.repository';
 
 /** How long a key's free parallel slots stay held after its last call ended. */
 const PARALLEL_IDLE_MS = 500;
+
+/**
+ * The pauses of a call refused while other instances hold slots, before each new try (they were asked
+ * for their idle ones): long enough for a notification and a give-back on a busy machine, short enough
+ * that a key really at its limit is refused within half a second.
+ */
+const IDLE_SLOT_WAITS_MS = [20, 60, 150, 250];
 
 /**
  * Every key's calls in flight on this instance (max_parallel): slots held in the database under this
@@ -28,10 +36,15 @@ export class ParallelSlots {
     private readonly logger: Logger,
   ) {}
 
-  /** A slot for one more call of the key, taking more from the database when none is free here; false when the key is at its limit. */
+  /**
+   * A slot for one more call of the key, taking more from the database when none is free here; false
+   * when the key is at its limit. Refused while other instances hold slots, it asks them for their
+   * idle ones and tries again a few times, briefly: an instance keeps the slots it took while its
+   * calls go on, so without that a busy key spread over instances could be refused below its limit.
+   */
   async acquire(keyId: string, limit: number): Promise<boolean> {
     const key = this.stateOf(keyId);
-    for (;;) {
+    for (let retry = 0; ;) {
       if (key.held > key.inFlight && slotsUsable(key.writtenAt, Date.now())) {
         key.inFlight++;
         if (key.idleTimer) clearTimeout(key.idleTimer);
@@ -39,9 +52,24 @@ export class ParallelSlots {
         return true;
       }
       if (!key.taking) key.taking = this.take(keyId, key, limit).finally(() => (key.taking = null));
-      // Nothing free after a take (this caller's or one it waited for): the key is at its limit now.
-      if (!(await key.taking)) return false;
+      const { free, othersHold } = await key.taking;
+      if (free) continue;
+      // Nothing free after a take (this caller's or one it waited for), nor with the others: the key is at its limit now.
+      if (!othersHold || retry === IDLE_SLOT_WAITS_MS.length) return false;
+      if (retry === 0 && Date.now() - key.askedAt >= IDLE_SLOT_WAITS_MS[0]) {
+        // Once for the callers refused together: one notification reaches every instance.
+        key.askedAt = Date.now();
+        await this.repository.askForIdleSlots(keyId);
+      }
+      await sleep(IDLE_SLOT_WAITS_MS[retry++]);
     }
+  }
+
+  /** Another instance was refused a slot of the key: the slots this one holds and does not use go back. */
+  giveBackIdle(keyId: string): Promise<void> {
+    const key = this.keys.get(keyId);
+    if (!key || key.held <= key.inFlight) return Promise.resolve();
+    return this.giveBackFree(keyId, key);
   }
 
   release(keyId: string): void {
@@ -84,7 +112,7 @@ export class ParallelSlots {
   private stateOf(keyId: string): HeldSlots {
     let key = this.keys.get(keyId);
     if (!key) {
-      key = { held: 0, inFlight: 0, writtenAt: 0, taking: null, writes: Promise.resolve(), idleTimer: null };
+      key = { held: 0, inFlight: 0, writtenAt: 0, taking: null, writes: Promise.resolve(), idleTimer: null, askedAt: -Infinity };
       this.keys.set(keyId, key);
     }
     return key;
@@ -97,14 +125,21 @@ export class ParallelSlots {
     return next;
   }
 
-  /** Takes more slots for the key; whether one is free after. */
-  private take(keyId: string, key: HeldSlots, limit: number): Promise<boolean> {
+  /** Takes more slots for the key; whether one is free after, and whether other instances hold any. */
+  private take(keyId: string, key: HeldSlots, limit: number): Promise<SlotTake> {
     return this.serially(key, async () => {
       const writtenAt = Date.now();
-      key.held = await this.repository.take(keyId, this.holder, parallelWant(limit, key.held, key.inFlight), limit, PARALLEL_SLOT_TTL_MS);
+      const { slots, others } = await this.repository.take(
+        keyId,
+        this.holder,
+        parallelWant(limit, key.held, key.inFlight),
+        limit,
+        PARALLEL_SLOT_TTL_MS,
+      );
+      key.held = slots;
       key.writtenAt = writtenAt;
       this.metrics.leased('parallel');
-      return key.held > key.inFlight;
+      return { free: key.held > key.inFlight, othersHold: others > 0 };
     });
   }
 

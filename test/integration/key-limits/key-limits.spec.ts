@@ -8,7 +8,9 @@ import { KeyLimitMetrics } from '../../../src/registry/key-limits/key-limit-metr
 import { Admission } from '../../../src/registry/key-limits/admission';
 import { KeyLimitsService } from '../../../src/registry/key-limits/key-limits.service';
 import { ParallelSlotRepository } from '../../../src/registry/key-limits/parallel-slot.repository';
+import { REGISTRY_COORDINATION } from '../../../src/registry/kernel/registry-tokens';
 import { RegistryContext, freshRegistryEachTest } from '../../support/registry-app';
+import { itOnRealPostgres } from '../../support/test-database';
 import { printFigure } from '../../support/print-figure';
 
 /** Admitted, or the limit that refused it. */
@@ -37,12 +39,18 @@ describe('KeyLimitsService: leased slices on the real database', () => {
         registry.get(ConsumerKeyCache),
         registry.get(CATALOG),
         registry.get(KeyLimitMetrics),
+        registry.get(REGISTRY_COORDINATION),
       );
     instances = [registry.get(KeyLimitsService), fresh(), fresh()];
+    // The app's own instance listens since its start; the other two as theirs would.
+    await Promise.all(instances.slice(1).map((instance) => instance.start()));
     leases = jest.spyOn(AllowanceRepository.prototype, 'lease'); // counted, not replaced
   });
 
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    for (const instance of instances.slice(1)) instance.onModuleDestroy();
+    jest.restoreAllMocks();
+  });
 
   async function keyWith(limits: Parameters<ConsumerKeysService['create']>[0]['limits']): Promise<AuthenticatedConsumer> {
     const { key } = await registry.get(ConsumerKeysService).create({ name: `k${Math.random().toString(36).slice(2, 8)}`, limits });
@@ -123,6 +131,31 @@ describe('KeyLimitsService: leased slices on the real database', () => {
     const again = await Promise.all(Array.from({ length: 4 }, (_, i) => tryAdmit(instances[(i + 1) % 3], consumer)));
     expect(again.every((r) => r instanceof Admission)).toBe(true);
   });
+
+  itOnRealPostgres(
+    'max_parallel: an instance refused while another holds slots it no longer uses gets them: no refusal below the limit',
+    "instances hear each other's requests through LISTEN, which a client of the tests' embedded database does not get (one owner process has no one to ask)",
+    async () => {
+      const consumer = await keyWith({ maxParallel: 6 });
+      const [busy, other] = instances;
+      // `busy` had 5 calls at once and still has one: it holds 5 slots, 4 of them idle (it is not idle, so it keeps them).
+      const burst = (await Promise.all(Array.from({ length: 5 }, () => tryAdmit(busy, consumer)))) as Admission[];
+      expect(burst.every((r) => r instanceof Admission)).toBe(true);
+      for (const admission of burst.slice(1)) admission.settle('nothing');
+      // 1 in flight: `other` may have 5 at once. Before it asks, the table has only one slot left for it.
+      const five = await Promise.all(Array.from({ length: 5 }, () => tryAdmit(other, consumer)));
+      expect(five.every((r) => r instanceof Admission)).toBe(true);
+      // Now 6 in flight: the limit, which still refuses.
+      const seventh = await tryAdmit(instances[2], consumer);
+      expect(seventh).toBeInstanceOf(KeyLimitExceededError);
+      expect((seventh as KeyLimitExceededError).limit).toBe('parallel');
+      const [live] = await registry.dataSource.query(
+        `SELECT SUM(slots)::int AS slots FROM consumer_key_parallel_slots WHERE expires_at > now()`,
+      );
+      expect(live.slots).toBeLessThanOrEqual(6);
+      for (const admission of [burst[0], ...(five as Admission[])]) admission.settle('nothing');
+    },
+  );
 
   it('max_parallel: the slots of an instance that stopped renewing them come back once they expire; the heartbeat keeps the others', async () => {
     const consumer = await keyWith({ maxParallel: 3 });

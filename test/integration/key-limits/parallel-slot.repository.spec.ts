@@ -25,7 +25,7 @@ async function contend(repository: ParallelSlotRepository, keyId: string, holder
   await Promise.all(
     Array.from({ length: holders * 4 }, async (_, i) => {
       const holder = i % holders;
-      held[holder] = Math.max(held[holder], await repository.take(keyId, `holder-${holder}`, 1, limit, TTL));
+      held[holder] = Math.max(held[holder], (await repository.take(keyId, `holder-${holder}`, 1, limit, TTL)).slots);
     }),
   );
   return held;
@@ -45,11 +45,12 @@ describe(ParallelSlotRepository.name, () => {
   afterEach(() => db.drop());
 
   it('take: up to the limit over every holder, its own slots counted; absolute answers', async () => {
-    expect(await repository.take('1', 'a', 3, 5, TTL)).toBe(3);
-    expect(await repository.take('1', 'b', 3, 5, TTL)).toBe(2); // 3 held by a: 2 left
-    expect(await repository.take('1', 'b', 1, 5, TTL)).toBe(2); // nothing left: b keeps its 2
-    expect(await repository.take('1', 'a', 1, 5, TTL)).toBe(3);
-    expect(await repository.take('2', 'a', 4, 5, TTL)).toBe(4); // another key has its own count
+    expect(await repository.take('1', 'a', 3, 5, TTL)).toEqual({ slots: 3, others: 0 });
+    expect(await repository.take('1', 'b', 3, 5, TTL)).toEqual({ slots: 2, others: 3 }); // 3 held by a: 2 left
+    expect(await repository.take('1', 'b', 1, 5, TTL)).toEqual({ slots: 2, others: 3 }); // nothing left: b keeps its 2
+    expect(await repository.take('1', 'c', 1, 5, TTL)).toEqual({ slots: 0, others: 5 }); // refused: no row written
+    expect((await repository.take('1', 'a', 1, 5, TTL)).slots).toBe(3);
+    expect((await repository.take('2', 'a', 4, 5, TTL)).slots).toBe(4); // another key has its own count
     expect(await liveSlots(dataSource, '1')).toBe(5);
   });
 
@@ -57,7 +58,7 @@ describe(ParallelSlotRepository.name, () => {
     await repository.take('1', 'a', 4, 5, TTL);
     expect(await repository.giveBack('1', 'a', 2)).toBe(2);
     expect(await repository.giveBack('1', 'a', 3)).toBe(2); // never raised without the lock
-    expect(await repository.take('1', 'b', 5, 5, TTL)).toBe(3);
+    expect((await repository.take('1', 'b', 5, 5, TTL)).slots).toBe(3);
     expect(await repository.giveBack('1', 'a', 0)).toBe(0);
     expect(await dataSource.query(`SELECT holder FROM consumer_key_parallel_slots`)).toEqual([{ holder: 'b' }]);
     await repository.take('1', 'c', 1, 5, 200);
@@ -66,14 +67,14 @@ describe(ParallelSlotRepository.name, () => {
   });
 
   it('expiry: a holder that stopped renewing stops counting; renew extends only live rows; prune deletes expired ones', async () => {
-    expect(await repository.take('1', 'dead', 5, 5, 200)).toBe(5);
-    expect(await repository.take('1', 'alive', 1, 5, 200)).toBe(0);
+    expect((await repository.take('1', 'dead', 5, 5, 200)).slots).toBe(5);
+    expect((await repository.take('1', 'alive', 1, 5, 200)).slots).toBe(0);
     await repository.take('2', 'alive', 1, 5, 200);
     expect(await repository.renew('alive', TTL)).toEqual(['2']);
     await sleep(300);
     // The dead holder's slots are free again; its own expired row counts as none when it comes back.
-    expect(await repository.take('1', 'alive', 5, 5, TTL)).toBe(5);
-    expect(await repository.take('1', 'dead', 1, 5, TTL)).toBe(0);
+    expect((await repository.take('1', 'alive', 5, 5, TTL)).slots).toBe(5);
+    expect((await repository.take('1', 'dead', 1, 5, TTL)).slots).toBe(0);
     expect(await repository.renew('dead', TTL)).toEqual([]); // its lapsed row is not brought back, by a refused take either
     expect(await repository.renew('nobody', TTL)).toEqual([]);
     await repository.take('3', 'gone', 1, 5, 100);
