@@ -48,6 +48,8 @@ export interface HeldSlots {
   idleTimer: NodeJS.Timeout | null;
   /** When this instance last asked the others for their idle slots of the key. */
   askedAt: number;
+  /** Calls of the key here waiting to try again for a slot. */
+  waiting: number;
 }
 
 export interface KeyState {

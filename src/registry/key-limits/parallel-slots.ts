@@ -56,19 +56,27 @@ export class ParallelSlots {
       if (free) continue;
       // Nothing free after a take (this caller's or one it waited for), nor with the others: the key is at its limit now.
       if (!othersHold || retry === IDLE_SLOT_WAITS_MS.length) return false;
-      if (retry === 0 && Date.now() - key.askedAt >= IDLE_SLOT_WAITS_MS[0]) {
-        // Once for the callers refused together: one notification reaches every instance.
-        key.askedAt = Date.now();
-        await this.repository.askForIdleSlots(keyId);
+      key.waiting++;
+      try {
+        if (retry === 0 && Date.now() - key.askedAt >= IDLE_SLOT_WAITS_MS[0]) {
+          // Once for the callers refused together: one notification reaches every instance.
+          key.askedAt = Date.now();
+          await this.repository.askForIdleSlots(keyId);
+        }
+        await sleep(IDLE_SLOT_WAITS_MS[retry++]);
+      } finally {
+        key.waiting--;
       }
-      await sleep(IDLE_SLOT_WAITS_MS[retry++]);
     }
   }
 
-  /** Another instance was refused a slot of the key: the slots this one holds and does not use go back. */
+  /**
+   * An instance was refused a slot of the key: the slots this one holds and does not use go back,
+   * unless its own calls wait for slots (the asker hears its own notification too).
+   */
   giveBackIdle(keyId: string): Promise<void> {
     const key = this.keys.get(keyId);
-    if (!key || key.held <= key.inFlight) return Promise.resolve();
+    if (!key || key.waiting > 0 || key.held <= key.inFlight) return Promise.resolve();
     return this.giveBackFree(keyId, key);
   }
 
@@ -112,7 +120,16 @@ export class ParallelSlots {
   private stateOf(keyId: string): HeldSlots {
     let key = this.keys.get(keyId);
     if (!key) {
-      key = { held: 0, inFlight: 0, writtenAt: 0, taking: null, writes: Promise.resolve(), idleTimer: null, askedAt: -Infinity };
+      key = {
+        held: 0,
+        inFlight: 0,
+        writtenAt: 0,
+        taking: null,
+        writes: Promise.resolve(),
+        idleTimer: null,
+        askedAt: -Infinity,
+        waiting: 0,
+      };
       this.keys.set(keyId, key);
     }
     return key;
