@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import type { DatabaseTarget } from '../../src/database/database-target';
+import { describeSkipped } from './skipped-suite';
 import { TEST_DATABASE_URL, withDatabase } from './test-env';
 
 export const onRealPostgres = Boolean(TEST_DATABASE_URL);
@@ -84,8 +85,7 @@ export function describeOnRealPostgres(name: string, reason: string, fn: () => v
   if (onRealPostgres) {
     describe(name, fn);
   } else {
-    describe.skip(`${name} (skipped on the embedded database: ${reason})`, fn);
-    process.stdout.write(`skipped "${name}" on the embedded database: ${reason}\n`);
+    describeSkipped(name, 'on the embedded database', reason, fn);
   }
 }
 
