@@ -2,7 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from '../test/support/server-process';
-import { FakeUpstream, GatewayPeer, OurServer, rssMiB, startFakeUpstream, startOurs, startPortkey } from './support/gateway-peers';
+import {
+  FakeUpstream,
+  GatewayPeer,
+  OurServer,
+  rssMiB,
+  startFakeUpstream,
+  startFloor,
+  startOurs,
+  startPortkey,
+} from './support/gateway-peers';
 import { LoadResult, load, sideBySide, table } from './support/load';
 import { CallTiming, OneConnection, percentile } from './support/one-connection';
 
@@ -10,20 +19,23 @@ import { CallTiming, OneConnection, percentile } from './support/one-connection'
  * `npm run bench -- gateway` (about 4 minutes; `--quick` or BENCH_QUICK=1 for a CI-size run of about 1.5: 2 rounds
  * of 1 s, fewer one-connection calls, RSS after 1,000 and 10,000 requests): the OpenAI-compatible
  * gateway (issue 26) beside the Portkey gateway, both in front of the same fake OpenAI upstream, in one
- * run. Three processes on loopback answer the same POST /v1/chat/completions:
+ * run. Four processes on loopback answer the same POST /v1/chat/completions:
  * - direct: the fake upstream itself (bench/support/fake-openai-server.ts, a bare node:http server that
  *   answers at once: JSON, or SSE chunks, the finish chunk, the usage chunk and `data: [DONE]`);
  * - Portkey: `@portkey-ai/gateway` (dev dependency) started headless, with `x-portkey-provider: openai`
  *   and `x-portkey-custom-host` = the fake's /v1. Its @hono/node-server is held at 1.14.1 (package.json
  *   overrides): with newer ones every stream answers 500 (Portkey-AI/gateway#1389). Its stream reader
  *   waits 25 ms before passing on the first chunk (a setTimeout in its code), which is in its figure;
+ * - the floor: a bare Fastify + undici pass-through (bench/support/passthrough-server.ts: no key check,
+ *   selection, limits, fallback or accounting), for what any gateway on them costs at least, beside
+ *   what ours adds; not a target;
  * - ours: `node dist/main.js` on a fresh database (the embedded default, or BENCH_DATABASE_URL's
  *   server), its `openai` credential bound to the fake's /v1, called with a consumer key and
  *   `model: "openai/gpt-4o-mini"`; LOG_LEVEL=warn (Portkey writes no request log either).
  * Before measuring, each is checked to reach the fake (the fake counts the call and sees the key that
  * peer was meant to send) with a JSON answer and a stream that ends in `data: [DONE]` with usage.
  *
- * The figures, all side by side (rounds interleaved direct, Portkey, ours, repeat; medians of rounds):
+ * The figures, all side by side (rounds interleaved direct, Portkey, the floor, ours, repeat; medians of rounds):
  * - req/s, non-streaming chat at 50 connections (autocannon): target ours ≥ 3× Portkey's.
  * - streams/s at 50 connections: streamed chats read to their end per second; same target.
  * - one connection, one call at a time (node:http + process.hrtime): median and p99 latency of a JSON
@@ -193,6 +205,7 @@ export async function gatewayBench(): Promise<void> {
   let ours: OurServer | undefined;
   try {
     peers.push(await startPortkey(fake.baseUrl));
+    peers.push(await startFloor(fake.baseUrl));
     const started = await startOurs(fake.baseUrl);
     if ('skipped' in started) console.log(`gateway: ours skipped: ${started.skipped}\n`);
     else peers.push((ours = started));
@@ -242,7 +255,7 @@ function report(
   memory: Memory | undefined,
   queries: QueryCount | undefined,
 ): void {
-  const [direct, portkey, ours] = peers;
+  const [direct, portkey, floor, ours] = peers;
   const rows: string[][] = [];
   const verdict = (ok: boolean) => (ok ? '' : ' MISSED');
   const rate = (mode: 'JSON' | 'stream', label: string) => {
@@ -253,6 +266,7 @@ function report(
       label + (failed > 0 ? ` (${failed} failed!)` : ''),
       count(of(direct)!.rps),
       count(of(portkey)!.rps),
+      count(of(floor)!.rps),
       ours ? count(of(ours)!.rps) : 'skipped',
       ours ? `${fixed(ratio)}×` : '',
       `≥ 3×${ours ? verdict(ratio >= 3) : ''}`,
@@ -268,6 +282,7 @@ function report(
       label,
       fixed(base),
       cell(portkey),
+      cell(floor),
       cell(ours),
       ours ? `${fixed(ratio)} of it` : '',
       `≤ 0.33${ours ? verdict(ratio <= 1 / 3) : ''}`,
@@ -282,10 +297,11 @@ function report(
 
   const samples = latency.get(direct)!.json.length;
   console.log(
-    `gateway: the same fake OpenAI upstream direct, through Portkey (@portkey-ai/gateway ${portkeyVersion()}) and through ours; ` +
+    `gateway: the same fake OpenAI upstream direct, through Portkey (@portkey-ai/gateway ${portkeyVersion()}), through the floor and through ours; ` +
       `${ROUNDS} interleaved rounds${QUICK ? ' (--quick)' : ''}: ${SECONDS} s of autocannon per figure (median round); ` +
       `one connection: ${samples} JSON calls and ${latency.get(direct)!.firstChunk.length} streams per peer, pooled\n` +
-      table(['figure', 'direct', 'Portkey', 'ours', 'ours vs Portkey', 'target'], rows) +
+      table(['figure', 'direct', 'Portkey', 'floor', 'ours', 'ours vs Portkey', 'target'], rows) +
+      '\nfloor: a bare Fastify + undici pass-through (bench/support/passthrough-server.ts), what any gateway on them costs at least\n' +
       '\n',
   );
   if (memory) {

@@ -96,17 +96,22 @@ export interface FakeUpstream extends GatewayPeer {
   stats(): Promise<FakeUpstreamStats>;
 }
 
-/** The fake OpenAI upstream (bench/support/fake-openai-server.ts) in a process of its own. */
-export async function startFakeUpstream(): Promise<FakeUpstream> {
-  const proc = runNode(['-r', 'ts-node/register/transpile-only', 'bench/support/fake-openai-server.ts'], { ...process.env, PORT: '0' });
+/** A bench script through ts-node in a process of its own, once it printed `listening <port>`. */
+async function startScript(what: string, entry: string, env: NodeJS.ProcessEnv): Promise<{ proc: RunningProcess; origin: string }> {
+  const proc = runNode(['-r', 'ts-node/register/transpile-only', entry], { ...process.env, ...env, PORT: '0' });
   let exitCode: number | null | undefined;
   void proc.exited.then((code) => (exitCode = code));
-  const port = await waitFor('the fake upstream', () => {
-    if (exitCode !== undefined) throw new Error(`the fake upstream exited with ${exitCode}:\n${proc.output()}`);
+  const port = await waitFor(what, () => {
+    if (exitCode !== undefined) throw new Error(`${what} exited with ${exitCode}:\n${proc.output()}`);
     const match = /^listening (\d+)$/m.exec(proc.output());
     return match ? Number(match[1]) : undefined;
   });
-  const origin = `http://127.0.0.1:${port}`;
+  return { proc, origin: `http://127.0.0.1:${port}` };
+}
+
+/** The fake OpenAI upstream (bench/support/fake-openai-server.ts) in a process of its own. */
+export async function startFakeUpstream(): Promise<FakeUpstream> {
+  const { proc, origin } = await startScript('the fake upstream', 'bench/support/fake-openai-server.ts', {});
   return {
     name: 'direct',
     url: `${origin}/v1/chat/completions`,
@@ -117,6 +122,25 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     pid: proc.child.pid!,
     death: () => death(proc),
     stats: async () => (await fetch(`${origin}/bench/stats`)).json() as Promise<FakeUpstreamStats>,
+    close: () => stop(proc),
+  };
+}
+
+export const FLOOR_KEY = 'sk-fake-floor-0123456789abcdef';
+
+/** The floor: a bare Fastify + undici pass-through to the fake (bench/support/passthrough-server.ts). */
+export async function startFloor(upstreamBaseUrl: string): Promise<GatewayPeer> {
+  const { proc, origin } = await startScript('the pass-through floor', 'bench/support/passthrough-server.ts', {
+    UPSTREAM_BASE_URL: upstreamBaseUrl,
+  });
+  return {
+    name: 'floor',
+    url: `${origin}/v1/chat/completions`,
+    headers: { authorization: `Bearer ${FLOOR_KEY}` },
+    model: 'gpt-4o-mini',
+    upstreamAuthorization: `Bearer ${FLOOR_KEY}`,
+    pid: proc.child.pid!,
+    death: () => death(proc),
     close: () => stop(proc),
   };
 }
