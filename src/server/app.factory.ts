@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { adminConsole } from './admin-console/admin-console.plugin';
 import { actorPerRequest } from './audit/request-actor';
@@ -11,7 +11,7 @@ import { refuseUnreadableBodies } from './http/json-bodies-only';
 import { RequestLog } from './http/request-log';
 import { securityHeaders } from './http/security-headers';
 import { HttpMetrics, countRequests } from './metrics/http-metrics';
-import { createAppLogger } from '../common/logging/app-logger';
+import { AppLogger, createAppLogger } from '../common/logging/app-logger';
 import type { AppConfig } from '../config/app-config';
 import type { DatabaseTarget } from '../database/database-target';
 
@@ -68,7 +68,8 @@ export async function createApp(config: AppConfig, database: DatabaseTarget): Pr
     bodyParser: false,
   });
   try {
-    app.useLogger(app.get(Logger));
+    // The module's logger (nestjs-pino's, through the request log's pino) with our start-up rule (AppLogger).
+    app.useLogger(new AppLogger(await app.resolve(PinoLogger), {}));
     const fastify = app.getHttpAdapter().getInstance();
     // The hooks run in this order on every request. First nosniff, frame denial and friends (on the
     // answers the hooks below give too); the strict Content-Security-Policy is the admin console's own,
