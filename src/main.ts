@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from './server/app.factory';
-import { describeFailure, endWithError, exitWithError } from './common/exit-with-error';
+import { describeFailure, endProcess, endWithError, exitWithError } from './common/exit-with-error';
 import { assertPortFree, explainListenError } from './common/listen-errors';
 import { HttpDrain } from './server/http/http-drain';
 import { createAppLogger } from './common/logging/app-logger';
@@ -92,6 +92,7 @@ async function bootstrap(): Promise<void> {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
+      const started = performance.now();
       logger.log(`${signal} received: shutting down`);
       const usage = app.get(UsageService);
       // A step that hangs (a database that stopped answering, a client that never lets go) must not keep us up.
@@ -105,7 +106,10 @@ async function bootstrap(): Promise<void> {
       }, config.SHUTDOWN_TIMEOUT_MS);
       void shutDown(running, database, usage, logger).then((clean) => {
         clearTimeout(deadline);
-        process.exit(clean ? 0 : 1);
+        const took = `${Math.round(performance.now() - started)} ms`;
+        logger.log(clean ? `Stopped in ${took}` : `Stopped in ${took}, not cleanly (exit code 1): see the errors above`);
+        // Not process.exit() at once: the line above would not reach the log (endProcess).
+        endProcess(clean ? 0 : 1);
       });
     });
   }

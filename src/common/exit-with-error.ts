@@ -10,19 +10,23 @@ export function exitWithError(error: unknown): never {
   process.exit(1);
 }
 
-/** How long a server that failed to start may take to write its last log lines before it exits anyway. */
+/** How long a server that stopped, or failed to start, may take to write its last log lines before it exits anyway. */
 const EXIT_GRACE_MS = 2_000;
 
 /**
- * As exitWithError, for a process whose log has begun: its last lines (pino writes stdout
- * asynchronously) may still be on their way, and process.exit() would drop them. The process ends
- * once nothing is left to do, with exit code 1; a handle something failed to close cannot keep it
- * up longer than the grace.
+ * Ends a process whose log has begun, with `code`: its last lines (pino writes stdout asynchronously)
+ * may still be on their way, and process.exit() would drop them. The process ends once nothing is
+ * left to do; a handle something failed to close cannot keep it up longer than the grace.
  */
+export function endProcess(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+}
+
+/** As exitWithError, for a process whose log has begun (endProcess). */
 export function endWithError(error: unknown): void {
   process.stderr.write(`${describeFailure(error, true)}\n`);
-  process.exitCode = 1;
-  setTimeout(() => process.exit(1), EXIT_GRACE_MS).unref();
+  endProcess(1);
 }
 
 /** A failed start in words: an error an operator can act on as its message, anything else (a bug) as unexpected. */

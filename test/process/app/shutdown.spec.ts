@@ -78,6 +78,8 @@ describe('SIGTERM under keep-alive load (real process)', () => {
 
     expect(server.logs().filter((line) => /did not finish|Shutdown:/.test(String(line.msg)))).toEqual([]);
     expect(code).toBe(0);
+    // The log ends saying the shutdown finished, and how long it took.
+    expect(server.logs().at(-1)).toMatchObject({ level: 30, context: 'Bootstrap', msg: expect.stringMatching(/^Stopped in \d+ ms$/) });
     // The connections were told to close rather than cut: some answers after the signal said so.
     expect(clients.reduce((n, c) => n + c.closing, 0)).toBeGreaterThan(0);
     const acknowledged = clients.reduce((n, c) => n + c.acknowledged, 0);
