@@ -1,6 +1,8 @@
+import type { LoggerService } from '@nestjs/common';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AnswerOrigin, GatewayAnswer, StreamAnswer } from '../../registry';
-import type { OpenAiErrorAnswer } from './openai-error';
+import { takeOverResponse } from './node-response';
+import { OpenAiErrorAnswer, openAiErrorOf } from './openai-error';
 
 /** Who answered, on every answer the registry routed: the caller can tell fallbacks from first choices. */
 function originHeaders(origin: AnswerOrigin): OutgoingHttpHeaders {
@@ -26,7 +28,15 @@ export async function writeAnswer(response: ServerResponse, headers: OutgoingHtt
   await writeStream(response, headers, answer);
 }
 
-export function writeError(response: ServerResponse, headers: OutgoingHttpHeaders, error: OpenAiErrorAnswer): void {
+/** Any failure on /v1 (the routes' own, or what failed before them), answered in OpenAI's shape; only our own faults are logged as errors. */
+export function writeOpenAiError(error: unknown, reply: unknown, logger: LoggerService): void {
+  const answer = openAiErrorOf(error);
+  if (answer.unexpected) logger.error(`Unexpected gateway failure: ${(error as Error)?.stack ?? String(error)}`);
+  const { response, headers } = takeOverResponse(reply);
+  writeError(response, headers, answer);
+}
+
+function writeError(response: ServerResponse, headers: OutgoingHttpHeaders, error: OpenAiErrorAnswer): void {
   if (response.headersSent) {
     response.end();
     return;

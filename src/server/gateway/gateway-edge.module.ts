@@ -2,7 +2,7 @@ import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ErrorFormats } from '../http/error-formats';
 import { ConsumerAuth } from './consumer-auth';
-import { GatewayController } from './gateway.controller';
+import { GatewayRoutes } from './gateway-routes';
 import { OpenAiErrorFilter } from './openai-error.filter';
 
 /** The OpenAI-compatible edge (`/v1/*`) over the registry's GatewayService. */
@@ -17,6 +17,6 @@ export class GatewayEdgeModule implements OnModuleInit {
 
   /** `registry`: the very ProvidersModule the app configured. */
   static forRoot(registry: DynamicModule): DynamicModule {
-    return { module: GatewayEdgeModule, imports: [AuthModule, registry], controllers: [GatewayController], providers: [ConsumerAuth] };
+    return { module: GatewayEdgeModule, imports: [AuthModule, registry], providers: [ConsumerAuth, GatewayRoutes] };
   }
 }

@@ -1,18 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import { takeOverResponse } from './node-response';
-import { writeError } from './answer-writer';
-import { openAiErrorOf } from './openai-error';
+import { writeOpenAiError } from './answer-writer';
 
-/** Every failure of a /v1 route answered in OpenAI's error shape; only our own faults are logged as errors. */
+/** What fails on /v1 before the gateway's routes (an unknown route, a body too large or not JSON), in OpenAI's error shape. */
 @Catch()
 export class OpenAiErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Gateway');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const answer = openAiErrorOf(error);
-    if (answer.unexpected) this.logger.error(`Unexpected gateway failure: ${(error as Error)?.stack ?? String(error)}`);
-    const reply = host.switchToHttp().getResponse<unknown>();
-    const { response, headers } = takeOverResponse(reply);
-    writeError(response, headers, answer);
+    writeOpenAiError(error, host.switchToHttp().getResponse<unknown>(), this.logger);
   }
 }
