@@ -16,6 +16,13 @@ import { UsageService } from './registry/usage/usage.service';
 
 const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
+/**
+ * How long a stopped server waits for its last log line before it exits anyway: the line is out in
+ * milliseconds, and a handle left open (an export a silent collector never answers) must not add
+ * seconds to a shutdown SHUTDOWN_TIMEOUT_MS has bounded already.
+ */
+const STOPPED_GRACE_MS = 500;
+
 async function openDatabase(config: AppConfig): Promise<DatabaseTarget> {
   try {
     return await openDatabaseTarget(config, 'server', 'server (npm start)');
@@ -109,7 +116,7 @@ async function bootstrap(): Promise<void> {
         const took = `${Math.round(performance.now() - started)} ms`;
         logger.log(clean ? `Stopped in ${took}` : `Stopped in ${took}, not cleanly (exit code 1): see the errors above`);
         // Not process.exit() at once: the line above would not reach the log (endProcess).
-        endProcess(clean ? 0 : 1);
+        endProcess(clean ? 0 : 1, STOPPED_GRACE_MS);
       });
     });
   }

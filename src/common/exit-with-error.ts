@@ -10,17 +10,17 @@ export function exitWithError(error: unknown): never {
   process.exit(1);
 }
 
-/** How long a server that stopped, or failed to start, may take to write its last log lines before it exits anyway. */
+/** How long a server that failed to start may take to write its last log lines before it exits anyway. */
 const EXIT_GRACE_MS = 2_000;
 
 /**
  * Ends a process whose log has begun, with `code`: its last lines (pino writes stdout asynchronously)
  * may still be on their way, and process.exit() would drop them. The process ends once nothing is
- * left to do; a handle something failed to close cannot keep it up longer than the grace.
+ * left to do; a handle something failed to close cannot keep it up longer than `graceMs`.
  */
-export function endProcess(code: number): void {
+export function endProcess(code: number, graceMs = EXIT_GRACE_MS): void {
   process.exitCode = code;
-  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+  setTimeout(() => process.exit(code), graceMs).unref();
 }
 
 /** As exitWithError, for a process whose log has begun (endProcess). */
