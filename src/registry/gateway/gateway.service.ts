@@ -145,8 +145,11 @@ export class GatewayService {
    * answer at once (its tokens, or nothing for an upstream's refusal), a stream when it ends, a walk
    * that failed with nothing to pay.
    */
-  private async limited(admission: Admission | null, walk: Promise<GatewayAnswer>): Promise<GatewayAnswer> {
-    if (!admission) return walk;
+  private limited(admission: Admission | null, walk: Promise<GatewayAnswer>): Promise<GatewayAnswer> {
+    return admission ? this.settled(admission, walk) : walk;
+  }
+
+  private async settled(admission: Admission, walk: Promise<GatewayAnswer>): Promise<GatewayAnswer> {
     let answer: GatewayAnswer;
     try {
       answer = await walk;

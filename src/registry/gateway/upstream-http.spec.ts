@@ -95,6 +95,26 @@ describe('postUpstream', () => {
     expect(text === Array.from({ length: PIECES }, (_, i) => piece(i)).join('')).toBe(true);
   });
 
+  it('text() reads the whole body in one wait, also after the socket was paused for it, and rejects when the body breaks', async () => {
+    const big = 'j'.repeat(1024 * 1024);
+    const server = await startServer((req, res) => {
+      if (req.headers['x-part'] === 'broken') {
+        res.writeHead(200, { 'content-length': '100' }).write('only part');
+        setTimeout(() => res.destroy(), 20);
+        return;
+      }
+      res.writeHead(200).end(big);
+    });
+    servers.push(server);
+
+    const response = await post(server.url);
+    await sleep(100); // nobody reads: past the high-water mark the socket is paused
+    expect(await response.body.text()).toBe(big);
+
+    const broken = await postUpstream(agent, server.url, { 'x-part': 'broken' }, '{}', new AbortController().signal);
+    await expect(broken.body.text()).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+  });
+
   it('rejects with the connection error when nobody listens', async () => {
     const server = await startServer(() => undefined);
     const url = server.url;

@@ -71,6 +71,8 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
   private ended = false;
   private failure: unknown = null;
   private waiter: Waiter | null = null;
+  /** A reader of the whole body (text()): its chunks are held, never paused for, until the end. */
+  private textWaiter: { resolve: (text: string) => void; reject: (error: unknown) => void } | null = null;
   private waking = false;
   private readonly onAbort = () => this.abort(this.signal.reason);
 
@@ -96,7 +98,7 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.queue.push(chunk);
     this.queued += chunk.length;
-    if (this.queued >= HIGH_WATER_BYTES) controller.pause();
+    if (this.queued >= HIGH_WATER_BYTES && this.textWaiter === null) controller.pause();
     this.wake();
   }
 
@@ -128,10 +130,21 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
     return this;
   }
 
-  async text(): Promise<string> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of this) chunks.push(chunk);
-    return Buffer.concat(chunks).toString('utf8');
+  /** The whole body as UTF-8, in one wait for its end (not a turn per chunk). */
+  text(): Promise<string> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.ended) return Promise.resolve(this.drainText());
+    const text = new Promise<string>((resolve, reject) => (this.textWaiter = { resolve, reject }));
+    // Held unread before: the rest is wanted now (resuming can hand over chunks at once, so after the waiter is set).
+    if (this.controller?.paused) this.controller.resume();
+    return text;
+  }
+
+  private drainText(): string {
+    const text = (this.queue.length === 1 ? this.queue[0] : Buffer.concat(this.queue, this.queued)).toString('utf8');
+    this.queue.length = 0;
+    this.queued = 0;
+    return text;
   }
 
   destroy(): void {
@@ -147,6 +160,10 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
   /** The exchange is over: nothing left listening on the signal; a reader waiting is told. */
   private settle(): void {
     this.signal.removeEventListener('abort', this.onAbort);
+    const textWaiter = this.textWaiter;
+    this.textWaiter = null;
+    if (textWaiter && this.failure !== null) textWaiter.reject(this.failure);
+    else if (textWaiter) textWaiter.resolve(this.drainText());
     this.wake();
   }
 
