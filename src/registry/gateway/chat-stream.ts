@@ -17,6 +17,8 @@ export interface StartedStream {
   idleTimeoutMs: number;
   /** Aborts the upstream request (the client went away, or we stopped reading). */
   abort(): void;
+  /** Whether the upstream's body has ended (all of it received, its connection back in the pool). */
+  bodyEnded(): boolean;
   /** How the stream ended, once: for the call's metrics. */
   ended(result: 'success' | 'stream_error' | 'cancelled', tokens: StreamRelay['tokens']): void;
 }
@@ -76,7 +78,8 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
       attempt.record('success', relay.tokens);
       stream.ended('success', relay.tokens);
       drained = true;
-      void drainTrailer(stream);
+      // Usually [DONE] came with the end of the body; otherwise the rest is read, to keep the connection.
+      if (!stream.bodyEnded()) void drainTrailer(stream);
       return;
     }
     const failure = relay.failure;

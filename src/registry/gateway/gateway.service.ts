@@ -97,7 +97,9 @@ export class GatewayService {
               // Priced from the stream's own usage; a stream that ended without it keeps its reservation.
               admission?.settle({ provider: origin.provider, model: origin.model, ...tokens });
             };
-            const frames = relayStream({ attempt, relay, events, first, idleTimeoutMs: this.settings.streamIdleTimeoutMs, abort, ended });
+            const bodyEnded = () => response.body.ended;
+            const idleTimeoutMs = this.settings.streamIdleTimeoutMs;
+            const frames = relayStream({ attempt, relay, events, first, idleTimeoutMs, abort, bodyEnded, ended });
             return { kind: 'stream', frames, origin };
           });
         }),

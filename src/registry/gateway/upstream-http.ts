@@ -16,6 +16,8 @@ export interface UpstreamResponse {
 
 /** The body of an upstream answer, read once: by iteration (chunks as they arrive) or whole (text). */
 export interface UpstreamBody extends AsyncIterable<Buffer> {
+  /** The whole body has arrived (what is left to read is held here). */
+  readonly ended: boolean;
   text(): Promise<string>;
   /** Drops what is unread: the request is aborted and its connection closed (unless the body had ended). */
   destroy(): void;
@@ -68,7 +70,7 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
   private started = false;
   private readonly queue: Buffer[] = [];
   private queued = 0;
-  private ended = false;
+  ended = false;
   private failure: unknown = null;
   private waiter: Waiter | null = null;
   /** A reader of the whole body (text()): its chunks are held, never paused for, until the end. */

@@ -85,8 +85,7 @@ async function writeStream(response: ServerResponse, headers: OutgoingHttpHeader
       if (!response.write(frame)) await drained(response);
     }
   } finally {
-    // Reached early (break, or the client gone while waiting): the generator's own finally settles the attempt.
-    await answer.frames.return(undefined);
+    // Left early (break, or the client gone while waiting), for-await has closed the generator, whose own finally settles the attempt.
     response.end();
   }
 }
