@@ -103,16 +103,20 @@ async function bootstrap(): Promise<void> {
       logger.log(`${signal} received: shutting down`);
       const usage = app.get(UsageService);
       // A step that hangs (a database that stopped answering, a client that never lets go) must not keep us up.
+      let timedOut = false;
       const deadline = setTimeout(() => {
+        timedOut = true;
         const { entries, requests } = usage.pendingUsage();
         logger.error(
           `Shutdown did not finish within SHUTDOWN_TIMEOUT_MS=${config.SHUTDOWN_TIMEOUT_MS} ms` +
             `${entries > 0 ? `; usage of ${requests} request(s) is not known to be written` : ''}: exiting`,
         );
-        process.exit(1);
+        // What hangs keeps the process up: it ends after the grace, once the line above is out.
+        endProcess(1, STOPPED_GRACE_MS);
       }, config.SHUTDOWN_TIMEOUT_MS);
       void shutDown(running, database, usage, logger).then((clean) => {
         clearTimeout(deadline);
+        if (timedOut) return; // already said, and exiting 1
         const took = `${Math.round(performance.now() - started)} ms`;
         logger.log(clean ? `Stopped in ${took}` : `Stopped in ${took}, not cleanly (exit code 1): see the errors above`);
         // Not process.exit() at once: the line above would not reach the log (endProcess).

@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { FakeProviderServer } from '../../support/fake-provider-server';
 import { ADMIN_TOKEN, Instance, startInstance, stopInstance } from '../../support/instances';
 import { waitFor } from '../../support/server-process';
 import { TestDatabase, createTestDatabase } from '../../support/test-database';
@@ -86,5 +87,45 @@ describe('SIGTERM under keep-alive load (real process)', () => {
     const dataSource = await db.dataSource();
     const [{ n }] = await dataSource.query(`SELECT usage_count::int AS n FROM provider_configs WHERE provider = 'openai'`);
     expect(n).toBe(RECORDED + acknowledged);
+  }, 120_000);
+
+  it('a shutdown that cannot finish (a stream a stalled upstream holds open) ends at SHUTDOWN_TIMEOUT_MS, exit 1, saying so last', async () => {
+    const fakes = new FakeProviderServer();
+    await fakes.start();
+    try {
+      const openai = fakes.add('shutdown-openai', { kind: 'openai', apiKey: 'sk-proj-Sd7Lq2Wm9Xc4Vb8Nz1Kd6Hf3Jg5Rt0Ye' });
+      openai.setMode({ type: 'stream_stall', afterChunks: 1 });
+      const held = await createTestDatabase();
+      try {
+        server = await startInstance({ databaseUrl: held.url, env: { SHUTDOWN_TIMEOUT_MS: '1500', STREAM_IDLE_TIMEOUT_MS: '600000' } });
+        await server.api('POST', '/api/providers/openai/credentials', {
+          apiKey: 'sk-proj-Sd7Lq2Wm9Xc4Vb8Nz1Kd6Hf3Jg5Rt0Ye',
+          baseUrl: openai.baseUrl,
+        });
+        const { body: created } = await server.api('POST', '/api/keys', { name: 'held-open' });
+        const key = (created as { data: { key: string } }).data.key;
+        const stream = await request(`${server.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'Say hello' }] }),
+        });
+        const chunks = stream.body[Symbol.asyncIterator]();
+        await chunks.next(); // the first chunk came; the rest never will
+        server.child.kill('SIGTERM');
+        const code = await server.exited;
+        await stream.body.text().catch(() => undefined);
+
+        expect(code).toBe(1);
+        expect(server.logs().at(-1)).toMatchObject({
+          level: 50,
+          context: 'Bootstrap',
+          msg: 'Shutdown did not finish within SHUTDOWN_TIMEOUT_MS=1500 ms: exiting',
+        });
+      } finally {
+        await held.drop();
+      }
+    } finally {
+      await fakes.close();
+    }
   }, 120_000);
 });
