@@ -1,4 +1,5 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { getEventListeners } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent } from 'undici';
@@ -148,6 +149,35 @@ describe('postUpstream', () => {
 
     await expect(post(server.url, AbortSignal.abort(reason))).rejects.toBe(reason);
     expect(server.requests).toHaveLength(2); // an already aborted signal sends nothing
+  });
+
+  it('a call still waiting for a connection rejects at once when aborted, and never reaches the upstream', async () => {
+    const server = await startServer(() => undefined); // the first call hangs, holding the one connection
+    servers.push(server);
+    const first = new AbortController();
+    const hanging = post(server.url, first.signal);
+    await until('the first request to arrive', () => server.requests.length === 1);
+
+    const second = new AbortController();
+    const waiting = post(server.url, second.signal);
+    const reason = new Error('no connection in time');
+    second.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+
+    first.abort(new Error('done'));
+    await expect(hanging).rejects.toThrow('done');
+    await sleep(100); // the pool is free: a queued request not dropped would arrive now
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('leaves no listener on the signal once the exchange is over, answered or failed', async () => {
+    const server = await startServer((req, res) => (req.headers['x-part'] === 'cut' ? res.destroy() : res.end('ok')));
+    servers.push(server);
+    const signal = new AbortController().signal;
+
+    expect(await (await postUpstream(agent, server.url, {}, '{}', signal)).body.text()).toBe('ok');
+    await expect(postUpstream(agent, server.url, { 'x-part': 'cut' }, '{}', signal)).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('readBounded keeps the start of a long error body and drops the rest with its connection; destroy() drops an unread one', async () => {

@@ -65,7 +65,7 @@ type Waiter = { resolve: (result: IteratorResult<Buffer, undefined>) => void; re
 /** undici's handler for one exchange, and the body's reader: chunks queue here until read. */
 class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, AsyncIterator<Buffer, undefined> {
   private controller: Dispatcher.DispatchController | null = null;
-  /** Aborted before undici handed us the controller (the request was still queued for a connection). */
+  /** Aborted before undici handed us the controller (the request was still waiting for a connection). */
   private abortedEarly: Error | null = null;
   private started = false;
   private readonly queue: Buffer[] = [];
@@ -155,8 +155,11 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
   }
 
   private abort(reason: Error): void {
-    if (this.controller) this.controller.abort(reason);
-    else this.abortedEarly ??= reason;
+    if (this.controller) return this.controller.abort(reason);
+    // Still waiting for a connection (one that may never come): the caller is told at once, and the
+    // request is dropped when undici gets to it.
+    this.abortedEarly ??= reason;
+    if (!this.started) this.reject(reason);
   }
 
   /** The exchange is over: nothing left listening on the signal; a reader waiting is told. */

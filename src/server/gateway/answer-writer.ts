@@ -60,15 +60,20 @@ function writeError(response: ServerResponse, headers: OutgoingHttpHeaders, erro
  * with the first ones) instead of a system call per frame.
  */
 async function writeStream(response: ServerResponse, headers: OutgoingHttpHeaders, answer: StreamAnswer): Promise<void> {
-  response.writeHead(200, {
-    ...headers,
-    ...originHeaders(answer.origin),
-    ...answer.limitHeaders,
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    // A proxy that buffers (nginx) would hold the answer back until it ends.
-    'x-accel-buffering': 'no',
-  });
+  try {
+    response.writeHead(200, {
+      ...headers,
+      ...originHeaders(answer.origin),
+      ...answer.limitHeaders,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      // A proxy that buffers (nginx) would hold the answer back until it ends.
+      'x-accel-buffering': 'no',
+    });
+  } catch (error) {
+    await abandon(answer.frames);
+    throw error;
+  }
   let corked = false;
   const uncork = () => {
     corked = false;
@@ -88,6 +93,16 @@ async function writeStream(response: ServerResponse, headers: OutgoingHttpHeader
     // Left early (break, or the client gone while waiting), for-await has closed the generator, whose own finally settles the attempt.
     response.end();
   }
+}
+
+/**
+ * A relay nobody will read (its answer could not begin): started, so that its own finally runs (the
+ * upstream request aborted, the attempt settled), then closed. A generator closed before it started
+ * would skip its body, finally included.
+ */
+async function abandon(frames: StreamAnswer['frames']): Promise<void> {
+  await frames.next().catch(() => undefined);
+  await frames.return(undefined);
 }
 
 function drained(response: ServerResponse): Promise<void> {

@@ -65,12 +65,24 @@ export class GatewayRoutes implements OnModuleInit {
     } catch (error) {
       // Gone before any answer: nobody to tell (the call is counted as cancelled), and no fault of ours.
       if (client.signal.aborted) return void response.end();
-      // An error answer carries the key's rate headers too, as OpenAI's do (a 429 brings its own).
-      for (const [name, value] of Object.entries(this.gateway.rateHeaders(consumer.id))) response.setHeader(name, value);
-      return writeOpenAiError(error, reply, this.logger);
+      return this.answerError(error, reply, consumer);
     }
     raw.answeredBy = { upstream: `${answer.origin.provider}/${answer.origin.model}`, attempts: answer.origin.attempts };
-    await writeAnswer(response, headers, answer);
+    try {
+      await writeAnswer(response, headers, answer);
+    } catch (error) {
+      // The reply is ours (taken over): Fastify would only log this, and the client would wait for ever.
+      writeOpenAiError(error, reply, this.logger);
+    }
+  }
+
+  /** An error answer carries the key's rate headers too, as OpenAI's do (a 429 brings its own). */
+  private answerError(error: unknown, reply: FastifyReply, consumer: AuthenticatedConsumer): void {
+    try {
+      for (const [name, value] of Object.entries(this.gateway.rateHeaders(consumer.id))) reply.raw.setHeader(name, value);
+    } finally {
+      writeOpenAiError(error, reply, this.logger);
+    }
   }
 }
 
