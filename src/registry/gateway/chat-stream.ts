@@ -2,6 +2,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { Attempt } from '../calls/plan-walker';
 import { UpstreamBodyError } from '../calls/upstream.errors';
 import { redact } from '../health/probes/probe-detail';
+import type { UpstreamBody } from './upstream-http';
 import { errorFrame, StreamRelay } from './upstream-wire';
 
 /** How long what an upstream sends after its last event may take before its connection is dropped instead. */
@@ -15,10 +16,8 @@ export interface StartedStream {
   /** The frames of the first output (and whatever arrived with it), not yet sent, as one piece. */
   first: string;
   idleTimeoutMs: number;
-  /** Aborts the upstream request (the client went away, or we stopped reading). */
-  abort(): void;
-  /** Whether the upstream's body has ended (all of it received, its connection back in the pool). */
-  bodyEnded(): boolean;
+  /** The upstream's body the events are read from: dropped (destroy) when the client went away or we stopped reading. */
+  body: Pick<UpstreamBody, 'ended' | 'destroy'>;
   /** How the stream ended, once: for the call's metrics. */
   ended(result: 'success' | 'stream_error' | 'cancelled', tokens: StreamRelay['tokens']): void;
 }
@@ -79,7 +78,7 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
       stream.ended('success', relay.tokens);
       drained = true;
       // Usually [DONE] came with the end of the body; otherwise the rest is read, to keep the connection.
-      if (!stream.bodyEnded()) void drainTrailer(stream);
+      if (!stream.body.ended) void drainTrailer(stream);
       return;
     }
     const failure = relay.failure;
@@ -102,7 +101,7 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
   } finally {
     if (!settled) {
       // The consumer stopped reading: the client is gone.
-      stream.abort();
+      stream.body.destroy();
       attempt.signal.dispose();
       attempt.record(undefined, relay.tokens);
       stream.ended('cancelled', relay.tokens);
@@ -118,7 +117,7 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
  * that keeps the body open past TRAILER_DRAIN_MS is cut.
  */
 async function drainTrailer(stream: StartedStream): Promise<void> {
-  const cut = setTimeout(() => stream.abort(), TRAILER_DRAIN_MS);
+  const cut = setTimeout(() => stream.body.destroy(), TRAILER_DRAIN_MS);
   try {
     for (let next = await stream.events.next(); !next.done; next = await stream.events.next()) {
       // Past [DONE]: nothing more is relayed.

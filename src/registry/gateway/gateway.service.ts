@@ -89,7 +89,6 @@ export class GatewayService {
             const relay = wire.streamRelay({ model: attempt.candidate.model, includeUsage });
             const events = sseEvents(response.body);
             const first = await readToFirstFrames(relay, events);
-            const abort = () => response.body.destroy();
             watch.firstChunk(attempt.candidate.provider, attempt.candidate.model);
             const origin = originOf(attempt);
             const ended = (result: 'success' | 'stream_error' | 'cancelled', tokens: { inputTokens?: number; outputTokens?: number }) => {
@@ -97,9 +96,8 @@ export class GatewayService {
               // Priced from the stream's own usage; a stream that ended without it keeps its reservation.
               admission?.settle({ provider: origin.provider, model: origin.model, ...tokens });
             };
-            const bodyEnded = () => response.body.ended;
             const idleTimeoutMs = this.settings.streamIdleTimeoutMs;
-            const frames = relayStream({ attempt, relay, events, first, idleTimeoutMs, abort, bodyEnded, ended });
+            const frames = relayStream({ attempt, relay, events, first, idleTimeoutMs, body: response.body, ended });
             return { kind: 'stream', frames, origin };
           });
         }),

@@ -135,17 +135,10 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
   /** The whole body as UTF-8, in one wait for its end (not a turn per chunk). */
   text(): Promise<string> {
     if (this.failure !== null) return Promise.reject(this.failure);
-    if (this.ended) return Promise.resolve(this.drainText());
+    if (this.ended) return Promise.resolve(this.take().toString('utf8'));
     const text = new Promise<string>((resolve, reject) => (this.textWaiter = { resolve, reject }));
     // Held unread before: the rest is wanted now (resuming can hand over chunks at once, so after the waiter is set).
     if (this.controller?.paused) this.controller.resume();
-    return text;
-  }
-
-  private drainText(): string {
-    const text = (this.queue.length === 1 ? this.queue[0] : Buffer.concat(this.queue, this.queued)).toString('utf8');
-    this.queue.length = 0;
-    this.queued = 0;
     return text;
   }
 
@@ -168,7 +161,7 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
     const textWaiter = this.textWaiter;
     this.textWaiter = null;
     if (textWaiter && this.failure !== null) textWaiter.reject(this.failure);
-    else if (textWaiter) textWaiter.resolve(this.drainText());
+    else if (textWaiter) textWaiter.resolve(this.take().toString('utf8'));
     this.wake();
   }
 
@@ -193,7 +186,7 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
     else waiter.resolve({ value: undefined, done: true });
   };
 
-  /** Everything queued, as one chunk; the socket resumed if it was paused for it. */
+  /** Everything queued, as one chunk (empty when nothing is); the socket resumed if it was paused for it. */
   private take(): Buffer {
     const chunk = this.queue.length === 1 ? this.queue[0] : Buffer.concat(this.queue, this.queued);
     this.queue.length = 0;

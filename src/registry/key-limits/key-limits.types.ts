@@ -28,13 +28,13 @@ export interface Slice {
   leasing: Promise<void> | null;
 }
 
-/** One key's calls in flight on this instance, and the slots it holds for them in the database. */
 /** What a take of parallel slots left: a slot free for the caller, and whether other instances hold any. */
 export interface SlotTake {
   free: boolean;
   othersHold: boolean;
 }
 
+/** One key's calls in flight on this instance, and the slots it holds for them in the database. */
 export interface HeldSlots {
   /** Slots this instance holds in the database, as its last write answered (never more than the database counts). */
   held: number;
