@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { ACCESS_NAME_RULE, isAccessName } from '../../common/access-name';
 import { displayTextProblem } from '../../common/json-guard/text-rules';
 import { secretProblem, slugProblem, VALUE_LIMITS } from '../catalog/catalog-values';
@@ -29,7 +29,7 @@ export function looksLikeConsumerKey(presented: string): boolean {
 
 /** What is stored and looked up: the SHA-256 of the key, lowercase hex. */
 export function hashConsumerKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 export function displayPrefixOf(key: string): string {

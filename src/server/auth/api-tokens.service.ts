@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { ACCESS_NAME_RULE, isAccessName } from '../../common/access-name';
@@ -23,7 +23,7 @@ const TOKEN_PATTERN = /^reg_[A-Za-z0-9_-]{43}$/;
 const TOUCH_EVERY_MS = 60_000;
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /**
@@ -60,21 +60,21 @@ export class ApiTokensService {
   async authenticate(token: string): Promise<Principal> {
     const bootstrap = this.config.BOOTSTRAP_ADMIN_TOKEN;
     if (!TOKEN_PATTERN.test(token) && token !== bootstrap) throw new UnauthenticatedError('invalid or expired API token');
-    const hash = hashToken(token);
+    const tokenHash = hashToken(token);
     const now = Date.now();
-    const known = this.verified.get(hash, now);
+    const known = this.verified.get(tokenHash, now);
     if (known) {
       await this.touch(known.id, now);
       return { name: known.name, role: known.role };
     }
     // A revoke that lands while this lookup runs must not be undone by remembering what it read.
     const generation = this.verified.generation;
-    const record = await this.tokens.findUsableByHash(hash);
+    const record = await this.tokens.findUsableByHash(tokenHash);
     if (!record) throw new UnauthenticatedError('invalid or expired API token');
     // A date from psql such as 'infinity' reaches us as a number: anything but a Date is no expiry here.
     const expiresAt = record.expiresAt instanceof Date ? record.expiresAt.getTime() : null;
     if (generation === this.verified.generation)
-      this.verified.remember(hash, { id: record.id, name: record.name, role: record.role, expiresAt }, now);
+      this.verified.remember(tokenHash, { id: record.id, name: record.name, role: record.role, expiresAt }, now);
     await this.touch(record.id, now);
     return { name: record.name, role: record.role };
   }

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { validateSync, type ValidatorOptions } from 'class-validator';
 import { nestsDeeperThan } from '../../common/json-guard/json-depth';
+import { memoizeValidationMetadata } from '../../common/validation-metadata-cache';
 import type { ApiFieldError } from './api-envelope';
 import { InvalidRequestError } from './invalid-request.error';
 
@@ -42,11 +43,20 @@ function forbiddenKeyPath(value: unknown, path: string): string | null {
  * copies it (the copy silently drops such keys, which would turn `{"__proto__": …}` into an empty
  * object that then overwrites data). Validates synchronously: no rule of our DTOs is asynchronous,
  * and class-validator's asynchronous run makes promises per property and rule, each of which costs
- * more while a request context (AsyncLocalStorage) is active.
+ * more while a request context (AsyncLocalStorage) is active. Skips the walks over the value that
+ * Nest's pipe makes for inputs the API never receives (sparse arrays, binary values).
  */
 class ApiValidationPipe extends ValidationPipe {
   protected override validate(object: object, validatorOptions?: ValidatorOptions): ValidationError[] {
     return validateSync(object, validatorOptions);
+  }
+
+  /** No-op: parsed JSON and Fastify's query strings never have gaps in their arrays. */
+  protected override closeArrayGaps(): void {}
+
+  /** None: only parsed JSON, query strings and path parameters reach this pipe, never binary values. */
+  protected override findNestedBinaryValues(): ValidationError[] {
+    return [];
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -68,6 +78,7 @@ class ApiValidationPipe extends ValidationPipe {
  * answers with 400 and every field and rule.
  */
 export function apiValidationPipe(): ValidationPipe {
+  memoizeValidationMetadata();
   return new ApiValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
