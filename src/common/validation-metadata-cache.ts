@@ -24,13 +24,17 @@ export function memoizeValidationMetadata(storage: MetadataStorage = getMetadata
   // By the array the lookup kept (the executor reads the grouping, never changes it).
   let grouped = new WeakMap<Metadatas, Grouped>();
 
+  const registers = storage as unknown as Record<
+    'addValidationMetadata' | 'addConstraintMetadata' | 'addValidationSchema',
+    (argument: unknown) => void
+  >;
   for (const register of ['addValidationMetadata', 'addConstraintMetadata', 'addValidationSchema'] as const) {
-    const original = storage[register].bind(storage) as (argument: never) => void;
-    storage[register] = ((argument: never) => {
+    const original = registers[register].bind(storage);
+    registers[register] = (argument) => {
       kept = new WeakMap();
       grouped = new WeakMap();
       original(argument);
-    }) as MetadataStorage[typeof register];
+    };
   }
 
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
