@@ -1,27 +1,40 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
-/** How often, while closing, the connections an answer left idle are closed. */
-const IDLE_SWEEP_MS = 20;
-
 /**
  * Closes an HTTP server under keep-alive load. server.close() stops accepting and closes the idle
  * connections, but a client that sends its next request as soon as the last is answered keeps its
- * connection busy, so close() alone would never call back. From close() on, every request that
- * arrives is answered with `Connection: close` (Node ends the socket after it), and the connections
- * an answer left idle are closed every IDLE_SWEEP_MS until the last is gone. Swept, not followed:
- * Node has no event for a connection going idle, and following every answer for it (a listener per
- * response) cost every request the server ever served, for the few of its last second.
+ * connection busy, so close() alone would never call back. From close() on, every answer not yet
+ * sent says `Connection: close` (Node ends the socket after it), and whenever an answer goes out,
+ * the connections left idle by it are closed.
  */
 export class HttpDrain {
-  constructor(private readonly server: Server) {}
+  private readonly inFlight = new Set<ServerResponse>();
+  private closing = false;
+
+  /** Install before the server listens, so no request goes untracked. */
+  constructor(private readonly server: Server) {
+    // Prepended: it must run before the app's handler, which may answer at once.
+    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => this.track(res));
+  }
 
   close(): Promise<void> {
+    this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    // Prepended: it must run before the app's handler, which may answer at once.
-    this.server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
-      if (!res.headersSent) res.setHeader('Connection', 'close');
+    for (const res of this.inFlight) this.answerLast(res);
+    return closed;
+  }
+
+  private track(res: ServerResponse): void {
+    this.inFlight.add(res);
+    if (this.closing) this.answerLast(res);
+    // 'close' comes after the socket is detached from the answer, so it counts as idle by then.
+    res.once('close', () => {
+      this.inFlight.delete(res);
+      if (this.closing) this.server.closeIdleConnections();
     });
-    const sweep = setInterval(() => this.server.closeIdleConnections(), IDLE_SWEEP_MS);
-    return closed.finally(() => clearInterval(sweep));
+  }
+
+  private answerLast(res: ServerResponse): void {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
   }
 }
