@@ -3,7 +3,8 @@ import { getMetadataStorage, type MetadataStorage } from 'class-validator';
 type Metadatas = ReturnType<MetadataStorage['getTargetValidationMetadatas']>;
 type Grouped = ReturnType<MetadataStorage['groupByPropertyName']>;
 
-const MEMOIZED = Symbol('validation metadata memoized');
+// Symbol.for: a second copy of this module (src and dist both loaded, jest's isolated modules) sees the mark too.
+const MEMOIZED = Symbol.for('ai-provider-registry.validation-metadata-memoized');
 
 /**
  * Makes class-validator look up a class's rules once instead of on every validation. Its
