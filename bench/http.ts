@@ -1,7 +1,7 @@
 import { ADMIN_TOKEN, Instance, OPENAI_KEY, startInstance, stopInstance } from '../test/support/instances';
 import { freePort, runEntry, waitFor } from '../test/support/server-process';
 import { createBenchDatabase } from './support/bench-database';
-import { LoadResult, load, sideBySide, table } from './support/load';
+import { LoadResult, load, sideBySide, table, withServerCpu } from './support/load';
 
 const CONNECTIONS = 50;
 const SECONDS = 3;
@@ -32,7 +32,7 @@ export async function benchInstance(
 }
 
 /** The baseline: a bare NestJS app on Fastify serving the same /bench/bare, in a process of its own. */
-async function bareNestOnFastify(): Promise<{ url: string; close(): Promise<void> }> {
+async function bareNestOnFastify(): Promise<{ url: string; pid: number; close(): Promise<void> }> {
   const port = await freePort();
   const server = runEntry(BARE_ENTRY, [], { ...process.env, BENCH_SERVER: 'nest-fastify', PORT: String(port), HOST: '127.0.0.1' });
   let exitCode: number | null | undefined;
@@ -48,6 +48,7 @@ async function bareNestOnFastify(): Promise<{ url: string; close(): Promise<void
   );
   return {
     url,
+    pid: server.child.pid!,
     async close() {
       server.child.kill('SIGTERM');
       await server.exited;
@@ -71,13 +72,14 @@ export async function httpBench(): Promise<void> {
     const run =
       (instance: Instance, path: string, method: 'GET' | 'POST' = 'GET', body?: unknown, headers: Record<string, string> = AUTH) =>
       () =>
-        load({ url: `${instance.url}${path}`, method, body, headers }, CONNECTIONS, SECONDS);
+        withServerCpu(instance.child.pid!, () => load({ url: `${instance.url}${path}`, method, body, headers }, CONNECTIONS, SECONDS));
+    const nestRun = (method: 'GET' | 'POST', body?: unknown) => () =>
+      withServerCpu(nest.pid, () => load({ url: `${nest.url}/bench/bare`, method, body }, CONNECTIONS, SECONDS));
     for (const url of [nest.url, secured.instance.url, open.instance.url]) await load({ url: `${url}/bench/bare` }, CONNECTIONS, SECONDS); // warm-up
     const results: Record<string, LoadResult> = await sideBySide(
       {
-        'bare NestJS on Fastify: GET /bench/bare': () => load({ url: `${nest.url}/bench/bare` }, CONNECTIONS, SECONDS),
-        'bare NestJS on Fastify: POST /bench/bare': () =>
-          load({ url: `${nest.url}/bench/bare`, method: 'POST', body: SELECT_BODY }, CONNECTIONS, SECONDS),
+        'bare NestJS on Fastify: GET /bench/bare': nestRun('GET'),
+        'bare NestJS on Fastify: POST /bench/bare': nestRun('POST', SELECT_BODY),
         'GET /bench/bare (constant)': run(secured.instance, '/bench/bare', 'GET', undefined, {}),
         'POST /bench/bare (same JSON body)': run(secured.instance, '/bench/bare', 'POST', SELECT_BODY, {}),
         'GET /bench/raw (outside the API stack)': run(secured.instance, '/bench/raw', 'GET', undefined, {}),
@@ -88,25 +90,36 @@ export async function httpBench(): Promise<void> {
       },
       ROUNDS,
     );
-    const bare = results['GET /bench/bare (constant)'].rps;
-    const barePost = results['POST /bench/bare (same JSON body)'].rps;
-    const ratio = (name: string, value: number, over: number, target: number) => {
-      const percent = (value / over) * 100;
-      return `${name.padEnd(52)} ${percent.toFixed(0).padStart(4)} %  (target ≥ ${target} %${percent >= target ? '' : ', MISSED'})`;
+    const ratio = (name: string, route: string, over: string, target: number) => {
+      const percent = (results[route].rps / results[over].rps) * 100;
+      // Capacity per core: how many of `route` one core answers for each of `over`.
+      const byCpu = (results[over].cpuMicros! / results[route].cpuMicros!) * 100;
+      const verdict = `target ≥ ${target} %${percent >= target ? '' : ', MISSED'}`;
+      return `${name.padEnd(52)} ${percent.toFixed(0).padStart(4)} %  (${verdict}); by CPU per request ${byCpu.toFixed(0)} %`;
     };
+    const bare = 'GET /bench/bare (constant)';
     console.log(
-      `1. HTTP, autocannon ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${SECONDS} s rounds, one instance each, LOG_LEVEL=warn\n` +
+      `1. HTTP, autocannon ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${SECONDS} s rounds, one instance each, LOG_LEVEL=warn;\n` +
+        `   CPU µs/req: the server process's CPU time (/proc) over the requests of a round, median round\n` +
         table(
-          ['route', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'failed'],
-          Object.entries(results).map(([route, r]) => [route, r.rps, r.p50, r.p99, `${((r.rps / bare) * 100).toFixed(0)} %`, r.failed]),
+          ['route', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'CPU µs/req', 'failed'],
+          Object.entries(results).map(([route, r]) => [
+            route,
+            r.rps,
+            r.p50,
+            r.p99,
+            `${((r.rps / results[bare].rps) * 100).toFixed(0)} %`,
+            r.cpuMicros!.toFixed(1),
+            r.failed,
+          ]),
         ) +
         '\n\n' +
         [
-          ratio('our bare route ÷ bare NestJS on Fastify', bare, results['bare NestJS on Fastify: GET /bench/bare'].rps, 60),
+          ratio('our bare route ÷ bare NestJS on Fastify', bare, 'bare NestJS on Fastify: GET /bench/bare', 60),
           // A POST beside the bare POST with the same JSON body (reading it is most of a small request's cost); the GET too.
-          ratio('POST /api/models/select ÷ our bare POST route', results['POST /api/models/select'].rps, barePost, 70),
-          ratio('POST /api/models/select ÷ our bare GET route', results['POST /api/models/select'].rps, bare, 70),
-          ratio('GET /api/providers ÷ our bare route', results['GET /api/providers'].rps, bare, 50),
+          ratio('POST /api/models/select ÷ our bare POST route', 'POST /api/models/select', 'POST /bench/bare (same JSON body)', 70),
+          ratio('POST /api/models/select ÷ our bare GET route', 'POST /api/models/select', bare, 70),
+          ratio('GET /api/providers ÷ our bare route', 'GET /api/providers', bare, 50),
         ].join('\n') +
         '\n',
     );

@@ -1,25 +1,13 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Instance, startInstance, stopInstance } from '../test/support/instances';
 import { AUTH, SELECT_BODY } from './http';
 import { createBenchDatabase } from './support/bench-database';
+import { cpuSecondsOf } from './support/process-cpu';
 import { load, sideBySide, table } from './support/load';
 import { OPENAI_KEY } from '../test/support/instances';
 
 const CONNECTIONS = 50;
-const CLOCK_TICKS_PER_SECOND = 100; // Linux's USER_HZ
-
-/** CPU seconds a process has used so far (user + system), from /proc; 0 where there is no /proc. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
-
 /** How many cores the instances and this process (the load generator) kept busy while `run` ran. */
 async function coresBusy(pids: number[], run: () => Promise<unknown>): Promise<{ servers: number; generator: number }> {
   const servers = () => pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);

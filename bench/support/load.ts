@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { cpuSecondsOf } from './process-cpu';
 
 export interface LoadTarget {
   /** One URL, or several (autocannon spreads the connections over them): the load generator in front of instances. */
@@ -14,6 +15,10 @@ export interface LoadResult {
   p99: number;
   /** Requests answered other than 2xx, and connection errors: a figure with these is not comparable. */
   failed: number;
+  /** Requests sent in the run. */
+  requests: number;
+  /** The server's CPU time per request (µs), when measured (withServerCpu). */
+  cpuMicros?: number;
 }
 
 /** `connections` keep-alive connections for `seconds` (or until `{ amount }` requests are answered), as autocannon measures them. */
@@ -31,7 +36,19 @@ export async function load(target: LoadTarget, connections: number, seconds: num
     p50: result.latency.p50,
     p99: result.latency.p99,
     failed: result.non2xx + result.errors + result.timeouts,
+    requests: result.requests.total,
   };
+}
+
+/**
+ * `run`'s result with the CPU time the server process `pid` used per request meanwhile, from /proc:
+ * steadier than req/s on a machine whose other work (and the load generator on the same cores) sways
+ * the throughput of every figure from one round to the next.
+ */
+export async function withServerCpu(pid: number, run: () => Promise<LoadResult>): Promise<LoadResult> {
+  const before = cpuSecondsOf(pid);
+  const result = await run();
+  return { ...result, cpuMicros: ((cpuSecondsOf(pid) - before) * 1e6) / Math.max(1, result.requests) };
 }
 
 export function median(values: number[]): number {
@@ -56,6 +73,8 @@ export async function sideBySide<K extends string>(
       p50: median(results.map((r) => r.p50)),
       p99: median(results.map((r) => r.p99)),
       failed: results.reduce((sum, r) => sum + r.failed, 0),
+      requests: results.reduce((sum, r) => sum + r.requests, 0),
+      ...(results.every((r) => r.cpuMicros !== undefined) ? { cpuMicros: median(results.map((r) => r.cpuMicros!)) } : {}),
     };
   }
   return out;
