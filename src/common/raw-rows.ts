@@ -34,3 +34,19 @@ export function hydrate<T extends ObjectLiteral>(runner: Runner, target: EntityT
   }
   return entity;
 }
+
+/** The columns of a joined table that a query gave a prefix, under their own names. */
+export function prefixed(row: Record<string, unknown>, prefix: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(row)) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = row[key];
+  return out;
+}
+
+/** Every column of `target` read from `alias`, each named `prefix` + its column name (for prefixed()). */
+export function prefixedColumns<T extends ObjectLiteral>(runner: Runner, target: EntityTarget<T>, alias: string, prefix: string): string {
+  const dataSource = 'manager' in runner && 'driver' in runner ? runner : runner.connection;
+  return dataSource
+    .getMetadata(target)
+    .columns.map((column) => `${alias}.${column.databaseName} AS ${prefix}${column.databaseName}`)
+    .join(', ');
+}

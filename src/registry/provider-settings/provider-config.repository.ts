@@ -1,10 +1,10 @@
 import type { CatalogSyncWrites, ExistingProviderRow } from './provider-config.types';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { rowsOf } from '../../common/raw-rows';
+import { hydrate, prefixed, prefixedColumns, rowsOf } from '../../common/raw-rows';
 import { setAuditContext, withActor } from '../../common/with-actor';
 import type { ProviderCapabilities } from '../catalog/provider-capabilities';
-import { BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
+import { AICredential, BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
 import type { RegistryWrite } from '../snapshot/registry-write';
 import { snapshotConfigJsonOf, snapshotCredentialJson, snapshotRowFromJson } from '../snapshot/snapshot-row.sql';
@@ -55,17 +55,36 @@ export interface CatalogRow {
 export class ProviderConfigRepository {
   private readonly repo: Repository<ProviderConfig>;
 
+  /** ai_credentials' columns as the list's join reads them (`c_` + column). */
+  private readonly credentialColumns: string;
+
   constructor(@Inject(REGISTRY_DATA_SOURCE) private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(ProviderConfig);
+    this.credentialColumns = prefixedColumns(dataSource, AICredential, 'c', 'c_');
   }
 
-  /** Providers with their credentials loaded through the relation; `enabledOnly` is the enabled scope. */
-  findAllWithCredentials(options: { enabledOnly?: boolean } = {}): Promise<ProviderConfig[]> {
-    return this.repo.find({
-      relations: { credentials: true },
-      where: options.enabledOnly ? { enabled: true } : {},
-      order: { provider: 'ASC', credentials: { credentialType: 'ASC' } },
-    });
+  /**
+   * Providers with their credentials (by type), by provider; `enabledOnly` is the enabled scope.
+   * Hand-written rather than a relation `find`: this is every provider list's read, and TypeORM built
+   * the statement and mapped the join anew each time (more CPU than the rest of the read).
+   */
+  async findAllWithCredentials(options: { enabledOnly?: boolean } = {}): Promise<ProviderConfig[]> {
+    const raw = await rowsOf(
+      this.dataSource,
+      `SELECT p.*, ${this.credentialColumns}
+       FROM provider_configs p
+       LEFT JOIN ai_credentials c ON c.provider_config_id = p.id
+       ${options.enabledOnly ? 'WHERE p.enabled' : ''}
+       ORDER BY p.provider, c.credential_type`,
+    );
+    const configs: ProviderConfig[] = [];
+    for (const row of raw) {
+      let config = configs.at(-1);
+      if (config?.id !== String(row.id))
+        configs.push((config = Object.assign(hydrate(this.dataSource, ProviderConfig, row), { credentials: [] })));
+      if (row.c_id !== null) config.credentials!.push(hydrate(this.dataSource, AICredential, prefixed(row, 'c_')));
+    }
+    return configs;
   }
 
   findBySlugWithCredentials(provider: string): Promise<ProviderConfig | null> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { hydrate, rowsOf } from '../../common/raw-rows';
+import { hydrate, prefixed, rowsOf } from '../../common/raw-rows';
 import { AICredential, ProviderConfig } from '../entities/provider-config.entity';
 import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
@@ -48,11 +48,4 @@ export class SnapshotRepository {
       return config;
     });
   }
-}
-
-/** The columns of a joined table that a query gave a prefix, under their own names. */
-function prefixed(row: Record<string, unknown>, prefix: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(row)) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = row[key];
-  return out;
 }
