@@ -89,84 +89,59 @@ describe('SIGTERM under keep-alive load (real process)', () => {
     expect(n).toBe(RECORDED + acknowledged);
   }, 120_000);
 
-  it('a shutdown that cannot finish (a stream a stalled upstream holds open) ends at SHUTDOWN_TIMEOUT_MS, exit 1, saying so last', async () => {
+  /**
+   * A server on a database of its own whose one gateway stream is held open by an upstream that stalls
+   * after its first chunk, that chunk received; then SIGTERM, and `check` with the exit code once it has exited.
+   */
+  async function sigtermWithStalledStream(stallEnv: Record<string, string>, check: (code: number | null) => void): Promise<void> {
+    const apiKey = 'sk-proj-Sd7Lq2Wm9Xc4Vb8Nz1Kd6Hf3Jg5Rt0Ye';
     const fakes = new FakeProviderServer();
     await fakes.start();
+    const held = await createTestDatabase();
     try {
-      const openai = fakes.add('shutdown-openai', { kind: 'openai', apiKey: 'sk-proj-Sd7Lq2Wm9Xc4Vb8Nz1Kd6Hf3Jg5Rt0Ye' });
+      const openai = fakes.add('shutdown-openai', { kind: 'openai', apiKey });
       openai.setMode({ type: 'stream_stall', afterChunks: 1 });
-      const held = await createTestDatabase();
-      try {
-        server = await startInstance({ databaseUrl: held.url, env: { SHUTDOWN_TIMEOUT_MS: '1500', STREAM_IDLE_TIMEOUT_MS: '600000' } });
-        await server.api('POST', '/api/providers/openai/credentials', {
-          apiKey: 'sk-proj-Sd7Lq2Wm9Xc4Vb8Nz1Kd6Hf3Jg5Rt0Ye',
-          baseUrl: openai.baseUrl,
-        });
-        const { body: created } = await server.api('POST', '/api/keys', { name: 'held-open' });
-        const key = (created as { data: { key: string } }).data.key;
-        const stream = await request(`${server.url}/v1/chat/completions`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'Say hello' }] }),
-        });
-        const chunks = stream.body[Symbol.asyncIterator]();
-        await chunks.next(); // the first chunk came; the rest never will
-        server.child.kill('SIGTERM');
-        const code = await server.exited;
-        await stream.body.text().catch(() => undefined);
-
-        expect(code).toBe(1);
-        expect(server.logs().at(-1)).toMatchObject({
-          level: 50,
-          context: 'Bootstrap',
-          msg: 'Shutdown did not finish within SHUTDOWN_TIMEOUT_MS=1500 ms: exiting',
-        });
-      } finally {
-        await held.drop();
-      }
+      server = await startInstance({ databaseUrl: held.url, env: { SHUTDOWN_TIMEOUT_MS: '1500', ...stallEnv } });
+      await server.api('POST', '/api/providers/openai/credentials', { apiKey, baseUrl: openai.baseUrl });
+      const { body: created } = await server.api('POST', '/api/keys', { name: 'held-open' });
+      const key = (created as { data: { key: string } }).data.key;
+      const stream = await request(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'Say hello' }] }),
+      });
+      await stream.body[Symbol.asyncIterator]().next(); // the first chunk came; the rest never will
+      server.child.kill('SIGTERM');
+      const code = await server.exited;
+      await stream.body.text().catch(() => undefined);
+      check(code);
     } finally {
+      await held.drop();
       await fakes.close();
     }
+  }
+
+  it('a shutdown that cannot finish (a stream a stalled upstream holds open) ends at SHUTDOWN_TIMEOUT_MS, exit 1, saying so last', async () => {
+    await sigtermWithStalledStream({ STREAM_IDLE_TIMEOUT_MS: '600000' }, (code) => {
+      expect(code).toBe(1);
+      expect(server!.logs().at(-1)).toMatchObject({
+        level: 50,
+        context: 'Bootstrap',
+        msg: 'Shutdown did not finish within SHUTDOWN_TIMEOUT_MS=1500 ms: exiting',
+      });
+    });
   }, 120_000);
 
   it('a shutdown that finishes only after SHUTDOWN_TIMEOUT_MS, within the exit grace, is not reported as stopped', async () => {
-    const fakes = new FakeProviderServer();
-    await fakes.start();
-    try {
-      const openai = fakes.add('late-openai', { kind: 'openai', apiKey: 'sk-proj-Lt8Qw2Er5Ty7Ui9Op1As3Df4Gh6Jk0Zx' });
-      openai.setMode({ type: 'stream_stall', afterChunks: 1 });
-      const held = await createTestDatabase();
-      try {
-        // The stalled stream ends at the between-chunk timeout, 1.8 s after its first chunk: after the
-        // shutdown's deadline (1.5 s), before the exit that follows it (its 500 ms grace).
-        server = await startInstance({ databaseUrl: held.url, env: { SHUTDOWN_TIMEOUT_MS: '1500', STREAM_IDLE_TIMEOUT_MS: '1800' } });
-        await server.api('POST', '/api/providers/openai/credentials', {
-          apiKey: 'sk-proj-Lt8Qw2Er5Ty7Ui9Op1As3Df4Gh6Jk0Zx',
-          baseUrl: openai.baseUrl,
-        });
-        const { body: created } = await server.api('POST', '/api/keys', { name: 'held-late' });
-        const key = (created as { data: { key: string } }).data.key;
-        const stream = await request(`${server.url}/v1/chat/completions`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'Say hello' }] }),
-        });
-        const chunks = stream.body[Symbol.asyncIterator]();
-        await chunks.next();
-        server.child.kill('SIGTERM');
-        const code = await server.exited;
-
-        // Exit 1, and the deadline's error is the shutdown's last word, though the rest of it ran on in
-        // the grace (the stream's own request line comes after it): never "Stopped", never exit 0.
-        expect(code).toBe(1);
-        const bootstrap = server.logs().filter((line) => line.context === 'Bootstrap');
-        expect(bootstrap.at(-1)).toMatchObject({ level: 50, msg: 'Shutdown did not finish within SHUTDOWN_TIMEOUT_MS=1500 ms: exiting' });
-        expect(bootstrap.filter((line) => /^Stopped in/.test(String(line.msg)))).toEqual([]);
-      } finally {
-        await held.drop();
-      }
-    } finally {
-      await fakes.close();
-    }
+    // The stalled stream ends at the between-chunk timeout, 1.8 s after its first chunk: after the
+    // shutdown's deadline (1.5 s), before the exit that follows it (its 500 ms grace).
+    await sigtermWithStalledStream({ STREAM_IDLE_TIMEOUT_MS: '1800' }, (code) => {
+      // Exit 1, and the deadline's error is the shutdown's last word, though the rest of it ran on in
+      // the grace (the stream's own request line comes after it): never "Stopped", never exit 0.
+      expect(code).toBe(1);
+      const bootstrap = server!.logs().filter((line) => line.context === 'Bootstrap');
+      expect(bootstrap.at(-1)).toMatchObject({ level: 50, msg: 'Shutdown did not finish within SHUTDOWN_TIMEOUT_MS=1500 ms: exiting' });
+      expect(bootstrap.filter((line) => /^Stopped in/.test(String(line.msg)))).toEqual([]);
+    });
   }, 120_000);
 });
