@@ -14,12 +14,16 @@ export async function rowsOf<T = Record<string, unknown>>(runner: Runner, sql: s
   return result as T[];
 }
 
+function dataSourceOf(runner: Runner): DataSource {
+  return 'manager' in runner && 'driver' in runner ? runner : runner.connection;
+}
+
 /**
  * A raw row (database column names) as the entity it is a row of, converted by TypeORM's own column
  * metadata, so hand-written SQL returns the same typed objects as the Repository does.
  */
 export function hydrate<T extends ObjectLiteral>(runner: Runner, target: EntityTarget<T>, raw: Record<string, unknown>): T {
-  const dataSource = 'manager' in runner && 'driver' in runner ? runner : runner.connection;
+  const dataSource = dataSourceOf(runner);
   const metadata = dataSource.getMetadata(target);
   const entity = metadata.create() as T;
   for (const column of metadata.columns) {
@@ -44,8 +48,7 @@ export function prefixed(row: Record<string, unknown>, prefix: string): Record<s
 
 /** Every column of `target` read from `alias`, each named `prefix` + its column name (for prefixed()). */
 export function prefixedColumns<T extends ObjectLiteral>(runner: Runner, target: EntityTarget<T>, alias: string, prefix: string): string {
-  const dataSource = 'manager' in runner && 'driver' in runner ? runner : runner.connection;
-  return dataSource
+  return dataSourceOf(runner)
     .getMetadata(target)
     .columns.map((column) => `${alias}.${column.databaseName} AS ${prefix}${column.databaseName}`)
     .join(', ');

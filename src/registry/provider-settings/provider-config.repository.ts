@@ -63,19 +63,29 @@ export class ProviderConfigRepository {
     this.credentialColumns = prefixedColumns(dataSource, AICredential, 'c', 'c_');
   }
 
+  /** Providers with their credentials (by type), by provider; `enabledOnly` is the enabled scope. */
+  findAllWithCredentials(options: { enabledOnly?: boolean } = {}): Promise<ProviderConfig[]> {
+    return this.withCredentials(options.enabledOnly ? 'WHERE p.enabled' : '', []);
+  }
+
+  async findBySlugWithCredentials(provider: string): Promise<ProviderConfig | null> {
+    return (await this.withCredentials('WHERE p.provider = $1', [provider]))[0] ?? null;
+  }
+
   /**
-   * Providers with their credentials (by type), by provider; `enabledOnly` is the enabled scope.
-   * Hand-written rather than a relation `find`: this is every provider list's read, and TypeORM built
-   * the statement and mapped the join anew each time (more CPU than the rest of the read).
+   * The providers `where` picks, each with its credentials (by type), by provider. Hand-written
+   * rather than a relation `find`: this is every provider list's read, and TypeORM built the
+   * statement and mapped the join anew each time (more CPU than the rest of the read).
    */
-  async findAllWithCredentials(options: { enabledOnly?: boolean } = {}): Promise<ProviderConfig[]> {
+  private async withCredentials(where: string, params: unknown[]): Promise<ProviderConfig[]> {
     const raw = await rowsOf(
       this.dataSource,
       `SELECT p.*, ${this.credentialColumns}
        FROM provider_configs p
        LEFT JOIN ai_credentials c ON c.provider_config_id = p.id
-       ${options.enabledOnly ? 'WHERE p.enabled' : ''}
+       ${where}
        ORDER BY p.provider, c.credential_type`,
+      params,
     );
     const configs: ProviderConfig[] = [];
     for (const row of raw) {
@@ -85,10 +95,6 @@ export class ProviderConfigRepository {
       if (row.c_id !== null) config.credentials!.push(hydrate(this.dataSource, AICredential, prefixed(row, 'c_')));
     }
     return configs;
-  }
-
-  findBySlugWithCredentials(provider: string): Promise<ProviderConfig | null> {
-    return this.repo.findOne({ where: { provider }, relations: { credentials: true }, order: { credentials: { credentialType: 'ASC' } } });
   }
 
   /**
