@@ -177,7 +177,10 @@ export class GatewayService {
       .map(({ provider, model, modelType }) => ({ id: `${provider}/${model}`, provider, model, type: modelType }));
   }
 
-  /** Runs the call under its CallWatch: what it leaves in the metrics, tells the observers and (when on) traces. */
+  /**
+   * Runs the call under its CallWatch: what it leaves in the metrics, tells the observers and (when
+   * on) traces; for a JSON answer once it was delivered, for a stream as it ends.
+   */
   private async watched(
     call: GatewayCall,
     kind: 'chat' | 'embeddings',
@@ -187,8 +190,18 @@ export class GatewayService {
     const watch = new CallWatch(kind, call.consumerKeyId, call.signal, this.metrics, this.observers, trace);
     try {
       const answer = await run(watch);
-      watch.answered(answer);
-      return answer;
+      if (answer.kind === 'stream') {
+        watch.answered(answer);
+        return answer;
+      }
+      const recorded = answer.delivered;
+      return {
+        ...answer,
+        delivered: () => {
+          recorded();
+          watch.answered(answer);
+        },
+      };
     } catch (error) {
       watch.failed(error);
       throw error;
@@ -255,17 +268,17 @@ export class GatewayService {
       throw new UpstreamStatusError(response.statusCode, text, headerOf(response, 'content-type'));
     }
     attempt.signal.dispose();
-    attempt.record(undefined);
     const relayed = wire.clientError(response.statusCode, redact(text, apiKey ? [apiKey] : []));
-    return { kind: 'json', status: relayed.status, body: relayed.body, origin: originOf(attempt), tokens: {} };
+    const delivered = () => attempt.record(undefined);
+    return { kind: 'json', status: relayed.status, body: relayed.body, origin: originOf(attempt), tokens: {}, delivered };
   }
 
   private async jsonAnswer(attempt: Attempt, wire: Pick<ChatWire, 'chatAnswer'>, response: UpstreamResponse): Promise<JsonAnswer> {
     const text = await response.body.text();
     const { body, tokens } = wire.chatAnswer(text, attempt.candidate.model);
     attempt.signal.dispose();
-    attempt.record('success', tokens);
-    return { kind: 'json', status: 200, body, origin: originOf(attempt), tokens };
+    const delivered = () => attempt.record('success', tokens);
+    return { kind: 'json', status: 200, body, origin: originOf(attempt), tokens, delivered };
   }
 }
 

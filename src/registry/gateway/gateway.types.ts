@@ -37,6 +37,13 @@ export interface JsonAnswer {
   tokens: { inputTokens?: number; outputTokens?: number };
   /** The consumer key's x-ratelimit-* headers, when it has rate limits. */
   limitHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Records what the call leaves behind (the attempt's usage and passive health, metrics, the request
+   * log). Whoever hands the answer over calls it once, right after writing it: the client's answer
+   * does not wait for the accounting, and in the same turn, so nothing the client does next can
+   * miss it.
+   */
+  delivered(): void;
 }
 
 /**

@@ -22,6 +22,7 @@ describe(CallSpan.name, () => {
     body: '{}',
     origin,
     tokens: status < 400 ? { inputTokens: 11, outputTokens: 3 } : {},
+    delivered: () => undefined,
   });
   const stream = (): StreamAnswer => ({ kind: 'stream', frames: (async function* () {})(), origin });
   const spans = () => exporter.getFinishedSpans();

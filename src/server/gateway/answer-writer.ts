@@ -13,16 +13,21 @@ function originHeaders(origin: AnswerOrigin): OutgoingHttpHeaders {
   };
 }
 
+/** Writes the answer: a JSON one at once, then its accounting (delivered), which it no longer waits for; a stream as it arrives. */
 export async function writeAnswer(response: ServerResponse, headers: OutgoingHttpHeaders, answer: GatewayAnswer): Promise<void> {
   if (answer.kind === 'json') {
-    response.writeHead(answer.status, {
-      ...headers,
-      ...originHeaders(answer.origin),
-      ...answer.limitHeaders,
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(answer.body),
-    });
-    response.end(answer.body);
+    try {
+      response.writeHead(answer.status, {
+        ...headers,
+        ...originHeaders(answer.origin),
+        ...answer.limitHeaders,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(answer.body),
+      });
+      response.end(answer.body);
+    } finally {
+      answer.delivered();
+    }
     return;
   }
   await writeStream(response, headers, answer);

@@ -86,6 +86,12 @@ describe(GatewayService.name, () => {
     ...extra,
   });
   const hello = (model: string, more: object = {}) => ({ model, messages: [{ role: 'user', content: 'Say hello' }], ...more });
+  /** A chat call as the edge makes it: a JSON answer is delivered (its accounting recorded) as soon as it is handed over. */
+  const chatCompletions = async (gatewayCall: GatewayCall): Promise<GatewayAnswer> => {
+    const answer = await gateway.chatCompletions(gatewayCall);
+    if (answer.kind === 'json') answer.delivered();
+    return answer;
+  };
 
   beforeEach(async () => {
     db = await createTestDatabase();
@@ -102,7 +108,7 @@ describe(GatewayService.name, () => {
 
   it('auto: the registry’s choice answers, the body passed through with the model replaced, usage recorded', async () => {
     await start();
-    const answer = (await gateway.chatCompletions(call(hello('auto', { temperature: 0.3, seed: 7, logit_bias: { 1: 2 } })))) as JsonAnswer;
+    const answer = (await chatCompletions(call(hello('auto', { temperature: 0.3, seed: 7, logit_bias: { 1: 2 } })))) as JsonAnswer;
 
     expect(answer).toMatchObject({ kind: 'json', status: 200, origin: { provider: 'openai', model: 'gpt-4o-mini', attempts: 1 } });
     expect(JSON.parse(answer.body).choices[0].message.content).toBe(`Hello from gw-openai${n}.`);
@@ -116,7 +122,7 @@ describe(GatewayService.name, () => {
 
   it('a stream is relayed chunk by chunk and ends with [DONE]; usage is read from the stream even when the client did not ask for it', async () => {
     await start();
-    const answer = await gateway.chatCompletions(call(hello('openai/gpt-4o-mini', { stream: true })));
+    const answer = await chatCompletions(call(hello('openai/gpt-4o-mini', { stream: true })));
     const { data } = await drain(answer);
 
     expect(contentOf(data)).toBe(`Hello from gw-openai${n}.`);
@@ -130,7 +136,7 @@ describe(GatewayService.name, () => {
     await waitFor('the stream’s upstream connection idle in the pool', () => (pool()?.free === 1 ? true : undefined), 5000);
 
     const asked = await drain(
-      await gateway.chatCompletions(call(hello('gpt-4o-mini', { stream: true, stream_options: { include_usage: true } }))),
+      await chatCompletions(call(hello('gpt-4o-mini', { stream: true, stream_options: { include_usage: true } }))),
     );
     expect(asked.data[asked.data.length - 2]).toMatchObject({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 3 } });
     // So the second stream came over the same connection.
@@ -140,7 +146,7 @@ describe(GatewayService.name, () => {
 
   it('Anthropic answers translated to OpenAI’s format, JSON and streamed, with its own headers', async () => {
     await start();
-    const json = (await gateway.chatCompletions(call(hello('anthropic/claude-haiku-4-5', { max_tokens: 50 })))) as JsonAnswer;
+    const json = (await chatCompletions(call(hello('anthropic/claude-haiku-4-5', { max_tokens: 50 })))) as JsonAnswer;
     expect(json.origin).toMatchObject({ provider: 'anthropic', model: 'claude-haiku-4-5' });
     expect(JSON.parse(json.body)).toMatchObject({
       object: 'chat.completion',
@@ -152,7 +158,7 @@ describe(GatewayService.name, () => {
     expect(sent.headers['anthropic-version']).toBe('2023-06-01');
     expect(sent.body).toMatchObject({ model: 'claude-haiku-4-5', max_tokens: 50, messages: [{ role: 'user' }] });
 
-    const streamed = await drain(await gateway.chatCompletions(call(hello('claude-haiku-4-5', { stream: true }))));
+    const streamed = await drain(await chatCompletions(call(hello('claude-haiku-4-5', { stream: true }))));
     expect(contentOf(streamed.data)).toBe(`Hello from gw-anthropic${n}.`);
     expect(streamed.data[streamed.data.length - 1]).toBe('[DONE]');
     expect(outcomes()).toEqual(['anthropic:success', 'anthropic:success']);
@@ -177,7 +183,7 @@ describe(GatewayService.name, () => {
       { role: 'tool', tool_call_id: 'call_1', content: 'Sunny' },
       { role: 'user', content: 'And Paris?' },
     ];
-    const json = (await gateway.chatCompletions(
+    const json = (await chatCompletions(
       call({ model: 'anthropic/claude-haiku-4-5', messages: conversation, tools, tool_choice: 'auto' }),
     )) as JsonAnswer;
     const completion = JSON.parse(json.body);
@@ -208,7 +214,7 @@ describe(GatewayService.name, () => {
     });
 
     const { data } = await drain(
-      await gateway.chatCompletions(call({ model: 'claude-haiku-4-5', messages: conversation, tools, stream: true })),
+      await chatCompletions(call({ model: 'claude-haiku-4-5', messages: conversation, tools, stream: true })),
     );
     const deltas = data.flatMap(
       (d) => (d as { choices?: Array<{ delta?: { tool_calls?: Array<{ function?: { arguments?: string } }> } }> }).choices ?? [],
@@ -229,7 +235,7 @@ describe(GatewayService.name, () => {
   ] as const)('falls back after %s to the next candidate of the plan, and says so', async (_what, mode, outcome) => {
     await start();
     fakes.openai.setMode(mode);
-    const answer = (await gateway.chatCompletions(call(hello('auto')))) as JsonAnswer;
+    const answer = (await chatCompletions(call(hello('auto')))) as JsonAnswer;
 
     expect(answer.origin).toMatchObject({ provider: 'anthropic', attempts: 2 });
     expect(answer.origin.report.failed).toEqual([expect.objectContaining({ provider: 'openai', outcome })]);
@@ -240,14 +246,14 @@ describe(GatewayService.name, () => {
   it('falls back after a hang past the first-byte timeout and after a refused connection', async () => {
     await start({ callTimeoutMs: 300 });
     fakes.openai.setMode('hang');
-    const hung = (await gateway.chatCompletions(call(hello('auto', { stream: true })))) as StreamAnswer;
+    const hung = (await chatCompletions(call(hello('auto', { stream: true })))) as StreamAnswer;
     expect(hung.origin.report.failed).toEqual([expect.objectContaining({ outcome: 'timeout', reason: 'no answer within 300 ms' })]);
     await drain(hung);
     await waitFor('the hanging request to be closed', () => (calls(fakes.openai)[0].closedAt !== null ? true : undefined), 5000);
 
     fakes.openai.setMode('ok');
     await app!.get(CredentialsService).store('openai', { apiKey: KEYS.openai, baseUrl: 'http://127.0.0.1:9/v1' });
-    const refused = (await gateway.chatCompletions(call(hello('auto')))).origin;
+    const refused = (await chatCompletions(call(hello('auto')))).origin;
     expect(refused).toMatchObject({ provider: 'anthropic', attempts: 2 });
     expect(refused.report.failed).toEqual([
       expect.objectContaining({ provider: 'openai', outcome: 'error', status: null, reason: 'connect ECONNREFUSED 127.0.0.1:9' }),
@@ -260,7 +266,7 @@ describe(GatewayService.name, () => {
       error: { message: `bad temperature for key ${KEYS.openai}`, type: 'invalid_request_error', param: 'temperature', code: null },
     };
     fakes.openai.setMode({ type: 'server_error', status: 400, body });
-    const answer = (await gateway.chatCompletions(call(hello('auto', { temperature: 9 })))) as JsonAnswer;
+    const answer = (await chatCompletions(call(hello('auto', { temperature: 9 })))) as JsonAnswer;
 
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toEqual({ error: { ...body.error, message: 'bad temperature for key [redacted]' } });
@@ -271,8 +277,8 @@ describe(GatewayService.name, () => {
   it('every candidate failing: ProviderCallError with each one’s reason', async () => {
     await start();
     for (const fake of Object.values(fakes)) fake.setMode('server_error');
-    await expect(gateway.chatCompletions(call(hello('auto')))).rejects.toThrow(ProviderCallError);
-    await expect(gateway.chatCompletions(call(hello('auto')))).rejects.toThrow(
+    await expect(chatCompletions(call(hello('auto')))).rejects.toThrow(ProviderCallError);
+    await expect(chatCompletions(call(hello('auto')))).rejects.toThrow(
       /every candidate failed: openai\/gpt-4o-mini: HTTP 500.*anthropic\/claude-haiku-4-5: HTTP 500/,
     );
   });
@@ -280,7 +286,7 @@ describe(GatewayService.name, () => {
   it('a stream cut after its first chunk ends with an error event and no [DONE], recorded as the provider’s failure', async () => {
     await start();
     fakes.openai.setMode({ type: 'stream_cut', afterChunks: 1 });
-    const { data } = await drain(await gateway.chatCompletions(call(hello('auto', { stream: true }))));
+    const { data } = await drain(await chatCompletions(call(hello('auto', { stream: true }))));
 
     expect(data).not.toContain('[DONE]');
     expect(data[data.length - 1]).toEqual({
@@ -298,7 +304,7 @@ describe(GatewayService.name, () => {
   it('a stream that stalls after its first chunk is cut after STREAM_IDLE_TIMEOUT_MS, counted as the provider’s timeout', async () => {
     await start({ streamIdleTimeoutMs: 300 });
     fakes.openai.setMode({ type: 'stream_stall', afterChunks: 1 });
-    const { data } = await drain(await gateway.chatCompletions(call(hello('auto', { stream: true }))));
+    const { data } = await drain(await chatCompletions(call(hello('auto', { stream: true }))));
 
     expect(data).not.toContain('[DONE]');
     expect(data[data.length - 1]).toMatchObject({
@@ -311,7 +317,7 @@ describe(GatewayService.name, () => {
   it('a client that goes away mid-stream aborts the upstream at once, recorded as cancelled (no outcome)', async () => {
     await start();
     const client = new AbortController();
-    const answer = (await gateway.chatCompletions(call(hello('auto', { stream: true }), { signal: client.signal }))) as StreamAnswer;
+    const answer = (await chatCompletions(call(hello('auto', { stream: true }), { signal: client.signal }))) as StreamAnswer;
     await answer.frames.next();
     client.abort();
     await answer.frames.return(undefined);
@@ -322,9 +328,9 @@ describe(GatewayService.name, () => {
   it('a consumer key limited to models: only those answer; none of them → ModelNotAllowedError', async () => {
     await start();
     const onlyAnthropic = (provider: string) => provider === 'anthropic';
-    const answer = await gateway.chatCompletions(call(hello('auto'), { mayUse: onlyAnthropic }));
+    const answer = await chatCompletions(call(hello('auto'), { mayUse: onlyAnthropic }));
     expect(answer.origin.provider).toBe('anthropic');
-    const refused = gateway.chatCompletions(call(hello('openai/gpt-4o-mini'), { mayUse: onlyAnthropic }));
+    const refused = chatCompletions(call(hello('openai/gpt-4o-mini'), { mayUse: onlyAnthropic }));
     await expect(refused).rejects.toThrow(ModelNotAllowedError);
     await expect(refused).rejects.toThrow(/^this key may not use the model "openai\/gpt-4o-mini"$/); // quoted once
     const listed = gateway.models(onlyAnthropic);
@@ -334,21 +340,21 @@ describe(GatewayService.name, () => {
 
   it('refuses what it cannot send, naming the field: no model, no messages, a model nobody offers', async () => {
     await start();
-    await expect(gateway.chatCompletions(call({ messages: [{ role: 'user', content: 'hi' }] }))).rejects.toMatchObject({ param: 'model' });
-    await expect(gateway.chatCompletions(call({ model: 'auto', messages: [] }))).rejects.toThrow(GatewayRequestError);
-    await expect(gateway.chatCompletions(call(hello('gpt-nope')))).rejects.toThrow(UnknownModelError);
-    await expect(gateway.chatCompletions(call(hello('openai/claude-haiku-4-5')))).rejects.toThrow(/provider "openai" offers no text model/);
-    await expect(gateway.chatCompletions(call(hello('anthropic/claude-haiku-4-5', { n: 2 })))).rejects.toMatchObject({ param: 'n' });
+    await expect(chatCompletions(call({ messages: [{ role: 'user', content: 'hi' }] }))).rejects.toMatchObject({ param: 'model' });
+    await expect(chatCompletions(call({ model: 'auto', messages: [] }))).rejects.toThrow(GatewayRequestError);
+    await expect(chatCompletions(call(hello('gpt-nope')))).rejects.toThrow(UnknownModelError);
+    await expect(chatCompletions(call(hello('openai/claude-haiku-4-5')))).rejects.toThrow(/provider "openai" offers no text model/);
+    await expect(chatCompletions(call(hello('anthropic/claude-haiku-4-5', { n: 2 })))).rejects.toMatchObject({ param: 'n' });
     expect(records).toEqual([]);
   });
 
   it('a replaced provider key is used by the very next call (keys are cached per provider state, not per process)', async () => {
     await start();
-    await gateway.chatCompletions(call(hello('openai/gpt-4o-mini')));
+    await chatCompletions(call(hello('openai/gpt-4o-mini')));
     const rotated = 'sk-proj-Rotated9Xc4Vb8Nz1Kd6Hf3Jg5Rt0Ye';
     const other = server.add(`gw-rotated${n}`, { kind: 'openai', apiKey: rotated });
     await app!.get(CredentialsService).store('openai', { apiKey: rotated, baseUrl: other.baseUrl });
-    const answer = (await gateway.chatCompletions(call(hello('openai/gpt-4o-mini')))) as JsonAnswer;
+    const answer = (await chatCompletions(call(hello('openai/gpt-4o-mini')))) as JsonAnswer;
     expect(JSON.parse(answer.body).choices[0].message.content).toBe(`Hello from gw-rotated${n}.`);
     expect(calls(other)[0].headers.authorization).toBe(`Bearer ${rotated}`);
     expect(calls(fakes.openai)).toHaveLength(1);
@@ -357,9 +363,9 @@ describe(GatewayService.name, () => {
   it('leaves its figures in the metrics: calls by result, fallbacks, time to first token, tokens, unanswered calls', async () => {
     await start();
     fakes.openai.setMode('server_error');
-    await drain(await gateway.chatCompletions(call(hello('auto', { stream: true }))));
-    await gateway.chatCompletions(call(hello('anthropic/claude-haiku-4-5')));
-    await expect(gateway.chatCompletions(call(hello('gpt-nope')))).rejects.toThrow(UnknownModelError);
+    await drain(await chatCompletions(call(hello('auto', { stream: true }))));
+    await chatCompletions(call(hello('anthropic/claude-haiku-4-5')));
+    await expect(chatCompletions(call(hello('gpt-nope')))).rejects.toThrow(UnknownModelError);
     const text = await app!.get(RegistryMetrics).registry.metrics();
     const line = (prefix: string) => text.split('\n').find((l) => l.startsWith(prefix));
     expect(line('ai_gateway_requests_total{provider="anthropic",model="claude-haiku-4-5",result="success"}')).toMatch(/ 2$/);
@@ -374,8 +380,8 @@ describe(GatewayService.name, () => {
     const records: GatewayCallRecord[] = [];
     app!.get(GatewayObservers).add({ callEnded: (record) => records.push(record) });
     fakes.openai.setMode('server_error');
-    await drain(await gateway.chatCompletions(call(hello('auto', { stream: true }), { consumerKeyId: '7' })));
-    await expect(gateway.chatCompletions(call(hello('gpt-nope')))).rejects.toThrow(UnknownModelError);
+    await drain(await chatCompletions(call(hello('auto', { stream: true }), { consumerKeyId: '7' })));
+    await expect(chatCompletions(call(hello('gpt-nope')))).rejects.toThrow(UnknownModelError);
 
     expect(records).toEqual([
       expect.objectContaining({
@@ -411,6 +417,9 @@ describe(GatewayService.name, () => {
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body).data).toHaveLength(2);
     expect(calls(fakes.openai)[0].body).toEqual({ model: 'text-embedding-3-small', input: ['a', 'b'], encoding_format: 'float' });
+    expect(records).toEqual([]); // recorded once delivered, not before
+    answer.delivered();
+    expect(outcomes()).toEqual(['openai:success']);
     await expect(gateway.embeddings(call({ model: 'auto', input: [] }))).rejects.toMatchObject({ param: 'input' });
   });
 });

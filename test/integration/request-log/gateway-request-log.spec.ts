@@ -58,6 +58,7 @@ describe('gateway calls end to end in the request log', () => {
     const answer = (await gateway.chatCompletions(
       call({ model: 'auto', messages: [{ role: 'user', content: prompt }] }, view.id),
     )) as JsonAnswer;
+    answer.delivered(); // as the edge does once it wrote the answer
     expect(answer.origin).toMatchObject({ provider: 'anthropic', attempts: 2 });
 
     fakes.openai.setMode('ok');
