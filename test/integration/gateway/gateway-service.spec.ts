@@ -135,9 +135,7 @@ describe(GatewayService.name, () => {
     const pool = () => Object.values(app!.get(CallConnections).dispatcher.stats)[0] as { free?: number } | undefined;
     await waitFor('the stream’s upstream connection idle in the pool', () => (pool()?.free === 1 ? true : undefined), 5000);
 
-    const asked = await drain(
-      await chatCompletions(call(hello('gpt-4o-mini', { stream: true, stream_options: { include_usage: true } }))),
-    );
+    const asked = await drain(await chatCompletions(call(hello('gpt-4o-mini', { stream: true, stream_options: { include_usage: true } }))));
     expect(asked.data[asked.data.length - 2]).toMatchObject({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 3 } });
     // So the second stream came over the same connection.
     const [first, second] = calls(fakes.openai);
@@ -213,9 +211,7 @@ describe(GatewayService.name, () => {
       ],
     });
 
-    const { data } = await drain(
-      await chatCompletions(call({ model: 'claude-haiku-4-5', messages: conversation, tools, stream: true })),
-    );
+    const { data } = await drain(await chatCompletions(call({ model: 'claude-haiku-4-5', messages: conversation, tools, stream: true })));
     const deltas = data.flatMap(
       (d) => (d as { choices?: Array<{ delta?: { tool_calls?: Array<{ function?: { arguments?: string } }> } }> }).choices ?? [],
     );
