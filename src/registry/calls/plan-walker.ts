@@ -26,8 +26,13 @@ export interface Attempt {
   fetch: typeof globalThis.fetch;
   /** The report as it stands if this attempt is the one that answers. */
   report: CallReport;
-  /** Records this attempt's usage once it is settled (successes; failures are recorded by the walk). */
-  record(outcome: CallOutcome | undefined, tokens?: { inputTokens?: number; outputTokens?: number }): void;
+  /**
+   * Records this attempt's usage once it is settled (successes; failures are recorded by the walk),
+   * with its latency until now, or until `latencyMs` when the record is made later than the answer.
+   */
+  record(outcome: CallOutcome | undefined, tokens?: { inputTokens?: number; outputTokens?: number }, latencyMs?: number): void;
+  /** Milliseconds since the attempt's request began. */
+  elapsedMs(): number;
   /**
    * Settles a stream that failed after output began (never a reason to switch): records it as the
    * provider's failure (unless the caller aborted) and returns the error the caller gets, scrubbed.
@@ -145,13 +150,16 @@ export class PlanWalker {
     callerSignal: AbortSignal | undefined,
     before: Omit<CallReport, 'provider' | 'model'>,
     consumerKeyId: string | undefined,
-  ): Attempt & { reasonOf(error: unknown, status: number | undefined): string; elapsedMs(): number } {
+  ): Attempt & { reasonOf(error: unknown, status: number | undefined): string } {
     const signal = new AttemptSignal(callerSignal, this.settings.callTimeoutMs);
     const started = performance.now();
     const secrets = connection.apiKey ? [connection.apiKey] : [];
     const elapsedMs = () => Math.round(performance.now() - started);
-    const record = (outcome: CallOutcome | undefined, tokens: { inputTokens?: number; outputTokens?: number } = {}) =>
-      this.record(candidate, connection, elapsedMs(), outcome, tokens, consumerKeyId);
+    const record = (
+      outcome: CallOutcome | undefined,
+      tokens: { inputTokens?: number; outputTokens?: number } = {},
+      latencyMs = elapsedMs(),
+    ) => this.record(candidate, connection, latencyMs, outcome, tokens, consumerKeyId);
     const reasonOf = (error: unknown, status: number | undefined) => scrubbedReason(error, status, secrets);
     return {
       candidate,

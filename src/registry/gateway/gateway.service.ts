@@ -195,13 +195,17 @@ export class GatewayService {
         return answer;
       }
       const recorded = answer.delivered;
-      return {
-        ...answer,
-        delivered: () => {
-          recorded();
-          watch.answered(answer);
-        },
+      let done = false;
+      const delivered = () => {
+        if (done) return;
+        done = true;
+        recorded();
+        watch.answered(answer);
       };
+      // A caller that never says it delivered (a host calling the service itself) loses nothing: the
+      // accounting runs once this turn's work is done, after an edge that does say so has written.
+      process.nextTick(delivered);
+      return { ...answer, delivered };
     } catch (error) {
       watch.failed(error);
       throw error;
@@ -269,7 +273,8 @@ export class GatewayService {
     }
     attempt.signal.dispose();
     const relayed = wire.clientError(response.statusCode, redact(text, apiKey ? [apiKey] : []));
-    const delivered = () => attempt.record(undefined);
+    const latencyMs = attempt.elapsedMs();
+    const delivered = () => attempt.record(undefined, {}, latencyMs);
     return { kind: 'json', status: relayed.status, body: relayed.body, origin: originOf(attempt), tokens: {}, delivered };
   }
 
@@ -277,7 +282,8 @@ export class GatewayService {
     const text = await response.body.text();
     const { body, tokens } = wire.chatAnswer(text, attempt.candidate.model);
     attempt.signal.dispose();
-    const delivered = () => attempt.record('success', tokens);
+    const latencyMs = attempt.elapsedMs(); // the provider's time, not ours writing the answer
+    const delivered = () => attempt.record('success', tokens, latencyMs);
     return { kind: 'json', status: 200, body, origin: originOf(attempt), tokens, delivered };
   }
 }

@@ -39,9 +39,9 @@ export interface JsonAnswer {
   limitHeaders?: Readonly<Record<string, string>>;
   /**
    * Records what the call leaves behind (the attempt's usage and passive health, metrics, the request
-   * log). Whoever hands the answer over calls it once, right after writing it: the client's answer
-   * does not wait for the accounting, and in the same turn, so nothing the client does next can
-   * miss it.
+   * log), once. The edge calls it right after writing the answer, so the client's answer does not
+   * wait for the accounting, and in the same turn, so nothing the client does next can miss it. A
+   * caller that does not call it loses nothing: it runs by itself at the end of the turn.
    */
   delivered(): void;
 }

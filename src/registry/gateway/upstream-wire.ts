@@ -50,7 +50,10 @@ export function errorFrame(error: { message: string; type: string; code: string 
 
 export const DONE_FRAME = 'data: [DONE]\n\n';
 
-/** A token count from an upstream's JSON (anything else: not reported). */
+/**
+ * A token count from an upstream's JSON: a whole number (anything else, a fraction too, is not
+ * reported: key limits and usage count tokens exactly, as integers).
+ */
 export function tokenCount(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+  return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined;
 }

@@ -22,9 +22,9 @@ export function isAbsent(value: unknown): value is null | undefined {
   return value === null || value === undefined;
 }
 
-/** A count from an upstream's usage: a non-negative finite number, else 0. */
+/** A count from an upstream's usage: a whole number above 0, else 0 (tokens are counted exactly, as integers). */
 export function countOf(value: unknown): number {
-  return isFiniteNumber(value) && value > 0 ? value : 0;
+  return Number.isSafeInteger(value) && (value as number) > 0 ? (value as number) : 0;
 }
 
 /** The JSON type of a value, as a message would name it: "an array", "null", "a number"… */

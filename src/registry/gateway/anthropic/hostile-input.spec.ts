@@ -173,7 +173,8 @@ describe('hostile input', () => {
       const result = fromAnthropicResponse(body, { model: 'm', created: 1 });
       if (result.ok) {
         const { usage } = result.completion;
-        expect(Number.isFinite(usage.total_tokens) && usage.total_tokens >= 0).toBe(true);
+        // Whole numbers only: key limits count tokens exactly (BigInt), and a fraction would fail them.
+        expect(Number.isSafeInteger(usage.total_tokens) && usage.total_tokens >= 0).toBe(true);
         expect(typeof result.completion.choices[0].finish_reason).toBe('string');
       }
     }
@@ -184,7 +185,7 @@ describe('hostile input', () => {
       const translator = new AnthropicStreamTranslator({ model: 'm', includeUsage: true, created: 1 });
       const list = Array.isArray(events) ? events : [events];
       for (const event of list) translator.push(event as AnthropicSseEvent);
-      expect(Number.isFinite(translator.usage.total_tokens)).toBe(true);
+      expect(Number.isSafeInteger(translator.usage.total_tokens)).toBe(true);
     }
   });
 
