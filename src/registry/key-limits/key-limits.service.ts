@@ -170,7 +170,8 @@ export class KeyLimitsService implements BeforeApplicationShutdown, OnModuleDest
     actual: CallActual | 'nothing' | 'unknown',
     parallel: boolean,
   ): void {
-    if (actual !== 'unknown') {
+    try {
+      if (actual === 'unknown') return;
       const known = actual !== 'nothing' && (actual.inputTokens !== undefined || actual.outputTokens !== undefined);
       // An answer that reported no usage keeps its reservation: never priced as zero.
       if (actual === 'nothing' || known) {
@@ -182,8 +183,10 @@ export class KeyLimitsService implements BeforeApplicationShutdown, OnModuleDest
           this.slices.refund(consumer.id, taken.usd_nanos, taken.usd_nanos.amount - cost);
         }
       }
+    } finally {
+      // Whatever the pricing did, the slot goes back: a slot kept would refuse the key's calls for good.
+      if (parallel) this.slots.release(consumer.id);
     }
-    if (parallel) this.slots.release(consumer.id);
   }
 
   /** The x-ratelimit-* headers of the key as this instance sees it (see the README). */
