@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createOpenAI } from '@ai-sdk/openai';
+import { ChatOpenAI } from '@langchain/openai';
 import { generateText, streamText } from 'ai';
 import OpenAI from 'openai';
 import { maskSecret } from '../../../src/registry/credentials/mask-secret';
@@ -264,6 +265,17 @@ describe('the gateway through the official clients', () => {
     expect(generated.text).toBe('Hello from oa.');
     const streamed = streamText({ model: provider.chat('anthropic/claude-haiku-4-5'), prompt: 'Say hello' });
     expect(await streamed.text).toBe('Hello from an.');
+  });
+
+  it('LangChain’s ChatOpenAI with our baseURL: invoke and stream, with the usage', async () => {
+    const chat = (model: string) =>
+      new ChatOpenAI({ model, apiKey: consumerKey, configuration: { baseURL: `${server.url}/v1` }, maxRetries: 0 });
+    const invoked = await chat('auto').invoke('Say hello');
+    expect(invoked.content).toBe('Hello from oa.');
+    expect(invoked.usage_metadata).toMatchObject({ input_tokens: 11, output_tokens: 3 });
+    let text = '';
+    for await (const chunk of await chat('anthropic/claude-haiku-4-5').stream('Say hello')) text += String(chunk.content);
+    expect(text).toBe('Hello from an.');
   });
 
   it('never shows a provider key or a consumer key in an answer or a log line', async () => {
