@@ -73,7 +73,7 @@ export class GatewayService {
     watch.asked(body.model, stream);
     const includeUsage = stream && isObject(body.stream_options) && body.stream_options.include_usage === true;
     const plan = this.plan('text', body, call);
-    const admission = await this.admit(call, plan, inputTokenBound(body), requestedMaxOutput(body));
+    const admission = await this.admit(call, plan, body, requestedMaxOutput(body));
     return this.limited(
       admission,
       this.walker.walkPlan(
@@ -113,7 +113,7 @@ export class GatewayService {
       throw new GatewayRequestError('input', 'input must be a non-empty string, an array of strings, or an array of token arrays');
     }
     const plan = this.plan('embedding', body, call);
-    const admission = await this.admit(call, plan, inputTokenBound(body), 0);
+    const admission = await this.admit(call, plan, body, 0);
     return this.limited(
       admission,
       this.walker.walkPlan(
@@ -133,11 +133,17 @@ export class GatewayService {
   /**
    * Admits the call within its consumer key's limits (KeyLimitExceededError when a limit refuses),
    * reserving its worst case over every candidate that may answer; null for a key without limits.
+   * The input's bound is worked out only for a key with limits: it serializes the whole prompt.
    */
-  private async admit(call: GatewayCall, plan: SelectionPlan, inputBound: number, maxOutput: number | null): Promise<Admission | null> {
+  private async admit(
+    call: GatewayCall,
+    plan: SelectionPlan,
+    body: Record<string, unknown>,
+    maxOutput: number | null,
+  ): Promise<Admission | null> {
     const consumer = this.limits.limited(call.consumerKeyId);
     if (!consumer) return null;
-    return this.limits.admit(consumer, this.limits.estimate(plan.candidates, inputBound, maxOutput));
+    return this.limits.admit(consumer, this.limits.estimate(plan.candidates, inputTokenBound(body), maxOutput));
   }
 
   /**
