@@ -25,6 +25,8 @@ export { RegistryModels } from './ai-sdk/registry-models';
 export type { ModelRequest } from './calls/plan-walker';
 export type { CallReport, FailedAttempt } from './calls/call-report';
 export { ProviderCallError } from './calls/provider-call.errors';
+export { AbortFlag } from './calls/abort-source';
+export type { AbortSource } from './calls/abort-source';
 export { GatewayService, AUTO_MODEL } from './gateway/gateway.service';
 export { GatewayRequestError, ModelNotAllowedError } from './gateway/gateway.errors';
 export type { AnswerOrigin, GatewayAnswer, GatewayCall, GatewayModel, JsonAnswer, StreamAnswer } from './gateway/gateway.types';

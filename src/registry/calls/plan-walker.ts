@@ -8,6 +8,7 @@ import type { ModelType } from '../snapshot/registry-snapshot';
 import type { PlannedCandidate, SelectionPlan, SelectionRequest } from '../selection/select-model';
 import type { CallOutcome } from '../kernel/call-outcomes';
 import { UsageService } from '../usage/usage.service';
+import type { AbortSource } from './abort-source';
 import { AttemptSignal } from './attempt-signal';
 import { CallConnections, Connection } from './call-connections';
 import { failsWholeProvider, judgeAttempt } from './call-outcome';
@@ -62,7 +63,7 @@ export class PlanWalker {
   async walk<T>(
     modelType: ModelType,
     request: ModelRequest,
-    callerSignal: AbortSignal | undefined,
+    callerSignal: AbortSource | undefined,
     run: (attempt: Attempt) => Promise<T>,
   ): Promise<T> {
     return this.walkPlan(modelType, this.selection.plan({ ...request, modelType }), callerSignal, run);
@@ -75,7 +76,7 @@ export class PlanWalker {
   async walkPlan<T>(
     modelType: ModelType,
     plan: SelectionPlan,
-    callerSignal: AbortSignal | undefined,
+    callerSignal: AbortSource | undefined,
     run: (attempt: Attempt) => Promise<T>,
     consumerKeyId?: string,
   ): Promise<T> {
@@ -84,7 +85,7 @@ export class PlanWalker {
     /** Providers that failed as a whole (failsWholeProvider), with why: their other models are not tried. */
     const down = new Map<string, string>();
     for (const candidate of plan.candidates) {
-      callerSignal?.throwIfAborted();
+      if (callerSignal?.aborted) throw callerSignal.reason;
       const downBecause = down.get(candidate.provider);
       if (downBecause !== undefined) {
         failed.push({ ...label(candidate), outcome: null, status: null, reason: `not tried: ${downBecause}`, latencyMs: 0 });
@@ -147,7 +148,7 @@ export class PlanWalker {
   private attempt(
     candidate: PlannedCandidate,
     connection: Connection,
-    callerSignal: AbortSignal | undefined,
+    callerSignal: AbortSource | undefined,
     before: Omit<CallReport, 'provider' | 'model'>,
     consumerKeyId: string | undefined,
   ): Attempt & { reasonOf(error: unknown, status: number | undefined): string } {

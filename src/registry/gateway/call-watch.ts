@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { AbortSource } from '../calls/abort-source';
 import { DomainError } from '../../common/domain-error';
 import { ProviderCallError } from '../calls/provider-call.errors';
 import { KeyLimitExceededError } from '../key-limits/key-limits.errors';
@@ -27,7 +28,7 @@ export class CallWatch {
   constructor(
     private readonly kind: 'chat' | 'embeddings',
     private readonly consumerKeyId: string | undefined,
-    private readonly signal: AbortSignal,
+    private readonly signal: AbortSource,
     private readonly metrics: GatewayMetrics,
     private readonly observers: GatewayObservers,
     /** The call's trace; null while tracing is off. */

@@ -263,7 +263,7 @@ export class GatewayService {
       `${endpoint.baseURL}${path}`,
       wire.headers(apiKey),
       body,
-      attempt.signal.signal,
+      attempt.signal,
     );
     if (response.statusCode < 400) {
       try {

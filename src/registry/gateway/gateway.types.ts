@@ -1,3 +1,4 @@
+import type { AbortSource } from '../calls/abort-source';
 import type { CallReport } from '../calls/call-report';
 
 /** One call through the gateway, as the edge hands it over: the parsed body and who is calling. */
@@ -10,8 +11,8 @@ export interface GatewayCall {
   consumerKeyId?: string;
   /** Whether this caller may use a provider's model (its consumer key's model list). */
   mayUse(provider: string, model: string): boolean;
-  /** Fires when the client goes away: the upstream request is aborted at once. */
-  signal: AbortSignal;
+  /** Fires when the client goes away: the upstream request is aborted at once (an AbortSignal will do). */
+  signal: AbortSource;
   /** The caller's W3C trace context headers, as sent: the call's span continues that trace (when tracing is on). */
   traceparent?: string;
   tracestate?: string;

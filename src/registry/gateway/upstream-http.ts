@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Agent, Dispatcher } from 'undici';
+import type { AbortSource } from '../calls/abort-source';
 
 /** An upstream's error body is read this far: enough for any error message, bounded against a hostile one. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -37,7 +38,7 @@ export function postUpstream(
   url: string,
   headers: Record<string, string>,
   body: string,
-  signal: AbortSignal,
+  signal: AbortSource,
 ): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
@@ -76,10 +77,10 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
   /** A reader of the whole body (text()): its chunks are held, never paused for, until the end. */
   private textWaiter: { resolve: (text: string) => void; reject: (error: unknown) => void } | null = null;
   private waking = false;
-  private readonly onAbort = () => this.abort(this.signal.reason);
+  private readonly onAbort = () => this.abort(this.signal.reason as Error); // a timeout, the AbortError, or the caller's reason
 
   constructor(
-    private readonly signal: AbortSignal,
+    private readonly signal: AbortSource,
     private readonly resolve: (response: UpstreamResponse) => void,
     private readonly reject: (error: unknown) => void,
   ) {

@@ -1,7 +1,16 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AUTO_MODEL, AuthenticatedConsumer, consumerMayUse, GatewayAnswer, GatewayCall, GatewayService } from '../../registry';
+import {
+  AbortFlag,
+  AbortSource,
+  AUTO_MODEL,
+  AuthenticatedConsumer,
+  consumerMayUse,
+  GatewayAnswer,
+  GatewayCall,
+  GatewayService,
+} from '../../registry';
 import { writeAnswer, writeOpenAiError } from './answer-writer';
 import { ConsumerAuth, ConsumerRequest } from './consumer-auth';
 import { takeOverResponse } from './node-response';
@@ -57,14 +66,14 @@ export class GatewayRoutes implements OnModuleInit {
     }
     const { response, headers } = takeOverResponse(reply);
     // The client going away (the socket closed before our answer ended) aborts the upstream call.
-    const client = new AbortController();
+    const client = new AbortFlag();
     response.once('close', () => response.writableFinished || client.abort());
     let answer: GatewayAnswer;
     try {
-      answer = await run(callOf(consumer, request.body, raw.headers, client.signal));
+      answer = await run(callOf(consumer, request.body, raw.headers, client));
     } catch (error) {
       // Gone before any answer: nobody to tell (the call is counted as cancelled), and no fault of ours.
-      if (client.signal.aborted) return void response.end();
+      if (client.aborted) return void response.end();
       return this.answerError(error, reply, consumer);
     }
     raw.answeredBy = { upstream: `${answer.origin.provider}/${answer.origin.model}`, attempts: answer.origin.attempts };
@@ -86,7 +95,7 @@ export class GatewayRoutes implements OnModuleInit {
   }
 }
 
-function callOf(consumer: AuthenticatedConsumer, body: unknown, headers: ConsumerRequest['headers'], signal: AbortSignal): GatewayCall {
+function callOf(consumer: AuthenticatedConsumer, body: unknown, headers: ConsumerRequest['headers'], signal: AbortSource): GatewayCall {
   const operation = headers[OPERATION_HEADER];
   return {
     body,
