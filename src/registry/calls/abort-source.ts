@@ -11,28 +11,44 @@ export interface AbortSource {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
-/** An AbortSource that abort() fires, once: each listener is called once, and one added later never (as AbortSignal's). */
+/**
+ * An AbortSource that abort() fires, once, as an AbortSignal does: each listener once, in the order
+ * added (a second add of the same one is ignored), one removed meanwhile or added later never, and
+ * one that throws neither stops the others nor throws into abort()'s caller: its error is rethrown
+ * on its own, as EventTarget reports it.
+ */
 export class AbortFlag implements AbortSource {
   aborted = false;
   reason: unknown = undefined;
-  private listeners: Array<() => void> = [];
+  private readonly listeners = new Set<() => void>();
 
   addEventListener(_type: 'abort', listener: () => void): void {
-    if (!this.aborted) this.listeners.push(listener);
+    if (!this.aborted) this.listeners.add(listener);
   }
 
   removeEventListener(_type: 'abort', listener: () => void): void {
-    const at = this.listeners.indexOf(listener);
-    if (at !== -1) this.listeners.splice(at, 1);
+    this.listeners.delete(listener);
   }
 
   /** Fires with `reason`, by default the AbortError an AbortController's abort() gives. */
-  abort(reason: unknown = new DOMException('This operation was aborted', 'AbortError')): void {
+  abort(reason: unknown = abortError()): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    const listeners = this.listeners;
-    this.listeners = [];
-    for (const listener of listeners) listener();
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch (error) {
+        process.nextTick(() => {
+          throw error;
+        });
+      }
+    }
+    this.listeners.clear();
   }
+}
+
+/** The reason an AbortController's abort() gives when called without one. */
+export function abortError(): DOMException {
+  return new DOMException('This operation was aborted', 'AbortError');
 }

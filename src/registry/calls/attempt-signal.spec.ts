@@ -18,6 +18,40 @@ describe(AbortFlag.name, () => {
     expect((flag.reason as Error).message).toBe('gone');
   });
 
+  it('as an AbortSignal: a listener removed by an earlier one is skipped, one added twice is called once', () => {
+    const flag = new AbortFlag();
+    const heard: string[] = [];
+    const twice = () => heard.push('twice');
+    const skipped = () => heard.push('skipped');
+    flag.addEventListener('abort', () => flag.removeEventListener('abort', skipped));
+    flag.addEventListener('abort', twice);
+    flag.addEventListener('abort', twice);
+    flag.addEventListener('abort', skipped);
+    flag.abort();
+    expect(heard).toEqual(['twice']);
+  });
+
+  it('a listener that throws stops neither the others nor abort(): its error is rethrown on its own', () => {
+    const rethrown: Array<() => unknown> = [];
+    const nextTick = jest
+      .spyOn(process, 'nextTick')
+      .mockImplementation((callback: unknown) => void rethrown.push(callback as () => unknown));
+    try {
+      const flag = new AbortFlag();
+      const heard: string[] = [];
+      flag.addEventListener('abort', () => {
+        throw new Error('listener broke');
+      });
+      flag.addEventListener('abort', () => heard.push('after'));
+      expect(() => flag.abort()).not.toThrow();
+      expect(heard).toEqual(['after']);
+      expect(rethrown).toHaveLength(1);
+      expect(rethrown[0]).toThrow('listener broke');
+    } finally {
+      nextTick.mockRestore();
+    }
+  });
+
   it('without a reason, fires with the AbortError an AbortController gives', () => {
     const flag = new AbortFlag();
     flag.abort();

@@ -8,7 +8,7 @@ import type { ModelType } from '../snapshot/registry-snapshot';
 import type { PlannedCandidate, SelectionPlan, SelectionRequest } from '../selection/select-model';
 import type { CallOutcome } from '../kernel/call-outcomes';
 import { UsageService } from '../usage/usage.service';
-import type { AbortSource } from './abort-source';
+import { abortError, type AbortSource } from './abort-source';
 import { AttemptSignal } from './attempt-signal';
 import { CallConnections, Connection } from './call-connections';
 import { failsWholeProvider, judgeAttempt } from './call-outcome';
@@ -85,7 +85,7 @@ export class PlanWalker {
     /** Providers that failed as a whole (failsWholeProvider), with why: their other models are not tried. */
     const down = new Map<string, string>();
     for (const candidate of plan.candidates) {
-      if (callerSignal?.aborted) throw callerSignal.reason;
+      if (callerSignal?.aborted) throw callerSignal.reason ?? abortError();
       const downBecause = down.get(candidate.provider);
       if (downBecause !== undefined) {
         failed.push({ ...label(candidate), outcome: null, status: null, reason: `not tried: ${downBecause}`, latencyMs: 0 });

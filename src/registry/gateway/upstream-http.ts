@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Agent, Dispatcher } from 'undici';
-import type { AbortSource } from '../calls/abort-source';
+import { abortError, type AbortSource } from '../calls/abort-source';
 
 /** An upstream's error body is read this far: enough for any error message, bounded against a hostile one. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -77,7 +77,8 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
   /** A reader of the whole body (text()): its chunks are held, never paused for, until the end. */
   private textWaiter: { resolve: (text: string) => void; reject: (error: unknown) => void } | null = null;
   private waking = false;
-  private readonly onAbort = () => this.abort(this.signal.reason as Error); // a timeout, the AbortError, or the caller's reason
+  // A timeout, the AbortError, or the caller's own reason; one that is no Error (or none) stands for an AbortError.
+  private readonly onAbort = () => this.abort(this.signal.reason instanceof Error ? this.signal.reason : abortError());
 
   constructor(
     private readonly signal: AbortSource,
