@@ -27,13 +27,10 @@ export interface Attempt {
   fetch: typeof globalThis.fetch;
   /** The report as it stands if this attempt is the one that answers. */
   report: CallReport;
-  /**
-   * Records this attempt's usage once it is settled (successes; failures are recorded by the walk),
-   * with its latency until now, or until `latencyMs` when the record is made later than the answer.
-   */
-  record(outcome: CallOutcome | undefined, tokens?: { inputTokens?: number; outputTokens?: number }, latencyMs?: number): void;
-  /** Milliseconds since the attempt's request began. */
-  elapsedMs(): number;
+  /** Records this attempt's usage once it is settled (successes; failures are recorded by the walk). */
+  record(outcome: CallOutcome | undefined, tokens?: { inputTokens?: number; outputTokens?: number }): void;
+  /** record(), made later (once the answer was delivered) with the latency as it stands now. */
+  recordLater(outcome: CallOutcome | undefined, tokens?: { inputTokens?: number; outputTokens?: number }): () => void;
   /**
    * Settles a stream that failed after output began (never a reason to switch): records it as the
    * provider's failure (unless the caller aborted) and returns the error the caller gets, scrubbed.
@@ -151,16 +148,17 @@ export class PlanWalker {
     callerSignal: AbortSource | undefined,
     before: Omit<CallReport, 'provider' | 'model'>,
     consumerKeyId: string | undefined,
-  ): Attempt & { reasonOf(error: unknown, status: number | undefined): string } {
+  ): Attempt & { reasonOf(error: unknown, status: number | undefined): string; elapsedMs(): number } {
     const signal = new AttemptSignal(callerSignal, this.settings.callTimeoutMs);
     const started = performance.now();
     const secrets = connection.apiKey ? [connection.apiKey] : [];
     const elapsedMs = () => Math.round(performance.now() - started);
-    const record = (
-      outcome: CallOutcome | undefined,
-      tokens: { inputTokens?: number; outputTokens?: number } = {},
-      latencyMs = elapsedMs(),
-    ) => this.record(candidate, connection, latencyMs, outcome, tokens, consumerKeyId);
+    const recordLater = (outcome: CallOutcome | undefined, tokens: { inputTokens?: number; outputTokens?: number } = {}) => {
+      const latencyMs = elapsedMs();
+      return () => this.record(candidate, connection, latencyMs, outcome, tokens, consumerKeyId);
+    };
+    const record = (outcome: CallOutcome | undefined, tokens?: { inputTokens?: number; outputTokens?: number }) =>
+      recordLater(outcome, tokens)();
     const reasonOf = (error: unknown, status: number | undefined) => scrubbedReason(error, status, secrets);
     return {
       candidate,
@@ -169,6 +167,7 @@ export class PlanWalker {
       fetch: this.fetch,
       report: { ...label(candidate), ...before },
       record,
+      recordLater,
       reasonOf,
       elapsedMs,
       failedMidStream: (error) => {

@@ -279,8 +279,7 @@ export class GatewayService {
     }
     attempt.signal.dispose();
     const relayed = wire.clientError(response.statusCode, redact(text, apiKey ? [apiKey] : []));
-    const latencyMs = attempt.elapsedMs();
-    const delivered = () => attempt.record(undefined, {}, latencyMs);
+    const delivered = attempt.recordLater(undefined);
     return { kind: 'json', status: relayed.status, body: relayed.body, origin: originOf(attempt), tokens: {}, delivered };
   }
 
@@ -288,8 +287,7 @@ export class GatewayService {
     const text = await response.body.text();
     const { body, tokens } = wire.chatAnswer(text, attempt.candidate.model);
     attempt.signal.dispose();
-    const latencyMs = attempt.elapsedMs(); // the provider's time, not ours writing the answer
-    const delivered = () => attempt.record('success', tokens, latencyMs);
+    const delivered = attempt.recordLater('success', tokens); // the provider's time, not ours writing the answer
     return { kind: 'json', status: 200, body, origin: originOf(attempt), tokens, delivered };
   }
 }
