@@ -1,9 +1,10 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { validateSync, type ValidatorOptions } from 'class-validator';
 import { nestsDeeperThan } from '../../common/json-guard/json-depth';
 import { memoizeValidationMetadata } from '../../common/validation-metadata-cache';
 import type { ApiFieldError } from './api-envelope';
 import { InvalidRequestError } from './invalid-request.error';
+import { RepeatedInputs } from './repeated-inputs';
 
 function flatten(errors: ValidationError[], parent = ''): ApiFieldError[] {
   return errors.flatMap((error) => {
@@ -39,14 +40,12 @@ function forbiddenKeyPath(value: unknown, path: string): string | null {
 }
 
 /**
- * Refuses a body nested past MAX_BODY_DEPTH, then prototype-polluting keys, before class-transformer
- * copies it (the copy silently drops such keys, which would turn `{"__proto__": …}` into an empty
- * object that then overwrites data). Validates synchronously: no rule of our DTOs is asynchronous,
- * and class-validator's asynchronous run makes promises per property and rule, each of which costs
- * more while a request context (AsyncLocalStorage) is active. Skips the walks over the value that
- * Nest's pipe makes for inputs the API never receives (sparse arrays, binary values).
+ * Nest's ValidationPipe as the API runs it. Validates synchronously: no rule of our DTOs is
+ * asynchronous, and class-validator's asynchronous run makes promises per property and rule, each of
+ * which costs more while a request context (AsyncLocalStorage) is active. Skips the walks over the
+ * value that Nest's pipe makes for inputs the API never receives (sparse arrays, binary values).
  */
-class ApiValidationPipe extends ValidationPipe {
+class SyncValidationPipe extends ValidationPipe {
   protected override validate(object: object, validatorOptions?: ValidatorOptions): ValidationError[] {
     return validateSync(object, validatorOptions);
   }
@@ -58,8 +57,20 @@ class ApiValidationPipe extends ValidationPipe {
   protected override findNestedBinaryValues(): ValidationError[] {
     return [];
   }
+}
 
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+/**
+ * Refuses a body nested past MAX_BODY_DEPTH, then prototype-polluting keys, before class-transformer
+ * copies it (the copy silently drops such keys, which would turn `{"__proto__": …}` into an empty
+ * object that then overwrites data). Answers an input of a RepeatedInput DTO it validated before from
+ * memory, synchronously: no promise of its own either (Nest awaits whatever a pipe returns).
+ */
+class ApiValidationPipe implements PipeTransform {
+  private readonly repeated = new RepeatedInputs();
+
+  constructor(private readonly validation: SyncValidationPipe) {}
+
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type === 'body') {
       if (nestsDeeperThan(value, MAX_BODY_DEPTH)) {
         const message = `body must not nest objects and arrays more than ${MAX_BODY_DEPTH} levels deep`;
@@ -68,7 +79,11 @@ class ApiValidationPipe extends ValidationPipe {
       const path = forbiddenKeyPath(value, '');
       if (path) throw new InvalidRequestError([{ field: path, rule: 'forbidden-key', message: `${path} is not an allowed key` }]);
     }
-    return super.transform(value, metadata);
+    const key = this.repeated.keyOf(value, metadata);
+    if (key === undefined) return this.validation.transform(value, metadata);
+    return (
+      this.repeated.get(metadata, key) ?? this.validation.transform(value, metadata).then((dto) => this.repeated.keep(metadata, key, dto))
+    );
   }
 }
 
@@ -77,13 +92,14 @@ class ApiValidationPipe extends ValidationPipe {
  * converted to the DTO's types, and a failure becomes InvalidRequestError, which the exception filter
  * answers with 400 and every field and rule.
  */
-export function apiValidationPipe(): ValidationPipe {
+export function apiValidationPipe(): PipeTransform {
   memoizeValidationMetadata();
-  return new ApiValidationPipe({
+  const validation = new SyncValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new InvalidRequestError(flatten(errors)),
   });
+  return new ApiValidationPipe(validation);
 }

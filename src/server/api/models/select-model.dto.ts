@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength } from 'class-validator';
 import { MODEL_TYPES, type ModelType } from '../../../registry';
+import { RepeatedInput } from '../../http/repeated-inputs';
 import { NestedObject, OptionalNotNull } from '../dto-rules/presence';
 
 export class ModelPreferenceDto {
@@ -16,6 +17,8 @@ export class ModelPreferenceDto {
   model?: string;
 }
 
+/** Sent with the same values call after call by a service choosing its model. */
+@RepeatedInput()
 export class SelectModelDto {
   @ApiProperty({ enum: MODEL_TYPES })
   @IsIn(MODEL_TYPES, { message: `modelType must be one of ${MODEL_TYPES.join(', ')}` })
@@ -43,6 +46,7 @@ export class SelectModelDto {
   vaultPreference?: ModelPreferenceDto;
 }
 
+@RepeatedInput()
 export class ModelTypeQueryDto {
   @ApiPropertyOptional({ enum: MODEL_TYPES })
   @OptionalNotNull()

@@ -3,10 +3,13 @@ import { PageQueryDto } from '../page-query.dto';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsString, MaxLength } from 'class-validator';
 import { HEALTH_STATUSES, MODEL_TYPES, type HealthStatus, type ModelType } from '../../../registry';
+import { RepeatedInput } from '../../http/repeated-inputs';
 import { OptionalNotNull } from '../dto-rules/presence';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
+/** The console's and dashboards' poll: the same query again and again. */
+@RepeatedInput()
 export class ProviderQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only providers the operator has switched on (true) or off (false).' })
   @OptionalNotNull()
