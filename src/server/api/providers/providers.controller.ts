@@ -1,7 +1,8 @@
-import { Body, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Get, Header, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../../auth/auth.guard';
-import { WithMeta } from '../../http/api-envelope';
+import { SerializedEnvelope, WithMeta } from '../../http/api-envelope';
+import { SerializedAnswers } from '../../http/serialized-answers';
 import { ProviderConfigService, assertProviderName } from '../../../registry';
 import { HeaderTarget, etagOf, versionOf } from './etag';
 import { paginate } from './paginate';
@@ -14,16 +15,25 @@ import { ApiController } from '../api-controller';
 @ApiBearerAuth()
 @ApiController('api/providers')
 export class ProvidersController {
+  /** The console and every dashboard poll the list: requests that share a read and a query share its bytes. */
+  private readonly pages = new SerializedAnswers<readonly ProviderResource[], ProviderQueryDto>();
+
   constructor(
     private readonly views: ProviderViews,
     private readonly configs: ProviderConfigService,
   ) {}
 
   @Get()
+  @Header('Content-Type', 'application/json; charset=utf-8')
   @ApiOperation({ summary: 'Providers, preferred first, with health, availability and masked credentials' })
-  async list(@Query() query: ProviderQueryDto): Promise<WithMeta<ProviderResource[]>> {
+  async list(@Query() query: ProviderQueryDto): Promise<SerializedEnvelope> {
+    const read = await this.views.list(query.modelType);
+    return this.pages.get(read, query, () => this.page(read, query));
+  }
+
+  private page(read: readonly ProviderResource[], query: ProviderQueryDto): WithMeta<ProviderResource[]> {
     const search = query.q?.trim().toLowerCase();
-    const all = (await this.views.list(query.modelType)).filter(
+    const all = read.filter(
       (p) =>
         (query.enabled === undefined || p.enabled === query.enabled) &&
         (query.health === undefined || p.health.status === query.health) &&
