@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { ACCESS_NAME_RULE, isAccessName } from '../../common/access-name';
 import { isBigintId } from '../../common/bigint-id';
+import { SharedReads } from '../../common/shared-reads';
 import { InvalidInputError } from '../../registry';
 import { ApiToken, ApiTokenRole } from './api-token.entity';
 import { ApiTokenRepository } from './api-token.repository';
@@ -35,6 +36,11 @@ export class ApiTokensService {
   /** Tokens verified lately (see authenticate()), and when this instance last wrote each one's last use. */
   private readonly verified: AuthenticatedTokens;
   private readonly touchedAt = new Map<string, number>();
+  /**
+   * Lookups by hash: the requests that carry one token when its remembered verification runs out
+   * (every API_TOKEN_CACHE_MS, all of a client's concurrent requests at once) share one query.
+   */
+  private readonly lookups = new SharedReads<string, ApiToken | null>((tokenHash) => this.tokens.findUsableByHash(tokenHash));
 
   constructor(
     private readonly tokens: ApiTokenRepository,
@@ -69,7 +75,7 @@ export class ApiTokensService {
     }
     // A revoke that lands while this lookup runs must not be undone by remembering what it read.
     const generation = this.verified.generation;
-    const record = await this.tokens.findUsableByHash(tokenHash);
+    const record = await this.lookups.get(tokenHash);
     if (!record) throw new UnauthenticatedError('invalid or expired API token');
     // A date from psql such as 'infinity' reaches us as a number: anything but a Date is no expiry here.
     const expiresAt = record.expiresAt instanceof Date ? record.expiresAt.getTime() : null;
