@@ -23,8 +23,11 @@ export const RequiresRole = (role: ApiTokenRole) => SetMetadata(ROLE, role);
  */
 export type AuthenticatedRequest = FastifyRequest & { raw: IncomingMessage & { principal?: Principal } };
 
-/** A route's handler and its controller class, where the route's metadata (@Public, @RequiresRole) is read. */
-type RouteTargets = [ReturnType<ExecutionContext['getHandler']>, ReturnType<ExecutionContext['getClass']>];
+/** What a route's metadata says about who may call it: anyone (@Public), or which role (@RequiresRole). */
+interface RouteAccess {
+  isPublic: boolean;
+  role: ApiTokenRole | undefined;
+}
 
 /** Bearer API tokens on every route of an ApiController but the @Public() ones; admin-only routes say so with @RequiresRole('admin'). */
 @Injectable()
@@ -36,30 +39,52 @@ export class AuthGuard implements CanActivate {
     private readonly failures: AuthFailures,
   ) {}
 
+  /**
+   * By controller class and handler (a subclass may inherit a handler under other class metadata):
+   * a route's metadata does not change once the app is up, and reflecting on it cost every request.
+   */
+  private readonly access = new WeakMap<object, WeakMap<object, RouteAccess>>();
+
   /** Synchronous for a token verified lately (the usual case): a promise costs, with request contexts on. */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const targets: RouteTargets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const access = this.accessOf(context);
+    if (access.isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (this.config.AUTH_DISABLED) return this.admit(request, { name: 'auth-disabled', role: 'admin' }, targets);
+    if (this.config.AUTH_DISABLED) return this.admit(request, { name: 'auth-disabled', role: 'admin' }, access);
     const header = request.headers.authorization;
     const token = typeof header === 'string' ? /^Bearer ([^\s]+)$/.exec(header)?.[1] : undefined;
     const remembered = token === undefined ? undefined : this.tokens.rememberedPrincipal(token);
-    if (remembered) return this.admit(request, remembered, targets);
+    if (remembered) return this.admit(request, remembered, access);
     return this.failures
       .counted(request, async () => {
         if (token === undefined) throw new UnauthenticatedError('an API token is required: Authorization: Bearer <token>');
         return this.tokens.authenticate(token);
       })
-      .then((principal) => this.admit(request, principal, targets));
+      .then((principal) => this.admit(request, principal, access));
   }
 
-  private admit(request: AuthenticatedRequest, principal: Principal, targets: RouteTargets): boolean {
+  private accessOf(context: ExecutionContext): RouteAccess {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byHandler = this.access.get(controller);
+    if (!byHandler) this.access.set(controller, (byHandler = new WeakMap()));
+    let access = byHandler.get(handler);
+    if (!access) {
+      const targets = [handler, controller];
+      access = {
+        isPublic: this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC, targets) === true,
+        role: this.reflector.getAllAndOverride<ApiTokenRole | undefined>(ROLE, targets),
+      };
+      byHandler.set(handler, access);
+    }
+    return access;
+  }
+
+  private admit(request: AuthenticatedRequest, principal: Principal, access: RouteAccess): boolean {
     request.raw.principal = principal;
     // The token's name is the actor of the writes the route makes (the audit trail).
     actAs(principal.name);
-    const needed = this.reflector.getAllAndOverride<ApiTokenRole | undefined>(ROLE, targets);
-    if (needed === 'admin' && principal.role !== 'admin') {
+    if (access.role === 'admin' && principal.role !== 'admin') {
       throw new ForbiddenError(`this needs an admin token; token "${principal.name}" is a ${principal.role}`);
     }
     return true;

@@ -33,10 +33,16 @@ function deepFreeze<T>(value: T): T {
  */
 export class RepeatedInputs {
   private readonly byClass = new WeakMap<object, Map<string, object>>();
+  /** Whether each class is a RepeatedInput: reflect-metadata's lookup walks the class chain every time. */
+  private readonly marked = new WeakMap<object, boolean>();
 
   /** The key of `value` as the pipe receives it for `metadata`, or undefined when it is not to be kept. */
   keyOf(value: unknown, metadata: ArgumentMetadata): string | undefined {
-    if (!metadata.metatype || Reflect.getMetadata(REPEATED_INPUT, metadata.metatype) !== true) return undefined;
+    const metatype = metadata.metatype;
+    if (!metatype) return undefined;
+    let marked = this.marked.get(metatype);
+    if (marked === undefined) this.marked.set(metatype, (marked = Reflect.getMetadata(REPEATED_INPUT, metatype) === true));
+    if (!marked) return undefined;
     const json = JSON.stringify(value);
     if (json === undefined || json.length > MAX_KEY_LENGTH) return undefined;
     return `${metadata.type}:${metadata.data ?? ''}:${json}`;
