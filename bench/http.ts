@@ -69,12 +69,17 @@ export async function httpBench(): Promise<void> {
   // The same app with AUTH_DISABLED: what the per-request token lookup costs (the "why" of the gap).
   const open = await benchInstance('http_noauth', { AUTH_DISABLED: 'true' });
   try {
-    const run =
-      (instance: Instance, path: string, method: 'GET' | 'POST' = 'GET', body?: unknown, headers: Record<string, string> = AUTH) =>
-      () =>
-        withServerCpu(instance.child.pid!, () => load({ url: `${instance.url}${path}`, method, body, headers }, CONNECTIONS, SECONDS));
-    const nestRun = (method: 'GET' | 'POST', body?: unknown) => () =>
-      withServerCpu(nest.pid, () => load({ url: `${nest.url}/bench/bare`, method, body }, CONNECTIONS, SECONDS));
+    // One figure: autocannon on `url`, with the CPU time of the server process `pid` over it.
+    const measured = (pid: number, url: string, method: 'GET' | 'POST', body: unknown, headers: Record<string, string>) => () =>
+      withServerCpu(pid, () => load({ url, method, body, headers }, CONNECTIONS, SECONDS));
+    const run = (
+      instance: Instance,
+      path: string,
+      method: 'GET' | 'POST' = 'GET',
+      body?: unknown,
+      headers: Record<string, string> = AUTH,
+    ) => measured(instance.child.pid!, `${instance.url}${path}`, method, body, headers);
+    const nestRun = (method: 'GET' | 'POST', body?: unknown) => measured(nest.pid, `${nest.url}/bench/bare`, method, body, {});
     for (const url of [nest.url, secured.instance.url, open.instance.url]) await load({ url: `${url}/bench/bare` }, CONNECTIONS, SECONDS); // warm-up
     const results: Record<string, LoadResult> = await sideBySide(
       {

@@ -50,13 +50,35 @@ export function snapshotConfigJson(slugSql: string): string {
   return `(SELECT ${snapshotConfigJsonOf('s')} FROM provider_configs s WHERE s.provider = ${slugSql})`;
 }
 
+/** The ai_credentials columns the snapshot holds of a provider's api_key credential, for every query that reads them. */
+export const SNAPSHOT_CREDENTIAL_COLUMNS = [
+  'id',
+  'provider',
+  'credential_type',
+  'is_active',
+  'expires_at',
+  'encrypted_credentials',
+  'metadata',
+] as const;
+
+/** Those columns of the row aliased `alias`, each named `prefix` + its name (for prefixed()). */
+export function snapshotCredentialColumns(alias: string, prefix: string): string {
+  return SNAPSHOT_CREDENTIAL_COLUMNS.map((column) => `${alias}.${column} AS ${prefix}${column}`).join(', ');
+}
+
+/** A credential column as jsonb carries it to a Date or a string id. */
+function jsonCredentialColumn(column: (typeof SNAPSHOT_CREDENTIAL_COLUMNS)[number]): string {
+  if (column === 'id') return 'id::text AS id';
+  // jsonb would carry 'infinity' as text that no Date reads: never expiring is null, as elsewhere.
+  if (column === 'expires_at')
+    return `CASE WHEN expires_at = 'infinity' THEN NULL WHEN expires_at = '-infinity' THEN 'epoch'::timestamptz ELSE expires_at END AS expires_at`;
+  return column;
+}
+
 /** The api_key credential of slug `slugSql` (the one the snapshot holds), as jsonb, or null. */
 export function snapshotCredentialJson(slugSql: string): string {
   return `(SELECT to_jsonb(s) FROM (
-    SELECT id::text AS id, provider, credential_type, is_active,
-           -- jsonb would carry 'infinity' as text that no Date reads: never expiring is null, as elsewhere.
-           CASE WHEN expires_at = 'infinity' THEN NULL WHEN expires_at = '-infinity' THEN 'epoch'::timestamptz ELSE expires_at END AS expires_at,
-           encrypted_credentials, metadata
+    SELECT ${SNAPSHOT_CREDENTIAL_COLUMNS.map(jsonCredentialColumn).join(', ')}
     FROM ai_credentials WHERE provider = ${slugSql} AND credential_type = '${DEFAULT_CREDENTIAL_TYPE}') s)`;
 }
 

@@ -4,7 +4,7 @@ import { hydrate, prefixed, rowsOf } from '../../common/raw-rows';
 import { AICredential, ProviderConfig } from '../entities/provider-config.entity';
 import { DEFAULT_CREDENTIAL_TYPE } from '../kernel/credential-type';
 import { REGISTRY_DATA_SOURCE } from '../kernel/registry-tokens';
-import { snapshotConfigColumns } from './snapshot-row.sql';
+import { snapshotConfigColumns, snapshotCredentialColumns } from './snapshot-row.sql';
 
 /**
  * The snapshot's reads of provider_configs joined with each provider's api_key credential: a read
@@ -33,9 +33,7 @@ export class SnapshotRepository {
   private async snapshotRows(where: string, params: unknown[]): Promise<ProviderConfig[]> {
     const raw = await rowsOf(
       this.dataSource,
-      `SELECT p.id, ${snapshotConfigColumns('p')},
-              c.id AS c_id, c.provider AS c_provider, c.credential_type AS c_credential_type, c.is_active AS c_is_active,
-              c.expires_at AS c_expires_at, c.encrypted_credentials AS c_encrypted_credentials, c.metadata AS c_metadata
+      `SELECT p.id, ${snapshotConfigColumns('p')}, ${snapshotCredentialColumns('c', 'c_')}
        FROM provider_configs p
        LEFT JOIN ai_credentials c
          ON c.provider_config_id = p.id AND c.provider = p.provider AND c.credential_type = '${DEFAULT_CREDENTIAL_TYPE}'
