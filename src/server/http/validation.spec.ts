@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { ArgumentMetadata } from '@nestjs/common';
-import { IsIn, IsString, MaxLength } from 'class-validator';
-import { NestedObject, OptionalNotNull } from '../api/dto-rules/presence';
+import { IsIn, IsInt, IsString, MaxLength } from 'class-validator';
+import { NestedObject, OptionalNotNull, OptionalNullable } from '../api/dto-rules/presence';
 import { InvalidRequestError } from './invalid-request.error';
 import { RepeatedInput } from './repeated-inputs';
 import { apiValidationPipe } from './validation';
@@ -23,7 +23,14 @@ class Repeated {
   @OptionalNotNull()
   @NestedObject(() => Preference)
   preference?: Preference;
+
+  @OptionalNullable()
+  @IsInt()
+  count?: number | null;
 }
+
+/** Not marked itself: a subclass opts in with its own decorator. */
+class Derived extends Repeated {}
 
 class Plain {
   @IsIn(['text', 'embedding'])
@@ -68,6 +75,19 @@ describe('the API validation pipe, with inputs sent again and again', () => {
     expect(await pipe.transform(long, body(Repeated))).not.toBe(await pipe.transform(long, body(Repeated)));
     for (let i = 0; i < 256; i++) await pipe.transform({ modelType: 'text', note: `n${i}` }, body(Repeated));
     expect(await pipe.transform({ modelType: 'text' }, body(Repeated))).not.toBe(text);
+  });
+
+  it('validates a number JSON cannot write as itself every time, and a subclass of a marked class every time', async () => {
+    const pipe = apiValidationPipe();
+    const kept = await pipe.transform({ modelType: 'text', count: null }, body(Repeated));
+    // 1e400 parses to Infinity, which JSON writes as null: the same text as the valid input above.
+    const refused = await Promise.resolve()
+      .then(() => pipe.transform(JSON.parse('{"modelType":"text","count":1e400}'), body(Repeated)))
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(InvalidRequestError);
+    expect(await pipe.transform({ modelType: 'text', count: null }, body(Repeated))).toBe(kept);
+    const derived = await pipe.transform({ modelType: 'text' }, body(Derived));
+    expect(await pipe.transform({ modelType: 'text' }, body(Derived))).not.toBe(derived);
   });
 
   it('refuses a body with a forbidden key even when the same values without it were kept', async () => {
