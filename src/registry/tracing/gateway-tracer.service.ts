@@ -44,10 +44,7 @@ export class GatewayTracerService implements OnModuleInit, BeforeApplicationShut
     this.logger.log(`OpenTelemetry: gateway calls traced, spans exported over OTLP/HTTP to ${shownEndpoint(tracing.otlpEndpoint)}`);
   }
 
-  /**
-   * Sends the spans still buffered; never throws (Nest would skip the hooks after it), never waits
-   * past its bound, and leaves no connection to the collector open.
-   */
+  /** Sends the spans still buffered; never throws (Nest would skip the hooks after it), never waits past its bound. */
   async beforeApplicationShutdown(): Promise<void> {
     const otlp = this.otlp;
     if (!otlp) return;
@@ -65,8 +62,6 @@ export class GatewayTracerService implements OnModuleInit, BeforeApplicationShut
       this.logger.warn(`OpenTelemetry: the last spans were not exported: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);
-      // An export the collector never answered is given up here, its connection closed, not left open until its own timeout.
-      otlp.cancel();
     }
   }
 }

@@ -1,4 +1,3 @@
-import type { Agent } from 'node:http';
 import { defaultTextMapGetter, ROOT_CONTEXT, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -20,37 +19,6 @@ export interface OtlpTracing {
   tracer: GatewayTracer;
   /** Sends what is buffered and stops; the caller bounds the wait. */
   shutdown(): Promise<void>;
-  /**
-   * Closes every connection to the collector, so an export still waiting for its answer fails now
-   * instead of holding a socket (and the process) open until its own timeout; says nothing more.
-   */
-  cancel(): void;
-}
-
-/**
- * The exporter's HTTP agents, made through its factory option so that they can be closed. Loaded
- * lazily, as the SDK asks of a factory (an HTTP instrumentation the host runs patches the module first).
- */
-class CollectorAgents {
-  private readonly agents: Agent[] = [];
-  private closed = false;
-
-  readonly factory = async (protocol: string): Promise<Agent> => {
-    const { Agent } = protocol === 'https:' ? await import('node:https') : await import('node:http');
-    const agent = new Agent({ keepAlive: true });
-    this.agents.push(agent);
-    if (this.closed) agent.destroy();
-    return agent;
-  };
-
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const agent of this.agents) agent.destroy();
-  }
 }
 
 /**
@@ -72,19 +40,11 @@ export function startOtlpTracing(
   const resource = defaultResource()
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: DEFAULT_SERVICE_NAME }))
     .merge(detectResources({ detectors: [envDetector] }));
-  const agents = new CollectorAgents();
-  const exporter = new ReportingExporter(
-    new OTLPTraceExporter({ url: tracesUrl(options.otlpEndpoint), httpAgentOptions: agents.factory }),
-    // Once cancelled, the exports it fails are the caller's to tell (it says the last spans were not sent).
-    (message) => {
-      if (!agents.isClosed) warn(message);
-    },
-  );
+  const exporter = new ReportingExporter(new OTLPTraceExporter({ url: tracesUrl(options.otlpEndpoint) }), warn);
   const provider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
   return {
     tracer: new OtelGatewayTracer(provider.getTracer(SCOPE), keyName),
     shutdown: () => provider.shutdown(),
-    cancel: () => agents.close(),
   };
 }
 

