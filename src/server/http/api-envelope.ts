@@ -21,6 +21,13 @@ export class WithMeta<T> {
   ) {}
 }
 
+/** A value in the envelope: as `data` (null for none), or a WithMeta's data and meta. */
+function envelopeOf(value: unknown): ApiEnvelope<unknown> {
+  return value instanceof WithMeta
+    ? { data: value.data, meta: value.meta, status: 'success', message: 'OK' }
+    : { data: value ?? null, meta: {}, status: 'success', message: 'OK' };
+}
+
 /**
  * An answer already in the envelope and serialized, for a route that hands the same answer to many
  * requests (SerializedAnswers): sent as these bytes. Its route declares the JSON content type.
@@ -29,17 +36,11 @@ export class SerializedEnvelope {
   constructor(readonly bytes: Buffer) {}
 
   static of(value: unknown): SerializedEnvelope {
-    return new SerializedEnvelope(Buffer.from(JSON.stringify(toEnvelope(value))));
+    return new SerializedEnvelope(Buffer.from(JSON.stringify(envelopeOf(value))));
   }
 }
 
-/**
- * A controller's answer in the envelope: its value as `data` (null for none), or a WithMeta's data
- * and meta; a SerializedEnvelope's bytes as they are.
- */
+/** A controller's answer as it is sent: in the envelope, or a SerializedEnvelope's bytes as they are. */
 export function toEnvelope(value: unknown): ApiEnvelope<unknown> | Buffer {
-  if (value instanceof SerializedEnvelope) return value.bytes;
-  return value instanceof WithMeta
-    ? { data: value.data, meta: value.meta, status: 'success', message: 'OK' }
-    : { data: value ?? null, meta: {}, status: 'success', message: 'OK' };
+  return value instanceof SerializedEnvelope ? value.bytes : envelopeOf(value);
 }
