@@ -176,6 +176,7 @@ export async function startPortkey(upstreamBaseUrl: string): Promise<GatewayPeer
 /** The provider key our server stores for `openai` (it must arrive at the fake as the bearer). */
 export const OURS_PROVIDER_KEY = 'sk-fake-ours-provider-0123456789abcdef';
 const QUERY_COUNTER = './bench/support/count-pg-queries.cjs';
+const FULL_GC_PROBE = './bench/support/full-gc-probe.cjs';
 
 export interface OurServer extends GatewayPeer {
   /** Which database it runs on, for the report. */
@@ -184,13 +185,13 @@ export interface OurServer extends GatewayPeer {
   embedded: boolean;
   /** Statements sent to PostgreSQL so far, by first keyword and table (bench/support/count-pg-queries.cjs). */
   queries(): Promise<Record<string, number>>;
-  /** V8 heap in use, MiB, as its /metrics reports it (nodejs_heap_size_used_bytes); NaN if it does not. */
-  heapUsedMiB(): Promise<number>;
+  /** Its RSS and V8 heap in use, MiB, right after a full garbage collection (bench/support/full-gc-probe.cjs). */
+  afterFullGc(): Promise<{ rssMiB: number; heapUsedMiB: number }>;
 }
 
 /**
  * Our server, built (`node scripts/build-if-stale.js`) and started as `node dist/main.js` with the
- * query counter preloaded, on a fresh database: `BENCH_DATABASE_URL`'s server when set (a database of
+ * query counter and the full-GC probe preloaded, on a fresh database: `BENCH_DATABASE_URL`'s server when set (a database of
  * its own, dropped after), else the embedded default in a temporary DATA_DIR. Health sweeps off,
  * LOG_LEVEL=warn; egress to loopback is allowed by default. The catalog's `openai` gets a credential
  * whose base URL is the fake's `/v1`, and a consumer key `bench` is created through POST /api/keys.
@@ -227,19 +228,27 @@ export async function startOurs(upstreamBaseUrl: string): Promise<OurServer | { 
     dropDatabase = async () => fs.rmSync(dataDir, { recursive: true, force: true });
   }
 
-  const proc = runNode(['-r', QUERY_COUNTER, 'dist/main.js'], env);
+  const proc = runNode(['-r', QUERY_COUNTER, '-r', FULL_GC_PROBE, 'dist/main.js'], env);
   const origin = `http://127.0.0.1:${port}`;
   const close = async () => {
     await stop(proc);
     await dropDatabase();
   };
-  // Each SIGUSR2 makes the counter print one line; the next such line answers the oldest waiter.
-  const waiting: Array<(counts: Record<string, number>) => void> = [];
+  // Each signal makes its preload print one line, `<prefix> <JSON>`; the next such line answers the oldest waiter.
+  const waiting = new Map<string, Array<(value: never) => void>>();
+  const ask = <T>(signal: NodeJS.Signals, prefix: string) =>
+    new Promise<T>((resolve) => {
+      waiting.set(prefix, [...(waiting.get(prefix) ?? []), resolve]);
+      proc.child.kill(signal);
+    });
   let partial = '';
   proc.child.stderr!.on('data', (chunk) => {
     const lines = (partial + String(chunk)).split('\n');
     partial = lines.pop()!;
-    for (const line of lines) if (line.startsWith('bench-pg-queries ')) waiting.shift()?.(JSON.parse(line.slice(17)));
+    for (const line of lines) {
+      const [prefix] = line.split(' ', 1);
+      if (waiting.has(prefix)) waiting.get(prefix)!.shift()?.(JSON.parse(line.slice(prefix.length + 1)) as never);
+    }
   });
   try {
     await waitUntilUp('our server', proc, `${origin}/readyz`);
@@ -286,15 +295,8 @@ export async function startOurs(upstreamBaseUrl: string): Promise<OurServer | { 
       death: () => death(proc),
       database,
       embedded: !process.env.BENCH_DATABASE_URL,
-      heapUsedMiB: async () => {
-        const metrics = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.text());
-        return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(metrics)?.[1]) / 2 ** 20;
-      },
-      queries: () =>
-        new Promise((resolve) => {
-          waiting.push(resolve);
-          proc.child.kill('SIGUSR2');
-        }),
+      afterFullGc: () => ask('SIGWINCH', 'bench-memory'),
+      queries: () => ask('SIGUSR2', 'bench-pg-queries'),
       close,
     };
   } catch (error) {
