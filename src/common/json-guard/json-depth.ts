@@ -9,7 +9,7 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
     const [node, depth] = next;
     if (typeof node !== 'object' || node === null) continue;
     if (depth + 1 > max) return true;
-    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+    for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
   }
   return false;
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { nestsDeeperThan } from '../../common/json-guard/json-depth';
 import type { Attempt } from '../calls/plan-walker';
 import { PlanWalker } from '../calls/plan-walker';
 import { CallConnections } from '../calls/call-connections';
@@ -13,7 +14,7 @@ import { RegistryStateService } from '../snapshot/registry-state.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { Admission } from '../key-limits/admission';
 import { KeyLimitsService } from '../key-limits/key-limits.service';
-import { inputTokenBound, requestedMaxOutput } from '../key-limits/key-limits.rules';
+import { inputTokenBound, MAX_OUTPUT_FIELDS, requestedMaxOutput } from '../key-limits/key-limits.rules';
 import { ModelSelectionService } from '../selection/model-selection.service';
 import type { ModelTarget } from '../selection/plan-model';
 import type { SelectionPlan } from '../selection/selection.types';
@@ -31,6 +32,12 @@ import type { ChatWire } from './upstream-wire';
 
 /** The model name that leaves the choice to the registry (its selection for the request's type). */
 export const AUTO_MODEL = 'auto';
+
+/**
+ * Deeper than any message or tool schema needs: the body is serialized (and translated) for the
+ * upstream by code that recurses, which a body nested thousands deep would take past the stack.
+ */
+const MAX_BODY_DEPTH = 64;
 
 /**
  * The OpenAI-compatible gateway's work, behind whatever HTTP edge serves it: which candidates may
@@ -65,6 +72,15 @@ export class GatewayService {
     const body = requestObject(call.body);
     if (!Array.isArray(body.messages) || body.messages.length === 0) {
       throw new GatewayRequestError('messages', 'messages must be a non-empty array of chat messages');
+    }
+    const notMessage = body.messages.findIndex((message) => !isObject(message));
+    if (notMessage !== -1) throw new GatewayRequestError(`messages[${notMessage}]`, 'each message must be a JSON object');
+    for (const field of MAX_OUTPUT_FIELDS) {
+      // Read by the registry itself (a key's token limits reserve it), so checked here rather than left to the upstream.
+      const value = body[field];
+      if (value !== undefined && value !== null && !(typeof value === 'number' && Number.isInteger(value) && value > 0)) {
+        throw new GatewayRequestError(field, `${field} must be a positive integer`);
+      }
     }
     if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
       throw new GatewayRequestError('stream', 'stream must be true or false');
@@ -303,6 +319,9 @@ function originOf(attempt: Attempt): AnswerOrigin {
 
 function requestObject(body: unknown): Record<string, unknown> {
   if (!isObject(body)) throw new GatewayRequestError(null, 'the request body must be a JSON object');
+  if (nestsDeeperThan(body, MAX_BODY_DEPTH)) {
+    throw new GatewayRequestError(null, `the request body nests objects and arrays more than ${MAX_BODY_DEPTH} levels deep`);
+  }
   return body;
 }
 

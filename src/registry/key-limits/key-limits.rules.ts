@@ -110,9 +110,12 @@ function imageParts(messages: unknown): number {
   return count;
 }
 
+/** The fields of a chat request that bound its output, the newer name first. */
+export const MAX_OUTPUT_FIELDS = ['max_completion_tokens', 'max_tokens'] as const;
+
 /** The request's own cap on output tokens (max_completion_tokens or max_tokens), or null when it sets none. */
 export function requestedMaxOutput(body: Record<string, unknown>): number | null {
-  for (const field of ['max_completion_tokens', 'max_tokens']) {
+  for (const field of MAX_OUTPUT_FIELDS) {
     const value = body[field];
     if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
   }

@@ -18,13 +18,22 @@ function int(value: number | null): number | null {
   return Math.min(MAX_INT, Math.max(0, Math.round(value)));
 }
 
+/**
+ * What PostgreSQL refuses in text and jsonb, from what a caller typed (the model asked for) or an
+ * upstream sent (a failure's reason): NUL, and a half of a surrogate pair (JSON.stringify writes it as
+ * an escape jsonb does not take). Such a row would fail its whole batch, and every flush after it.
+ */
+// eslint-disable-next-line no-control-regex -- NUL is what it looks for
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** At most `max` characters PostgreSQL stores, the unstorable ones replaced (U+FFFD). */
 function cut(text: string | null, max = MAX_TEXT): string | null {
-  return text === null ? null : text.slice(0, max);
+  return text === null ? null : text.slice(0, max).replace(UNSTORABLE, '\uFFFD');
 }
 
 function attempt({ provider, model, outcome, status, reason, latencyMs }: FailedAttempt): FailedAttempt {
   // Only the known fields, so nothing a later change adds to FailedAttempt reaches the log unread.
-  return { provider, model, outcome, status, reason: reason.slice(0, MAX_REASON), latencyMs: int(latencyMs) ?? 0 };
+  return { provider, model, outcome, status, reason: cut(reason, MAX_REASON)!, latencyMs: int(latencyMs) ?? 0 };
 }
 
 /**

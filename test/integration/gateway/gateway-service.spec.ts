@@ -341,7 +341,35 @@ describe(GatewayService.name, () => {
     await expect(chatCompletions(call(hello('gpt-nope')))).rejects.toThrow(UnknownModelError);
     await expect(chatCompletions(call(hello('openai/claude-haiku-4-5')))).rejects.toThrow(/provider "openai" offers no text model/);
     await expect(chatCompletions(call(hello('anthropic/claude-haiku-4-5', { n: 2 })))).rejects.toMatchObject({ param: 'n' });
+    await expect(chatCompletions(call({ model: 'auto', messages: [{ role: 'user', content: 'hi' }, null] }))).rejects.toMatchObject({
+      param: 'messages[1]',
+    });
+    for (const max_tokens of ['lots', -1, 0.5]) {
+      await expect(chatCompletions(call(hello('openai/gpt-4o-mini', { max_tokens })))).rejects.toMatchObject({ param: 'max_tokens' });
+    }
+    await expect(chatCompletions(call(hello('openai/gpt-4o-mini', { max_completion_tokens: '9' })))).rejects.toMatchObject({
+      param: 'max_completion_tokens',
+    });
     expect(records).toEqual([]);
+  });
+
+  it('refuses a body nested deeper than 64 levels (chat, tools, embeddings) instead of overflowing the stack serializing it', async () => {
+    await start();
+    const nested = (levels: number): unknown => JSON.parse('['.repeat(levels) + ']'.repeat(levels));
+    const deep = nested(5_000);
+    const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { x: deep } } } }];
+    for (const body of [hello('openai/gpt-4o-mini', { extra: deep }), hello('anthropic/claude-haiku-4-5', { tools })]) {
+      await expect(chatCompletions(call(body))).rejects.toMatchObject({
+        param: null,
+        message: expect.stringMatching(/more than 64 levels/),
+      });
+    }
+    await expect(gateway.embeddings(call({ model: 'openai/text-embedding-3-small', input: 'hi', extra: deep }))).rejects.toThrow(
+      GatewayRequestError,
+    );
+    // A schema as deep as real ones get is sent.
+    await chatCompletions(call(hello('openai/gpt-4o-mini', { extra: nested(60) })));
+    expect(records).toHaveLength(1);
   });
 
   it('a replaced provider key is used by the very next call (keys are cached per provider state, not per process)', async () => {

@@ -81,6 +81,26 @@ describe('request log', () => {
       expect(rows).toEqual([{ model_asked: 'openai/gpt-4o-mini', provider: 'openai', cost: String(10 * 150 + 5 * 600) }]);
     });
 
+    it('stores what PostgreSQL refuses in text and jsonb (NUL, half a surrogate pair) replaced, and the calls after it too', async () => {
+      const observers = app.get(GatewayObservers);
+      const reason = 'HTTP 500: bad\u0000byte and \ud800 alone';
+      observers.callEnded(
+        call({
+          modelAsked: 'gpt\u0000x',
+          failedAttempts: [{ provider: 'anthropic', model: 'claude', outcome: 'error', status: 500, reason, latencyMs: 3 }],
+        }),
+      );
+      await writer.flush();
+      observers.callEnded(call({ modelAsked: 'after' }));
+      await writer.flush();
+      const rows = (await ds.query(`SELECT model_asked, failed_attempts->0->>'reason' AS reason FROM request_log ORDER BY started_at`)) as unknown[];
+      expect(rows).toEqual([
+        { model_asked: 'gpt\uFFFDx', reason: 'HTTP 500: bad\uFFFDbyte and \uFFFD alone' },
+        { model_asked: 'after', reason: null },
+      ]);
+      expect(writer.pendingRows()).toBe(0);
+    });
+
     it('a failed flush keeps its rows and writes them, each exactly once, when the database is back', async () => {
       for (let i = 0; i < 30; i++) writer.callEnded(call({ latencyMs: i }));
       await ds.query(`ALTER TABLE request_log RENAME TO request_log_away`);
