@@ -196,6 +196,23 @@ export class AppConfig {
   @IsInt({ message: 'must be an integer' })
   API_AUTH_FAILURES_PER_MINUTE = 20;
 
+  /**
+   * How long a client may take to send a request's headers; past it the answer is 408 and the
+   * connection closed. A client that trickles them (slowloris) holds a connection no longer than this.
+   */
+  @Transform(toInt)
+  @Min(1000, { message: 'must be at least 1000' })
+  @Max(600_000, { message: 'must be at most 600000' })
+  @IsInt({ message: 'must be an integer' })
+  HTTP_HEADERS_TIMEOUT_MS = 15_000;
+
+  /** How long a client may take to send a whole request, body included (408 past it). An answer, a stream's too, may take longer. */
+  @Transform(toInt)
+  @Min(1000, { message: 'must be at least 1000' })
+  @Max(3_600_000, { message: 'must be at most 3600000' })
+  @IsInt({ message: 'must be an integer' })
+  HTTP_REQUEST_TIMEOUT_MS = 60_000;
+
   /** Fastify's `trustProxy` (as Express's `trust proxy` took it): behind a load balancer, the client address comes from X-Forwarded-For. */
   @IsOptional()
   @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, {

@@ -31,9 +31,16 @@ export function trustProxyValue(value: string): boolean | string | ((address: st
 function fastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: API_BODY_LIMIT,
-    // Node's own timeouts, as the server had them (Fastify's defaults: 72 s keep-alive, no request timeout).
     keepAliveTimeout: 5_000,
-    requestTimeout: 300_000,
+    // A request must arrive whole within these (408 past them), so clients that send it slowly or never
+    // cannot hold the server's connections; Node checks every second instead of every 30 s.
+    // (Node's server takes them together, checking one against the other; Fastify then sets requestTimeout again.)
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    http: {
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeout: Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: 1_000,
+    },
     ...(config.TRUST_PROXY === undefined ? {} : { trustProxy: trustProxyValue(config.TRUST_PROXY) }),
     routerOptions: {
       // Matched as before: case-insensitively, with or without a trailing slash, and a path parameter

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Agent, createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { HttpDrain } from './http-drain';
 
 /** One request on a kept-alive agent: its status line's Connection header and body. */
@@ -44,6 +44,26 @@ describe('HttpDrain', () => {
     const held = get(port, agent);
     await new Promise<void>((resolve) => server.once('request', () => setImmediate(resolve)));
     const drained = drain.close();
+    release!();
+    expect(await held).toEqual({ connection: 'close', body: 'held' });
+    await drained;
+    agent.destroy();
+  });
+
+  it('closes at once the connections with nothing to answer (one that sent nothing, one whose headers are still coming), not after their timeouts', async () => {
+    server.headersTimeout = 600_000;
+    server.requestTimeout = 0;
+    const silent = connect(port, '127.0.0.1');
+    const partial = connect(port, '127.0.0.1', () => partial.write('GET / HTTP/1.1\r\nHost: x\r\n'));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const held = get(port, agent);
+    await new Promise<void>((resolve) => server.once('request', () => setImmediate(resolve)));
+    const connections = () =>
+      new Promise<number>((resolve, reject) => server.getConnections((error, n) => (error ? reject(error) : resolve(n))));
+    while ((await connections()) < 3) await new Promise((resolve) => setImmediate(resolve));
+    const drained = drain.close();
+    // Both gone while the answer in flight is still held.
+    await Promise.all([once(silent, 'close'), once(partial, 'close')]);
     release!();
     expect(await held).toEqual({ connection: 'close', body: 'held' });
     await drained;

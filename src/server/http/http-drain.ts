@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 /**
  * Closes an HTTP server under keep-alive load. server.close() stops accepting and closes the idle
@@ -6,13 +7,23 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
  * connection busy, so close() alone would never call back. From close() on, every answer not yet
  * sent says `Connection: close` (Node ends the socket after it), and whenever an answer goes out,
  * the connections left idle by it are closed.
+ *
+ * A connection with no request being answered (none sent yet, or its headers still trickling in)
+ * has nothing to finish: it is closed at once. Node counts such a connection as busy, not idle, so
+ * close() would wait for its headers timeout, and a client that opened one and went quiet would hold
+ * the shutdown up to SHUTDOWN_TIMEOUT_MS.
  */
 export class HttpDrain {
   private readonly inFlight = new Set<ServerResponse>();
+  private readonly connections = new Set<Socket>();
   private closing = false;
 
-  /** Install before the server listens, so no request goes untracked. */
+  /** Install before the server listens, so no connection or request goes untracked. */
   constructor(private readonly server: Server) {
+    server.on('connection', (socket: Socket) => {
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
+    });
     // Prepended: it must run before the app's handler, which may answer at once.
     server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => this.track(res));
   }
@@ -20,7 +31,12 @@ export class HttpDrain {
   close(): Promise<void> {
     this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const res of this.inFlight) this.answerLast(res);
+    const answering = new Set<Socket | null>();
+    for (const res of this.inFlight) {
+      answering.add(res.socket);
+      this.answerLast(res);
+    }
+    for (const socket of this.connections) if (!answering.has(socket)) socket.destroy();
     return closed;
   }
 
