@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { actAs } from '../../common/actor-context';
 import { AppConfig } from '../../config/app-config';
+import { bearerToken } from '../http/bearer-token';
 import type { ApiTokenRole } from './api-token.entity';
 import { ApiTokensService, Principal } from './api-tokens.service';
 import { AuthFailures } from './auth-failures';
@@ -51,8 +52,7 @@ export class AuthGuard implements CanActivate {
     if (access.isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (this.config.AUTH_DISABLED) return this.admit(request, { name: 'auth-disabled', role: 'admin' }, access);
-    const header = request.headers.authorization;
-    const token = typeof header === 'string' ? /^Bearer ([^\s]+)$/.exec(header)?.[1] : undefined;
+    const token = bearerToken(request.headers.authorization) ?? undefined;
     const remembered = token === undefined ? undefined : this.tokens.rememberedPrincipal(token);
     if (remembered) return this.admit(request, remembered, access);
     return this.failures

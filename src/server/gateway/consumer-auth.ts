@@ -4,6 +4,7 @@ import type { RequestLogFacts } from '../../common/logging/http-log-options';
 import { AuthenticatedConsumer, ConsumerKeyCache } from '../../registry';
 import { AuthFailures } from '../auth/auth-failures';
 import { UnauthenticatedError } from '../auth/auth.errors';
+import { bearerToken } from '../http/bearer-token';
 
 /** The request's consumer and who answered, for the request log (names, never a key). */
 export type ConsumerRequest = IncomingMessage & RequestLogFacts & { consumer?: AuthenticatedConsumer };
@@ -21,8 +22,7 @@ export class ConsumerAuth {
   ) {}
 
   async consumerOf(request: ConsumerRequest): Promise<AuthenticatedConsumer> {
-    const header = request.headers.authorization;
-    const presented = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const presented = bearerToken(request.headers.authorization);
     const consumer = presented ? this.keys.authenticate(presented) : null;
     if (consumer) {
       request.consumer = consumer;

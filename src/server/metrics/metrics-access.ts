@@ -3,7 +3,8 @@ import { AuthFailures, type ClientRequest } from '../auth/auth-failures';
 import { ApiTokensService } from '../auth/api-tokens.service';
 import { UnauthenticatedError } from '../auth/auth.errors';
 import { AppConfig } from '../../config/app-config';
-import { bearerToken, isMetricsToken } from './metrics-token';
+import { bearerToken } from '../http/bearer-token';
+import { isMetricsToken } from './metrics-token';
 
 /**
  * Who may scrape /metrics on the API's port: METRICS_TOKEN (a scrape credential of its own) or any

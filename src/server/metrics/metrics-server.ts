@@ -7,7 +7,8 @@ import { AuthFailures } from '../auth/auth-failures';
 import { UnauthenticatedError } from '../auth/auth.errors';
 import { explainListenError } from '../../common/listen-errors';
 import { AppConfig } from '../../config/app-config';
-import { bearerToken, isMetricsToken } from './metrics-token';
+import { bearerToken } from '../http/bearer-token';
+import { isMetricsToken } from './metrics-token';
 import { METRICS_REGISTRY } from './metrics.tokens';
 
 /**

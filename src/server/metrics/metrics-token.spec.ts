@@ -1,15 +1,7 @@
-import { bearerToken, isMetricsToken } from './metrics-token';
+import { isMetricsToken } from './metrics-token';
 
 describe('metrics token', () => {
   const token = 'metrics-scrape-token-0123456789abcdef';
-
-  it('takes the token of a Bearer header only', () => {
-    expect(bearerToken(`Bearer ${token}`)).toBe(token);
-    expect(bearerToken(`Basic ${token}`)).toBeNull();
-    expect(bearerToken(`Bearer ${token} extra`)).toBeNull();
-    expect(bearerToken(undefined)).toBeNull();
-    expect(bearerToken([`Bearer ${token}`])).toBeNull();
-  });
 
   it('accepts exactly METRICS_TOKEN, and nothing when it is unset', () => {
     expect(isMetricsToken(token, token)).toBe(true);

@@ -219,6 +219,13 @@ describe('Consumer keys (/api/keys)', () => {
     }
   });
 
+  it('takes the Bearer scheme in any case, for a consumer key on /v1 as for an API token on /api', async () => {
+    const { key } = await create({ name: 'lowercase-scheme' });
+    const models = await http().get('/v1/models').set('authorization', `bearer ${key}`).expect(200);
+    expect(models.body).toMatchObject({ object: 'list', data: expect.arrayContaining([expect.objectContaining({ id: 'auto' })]) });
+    await http().get('/api/keys').set('authorization', `BEARER ${viewer}`).expect(200);
+  });
+
   it('a /v1 error answer for a key with rate limits carries its x-ratelimit-* headers, as a 429 does', async () => {
     const { key } = await create({ name: 'rated-svc', rpm: 100, tpm: 5000 });
     const answer = await http()
