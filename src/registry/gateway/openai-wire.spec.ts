@@ -28,4 +28,20 @@ describe('OPENAI_WIRE', () => {
     });
     expect(relay.tokens).toEqual({ inputTokens: undefined, outputTokens: 4 });
   });
+
+  it('passes a JSON error back as written; one that is not JSON becomes OpenAI’s error shape, so it is the JSON the answer says', () => {
+    const written = '{"error":{"message":"bad temperature","type":"invalid_request_error","param":"temperature","code":null}}';
+    expect(OPENAI_WIRE.clientError(400, written)).toEqual({ status: 400, body: written });
+    for (const [text, message] of [
+      ['<html><body>Bad Request</body></html>', '<html><body>Bad Request</body></html>'],
+      ['  not json\n', 'not json'],
+      ['["a"]', '["a"]'],
+      ['', 'the provider answered HTTP 404 without a body'],
+    ]) {
+      const relayed = OPENAI_WIRE.clientError(404, text);
+      expect(relayed.status).toBe(404);
+      expect(JSON.parse(relayed.body)).toEqual({ error: { message, type: 'invalid_request_error', param: null, code: null } });
+    }
+    expect(JSON.parse(OPENAI_WIRE.clientError(400, 'x'.repeat(5_000)).body).error.message).toHaveLength(1_000);
+  });
 });

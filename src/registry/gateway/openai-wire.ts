@@ -5,6 +5,8 @@ import { ChatWire, DONE_FRAME, StreamRelay, tokenCount, Tokens } from './upstrea
 /** Whether an event's JSON carries a usage object (checked before parsing: most chunks do not). */
 const HAS_USAGE = /"usage"\s*:\s*\{/;
 const HAS_ERROR = /^\s*\{\s*"error"\s*:/;
+/** How much of an upstream's error that is not JSON is passed on, as its message. */
+const MAX_FOREIGN_ERROR = 1_000;
 
 /**
  * OpenAI, OpenRouter, Ollama's /v1 and every OpenAI-compatible server: the client's body is sent as
@@ -37,7 +39,11 @@ export const OPENAI_WIRE: ChatWire = {
   },
 
   clientError(status, text) {
-    return { status, body: text };
+    // Passed back as the upstream wrote it when it is JSON; a page or a line of text (a proxy's, a
+    // server's default) becomes OpenAI's error shape, so it is the JSON the answer says it is.
+    if (isObject(parse(text))) return { status, body: text };
+    const message = text.trim().slice(0, MAX_FOREIGN_ERROR) || `the provider answered HTTP ${status} without a body`;
+    return { status, body: JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: null } }) };
   },
 
   streamRelay({ includeUsage }) {
@@ -98,6 +104,10 @@ function streamError(data: string): StreamRelay['failure'] {
   };
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function asObject(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return isObject(value) ? value : {};
 }
