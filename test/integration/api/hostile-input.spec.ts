@@ -51,6 +51,20 @@ describe('Hostile input (issue 24)', () => {
     expect(shallow.body.errors.map((e: { rule: string }) => e.rule)).not.toContain('max-depth');
   });
 
+  it('refuses a path that is not valid percent-encoding with 400 in the format of its edge, with the security headers', async () => {
+    const api = await http().get('/api/providers/%zz').set(admin);
+    expect({ status: api.status, body: api.body }).toMatchObject({
+      status: 400,
+      body: { status: 'error', meta: { code: 'INVALID_PATH' }, errors: [{ field: 'path', rule: 'uri-encoding' }] },
+    });
+    const gateway = await http().get('/v1/models%zz').set('authorization', 'Bearer sk-not-a-key');
+    expect({ status: gateway.status, body: gateway.body }).toMatchObject({
+      status: 400,
+      body: { error: { type: 'invalid_request_error', message: expect.any(String), param: null, code: 'invalid_path' } },
+    });
+    for (const response of [api, gateway]) expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('refuses null for optional fields and arrays or scalars for nested objects, naming the field', async () => {
     const select = (body: object) => http().post('/api/models/select').set(admin).send(body);
     await expect400(select({ modelType: 'text', operation: null }), 'operation');
