@@ -8,3 +8,12 @@ export interface Circuit {
   trips: number;
   changedAt: Date | null;
 }
+
+/** A circuit that never tripped; also every provider's while passive health is off (a trip stored before then does not apply). */
+export const CLOSED_CIRCUIT: Readonly<Circuit & { reason: null }> = {
+  state: 'closed',
+  until: null,
+  trips: 0,
+  changedAt: null,
+  reason: null,
+};

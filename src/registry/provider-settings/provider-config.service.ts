@@ -7,6 +7,7 @@ import type { AICredential } from '../entities/provider-config.entity';
 import type { BudgetWindow, ProviderConfig, UiPreferences } from '../entities/provider-config.entity';
 import { BudgetService } from '../spend/budget.service';
 import { assertBudgetUsd, assertBudgetWarnRatio, assertBudgetWindow } from './budget-input.rules';
+import { CLOSED_CIRCUIT } from '../kernel/circuit';
 import { InvalidInputError, StaleVersionError, UnknownProviderError } from '../kernel/registry.errors';
 import { effectiveCapabilities, effectivePriority } from '../snapshot/build-snapshot';
 import { RegistryStateService } from '../snapshot/registry-state.service';
@@ -196,12 +197,9 @@ export class ProviderConfigService {
         lastError: row.lastError,
         consecutiveFailures: row.consecutiveFailures,
       },
-      circuit: {
-        state: row.circuitState,
-        until: row.circuitUntil,
-        trips: row.circuitTrips,
-        reason: row.circuitReason,
-      },
+      circuit: this.state.circuitsApply
+        ? { state: row.circuitState, until: row.circuitUntil, trips: row.circuitTrips, reason: row.circuitReason }
+        : { state: CLOSED_CIRCUIT.state, until: null, trips: 0, reason: null },
       budget:
         row.budgetUsd === null
           ? null

@@ -3,6 +3,7 @@ import { ProviderCapabilities, modelsFromCapabilities } from '../catalog/provide
 import type { AICredential } from '../entities/provider-config.entity';
 import type { ProviderConfig } from '../entities/provider-config.entity';
 import { usdToNanos } from '../catalog/prices';
+import { CLOSED_CIRCUIT } from '../kernel/circuit';
 import { standingOf } from './availability';
 import type { CredentialState, ProviderState, RegistrySnapshot } from './registry-snapshot';
 
@@ -47,7 +48,13 @@ function credentialState(
  * (the snapshot query loads only that one). Capabilities come from the row, falling back to the
  * catalog entry for rows synced before capabilities existed.
  */
-export function toProviderState(row: ProviderConfig, catalog: Catalog, decryptable: DecryptCheck, now: number): ProviderState {
+export function toProviderState(
+  row: ProviderConfig,
+  catalog: Catalog,
+  decryptable: DecryptCheck,
+  now: number,
+  circuits = true,
+): ProviderState {
   const entry = catalog.providers.get(row.provider);
   const capabilities = effectiveCapabilities(row);
   const hasModels = usableModelLists(capabilities);
@@ -67,13 +74,15 @@ export function toProviderState(row: ProviderConfig, catalog: Catalog, decryptab
           text: entry?.textModels.map((m) => m.id) ?? [],
           embedding: entry?.embeddingModels.map((m) => m.id) ?? [],
         },
-    circuit: {
-      state: row.circuitState,
-      until: row.circuitUntil,
-      trips: row.circuitTrips,
-      changedAt: row.circuitChangedAt,
-      reason: row.circuitReason,
-    },
+    circuit: circuits
+      ? {
+          state: row.circuitState,
+          until: row.circuitUntil,
+          trips: row.circuitTrips,
+          changedAt: row.circuitChangedAt,
+          reason: row.circuitReason,
+        }
+      : { ...CLOSED_CIRCUIT },
     ...(row.budgetUsd == null
       ? {}
       : {

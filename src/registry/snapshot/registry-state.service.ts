@@ -5,7 +5,8 @@ import { CATALOG } from '../catalog/catalog.token';
 import type { Catalog } from '../catalog/catalog.types';
 import { CredentialCipher } from '../key-ring/credential-cipher';
 import { SnapshotRepository } from './snapshot.repository';
-import { REGISTRY_COORDINATION } from '../kernel/registry-tokens';
+import { RegistrySettings } from '../kernel/registry-settings';
+import { REGISTRY_COORDINATION, REGISTRY_SETTINGS } from '../kernel/registry-tokens';
 import { applyChanges, buildSnapshot } from './build-snapshot';
 import { ChangeListener } from './change-listener';
 import type { ProviderState, RegistrySnapshot } from './registry-snapshot';
@@ -34,6 +35,8 @@ export class RegistryStateService implements OnModuleDestroy {
   private readonly writes = new WriteTracker();
   private readonly queue: ReloadQueue;
   private readonly loader: SnapshotLoader;
+  /** Whether stored circuits apply: passive health off (PASSIVE_HEALTH_MIN_CALLS=0), none does, a trip stored before included. */
+  readonly circuitsApply: boolean;
   private readonly listener: ChangeListener;
 
   constructor(
@@ -42,9 +45,11 @@ export class RegistryStateService implements OnModuleDestroy {
     @Inject(REGISTRY_COORDINATION) coordination: Coordination,
     cipher: CredentialCipher,
     private readonly metrics: RegistryMetrics,
+    @Inject(REGISTRY_SETTINGS) settings: RegistrySettings,
   ) {
     this.snapshot = buildSnapshot([], catalog);
-    this.loader = new SnapshotLoader(configs, catalog, (credential) => cipher.isReadable(credential), this.logger);
+    this.circuitsApply = settings.passiveMinCalls > 0;
+    this.loader = new SnapshotLoader(configs, catalog, (credential) => cipher.isReadable(credential), this.logger, this.circuitsApply);
     this.queue = new ReloadQueue(
       (batch) => this.load(batch),
       (error, retryMs) => {

@@ -22,6 +22,8 @@ export class SnapshotLoader {
     private readonly catalog: Catalog,
     private readonly decryptable: DecryptCheck,
     private readonly logger: Logger,
+    /** Whether the stored circuits (passive health) apply; without them every provider's is closed. */
+    private readonly circuits: boolean,
   ) {}
 
   /** When the last load that read `provider` began (performance.now()), full loads included. */
@@ -58,7 +60,7 @@ export class SnapshotLoader {
   statesOf(rows: ProviderConfig[], now: number): ProviderState[] {
     return rows.flatMap((row) => {
       try {
-        return [toProviderState(row, this.catalog, this.decryptable, now)];
+        return [toProviderState(row, this.catalog, this.decryptable, now, this.circuits)];
       } catch (error) {
         this.logger.warn(
           `Provider ${JSON.stringify(row.provider)} left out of the snapshot: its row cannot be read (${(error as Error).message})`,

@@ -70,6 +70,24 @@ describeOnRealPostgres('passive health and budgets across instances', 'two insta
     });
   });
 
+  it('passive health turned off (PASSIVE_HEALTH_MIN_CALLS=0): a circuit tripped before does not apply, in selection, trials or views', async () => {
+    const a = await perTest.start(PASSIVE);
+    for (let i = 0; i < 10; i++) a.get(UsageService).record('ollama', { model: 'llama3.1:latest', outcome: 'error', latencyMs: 20 });
+    await a.get(UsageService).flush();
+    expect(reasonOf(a, 'ollama')).toBe('tripped');
+
+    const off = await perTest.start({ ...PASSIVE, PASSIVE_HEALTH_MIN_CALLS: '0' });
+    expect(reasonOf(off, 'ollama')).toBe('available');
+    // More calls than a half-open circuit's trials: none is held back.
+    for (let i = 0; i < 5; i++) expect(off.get(ModelSelectionService).takeTrial('ollama')).toBe(true);
+    expect((await off.get(ProviderConfigService).get('ollama')).circuit).toEqual({ state: 'closed', until: null, trips: 0, reason: null });
+    expect((await off.get(HealthService).summary('ollama'))[0]).toMatchObject({ decidedBy: 'probe', circuit: { phase: 'closed' } });
+    // Its failures trip nothing either.
+    for (let i = 0; i < 10; i++) off.get(UsageService).record('openai', { model: 'gpt-4o-mini', outcome: 'error', latencyMs: 20 });
+    await off.get(UsageService).flush();
+    expect(reasonOf(off, 'openai')).not.toBe('tripped');
+  });
+
   it('after the cooldown: half-open lets a few trial calls through; their success closes it, a failure trips it again for twice as long', async () => {
     const a = await perTest.start(PASSIVE);
     const b = await perTest.start(PASSIVE);

@@ -5,10 +5,8 @@ import { REGISTRY_SETTINGS } from '../../kernel/registry-tokens';
 import { RegistryStateService } from '../../snapshot/registry-state.service';
 import { OutcomeBucketRepository } from '../../usage/outcome-bucket.repository';
 import { circuitWindowStart, CircuitRules, decideCircuit, phaseOf } from './circuit.rules';
-import { Circuit } from '../../kernel/circuit';
+import { Circuit, CLOSED_CIRCUIT } from '../../kernel/circuit';
 import { HealthRepository } from '../active/health.repository';
-
-const CLOSED: Circuit = { state: 'closed', until: null, trips: 0, changedAt: null };
 
 /**
  * Health learned from real traffic. After each usage flush that carried call outcomes, decides each
@@ -53,7 +51,7 @@ export class PassiveHealthService {
     const circuits = new Map<string, Circuit>();
     for (const provider of providers) {
       const known = snapshot.providers.get(provider);
-      if (known) circuits.set(provider, known.circuit ?? CLOSED);
+      if (known) circuits.set(provider, known.circuit ?? CLOSED_CIRCUIT);
     }
     // Open and still cooling down: nothing the calls say can change it yet.
     for (const [provider, circuit] of circuits) if (phaseOf(circuit, now) === 'open') circuits.delete(provider);
