@@ -14,7 +14,7 @@ import { CallConnections, Connection } from './call-connections';
 import { failsWholeProvider, judgeAttempt } from './call-outcome';
 import { CallReport, FailedAttempt, reportSkipped } from './call-report';
 import { egressFetch } from './egress-fetch';
-import { describeAttempts, ProviderCallError } from './provider-call.errors';
+import { describeAttempts, describeEveryCandidate, ProviderCallError } from './provider-call.errors';
 
 /** What a host passes to languageModel()/textEmbeddingModel(): a selection request without its model type. */
 export type ModelRequest = Omit<SelectionRequest, 'modelType'>;
@@ -139,7 +139,7 @@ export class PlanWalker {
         this.logger.warn(`${candidate.provider}/${candidate.model} failed (${reason}); trying the next candidate`);
       }
     }
-    throw new ProviderCallError(`every candidate failed: ${describeAttempts(failed)}`, failed, skipped);
+    throw new ProviderCallError(describeEveryCandidate(failed, skipped), failed, skipped);
   }
 
   private attempt(

@@ -29,3 +29,9 @@ export class ProviderCallError extends DomainError {
 export function describeAttempts(attempts: readonly FailedAttempt[]): string {
   return attempts.map((a) => `${a.provider}/${a.model}: ${a.reason}`).join('; ');
 }
+
+/** Every candidate of a walk that failed to the end: those tried, then those the plan passed over, each with why. */
+export function describeEveryCandidate(attempts: readonly FailedAttempt[], skipped: CallReport['skipped']): string {
+  const passedOver = skipped.map(({ provider, model, reason, detail }) => `${provider}/${model ?? '(none)'}: ${reason} (${detail})`);
+  return `every candidate failed: ${describeAttempts(attempts)}${passedOver.length > 0 ? `; not tried: ${passedOver.join('; ')}` : ''}`;
+}

@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { GatewayService } from '../../../src/registry/gateway/gateway.service';
 import type { GatewayAnswer, GatewayCall, JsonAnswer, StreamAnswer } from '../../../src/registry/gateway/gateway.types';
+import { ProviderConfigService } from '../../../src/registry/provider-settings/provider-config.service';
 import { GatewayRequestError, ModelNotAllowedError } from '../../../src/registry/gateway/gateway.errors';
 import { GatewayCallRecord, GatewayObservers } from '../../../src/registry/gateway/gateway-observers';
 import { CallConnections } from '../../../src/registry/calls/call-connections';
@@ -270,13 +271,15 @@ describe(GatewayService.name, () => {
     expect(outcomes()).toEqual(['openai:-']);
   });
 
-  it('every candidate failing: ProviderCallError with each one’s reason', async () => {
+  it('every candidate failing: ProviderCallError with each one’s reason, those tried and those passed over', async () => {
     await start();
     for (const fake of Object.values(fakes)) fake.setMode('server_error');
     await expect(chatCompletions(call(hello('auto')))).rejects.toThrow(ProviderCallError);
     await expect(chatCompletions(call(hello('auto')))).rejects.toThrow(
       /every candidate failed: openai\/gpt-4o-mini: HTTP 500.*anthropic\/claude-haiku-4-5: HTTP 500/,
     );
+    await app!.get(ProviderConfigService).disable('ollama');
+    await expect(chatCompletions(call(hello('auto')))).rejects.toThrow(/every candidate failed: .*; not tried: .*ollama\/[^:]*: disabled/);
   });
 
   it('a stream cut after its first chunk ends with an error event and no [DONE], recorded as the provider’s failure', async () => {
