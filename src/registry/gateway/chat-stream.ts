@@ -2,6 +2,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { Attempt } from '../calls/plan-walker';
 import { UpstreamBodyError } from '../calls/upstream.errors';
 import { redact } from '../health/probes/probe-detail';
+import { withoutEchoedKey } from './echoed-key';
 import type { UpstreamBody } from './upstream-http';
 import { errorFrame, StreamRelay } from './upstream-wire';
 
@@ -29,24 +30,25 @@ export interface StartedStream {
 export async function readToFirstFrames(
   relay: StreamRelay,
   events: AsyncGenerator<EventSourceMessage[], void, undefined>,
+  apiKey: string | undefined,
 ): Promise<string> {
   for (;;) {
     const next = await events.next();
     if (next.done) throw new UpstreamBodyError('the stream ended before any output');
-    const frames = framesOf(relay, next.value);
+    const frames = framesOf(relay, next.value, apiKey);
     if (relay.failure) throw new UpstreamBodyError(`the stream began with an error: ${relay.failure.message}`);
     if (frames !== '') return frames;
   }
 }
 
 /** The frames a batch of upstream events makes, as one piece (one write); it stops at the stream's end or an error. */
-function framesOf(relay: StreamRelay, batch: readonly EventSourceMessage[]): string {
+function framesOf(relay: StreamRelay, batch: readonly EventSourceMessage[], apiKey: string | undefined): string {
   let frames = '';
   for (const event of batch) {
     for (const frame of relay.push(event)) frames += frame;
     if (relay.finished || relay.failure) break;
   }
-  return frames;
+  return withoutEchoedKey(frames, apiKey);
 }
 
 /**
@@ -68,7 +70,7 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
       const next = await events.next();
       if (next.done) break;
       attempt.signal.idleTimeout(stream.idleTimeoutMs);
-      const frames = framesOf(relay, next.value);
+      const frames = framesOf(relay, next.value, attempt.connection.apiKey);
       if (frames !== '') yield frames;
     }
     settled = true;

@@ -21,6 +21,7 @@ import type { SelectionPlan } from '../selection/selection.types';
 import { ANTHROPIC_WIRE } from './anthropic-wire';
 import { CallWatch } from './call-watch';
 import { readToFirstFrames, relayStream } from './chat-stream';
+import { withoutEchoedKey } from './echoed-key';
 import { GatewayObservers } from './gateway-observers';
 import { GatewayTracing } from './gateway-tracing';
 import { GatewayRequestError, ModelNotAllowedError } from './gateway.errors';
@@ -104,7 +105,7 @@ export class GatewayService {
             if (!stream) return this.jsonAnswer(attempt, wire, response);
             const relay = wire.streamRelay({ model: attempt.candidate.model, includeUsage });
             const events = sseEvents(response.body);
-            const first = await readToFirstFrames(relay, events);
+            const first = await readToFirstFrames(relay, events, attempt.connection.apiKey);
             watch.firstChunk(attempt.candidate.provider, attempt.candidate.model);
             const origin = originOf(attempt);
             const ended = (result: 'success' | 'stream_error' | 'cancelled', tokens: { inputTokens?: number; outputTokens?: number }) => {
@@ -304,7 +305,14 @@ export class GatewayService {
     const { body, tokens } = wire.chatAnswer(text, attempt.candidate.model);
     attempt.signal.dispose();
     const delivered = attempt.recordLater('success', tokens); // the provider's time, not ours writing the answer
-    return { kind: 'json', status: 200, body, origin: originOf(attempt), tokens, delivered };
+    return {
+      kind: 'json',
+      status: 200,
+      body: withoutEchoedKey(body, attempt.connection.apiKey),
+      origin: originOf(attempt),
+      tokens,
+      delivered,
+    };
   }
 }
 

@@ -282,6 +282,27 @@ describe(GatewayService.name, () => {
     await expect(chatCompletions(call(hello('auto')))).rejects.toThrow(/every candidate failed: .*; not tried: .*ollama\/[^:]*: disabled/);
   });
 
+  it('an upstream that echoes the key it was sent in its answer: the key is replaced, JSON and streamed, Anthropic’s too', async () => {
+    await start();
+    const credentials = app!.get(CredentialsService);
+    for (const provider of ['openai', 'anthropic'] as const) {
+      const echo = server.add(`gw-echo-${provider}${n}`, {
+        kind: provider,
+        apiKey: KEYS[provider],
+        reply: `your key is ${KEYS[provider]} indeed`,
+      });
+      await credentials.store(provider, { apiKey: KEYS[provider], baseUrl: echo.baseUrl });
+    }
+    for (const model of ['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5']) {
+      const json = await chatCompletions(call(hello(model)));
+      const text = json.kind === 'json' ? json.body : '';
+      expect(JSON.parse(text).choices[0].message.content).toBe('your key is [redacted] indeed');
+      const streamed = await drain(await chatCompletions(call(hello(model, { stream: true }))));
+      expect(contentOf(streamed.data)).toBe('your key is [redacted] indeed');
+      for (const key of Object.values(KEYS)) expect(keyLeaks(text + streamed.frames.join(''), key)).toEqual([]);
+    }
+  });
+
   it('a stream cut after its first chunk ends with an error event and no [DONE], recorded as the provider’s failure', async () => {
     await start();
     fakes.openai.setMode({ type: 'stream_cut', afterChunks: 1 });
