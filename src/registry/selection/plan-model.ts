@@ -51,7 +51,11 @@ export function planModel(
     .filter((state) => state.models[modelType].includes(target.model))
     .sort(byPriorityThenSlug);
   if (offering.length === 0) {
-    throw new UnknownModelError(target, modelType, `no provider in the registry offers a ${modelType} model ${quoteInput(target.model)}`);
+    throw new UnknownModelError(
+      target,
+      modelType,
+      `no provider in the registry offers ${modelType === 'embedding' ? 'an' : 'a'} ${modelType} model ${quoteInput(target.model)}`,
+    );
   }
   for (const state of offering) consider(state.provider);
   return { candidates, skipped };
