@@ -40,7 +40,9 @@ describe('planModel: a request that names its model', () => {
     const snapshot = snapshotOf();
     expect(() => planModel(snapshot, 'text', { model: 'nope' })).toThrow(UnknownModelError);
     expect(() => planModel(snapshot, 'text', { model: 'ae1' })).toThrow(/no provider in the registry offers a text model "ae1"/);
-    expect(() => planModel(snapshot, 'embedding', { model: 'nope' })).toThrow(/no provider in the registry offers an embedding model "nope"/);
+    expect(() => planModel(snapshot, 'embedding', { model: 'nope' })).toThrow(
+      /no provider in the registry offers an embedding model "nope"/,
+    );
     expect(() => planModel(snapshot, 'text', { provider: 'zeta', model: 'a1' })).toThrow(/provider "zeta" is not in the registry/);
     expect(() => planModel(snapshot, 'embedding', { provider: 'alpha', model: 'a1' })).toThrow(/offers no embedding model "a1"/);
   });

@@ -93,7 +93,9 @@ describe('request log', () => {
       await writer.flush();
       observers.callEnded(call({ modelAsked: 'after' }));
       await writer.flush();
-      const rows = (await ds.query(`SELECT model_asked, failed_attempts->0->>'reason' AS reason FROM request_log ORDER BY started_at`)) as unknown[];
+      const rows = (await ds.query(
+        `SELECT model_asked, failed_attempts->0->>'reason' AS reason FROM request_log ORDER BY started_at`,
+      )) as unknown[];
       expect(rows).toEqual([
         { model_asked: 'gpt\uFFFDx', reason: 'HTTP 500: bad\uFFFDbyte and \uFFFD alone' },
         { model_asked: 'after', reason: null },
