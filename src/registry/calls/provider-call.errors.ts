@@ -1,4 +1,5 @@
 import { DomainError } from '../../common/domain-error';
+import { candidateLabel } from '../selection/selection.errors';
 import type { CallReport, FailedAttempt } from './call-report';
 
 /**
@@ -32,6 +33,6 @@ export function describeAttempts(attempts: readonly FailedAttempt[]): string {
 
 /** Every candidate of a walk that failed to the end: those tried, then those the plan passed over, each with why. */
 export function describeEveryCandidate(attempts: readonly FailedAttempt[], skipped: CallReport['skipped']): string {
-  const passedOver = skipped.map(({ provider, model, reason, detail }) => `${provider}/${model ?? '(none)'}: ${reason} (${detail})`);
-  return `every candidate failed: ${describeAttempts(attempts)}${passedOver.length > 0 ? `; not tried: ${passedOver.join('; ')}` : ''}`;
+  const passedOver = skipped.map(({ provider, model, reason, detail }) => `${candidateLabel(provider, model)}: ${reason} (${detail})`);
+  return `every candidate failed: ${describeAttempts(attempts)}${passedOver.length > 0 ? `; passed over: ${passedOver.join('; ')}` : ''}`;
 }

@@ -17,6 +17,7 @@ import { KeyLimitsService } from '../key-limits/key-limits.service';
 import { inputTokenBound, MAX_OUTPUT_FIELDS, requestedMaxOutput } from '../key-limits/key-limits.rules';
 import { ModelSelectionService } from '../selection/model-selection.service';
 import type { ModelTarget } from '../selection/plan-model';
+import { NoAvailableProviderError } from '../selection/selection.errors';
 import type { SelectionPlan } from '../selection/selection.types';
 import { ANTHROPIC_WIRE } from './anthropic-wire';
 import { CallWatch } from './call-watch';
@@ -77,11 +78,11 @@ export class GatewayService {
     const notMessage = body.messages.findIndex((message) => !isObject(message));
     if (notMessage !== -1) throw new GatewayRequestError(`messages[${notMessage}]`, 'each message must be a JSON object');
     for (const field of MAX_OUTPUT_FIELDS) {
-      // Read by the registry itself (a key's token limits reserve it), so checked here rather than left to the upstream.
+      // Read by the registry itself (a key's token limits reserve a positive one), so its type is checked
+      // here; its range is the upstream's (some local servers take -1 for no limit).
       const value = body[field];
-      if (value !== undefined && value !== null && !(typeof value === 'number' && Number.isInteger(value) && value > 0)) {
-        throw new GatewayRequestError(field, `${field} must be a positive integer`);
-      }
+      if (value !== undefined && value !== null && !Number.isInteger(value))
+        throw new GatewayRequestError(field, `${field} must be an integer`);
     }
     if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
       throw new GatewayRequestError('stream', 'stream must be true or false');
@@ -241,13 +242,26 @@ export class GatewayService {
     if (typeof model !== 'string' || model.trim() === '') {
       throw new GatewayRequestError('model', `model must be "${AUTO_MODEL}", a model id, or provider/model`);
     }
-    const plan =
-      model === AUTO_MODEL
-        ? this.selection.plan({ modelType, operation: call.operation })
-        : this.selection.planModel(modelType, this.targetOf(model));
-    const allowed = plan.candidates.filter((candidate) => call.mayUse(candidate.provider, candidate.model));
+    // What the key may not use is neither tried nor named in an error: a key limited to some models
+    // does not learn of the others, or of their state.
+    const mayUse = ({ provider, model }: { provider: string; model: string | null }) => call.mayUse(provider, model ?? '');
+    let plan: SelectionPlan;
+    try {
+      plan =
+        model === AUTO_MODEL
+          ? this.selection.plan({ modelType, operation: call.operation })
+          : this.selection.planModel(modelType, this.targetOf(model));
+    } catch (error) {
+      if (!(error instanceof NoAvailableProviderError)) throw error;
+      throw new NoAvailableProviderError(
+        error.modelType,
+        error.skipped.filter((skipped) => mayUse(skipped.candidate)),
+        error.operation,
+      );
+    }
+    const allowed = plan.candidates.filter(mayUse);
     if (allowed.length === 0) throw new ModelNotAllowedError(model);
-    return allowed.length === plan.candidates.length ? plan : { candidates: allowed, skipped: plan.skipped };
+    return { candidates: allowed, skipped: plan.skipped.filter((skipped) => mayUse(skipped.candidate)) };
   }
 
   /**

@@ -41,9 +41,15 @@ function noAvailableMessage(modelType: ModelType, skipped: readonly SkippedCandi
   if (skipped.length === 0) return `${what}: no candidates (no preference, operation, default or fallback applies)`;
   const lines = skipped.map(
     ({ candidate, reason, detail }) =>
-      `  ${candidate.source} ${truncateInput(JSON.stringify(candidate.provider).slice(1, -1))}/${candidate.model === null ? '(none)' : truncateInput(JSON.stringify(candidate.model).slice(1, -1))}: ${reason} (${detail})`,
+      `  ${candidate.source} ${candidateLabel(candidate.provider, candidate.model)}: ${reason} (${detail})`,
   );
   return `${what}; candidates tried:\n${lines.join('\n')}`;
+}
+
+/** `provider/model` for a message, each part escaped and bounded: a model may be what a caller typed. */
+export function candidateLabel(provider: string, model: string | null): string {
+  const part = (text: string) => truncateInput(JSON.stringify(text).slice(1, -1));
+  return `${part(provider)}/${model === null ? '(none)' : part(model)}`;
 }
 
 /** A request named a model nobody in the registry offers (for that model type): the caller's mistake, not an outage. */

@@ -8,7 +8,7 @@ import { CallConnections } from '../../../src/registry/calls/call-connections';
 import { ProviderCallError } from '../../../src/registry/calls/provider-call.errors';
 import type { ProvidersModuleOptions } from '../../../src/registry/providers.options';
 import { CredentialsService } from '../../../src/registry/credentials/credentials.service';
-import { UnknownModelError } from '../../../src/registry/selection/selection.errors';
+import { NoAvailableProviderError, UnknownModelError } from '../../../src/registry/selection/selection.errors';
 import { RegistryMetrics } from '../../../src/registry/metrics/registry-metrics';
 import { UsageService } from '../../../src/registry/usage/usage.service';
 import type { UsageRecord } from '../../../src/registry/usage/usage.types';
@@ -279,7 +279,9 @@ describe(GatewayService.name, () => {
       /every candidate failed: openai\/gpt-4o-mini: HTTP 500.*anthropic\/claude-haiku-4-5: HTTP 500/,
     );
     await app!.get(ProviderConfigService).disable('ollama');
-    await expect(chatCompletions(call(hello('auto')))).rejects.toThrow(/every candidate failed: .*; not tried: .*ollama\/[^:]*: disabled/);
+    await expect(chatCompletions(call(hello('auto')))).rejects.toThrow(
+      /every candidate failed: .*; passed over: .*ollama\/[^:]*: disabled/,
+    );
   });
 
   it('an upstream that echoes the key it was sent in its answer: the key is replaced, JSON and streamed, Anthropic’s too', async () => {
@@ -356,6 +358,17 @@ describe(GatewayService.name, () => {
     const listed = gateway.models(onlyAnthropic);
     expect(listed.length).toBeGreaterThan(0);
     expect(listed.filter((m) => m.provider !== 'anthropic' || m.id !== `anthropic/${m.model}`)).toEqual([]);
+    // Its errors name only what it may use: every candidate failing names no other provider, passed over or not.
+    await app!.get(ProviderConfigService).disable('ollama');
+    for (const fake of Object.values(fakes)) fake.setMode('server_error');
+    const failed = await chatCompletions(call(hello('auto'), { mayUse: onlyAnthropic })).catch((error: Error) => error);
+    expect(failed).toBeInstanceOf(ProviderCallError);
+    expect((failed as Error).message).toMatch(/^every candidate failed: anthropic\/[^;]*: HTTP 500[^;]*$/);
+    for (const provider of ['openai', 'anthropic', 'openrouter']) await app!.get(ProviderConfigService).disable(provider);
+    const none = await chatCompletions(call(hello('auto'), { mayUse: onlyAnthropic })).catch((error: Error) => error);
+    expect(none).toBeInstanceOf(NoAvailableProviderError);
+    expect((none as Error).message).toMatch(/anthropic\/.*disabled/);
+    expect((none as Error).message).not.toMatch(/openai|ollama|openrouter/);
   });
 
   it('refuses what it cannot send, naming the field: no model, no messages, a model nobody offers', async () => {
@@ -368,7 +381,7 @@ describe(GatewayService.name, () => {
     await expect(chatCompletions(call({ model: 'auto', messages: [{ role: 'user', content: 'hi' }, null] }))).rejects.toMatchObject({
       param: 'messages[1]',
     });
-    for (const max_tokens of ['lots', -1, 0.5]) {
+    for (const max_tokens of ['lots', 0.5, true]) {
       await expect(chatCompletions(call(hello('openai/gpt-4o-mini', { max_tokens })))).rejects.toMatchObject({ param: 'max_tokens' });
     }
     await expect(chatCompletions(call(hello('openai/gpt-4o-mini', { max_completion_tokens: '9' })))).rejects.toMatchObject({
