@@ -211,7 +211,7 @@ export class AppConfig {
   @Min(1000, { message: 'must be at least 1000' })
   @Max(3_600_000, { message: 'must be at most 3600000' })
   @IsInt({ message: 'must be an integer' })
-  HTTP_REQUEST_TIMEOUT_MS = 60_000;
+  HTTP_REQUEST_TIMEOUT_MS = 300_000;
 
   /** Fastify's `trustProxy` (as Express's `trust proxy` took it): behind a load balancer, the client address comes from X-Forwarded-For. */
   @IsOptional()

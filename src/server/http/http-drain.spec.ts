@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Agent, createServer, request, type Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { HttpDrain } from './http-drain';
 
 /** One request on a kept-alive agent: its status line's Connection header and body. */
@@ -50,17 +50,20 @@ describe('HttpDrain', () => {
     agent.destroy();
   });
 
-  it('closes at once the connections with nothing to answer (one that sent nothing, one whose headers are still coming), not after their timeouts', async () => {
+  it('closes, after a short grace, the connections with nothing to answer (one that sent nothing, one whose headers are still coming)', async () => {
     server.headersTimeout = 600_000;
     server.requestTimeout = 0;
+    const accepted: Socket[] = [];
+    server.on('connection', (socket: Socket) => accepted.push(socket));
     const silent = connect(port, '127.0.0.1');
     const partial = connect(port, '127.0.0.1', () => partial.write('GET / HTTP/1.1\r\nHost: x\r\n'));
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const held = get(port, agent);
     await new Promise<void>((resolve) => server.once('request', () => setImmediate(resolve)));
-    const connections = () =>
-      new Promise<number>((resolve, reject) => server.getConnections((error, n) => (error ? reject(error) : resolve(n))));
-    while ((await connections()) < 3) await new Promise((resolve) => setImmediate(resolve));
+    // Three connections accepted, two of which sent bytes: the held request's and the partial headers.
+    while (accepted.length < 3 || accepted.filter((socket) => socket.bytesRead > 0).length < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     const drained = drain.close();
     // Both gone while the answer in flight is still held.
     await Promise.all([once(silent, 'close'), once(partial, 'close')]);
@@ -68,5 +71,22 @@ describe('HttpDrain', () => {
     expect(await held).toEqual({ connection: 'close', body: 'held' });
     await drained;
     agent.destroy();
+  });
+
+  it('answers, saying Connection: close, a request a connection sends just after close()', async () => {
+    const client = connect(port, '127.0.0.1');
+    let received = '';
+    client.setEncoding('utf8');
+    client.on('data', (chunk: string) => (received += chunk));
+    await once(client, 'connect');
+    const drained = drain.close();
+    client.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise<void>((resolve) => server.once('request', () => setImmediate(resolve)));
+    release!();
+    await once(client, 'close');
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(received).toMatch(/\r\nConnection: close\r\n/i);
+    expect(received).toMatch(/held$/);
+    await drained;
   });
 });

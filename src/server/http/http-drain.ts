@@ -2,6 +2,12 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /**
+ * How long, after close(), a connection with no request being answered may still bring one: a
+ * client whose request set off just before (its bytes not read yet) gets its answer, not a reset.
+ */
+const UNANSWERED_GRACE_MS = 1_000;
+
+/**
  * Closes an HTTP server under keep-alive load. server.close() stops accepting and closes the idle
  * connections, but a client that sends its next request as soon as the last is answered keeps its
  * connection busy, so close() alone would never call back. From close() on, every answer not yet
@@ -9,9 +15,9 @@ import type { Socket } from 'node:net';
  * the connections left idle by it are closed.
  *
  * A connection with no request being answered (none sent yet, or its headers still trickling in)
- * has nothing to finish: it is closed at once. Node counts such a connection as busy, not idle, so
- * close() would wait for its headers timeout, and a client that opened one and went quiet would hold
- * the shutdown up to SHUTDOWN_TIMEOUT_MS.
+ * is closed after UNANSWERED_GRACE_MS: Node counts it as busy, not idle, so close() would wait for
+ * its headers timeout, and a client that opened one and went quiet would hold the shutdown up to
+ * SHUTDOWN_TIMEOUT_MS. A request that arrives within the grace is answered, saying Connection: close.
  */
 export class HttpDrain {
   private readonly inFlight = new Set<ServerResponse>();
@@ -31,13 +37,15 @@ export class HttpDrain {
   close(): Promise<void> {
     this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    const answering = new Set<Socket | null>();
-    for (const res of this.inFlight) {
-      answering.add(res.socket);
-      this.answerLast(res);
-    }
-    for (const socket of this.connections) if (!answering.has(socket)) socket.destroy();
+    for (const res of this.inFlight) this.answerLast(res);
+    const grace = setTimeout(() => this.closeUnanswered(), UNANSWERED_GRACE_MS);
+    void closed.then(() => clearTimeout(grace));
     return closed;
+  }
+
+  private closeUnanswered(): void {
+    const answering = new Set([...this.inFlight].map((res) => res.socket));
+    for (const socket of this.connections) if (!answering.has(socket)) socket.destroy();
   }
 
   private track(res: ServerResponse): void {
