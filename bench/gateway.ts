@@ -42,9 +42,9 @@ import { CallTiming, OneConnection, percentile } from './support/one-connection'
  *   call, and of the first SSE event of a stream ("first chunk"), pooled over the rounds; what a peer
  *   adds is its figure minus direct's. Target: ours adds ≤ ⅓ of what Portkey adds.
  * - ours' resident memory (VmRSS) at start and after 10,000 and 100,000 requests (half JSON, half
- *   streamed), measured first, before the other figures: as read, and with V8's heap in use right after
- *   a full garbage collection (bench/support/full-gc-probe.cjs), which the verdict reads: memory must
- *   not grow with requests served. On the embedded default PGlite is inside that process.
+ *   streamed), measured first, before the other figures: as read, and RSS and V8's heap in use right
+ *   after a full garbage collection (bench/support/full-gc-probe.cjs); the verdict reads that RSS:
+ *   memory must not grow with requests served. On the embedded default PGlite is inside that process.
  * - the statements ours sent to PostgreSQL during 1,000 proxied requests and one flush interval after
  *   them, beside an idle window as long: counted inside its process by wrapping node-postgres's
  *   Client#query (bench/support/count-pg-queries.cjs), which every statement goes through on either
@@ -116,7 +116,7 @@ interface MemoryPoint {
 
 /**
  * Ours' memory at start, then after MEMORY_AT requests in all (half JSON, half streamed, 50
- * connections): as read, and after a full collection, which the verdict reads (what it keeps).
+ * connections): as read, and after a full collection (the verdict reads that RSS: what it keeps).
  */
 async function memoryPhase(ours: OurServer, servedSoFar: number): Promise<Memory> {
   const point = async (requests: number): Promise<MemoryPoint> => ({ requests, rss: rssMiB(ours.pid), retained: await ours.afterFullGc() });

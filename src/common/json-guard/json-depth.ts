@@ -9,7 +9,12 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
     const [node, depth] = next;
     if (typeof node !== 'object' || node === null) continue;
     if (depth + 1 > max) return true;
-    for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
+    // Only the objects and arrays below are walked: a long array of numbers (token ids) is read, not copied.
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) if (typeof node[i] === 'object' && node[i] !== null) pending.push([node[i], depth + 1]);
+    } else {
+      for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
+    }
   }
   return false;
 }

@@ -53,7 +53,8 @@ export function toProviderState(
   catalog: Catalog,
   decryptable: DecryptCheck,
   now: number,
-  circuits = true,
+  /** Whether the row's circuit applies (passive health on); else the provider's is closed. */
+  circuits: boolean,
 ): ProviderState {
   const entry = catalog.providers.get(row.provider);
   const capabilities = effectiveCapabilities(row);

@@ -82,10 +82,6 @@ describeOnRealPostgres('passive health and budgets across instances', 'two insta
     for (let i = 0; i < 5; i++) expect(off.get(ModelSelectionService).takeTrial('ollama')).toBe(true);
     expect((await off.get(ProviderConfigService).get('ollama')).circuit).toEqual({ state: 'closed', until: null, trips: 0, reason: null });
     expect((await off.get(HealthService).summary('ollama'))[0]).toMatchObject({ decidedBy: 'probe', circuit: { phase: 'closed' } });
-    // Its failures trip nothing either.
-    for (let i = 0; i < 10; i++) off.get(UsageService).record('openai', { model: 'gpt-4o-mini', outcome: 'error', latencyMs: 20 });
-    await off.get(UsageService).flush();
-    expect(reasonOf(off, 'openai')).not.toBe('tripped');
   });
 
   it('after the cooldown: half-open lets a few trial calls through; their success closes it, a failure trips it again for twice as long', async () => {

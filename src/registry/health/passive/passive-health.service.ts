@@ -28,7 +28,7 @@ export class PassiveHealthService {
   ) {}
 
   get enabled(): boolean {
-    return this.settings.passiveMinCalls > 0;
+    return this.state.circuitsApply;
   }
 
   get rules(): CircuitRules {
