@@ -38,7 +38,7 @@ export class HttpDrain {
     this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const res of this.inFlight) this.answerLast(res);
-    const grace = setTimeout(() => this.closeUnanswered(), UNANSWERED_GRACE_MS);
+    const grace = setTimeout(() => this.closeUnanswered(), UNANSWERED_GRACE_MS).unref();
     void closed.then(() => clearTimeout(grace));
     return closed;
   }
