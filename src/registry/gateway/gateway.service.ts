@@ -20,6 +20,7 @@ import type { ModelTarget } from '../selection/plan-model';
 import { NoAvailableProviderError } from '../selection/selection.errors';
 import type { SelectionPlan } from '../selection/selection.types';
 import { ANTHROPIC_WIRE } from './anthropic-wire';
+import { isObject } from './anthropic/guards';
 import { CallWatch } from './call-watch';
 import { readToFirstFrames, relayStream } from './chat-stream';
 import { withoutEchoedKey } from './echoed-key';
@@ -345,10 +346,6 @@ function requestObject(body: unknown): Record<string, unknown> {
     throw new GatewayRequestError(null, `the request body nests objects and arrays more than ${MAX_BODY_DEPTH} levels deep`);
   }
   return body;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isEmbeddingInput(input: unknown): boolean {

@@ -1,5 +1,6 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import { UpstreamBodyError } from '../calls/upstream.errors';
+import { isObject } from './anthropic/guards';
 import { ChatWire, DONE_FRAME, StreamRelay, tokenCount, Tokens } from './upstream-wire';
 
 /** Whether an event's JSON carries a usage object (checked before parsing: most chunks do not). */
@@ -102,10 +103,6 @@ function streamError(data: string): StreamRelay['failure'] {
     type: typeof error.type === 'string' ? error.type : 'server_error',
     code: typeof error.code === 'string' ? error.code : null,
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function asObject(value: unknown): Record<string, unknown> {
