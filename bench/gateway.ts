@@ -29,8 +29,9 @@ import { CallTiming, OneConnection, percentile } from './support/one-connection'
  * - the floor: a bare Fastify + undici pass-through (bench/support/passthrough-server.ts: no key check,
  *   selection, limits, fallback or accounting), for what any gateway on them costs at least, beside
  *   what ours adds; not a target;
- * - ours: `node dist/main.js` on a fresh database (the embedded default, or BENCH_DATABASE_URL's
- *   server), its `openai` credential bound to the fake's /v1, called with a consumer key and
+ * - ours: `node dist/main.js` on a fresh database of the local PostgreSQL (BENCH_DATABASE_URL's server,
+ *   as the other benchmarks; the embedded default when that cannot be reached, whose PGlite then runs
+ *   inside ours' process, on the same two cores, and in its RSS), its `openai` credential bound to the fake's /v1, called with a consumer key and
  *   `model: "openai/gpt-4o-mini"`; LOG_LEVEL=warn (Portkey writes no request log either).
  * Before measuring, each is checked to reach the fake (the fake counts the call and sees the key that
  * peer was meant to send) with a JSON answer and a stream that ends in `data: [DONE]` with usage.
@@ -42,9 +43,10 @@ import { CallTiming, OneConnection, percentile } from './support/one-connection'
  *   call, and of the first SSE event of a stream ("first chunk"), pooled over the rounds; what a peer
  *   adds is its figure minus direct's. Target: ours adds ≤ ⅓ of what Portkey adds.
  * - ours' resident memory (VmRSS) at start and after 10,000 and 100,000 requests (half JSON, half
- *   streamed), measured first, before the other figures: as read, and RSS and V8's heap in use right
- *   after a full garbage collection (bench/support/full-gc-probe.cjs); the verdict reads that RSS:
- *   memory must not grow with requests served. On the embedded default PGlite is inside that process.
+ *   streamed), measured first, before the other figures: as read, and RSS and V8's heap in use after
+ *   two full garbage collections a second apart, once V8 has given the freed pages back
+ *   (bench/support/full-gc-probe.cjs); the verdict reads that RSS: memory must not grow with requests
+ *   served. On the embedded default PGlite is inside that process.
  * - the statements ours sent to PostgreSQL during 1,000 proxied requests and one flush interval after
  *   them, beside an idle window as long: counted inside its process by wrapping node-postgres's
  *   Client#query (bench/support/count-pg-queries.cjs), which every statement goes through on either
@@ -107,7 +109,7 @@ interface Memory {
   at: MemoryPoint[];
 }
 
-/** After `requests` in all: VmRSS as it is, then RSS and V8's heap in use right after a full garbage collection. */
+/** After `requests` in all: VmRSS as it is, then RSS and V8's heap in use after full garbage collections (the probe's). */
 interface MemoryPoint {
   requests: number;
   rss: number;
@@ -116,7 +118,7 @@ interface MemoryPoint {
 
 /**
  * Ours' memory at start, then after MEMORY_AT requests in all (half JSON, half streamed, 50
- * connections): as read, and after a full collection (the verdict reads that RSS: what it keeps).
+ * connections): as read, and after full collections (the verdict reads that RSS: what it keeps).
  */
 async function memoryPhase(ours: OurServer, servedSoFar: number): Promise<Memory> {
   const point = async (requests: number): Promise<MemoryPoint> => ({ requests, rss: rssMiB(ours.pid), retained: await ours.afterFullGc() });
@@ -328,9 +330,9 @@ function report(
     const figures = (m: MemoryPoint) => `${fixed(m.rss, 0)} (${fixed(m.retained.rssMiB, 0)}; ${fixed(m.retained.heapUsedMiB, 0)})`;
     const growth = last.retained.rssMiB / first.retained.rssMiB;
     console.log(
-      `ours, memory: RSS as read (RSS after a full GC; V8 heap in use after it), MiB: ` +
+      `ours, memory: RSS as read (RSS after full GCs; V8 heap in use after them), MiB: ` +
         [`${figures(memory.start)} at start`, ...memory.at.map((m) => `${figures(m)} after ${count(m.requests)} requests`)].join(', ') +
-        ` (half JSON, half streamed): RSS after a full GC ×${fixed(growth)} from ${count(first.requests)} to ${count(last.requests)}, ` +
+        ` (half JSON, half streamed): RSS after full GCs ×${fixed(growth)} from ${count(first.requests)} to ${count(last.requests)}, ` +
         `V8 heap ×${fixed(last.retained.heapUsedMiB / first.retained.heapUsedMiB)} ` +
         (QUICK
           ? '(--quick: too few requests to judge growth; warm-up dominates) '

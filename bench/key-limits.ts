@@ -9,8 +9,8 @@ import { load, sideBySide, table } from './support/load';
  * Non-streaming chats at 50 connections in front of the bench's fake OpenAI upstream, the same body for
  * both keys. Target: limits on ÷ limits off ≥ 0.9 (a limited call is served from slices leased in
  * memory; the database is asked once per slice, not per call). Beside it, the statements the limited
- * rounds sent naming the key limits' tables. Ours on BENCH_DATABASE_URL's PostgreSQL when set (leases then
- * cost real round trips), else the embedded default.
+ * rounds sent naming the key limits' tables. Ours on the local PostgreSQL (BENCH_DATABASE_URL's server;
+ * leases then cost real round trips), else, when that cannot be reached, the embedded default.
  */
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';

@@ -14,6 +14,20 @@ export async function admin(sql: string): Promise<void> {
   }
 }
 
+/** Whether the local PostgreSQL answers (a benchmark that can also run without it falls back). */
+export async function benchDatabaseReachable(): Promise<boolean> {
+  const client = new Client({ connectionString: BENCH_ADMIN_URL, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 export interface BenchDatabase {
   url: string;
   drop(): Promise<void>;

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { ADMIN_TOKEN } from '../../test/support/instances';
 import { TEST_KEY_1 } from '../../test/support/registry-app';
 import { REPO_ROOT, RunningProcess, embeddedEnv, freePort, waitFor } from '../../test/support/server-process';
-import { createBenchDatabase } from './bench-database';
+import { benchDatabaseReachable, createBenchDatabase } from './bench-database';
 import type { FakeUpstreamStats } from './fake-openai-server';
 
 export interface GatewayPeer {
@@ -185,14 +185,16 @@ export interface OurServer extends GatewayPeer {
   embedded: boolean;
   /** Statements sent to PostgreSQL so far, by first keyword and table (bench/support/count-pg-queries.cjs). */
   queries(): Promise<Record<string, number>>;
-  /** Its RSS and V8 heap in use, MiB, right after a full garbage collection (bench/support/full-gc-probe.cjs). */
+  /** Its RSS and V8 heap in use, MiB, after two full garbage collections a second apart (bench/support/full-gc-probe.cjs). */
   afterFullGc(): Promise<{ rssMiB: number; heapUsedMiB: number }>;
 }
 
 /**
  * Our server, built (`node scripts/build-if-stale.js`) and started as `node dist/main.js` with the
- * query counter and the full-GC probe preloaded, on a fresh database: `BENCH_DATABASE_URL`'s server when set (a database of
- * its own, dropped after), else the embedded default in a temporary DATA_DIR. Health sweeps off,
+ * query counter and the full-GC probe preloaded, on a fresh database: a database of its own (dropped
+ * after) on the local PostgreSQL (BENCH_DATABASE_URL's server, by default 127.0.0.1:5432), as in
+ * production, where the database is a server of its own; else, when that cannot be reached, the
+ * embedded default in a temporary DATA_DIR, whose PGlite runs inside ours. Health sweeps off,
  * LOG_LEVEL=warn; egress to loopback is allowed by default. The catalog's `openai` gets a credential
  * whose base URL is the fake's `/v1`, and a consumer key `bench` is created through POST /api/keys.
  * Resolves to a reason instead when it cannot run: the build fails, or the gateway's /v1 edge (or
@@ -214,12 +216,13 @@ export async function startOurs(upstreamBaseUrl: string): Promise<OurServer | { 
   let env: NodeJS.ProcessEnv;
   let database: string;
   let dropDatabase: () => Promise<void>;
-  if (process.env.BENCH_DATABASE_URL) {
+  const embedded = !(await benchDatabaseReachable());
+  if (!embedded) {
     const db = await createBenchDatabase('gateway');
     env = { ...process.env, ...common, DATABASE_URL: db.url, CREDENTIALS_KEYS: `k1:${TEST_KEY_1}` };
     delete env.DATA_DIR;
     delete env.DATABASE_DIRECT_URL;
-    database = `PostgreSQL (BENCH_DATABASE_URL), database ${new URL(db.url).pathname.slice(1)}`;
+    database = `PostgreSQL at ${new URL(db.url).host}, database ${new URL(db.url).pathname.slice(1)}`;
     dropDatabase = db.drop;
   } else {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-gateway-'));
@@ -294,7 +297,7 @@ export async function startOurs(upstreamBaseUrl: string): Promise<OurServer | { 
       pid: proc.child.pid!,
       death: () => death(proc),
       database,
-      embedded: !process.env.BENCH_DATABASE_URL,
+      embedded,
       afterFullGc: () => ask('SIGWINCH', 'bench-memory'),
       queries: () => ask('SIGUSR2', 'bench-pg-queries'),
       close,
