@@ -261,8 +261,14 @@ export class GatewayService {
       );
     }
     const allowed = plan.candidates.filter(mayUse);
-    if (allowed.length === 0) throw new ModelNotAllowedError(model);
-    return { candidates: allowed, skipped: plan.skipped.filter((skipped) => mayUse(skipped.candidate)) };
+    const skipped = plan.skipped.filter((skipped) => mayUse(skipped.candidate));
+    if (allowed.length === 0) {
+      // Every key may ask for `auto`: none of its models available right now is the registry's state
+      // (503, with why for each of them), not a model the key was refused.
+      if (model === AUTO_MODEL) throw new NoAvailableProviderError(modelType, skipped, call.operation);
+      throw new ModelNotAllowedError(model);
+    }
+    return { candidates: allowed, skipped };
   }
 
   /**

@@ -347,7 +347,7 @@ describe(GatewayService.name, () => {
     expect(outcomes()).toEqual(['openai:-']);
   });
 
-  it('a consumer key limited to models: only those answer; none of them → ModelNotAllowedError', async () => {
+  it('a consumer key limited to models: only those answer; another named → ModelNotAllowedError; none of its own available for auto → 503', async () => {
     await start();
     const onlyAnthropic = (provider: string) => provider === 'anthropic';
     const answer = await chatCompletions(call(hello('auto'), { mayUse: onlyAnthropic }));
@@ -364,7 +364,13 @@ describe(GatewayService.name, () => {
     const failed = await chatCompletions(call(hello('auto'), { mayUse: onlyAnthropic })).catch((error: Error) => error);
     expect(failed).toBeInstanceOf(ProviderCallError);
     expect((failed as Error).message).toMatch(/^every candidate failed: anthropic\/[^;]*: HTTP 500[^;]*$/);
-    for (const provider of ['openai', 'anthropic', 'openrouter']) await app!.get(ProviderConfigService).disable(provider);
+    // Its models unavailable while others are: `auto` (which every key may ask for) has nothing to offer it, a 503.
+    await app!.get(ProviderConfigService).disable('anthropic');
+    const unavailable = await chatCompletions(call(hello('auto'), { mayUse: onlyAnthropic })).catch((error: Error) => error);
+    expect(unavailable).toBeInstanceOf(NoAvailableProviderError);
+    expect((unavailable as Error).message).toMatch(/anthropic\/.*disabled/);
+    expect((unavailable as Error).message).not.toMatch(/openai|ollama|openrouter/);
+    for (const provider of ['openai', 'openrouter']) await app!.get(ProviderConfigService).disable(provider);
     const none = await chatCompletions(call(hello('auto'), { mayUse: onlyAnthropic })).catch((error: Error) => error);
     expect(none).toBeInstanceOf(NoAvailableProviderError);
     expect((none as Error).message).toMatch(/anthropic\/.*disabled/);
