@@ -116,6 +116,32 @@ describe('postUpstream', () => {
     await expect(broken.body.text()).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
   });
 
+  it('text() refuses an answer past its bound (UpstreamBodyError) and drops the request, before or after it was asked for', async () => {
+    const piece = 'x'.repeat(64 * 1024);
+    const server = await startServer((_req, res) => {
+      res.writeHead(200);
+      // Without end, as fast as the socket takes it.
+      const more = () => {
+        while (!res.destroyed && res.write(piece));
+        if (!res.destroyed) res.once('drain', more);
+      };
+      more();
+    });
+    servers.push(server);
+
+    const response = await post(server.url);
+    await expect(response.body.text(256 * 1024)).rejects.toMatchObject({
+      name: 'UpstreamBodyError',
+      message: `the answer is larger than ${256 * 1024} bytes`,
+    });
+    await until('the upstream to see the request dropped', () => server.closed.length === 1);
+
+    const small = await postUpstream(agent, server.url, {}, '{}', new AbortController().signal);
+    await sleep(50); // paused at the high-water mark, unread
+    await expect(small.body.text(16 * 1024)).rejects.toThrow(/larger than 16384 bytes/);
+    await until('the second request dropped too', () => server.closed.length === 2);
+  });
+
   it('rejects with the connection error when nobody listens', async () => {
     const server = await startServer(() => undefined);
     const url = server.url;

@@ -1,9 +1,18 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Agent, Dispatcher } from 'undici';
 import { abortError, type AbortSource } from '../calls/abort-source';
+import { UpstreamBodyError } from '../calls/upstream.errors';
 
 /** An upstream's error body is read this far: enough for any error message, bounded against a hostile one. */
 const MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * The largest JSON answer read whole (text()): far above any chat answer, and above an embeddings
+ * batch of 2,048 inputs at 3,072 dimensions (~70 MB as JSON), while well under what V8 can hold as
+ * one string (~512 MiB): past that, decoding it would throw, and past this, an upstream that answers
+ * without end would be buffered until the call's timeout.
+ */
+export const MAX_ANSWER_BYTES = 128 * 1024 * 1024;
 
 /** Body bytes held unread before the upstream socket is paused (as a Readable's default high-water mark). */
 const HIGH_WATER_BYTES = 64 * 1024;
@@ -19,7 +28,8 @@ export interface UpstreamResponse {
 export interface UpstreamBody extends AsyncIterable<Buffer> {
   /** The whole body has arrived (what is left to read is held here). */
   readonly ended: boolean;
-  text(): Promise<string>;
+  /** The whole body as UTF-8; rejects (the request aborted) with UpstreamBodyError past `maxBytes`. */
+  text(maxBytes?: number): Promise<string>;
   /** Drops what is unread: the request is aborted and its connection closed (unless the body had ended). */
   destroy(): void;
 }
@@ -76,6 +86,7 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
   private waiter: Waiter | null = null;
   /** A reader of the whole body (text()): its chunks are held, never paused for, until the end. */
   private textWaiter: { resolve: (text: string) => void; reject: (error: unknown) => void } | null = null;
+  private textLimit = MAX_ANSWER_BYTES;
   private waking = false;
   // A timeout, the AbortError, or the caller's own reason; one that is no Error (or none) stands for an AbortError.
   private readonly onAbort = () => this.abort(this.signal.reason instanceof Error ? this.signal.reason : abortError());
@@ -102,6 +113,10 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.queue.push(chunk);
     this.queued += chunk.length;
+    if (this.textWaiter !== null && this.queued > this.textLimit) {
+      this.abort(new UpstreamBodyError(`the answer is larger than ${this.textLimit} bytes`));
+      return;
+    }
     if (this.queued >= HIGH_WATER_BYTES && this.textWaiter === null) controller.pause();
     this.wake();
   }
@@ -135,9 +150,10 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
   }
 
   /** The whole body as UTF-8, in one wait for its end (not a turn per chunk). */
-  text(): Promise<string> {
+  text(maxBytes = MAX_ANSWER_BYTES): Promise<string> {
     if (this.failure !== null) return Promise.reject(this.failure);
-    if (this.ended) return Promise.resolve(this.take().toString('utf8'));
+    this.textLimit = maxBytes;
+    if (this.ended) return new Promise((resolve, reject) => this.answerText({ resolve, reject }));
     const text = new Promise<string>((resolve, reject) => (this.textWaiter = { resolve, reject }));
     // Held unread before: the rest is wanted now (resuming can hand over chunks at once, so after the waiter is set).
     if (this.controller?.paused) this.controller.resume();
@@ -163,7 +179,7 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
     const textWaiter = this.textWaiter;
     this.textWaiter = null;
     if (textWaiter && this.failure !== null) textWaiter.reject(this.failure);
-    else if (textWaiter) textWaiter.resolve(this.take().toString('utf8'));
+    else if (textWaiter) this.answerText(textWaiter);
     this.wake();
   }
 
@@ -187,6 +203,15 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
     else if (this.failure !== null) waiter.reject(this.failure);
     else waiter.resolve({ value: undefined, done: true });
   };
+
+  /** The body read whole, as text: one that cannot be decoded is a failed answer, never a promise left waiting. */
+  private answerText(waiter: { resolve: (text: string) => void; reject: (error: unknown) => void }): void {
+    try {
+      waiter.resolve(this.take().toString('utf8'));
+    } catch (error) {
+      waiter.reject(new UpstreamBodyError(`the answer could not be read as text: ${(error as Error).message}`));
+    }
+  }
 
   /** Everything queued, as one chunk (empty when nothing is); the socket resumed if it was paused for it. */
   private take(): Buffer {
