@@ -33,7 +33,12 @@ export interface StreamPlan {
   cutAfterChunks?: number;
   /** After those chunks, keep the connection open and send nothing more (instead of cutting it). */
   stall?: boolean;
+  /** After those chunks, an event that is not JSON (one cut short), then the rest of the stream as usual. */
+  garbage?: boolean;
 }
+
+/** An event cut short: what a broken proxy or server in front of the model might send. */
+export const GARBAGE_EVENT = 'data: {"choices":[{"delta":{"content":"cut sho\n\n';
 
 interface ChatBody {
   model?: string;
@@ -80,7 +85,7 @@ export function answerOpenAiChat(res: ServerResponse, body: ChatBody, answer: Ca
       : []),
   ].map((data) => `data: ${JSON.stringify(data)}\n\n`);
   // The first event carries no content (role only): a cut after N chunks counts content chunks.
-  sse(res, [...events, 'data: [DONE]\n\n'], plan.cutAfterChunks === undefined ? undefined : plan.cutAfterChunks + 1, plan.stall);
+  sse(res, [...events, 'data: [DONE]\n\n'], plan.cutAfterChunks === undefined ? undefined : plan.cutAfterChunks + 1, plan);
 }
 
 export function answerOpenAiEmbeddings(res: ServerResponse, body: ChatBody, answer: CallAnswer): void {
@@ -142,7 +147,7 @@ export function answerAnthropicMessages(res: ServerResponse, body: ChatBody, ans
     event('message_stop', {}),
   ];
   // message_start, content_block_start and ping come before the first content chunk.
-  sse(res, events, plan.cutAfterChunks === undefined ? undefined : plan.cutAfterChunks + 3, plan.stall);
+  sse(res, events, plan.cutAfterChunks === undefined ? undefined : plan.cutAfterChunks + 3, plan);
 }
 
 /** An Anthropic answer that calls `tool`: a text block, then a tool_use block; streamed, its input in two JSON fragments. */
@@ -206,11 +211,16 @@ function json(res: ServerResponse, body: unknown): void {
   res.end(text);
 }
 
-/** Each event in its own write (as a real server flushes them); `cutAfter` events, then the socket is destroyed. */
-function sse(res: ServerResponse, events: string[], cutAfter: number | undefined, stall = false): void {
+/** Each event in its own write (as a real server flushes them); after `after` events the socket is destroyed, or left silent (`stall`), or an event that is not JSON comes (`garbage`) before the rest. */
+function sse(res: ServerResponse, events: string[], after: number | undefined, { stall = false, garbage = false }: StreamPlan = {}): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.flushHeaders();
-  const sent = cutAfter === undefined ? events : events.slice(0, cutAfter);
+  const cutAfter = garbage ? undefined : after;
+  const sent = garbage
+    ? [...events.slice(0, after), GARBAGE_EVENT, ...events.slice(after)]
+    : cutAfter === undefined
+      ? events
+      : events.slice(0, cutAfter);
   let i = 0;
   const next = () => {
     if (res.destroyed) return;

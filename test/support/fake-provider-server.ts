@@ -1,6 +1,6 @@
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { answerAnthropicMessages, answerOpenAiChat, answerOpenAiEmbeddings, FAKE_CALL_ROUTES } from './fake-model-calls';
+import { answerAnthropicMessages, answerOpenAiChat, answerOpenAiEmbeddings, FAKE_CALL_ROUTES, type StreamPlan } from './fake-model-calls';
 
 /**
  * A real HTTP server on 127.0.0.1 that answers like the documented model-listing APIs of OpenAI,
@@ -30,7 +30,9 @@ export type FakeMode =
   /** Model calls: answer 200, then end the connection abruptly after that many content chunks (0: before the first). */
   | { type: 'stream_cut'; afterChunks: number }
   /** Model calls: answer 200, then send nothing more after that many content chunks, the connection left open. */
-  | { type: 'stream_stall'; afterChunks: number };
+  | { type: 'stream_stall'; afterChunks: number }
+  /** Model calls: answer 200, then after that many content chunks an event that is not JSON, then the rest as usual. */
+  | { type: 'stream_garbage'; afterChunks: number };
 
 /** Shorthands for the modes without parameters (and defaults for the others). */
 export type FakeModeInput = FakeMode | 'ok' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'server_error' | 'hang' | 'broken_json';
@@ -284,7 +286,10 @@ export class FakeProviderServer {
         if (body !== undefined) return answerCall(state, match, res, body, mode.afterChunks);
         return answer(state, match, url, res);
       case 'stream_stall':
-        if (body !== undefined) return answerCall(state, match, res, body, mode.afterChunks, true);
+        if (body !== undefined) return answerCall(state, match, res, body, mode.afterChunks, { stall: true });
+        return answer(state, match, url, res);
+      case 'stream_garbage':
+        if (body !== undefined) return answerCall(state, match, res, body, mode.afterChunks, { garbage: true });
         return answer(state, match, url, res);
       default:
         return body === undefined ? answer(state, match, url, res) : answerCall(state, match, res, body, undefined);
@@ -418,10 +423,10 @@ function answerCall(
   res: ServerResponse,
   body: unknown,
   cutAfterChunks: number | undefined,
-  stall = false,
+  { stall = false, garbage = false }: Omit<StreamPlan, 'cutAfterChunks'> = {},
 ): void {
   const request = (typeof body === 'object' && body !== null ? body : {}) as { stream?: boolean };
-  if (cutAfterChunks !== undefined && !request.stream) {
+  if (cutAfterChunks !== undefined && !request.stream && !garbage) {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.flushHeaders();
     return void res.socket?.destroy();
@@ -431,7 +436,7 @@ function answerCall(
     inputTokens: state.options.inputTokens ?? 11,
     dimensions: state.options.dimensions ?? 4,
   };
-  const plan = { cutAfterChunks, stall };
+  const plan = { cutAfterChunks, stall, garbage };
   if (match.route.endsWith('/embeddings')) return answerOpenAiEmbeddings(res, request, answer);
   if (state.options.kind === 'anthropic') return answerAnthropicMessages(res, request, answer, plan);
   return answerOpenAiChat(res, request, answer, plan);

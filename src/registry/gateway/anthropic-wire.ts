@@ -58,15 +58,19 @@ export const ANTHROPIC_WIRE: ChatWire = {
 
 class AnthropicStreamRelay implements StreamRelay {
   private done = false;
+  /** An event whose data is not JSON: the stream cannot be read on, and the answer is not whole. */
+  private unreadable: StreamRelay['failure'];
 
   constructor(private readonly translator: AnthropicStreamTranslator) {}
 
   push(event: EventSourceMessage): string[] {
+    if (this.unreadable) return [];
     let data: unknown;
     try {
       data = JSON.parse(event.data);
     } catch {
-      data = undefined;
+      this.unreadable = { message: 'the provider sent an event that is not JSON', type: 'server_error', code: null, unreadable: true };
+      return [];
     }
     const frames = this.translator.push({ event: event.event ?? '', data }).map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`);
     // OpenAI ends a stream with [DONE]; Anthropic's message_stop is the same promise.
@@ -82,7 +86,7 @@ class AnthropicStreamRelay implements StreamRelay {
   }
 
   get failure(): StreamRelay['failure'] {
-    return this.translator.error;
+    return this.unreadable ?? this.translator.error;
   }
 
   get tokens(): Tokens {

@@ -4,7 +4,7 @@ import { UpstreamBodyError } from '../calls/upstream.errors';
 import { redact } from '../health/probes/probe-detail';
 import { withoutEchoedKey } from './echoed-key';
 import type { UpstreamBody } from './upstream-http';
-import { errorFrame, StreamRelay } from './upstream-wire';
+import { errorFrame, StreamFailure, StreamRelay } from './upstream-wire';
 
 /** How long what an upstream sends after its last event may take before its connection is dropped instead. */
 const TRAILER_DRAIN_MS = 1_000;
@@ -36,7 +36,7 @@ export async function readToFirstFrames(
     const next = await events.next();
     if (next.done) throw new UpstreamBodyError('the stream ended before any output');
     const frames = framesOf(relay, next.value, apiKey);
-    if (relay.failure) throw new UpstreamBodyError(`the stream began with an error: ${relay.failure.message}`);
+    if (relay.failure) throw new UpstreamBodyError(failureReason(relay.failure, 'the stream began with an error'));
     if (frames !== '') return frames;
   }
 }
@@ -85,7 +85,9 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
     }
     const failure = relay.failure;
     const failed = attempt.failedMidStream(
-      new UpstreamBodyError(failure ? `the provider sent an error: ${failure.message}` : 'the stream ended before the answer was complete'),
+      new UpstreamBodyError(
+        failure ? failureReason(failure, 'the provider sent an error') : 'the stream ended before the answer was complete',
+      ),
     );
     stream.ended('stream_error', relay.tokens);
     yield errorFrame({
@@ -110,6 +112,11 @@ export async function* relayStream(stream: StartedStream): AsyncGenerator<string
     }
     if (!drained) void events.return(undefined).catch(() => undefined);
   }
+}
+
+/** A stream's failure as the attempt's reason: the provider's own message after `reported`, or ours as it is. */
+function failureReason(failure: StreamFailure, reported: string): string {
+  return failure.unreadable ? failure.message : `${reported}: ${failure.message}`;
 }
 
 /**

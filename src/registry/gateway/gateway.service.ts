@@ -28,7 +28,7 @@ import { GatewayObservers } from './gateway-observers';
 import { GatewayTracing } from './gateway-tracing';
 import { GatewayRequestError, ModelNotAllowedError } from './gateway.errors';
 import type { AnswerOrigin, GatewayAnswer, GatewayCall, GatewayModel, JsonAnswer } from './gateway.types';
-import { OPENAI_WIRE } from './openai-wire';
+import { OPENAI_EMBEDDINGS, OPENAI_WIRE } from './openai-wire';
 import { sseEvents } from './sse-events';
 import { postUpstream, readBounded, UpstreamResponse } from './upstream-http';
 import type { ChatWire } from './upstream-wire';
@@ -141,7 +141,7 @@ export class GatewayService {
         call.signal,
         watch.traced((attempt) =>
           this.send(attempt, OPENAI_WIRE, '/embeddings', JSON.stringify({ ...body, model: attempt.candidate.model }), (response) =>
-            this.jsonAnswer(attempt, OPENAI_WIRE, response),
+            this.jsonAnswer(attempt, OPENAI_EMBEDDINGS, response),
           ),
         ),
         call.consumerKeyId,

@@ -28,22 +28,18 @@ export const OPENAI_WIRE: ChatWire = {
   },
 
   chatAnswer(text) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new UpstreamBodyError('the answer is not JSON');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new UpstreamBodyError('the answer is not a JSON object');
-    return { body: text, tokens: usageTokens((parsed as { usage?: unknown }).usage) };
+    return openAiAnswer(text, 'choices');
   },
 
   clientError(status, text) {
-    // Passed back as the upstream wrote it when it is JSON; a page or a line of text (a proxy's, a
-    // server's default) becomes OpenAI's error shape, so it is the JSON the answer says it is.
-    if (isObject(parse(text))) return { status, body: text };
-    const message = text.trim().slice(0, MAX_FOREIGN_ERROR) || `the provider answered HTTP ${status} without a body`;
+    // Passed back as the upstream wrote it when it is OpenAI's error shape; anything else (a page, a
+    // line of text, another server's JSON such as FastAPI's `{"detail": …}`) becomes that shape, so
+    // OpenAI's clients read its message; the message of such JSON is its own, when it names one.
+    const parsed = parse(text);
+    if (isObject(parsed) && isObject(parsed.error) && typeof parsed.error.message === 'string') return { status, body: text };
+    const named = isObject(parsed) ? [parsed.detail, parsed.message, parsed.error].find((value) => typeof value === 'string') : undefined;
+    const message =
+      ((named as string | undefined) ?? text).trim().slice(0, MAX_FOREIGN_ERROR) || `the provider answered HTTP ${status} without a body`;
     return { status, body: JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: null } }) };
   },
 
@@ -52,23 +48,67 @@ export const OPENAI_WIRE: ChatWire = {
   },
 };
 
+/** An OpenAI embeddings answer (`/embeddings`): passed on as it came, read for its usage. */
+export const OPENAI_EMBEDDINGS: Pick<ChatWire, 'chatAnswer'> = {
+  chatAnswer(text) {
+    return openAiAnswer(text, 'data');
+  },
+};
+
+/** A 2xx answer passed on as it came, once it is what it says: a JSON object with its list (`choices`, `data`). */
+function openAiAnswer(text: string, list: 'choices' | 'data'): { body: string; tokens: Tokens } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UpstreamBodyError('the answer is not JSON');
+  }
+  if (!isObject(parsed)) throw new UpstreamBodyError('the answer is not a JSON object');
+  if (!Array.isArray(parsed[list])) throw new UpstreamBodyError(`the answer has no ${list} list`);
+  return { body: text, tokens: usageTokens(parsed.usage) };
+}
+
 class OpenAiStreamRelay implements StreamRelay {
   finished = false;
   failure: StreamRelay['failure'];
   tokens: Tokens = {};
+  /** A chunk was relayed: [DONE] before any is an answer with nothing in it. */
+  private relayed = false;
 
   constructor(private readonly includeUsage: boolean) {}
 
   push(event: EventSourceMessage): string[] {
     const data = event.data;
+    if (event.event !== undefined && event.event !== '' && event.event !== 'message') {
+      // A named event (a server's `ping`) is no chat chunk, and OpenAI's clients would take it for one;
+      // a named `error` is the upstream's failure.
+      if (event.event === 'error') this.failure = streamError(data);
+      return [];
+    }
     if (data === '[DONE]') {
+      if (!this.relayed) {
+        this.failure = { message: 'the stream ended before any output', type: 'server_error', code: null, unreadable: true };
+        return [];
+      }
       this.finished = true;
       return [DONE_FRAME];
+    }
+    if (!framedAsObject(data)) {
+      // Each chunk is relayed without being parsed (the stream's hot path): what is not even framed as
+      // an object (garbage, an event cut short) is the upstream's failure, not a chunk for the client.
+      this.failure = {
+        message: 'the provider sent an event that is not a JSON object',
+        type: 'server_error',
+        code: null,
+        unreadable: true,
+      };
+      return [];
     }
     if (HAS_ERROR.test(data)) {
       this.failure = streamError(data);
       return [];
     }
+    this.relayed = true;
     if (HAS_USAGE.test(data)) {
       const chunk = parse(data);
       if (chunk) {
@@ -79,6 +119,19 @@ class OpenAiStreamRelay implements StreamRelay {
     }
     return [`data: ${data}\n\n`];
   }
+}
+
+/** Whether `text`, spaces aside, begins with `{` and ends with `}`: the framing of a JSON object, not a parse. */
+function framedAsObject(text: string): boolean {
+  let start = 0;
+  let end = text.length - 1;
+  while (start < end && isJsonSpace(text.charCodeAt(start))) start++;
+  while (end > start && isJsonSpace(text.charCodeAt(end))) end--;
+  return text.charCodeAt(start) === 0x7b && text.charCodeAt(end) === 0x7d;
+}
+
+function isJsonSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
 function usageTokens(usage: unknown): Tokens {

@@ -18,14 +18,25 @@ export interface WireRefusal {
 }
 
 /**
+ * Why a stream failed: an error event the upstream sent (its message), or, `unreadable`, a stream that
+ * is not what it should be (an event that is not JSON, an end with nothing in it: our message).
+ */
+export interface StreamFailure {
+  message: string;
+  type: string;
+  code: string | null;
+  unreadable?: boolean;
+}
+
+/**
  * Reads one upstream stream and turns it into OpenAI's frames. `push` returns the frames to send for
  * one upstream event (none, one or several); `finished` says the upstream ended the answer properly,
- * `failure` that it sent an error event instead.
+ * `failure` that it sent an error event instead, or something that cannot be read.
  */
 export interface StreamRelay {
   push(event: EventSourceMessage): string[];
   readonly finished: boolean;
-  readonly failure: { message: string; type: string; code: string | null } | undefined;
+  readonly failure: StreamFailure | undefined;
   readonly tokens: Tokens;
 }
 

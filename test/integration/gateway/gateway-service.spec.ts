@@ -323,6 +323,33 @@ describe(GatewayService.name, () => {
     expect(outcomes()).toEqual(['openai:error']);
   });
 
+  it('a stream that cannot be read (an event that is not JSON) is the provider’s failure: the next one answers before output, an error event after', async () => {
+    await start();
+    fakes.openai.setMode({ type: 'stream_garbage', afterChunks: 0 });
+    const before = await chatCompletions(call(hello('auto', { stream: true })));
+    expect(before.origin).toMatchObject({ provider: 'anthropic', attempts: 2 });
+    expect(before.origin.report.failed).toEqual([
+      expect.objectContaining({ provider: 'openai', outcome: 'error', reason: 'the provider sent an event that is not a JSON object' }),
+    ]);
+    expect((await drain(before)).data).toContain('[DONE]');
+
+    fakes.openai.setMode({ type: 'stream_garbage', afterChunks: 2 });
+    const { data } = await drain(await chatCompletions(call(hello('auto', { stream: true }))));
+    expect(data).not.toContain('[DONE]');
+    expect(data[data.length - 1]).toMatchObject({
+      error: {
+        message: expect.stringMatching(/failed after output had begun: the provider sent an event that is not a JSON object$/),
+        code: 'stream_interrupted',
+      },
+    });
+    // Anthropic's events are parsed one by one: one that is not JSON is its failure the same way.
+    fakes.anthropic.setMode({ type: 'stream_garbage', afterChunks: 1 });
+    const translated = await drain(await chatCompletions(call(hello('anthropic/claude-haiku-4-5', { stream: true }))));
+    expect(translated.data).not.toContain('[DONE]');
+    expect(translated.data[translated.data.length - 1]).toMatchObject({ error: { message: expect.stringMatching(/not JSON$/) } });
+    expect(outcomes()).toEqual(['openai:error', 'anthropic:success', 'openai:error', 'anthropic:error']);
+  });
+
   it('a stream that stalls after its first chunk is cut after STREAM_IDLE_TIMEOUT_MS, counted as the provider’s timeout', async () => {
     await start({ streamIdleTimeoutMs: 300 });
     fakes.openai.setMode({ type: 'stream_stall', afterChunks: 1 });
