@@ -39,6 +39,16 @@ function forbiddenKeyPath(value: unknown, path: string): string | null {
   return null;
 }
 
+/** The first query or path input (by name) holding a NUL, which PostgreSQL neither stores nor compares in text. */
+function nulInputName(value: unknown, name: string | undefined): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? (name ?? 'value') : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    if ((Array.isArray(item) ? item : [item]).some((one) => typeof one === 'string' && one.includes('\u0000'))) return key;
+  }
+  return null;
+}
+
 /**
  * Nest's ValidationPipe as the API runs it. Validates synchronously: no rule of our DTOs is
  * asynchronous, and class-validator's asynchronous run makes promises per property and rule, each of
@@ -60,7 +70,8 @@ class SyncValidationPipe extends ValidationPipe {
 }
 
 /**
- * Refuses a body nested past MAX_BODY_DEPTH, then prototype-polluting keys, before class-transformer
+ * Refuses a query or path input with a NUL (a filter would reach the database with it), and a body
+ * nested past MAX_BODY_DEPTH, then prototype-polluting keys, before class-transformer
  * copies it (the copy silently drops such keys, which would turn `{"__proto__": …}` into an empty
  * object that then overwrites data). Answers an input of a RepeatedInput DTO it validated before from
  * memory, synchronously: no promise of its own either (Nest awaits whatever a pipe returns).
@@ -78,6 +89,9 @@ class ApiValidationPipe implements PipeTransform {
       }
       const path = forbiddenKeyPath(value, '');
       if (path) throw new InvalidRequestError([{ field: path, rule: 'forbidden-key', message: `${path} is not an allowed key` }]);
+    } else if (metadata.type === 'query' || metadata.type === 'param') {
+      const field = nulInputName(value, metadata.data);
+      if (field) throw new InvalidRequestError([{ field, rule: 'no-nul', message: `${field} must not contain a NUL character (%00)` }]);
     }
     const key = this.repeated.keyOf(value, metadata);
     if (key === undefined) return this.validation.transform(value, metadata);

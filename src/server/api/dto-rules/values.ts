@@ -32,3 +32,18 @@ export function IsBigintId(): PropertyDecorator {
     },
   });
 }
+
+/**
+ * A finite number with at most `decimals` decimals (an amount of USD to the 1/10,000th). Not
+ * IsNumber's maxDecimalPlaces: it reads them off String(value), which for a small number is in
+ * exponent form (1e-7), and fails with a TypeError instead of refusing it.
+ */
+export function IsDecimal(decimals: number, message: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'isDecimal',
+    validator: {
+      validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && Number(value.toFixed(decimals)) === value,
+      defaultMessage: () => message,
+    },
+  });
+}
