@@ -5,7 +5,8 @@ export type KeyLimitKind = 'requests' | 'tokens' | 'parallel' | 'budget';
 
 /**
  * A consumer key's limit refuses this call now: the edge answers 429 (`insufficient_quota` for the
- * budget, `rate_limit_exceeded` for the rest) with Retry-After. `headers` are the key's rate headers as they stand.
+ * budget, `rate_limit_exceeded` for the rest) with Retry-After, or, when no wait helps (a call past
+ * the whole limit, a spent budget), telling clients not to retry. `headers` are the key's rate headers as they stand.
  */
 export class KeyLimitExceededError extends DomainError {
   readonly code = 'KEY_LIMIT_EXCEEDED';
@@ -18,6 +19,8 @@ export class KeyLimitExceededError extends DomainError {
     readonly retryAfterSeconds: number,
     message: string,
     readonly headers: Readonly<Record<string, string>>,
+    /** Whether waiting that long could let the same call through: not for a call past the whole limit. */
+    readonly retryable = true,
   ) {
     super(message);
   }

@@ -98,10 +98,10 @@ export class KeyLimitsService implements BeforeApplicationShutdown, OnModuleDest
         delete taken[kind];
       }
     };
-    const refuse = (limit: KeyLimitKind, retryAfterSeconds: number, message: string): never => {
+    const refuse = (limit: KeyLimitKind, retryAfterSeconds: number, message: string, retryable = true): never => {
       giveBack();
       this.metrics.refused(limit);
-      throw new KeyLimitExceededError(limit, retryAfterSeconds, message, this.headersOf(consumer, now));
+      throw new KeyLimitExceededError(limit, retryAfterSeconds, message, this.headersOf(consumer, now), retryable);
     };
     try {
       const parallel = await this.reserve(consumer, estimate, now, taken, refuse);
@@ -118,7 +118,7 @@ export class KeyLimitsService implements BeforeApplicationShutdown, OnModuleDest
     estimate: CallEstimate,
     now: number,
     taken: Partial<Record<AllowanceKind, Taken>>,
-    refuse: (limit: KeyLimitKind, retryAfterSeconds: number, message: string) => never,
+    refuse: (limit: KeyLimitKind, retryAfterSeconds: number, message: string, retryable?: boolean) => never,
   ): Promise<boolean> {
     const limits = consumer.limits;
     const wanted: Array<[AllowanceKind, bigint | null, bigint]> = [
@@ -143,6 +143,7 @@ export class KeyLimitsService implements BeforeApplicationShutdown, OnModuleDest
           'tokens',
           retry,
           `Request too large for this key: it may use up to ${need} tokens (its input and max_tokens, or the model's whole output when it sets none), more than the key's ${limit} tokens per minute. Lower max_tokens or the input.`,
+          false,
         );
       if (kind === 'tokens')
         refuse(
@@ -150,10 +151,14 @@ export class KeyLimitsService implements BeforeApplicationShutdown, OnModuleDest
           retry,
           `Rate limit reached for this key: ${limit} tokens per minute (this request may use up to ${need}). Retry after ${retry} s.`,
         );
+      // Not a moment's wait: the window renews hours or days away, and a call past the whole budget never fits.
       refuse(
         'budget',
         retry,
-        `This key's budget of ${formatUsd(limit)} USD per ${limits.budgetWindow} is spent (this request may cost up to ${formatUsd(need)} USD); it renews in ${retry} s.`,
+        need > limit
+          ? `Request too costly for this key: it may cost up to ${formatUsd(need)} USD, more than the key's whole budget of ${formatUsd(limit)} USD per ${limits.budgetWindow}. Lower max_tokens or the input.`
+          : `This key's budget of ${formatUsd(limit)} USD per ${limits.budgetWindow} has not enough left for this request (it may cost up to ${formatUsd(need)} USD); it renews in ${retry} s.`,
+        false,
       );
     }
     if (limits.maxParallel === null) return false;

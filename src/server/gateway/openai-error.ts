@@ -55,7 +55,13 @@ export function openAiErrorOf(error: unknown): OpenAiErrorAnswer {
   if (error instanceof KeyLimitExceededError) {
     // OpenAI's own words: a spent budget is insufficient_quota, a rate or concurrency limit rate_limit_exceeded.
     const type = error.limit === 'budget' ? 'insufficient_quota' : 'rate_limit_exceeded';
-    return { ...answer(429, type, error.message, type), headers: { ...error.headers, 'retry-after': String(error.retryAfterSeconds) } };
+    // When no short wait lets the call through, OpenAI's clients are told not to retry (they honour
+    // x-should-retry: false; a 429 alone they retry, twice by default); Retry-After still says when the window renews.
+    const retry: Record<string, string> = error.retryable ? {} : { 'x-should-retry': 'false' };
+    return {
+      ...answer(429, type, error.message, type),
+      headers: { ...error.headers, 'retry-after': String(error.retryAfterSeconds), ...retry },
+    };
   }
   if (error instanceof ThrottlerException) return answer(429, 'rate_limit_error', error.message, 'rate_limit_exceeded');
   if (error instanceof DomainError && error.kind === 'invalid_input') return answer(400, 'invalid_request_error', error.message);

@@ -205,6 +205,7 @@ describe('KeyLimitsService: leased slices on the real database', () => {
     expect((tooLarge as KeyLimitExceededError).message).toMatch(
       /^Request too large for this key: it may use up to 5000 tokens .* Lower max_tokens/,
     );
+    expect((tooLarge as KeyLimitExceededError).retryable).toBe(false);
     expect(leases).not.toHaveBeenCalled();
     // One that fits is admitted as before, and one that fits only the rest of the window is told to retry.
     expect(await tryAdmit(instances[0], consumer, { tokens: 800n, usdNanos: 0n }, now)).toBeInstanceOf(Admission);
@@ -212,6 +213,7 @@ describe('KeyLimitsService: leased slices on the real database', () => {
     expect((later as KeyLimitExceededError).message).toMatch(
       /^Rate limit reached for this key: 1000 tokens per minute .* Retry after 50 s\.$/,
     );
+    expect((later as KeyLimitExceededError).retryable).toBe(true);
   });
 
   it('headers: limit, remaining and reset of requests and tokens as this instance sees them', async () => {

@@ -180,6 +180,30 @@ describe('the gateway through the official clients', () => {
     }
   });
 
+  it('a call past the key’s whole limit is a 429 the client is told not to retry, and does not', async () => {
+    const small = await api('POST', '/api/keys', { name: 'small-tpm', tpm: 1000 });
+    expect(small.status).toBe(201);
+    const sent: string[] = [];
+    const counting = new OpenAI({
+      apiKey: small.body.data.key,
+      baseURL: `${server.url}/v1`,
+      // The client's default: it retries a 429 twice unless told not to.
+      maxRetries: 2,
+      fetch: (url: Parameters<typeof fetch>[0], init?: RequestInit) => {
+        sent.push(String(url));
+        return fetch(url, init);
+      },
+    });
+    // No max_tokens: its worst case is the model's whole output, past 1,000 tokens a minute.
+    const tooLarge = await counting.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((error: unknown) => error);
+    expect(tooLarge).toMatchObject({ status: 429, code: 'rate_limit_exceeded', constructor: OpenAI.RateLimitError });
+    expect((tooLarge as InstanceType<typeof OpenAI.APIError>).message).toMatch(/Request too large for this key/);
+    expect((tooLarge as InstanceType<typeof OpenAI.APIError>).headers?.get('x-should-retry')).toBe('false');
+    expect(sent).toHaveLength(1);
+  });
+
   it('what fails before the gateway reads the request is answered in OpenAI’s shape too; large chats are read', async () => {
     const post = async (body: string, type?: string) => {
       const response = await fetch(`${server.url}/v1/chat/completions`, {
