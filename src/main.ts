@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApp } from './server/app.factory';
 import { describeFailure, endProcess, endWithError, exitWithError } from './common/exit-with-error';
 import { assertPortFree, explainListenError } from './common/listen-errors';
+import { GatewayRoutes } from './server/gateway/gateway-routes';
 import { HttpDrain } from './server/http/http-drain';
 import { createAppLogger } from './common/logging/app-logger';
 import type { AppConfig } from './config/app-config';
@@ -114,7 +115,7 @@ async function bootstrap(): Promise<void> {
         // What hangs keeps the process up: it ends after the grace, once the line above is out.
         endProcess(1, STOPPED_GRACE_MS);
       }, config.SHUTDOWN_TIMEOUT_MS);
-      void shutDown(running, database, usage, logger).then((clean) => {
+      void shutDown(running, database, usage, logger, Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2)).then((clean) => {
         clearTimeout(deadline);
         if (timedOut) return; // already said, and exiting 1
         const took = `${Math.round(performance.now() - started)} ms`;
@@ -126,8 +127,17 @@ async function bootstrap(): Promise<void> {
   }
 }
 
-/** Every step runs even if one before it failed; any failure, or usage left unwritten, makes the exit code non-zero. */
-async function shutDown({ app, drain }: RunningApp, database: DatabaseTarget, usage: UsageService, logger: Logger): Promise<boolean> {
+/**
+ * Every step runs even if one before it failed; any failure, or usage left unwritten, makes the exit
+ * code non-zero. In-flight answers get `answerWithinMs`.
+ */
+async function shutDown(
+  { app, drain }: RunningApp,
+  database: DatabaseTarget,
+  usage: UsageService,
+  logger: Logger,
+  answerWithinMs: number,
+): Promise<boolean> {
   let clean = true;
   const step = async (what: string, run: () => Promise<unknown>) => {
     try {
@@ -138,8 +148,15 @@ async function shutDown({ app, drain }: RunningApp, database: DatabaseTarget, us
     }
   };
   // Stop taking requests first (the in-flight ones are answered, kept-alive connections closed),
-  // so nothing records usage after the final flush.
-  await step('closing the HTTP server', () => drain.close());
+  // so nothing records usage after the final flush. Answers get half of the shutdown's time: one that
+  // would take longer (a stream an upstream holds open) is cut then, and its call recorded as
+  // cancelled by the flushes after, instead of everything being dropped at the deadline.
+  await step('closing the HTTP server', async () => {
+    const { cut } = await drain.close(answerWithinMs);
+    if (cut > 0) logger.warn(`Shutdown: cut ${cut} answer(s) still going after ${answerWithinMs} ms (recorded as cancelled)`);
+  });
+  // A gateway call cut above records itself once its upstream request is aborted: before the flushes.
+  await step('ending the gateway calls', () => app.get(GatewayRoutes).settled());
   await step('closing the app', () => app.close());
   const { entries, requests } = usage.pendingUsage();
   if (entries > 0) {

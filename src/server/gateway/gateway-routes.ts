@@ -30,6 +30,8 @@ const OPERATION_HEADER = 'x-registry-operation';
 @Injectable()
 export class GatewayRoutes implements OnModuleInit {
   private readonly logger = new Logger('Gateway');
+  /** The calls being answered: each settles once its answer ended (written, or cut) and its accounting ran. */
+  private readonly calls = new Set<Promise<void>>();
 
   constructor(
     private readonly adapter: HttpAdapterHost,
@@ -56,7 +58,22 @@ export class GatewayRoutes implements OnModuleInit {
     }
   }
 
-  private async serve(request: FastifyRequest, reply: FastifyReply, run: (call: GatewayCall) => Promise<GatewayAnswer>): Promise<void> {
+  /**
+   * Resolves once every call being answered has ended, its usage and log row recorded: at shutdown,
+   * after the HTTP server closed (each was answered or cut, its call then aborted), before the final flushes.
+   */
+  async settled(): Promise<void> {
+    await Promise.all([...this.calls]);
+  }
+
+  private serve(request: FastifyRequest, reply: FastifyReply, run: (call: GatewayCall) => Promise<GatewayAnswer>): Promise<void> {
+    const call = this.answer(request, reply, run);
+    this.calls.add(call);
+    void call.finally(() => this.calls.delete(call));
+    return call;
+  }
+
+  private async answer(request: FastifyRequest, reply: FastifyReply, run: (call: GatewayCall) => Promise<GatewayAnswer>): Promise<void> {
     const raw: ConsumerRequest = request.raw;
     let consumer: AuthenticatedConsumer;
     try {

@@ -43,10 +43,30 @@ describe('HttpDrain', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const held = get(port, agent);
     await new Promise<void>((resolve) => server.once('request', () => setImmediate(resolve)));
-    const drained = drain.close();
+    const drained = drain.close(60_000);
     release!();
     expect(await held).toEqual({ connection: 'close', body: 'held' });
-    await drained;
+    expect(await drained).toEqual({ cut: 0 });
+    agent.destroy();
+  });
+
+  it('cuts, once its time for answers is up, the connection of an answer still going, and says how many it cut', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const held = get(port, agent);
+    await new Promise<void>((resolve) => server.once('request', () => setImmediate(resolve)));
+    let closedAt = 0;
+    const started = Date.now();
+    const drained = drain.close(200);
+    const gone = held.then(
+      () => 'answered',
+      (error: NodeJS.ErrnoException) => {
+        closedAt = Date.now();
+        return error.code;
+      },
+    );
+    expect(await drained).toEqual({ cut: 1 });
+    expect(await gone).toBe('ECONNRESET');
+    expect(closedAt - started).toBeGreaterThanOrEqual(150);
     agent.destroy();
   });
 
@@ -64,7 +84,7 @@ describe('HttpDrain', () => {
     while (accepted.length < 3 || accepted.filter((socket) => socket.bytesRead > 0).length < 2) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    const drained = drain.close();
+    const drained = drain.close(60_000);
     // Both gone while the answer in flight is still held.
     await Promise.all([once(silent, 'close'), once(partial, 'close')]);
     release!();
@@ -79,7 +99,7 @@ describe('HttpDrain', () => {
     client.setEncoding('utf8');
     client.on('data', (chunk: string) => (received += chunk));
     await once(client, 'connect');
-    const drained = drain.close();
+    const drained = drain.close(60_000);
     client.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     await new Promise<void>((resolve) => server.once('request', () => setImmediate(resolve)));
     release!();

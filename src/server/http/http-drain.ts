@@ -14,6 +14,8 @@ const UNANSWERED_GRACE_MS = 1_000;
  * sent says `Connection: close` (Node ends the socket after it), and whenever an answer goes out,
  * the connections left idle by it are closed.
  *
+ * Answers still going when close()'s time for them is up have their connections closed.
+ *
  * A connection with no request being answered (none sent yet, or its headers still trickling in)
  * is closed after UNANSWERED_GRACE_MS: Node counts it as busy, not idle, so close() would wait for
  * its headers timeout, and a client that opened one and went quiet would hold the shutdown up to
@@ -34,13 +36,26 @@ export class HttpDrain {
     server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => this.track(res));
   }
 
-  close(): Promise<void> {
+  /**
+   * Resolves once every connection is closed, with how many answers were cut: those still going
+   * `answerWithinMs` after the call (a stream an upstream holds open, a client that stopped reading)
+   * have their connections closed then, so a shutdown's remaining steps (the final flushes, which
+   * record such a call as cancelled) still run within its deadline.
+   */
+  async close(answerWithinMs: number): Promise<{ cut: number }> {
     this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const res of this.inFlight) this.answerLast(res);
+    let cut = 0;
     const grace = setTimeout(() => this.closeUnanswered(), UNANSWERED_GRACE_MS).unref();
-    void closed.then(() => clearTimeout(grace));
-    return closed;
+    const deadline = setTimeout(() => {
+      cut = this.inFlight.size;
+      for (const res of this.inFlight) res.socket?.destroy();
+    }, answerWithinMs).unref();
+    await closed;
+    clearTimeout(grace);
+    clearTimeout(deadline);
+    return { cut };
   }
 
   private closeUnanswered(): void {

@@ -91,9 +91,14 @@ describe('SIGTERM under keep-alive load (real process)', () => {
 
   /**
    * A server on a database of its own whose one gateway stream is held open by an upstream that stalls
-   * after its first chunk, that chunk received; then SIGTERM, and `check` with the exit code once it has exited.
+   * after its first chunk, that chunk received; then SIGTERM, and `check` once it has exited, with the
+   * exit code and that database. With `holdFlushMs`, the table the final usage flush updates is locked
+   * by another session from just before the signal until that long after it.
    */
-  async function sigtermWithStalledStream(stallEnv: Record<string, string>, check: (code: number | null) => void): Promise<void> {
+  async function sigtermWithStalledStream(
+    { holdFlushMs }: { holdFlushMs?: number },
+    check: (code: number | null, held: TestDatabase) => Promise<void>,
+  ): Promise<void> {
     const apiKey = 'sk-proj-Sd7Lq2Wm9Xc4Vb8Nz1Kd6Hf3Jg5Rt0Ye';
     const fakes = new FakeProviderServer();
     await fakes.start();
@@ -101,7 +106,10 @@ describe('SIGTERM under keep-alive load (real process)', () => {
     try {
       const openai = fakes.add('shutdown-openai', { kind: 'openai', apiKey });
       openai.setMode({ type: 'stream_stall', afterChunks: 1 });
-      server = await startInstance({ databaseUrl: held.url, env: { SHUTDOWN_TIMEOUT_MS: '1500', ...stallEnv } });
+      server = await startInstance({
+        databaseUrl: held.url,
+        env: { SHUTDOWN_TIMEOUT_MS: '1500', STREAM_IDLE_TIMEOUT_MS: '600000', USAGE_FLUSH_MS: '600000' },
+      });
       await server.api('POST', '/api/providers/openai/credentials', { apiKey, baseUrl: openai.baseUrl });
       const { body: created } = await server.api('POST', '/api/keys', { name: 'held-open' });
       const key = (created as { data: { key: string } }).data.key;
@@ -111,36 +119,67 @@ describe('SIGTERM under keep-alive load (real process)', () => {
         body: JSON.stringify({ model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'Say hello' }] }),
       });
       await stream.body[Symbol.asyncIterator]().next(); // the first chunk came; the rest never will
+      const dataSource = await held.dataSource();
+      let unlocked: Promise<void> = Promise.resolve();
+      if (holdFlushMs !== undefined) {
+        const locker = dataSource.createQueryRunner();
+        await locker.startTransaction();
+        await locker.query('LOCK TABLE provider_configs IN EXCLUSIVE MODE');
+        unlocked = new Promise<void>((resolve) => setTimeout(resolve, holdFlushMs)).then(async () => {
+          await locker.commitTransaction();
+          await locker.release();
+        });
+      }
       server.child.kill('SIGTERM');
       const code = await server.exited;
+      await unlocked;
       await stream.body.text().catch(() => undefined);
-      check(code);
+      await check(code, held);
     } finally {
       await held.drop();
       await fakes.close();
     }
   }
 
-  it('a shutdown that cannot finish (a stream a stalled upstream holds open) ends at SHUTDOWN_TIMEOUT_MS, exit 1, saying so last', async () => {
-    await sigtermWithStalledStream({ STREAM_IDLE_TIMEOUT_MS: '600000' }, (code) => {
+  it('a stream a stalled upstream holds open is cut at half of SHUTDOWN_TIMEOUT_MS, its call recorded as cancelled and flushed: exit 0', async () => {
+    await sigtermWithStalledStream({}, async (code, held) => {
+      expect(code).toBe(0);
+      const lines = server!.logs();
+      expect(lines.filter((line) => (line.level as number) >= 40).map((line) => line.msg)).toEqual([
+        'Shutdown: cut 1 answer(s) still going after 750 ms (recorded as cancelled)',
+      ]);
+      expect(lines.at(-1)).toMatchObject({ level: 30, context: 'Bootstrap', msg: expect.stringMatching(/^Stopped in \d+ ms$/) });
+      const dataSource = await held.dataSource();
+      const logged = await dataSource.query(`SELECT result, provider, stream FROM request_log`);
+      expect(logged).toEqual([{ result: 'cancelled', provider: 'openai', stream: true }]);
+      const [{ n }] = await dataSource.query(`SELECT usage_count::int AS n FROM provider_configs WHERE provider = 'openai'`);
+      expect(n).toBe(1);
+    });
+  }, 120_000);
+
+  it('a shutdown that cannot finish (a final flush the database holds up) ends at SHUTDOWN_TIMEOUT_MS, exit 1, saying so last', async () => {
+    await sigtermWithStalledStream({ holdFlushMs: 4000 }, async (code) => {
       expect(code).toBe(1);
       expect(server!.logs().at(-1)).toMatchObject({
         level: 50,
         context: 'Bootstrap',
-        msg: 'Shutdown did not finish within SHUTDOWN_TIMEOUT_MS=1500 ms: exiting',
+        msg: 'Shutdown did not finish within SHUTDOWN_TIMEOUT_MS=1500 ms; usage of 1 request(s) is not known to be written: exiting',
       });
     });
   }, 120_000);
 
   it('a shutdown that finishes only after SHUTDOWN_TIMEOUT_MS, within the exit grace, is not reported as stopped', async () => {
-    // The stalled stream ends at the between-chunk timeout, 1.8 s after its first chunk: after the
-    // shutdown's deadline (1.5 s), before the exit that follows it (its 500 ms grace).
-    await sigtermWithStalledStream({ STREAM_IDLE_TIMEOUT_MS: '1800' }, (code) => {
+    // The flush waits for the lock until 1.8 s after the signal: after the shutdown's deadline (1.5 s),
+    // before the exit that follows it (its 500 ms grace).
+    await sigtermWithStalledStream({ holdFlushMs: 1800 }, async (code) => {
       // Exit 1, and the deadline's error is the shutdown's last word, though the rest of it ran on in
-      // the grace (the stream's own request line comes after it): never "Stopped", never exit 0.
+      // the grace: never "Stopped", never exit 0.
       expect(code).toBe(1);
       const bootstrap = server!.logs().filter((line) => line.context === 'Bootstrap');
-      expect(bootstrap.at(-1)).toMatchObject({ level: 50, msg: 'Shutdown did not finish within SHUTDOWN_TIMEOUT_MS=1500 ms: exiting' });
+      expect(bootstrap.at(-1)).toMatchObject({
+        level: 50,
+        msg: expect.stringMatching(/^Shutdown did not finish within SHUTDOWN_TIMEOUT_MS=1500 ms/),
+      });
       expect(bootstrap.filter((line) => /^Stopped in/.test(String(line.msg)))).toEqual([]);
     });
   }, 120_000);
