@@ -13,6 +13,7 @@
  */
 const v8 = require('node:v8');
 const vm = require('node:vm');
+const { setTimeout } = require('node:timers');
 
 const SETTLE_MS = 1000;
 
