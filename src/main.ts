@@ -153,7 +153,10 @@ async function shutDown(
   // cancelled by the flushes after, instead of everything being dropped at the deadline.
   await step('closing the HTTP server', async () => {
     const { cut } = await drain.close(answerWithinMs);
-    if (cut > 0) logger.warn(`Shutdown: cut ${cut} answer(s) still going after ${answerWithinMs} ms (recorded as cancelled)`);
+    if (cut > 0)
+      logger.warn(
+        `Shutdown: cut ${cut} answer(s) still going after ${answerWithinMs} ms (gateway calls among them are recorded as cancelled)`,
+      );
   });
   // A gateway call cut above records itself once its upstream request is aborted: before the flushes.
   await step('ending the gateway calls', () => app.get(GatewayRoutes).settled());

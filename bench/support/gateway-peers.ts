@@ -193,8 +193,8 @@ export interface OurServer extends GatewayPeer {
  * Our server, built (`node scripts/build-if-stale.js`) and started as `node dist/main.js` with the
  * query counter and the full-GC probe preloaded, on a fresh database: a database of its own (dropped
  * after) on the local PostgreSQL (BENCH_DATABASE_URL's server, by default 127.0.0.1:5432), as in
- * production, where the database is a server of its own; else, when that cannot be reached, the
- * embedded default in a temporary DATA_DIR, whose PGlite runs inside ours. Health sweeps off,
+ * production, where the database is a server of its own; else, when BENCH_DATABASE_URL is unset and
+ * the default cannot be reached, the embedded default in a temporary DATA_DIR, whose PGlite runs inside ours. Health sweeps off,
  * LOG_LEVEL=warn; egress to loopback is allowed by default. The catalog's `openai` gets a credential
  * whose base URL is the fake's `/v1`, and a consumer key `bench` is created through POST /api/keys.
  * Resolves to a reason instead when it cannot run: the build fails, or the gateway's /v1 edge (or
@@ -217,6 +217,8 @@ export async function startOurs(upstreamBaseUrl: string): Promise<OurServer | { 
   let database: string;
   let dropDatabase: () => Promise<void>;
   const embedded = !(await benchDatabaseReachable());
+  if (embedded && process.env.BENCH_DATABASE_URL)
+    throw new Error(`BENCH_DATABASE_URL (${process.env.BENCH_DATABASE_URL}) cannot be reached`);
   if (!embedded) {
     const db = await createBenchDatabase('gateway');
     env = { ...process.env, ...common, DATABASE_URL: db.url, CREDENTIALS_KEYS: `k1:${TEST_KEY_1}` };

@@ -33,8 +33,8 @@ export interface StreamPlan {
   cutAfterChunks?: number;
   /** After those chunks, keep the connection open and send nothing more (instead of cutting it). */
   stall?: boolean;
-  /** After those chunks, an event that is not JSON (one cut short), then the rest of the stream as usual. */
-  garbage?: boolean;
+  /** Before the event at this index (0: before the first), one that is not JSON (cut short); the rest as usual, nothing cut. */
+  garbageAt?: number;
 }
 
 /** An event cut short: what a broken proxy or server in front of the model might send. */
@@ -211,16 +211,17 @@ function json(res: ServerResponse, body: unknown): void {
   res.end(text);
 }
 
-/** Each event in its own write (as a real server flushes them); after `after` events the socket is destroyed, or left silent (`stall`), or an event that is not JSON comes (`garbage`) before the rest. */
-function sse(res: ServerResponse, events: string[], after: number | undefined, { stall = false, garbage = false }: StreamPlan = {}): void {
+/** Each event in its own write (as a real server flushes them); after `after` events the socket is destroyed or left silent (`stall`); or an event that is not JSON comes before the one at `garbageAt`. */
+function sse(res: ServerResponse, events: string[], after: number | undefined, { stall = false, garbageAt }: StreamPlan = {}): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.flushHeaders();
-  const cutAfter = garbage ? undefined : after;
-  const sent = garbage
-    ? [...events.slice(0, after), GARBAGE_EVENT, ...events.slice(after)]
-    : cutAfter === undefined
-      ? events
-      : events.slice(0, cutAfter);
+  const cutAfter = garbageAt === undefined ? after : undefined;
+  const sent =
+    garbageAt !== undefined
+      ? [...events.slice(0, garbageAt), GARBAGE_EVENT, ...events.slice(garbageAt)]
+      : cutAfter === undefined
+        ? events
+        : events.slice(0, cutAfter);
   let i = 0;
   const next = () => {
     if (res.destroyed) return;

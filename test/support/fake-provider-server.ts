@@ -31,8 +31,8 @@ export type FakeMode =
   | { type: 'stream_cut'; afterChunks: number }
   /** Model calls: answer 200, then send nothing more after that many content chunks, the connection left open. */
   | { type: 'stream_stall'; afterChunks: number }
-  /** Model calls: answer 200, then after that many content chunks an event that is not JSON, then the rest as usual. */
-  | { type: 'stream_garbage'; afterChunks: number };
+  /** Model calls: a stream with an event that is not JSON before its event at `atEvent` (0: the first, before any output), the rest as usual. */
+  | { type: 'stream_garbage'; atEvent: number };
 
 /** Shorthands for the modes without parameters (and defaults for the others). */
 export type FakeModeInput = FakeMode | 'ok' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'server_error' | 'hang' | 'broken_json';
@@ -289,7 +289,7 @@ export class FakeProviderServer {
         if (body !== undefined) return answerCall(state, match, res, body, mode.afterChunks, { stall: true });
         return answer(state, match, url, res);
       case 'stream_garbage':
-        if (body !== undefined) return answerCall(state, match, res, body, mode.afterChunks, { garbage: true });
+        if (body !== undefined) return answerCall(state, match, res, body, undefined, { garbageAt: mode.atEvent });
         return answer(state, match, url, res);
       default:
         return body === undefined ? answer(state, match, url, res) : answerCall(state, match, res, body, undefined);
@@ -423,10 +423,10 @@ function answerCall(
   res: ServerResponse,
   body: unknown,
   cutAfterChunks: number | undefined,
-  { stall = false, garbage = false }: Omit<StreamPlan, 'cutAfterChunks'> = {},
+  { stall = false, garbageAt }: Omit<StreamPlan, 'cutAfterChunks'> = {},
 ): void {
   const request = (typeof body === 'object' && body !== null ? body : {}) as { stream?: boolean };
-  if (cutAfterChunks !== undefined && !request.stream && !garbage) {
+  if (cutAfterChunks !== undefined && !request.stream) {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.flushHeaders();
     return void res.socket?.destroy();
@@ -436,7 +436,7 @@ function answerCall(
     inputTokens: state.options.inputTokens ?? 11,
     dimensions: state.options.dimensions ?? 4,
   };
-  const plan = { cutAfterChunks, stall, garbage };
+  const plan = { cutAfterChunks, stall, garbageAt };
   if (match.route.endsWith('/embeddings')) return answerOpenAiEmbeddings(res, request, answer);
   if (state.options.kind === 'anthropic') return answerAnthropicMessages(res, request, answer, plan);
   return answerOpenAiChat(res, request, answer, plan);

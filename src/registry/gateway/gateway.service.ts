@@ -263,9 +263,9 @@ export class GatewayService {
     const allowed = plan.candidates.filter(mayUse);
     const skipped = plan.skipped.filter((skipped) => mayUse(skipped.candidate));
     if (allowed.length === 0) {
-      // Every key may ask for `auto`: none of its models available right now is the registry's state
-      // (503, with why for each of them), not a model the key was refused.
-      if (model === AUTO_MODEL) throw new NoAvailableProviderError(modelType, skipped, call.operation);
+      // Every key may ask for `auto`: when the models of it the key may use are all passed over right
+      // now, that is the registry's state (503, with why for each); when auto names none of them, 403.
+      if (model === AUTO_MODEL && skipped.length > 0) throw new NoAvailableProviderError(modelType, skipped, call.operation);
       throw new ModelNotAllowedError(model);
     }
     return { candidates: allowed, skipped };

@@ -55,6 +55,15 @@ describe('OPENAI_WIRE', () => {
     const named = OPENAI_WIRE.streamRelay({ model: 'm', includeUsage: false });
     expect(named.push(event('{"error":{"message":"overloaded","type":"server_error"}}', 'error'))).toEqual([]);
     expect(named.failure).toEqual({ message: 'overloaded', type: 'server_error', code: null });
+    // Other servers' error events keep their message: a named one with a bare message, TGI's string error.
+    for (const [data, name] of [
+      ['{"message":"model is loading"}', 'error'],
+      ['{"error":"model is loading"}', undefined],
+    ] as const) {
+      const other = OPENAI_WIRE.streamRelay({ model: 'm', includeUsage: false });
+      other.push(event(data, name));
+      expect(other.failure?.message).toBe('model is loading');
+    }
   });
 
   it('a stream that cannot be what it says fails, unreadable: an event not framed as an object, [DONE] before any chunk', () => {

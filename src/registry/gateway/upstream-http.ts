@@ -114,6 +114,9 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
     this.queue.push(chunk);
     this.queued += chunk.length;
     if (this.textWaiter !== null && this.queued > this.textLimit) {
+      // Not held while the walk goes on to the next candidate: up to the whole bound per attempt.
+      this.queue.length = 0;
+      this.queued = 0;
       this.abort(new UpstreamBodyError(`the answer is larger than ${this.textLimit} bytes`));
       return;
     }
@@ -153,6 +156,7 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
   text(maxBytes = MAX_ANSWER_BYTES): Promise<string> {
     if (this.failure !== null) return Promise.reject(this.failure);
     this.textLimit = maxBytes;
+    if (this.ended && this.queued > maxBytes) return Promise.reject(new UpstreamBodyError(`the answer is larger than ${maxBytes} bytes`));
     if (this.ended) return new Promise((resolve, reject) => this.answerText({ resolve, reject }));
     const text = new Promise<string>((resolve, reject) => (this.textWaiter = { resolve, reject }));
     // Held unread before: the rest is wanted now (resuming can hand over chunks at once, so after the waiter is set).

@@ -6,7 +6,7 @@ export type KeyLimitKind = 'requests' | 'tokens' | 'parallel' | 'budget';
 /**
  * A consumer key's limit refuses this call now: the edge answers 429 (`insufficient_quota` for the
  * budget, `rate_limit_exceeded` for the rest) with Retry-After, or, when no wait helps (a call past
- * the whole limit, a spent budget), telling clients not to retry. `headers` are the key's rate headers as they stand.
+ * the whole limit), telling clients not to retry. `headers` are the key's rate headers as they stand.
  */
 export class KeyLimitExceededError extends DomainError {
   readonly code = 'KEY_LIMIT_EXCEEDED';

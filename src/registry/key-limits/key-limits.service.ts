@@ -151,14 +151,15 @@ export class KeyLimitsService implements BeforeApplicationShutdown, OnModuleDest
           retry,
           `Rate limit reached for this key: ${limit} tokens per minute (this request may use up to ${need}). Retry after ${retry} s.`,
         );
-      // Not a moment's wait: the window renews hours or days away, and a call past the whole budget never fits.
+      // A call past the whole budget never fits; one short of what is left may fit once calls in flight
+      // give back the part of their reservations they did not spend.
       refuse(
         'budget',
         retry,
         need > limit
           ? `Request too costly for this key: it may cost up to ${formatUsd(need)} USD, more than the key's whole budget of ${formatUsd(limit)} USD per ${limits.budgetWindow}. Lower max_tokens or the input.`
           : `This key's budget of ${formatUsd(limit)} USD per ${limits.budgetWindow} has not enough left for this request (it may cost up to ${formatUsd(need)} USD); it renews in ${retry} s.`,
-        false,
+        need <= limit,
       );
     }
     if (limits.maxParallel === null) return false;

@@ -63,13 +63,14 @@ export class GatewayRoutes implements OnModuleInit {
    * after the HTTP server closed (each was answered or cut, its call then aborted), before the final flushes.
    */
   async settled(): Promise<void> {
-    await Promise.all([...this.calls]);
+    await Promise.allSettled([...this.calls]);
   }
 
   private serve(request: FastifyRequest, reply: FastifyReply, run: (call: GatewayCall) => Promise<GatewayAnswer>): Promise<void> {
     const call = this.answer(request, reply, run);
     this.calls.add(call);
-    void call.finally(() => this.calls.delete(call));
+    const ended = () => void this.calls.delete(call);
+    call.then(ended, ended);
     return call;
   }
 

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { validateSync, type ValidatorOptions } from 'class-validator';
 import { nestsDeeperThan } from '../../common/json-guard/json-depth';
+import { storableTextProblem } from '../../common/json-guard/text-rules';
 import { memoizeValidationMetadata } from '../../common/validation-metadata-cache';
 import type { ApiFieldError } from './api-envelope';
 import { InvalidRequestError } from './invalid-request.error';
@@ -39,14 +40,21 @@ function forbiddenKeyPath(value: unknown, path: string): string | null {
   return null;
 }
 
-/** The first query or path input (by name) holding a NUL, which PostgreSQL neither stores nor compares in text. */
-function nulInputName(value: unknown, name: string | undefined): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? (name ?? 'value') : null;
-  if (typeof value !== 'object' || value === null) return null;
-  for (const [key, item] of Object.entries(value)) {
-    if ((Array.isArray(item) ? item : [item]).some((one) => typeof one === 'string' && one.includes('\u0000'))) return key;
+/** The first query or path input PostgreSQL could not take as text (a NUL, a lone surrogate), by name, and why. */
+function unstorableInput(value: unknown, name: string | undefined): { field: string; problem: string } | null {
+  const entries: Array<[string, unknown]> =
+    typeof value === 'string' ? [[name ?? 'value', value]] : isRecord(value) ? Object.entries(value) : [];
+  for (const [field, item] of entries) {
+    for (const one of Array.isArray(item) ? item : [item]) {
+      const problem = typeof one === 'string' ? storableTextProblem(one) : undefined;
+      if (problem) return { field, problem };
+    }
   }
   return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 /**
@@ -70,7 +78,7 @@ class SyncValidationPipe extends ValidationPipe {
 }
 
 /**
- * Refuses a query or path input with a NUL (a filter would reach the database with it), and a body
+ * Refuses a query or path input PostgreSQL cannot take (a filter would reach the database with it), and a body
  * nested past MAX_BODY_DEPTH, then prototype-polluting keys, before class-transformer
  * copies it (the copy silently drops such keys, which would turn `{"__proto__": …}` into an empty
  * object that then overwrites data). Answers an input of a RepeatedInput DTO it validated before from
@@ -90,8 +98,11 @@ class ApiValidationPipe implements PipeTransform {
       const path = forbiddenKeyPath(value, '');
       if (path) throw new InvalidRequestError([{ field: path, rule: 'forbidden-key', message: `${path} is not an allowed key` }]);
     } else if (metadata.type === 'query' || metadata.type === 'param') {
-      const field = nulInputName(value, metadata.data);
-      if (field) throw new InvalidRequestError([{ field, rule: 'no-nul', message: `${field} must not contain a NUL character (%00)` }]);
+      const unstorable = unstorableInput(value, metadata.data);
+      if (unstorable) {
+        const { field, problem } = unstorable;
+        throw new InvalidRequestError([{ field, rule: 'storable-text', message: `${field} ${problem}` }]);
+      }
     }
     const key = this.repeated.keyOf(value, metadata);
     if (key === undefined) return this.validation.transform(value, metadata);

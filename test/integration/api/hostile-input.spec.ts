@@ -97,9 +97,9 @@ describe('Hostile input (issue 24)', () => {
   it('refuses a NUL in a query filter or path input (PostgreSQL takes none) and a budget written in exponent form, naming the field', async () => {
     for (const url of ['/api/requests?model=%00', '/api/requests?provider=a%00b', '/api/requests?key=%00', '/api/usage?provider=%00']) {
       const field = /\?(\w+)=/.exec(url)![1];
-      await expect400(http().get(url).set(admin), field, 'no-nul');
+      await expect400(http().get(url).set(admin), field, 'storable-text');
     }
-    await expect400(http().get('/api/providers/open%00ai').set(admin), 'provider', 'no-nul');
+    await expect400(http().get('/api/providers/open%00ai').set(admin), 'provider', 'storable-text');
     // 1e-7 is how JavaScript writes 0.0000001: more decimals than a budget takes, refused as such.
     for (const budgetUsd of [1e-7, 0.00001, 12.34567]) {
       await expect400(
@@ -108,9 +108,9 @@ describe('Hostile input (issue 24)', () => {
           .set(admin)
           .send({ name: `tiny-budget-${budgetUsd}`, budgetUsd }),
         'budgetUsd',
-        'isDecimal',
+        'maxDecimals',
       );
-      await expect400(http().patch('/api/providers/openai').set(admin).send({ budgetUsd }), 'budgetUsd', 'isDecimal');
+      await expect400(http().patch('/api/providers/openai').set(admin).send({ budgetUsd }), 'budgetUsd', 'maxDecimals');
     }
     const kept = await http().post('/api/keys').set(admin).send({ name: 'four-decimals', budgetUsd: 0.0001 });
     expect(kept.status).toBe(201);

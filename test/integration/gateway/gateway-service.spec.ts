@@ -325,7 +325,7 @@ describe(GatewayService.name, () => {
 
   it('a stream that cannot be read (an event that is not JSON) is the provider’s failure: the next one answers before output, an error event after', async () => {
     await start();
-    fakes.openai.setMode({ type: 'stream_garbage', afterChunks: 0 });
+    fakes.openai.setMode({ type: 'stream_garbage', atEvent: 0 });
     const before = await chatCompletions(call(hello('auto', { stream: true })));
     expect(before.origin).toMatchObject({ provider: 'anthropic', attempts: 2 });
     expect(before.origin.report.failed).toEqual([
@@ -333,7 +333,7 @@ describe(GatewayService.name, () => {
     ]);
     expect((await drain(before)).data).toContain('[DONE]');
 
-    fakes.openai.setMode({ type: 'stream_garbage', afterChunks: 2 });
+    fakes.openai.setMode({ type: 'stream_garbage', atEvent: 3 });
     const { data } = await drain(await chatCompletions(call(hello('auto', { stream: true }))));
     expect(data).not.toContain('[DONE]');
     expect(data[data.length - 1]).toMatchObject({
@@ -343,7 +343,7 @@ describe(GatewayService.name, () => {
       },
     });
     // Anthropic's events are parsed one by one: one that is not JSON is its failure the same way.
-    fakes.anthropic.setMode({ type: 'stream_garbage', afterChunks: 1 });
+    fakes.anthropic.setMode({ type: 'stream_garbage', atEvent: 4 });
     const translated = await drain(await chatCompletions(call(hello('anthropic/claude-haiku-4-5', { stream: true }))));
     expect(translated.data).not.toContain('[DONE]');
     expect(translated.data[translated.data.length - 1]).toMatchObject({ error: { message: expect.stringMatching(/not JSON$/) } });
@@ -391,6 +391,9 @@ describe(GatewayService.name, () => {
     const failed = await chatCompletions(call(hello('auto'), { mayUse: onlyAnthropic })).catch((error: Error) => error);
     expect(failed).toBeInstanceOf(ProviderCallError);
     expect((failed as Error).message).toMatch(/^every candidate failed: anthropic\/[^;]*: HTTP 500[^;]*$/);
+    // A key whose models auto names none of: 403, as for naming a model it may not use (nothing to wait for).
+    const elsewhere = (_provider: string, model: string) => model === 'a-model-auto-never-names';
+    await expect(chatCompletions(call(hello('auto'), { mayUse: elsewhere }))).rejects.toThrow(ModelNotAllowedError);
     // Its models unavailable while others are: `auto` (which every key may ask for) has nothing to offer it, a 503.
     await app!.get(ProviderConfigService).disable('anthropic');
     const unavailable = await chatCompletions(call(hello('auto'), { mayUse: onlyAnthropic })).catch((error: Error) => error);

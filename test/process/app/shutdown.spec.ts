@@ -146,7 +146,7 @@ describe('SIGTERM under keep-alive load (real process)', () => {
       expect(code).toBe(0);
       const lines = server!.logs();
       expect(lines.filter((line) => (line.level as number) >= 40).map((line) => line.msg)).toEqual([
-        'Shutdown: cut 1 answer(s) still going after 750 ms (recorded as cancelled)',
+        'Shutdown: cut 1 answer(s) still going after 750 ms (gateway calls among them are recorded as cancelled)',
       ]);
       expect(lines.at(-1)).toMatchObject({ level: 30, context: 'Bootstrap', msg: expect.stringMatching(/^Stopped in \d+ ms$/) });
       const dataSource = await held.dataSource();

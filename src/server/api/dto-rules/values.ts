@@ -38,9 +38,9 @@ export function IsBigintId(): PropertyDecorator {
  * IsNumber's maxDecimalPlaces: it reads them off String(value), which for a small number is in
  * exponent form (1e-7), and fails with a TypeError instead of refusing it.
  */
-export function IsDecimal(decimals: number, message: string): PropertyDecorator {
+export function MaxDecimals(decimals: number, message: string): PropertyDecorator {
   return ValidateBy({
-    name: 'isDecimal',
+    name: 'maxDecimals',
     validator: {
       validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && Number(value.toFixed(decimals)) === value,
       defaultMessage: () => message,
