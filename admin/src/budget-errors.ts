@@ -8,6 +8,7 @@ export type BudgetField = keyof typeof BUDGET_LABELS;
 const WORDS: Record<BudgetField, Record<string, string>> = {
   budgetUsd: {
     isNumber: 'Budget (USD) must be an amount in dollars, such as 50 or 12.5, with at most 4 decimals.',
+    maxDecimals: 'Budget (USD) must be an amount in dollars, such as 50 or 12.5, with at most 4 decimals.',
     min: 'Budget (USD) must be more than $0. To stop limiting spend, use “Remove budget”.',
     max: 'Budget (USD) can be at most $9,999,999,999.',
   },

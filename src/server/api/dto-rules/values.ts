@@ -34,15 +34,16 @@ export function IsBigintId(): PropertyDecorator {
 }
 
 /**
- * A finite number with at most `decimals` decimals (an amount of USD to the 1/10,000th). Not
- * IsNumber's maxDecimalPlaces: it reads them off String(value), which for a small number is in
- * exponent form (1e-7), and fails with a TypeError instead of refusing it.
+ * A number with at most `decimals` decimals (an amount of USD to the 1/10,000th); whether it is a
+ * finite number at all is IsNumber's to say. Not IsNumber's maxDecimalPlaces: it reads them off
+ * String(value), which for a small number is in exponent form (1e-7), and fails with a TypeError
+ * instead of refusing it.
  */
 export function MaxDecimals(decimals: number, message: string): PropertyDecorator {
   return ValidateBy({
     name: 'maxDecimals',
     validator: {
-      validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && Number(value.toFixed(decimals)) === value,
+      validate: (value: unknown) => typeof value !== 'number' || !Number.isFinite(value) || Number(value.toFixed(decimals)) === value,
       defaultMessage: () => message,
     },
   });

@@ -47,6 +47,7 @@ export class UpdateProviderDto {
       'Spend limit in USD per budgetWindow (from catalog prices); at it the provider is unavailable (budget_exhausted) until the window ends. null removes it.',
   })
   @OptionalNullable()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'budgetUsd must be a number of USD with at most 4 decimals' })
   @MaxDecimals(4, 'budgetUsd must be a number of USD with at most 4 decimals')
   @Min(0.0001, { message: 'budgetUsd must be above 0 (null removes the budget)' })
   @Max(9_999_999_999, { message: 'budgetUsd must be at most 9999999999' })
