@@ -23,13 +23,22 @@ export class UpstreamBodyError extends Error {
   }
 }
 
-/** The message of an error body in OpenAI's or Anthropic's shape (`{ error: { message } }`), if it has one. */
+/** The message of an error body (see errorMessageIn), if it is JSON and has one. */
 function errorMessageOf(body: string): string | undefined {
   try {
-    const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
-    const message = typeof parsed.error === 'object' && parsed.error !== null ? parsed.error.message : (parsed.error ?? parsed.message);
-    return typeof message === 'string' && message !== '' ? message : undefined;
+    return errorMessageIn(JSON.parse(body));
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The message of a parsed error in OpenAI's or Anthropic's shape (`{ error: { message } }`) or another
+ * server's: a string `error` (Hugging Face's TGI), `message`, or `detail` (FastAPI).
+ */
+export function errorMessageIn(parsed: unknown): string | undefined {
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { error, message, detail } = parsed as { error?: unknown; message?: unknown; detail?: unknown };
+  const nested = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  return [nested, error, message, detail].find((value): value is string => typeof value === 'string' && value !== '');
 }

@@ -1,5 +1,5 @@
 import type { EventSourceMessage } from 'eventsource-parser';
-import { UpstreamBodyError } from '../calls/upstream.errors';
+import { errorMessageIn, UpstreamBodyError } from '../calls/upstream.errors';
 import { isObject } from './anthropic/guards';
 import { ChatWire, DONE_FRAME, StreamRelay, tokenCount, Tokens } from './upstream-wire';
 
@@ -37,7 +37,8 @@ export const OPENAI_WIRE: ChatWire = {
     // OpenAI's clients read its message; the message of such JSON is its own, when it names one.
     const parsed = parse(text);
     if (isObject(parsed) && isObject(parsed.error) && typeof parsed.error.message === 'string') return { status, body: text };
-    const message = (messageOf(parsed) ?? text).trim().slice(0, MAX_FOREIGN_ERROR) || `the provider answered HTTP ${status} without a body`;
+    const message =
+      (errorMessageIn(parsed) ?? text).trim().slice(0, MAX_FOREIGN_ERROR) || `the provider answered HTTP ${status} without a body`;
     return { status, body: JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: null } }) };
   },
 
@@ -147,21 +148,11 @@ function parse(data: string): Record<string, unknown> | undefined {
   }
 }
 
-/**
- * The message of an error in OpenAI's shape or another server's: `error.message`, or a string
- * `detail` (FastAPI), `message`, or `error` (Hugging Face's TGI).
- */
-function messageOf(parsed: Record<string, unknown> | undefined): string | undefined {
-  if (parsed === undefined) return undefined;
-  const candidates = [isObject(parsed.error) ? parsed.error.message : undefined, parsed.detail, parsed.message, parsed.error];
-  return candidates.find((value): value is string => typeof value === 'string' && value !== '');
-}
-
 function streamError(data: string): StreamRelay['failure'] {
   const parsed = parse(data);
   const error = asObject(parsed?.error);
   return {
-    message: messageOf(parsed) ?? 'the provider reported an error in the stream',
+    message: errorMessageIn(parsed) ?? 'the provider reported an error in the stream',
     type: typeof error.type === 'string' ? error.type : 'server_error',
     code: typeof error.code === 'string' ? error.code : null,
   };

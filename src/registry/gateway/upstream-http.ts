@@ -14,6 +14,10 @@ const MAX_ERROR_BODY = 64 * 1024;
  */
 export const MAX_ANSWER_BYTES = 128 * 1024 * 1024;
 
+function answerTooLarge(limit: number): UpstreamBodyError {
+  return new UpstreamBodyError(`the answer is larger than ${limit} bytes`);
+}
+
 /** Body bytes held unread before the upstream socket is paused (as a Readable's default high-water mark). */
 const HIGH_WATER_BYTES = 64 * 1024;
 
@@ -117,7 +121,7 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
       // Not held while the walk goes on to the next candidate: up to the whole bound per attempt.
       this.queue.length = 0;
       this.queued = 0;
-      this.abort(new UpstreamBodyError(`the answer is larger than ${this.textLimit} bytes`));
+      this.abort(answerTooLarge(this.textLimit));
       return;
     }
     if (this.queued >= HIGH_WATER_BYTES && this.textWaiter === null) controller.pause();
@@ -156,7 +160,7 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBody, Asyn
   text(maxBytes = MAX_ANSWER_BYTES): Promise<string> {
     if (this.failure !== null) return Promise.reject(this.failure);
     this.textLimit = maxBytes;
-    if (this.ended && this.queued > maxBytes) return Promise.reject(new UpstreamBodyError(`the answer is larger than ${maxBytes} bytes`));
+    if (this.ended && this.queued > maxBytes) return Promise.reject(answerTooLarge(maxBytes));
     if (this.ended) return new Promise((resolve, reject) => this.answerText({ resolve, reject }));
     const text = new Promise<string>((resolve, reject) => (this.textWaiter = { resolve, reject }));
     // Held unread before: the rest is wanted now (resuming can hand over chunks at once, so after the waiter is set).
